@@ -1,0 +1,208 @@
+/**
+ * Clinical-safety checks shown on each card. They explain, they never block:
+ * the person reviewing decides. All pure functions of the model.
+ */
+import type { Patient } from './schemas.ts';
+import type { CodeView, EntityView } from './model.ts';
+import { hasAnyEvidence } from './model.ts';
+
+export type CheckKind =
+  | 'sex'
+  | 'age'
+  | 'invalid'
+  | 'rare'
+  | 'unspecified'
+  | 'negated'
+  | 'historical'
+  | 'other-person'
+  | 'no-evidence';
+
+/** Where in a piece of evidence the cue words sit, so the card can highlight them. */
+export interface CueLocation {
+  readonly source: 'transcript' | 'note';
+  /** Index into `entity.transcript` or `entity.note`. */
+  readonly index: number;
+  /** `text` is the snippet itself, `before` the context shown before it. */
+  readonly part: 'text' | 'before';
+  readonly start: number;
+  readonly end: number;
+  readonly cue: string;
+}
+
+export interface CheckWarning {
+  readonly kind: CheckKind;
+  /** Values for the one-line explanation (code sex, patient age, suggested children...). */
+  readonly params: Readonly<Record<string, string | number>>;
+  readonly cue?: CueLocation;
+  /** More specific codes to consider (for `unspecified`). */
+  readonly suggestions?: readonly string[];
+}
+
+export interface CheckContext {
+  readonly patient: Patient | null | undefined;
+  /** The date the consultation happened (ISO), for age edits. */
+  readonly sessionDate: string | null | undefined;
+}
+
+/** Checks for one entity given the code currently chosen for it (the primary or a swapped similar code). */
+export function checkEntity(entity: EntityView, code: CodeView, context: CheckContext): CheckWarning[] {
+  const warnings: CheckWarning[] = [];
+  const sex = sexEdit(code, context.patient);
+  if (sex) warnings.push(sex);
+  const age = ageEdit(code, context);
+  if (age) warnings.push(age);
+  warnings.push(...validity(code));
+  const specificity = unspecified(code);
+  if (specificity) warnings.push(specificity);
+  warnings.push(...evidenceQuality(entity));
+  if (!hasAnyEvidence(entity)) warnings.push({ kind: 'no-evidence', params: {} });
+  return warnings;
+}
+
+type Sex = 'female' | 'male';
+
+/** Metadata `sex` ("Female", "Male only", "No biological sex", ...) as a restriction, if it is one. */
+export function codeSexRestriction(value: string | null | undefined): Sex | undefined {
+  if (!value) return undefined;
+  const v = value.toLowerCase();
+  if (/\b(no|any|both|none|not applicable|unrestricted)\b/.test(v)) return undefined;
+  if (/\bfemale\b|^f$/.test(v)) return 'female';
+  if (/\bmale\b|^m$/.test(v)) return 'male';
+  return undefined;
+}
+
+function patientSex(gender: string | null | undefined): Sex | undefined {
+  const g = gender?.trim().toUpperCase();
+  if (g === 'FEMALE' || g === 'F') return 'female';
+  if (g === 'MALE' || g === 'M') return 'male';
+  return undefined;
+}
+
+function sexEdit(code: CodeView, patient: Patient | null | undefined): CheckWarning | undefined {
+  const restriction = codeSexRestriction(code.metadata?.sex);
+  const sex = patientSex(patient?.gender);
+  if (!restriction || !sex || restriction === sex) return undefined;
+  return { kind: 'sex', params: { codeSex: restriction, patientSex: sex } };
+}
+
+/** Whole years between an ISO date of birth and a date, or undefined if either is unreadable. */
+export function ageInYears(dob: string | null | undefined, at: string | null | undefined): number | undefined {
+  if (!dob) return undefined;
+  const birth = new Date(dob.slice(0, 10) + 'T00:00:00Z');
+  const ref = at ? new Date(at) : new Date();
+  if (Number.isNaN(birth.getTime()) || Number.isNaN(ref.getTime())) return undefined;
+  let years = ref.getUTCFullYear() - birth.getUTCFullYear();
+  const beforeBirthday =
+    ref.getUTCMonth() < birth.getUTCMonth() ||
+    (ref.getUTCMonth() === birth.getUTCMonth() && ref.getUTCDate() < birth.getUTCDate());
+  if (beforeBirthday) years -= 1;
+  return years >= 0 ? years : undefined;
+}
+
+function asYears(value: number | string | null | undefined): number | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  const n = typeof value === 'number' ? value : Number.parseFloat(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function ageEdit(code: CodeView, context: CheckContext): CheckWarning | undefined {
+  const min = asYears(code.metadata?.min_age);
+  const max = asYears(code.metadata?.max_age);
+  if (min === undefined && max === undefined) return undefined;
+  const age = ageInYears(context.patient?.dob, context.sessionDate);
+  if (age === undefined) return undefined;
+  if ((min !== undefined && age < min) || (max !== undefined && age > max)) {
+    return { kind: 'age', params: { age, min: min ?? 0, max: max ?? 150 } };
+  }
+  return undefined;
+}
+
+function validity(code: CodeView): CheckWarning[] {
+  const warnings: CheckWarning[] = [];
+  const status = code.metadata?.valid_status?.trim();
+  if (status && !/^valid$/i.test(status)) warnings.push({ kind: 'invalid', params: { status } });
+  const rare = code.metadata?.rare_use_flag?.trim();
+  if (rare && !/^(not applicable|n\/?a|no|n|none|false|0)$/i.test(rare)) warnings.push({ kind: 'rare', params: { flag: rare } });
+  return warnings;
+}
+
+/** "Unspecified" by name (`unspecified`, `NOS`) or by the ICD habit of `.9`/`.90` for unspecified. */
+export function isUnspecified(code: CodeView): boolean {
+  if (/\bunspecified\b|\bNOS\b/i.test(code.display)) return true;
+  return code.kind === 'diagnosis' && /\.9+$/.test(code.code);
+}
+
+function unspecified(code: CodeView): CheckWarning | undefined {
+  const children = code.metadata?.children_code?.filter(Boolean) ?? [];
+  if (!isUnspecified(code) || children.length === 0) return undefined;
+  return { kind: 'unspecified', params: { count: children.length }, suggestions: children };
+}
+
+interface CueRule {
+  readonly kind: 'negated' | 'historical' | 'other-person';
+  readonly pattern: RegExp;
+}
+
+// Order matters: "family history of" is about someone else, not the patient's own history.
+const CUE_RULES: readonly CueRule[] = [
+  {
+    kind: 'other-person',
+    pattern:
+      /\b(family history|(?:his|her|my|your|the patient's) (?:mother|father|mom|dad|sister|brother|son|daughter|wife|husband|grandmother|grandfather|aunt|uncle|partner)|mother|father|sister|brother|grandmother|grandfather|aunt|uncle)\b/i,
+  },
+  {
+    kind: 'negated',
+    pattern: /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never had|no|not)\b/i,
+  },
+  { kind: 'historical', pattern: /\b(history of|hx of|past history|previously|in the past|used to|years ago|resolved)\b/i },
+];
+
+// NegEx scope: a cue in the words before the snippet only counts within the same sentence and clause.
+const SCOPE_BREAK = /[.;!?]|\bbut\b|\bhowever\b|\balthough\b|\bexcept\b/gi;
+const WINDOW_WORDS = 6;
+
+function leadingWindow(before: string): { text: string; offset: number } {
+  let offset = 0;
+  for (const match of before.matchAll(SCOPE_BREAK)) offset = match.index + match[0].length;
+  const clause = before.slice(offset);
+  const words = [...clause.matchAll(/\S+/g)];
+  const first = words.length > WINDOW_WORDS ? words[words.length - WINDOW_WORDS] : words[0];
+  const start = first ? offset + first.index : before.length;
+  return { text: before.slice(start), offset: start };
+}
+
+function findCue(text: string, offset: number): { kind: CueRule['kind']; start: number; end: number; cue: string } | undefined {
+  for (const rule of CUE_RULES) {
+    const match = rule.pattern.exec(text);
+    if (match) return { kind: rule.kind, start: offset + match.index, end: offset + match.index + match[0].length, cue: match[0] };
+  }
+  return undefined;
+}
+
+/** NegEx-style flags on each piece of evidence: negated, historical, or about someone else. */
+export function evidenceQuality(entity: EntityView): CheckWarning[] {
+  const warnings: CheckWarning[] = [];
+  entity.transcript.forEach((snippet, index) => {
+    const window = leadingWindow(snippet.before);
+    const inText = findCue(snippet.text, 0);
+    const inBefore = inText ? undefined : findCue(window.text, window.offset);
+    const found = inText ?? inBefore;
+    if (!found) return;
+    warnings.push({
+      kind: found.kind,
+      params: { cue: found.cue, snippet: index + 1 },
+      cue: { source: 'transcript', index, part: inText ? 'text' : 'before', start: found.start, end: found.end, cue: found.cue },
+    });
+  });
+  entity.note.forEach((span, index) => {
+    if (!span.valid) return;
+    const found = findCue(span.text, 0);
+    if (!found) return;
+    warnings.push({
+      kind: found.kind,
+      params: { cue: found.cue, snippet: index + 1 },
+      cue: { source: 'note', index, part: 'text', start: found.start, end: found.end, cue: found.cue },
+    });
+  });
+  return warnings;
+}

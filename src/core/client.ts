@@ -1,0 +1,160 @@
+/**
+ * The Heidi API client: one ky instance per element, the bearer token from the
+ * TokenManager, one token refresh on 401, bounded retries on 429/502/503/504
+ * honouring Retry-After, the caller's AbortSignal, and every body through its
+ * zod schema before anyone sees it.
+ */
+import ky, { type KyInstance, isHTTPError } from 'ky';
+import * as z from 'zod/mini';
+import {
+  ClinicalCodesResponse,
+  CreateSessionResponse,
+  LinkedSessionsResponse,
+  SessionResponse,
+  TranscriptResponse,
+  explainSchemaError,
+  type Session,
+} from './schemas.ts';
+import { HeidiError, isAbort } from './errors.ts';
+import { describeKyError } from './http-errors.ts';
+import { parseJsonBody, type TokenManager } from './token.ts';
+
+export const DEFAULT_API_BASE = 'https://registrar.api.heidihealth.com/api/v2/ml-scribe/open-api';
+
+export interface HeidiClientOptions {
+  apiBase: string;
+  tokens: TokenManager;
+  /** Per-attempt timeout for ordinary calls. */
+  timeoutMs?: number;
+  /** Heidi generates codes on request, which can take many seconds. */
+  codesTimeoutMs?: number;
+  /** Upper bound of one retry delay, including a server's Retry-After. */
+  maxRetryDelayMs?: number;
+}
+
+export interface PatientUpdate {
+  name?: string;
+  gender?: string;
+  dob?: string;
+}
+
+export interface SessionUpdate {
+  patient?: PatientUpdate;
+  clinician_notes?: string[];
+}
+
+interface RequestOptions {
+  json?: unknown;
+  signal?: AbortSignal;
+  timeout?: number;
+  searchParams?: Record<string, string | number>;
+}
+
+export class HeidiClient {
+  private readonly http: KyInstance;
+
+  constructor(private readonly options: HeidiClientOptions) {
+    const maxDelay = options.maxRetryDelayMs ?? 30_000;
+    this.http = ky.create({
+      prefix: options.apiBase,
+      timeout: options.timeoutMs ?? 20_000,
+      headers: { accept: 'application/json' },
+      // 429 and the gateway errors are worth retrying; other 4xx never are. POST is not retried (not idempotent).
+      retry: {
+        limit: 2,
+        methods: ['get', 'patch'],
+        statusCodes: [429, 502, 503, 504],
+        afterStatusCodes: [429, 503],
+        maxRetryAfter: maxDelay,
+        backoffLimit: Math.min(maxDelay, 5_000),
+      },
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  }
+
+  async createSession(body: { patient_profile_id?: string; ehr_appointment_id?: string }, signal?: AbortSignal): Promise<string> {
+    const data = await this.request('post', 'sessions', CreateSessionResponse, 'creating the session', { json: body, signal });
+    return data.session_id;
+  }
+
+  async getSession(sessionId: string, signal?: AbortSignal): Promise<Session> {
+    const data = await this.request('get', `sessions/${encodeURIComponent(sessionId)}`, SessionResponse, 'the session', { signal });
+    return data.session;
+  }
+
+  async updateSession(sessionId: string, update: SessionUpdate, signal?: AbortSignal): Promise<Session> {
+    const data = await this.request('patch', `sessions/${encodeURIComponent(sessionId)}`, SessionResponse, 'updating the session', {
+      json: update,
+      signal,
+    });
+    return data.session;
+  }
+
+  async getTranscript(sessionId: string, signal?: AbortSignal): Promise<string> {
+    const data = await this.request('get', `sessions/${encodeURIComponent(sessionId)}/transcript`, TranscriptResponse, 'the transcript', {
+      signal,
+    });
+    return data.transcript ?? '';
+  }
+
+  async getClinicalCodes(sessionId: string, signal?: AbortSignal): Promise<ClinicalCodesResponse> {
+    return this.request('get', `sessions/${encodeURIComponent(sessionId)}/clinical-codes`, ClinicalCodesResponse, 'the clinical codes', {
+      signal,
+      timeout: this.options.codesTimeoutMs ?? 120_000,
+    });
+  }
+
+  async listLinkedSessions(pageSize: number, signal?: AbortSignal): Promise<LinkedSessionsResponse> {
+    return this.request('get', 'sessions/linked-user', LinkedSessionsResponse, 'recent sessions', {
+      signal,
+      searchParams: { page_size: pageSize },
+    });
+  }
+
+  /** One call: token, request, one refresh-and-retry on 401, schema check. */
+  private async request<S extends z.ZodMiniType>(
+    method: 'get' | 'post' | 'patch',
+    path: string,
+    schema: S,
+    what: string,
+    options: RequestOptions,
+  ): Promise<z.infer<S>> {
+    let token = await this.options.tokens.get(options.signal);
+    let text: string;
+    try {
+      text = await this.send(method, path, token, options);
+    } catch (error) {
+      if (!(isHTTPError(error) && error.response.status === 401)) throw this.describe(error, what);
+      // The token expired or was revoked: one fresh token, one retry.
+      this.options.tokens.invalidate(token);
+      token = await this.options.tokens.get(options.signal);
+      try {
+        text = await this.send(method, path, token, options);
+      } catch (retryError) {
+        throw this.describe(retryError, what);
+      }
+    }
+    const parsed = schema.safeParse(parseJsonBody(text, what));
+    if (!parsed.success) {
+      throw new HeidiError('invalid-response', `Heidi sent ${what} in an unexpected shape (${explainSchemaError(parsed.error)}).`);
+    }
+    return parsed.data as z.infer<S>;
+  }
+
+  private send(method: 'get' | 'post' | 'patch', path: string, token: string, options: RequestOptions): Promise<string> {
+    return this.http(path, {
+      method,
+      json: options.json,
+      signal: options.signal,
+      searchParams: options.searchParams,
+      headers: { authorization: `Bearer ${token}` },
+      ...(options.timeout ? { timeout: options.timeout } : {}),
+    }).text();
+  }
+
+  private describe(error: unknown, what: string): unknown {
+    if (error instanceof HeidiError || isAbort(error)) return error;
+    return describeKyError(error, what);
+  }
+}

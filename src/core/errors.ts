@@ -1,0 +1,50 @@
+/** The machine-readable codes of the `heidi-error` event, as the public contract lists them. */
+export type HeidiErrorCode =
+  | 'auth'
+  | 'network'
+  | 'timeout'
+  | 'not-found'
+  | 'rate-limited'
+  | 'server'
+  | 'invalid-response'
+  | 'config';
+
+/** The one error type the core throws. Anything else reaching the element is a bug, reported as `server`. */
+export class HeidiError extends Error {
+  override readonly name = 'HeidiError';
+  readonly code: HeidiErrorCode;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  /** Heidi's own error type when the body had one, e.g. `SessionNotFoundError`. */
+  readonly type: string | undefined;
+
+  constructor(
+    code: HeidiErrorCode,
+    message: string,
+    options: { status?: number; retryable?: boolean; type?: string; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.type = options.type;
+    this.retryable = options.retryable ?? defaultRetryable(code);
+  }
+}
+
+function defaultRetryable(code: HeidiErrorCode): boolean {
+  return code !== 'config' && code !== 'invalid-response' && code !== 'not-found';
+}
+
+/** The code for an HTTP status that was not retried away. */
+export function codeForStatus(status: number): HeidiErrorCode {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'not-found';
+  if (status === 408) return 'timeout';
+  if (status === 429) return 'rate-limited';
+  if (status === 400 || status === 409 || status === 422) return 'invalid-response';
+  return 'server';
+}
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}

@@ -1,0 +1,92 @@
+/** What the list shows and what a batch accept takes: pure functions over the model and review state. */
+import { codeSystemMatches, type CodeKind } from './code-systems.ts';
+import { hasDirectEvidence, type EntityView } from './model.ts';
+import type { CheckWarning } from './checks.ts';
+import type { ReviewState, ReviewStatus } from './review.ts';
+
+const RELEVANCE_RANK: Record<string, number> = { HIGH: 3, MEDIUM: 2, LOW: 1 };
+
+export function relevanceRank(relevance: string | undefined): number {
+  return relevance ? (RELEVANCE_RANK[relevance] ?? 0) : 0;
+}
+
+export interface BatchFilter {
+  /** Lowest relevance taken. */
+  readonly minRelevance: 'HIGH' | 'MEDIUM' | 'LOW';
+  /** Lowest score taken, 0..1. */
+  readonly minScore: number;
+  readonly requireEvidence: boolean;
+  readonly excludeWarnings: boolean;
+}
+
+export const DEFAULT_BATCH_FILTER: BatchFilter = {
+  minRelevance: 'HIGH',
+  minScore: 0.7,
+  requireEvidence: true,
+  excludeWarnings: true,
+};
+
+/** Pending entities that pass the batch filter, among those the list shows. Never a blind "accept all". */
+export function batchCandidates(
+  entities: readonly EntityView[],
+  review: ReviewState,
+  warnings: (entity: EntityView) => readonly CheckWarning[],
+  filter: BatchFilter,
+): EntityView[] {
+  const minRank = relevanceRank(filter.minRelevance);
+  return entities.filter((entity) => {
+    if (review.status(entity.id) !== 'PENDING') return false;
+    if (relevanceRank(entity.relevance) < minRank) return false;
+    const score = review.chosenCode(entity).score;
+    if (score === undefined || score < filter.minScore) return false;
+    if (filter.requireEvidence && !hasDirectEvidence(entity)) return false;
+    if (filter.excludeWarnings && warnings(entity).length > 0) return false;
+    return true;
+  });
+}
+
+export type SortOrder = 'document' | 'relevance' | 'score';
+export type StatusFilter = 'ALL' | ReviewStatus;
+
+export interface ListOptions {
+  /** From the `code-systems` attribute: entries like `ICD-10-CM` or `icd_10_cm`; empty shows all. */
+  readonly codeSystems: readonly string[];
+  /** The reviewer's own narrowing to one system label, or undefined for all shown. */
+  readonly system: string | undefined;
+  readonly status: StatusFilter;
+  readonly sort: SortOrder;
+}
+
+/** Entities the `code-systems` attribute allows at all. */
+export function allowedEntities(entities: readonly EntityView[], codeSystems: readonly string[]): EntityView[] {
+  if (codeSystems.length === 0) return [...entities];
+  return entities.filter((e) => codeSystems.some((wanted) => codeSystemMatches(wanted, e.primary.codeSystem)));
+}
+
+export function visibleEntities(entities: readonly EntityView[], review: ReviewState, options: ListOptions): EntityView[] {
+  const shown = allowedEntities(entities, options.codeSystems).filter(
+    (e) =>
+      (options.system === undefined || e.primary.systemLabel === options.system) &&
+      (options.status === 'ALL' || review.status(e.id) === options.status),
+  );
+  if (options.sort === 'document') return shown;
+  const score = (e: EntityView) => review.chosenCode(e).score ?? -1;
+  return shown.sort((a, b) =>
+    options.sort === 'relevance'
+      ? relevanceRank(b.relevance) - relevanceRank(a.relevance) || score(b) - score(a)
+      : score(b) - score(a) || relevanceRank(b.relevance) - relevanceRank(a.relevance),
+  );
+}
+
+export interface EntityGroup {
+  readonly kind: CodeKind | 'other';
+  readonly entities: readonly EntityView[];
+}
+
+/** Diagnoses, then procedures, then clinical terms and unknown systems: where the code system tells. */
+export function groupByKind(entities: readonly EntityView[]): EntityGroup[] {
+  const order: (CodeKind | 'other')[] = ['diagnosis', 'procedure', 'clinical-term', 'other'];
+  return order
+    .map((kind) => ({ kind, entities: entities.filter((e) => (e.primary.kind ?? 'other') === kind) }))
+    .filter((g) => g.entities.length > 0);
+}

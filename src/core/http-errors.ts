@@ -1,0 +1,35 @@
+/** Turn whatever ky or fetch threw into the one `HeidiError`, with a plain-language message. */
+import { isHTTPError, isNetworkError, isTimeoutError } from 'ky';
+import { HeidiError, codeForStatus } from './errors.ts';
+import { describeErrorBody } from './schemas.ts';
+
+const STATUS_MESSAGES: Record<string, string> = {
+  auth: 'Heidi did not accept the sign-in',
+  'not-found': 'Heidi could not find this',
+  'rate-limited': 'Heidi is receiving too many requests; try again shortly',
+  timeout: 'Heidi took too long to answer',
+  'invalid-response': 'Heidi rejected the request',
+  server: 'Heidi had a problem answering',
+};
+
+export function describeKyError(error: unknown, what: string): HeidiError {
+  if (isHTTPError(error)) {
+    const status = error.response.status;
+    const code = codeForStatus(status);
+    const fromBody = describeErrorBody(error.data);
+    const base = `${STATUS_MESSAGES[code] ?? 'Request failed'} (${what}, HTTP ${status})`;
+    return new HeidiError(code, fromBody ? `${base}: ${fromBody.message}` : `${base}.`, {
+      status,
+      type: fromBody?.type,
+      cause: error,
+      retryable: code !== 'not-found' && code !== 'invalid-response',
+    });
+  }
+  if (isTimeoutError(error)) {
+    return new HeidiError('timeout', `Heidi took too long to answer (${what}).`, { cause: error });
+  }
+  if (isNetworkError(error) || error instanceof TypeError) {
+    return new HeidiError('network', `Could not reach Heidi (${what}). Check the connection.`, { cause: error });
+  }
+  return new HeidiError('server', `Unexpected failure (${what}).`, { cause: error });
+}

@@ -1,0 +1,179 @@
+/**
+ * Where the Heidi JWT comes from and how long it is reused. The token lives
+ * only in this object's memory: never in an attribute, storage, URL, log or
+ * event.
+ */
+import ky from 'ky';
+import { JwtResponse, explainSchemaError } from './schemas.ts';
+import { HeidiError, codeForStatus, isAbort } from './errors.ts';
+import { describeKyError } from './http-errors.ts';
+
+export type TokenSource =
+  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'provider'; readonly provide: () => Promise<JwtResponse> }
+  | { readonly kind: 'host' };
+
+export interface TokenManagerOptions {
+  /** Read on every fetch, so a changed attribute or property takes effect at the next token. */
+  source: () => TokenSource | undefined;
+  /** With only a host-set token: called when a new one is needed; `setHostToken` resumes the waiters. */
+  onHostTokenNeeded: () => void;
+  /** Reuse a token until this long before `expiration_time`. */
+  refreshMarginMs?: number;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+interface CachedToken {
+  readonly token: string;
+  /** ms epoch; Infinity when unknown. */
+  readonly expiresAt: number;
+}
+
+export class TokenManager {
+  private cached: CachedToken | undefined;
+  private inflight: Promise<CachedToken> | undefined;
+  private hostWaiters = new Set<() => void>();
+  private readonly margin: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: TokenManagerOptions) {
+    this.margin = options.refreshMarginMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** A token valid for a while yet; concurrent callers share one fetch. */
+  async get(signal?: AbortSignal): Promise<string> {
+    if (this.cached && this.isFresh(this.cached)) return this.cached.token;
+    this.inflight ??= this.fetchToken().finally(() => {
+      this.inflight = undefined;
+    });
+    const fresh = await abortable(this.inflight, signal);
+    return fresh.token;
+  }
+
+  /** Heidi said 401 for this token: forget it (unless a newer one already replaced it). */
+  invalidate(token: string): void {
+    if (this.cached?.token === token) this.cached = undefined;
+  }
+
+  /** The host set the `token` property. Wakes calls that waited for it. */
+  setHostToken(token: string | undefined): void {
+    this.cached = token ? { token, expiresAt: jwtExpiry(token) ?? Infinity } : undefined;
+    if (token) {
+      const waiters = [...this.hostWaiters];
+      this.hostWaiters.clear();
+      waiters.forEach((wake) => wake());
+    }
+  }
+
+  /** Drop everything, e.g. when the token source changes. */
+  clear(): void {
+    this.cached = undefined;
+  }
+
+  get pendingHostWaiters(): number {
+    return this.hostWaiters.size;
+  }
+
+  private isFresh(cached: CachedToken): boolean {
+    return cached.expiresAt - this.margin > this.now();
+  }
+
+  private async fetchToken(): Promise<CachedToken> {
+    const source = this.options.source();
+    if (!source) {
+      throw new HeidiError('config', 'No token source: set token-url, tokenProvider or token.', { retryable: false });
+    }
+    if (source.kind === 'host') return this.waitForHostToken();
+    const body = source.kind === 'url' ? await this.fetchFromUrl(source.url) : await this.fromProvider(source.provide);
+    const parsed = JwtResponse.safeParse(body);
+    if (!parsed.success) {
+      throw new HeidiError('invalid-response', `The token response is not a Heidi JWT response (${explainSchemaError(parsed.error)}).`);
+    }
+    const expiresAt = Date.parse(parsed.data.expiration_time);
+    const cached = { token: parsed.data.token, expiresAt: Number.isFinite(expiresAt) ? expiresAt : Infinity };
+    this.cached = cached;
+    return cached;
+  }
+
+  private waitForHostToken(): Promise<CachedToken> {
+    return new Promise<CachedToken>((resolve) => {
+      const wake = () => {
+        if (this.cached) resolve(this.cached);
+      };
+      this.hostWaiters.add(wake);
+      this.options.onHostTokenNeeded();
+    });
+  }
+
+  private async fetchFromUrl(url: string): Promise<unknown> {
+    try {
+      const text = await ky
+        .get(url, {
+          credentials: 'same-origin',
+          headers: { accept: 'application/json' },
+          timeout: this.options.timeoutMs ?? 15_000,
+          retry: { limit: 2, statusCodes: [429, 502, 503, 504], afterStatusCodes: [429, 503], maxRetryAfter: 30_000, backoffLimit: 5_000 },
+          cache: 'no-store',
+        })
+        .text();
+      return parseJsonBody(text, 'token');
+    } catch (error) {
+      if (error instanceof HeidiError || isAbort(error)) throw error;
+      throw describeKyError(error, 'the token URL');
+    }
+  }
+
+  private async fromProvider(provide: () => Promise<JwtResponse>): Promise<unknown> {
+    try {
+      return await provide();
+    } catch (error) {
+      if (error instanceof HeidiError) throw error;
+      const message = error instanceof Error && error.message ? error.message : 'tokenProvider() failed.';
+      throw new HeidiError('auth', `Could not get a Heidi token: ${message}`, { cause: error });
+    }
+  }
+}
+
+export function parseJsonBody(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new HeidiError('invalid-response', `The ${what} response is not valid JSON.`, { cause });
+  }
+}
+
+/** The `exp` claim of a JWT, when it has a readable one. The token is not verified here (Heidi does that). */
+export function jwtExpiry(token: string): number | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof json.exp === 'number' ? json.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Await a shared promise without letting one caller's abort cancel it for the others. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason as unknown);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as unknown);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+export { codeForStatus };

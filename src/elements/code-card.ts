@@ -1,0 +1,389 @@
+/**
+ * One clinical entity: its chosen code, review controls, checks, similar
+ * codes and evidence. Its own element so that a decision re-renders only the
+ * card it changed (Lit skips cards whose properties are unchanged).
+ * Internal: it talks to <heidi-clinical-codes> through `card-action` events.
+ */
+import { LitElement, html, css, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { CheckWarning, CueLocation } from '../core/checks.ts';
+import type { CodeView, EntityView } from '../core/model.ts';
+import type { ReviewStatus } from '../core/review.ts';
+import type { Messages } from '../i18n/en.ts';
+import { controls } from './styles.ts';
+
+export type CardAction =
+  | { type: 'select' }
+  | { type: 'status'; status: ReviewStatus }
+  | { type: 'swap'; code: CodeView }
+  | { type: 'open'; source: 'transcript' | 'note'; index: number };
+
+export class CardActionEvent extends Event {
+  constructor(
+    readonly entityId: string,
+    readonly action: CardAction,
+  ) {
+    super('card-action', { bubbles: true, composed: true });
+  }
+}
+
+/** Count renders in tests and the benchmark: proof that one decision re-renders one card. */
+export const cardRenderCount = { value: 0 };
+
+export class HeidiCodeCard extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: block;
+        border: 1px solid var(--_border);
+        border-left: 6px solid var(--_border);
+        border-radius: var(--_radius);
+        background: var(--_surface);
+        padding: var(--_space);
+        content-visibility: auto;
+        contain-intrinsic-size: auto 140px;
+      }
+      :host(:focus-visible) {
+        outline: 3px solid var(--_focus);
+        outline-offset: 2px;
+      }
+      :host([selected]) {
+        box-shadow: 0 0 0 2px var(--_accent);
+      }
+      :host([status='ACCEPTED']) {
+        border-left: 6px double var(--_ok);
+      }
+      :host([status='REJECTED']) {
+        border-left: 6px dotted var(--_bad);
+      }
+      :host([status='REJECTED']) .name {
+        text-decoration: line-through;
+      }
+      .head {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 0.25em 0.6em;
+      }
+      .pick {
+        all: unset;
+        cursor: pointer;
+        display: inline-flex;
+        flex-wrap: wrap;
+        gap: 0.2em 0.5em;
+        align-items: baseline;
+        flex: 1 1 12em;
+        min-width: 0;
+        border-radius: 4px;
+      }
+      .pick:focus-visible {
+        outline: 3px solid var(--_focus);
+        outline-offset: 2px;
+      }
+      .code {
+        font-weight: 700;
+        font-variant-numeric: tabular-nums;
+      }
+      .name {
+        overflow-wrap: anywhere;
+      }
+      .meta {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.3em 0.8em;
+        color: var(--_muted);
+        font-size: 0.875em;
+        margin-top: 0.25em;
+      }
+      .badge {
+        font-size: 0.8125em;
+        font-weight: 600;
+        padding: 0.1em 0.5em;
+        border-radius: 999px;
+        border: 1px solid currentColor;
+        white-space: nowrap;
+      }
+      .badge.ACCEPTED {
+        color: var(--_ok);
+        background: var(--_ok-bg);
+      }
+      .badge.REJECTED {
+        color: var(--_bad);
+        background: var(--_bad-bg);
+      }
+      .badge.PENDING {
+        color: var(--_muted);
+      }
+      .checks {
+        list-style: none;
+        margin: 0.4em 0 0;
+        padding: 0;
+        display: grid;
+        gap: 0.2em;
+      }
+      .checks li {
+        color: var(--_warn);
+        background: var(--_warn-bg);
+        border-radius: 4px;
+        padding: 0.15em 0.4em;
+        font-size: 0.875em;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4em;
+        margin-top: 0.5em;
+      }
+      button.accept[aria-pressed='true'] {
+        background: var(--_ok-bg);
+        color: var(--_ok);
+        border-color: var(--_ok);
+      }
+      button.reject[aria-pressed='true'] {
+        background: var(--_bad-bg);
+        color: var(--_bad);
+        border-color: var(--_bad);
+      }
+      details {
+        margin-top: 0.5em;
+      }
+      summary {
+        cursor: pointer;
+        color: var(--_accent);
+        font-weight: 600;
+        font-size: 0.9375em;
+      }
+      ul.plain {
+        list-style: none;
+        margin: 0.3em 0 0;
+        padding: 0;
+        display: grid;
+        gap: 0.3em;
+      }
+      .similar li {
+        display: flex;
+        gap: 0.5em;
+        align-items: baseline;
+        flex-wrap: wrap;
+      }
+      .evidence li {
+        border-left: 3px solid var(--_border);
+        padding-left: 0.5em;
+      }
+      .snippet {
+        overflow-wrap: anywhere;
+      }
+      .ctx,
+      .where {
+        color: var(--_muted);
+      }
+      .where {
+        font-size: 0.8125em;
+        display: block;
+      }
+      .link {
+        border: none;
+        background: none;
+        color: var(--_accent);
+        text-decoration: underline;
+        padding: 0;
+        min-height: 0;
+        font-size: 0.875em;
+      }
+      .related {
+        font-size: 0.875em;
+        color: var(--_muted);
+        margin: 0.3em 0 0;
+      }
+      .sent {
+        color: var(--_ok);
+        font-weight: 600;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) entity!: EntityView;
+  @property({ attribute: false }) chosen!: CodeView;
+  @property({ reflect: true }) status: ReviewStatus = 'PENDING';
+  @property({ attribute: false }) warnings: readonly CheckWarning[] = [];
+  @property({ type: Boolean, reflect: true }) selected = false;
+  @property({ type: Boolean }) sent = false;
+  @property({ type: Boolean }) readonly = false;
+  /** Evidence section open (Enter on a focused card opens it). */
+  @property({ type: Boolean }) expanded = false;
+  /** False when the transcript could not be loaded: snippets are then shown without a location. */
+  @property({ type: Boolean }) transcriptAvailable = true;
+  @property({ attribute: false }) messages!: Messages;
+  @property({ attribute: false }) percent: (score: number) => string = (s) => `${Math.round(s * 100)}%`;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('entity') || changed.has('chosen') || changed.has('messages')) {
+      this.setAttribute('aria-label', `${this.chosen.code} ${this.chosen.display}`);
+    }
+  }
+
+  private act(action: CardAction): void {
+    this.dispatchEvent(new CardActionEvent(this.entity.id, action));
+  }
+
+  protected override render(): TemplateResult {
+    cardRenderCount.value += 1;
+    const m = this.messages;
+    const e = this.entity;
+    const code = this.chosen;
+    const swapped = code !== e.primary;
+    return html`
+      <div class="head">
+        <button class="pick" part="code" aria-pressed=${this.selected ? 'true' : 'false'} @click=${() => this.act({ type: 'select' })}>
+          <span class="code">${code.code}</span>
+          <span class="name">${code.display}</span>
+        </button>
+        <span class="badge ${this.status}" part="status">
+          ${this.status === 'ACCEPTED' ? '✓ ' : this.status === 'REJECTED' ? '✕ ' : '○ '}${m.status[this.status]}
+        </span>
+        ${this.sent ? html`<span class="sent">✓ ${m.sent}</span>` : nothing}
+      </div>
+      <div class="meta">
+        <span>${code.systemLabel}</span>
+        ${code.score !== undefined ? html`<span>${m.score} ${this.percent(code.score)}</span>` : nothing}
+        ${e.relevance ? html`<span>${m.relevance}: ${m.relevanceValue[e.relevance] ?? e.relevance}</span>` : nothing}
+        ${swapped ? html`<span>${m.swappedFrom(e.primary.code)}</span>` : nothing}
+      </div>
+      ${this.warnings.length
+        ? html`<ul class="checks" part="checks" aria-label=${m.checksLabel(this.warnings.length)}>
+            ${this.warnings.map((w) => html`<li>⚠ ${this.explain(w)}</li>`)}
+          </ul>`
+        : nothing}
+      ${this.readonly ? nothing : this.renderActions(code)} ${this.renderSimilar(code)} ${this.renderEvidence()}
+    `;
+  }
+
+  private explain(warning: CheckWarning): string {
+    const text = this.messages.checks[warning.kind](warning.params);
+    return warning.suggestions?.length ? `${text} ${warning.suggestions.join(', ')}` : text;
+  }
+
+  private renderActions(code: CodeView): TemplateResult {
+    const m = this.messages;
+    return html`<div class="actions" part="actions">
+      <button
+        class="accept"
+        aria-pressed=${this.status === 'ACCEPTED' ? 'true' : 'false'}
+        aria-label=${m.acceptCode(code.code)}
+        title="${m.accept} (a)"
+        @click=${() => this.act({ type: 'status', status: 'ACCEPTED' })}
+      >
+        ✓ ${m.accept}
+      </button>
+      <button
+        class="reject"
+        aria-pressed=${this.status === 'REJECTED' ? 'true' : 'false'}
+        aria-label=${m.rejectCode(code.code)}
+        title="${m.reject} (r)"
+        @click=${() => this.act({ type: 'status', status: 'REJECTED' })}
+      >
+        ✕ ${m.reject}
+      </button>
+      ${this.status !== 'PENDING' || code !== this.entity.primary
+        ? html`<button
+            class="undo"
+            aria-label=${m.undoCode(code.code)}
+            title="${m.undo} (u)"
+            @click=${() => this.act({ type: 'status', status: 'PENDING' })}
+          >
+            ↶ ${m.undo}
+          </button>`
+        : nothing}
+    </div>`;
+  }
+
+  private renderSimilar(chosen: CodeView): TemplateResult | typeof nothing {
+    const m = this.messages;
+    const e = this.entity;
+    const alternatives = [e.primary, ...e.similar].filter((c) => c !== chosen);
+    const meta = chosen.metadata;
+    const children = meta?.children_code?.filter(Boolean) ?? [];
+    const siblings = meta?.sibling_code?.filter(Boolean) ?? [];
+    if (!e.similar.length && !meta?.parent_code && !children.length && !siblings.length) return nothing;
+    return html`<details part="similar">
+      <summary>${m.similarCodes(e.similar.length)}</summary>
+      <ul class="plain similar">
+        ${alternatives.map((c) => {
+          const n = e.similar.indexOf(c) + 1;
+          const label = c === e.primary ? m.restorePrimary(c.code) : m.swapTo(c.code, c.display);
+          return html`<li>
+            ${this.readonly
+              ? nothing
+              : html`<button aria-label=${label} title=${n > 0 && n < 10 ? `${label} (${n})` : label} @click=${() => this.act({ type: 'swap', code: c })}>
+                  ${m.use}
+                </button>`}
+            <span class="code">${c.code}</span> <span>${c.display}</span>
+            ${c.score !== undefined ? html`<span class="ctx">${this.percent(c.score)}</span>` : nothing}
+          </li>`;
+        })}
+      </ul>
+      ${meta?.parent_code ? html`<p class="related">${m.parentCode}: ${meta.parent_code}</p>` : nothing}
+      ${children.length ? html`<p class="related">${m.childCodes}: ${children.join(', ')}</p>` : nothing}
+      ${siblings.length ? html`<p class="related">${m.siblingCodes}: ${siblings.join(', ')}</p>` : nothing}
+    </details>`;
+  }
+
+  private renderEvidence(): TemplateResult {
+    const m = this.messages;
+    const e = this.entity;
+    const count = e.transcript.length + e.note.length + e.context.length;
+    return html`<details part="evidence" ?open=${this.expanded} @toggle=${this.onToggle}>
+      <summary>${m.evidence(count)}</summary>
+      ${this.expanded ? this.renderEvidenceList() : nothing}
+    </details>`;
+  }
+
+  private onToggle(event: Event): void {
+    this.expanded = (event.target as HTMLDetailsElement).open;
+  }
+
+  private cueFor(source: 'transcript' | 'note', index: number): CueLocation | undefined {
+    return this.warnings.find((w) => w.cue?.source === source && w.cue.index === index)?.cue;
+  }
+
+  private renderEvidenceList(): TemplateResult {
+    const m = this.messages;
+    const e = this.entity;
+    return html`<ul class="plain evidence">
+      ${e.transcript.map((snippet, index) => {
+        const cue = this.cueFor('transcript', index);
+        const where =
+          snippet.location === 'unlocated' ? (this.transcriptAvailable ? m.unlocated : m.noTranscript) : snippet.location === 'moved' ? m.moved : '';
+        return html`<li>
+          <span class="where">${m.transcript}${snippet.speaker ? ` · ${m.speaker[snippet.speaker] ?? snippet.speaker}` : ''}${where ? ` · ${where}` : ''}</span>
+          <span class="snippet"
+            ><span class="ctx">${withCue(snippet.before, cue?.part === 'before' ? cue : undefined)}</span
+            ><mark>${withCue(snippet.text, cue?.part === 'text' ? cue : undefined)}</mark
+            ><span class="ctx">${snippet.after}</span></span
+          >
+          ${snippet.location !== 'unlocated'
+            ? html`<button class="link" @click=${() => this.act({ type: 'open', source: 'transcript', index })}>${m.openInTranscript}</button>`
+            : nothing}
+        </li>`;
+      })}
+      ${e.note.map((span, index) => {
+        const cue = this.cueFor('note', index);
+        return html`<li>
+          <span class="where">${m.note}${span.valid ? '' : ` · ${m.badNoteSpan}`}</span>
+          ${span.valid
+            ? html`<span class="snippet"><mark>${withCue(span.text, cue)}</mark></span>
+                <button class="link" @click=${() => this.act({ type: 'open', source: 'note', index })}>${m.openInNote}</button>`
+            : nothing}
+        </li>`;
+      })}
+      ${e.context.map((text) => html`<li><span class="where">${m.context}</span><span class="snippet">${text}</span></li>`)}
+    </ul>`;
+  }
+}
+
+/** Text with the check's cue words highlighted: as text nodes, never HTML. */
+function withCue(text: string, cue: CueLocation | undefined): TemplateResult | string {
+  if (!cue || cue.start < 0 || cue.end > text.length || cue.start >= cue.end) return text;
+  return html`${text.slice(0, cue.start)}<mark class="cue">${text.slice(cue.start, cue.end)}</mark>${text.slice(cue.end)}`;
+}

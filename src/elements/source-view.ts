@@ -1,0 +1,108 @@
+/**
+ * The consult note or transcript with the selected code's evidence marked.
+ * Text is rendered as text nodes; the marks come from checked offsets only.
+ */
+import { LitElement, html, css, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query } from 'lit/decorators.js';
+import { segmentText } from '../core/evidence.ts';
+import type { Messages } from '../i18n/en.ts';
+import { controls } from './styles.ts';
+
+export type SourceKind = 'note' | 'transcript';
+
+export interface SourceRange {
+  readonly start: number;
+  readonly end: number;
+  /** Index of the evidence item, used to scroll to one of them. */
+  readonly id: number;
+}
+
+export class HeidiSourceView extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+      }
+      .tabs {
+        display: flex;
+        gap: 0.4em;
+        margin-bottom: 0.4em;
+      }
+      .tabs button[aria-pressed='true'] {
+        background: var(--_accent);
+        color: var(--_on-accent);
+        border-color: var(--_accent);
+      }
+      .text {
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+        overflow: auto;
+        max-height: var(--heidi-source-height, 24rem);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        padding: var(--_space);
+        background: var(--_surface-2);
+        line-height: 1.5;
+        margin: 0;
+        font: inherit;
+      }
+      mark.focus {
+        outline: 2px solid var(--_accent);
+      }
+      .empty {
+        color: var(--_muted);
+      }
+    `,
+  ];
+
+  @property() kind: SourceKind = 'note';
+  @property({ attribute: false }) note: string | undefined;
+  @property({ attribute: false }) transcript: string | undefined;
+  @property({ attribute: false }) noteRanges: readonly SourceRange[] = [];
+  @property({ attribute: false }) transcriptRanges: readonly SourceRange[] = [];
+  /** The evidence item to bring into view; a new object each time the user asks. */
+  @property({ attribute: false }) focusTarget: { kind: SourceKind; id: number } | undefined;
+  @property({ attribute: false }) messages!: Messages;
+
+  @query('.text') private textBox?: HTMLElement;
+
+  protected override render(): TemplateResult {
+    const m = this.messages;
+    const text = this.kind === 'note' ? this.note : this.transcript;
+    const ranges = this.kind === 'note' ? this.noteRanges : this.transcriptRanges;
+    const focusId = this.focusTarget?.kind === this.kind ? this.focusTarget.id : -1;
+    return html`
+      <div class="tabs" role="group" aria-label=${m.documentView}>
+        ${(['note', 'transcript'] as const).map(
+          (kind) =>
+            html`<button aria-pressed=${this.kind === kind ? 'true' : 'false'} @click=${() => this.show(kind)}>
+              ${kind === 'note' ? m.note : m.transcript}
+            </button>`,
+        )}
+      </div>
+      ${text
+        ? html`<div class="text" part="source" tabindex="0" role="region" aria-label=${this.kind === 'note' ? m.note : m.transcript}>${segmentText(
+            text,
+            ranges,
+          ).map((s) => (s.mark < 0 ? s.text : html`<mark data-i=${s.mark} class=${s.mark === focusId ? 'focus' : ''}>${s.text}</mark>`))}</div>`
+        : html`<p class="empty">${this.kind === 'note' ? m.noNote : m.noTranscriptText}</p>`}
+    `;
+  }
+
+  private show(kind: SourceKind): void {
+    this.kind = kind;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('focusTarget') && !changed.has('kind') && !changed.has('noteRanges') && !changed.has('transcriptRanges')) return;
+    const box = this.textBox;
+    if (!box) return;
+    const id = this.focusTarget?.kind === this.kind ? this.focusTarget.id : undefined;
+    const mark = box.querySelector<HTMLElement>(id === undefined ? 'mark' : `mark[data-i="${id}"]`) ?? box.querySelector<HTMLElement>('mark');
+    // Scroll only this box, never the host page.
+    if (mark) box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - box.clientHeight / 3);
+  }
+}

@@ -1,0 +1,147 @@
+import { css } from 'lit';
+
+/**
+ * Design tokens. Public: the `--heidi-*` custom properties a host may set.
+ * Private: the `--_*` ones derived from them, used everywhere inside (and
+ * inherited by the nested card elements through the shadow boundary).
+ */
+export const tokens = css`
+  :host {
+    --_accent: var(--heidi-accent, #0b5cad);
+    --_on-accent: var(--heidi-on-accent, #ffffff);
+    --_surface: var(--heidi-surface, #ffffff);
+    --_surface-2: var(--heidi-surface-raised, #f4f6f8);
+    --_text: var(--heidi-text, #1b1f24);
+    --_muted: var(--heidi-text-muted, #4b5563);
+    --_border: var(--heidi-border, #c5ccd3);
+    --_radius: var(--heidi-radius, 8px);
+    --_font: var(--heidi-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_space: var(--heidi-space, 12px);
+    --_ok: #116329;
+    --_ok-bg: #e6f4ea;
+    --_bad: #a40e26;
+    --_bad-bg: #fde8ea;
+    --_warn: #6b4400;
+    --_warn-bg: #fff4d6;
+    --_mark: #fff0a8;
+    --_mark-text: #1b1f24;
+    --_focus: var(--heidi-focus, #0b5cad);
+    color-scheme: light;
+  }
+  :host([theme='dark']) {
+    --_accent: var(--heidi-accent, #8ab4f8);
+    --_on-accent: var(--heidi-on-accent, #0b1a2e);
+    --_surface: var(--heidi-surface, #16191d);
+    --_surface-2: var(--heidi-surface-raised, #22262b);
+    --_text: var(--heidi-text, #e8eaed);
+    --_muted: var(--heidi-text-muted, #b4bcc6);
+    --_border: var(--heidi-border, #4a525c);
+    --_ok: #8fe3b0;
+    --_ok-bg: #15301f;
+    --_bad: #ffb3b3;
+    --_bad-bg: #3a1a1d;
+    --_warn: #ffd98a;
+    --_warn-bg: #362a0c;
+    --_mark: #6b5a12;
+    --_mark-text: #fff8dc;
+    --_focus: var(--heidi-focus, #8ab4f8);
+    color-scheme: dark;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      --_accent: var(--heidi-accent, #8ab4f8);
+      --_on-accent: var(--heidi-on-accent, #0b1a2e);
+      --_surface: var(--heidi-surface, #16191d);
+      --_surface-2: var(--heidi-surface-raised, #22262b);
+      --_text: var(--heidi-text, #e8eaed);
+      --_muted: var(--heidi-text-muted, #b4bcc6);
+      --_border: var(--heidi-border, #4a525c);
+      --_ok: #8fe3b0;
+      --_ok-bg: #15301f;
+      --_bad: #ffb3b3;
+      --_bad-bg: #3a1a1d;
+      --_warn: #ffd98a;
+      --_warn-bg: #362a0c;
+      --_mark: #6b5a12;
+      --_mark-text: #fff8dc;
+      --_focus: var(--heidi-focus, #8ab4f8);
+      color-scheme: dark;
+    }
+  }
+  :host([density='compact']) {
+    --_space: var(--heidi-space, 6px);
+  }
+`;
+
+/** Controls shared by the element and its cards. */
+export const controls = css`
+  button,
+  select,
+  input {
+    font: inherit;
+    color: inherit;
+  }
+  button {
+    border: 1px solid var(--_border);
+    background: var(--_surface);
+    color: var(--_text);
+    border-radius: calc(var(--_radius) - 2px);
+    padding: 0.3em 0.7em;
+    min-height: 2em;
+    cursor: pointer;
+  }
+  button:hover {
+    border-color: var(--_accent);
+  }
+  button.primary {
+    background: var(--_accent);
+    color: var(--_on-accent);
+    border-color: var(--_accent);
+    font-weight: 600;
+  }
+  button:disabled {
+    cursor: not-allowed;
+    opacity: 0.75;
+  }
+  button:focus-visible,
+  select:focus-visible,
+  input:focus-visible,
+  summary:focus-visible,
+  [tabindex]:focus-visible {
+    outline: 3px solid var(--_focus);
+    outline-offset: 2px;
+  }
+  select {
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) - 2px);
+    padding: 0.2em 0.4em;
+    min-height: 2em;
+  }
+  mark {
+    background: var(--_mark);
+    color: var(--_mark-text);
+    border-radius: 2px;
+  }
+  mark.cue {
+    background: var(--_warn-bg);
+    color: var(--_warn);
+    outline: 1px dashed var(--_warn);
+    font-weight: 600;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    * {
+      animation: none !important;
+      transition: none !important;
+      scroll-behavior: auto !important;
+    }
+  }
+`;

@@ -1,0 +1,138 @@
+/**
+ * The element's events: the host page's API. Each bubbles and is composed so
+ * the EHR page hears it through the shadow root; `heidi-codes-commit` is
+ * cancelable so the host can veto.
+ */
+import type { HeidiErrorCode } from './core/errors.ts';
+import type { CodeRef } from './core/model.ts';
+import type { ReviewStatus } from './core/review.ts';
+import type { CheckKind } from './core/checks.ts';
+
+export interface SessionStartDetail {
+  readonly sessionId: string;
+  readonly created: boolean;
+}
+
+export interface CodesLoadEntity {
+  readonly entityId: string;
+  readonly code: CodeRef;
+  readonly similarCodes: readonly CodeRef[];
+  readonly relevance: string | undefined;
+  readonly score: number | undefined;
+  readonly status: ReviewStatus;
+}
+
+export interface CodesLoadDetail {
+  readonly sessionId: string;
+  readonly entities: readonly CodesLoadEntity[];
+}
+
+export interface CodeSelectDetail {
+  readonly sessionId: string;
+  readonly entityId: string;
+  readonly code: CodeRef;
+}
+
+export interface CodeReviewDetail {
+  readonly sessionId: string;
+  readonly entityId: string;
+  readonly status: ReviewStatus;
+  readonly code: CodeRef;
+  readonly previousCode?: CodeRef;
+}
+
+export interface EvidenceSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+export interface CommittedCode extends CodeRef {
+  readonly entityId: string;
+  readonly evidence: { readonly transcript: readonly EvidenceSpan[]; readonly note: readonly EvidenceSpan[] };
+  /** Kinds of the check warnings the reviewer saw and accepted anyway. */
+  readonly warnings: readonly CheckKind[];
+}
+
+export interface CodesCommitDetail {
+  readonly sessionId: string;
+  readonly codes: readonly CommittedCode[];
+  /** The host's write-back: the widget shows "sent" only when this promise resolves. */
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export interface ErrorDetail {
+  readonly code: HeidiErrorCode;
+  readonly message: string;
+  readonly status?: number;
+  readonly retryable: boolean;
+}
+
+export type TokenExpiredDetail = Record<string, never>;
+
+abstract class HeidiEvent<T> extends CustomEvent<T> {
+  constructor(type: string, detail: T, cancelable = false) {
+    super(type, { detail, bubbles: true, composed: true, cancelable });
+  }
+}
+
+export class HeidiSessionStartEvent extends HeidiEvent<SessionStartDetail> {
+  static readonly type = 'heidi-session-start';
+  constructor(detail: SessionStartDetail) {
+    super(HeidiSessionStartEvent.type, detail);
+  }
+}
+
+export class HeidiCodesLoadEvent extends HeidiEvent<CodesLoadDetail> {
+  static readonly type = 'heidi-codes-load';
+  constructor(detail: CodesLoadDetail) {
+    super(HeidiCodesLoadEvent.type, detail);
+  }
+}
+
+export class HeidiCodeSelectEvent extends HeidiEvent<CodeSelectDetail> {
+  static readonly type = 'heidi-code-select';
+  constructor(detail: CodeSelectDetail) {
+    super(HeidiCodeSelectEvent.type, detail);
+  }
+}
+
+export class HeidiCodeReviewEvent extends HeidiEvent<CodeReviewDetail> {
+  static readonly type = 'heidi-code-review';
+  constructor(detail: CodeReviewDetail) {
+    super(HeidiCodeReviewEvent.type, detail);
+  }
+}
+
+export class HeidiCodesCommitEvent extends HeidiEvent<CodesCommitDetail> {
+  static readonly type = 'heidi-codes-commit';
+  constructor(detail: CodesCommitDetail) {
+    super(HeidiCodesCommitEvent.type, detail, true);
+  }
+}
+
+export class HeidiTokenExpiredEvent extends HeidiEvent<TokenExpiredDetail> {
+  static readonly type = 'heidi-token-expired';
+  constructor() {
+    super(HeidiTokenExpiredEvent.type, {});
+  }
+}
+
+export class HeidiErrorEvent extends HeidiEvent<ErrorDetail> {
+  static readonly type = 'heidi-error';
+  constructor(detail: ErrorDetail) {
+    super(HeidiErrorEvent.type, detail);
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'heidi-session-start': HeidiSessionStartEvent;
+    'heidi-codes-load': HeidiCodesLoadEvent;
+    'heidi-code-select': HeidiCodeSelectEvent;
+    'heidi-code-review': HeidiCodeReviewEvent;
+    'heidi-codes-commit': HeidiCodesCommitEvent;
+    'heidi-token-expired': HeidiTokenExpiredEvent;
+    'heidi-error': HeidiErrorEvent;
+  }
+}

@@ -1,0 +1,26 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import type { TestRunnerConfig } from '@web/test-runner';
+import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.ts';
+import { createDevBackend } from './demo/server/dev-backend.ts';
+
+const backend = createDevBackend();
+
+const config: TestRunnerConfig = {
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 2,
+  testFramework: { config: { timeout: 10000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: { executablePath: await findChromium(), args: CHROMIUM_ARGS },
+    }),
+  ],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
+  middleware: [
+    (ctx, next) => backend.koa(ctx, next),
+  ],
+  filterBrowserLogs: ({ args }) => !String(args[0] ?? '').includes('Lit is in dev mode'),
+};
+
+export default config;
