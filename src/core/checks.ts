@@ -54,7 +54,7 @@ export function checkEntity(entity: EntityView, code: CodeView, context: CheckCo
   warnings.push(...validity(code));
   const specificity = unspecified(code);
   if (specificity) warnings.push(specificity);
-  warnings.push(...evidenceQuality(entity));
+  warnings.push(...evidenceQuality(entity, code));
   if (!hasAnyEvidence(entity)) warnings.push({ kind: 'no-evidence', params: {} });
   return warnings;
 }
@@ -171,17 +171,37 @@ function leadingWindow(before: string): { text: string; offset: number } {
   return { text: before.slice(start), offset: start };
 }
 
-function findCue(text: string, offset: number): { kind: CueRule['kind']; start: number; end: number; cue: string } | undefined {
+function findUnexpectedCue(
+  text: string,
+  offset: number,
+  expected: Set<CueRule['kind']>,
+): { kind: CueRule['kind']; start: number; end: number; cue: string } | undefined {
   for (const rule of CUE_RULES) {
+    if (expected.has(rule.kind)) continue;
     const match = rule.pattern.exec(text);
     if (match) return { kind: rule.kind, start: offset + match.index, end: offset + match.index + match[0].length, cue: match[0] };
   }
   return undefined;
 }
 
+/**
+ * Cue kinds that are the point of the code rather than a doubt about it:
+ * "Family history of glaucoma" is supported by "my father had glaucoma", and
+ * "Personal history of ..." by "history of ...".
+ */
+function expectedCues(code: CodeView | undefined): Set<CueRule['kind']> {
+  const expected = new Set<CueRule['kind']>();
+  const name = code?.display ?? '';
+  if (/\bfamily history\b/i.test(name)) expected.add('other-person').add('historical');
+  if (/\bhistory of\b|\bpersonal history\b|\bstatus post\b/i.test(name)) expected.add('historical');
+  return expected;
+}
+
 /** NegEx-style flags on each piece of evidence: negated, historical, or about someone else. */
-export function evidenceQuality(entity: EntityView): CheckWarning[] {
+export function evidenceQuality(entity: EntityView, code?: CodeView): CheckWarning[] {
   const warnings: CheckWarning[] = [];
+  const expected = expectedCues(code ?? entity.primary);
+  const findCue = (text: string, offset: number) => findUnexpectedCue(text, offset, expected);
   entity.transcript.forEach((snippet, index) => {
     const window = leadingWindow(snippet.before);
     const inText = findCue(snippet.text, 0);
@@ -190,7 +210,7 @@ export function evidenceQuality(entity: EntityView): CheckWarning[] {
     if (!found) return;
     warnings.push({
       kind: found.kind,
-      params: { cue: found.cue, snippet: index + 1 },
+      params: { cue: found.cue, snippet: index + 1, source: 'transcript' },
       cue: { source: 'transcript', index, part: inText ? 'text' : 'before', start: found.start, end: found.end, cue: found.cue },
     });
   });
@@ -200,7 +220,7 @@ export function evidenceQuality(entity: EntityView): CheckWarning[] {
     if (!found) return;
     warnings.push({
       kind: found.kind,
-      params: { cue: found.cue, snippet: index + 1 },
+      params: { cue: found.cue, snippet: index + 1, source: 'note' },
       cue: { source: 'note', index, part: 'text', start: found.start, end: found.end, cue: found.cue },
     });
   });

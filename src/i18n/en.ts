@@ -5,6 +5,8 @@
  */
 import type { HeidiErrorCode } from '../core/errors.ts';
 
+const where = (p: Record<string, string | number>) => `${p.source === 'note' ? 'Note passage' : 'Transcript snippet'} ${p.snippet}`;
+
 export const en = {
   title: 'Clinical codes',
   loadingSession: 'Loading the consultation…',
@@ -72,9 +74,9 @@ export const en = {
     invalid: (p: Record<string, string | number>) => `Not a valid code to report (${p.status}).`,
     rare: (p: Record<string, string | number>) => `Rarely used code (${p.flag}): check it applies.`,
     unspecified: (p: Record<string, string | number>) => `Unspecified code: ${p.count} more specific ${Number(p.count) === 1 ? 'code exists' : 'codes exist'}.`,
-    negated: (p: Record<string, string | number>) => `Evidence ${p.snippet} may be negated (“${p.cue}”).`,
-    historical: (p: Record<string, string | number>) => `Evidence ${p.snippet} may be past history (“${p.cue}”).`,
-    'other-person': (p: Record<string, string | number>) => `Evidence ${p.snippet} may be about someone else (“${p.cue}”).`,
+    negated: (p: Record<string, string | number>) => `${where(p)} may be negated (“${p.cue}”).`,
+    historical: (p: Record<string, string | number>) => `${where(p)} may be past history (“${p.cue}”).`,
+    'other-person': (p: Record<string, string | number>) => `${where(p)} may be about someone else (“${p.cue}”).`,
     'no-evidence': () => 'No supporting evidence in the transcript or note.',
   },
   checksLabel: (count: number) => `${count} ${count === 1 ? 'check' : 'checks'} to look at`,

@@ -1,6 +1,7 @@
 /** Mensajes en español: mismas claves que `en.ts`. */
 import type { Messages } from './en.ts';
 
+const donde = (p: Record<string, string | number>) => `${p.source === 'note' ? 'El fragmento de la nota' : 'El fragmento de la transcripción'} ${p.snippet}`;
 const codigo = (n: number) => (n === 1 ? 'código' : 'códigos');
 
 export const es: Messages = {
@@ -68,9 +69,9 @@ export const es: Messages = {
     invalid: (p) => `No es un código válido para informar (${p.status}).`,
     rare: (p) => `Código de uso poco frecuente (${p.flag}): compruebe que corresponde.`,
     unspecified: (p) => `Código no especificado: ${Number(p.count) === 1 ? 'existe 1 código más específico' : `existen ${p.count} códigos más específicos`}.`,
-    negated: (p) => `La evidencia ${p.snippet} puede estar negada («${p.cue}»).`,
-    historical: (p) => `La evidencia ${p.snippet} puede ser un antecedente («${p.cue}»).`,
-    'other-person': (p) => `La evidencia ${p.snippet} puede referirse a otra persona («${p.cue}»).`,
+    negated: (p) => `${donde(p)} puede estar negado («${p.cue}»).`,
+    historical: (p) => `${donde(p)} puede ser un antecedente («${p.cue}»).`,
+    'other-person': (p) => `${donde(p)} puede referirse a otra persona («${p.cue}»).`,
     'no-evidence': () => 'No hay evidencia en la transcripción ni en la nota.',
   },
   checksLabel: (count) => `${count} ${count === 1 ? 'comprobación' : 'comprobaciones'} para revisar`,

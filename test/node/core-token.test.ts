@@ -1,0 +1,82 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { TokenManager, jwtExpiry, type TokenSource } from '../../src/core/token.ts';
+import { HeidiError } from '../../src/core/errors.ts';
+
+function providerManager(now: { t: number }, lifetimeMs = 600_000) {
+  let calls = 0;
+  let source: TokenSource | undefined = {
+    kind: 'provider',
+    provide: async () => {
+      calls += 1;
+      await new Promise((r) => setImmediate(r));
+      return { token: `t${calls}`, expiration_time: new Date(now.t + lifetimeMs).toISOString() };
+    },
+  };
+  const manager = new TokenManager({ source: () => source, onHostTokenNeeded: () => {}, now: () => now.t, refreshMarginMs: 30_000 });
+  return { manager, calls: () => calls, setSource: (s: TokenSource | undefined) => (source = s) };
+}
+
+describe('token manager', () => {
+  it('reuses a token until shortly before expiration_time', async () => {
+    const now = { t: Date.parse('2026-01-01T00:00:00Z') };
+    const { manager, calls } = providerManager(now);
+    assert.equal(await manager.get(), 't1');
+    now.t += 500_000;
+    assert.equal(await manager.get(), 't1');
+    now.t += 80_000; // within the 30 s margin of expiry
+    assert.equal(await manager.get(), 't2');
+    assert.equal(calls(), 2);
+  });
+  it('shares one request among concurrent callers', async () => {
+    const { manager, calls } = providerManager({ t: 0 });
+    const tokens = await Promise.all([manager.get(), manager.get(), manager.get()]);
+    assert.deepEqual(tokens, ['t1', 't1', 't1']);
+    assert.equal(calls(), 1);
+  });
+  it('invalidates only the token that failed', async () => {
+    const { manager } = providerManager({ t: 0 });
+    const first = await manager.get();
+    manager.invalidate('some-older-token');
+    assert.equal(await manager.get(), first);
+    manager.invalidate(first);
+    assert.equal(await manager.get(), 't2');
+  });
+  it('a missing source is a config error, not a hang', async () => {
+    const { manager, setSource } = providerManager({ t: 0 });
+    setSource(undefined);
+    await assert.rejects(manager.get(), (e: unknown) => e instanceof HeidiError && e.code === 'config');
+  });
+  it('a provider answer that is not a JWT response is invalid-response; a throwing provider is auth', async () => {
+    const bad = new TokenManager({ source: () => ({ kind: 'provider', provide: async () => ({ token: 5 }) as never }), onHostTokenNeeded: () => {} });
+    await assert.rejects(bad.get(), (e: unknown) => e instanceof HeidiError && e.code === 'invalid-response');
+    const throwing = new TokenManager({
+      source: () => ({ kind: 'provider', provide: () => Promise.reject(new Error('backend down')) }),
+      onHostTokenNeeded: () => {},
+    });
+    await assert.rejects(throwing.get(), (e: unknown) => e instanceof HeidiError && e.code === 'auth' && /backend down/.test(e.message));
+  });
+  it('with only a host token: asks the host once and resumes every waiter when it sets one', async () => {
+    let asked = 0;
+    const manager = new TokenManager({ source: () => ({ kind: 'host' }), onHostTokenNeeded: () => (asked += 1) });
+    const waiting = [manager.get(), manager.get()];
+    await new Promise((r) => setImmediate(r));
+    assert.equal(asked, 1);
+    manager.setHostToken('fresh');
+    assert.deepEqual(await Promise.all(waiting), ['fresh', 'fresh']);
+  });
+  it('an aborted caller stops waiting without cancelling the shared request', async () => {
+    const { manager } = providerManager({ t: 0 });
+    const controller = new AbortController();
+    const aborted = manager.get(controller.signal);
+    const other = manager.get();
+    controller.abort();
+    await assert.rejects(aborted);
+    assert.equal(await other, 't1');
+  });
+  it('reads a JWT exp claim when there is one', () => {
+    const payload = Buffer.from(JSON.stringify({ exp: 1_700_000_000 })).toString('base64url');
+    assert.equal(jwtExpiry(`h.${payload}.s`), 1_700_000_000_000);
+    assert.equal(jwtExpiry('opaque-token'), undefined);
+  });
+});
