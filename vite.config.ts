@@ -17,10 +17,13 @@ function devBackend(): Plugin {
 export default defineConfig(({ command }) => ({
   plugins: command === 'serve' ? [devBackend()] : [],
   server: { port: 5173, strictPort: false },
+  // `npm run build`: this writes the self-contained element bundle (lit, ky and zod inlined, no
+  // external imports) after clearing dist/; tsc then adds dist/types and dist/proxy, and
+  // `cem analyze` custom-elements.json (see package.json "build").
   build: {
     target: 'es2022',
     outDir: 'dist',
-    emptyOutDir: false,
+    emptyOutDir: true,
     sourcemap: true,
     lib: {
       entry: 'src/index.ts',

@@ -14,6 +14,8 @@ const config: TestRunnerConfig = {
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: await findChromium(), args: CHROMIUM_ARGS },
+      // New headless Chromium throttles timers in background tabs; one window per test file keeps each visible.
+      createPage: ({ context }) => context.newPage({ type: 'window' }),
     }),
   ],
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],

@@ -28,6 +28,10 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
   '--disable-dev-shm-usage',
   '--disable-extensions',
+  // Test pages run side by side in one browser: without these, background tabs get throttled timers.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
 ];
 
 let found: Promise<string> | undefined;

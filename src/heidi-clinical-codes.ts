@@ -117,7 +117,7 @@ export class HeidiClinicalCodes extends LitElement {
       :host([hidden]) {
         display: none;
       }
-      header {
+      .header {
         display: grid;
         gap: calc(var(--_space) / 2);
         margin-bottom: var(--_space);
@@ -210,7 +210,7 @@ export class HeidiClinicalCodes extends LitElement {
           transform: rotate(1turn);
         }
       }
-      footer {
+      .footer {
         display: flex;
         flex-wrap: wrap;
         gap: 0.5em 1em;
@@ -281,6 +281,11 @@ export class HeidiClinicalCodes extends LitElement {
   @property({ attribute: false }) patient: PatientInfo | undefined;
   /** Context for the session (`clinician_notes`). */
   @property({ attribute: false }) clinicianNotes: string[] | undefined;
+  /**
+   * Per-attempt timeouts in ms: `request` for ordinary calls (default 20 s), `codes` for the
+   * clinical-codes call, which Heidi generates on request (default 120 s).
+   */
+  @property({ attribute: false }) timeouts: { request?: number; codes?: number } | undefined;
 
   /** A JWT set by the host. Kept in memory only, never reflected. */
   set token(value: string | undefined) {
@@ -317,9 +322,10 @@ export class HeidiClinicalCodes extends LitElement {
   private readonly tokens = new TokenManager({
     source: () => this.tokenSource(),
     onHostTokenNeeded: () => this.dispatchEvent(new HeidiTokenExpiredEvent()),
+    timeoutMs: () => this.timeouts?.request,
   });
   private client: HeidiClient | undefined;
-  private clientBase = '';
+  private clientKey = '';
   private load: AbortController | undefined;
   private loadQueued = false;
   private review: ReviewState | undefined;
@@ -342,7 +348,8 @@ export class HeidiClinicalCodes extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('tokenUrl') || changed.has('tokenProvider')) this.tokens.clear();
+    // A new token source: forget the old source's token (the first update only sets them up).
+    if (this.hasUpdated && (changed.has('tokenUrl') || changed.has('tokenProvider'))) this.tokens.clear();
     if (RELOAD_ON.some((key) => changed.has(key)) && this.hasUpdated) this.queueLoad();
     if ((changed.has('patient') || changed.has('clinicianNotes')) && this.hasUpdated && this.phase === 'loaded') {
       void this.sendContext();
@@ -428,9 +435,15 @@ export class HeidiClinicalCodes extends LitElement {
 
   private heidiClient(): HeidiClient {
     const base = this.apiBase || DEFAULT_API_BASE;
-    if (!this.client || this.clientBase !== base) {
-      this.client = new HeidiClient({ apiBase: base, tokens: this.tokens });
-      this.clientBase = base;
+    const key = `${base} ${this.timeouts?.request ?? ''} ${this.timeouts?.codes ?? ''}`;
+    if (!this.client || this.clientKey !== key) {
+      this.client = new HeidiClient({
+        apiBase: base,
+        tokens: this.tokens,
+        ...(this.timeouts?.request ? { timeoutMs: this.timeouts.request } : {}),
+        ...(this.timeouts?.codes ? { codesTimeoutMs: this.timeouts.codes } : {}),
+      });
+      this.clientKey = key;
     }
     return this.client;
   }
@@ -796,10 +809,10 @@ export class HeidiClinicalCodes extends LitElement {
   protected override render(): TemplateResult {
     const m = this.messages;
     return html`
-      <header part="header">
+      <div class="header" part="header">
         <h2>${m.title}</h2>
         ${this.phase === 'loaded' ? this.renderToolbar(m) : nothing}
-      </header>
+      </div>
       <div role="status" aria-live="polite" class="visually-hidden">${this.announcement}</div>
       ${this.renderBody(m)}
     `;
@@ -1025,7 +1038,7 @@ export class HeidiClinicalCodes extends LitElement {
     const review = this.review!;
     const accepted = review.accepted(allowedEntities(this.model!.entities, this.codeSystemList())).length;
     const blocked = this.wrongPatient();
-    return html`<footer part="footer">
+    return html`<div class="footer" part="footer">
       <button
         class="primary send"
         ?disabled=${accepted === 0 || blocked}
@@ -1037,7 +1050,7 @@ export class HeidiClinicalCodes extends LitElement {
       <span class="commit-msg ${blocked ? 'blocked' : this.commitPhase}"
         >${blocked ? m.wrongPatient : this.commitPhase === 'idle' ? (accepted ? '' : m.nothingToSend) : this.commitMessage}</span
       >
-    </footer>`;
+    </div>`;
   }
 }
 

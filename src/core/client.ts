@@ -73,6 +73,11 @@ export class HeidiClient {
     });
   }
 
+  /** Get a token before anything else, so parallel calls after it share it. */
+  async authenticate(signal?: AbortSignal): Promise<void> {
+    await this.options.tokens.get(signal);
+  }
+
   async createSession(body: { patient_profile_id?: string; ehr_appointment_id?: string }, signal?: AbortSignal): Promise<string> {
     const data = await this.request('post', 'sessions', CreateSessionResponse, 'creating the session', { json: body, signal });
     return data.session_id;

@@ -31,6 +31,9 @@ export interface LoadResult {
 
 export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
   const { client, signal } = request;
+  // The token first (one round trip), then everything else reuses it.
+  await client.authenticate(signal);
+  throwIfAborted(signal);
   let sessionId = request.sessionId;
   const created = !sessionId;
   if (!sessionId) sessionId = await client.createSession(request.create, signal);

@@ -20,7 +20,8 @@ export interface TokenManagerOptions {
   onHostTokenNeeded: () => void;
   /** Reuse a token until this long before `expiration_time`. */
   refreshMarginMs?: number;
-  timeoutMs?: number;
+  /** Per-attempt timeout of the token URL call; read at each call. */
+  timeoutMs?: () => number | undefined;
   now?: () => number;
 }
 
@@ -32,6 +33,8 @@ interface CachedToken {
 
 export class TokenManager {
   private cached: CachedToken | undefined;
+  /** The token Heidi last rejected, told to the token URL so a caching backend drops it too. */
+  private rejected: string | undefined;
   private inflight: Promise<CachedToken> | undefined;
   private hostWaiters = new Set<() => void>();
   private readonly margin: number;
@@ -54,7 +57,10 @@ export class TokenManager {
 
   /** Heidi said 401 for this token: forget it (unless a newer one already replaced it). */
   invalidate(token: string): void {
-    if (this.cached?.token === token) this.cached = undefined;
+    if (this.cached?.token === token) {
+      this.cached = undefined;
+      this.rejected = token;
+    }
   }
 
   /** The host set the `token` property. Wakes calls that waited for it. */
@@ -93,6 +99,7 @@ export class TokenManager {
     }
     const expiresAt = Date.parse(parsed.data.expiration_time);
     const cached = { token: parsed.data.token, expiresAt: Number.isFinite(expiresAt) ? expiresAt : Infinity };
+    this.rejected = undefined;
     this.cached = cached;
     return cached;
   }
@@ -112,8 +119,8 @@ export class TokenManager {
       const text = await ky
         .get(url, {
           credentials: 'same-origin',
-          headers: { accept: 'application/json' },
-          timeout: this.options.timeoutMs ?? 15_000,
+          headers: { accept: 'application/json', ...(this.rejected ? { 'heidi-rejected-token': this.rejected } : {}) },
+          timeout: this.options.timeoutMs?.() ?? 15_000,
           retry: { limit: 2, statusCodes: [429, 502, 503, 504], afterStatusCodes: [429, 503], maxRetryAfter: 30_000, backoffLimit: 5_000 },
           cache: 'no-store',
         })

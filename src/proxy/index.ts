@@ -151,6 +151,9 @@ const FORWARD_REQUEST_HEADERS = ['accept', 'accept-language', 'content-type', 'i
 /** Response headers passed back from Heidi (no set-cookie, no hop-by-hop, no encoding/length: the body is re-sent whole). */
 const FORWARD_RESPONSE_HEADERS = ['content-type', 'content-language', 'etag', 'last-modified', 'retry-after'];
 
+/** Sent by the widget with a token request after Heidi answered 401 for the token it names. */
+export const REJECTED_TOKEN_HEADER = 'Heidi-Rejected-Token';
+
 /** Headers on every answer: personal, short-lived data, never cached by browsers or shared caches. */
 function privateHeaders(extra?: Record<string, string>): Headers {
   const headers = new Headers({
@@ -521,6 +524,10 @@ export function createHeidiProxy<Context = unknown>(
     if (request.method !== 'GET') return methodNotAllowed(['GET']);
     const user = await userOf(request, context);
     if (isFailure(user)) return failureResponse(user);
+    // The widget says Heidi rejected this token (revoked before its expiry): drop it if it is the cached one.
+    // Only the holder of the current token can do that, so it cannot be used to force upstream calls.
+    const rejected = request.headers.get(REJECTED_TOKEN_HEADER);
+    if (rejected) forgetToken(user, rejected);
     const outcome = await tokenFor(user);
     if (!outcome.ok) return failureResponse(outcome.failure);
     const { token, expiration_time } = outcome.value;

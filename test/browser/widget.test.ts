@@ -1,0 +1,382 @@
+import { expect, nextFrame } from '@open-wc/testing';
+import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
+import type { HeidiErrorCode } from '../../src/core/errors.ts';
+import { FIXTURES } from '../../demo/fixtures/index.ts';
+import { spyOnFetch } from './fetch-spy.ts';
+import { card, cards, deepText, mount, mountLoaded, newUser, oneEvent, requestLog, setScenario, shadow, tokenUrl } from './helpers.ts';
+
+const knee = FIXTURES.find((f) => f.id === 'fx-knee-oa')!;
+
+function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (predicate()) resolve();
+      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
+      else requestAnimationFrame(check);
+    };
+    check();
+  });
+}
+
+async function getToken(user: string): Promise<string> {
+  const response = await fetch(tokenUrl(user));
+  return ((await response.json()) as { token: string }).token;
+}
+
+describe('session: attach and create', () => {
+  it('attaches to session-id and fires heidi-session-start {created: false}', async () => {
+    const user = newUser();
+    const started = oneEvent(document, 'heidi-session-start');
+    const { el } = await mountLoaded({ user, sessionId: knee.session.session_id });
+    expect((await started).detail).to.deep.equal({ sessionId: 'fx-knee-oa', created: false });
+    expect(cards(el).length).to.equal(knee.clinicalCodes.clinical_entities.length);
+    expect((await requestLog(user)).filter((e) => e.route === 'create-session')).to.have.length(0);
+  });
+
+  it('creates a session with patient_profile_id / ehr_appointment_id when there is no session-id', async () => {
+    const user = newUser();
+    const started = oneEvent(document, 'heidi-session-start');
+    const loaded = oneEvent(document, 'heidi-codes-load');
+    await mount({ user, attrs: { 'patient-profile-id': 'pp-1', 'ehr-appointment-id': 'APPT-9' } });
+    const { detail } = await started;
+    expect(detail.created).to.equal(true);
+    expect((await loaded).detail.sessionId).to.equal(detail.sessionId);
+    const session = await (await fetch(`/mock-heidi/sessions/${detail.sessionId}`, { headers: { authorization: `Bearer ${await getToken(user)}` } })).json();
+    expect(session.session.ehr_appt_id).to.equal('APPT-9');
+  });
+
+  it('sends patient and clinician notes with PATCH and uses the answer for the checks', async () => {
+    const user = newUser();
+    const { el } = await mountLoaded({
+      user,
+      sessionId: 'fx-knee-oa',
+      props: { patient: { name: 'Test Person', gender: 'FEMALE', dob: '1950-02-03' }, clinicianNotes: ['Allergic to penicillin'] },
+    });
+    const log = await requestLog(user);
+    expect(log.filter((e) => e.route === 'patch-session')).to.have.length(1);
+    expect(log.filter((e) => e.route === 'get-session')).to.have.length(0, 'the PATCH answer stands in for the GET');
+    const token = await getToken(user);
+    const stored = await (await fetch('/mock-heidi/sessions/fx-knee-oa', { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(stored.session.patient).to.include({ name: 'Test Person', gender: 'FEMALE', dob: '1950-02-03' });
+    expect(stored.session.clinician_notes).to.deep.equal(['Allergic to penicillin']);
+    // Setting the patient later sends it again.
+    el.patient = { name: 'Test Person', gender: 'MALE', dob: '1950-02-03' };
+    await until(() => true, 'tick');
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await requestLog(user)).filter((e) => e.route === 'patch-session')).to.have.length(2);
+  });
+});
+
+describe('codes and evidence', () => {
+  it('fetches session, transcript and codes in parallel once the session id is known', async () => {
+    const user = newUser();
+    await setScenario(user, { latencyMs: 120 });
+    await mountLoaded({ user, sessionId: 'fx-knee-oa' });
+    const log = await requestLog(user);
+    const calls = ['get-session', 'transcript', 'clinical-codes'].map((route) => log.find((e) => e.route === route)!);
+    for (const a of calls) for (const b of calls) expect(a.startedAt).to.be.lessThan(b.endedAt, `${a.route} starts before ${b.route} ends`);
+    const jwt = log.find((e) => e.route === 'jwt')!;
+    for (const call of calls) expect(call.startedAt).to.be.at.least(jwt.endedAt);
+  });
+
+  it('shows progress with elapsed time while Heidi generates, and Cancel stops it', async () => {
+    const user = newUser();
+    await setScenario(user, { generationMs: 3000 });
+    const spy = spyOnFetch();
+    try {
+      const { el } = await mount({ user, sessionId: 'fx-knee-oa' });
+      await until(() => deepText(el).includes('generating'), 'generating state');
+      await expect(el).to.be.accessible();
+      const cancel = [...shadow(el).querySelectorAll('button')].find((b) => b.textContent?.includes('Cancel'))!;
+      cancel.click();
+      await el.updateComplete;
+      expect(deepText(el)).to.contain('cancelled');
+      const codesCall = spy.calls.find((c) => c.url.includes('/clinical-codes'))!;
+      expect(codesCall.signal?.aborted).to.equal(true);
+      expect(shadow(el).querySelector('button.primary')?.textContent).to.contain('Load codes');
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it('renders the seed example: 11200-00, its name, the similar code 92016-00 Tonometry, score and evidence', async () => {
+    const seedCodes: unknown = await (await fetch('/test/data/seed-clinical-codes.json')).json();
+    const spy = spyOnFetch((request) =>
+      request.url.endsWith('/sessions/1234567890/clinical-codes') ? Response.json(seedCodes) : undefined,
+    );
+    try {
+      // The seed session does not exist in the mock: session and transcript 404, codes still show.
+      const { el } = await mountLoaded({ sessionId: '1234567890' });
+      const c = card(el, '11200-00');
+      expect(deepText(c)).to.contain('Provocative test for glaucoma');
+      expect(deepText(c)).to.contain('79%');
+      expect(deepText(c)).to.contain('ACHI');
+      shadow(c).querySelector<HTMLElement>('details[part="similar"] summary')!.click();
+      await nextFrame();
+      expect(deepText(c)).to.contain('92016-00').and.contain('Tonometry');
+      expect(deepText(c)).to.contain('Evidence (2)');
+      expect(deepText(el)).to.contain('could not be loaded');
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it('checks offsets: exact, moved, unlocated and out-of-range spans never crash', async () => {
+    const transcript = '[doctor] how is the knee?\n[patient] the knee pain is worse on stairs.';
+    const codes = {
+      session_id: 'offsets',
+      clinical_entities: [
+        {
+          primary_code: { code: 'M25.561', code_name: 'Pain in right knee', code_system: 'icd_10_cm', score: 0.8 },
+          reference_in_transcript: [
+            { transcript_text: 'knee pain', location_in_transcript: { start: 40, end: 49 } },
+            { transcript_text: 'worse on stairs', location_in_transcript: { start: 1, end: 5 } },
+            { transcript_text: 'hip pain', location_in_transcript: { start: -4, end: 99999 } },
+          ],
+          location_in_note: [{ start: 500, end: 400 }],
+        },
+      ],
+    };
+    const spy = spyOnFetch((request) => {
+      if (request.url.endsWith('/sessions/offsets/clinical-codes')) return Response.json(codes);
+      if (request.url.endsWith('/sessions/offsets/transcript')) return Response.json({ transcript });
+      if (request.url.endsWith('/sessions/offsets')) return Response.json({ session: { session_id: 'offsets', consult_note: { result: 'Short note.' } } });
+      return undefined;
+    });
+    try {
+      const { el } = await mountLoaded({ sessionId: 'offsets' });
+      const c = card(el, 'M25.561');
+      shadow(c).querySelector<HTMLElement>('details[part="evidence"] summary')!.click();
+      await until(() => deepText(c).includes('worse on stairs'), 'evidence');
+      const text = deepText(c);
+      expect(text).to.contain('hip pain').and.contain('Not found in the transcript');
+      expect(text).to.contain('Found near the given position');
+      expect(text).to.contain('Note location out of range');
+      const marks = [...shadow(c).querySelectorAll('mark')].map((m) => m.textContent);
+      expect(marks).to.include.members(['knee pain', 'worse on stairs']);
+      await expect(el).to.be.accessible();
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it('shows an unknown code system raw, never drops it', async () => {
+    const spy = spyOnFetch((request) =>
+      request.url.endsWith('/sessions/unknown-sys/clinical-codes')
+        ? Response.json({
+            session_id: 'unknown-sys',
+            clinical_entities: [{ primary_code: { code: 'X1', code_name: 'Mystery', code_system: 'loinc_277' } }],
+          })
+        : undefined,
+    );
+    try {
+      const loaded = oneEvent(document, 'heidi-codes-load');
+      const { el } = await mountLoaded({ sessionId: 'unknown-sys' });
+      expect(deepText(card(el, 'X1'))).to.contain('loinc_277');
+      const { detail } = await loaded;
+      expect(detail.entities[0]!.code).to.deep.include({ code: 'X1', codeSystem: 'loinc_277', system: 'urn:heidi:code-system:loinc_277' });
+    } finally {
+      spy.restore();
+    }
+  });
+});
+
+describe('selecting', () => {
+  it('clicking a code selects it, marks its evidence in the note and fires heidi-code-select', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    const first = cards(el)[0]!;
+    const code = shadow(first).querySelector('.code')!.textContent!.trim();
+    const selected = oneEvent(el, 'heidi-code-select');
+    shadow(first).querySelector<HTMLButtonElement>('button.pick')!.click();
+    const { detail } = await selected;
+    expect(detail.sessionId).to.equal('fx-knee-oa');
+    expect(detail.code.code).to.equal(code);
+    await el.updateComplete;
+    const source = shadow(el).querySelector('heidi-source-view')!;
+    await (source as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    expect(shadow(source).querySelectorAll('mark').length).to.be.greaterThan(0);
+    expect(first.hasAttribute('selected')).to.equal(true);
+  });
+
+  it('"Open in transcript" on a snippet shows the transcript with that snippet marked', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    const first = cards(el)[0]!;
+    shadow(first).querySelector<HTMLElement>('details[part="evidence"] summary')!.click();
+    await until(() => !!shadow(first).querySelector('button.link'), 'evidence links');
+    const open = [...shadow(first).querySelectorAll<HTMLButtonElement>('button.link')].find((b) => b.textContent?.includes('transcript'))!;
+    const selected = oneEvent(el, 'heidi-code-select');
+    open.click();
+    await selected;
+    await el.updateComplete;
+    const source = shadow(el).querySelector('heidi-source-view')!;
+    await (source as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    const pressed = shadow(source).querySelector('button[aria-pressed="true"]')!;
+    expect(pressed.textContent).to.contain('Transcript');
+    expect(shadow(source).querySelector('mark.focus')).to.exist;
+  });
+});
+
+describe('token', () => {
+  it('401 then success: exactly one extra token request, and the call is retried once', async () => {
+    const user = newUser();
+    await setScenario(user, { failures: [{ route: 'clinical-codes', status: 401, count: 1 }] });
+    const { el } = await mountLoaded({ user, sessionId: 'fx-knee-oa' });
+    const log = await requestLog(user);
+    expect(log.filter((e) => e.route === 'jwt')).to.have.length(2);
+    expect(log.filter((e) => e.route === 'clinical-codes').map((e) => e.status)).to.deep.equal([401, 200]);
+    expect(cards(el).length).to.be.greaterThan(0);
+  });
+
+  it('concurrent 401s share one refresh', async () => {
+    const user = newUser();
+    await setScenario(user, {
+      latencyMs: 30,
+      failures: [
+        { route: 'get-session', status: 401 },
+        { route: 'transcript', status: 401 },
+        { route: 'clinical-codes', status: 401 },
+      ],
+    });
+    await mountLoaded({ user, sessionId: 'fx-knee-oa' });
+    const log = await requestLog(user);
+    expect(log.filter((e) => e.route === 'jwt')).to.have.length(2);
+  });
+
+  it('with only a host-set token: fires heidi-token-expired and resumes when the host sets a new one', async () => {
+    const user = newUser();
+    const token = await getToken(user);
+    await setScenario(user, { failures: [{ route: 'clinical-codes', status: 401 }] });
+    const el = document.createElement('heidi-clinical-codes') as HeidiClinicalCodes;
+    el.setAttribute('api-base', '/mock-heidi');
+    el.setAttribute('session-id', 'fx-knee-oa');
+    el.token = token;
+    const expired = oneEvent(el, 'heidi-token-expired');
+    const loaded = oneEvent(el, 'heidi-codes-load');
+    document.body.append(el);
+    try {
+      expect((await expired).detail).to.deep.equal({});
+      el.token = await getToken(user);
+      await loaded;
+      expect(el.getAttribute('token')).to.equal(null);
+      expect(el.outerHTML).not.to.contain(token);
+    } finally {
+      el.remove();
+    }
+  });
+
+  it('a missing token source is a config error, not a hang', async () => {
+    const el = document.createElement('heidi-clinical-codes');
+    el.setAttribute('api-base', '/mock-heidi');
+    el.setAttribute('session-id', 'fx-knee-oa');
+    const failed = oneEvent(el, 'heidi-error');
+    document.body.append(el);
+    try {
+      const { detail } = await failed;
+      expect(detail.code).to.equal('config');
+      expect(detail.retryable).to.equal(false);
+      await el.updateComplete;
+      expect(deepText(el)).to.contain('needs a token-url');
+      await expect(el).to.be.accessible();
+    } finally {
+      el.remove();
+    }
+  });
+});
+
+describe('switching and removing', () => {
+  it('changing session-id mid-flight shows only the new session', async () => {
+    const user = newUser();
+    await setScenario(user, { generationMs: 600 });
+    const loads: string[] = [];
+    const onLoad = (e: Event) => loads.push((e as CustomEvent).detail.sessionId);
+    document.addEventListener('heidi-codes-load', onLoad);
+    const spy = spyOnFetch();
+    try {
+      const { el } = await mount({ user, sessionId: 'fx-knee-oa' });
+      await until(() => spy.calls.some((c) => c.url.includes('fx-knee-oa/clinical-codes')), 'first codes request');
+      await setScenario(user, { generationMs: 0 });
+      el.sessionId = 'fx-glaucoma-check';
+      await until(() => loads.length > 0, 'a load');
+      await new Promise((r) => setTimeout(r, 800)); // past the old response's arrival
+      expect(loads).to.deep.equal(['fx-glaucoma-check']);
+      expect(spy.calls.filter((c) => c.url.includes('fx-knee-oa')).every((c) => c.signal?.aborted || c.settled)).to.equal(true);
+      expect(spy.calls.find((c) => c.url.includes('fx-knee-oa/clinical-codes'))!.signal?.aborted).to.equal(true);
+      expect(deepText(el)).to.contain('H40.10').and.not.contain('M17');
+    } finally {
+      spy.restore();
+      document.removeEventListener('heidi-codes-load', onLoad);
+    }
+  });
+
+  it('removing the element aborts its requests', async () => {
+    const user = newUser();
+    await setScenario(user, { generationMs: 2000 });
+    const spy = spyOnFetch();
+    try {
+      const { el } = await mount({ user, sessionId: 'fx-knee-oa' });
+      await until(() => spy.calls.some((c) => c.url.includes('/clinical-codes')), 'codes request');
+      el.remove();
+      const heidiCalls = spy.calls.filter((c) => c.url.includes('/mock-heidi/'));
+      expect(heidiCalls.length).to.be.greaterThan(0);
+      expect(heidiCalls.every((c) => c.settled || c.signal?.aborted)).to.equal(true);
+    } finally {
+      spy.restore();
+    }
+  });
+});
+
+describe('errors: every contract code, a message, and Retry where it helps', () => {
+  const cases: { code: HeidiErrorCode; scenario?: Parameters<typeof setScenario>[1]; session?: string; retryable: boolean; status?: number }[] = [
+    { code: 'auth', scenario: { failures: [{ route: 'clinical-codes', status: 403 }] }, retryable: true, status: 403 },
+    { code: 'not-found', session: 'no-such-session', retryable: false, status: 404 },
+    { code: 'rate-limited', scenario: { failures: [{ route: 'clinical-codes', status: 429, retryAfter: 0, count: 3 }] }, retryable: true, status: 429 },
+    { code: 'server', scenario: { failures: [{ route: 'clinical-codes', status: 500 }] }, retryable: true, status: 500 },
+    { code: 'invalid-response', scenario: { failures: [{ route: 'clinical-codes', kind: 'malformed' }] }, retryable: false },
+    { code: 'network', scenario: { failures: [{ route: 'clinical-codes', kind: 'network', count: 8 }] }, retryable: true },
+    { code: 'timeout', scenario: { failures: [{ route: 'clinical-codes', kind: 'hang' }] }, retryable: true },
+  ];
+  for (const c of cases) {
+    it(`${c.code}`, async () => {
+      const user = newUser();
+      if (c.scenario) await setScenario(user, c.scenario);
+      const failed = oneEvent(document, 'heidi-error');
+      const { el } = await mount({ user, sessionId: c.session ?? 'fx-knee-oa', props: { timeouts: { request: 1500, codes: 400 } } });
+      const { detail } = await failed;
+      expect(detail.code).to.equal(c.code);
+      expect(detail.retryable).to.equal(c.retryable);
+      if (c.status) expect(detail.status).to.equal(c.status);
+      expect(detail.message).to.be.a('string').and.not.equal('');
+      await el.updateComplete;
+      expect(shadow(el).querySelector('[role="alert"]')).to.exist;
+      const retry = [...shadow(el).querySelectorAll('button')].find((b) => b.textContent?.includes('Retry'));
+      expect(!!retry).to.equal(c.retryable);
+      await expect(el).to.be.accessible();
+      if (retry) {
+        await setScenario(user, {});
+        const loaded = oneEvent(el, 'heidi-codes-load');
+        retry.click();
+        await loaded;
+        expect(cards(el).length).to.be.greaterThan(0);
+      }
+    });
+  }
+});
+
+describe('states are accessible', () => {
+  it('loaded and empty', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-antenatal-16w' });
+    await expect(el).to.be.accessible();
+    const { el: empty } = await mountLoaded({ sessionId: 'generated-0' });
+    expect(deepText(empty)).to.contain('No codes suggested');
+    await expect(empty).to.be.accessible();
+  });
+  it('loading', async () => {
+    const user = newUser();
+    await setScenario(user, { latencyMs: 500 });
+    const { el } = await mount({ user, sessionId: 'fx-knee-oa' });
+    await el.updateComplete;
+    expect(deepText(el)).to.contain('Loading');
+    await expect(el).to.be.accessible();
+  });
+});
