@@ -351,7 +351,7 @@ export class HeidiClinicalCodes extends LitElement {
     // A new token source: forget the old source's token (the first update only sets them up).
     if (this.hasUpdated && (changed.has('tokenUrl') || changed.has('tokenProvider'))) this.tokens.clear();
     if (RELOAD_ON.some((key) => changed.has(key)) && this.hasUpdated) this.queueLoad();
-    if ((changed.has('patient') || changed.has('clinicianNotes')) && this.hasUpdated && this.phase === 'loaded') {
+    if ((changed.has('patient') || changed.has('clinicianNotes')) && this.hasUpdated && this.phase === 'loaded' && !this.loadQueued) {
       void this.sendContext();
     }
   }
@@ -472,6 +472,8 @@ export class HeidiClinicalCodes extends LitElement {
         });
       }
       const update = this.contextUpdate(!this.sessionId);
+      const sentPatient = this.patient;
+      const sentNotes = this.clinicianNotes;
       const result = await loadCodes({
         client: this.heidiClient(),
         sessionId: this.sessionId || undefined,
@@ -492,9 +494,11 @@ export class HeidiClinicalCodes extends LitElement {
         },
       });
       if (signal.aborted) return;
-      this.sentPatient = this.patient;
-      this.sentNotes = this.clinicianNotes;
+      // What the PATCH carried; a patient the host set while loading is sent right after.
+      this.sentPatient = sentPatient;
+      this.sentNotes = sentNotes;
       this.showResult(result);
+      void this.sendContext();
     } catch (error) {
       if (signal.aborted || isAbort(error)) return;
       this.fail(error);
@@ -613,7 +617,7 @@ export class HeidiClinicalCodes extends LitElement {
   }
 
   private codeSystemList(): string[] {
-    return this.codeSystems
+    return (this.codeSystems ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);

@@ -27,8 +27,8 @@ export interface TokenManagerOptions {
 
 interface CachedToken {
   readonly token: string;
-  /** ms epoch; Infinity when unknown. */
-  readonly expiresAt: number;
+  /** ms epoch after which a fresh token is fetched; Infinity when the expiry is unknown. */
+  readonly refreshAt: number;
 }
 
 export class TokenManager {
@@ -65,7 +65,7 @@ export class TokenManager {
 
   /** The host set the `token` property. Wakes calls that waited for it. */
   setHostToken(token: string | undefined): void {
-    this.cached = token ? { token, expiresAt: jwtExpiry(token) ?? Infinity } : undefined;
+    this.cached = token ? { token, refreshAt: this.refreshTime(jwtExpiry(token) ?? Infinity) } : undefined;
     if (token) {
       const waiters = [...this.hostWaiters];
       this.hostWaiters.clear();
@@ -83,7 +83,14 @@ export class TokenManager {
   }
 
   private isFresh(cached: CachedToken): boolean {
-    return cached.expiresAt - this.margin > this.now();
+    return cached.refreshAt > this.now();
+  }
+
+  /** Refresh `margin` before expiry, or halfway through a lifetime shorter than twice the margin. */
+  private refreshTime(expiresAt: number): number {
+    if (!Number.isFinite(expiresAt)) return Infinity;
+    const lifetime = expiresAt - this.now();
+    return expiresAt - Math.min(this.margin, Math.max(0, lifetime / 2));
   }
 
   private async fetchToken(): Promise<CachedToken> {
@@ -98,7 +105,7 @@ export class TokenManager {
       throw new HeidiError('invalid-response', `The token response is not a Heidi JWT response (${explainSchemaError(parsed.error)}).`);
     }
     const expiresAt = Date.parse(parsed.data.expiration_time);
-    const cached = { token: parsed.data.token, expiresAt: Number.isFinite(expiresAt) ? expiresAt : Infinity };
+    const cached = { token: parsed.data.token, refreshAt: this.refreshTime(Number.isFinite(expiresAt) ? expiresAt : Infinity) };
     this.rejected = undefined;
     this.cached = cached;
     return cached;
@@ -125,7 +132,7 @@ export class TokenManager {
           cache: 'no-store',
         })
         .text();
-      return parseJsonBody(text, 'token');
+      return parseJsonBody(text, 'the token request');
     } catch (error) {
       if (error instanceof HeidiError || isAbort(error)) throw error;
       throw describeKyError(error, 'the token URL');
@@ -147,7 +154,7 @@ export function parseJsonBody(text: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new HeidiError('invalid-response', `The ${what} response is not valid JSON.`, { cause });
+    throw new HeidiError('invalid-response', `The response to ${what} is not valid JSON.`, { cause });
   }
 }
 

@@ -135,6 +135,16 @@ export class HeidiCodeCard extends LitElement {
         gap: 0.4em;
         margin-top: 0.5em;
       }
+      /* Symbols as CSS content: the accessible name stays "Accept M17.11", the visible label "Accept". */
+      button.accept::before {
+        content: '✓ ';
+      }
+      button.reject::before {
+        content: '✕ ';
+      }
+      button.undo::before {
+        content: '↶ ';
+      }
       button.accept[aria-pressed='true'] {
         background: var(--_ok-bg);
         color: var(--_ok);
@@ -274,7 +284,7 @@ export class HeidiCodeCard extends LitElement {
         title="${m.accept} (a)"
         @click=${() => this.act({ type: 'status', status: 'ACCEPTED' })}
       >
-        ✓ ${m.accept}
+        ${m.accept}
       </button>
       <button
         class="reject"
@@ -283,7 +293,7 @@ export class HeidiCodeCard extends LitElement {
         title="${m.reject} (r)"
         @click=${() => this.act({ type: 'status', status: 'REJECTED' })}
       >
-        ✕ ${m.reject}
+        ${m.reject}
       </button>
       ${this.status !== 'PENDING' || code !== this.entity.primary
         ? html`<button
@@ -292,7 +302,7 @@ export class HeidiCodeCard extends LitElement {
             title="${m.undo} (u)"
             @click=${() => this.act({ type: 'status', status: 'PENDING' })}
           >
-            ↶ ${m.undo}
+            ${m.undo}
           </button>`
         : nothing}
     </div>`;

@@ -2,7 +2,7 @@
  * The consult note or transcript with the selected code's evidence marked.
  * Text is rendered as text nodes; the marks come from checked offsets only.
  */
-import { LitElement, html, css, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, css, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { segmentText } from '../core/evidence.ts';
 import type { Messages } from '../i18n/en.ts';
@@ -84,7 +84,7 @@ export class HeidiSourceView extends LitElement {
         )}
       </div>
       ${text
-        ? html`<div class="text" part="source" tabindex="0" role="region" aria-label=${this.kind === 'note' ? m.note : m.transcript}>${segmentText(
+        ? html`<div class="text" part="source" tabindex="0" role="group" aria-label=${this.kind === 'note' ? m.note : m.transcript}>${segmentText(
             text,
             ranges,
           ).map((s) => (s.mark < 0 ? s.text : html`<mark data-i=${s.mark} class=${s.mark === focusId ? 'focus' : ''}>${s.text}</mark>`))}</div>`

@@ -48,7 +48,7 @@ export const en = {
   similarCodes: (count: number) => `Similar codes (${count})`,
   swapTo: (code: string, name: string) => `Use ${code} ${name} instead`,
   use: 'Use',
-  restorePrimary: (code: string) => `Back to ${code}`,
+  restorePrimary: (code: string) => `Use ${code}, Heidi's suggestion`,
   related: 'Related codes',
   parentCode: 'Parent',
   childCodes: 'More specific',

@@ -44,7 +44,7 @@ export const es: Messages = {
   similarCodes: (count) => `Códigos similares (${count})`,
   swapTo: (code, name) => `Usar ${code} ${name} en su lugar`,
   use: 'Usar',
-  restorePrimary: (code) => `Volver a ${code}`,
+  restorePrimary: (code) => `Usar ${code}, la sugerencia de Heidi`,
   related: 'Códigos relacionados',
   parentCode: 'Superior',
   childCodes: 'Más específicos',

@@ -68,6 +68,31 @@ describe('session: attach and create', () => {
   });
 });
 
+describe('host changes while loading or after', () => {
+  it('a patient set while the codes load is sent right after', async () => {
+    const user = newUser();
+    await setScenario(user, { latencyMs: 200 });
+    const loaded = oneEvent(document, 'heidi-codes-load');
+    const { el } = await mount({ user, sessionId: 'fx-knee-oa' });
+    await new Promise((r) => setTimeout(r, 100));
+    el.patient = { name: 'Late Patient', gender: 'FEMALE', dob: '1960-01-01' };
+    await loaded;
+    await until(() => true, 'tick');
+    await new Promise((r) => setTimeout(r, 500));
+    const token = await getToken(user);
+    const stored = await (await fetch('/mock-heidi/sessions/fx-knee-oa', { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(stored.session.patient.name).to.equal('Late Patient');
+  });
+
+  it('removing the code-systems attribute shows every system again', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa', attrs: { 'code-systems': 'cpt_2025' } });
+    expect(cards(el)).to.have.length(1);
+    el.removeAttribute('code-systems');
+    await el.updateComplete;
+    expect(cards(el).length).to.equal(knee.clinicalCodes.clinical_entities.length);
+  });
+});
+
 describe('codes and evidence', () => {
   it('fetches session, transcript and codes in parallel once the session id is known', async () => {
     const user = newUser();

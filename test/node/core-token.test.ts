@@ -28,6 +28,17 @@ describe('token manager', () => {
     assert.equal(await manager.get(), 't2');
     assert.equal(calls(), 2);
   });
+  it('reuses a short-lived token for half its lifetime rather than never', async () => {
+    const now = { t: 0 };
+    const { manager, calls } = providerManager(now, 20_000);
+    await manager.get();
+    now.t += 9_000;
+    await manager.get();
+    assert.equal(calls(), 1);
+    now.t += 2_000;
+    await manager.get();
+    assert.equal(calls(), 2);
+  });
   it('shares one request among concurrent callers', async () => {
     const { manager, calls } = providerManager({ t: 0 });
     const tokens = await Promise.all([manager.get(), manager.get(), manager.get()]);
