@@ -11,6 +11,7 @@
  * `findForUpdate`; responses are serialised, so sharing is safe.
  */
 import { FIXTURES, generateConsultation, type Fixture } from '../fixtures/index.ts';
+import { consultNote } from '../fixtures/build.ts';
 import type { JsonObject, LogEntry, Scenario } from './types.ts';
 
 export const MAX_USERS = 1000;
@@ -111,19 +112,7 @@ export class MockStore {
       patient: { name: '', gender: null, dob: null },
       audio: [],
       clinician_notes: [],
-      consult_note: {
-        status: 'CREATED',
-        result: 'New consultation. No recording yet.',
-        heading: 'Note',
-        brain: 'RIGHT',
-        voice_style: null,
-        generation_method: 'TEMPLATE',
-        template_id: null,
-        ai_command_id: null,
-        ai_command_text: null,
-        feedback: null,
-        dictation_cleanup_mode: null,
-      },
+      consult_note: consultNote('New consultation. No recording yet.'),
       duration: 0,
       created_at: at,
       updated_at: at,

@@ -8,6 +8,10 @@
  */
 import * as z from 'zod/mini';
 
+// No `new Function` code generation: the element must run under a strict CSP without 'unsafe-eval', where even
+// zod's probe for eval support is reported as a violation. (The bundle has its own zod; the host's is untouched.)
+z.config({ jitless: true });
+
 const nullishString = z.nullish(z.string());
 const nullishNumber = z.nullish(z.number());
 
