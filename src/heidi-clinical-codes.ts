@@ -678,6 +678,15 @@ export class HeidiClinicalCodes extends LitElement {
     );
   }
 
+  /** Open or close a card's evidence; opening it is opening the code, so it also selects it. */
+  private setExpanded(entity: EntityView, open: boolean): void {
+    const expanded = new Set(this.expanded);
+    if (open) expanded.add(entity.id);
+    else expanded.delete(entity.id);
+    this.expanded = expanded;
+    if (open) this.select(entity);
+  }
+
   private onCardAction(event: CardActionEvent): void {
     event.stopPropagation();
     const entity = this.entityById(event.entityId);
@@ -696,6 +705,9 @@ export class HeidiClinicalCodes extends LitElement {
         break;
       case 'open':
         this.select(entity, { source: action.source, index: action.index });
+        break;
+      case 'expand':
+        this.setExpanded(entity, action.open);
         break;
     }
   }
@@ -760,8 +772,7 @@ export class HeidiClinicalCodes extends LitElement {
       const code = entity.similar[Number(key) - 1];
       if (code) this.swap(entity, code);
     } else if (key === 'Enter' && onCard) {
-      this.expanded = new Set(this.expanded).add(entity.id);
-      this.select(entity);
+      this.setExpanded(entity, true);
     } else handled = false;
     if (handled) event.preventDefault();
   }

@@ -16,7 +16,8 @@ export type CardAction =
   | { type: 'select' }
   | { type: 'status'; status: ReviewStatus }
   | { type: 'swap'; code: CodeView }
-  | { type: 'open'; source: 'transcript' | 'note'; index: number };
+  | { type: 'open'; source: 'transcript' | 'note'; index: number }
+  | { type: 'expand'; open: boolean };
 
 export class CardActionEvent extends Event {
   constructor(
@@ -350,7 +351,11 @@ export class HeidiCodeCard extends LitElement {
   }
 
   private onToggle(event: Event): void {
-    this.expanded = (event.target as HTMLDetailsElement).open;
+    const open = (event.target as HTMLDetailsElement).open;
+    if (open === this.expanded) return;
+    this.expanded = open;
+    // The list keeps which cards are open (Enter opens them too), so it hears every toggle.
+    this.act({ type: 'expand', open });
   }
 
   private cueFor(source: 'transcript' | 'note', index: number): CueLocation | undefined {

@@ -224,6 +224,24 @@ describe('selecting', () => {
     expect(first.hasAttribute('selected')).to.equal(true);
   });
 
+  it('opening a card\'s evidence selects it; closing and pressing Enter opens it again', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    const first = cards(el)[0]!;
+    const details = () => shadow(first).querySelector<HTMLDetailsElement>('details[part="evidence"]')!;
+    const selected = oneEvent(el, 'heidi-code-select');
+    details().querySelector('summary')!.click();
+    expect((await selected).detail.entityId).to.equal(first.dataset.id);
+    await until(() => details().open, 'evidence open');
+    const closed = oneEvent(details(), 'toggle');
+    details().querySelector('summary')!.click();
+    await closed;
+    await el.updateComplete;
+    expect(details().open).to.equal(false);
+    first.focus();
+    first.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    await until(() => details().open, 'evidence open again');
+  });
+
   it('"Open in transcript" on a snippet shows the transcript with that snippet marked', async () => {
     const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
     const first = cards(el)[0]!;
