@@ -84,6 +84,12 @@ const RELOAD_ON = ['sessionId', 'apiBase', 'tokenUrl', 'tokenProvider', 'patient
  * @csspart source - The note / transcript view with evidence marked.
  * @csspart footer - The Send to EHR area.
  * @csspart status - The status line (loading, generating, errors).
+ * @csspart card-code - A card's code and name (a button that selects it).
+ * @csspart card-status - A card's review status badge.
+ * @csspart card-actions - A card's Accept / Reject / Undo buttons.
+ * @csspart card-checks - A card's check warnings.
+ * @csspart card-similar - A card's similar and related codes.
+ * @csspart card-evidence - A card's evidence list.
  *
  * @cssprop --heidi-accent - Accent colour (buttons, links, selection).
  * @cssprop --heidi-on-accent - Text on the accent colour.
@@ -96,6 +102,8 @@ const RELOAD_ON = ['sessionId', 'apiBase', 'tokenUrl', 'tokenProvider', 'patient
  * @cssprop --heidi-font - Font family.
  * @cssprop --heidi-space - Base spacing (density).
  * @cssprop --heidi-focus - Focus ring colour.
+ * @cssprop --heidi-font-size - Base font size (default 0.9375rem).
+ * @cssprop --heidi-source-height - Maximum height of the note / transcript view (default 24rem).
  */
 export class HeidiClinicalCodes extends LitElement {
   static override styles = [
@@ -490,6 +498,7 @@ export class HeidiClinicalCodes extends LitElement {
         onGenerating: () => {
           if (signal.aborted) return;
           this.phase = 'generating';
+          this.announce(this.messages.generatingStarted);
           this.startTimer();
         },
       });
@@ -777,6 +786,12 @@ export class HeidiClinicalCodes extends LitElement {
     if (handled) event.preventDefault();
   }
 
+  /** A click or Tab into a card makes it the card the shortcuts act on (and the list's tab stop). */
+  private onListFocusin(event: FocusEvent): void {
+    const card = event.composedPath().find((node): node is HTMLElement => node instanceof HTMLElement && node.localName === 'heidi-code-card');
+    if (card?.dataset.id && card.dataset.id !== this.focusedId) this.focusedId = card.dataset.id;
+  }
+
   private moveFocus(list: readonly EntityView[], index: number): void {
     const target = list[Math.max(0, Math.min(list.length - 1, index))];
     if (!target) return;
@@ -810,12 +825,19 @@ export class HeidiClinicalCodes extends LitElement {
     return batchCandidates(shown, this.review, (e) => this.warningsFor(e), this.batchFilter);
   }
 
+  /** Close a toolbar panel and give focus back to the button that opened it. */
+  private closePanel(panel: 'batch' | 'shortcuts'): void {
+    if (panel === 'batch') this.batchOpen = false;
+    else this.shortcutsOpen = false;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`.toolbar button[data-panel="${panel}"]`)?.focus());
+  }
+
   private confirmBatch(): void {
     const review = this.review;
     if (!review || this.readonly) return;
     const chosen = this.candidates();
     for (const entity of chosen) this.applyChange(review.setStatus(entity, 'ACCEPTED'));
-    this.batchOpen = false;
+    this.closePanel('batch');
     this.announce(this.messages.batchDone(chosen.length));
   }
 
@@ -823,14 +845,15 @@ export class HeidiClinicalCodes extends LitElement {
 
   protected override render(): TemplateResult {
     const m = this.messages;
-    return html`
+    // The UI's own language, so a fallback to English inside a French page is read as English.
+    return html`<div lang=${messagesFor(this.resolvedLang()).lang}>
       <div class="header" part="header">
         <h2>${m.title}</h2>
         ${this.phase === 'loaded' ? this.renderToolbar(m) : nothing}
       </div>
       <div role="status" aria-live="polite" class="visually-hidden">${this.announcement}</div>
       ${this.renderBody(m)}
-    `;
+    </div>`;
   }
 
   private renderBody(m: Messages): TemplateResult {
@@ -857,7 +880,7 @@ export class HeidiClinicalCodes extends LitElement {
     return html`<div class="state error" part="status" role="alert">
       <strong>${m.errorTitle}</strong>
       <span>${error ? m.errors[error.code] : ''}</span>
-      ${error?.message ? html`<details><summary>${m.details}</summary><span>${error.message}</span></details>` : nothing}
+      ${error?.message ? html`<details><summary>${m.details}</summary><span lang="en">${error.message}</span></details>` : nothing}
       ${error?.retryable !== false ? html`<button class="primary" @click=${() => void this.refresh()}>${m.retry}</button>` : nothing}
     </div>`;
   }
@@ -902,8 +925,8 @@ export class HeidiClinicalCodes extends LitElement {
             >
             ${this.readonly
               ? nothing
-              : html`<button aria-expanded=${this.batchOpen ? 'true' : 'false'} @click=${() => (this.batchOpen = !this.batchOpen)}>${m.batchAccept}</button>`}
-            <button aria-expanded=${this.shortcutsOpen ? 'true' : 'false'} title="${m.shortcuts} (?)" @click=${() => (this.shortcutsOpen = !this.shortcutsOpen)}>
+              : html`<button data-panel="batch" aria-expanded=${this.batchOpen ? 'true' : 'false'} @click=${() => (this.batchOpen = !this.batchOpen)}>${m.batchAccept}</button>`}
+            <button data-panel="shortcuts" aria-expanded=${this.shortcutsOpen ? 'true' : 'false'} title="${m.shortcuts} (?)" @click=${() => (this.shortcutsOpen = !this.shortcutsOpen)}>
               ${m.shortcuts}
             </button>
           </div>`
@@ -921,7 +944,7 @@ export class HeidiClinicalCodes extends LitElement {
       ${shown.length === 0
         ? html`<div class="state" part="status"><span>${m.empty}</span></div>`
         : html`<div class="layout">
-            <div @card-action=${this.onCardAction} @keydown=${this.onListKeydown}>${this.renderList(m)}</div>
+            <div @card-action=${this.onCardAction} @keydown=${this.onListKeydown} @focusin=${this.onListFocusin}>${this.renderList(m)}</div>
             ${this.renderSource(m)}
           </div>`}
       ${this.readonly || shown.length === 0 ? nothing : this.renderFooter(m)}
@@ -951,6 +974,7 @@ export class HeidiClinicalCodes extends LitElement {
     return entities.map(
       (entity) => html`<heidi-code-card
         role="listitem"
+        exportparts="code: card-code, status: card-status, actions: card-actions, checks: card-checks, similar: card-similar, evidence: card-evidence"
         data-id=${entity.id}
         tabindex=${entity.id === focused ? '0' : '-1'}
         .entity=${entity}
@@ -1036,7 +1060,7 @@ export class HeidiClinicalCodes extends LitElement {
       <p aria-live="polite">${m.batchCount(count)}</p>
       <div class="row">
         <button class="primary batch-confirm" ?disabled=${count === 0} @click=${this.confirmBatch}>${m.batchConfirm(count)}</button>
-        <button @click=${() => (this.batchOpen = false)}>${m.cancel}</button>
+        <button @click=${() => this.closePanel('batch')}>${m.cancel}</button>
       </div>
     </section>`;
   }
@@ -1045,7 +1069,7 @@ export class HeidiClinicalCodes extends LitElement {
     return html`<section class="panel" aria-labelledby="keys-title">
       <h3 id="keys-title">${m.shortcuts}</h3>
       <dl class="keys">${m.shortcutList.map(([key, what]) => html`<dt>${key}</dt><dd>${what}</dd>`)}</dl>
-      <div class="row"><button @click=${() => (this.shortcutsOpen = false)}>${m.close}</button></div>
+      <div class="row"><button @click=${() => this.closePanel('shortcuts')}>${m.close}</button></div>
     </section>`;
   }
 

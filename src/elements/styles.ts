@@ -25,7 +25,11 @@ export const tokens = css`
     --_warn-bg: #fff4d6;
     --_mark: #fff0a8;
     --_mark-text: #1b1f24;
+    --_mark-edge: #8a6d00;
     --_focus: var(--heidi-focus, #0b5cad);
+    /* Form field edges need 3:1 against the surface (WCAG 1.4.11); derived from the muted text, which has 4.5:1,
+       so a host's own colours keep it. Where color-mix is unknown the border falls back to the text colour. */
+    --_control-border: color-mix(in srgb, var(--_muted) 75%, var(--_surface));
     color-scheme: light;
   }
   :host([theme='dark']) {
@@ -42,8 +46,9 @@ export const tokens = css`
     --_bad-bg: #3a1a1d;
     --_warn: #ffd98a;
     --_warn-bg: #362a0c;
-    --_mark: #6b5a12;
+    --_mark: #524510;
     --_mark-text: #fff8dc;
+    --_mark-edge: #d9b84a;
     --_focus: var(--heidi-focus, #8ab4f8);
     color-scheme: dark;
   }
@@ -62,8 +67,9 @@ export const tokens = css`
       --_bad-bg: #3a1a1d;
       --_warn: #ffd98a;
       --_warn-bg: #362a0c;
-      --_mark: #6b5a12;
+      --_mark: #524510;
       --_mark-text: #fff8dc;
+      --_mark-edge: #d9b84a;
       --_focus: var(--heidi-focus, #8ab4f8);
       color-scheme: dark;
     }
@@ -111,17 +117,20 @@ export const controls = css`
     outline: 3px solid var(--_focus);
     outline-offset: 2px;
   }
-  select {
+  select,
+  input:not([type='checkbox'], [type='radio']) {
     background: var(--_surface);
-    border: 1px solid var(--_border);
+    border: 1px solid var(--_control-border);
     border-radius: calc(var(--_radius) - 2px);
     padding: 0.2em 0.4em;
     min-height: 2em;
   }
+  /* Evidence is marked by more than its colour: an edge under it too (WCAG 1.4.1). */
   mark {
     background: var(--_mark);
     color: var(--_mark-text);
     border-radius: 2px;
+    box-shadow: inset 0 -2px 0 var(--_mark-edge);
   }
   mark.cue {
     background: var(--_warn-bg);

@@ -12,6 +12,8 @@ export const en = {
   loadingSession: 'Loading the consultation…',
   creatingSession: 'Starting a Heidi session…',
   generating: (seconds: number) => `Heidi is generating codes… ${seconds} s`,
+  /** Announced once when generation starts (the visible line counts seconds; the live region should not). */
+  generatingStarted: 'Heidi is generating codes…',
   cancel: 'Cancel',
   cancelled: 'Code generation cancelled.',
   loadCodes: 'Load codes',
@@ -49,12 +51,10 @@ export const en = {
   swapTo: (code: string, name: string) => `Use ${code} ${name} instead`,
   use: 'Use',
   restorePrimary: (code: string) => `Use ${code}, Heidi's suggestion`,
-  related: 'Related codes',
   parentCode: 'Parent',
   childCodes: 'More specific',
   siblingCodes: 'Siblings',
   evidence: (count: number) => `Evidence (${count})`,
-  showEvidence: 'Show evidence',
   transcript: 'Transcript',
   note: 'Note',
   context: 'Context',
@@ -65,7 +65,6 @@ export const en = {
   noTranscript: 'Transcript unavailable',
   badNoteSpan: 'Note location out of range',
   speaker: { doctor: 'Doctor', patient: 'Patient' } as Record<string, string>,
-  selected: 'Selected',
   // Checks
   checks: {
     sex: (p: Record<string, string | number>) =>
@@ -129,7 +128,6 @@ export const en = {
   sendCancelled: 'The EHR declined the codes. Nothing was marked as sent.',
   wrongPatient: 'This consultation belongs to another patient than the one open in the EHR. Sending is blocked.',
   readonlyNote: 'Read-only view',
-  percent: (n: number) => `${n}%`,
 };
 
 export type Messages = typeof en;
