@@ -9,7 +9,7 @@
  *
  * Options:
  *   --runs N       runs per figure (default 5)
- *   --only a,b     figure groups: bundle, evidence, ttc, list500, list2000, nocv
+ *   --only a,b     figure groups: bundle, evidence, ttc, list500, list2000
  *   --profile      also record a CPU profile of one (uncounted) large-list load
  *                  into .bench/*.cpuprofile and print the hottest functions
  *   --build        rebuild dist even when it looks fresh
@@ -35,7 +35,7 @@ import {
 import { startServer } from './bench/server.ts';
 import { formatMarkdown, formatTable, type Figure } from './bench/stats.ts';
 
-const GROUPS = ['bundle', 'evidence', 'ttc', 'list500', 'list2000', 'nocv'] as const;
+const GROUPS = ['bundle', 'evidence', 'ttc', 'list500', 'list2000'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values: args } = parseArgs({
@@ -98,8 +98,6 @@ async function main(): Promise<number> {
     }
     if (only.has('list500')) groups.list500 = await list500Figures(ctx);
     if (only.has('list2000')) groups.list2000 = await list2000Figures(ctx, true, runs);
-    // The comparison without content-visibility is informational: fewer runs keep the bench short.
-    if (only.has('nocv')) groups.nocv = await list2000Figures(ctx, false, Math.min(runs, 3));
   } finally {
     await context.close();
     await browser.close();

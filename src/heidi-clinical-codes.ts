@@ -21,6 +21,7 @@ import {
   batchCandidates,
   groupByKind,
   visibleEntities,
+  type EntityGroup,
   type BatchFilter,
   type SortOrder,
   type StatusFilter,
@@ -49,6 +50,10 @@ export interface PatientInfo {
   gender?: string;
   dob?: string;
 }
+
+/** Cards rendered at first, and added each time the end of the list comes near the view. */
+const FIRST_CARDS = 40;
+const MORE_CARDS = 25;
 
 /** Properties whose change means "load again". */
 const RELOAD_ON = ['sessionId', 'apiBase', 'tokenUrl', 'tokenProvider', 'patientProfileId', 'ehrAppointmentId'] as const;
@@ -324,7 +329,6 @@ export class HeidiClinicalCodes extends LitElement {
   @state() private shortcutsOpen = false;
   @state() private commitPhase: CommitPhase = 'idle';
   @state() private commitMessage = '';
-  @state() private announcement = '';
 
   private hostToken: string | undefined;
   private readonly tokens = new TokenManager({
@@ -341,18 +345,47 @@ export class HeidiClinicalCodes extends LitElement {
   private warningCache = new Map<string, { code: CodeView; patient: unknown; warnings: readonly CheckWarning[] }>();
   private sentPatient: PatientInfo | undefined;
   private sentNotes: string[] | undefined;
+  private pendingAnnouncement: string | undefined;
+  /** How many cards of the visible list are rendered; grows as the list scrolls into view. */
+  @state() private renderLimit = FIRST_CARDS;
+  private moreObserver: IntersectionObserver | undefined;
+  private listCache: { key: readonly unknown[]; list: EntityView[]; groups: EntityGroup[] | undefined } | undefined;
+
+  private get liveRegion(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('#live') ?? null;
+  }
 
   // ---------------------------------------------------------------- lifecycle
 
   override connectedCallback(): void {
-    super.connectedCallback();
+    // Queued before Lit's first render, so the token request is on the wire before anything is drawn.
     this.queueLoad();
+    super.connectedCallback();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    // No request outlives its element.
+    // No request outlives its element, and no observer either.
     this.abortLoad();
+    this.moreObserver?.disconnect();
+    this.moreObserver = undefined;
+  }
+
+  protected override firstUpdated(): void {
+    if (this.pendingAnnouncement !== undefined) this.announce(this.pendingAnnouncement);
+    this.pendingAnnouncement = undefined;
+  }
+
+  protected override updated(): void {
+    // Re-observing makes the observer report the sentinel's current position, so a short
+    // first chunk keeps growing until the list fills the view.
+    const sentinel = this.renderRoot.querySelector('.more');
+    if (!sentinel) return;
+    this.moreObserver ??= new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) this.renderLimit += MORE_CARDS;
+    }, { rootMargin: '400px' });
+    this.moreObserver.disconnect();
+    this.moreObserver.observe(sentinel);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -481,6 +514,7 @@ export class HeidiClinicalCodes extends LitElement {
       }
       const update = this.contextUpdate(!this.sessionId);
       const sentPatient = this.patient;
+      queueMicrotask(() => this.percentFormatter()); // Intl's first formatter is slow to build: do it while waiting
       const sentNotes = this.clinicianNotes;
       const result = await loadCodes({
         client: this.heidiClient(),
@@ -554,6 +588,7 @@ export class HeidiClinicalCodes extends LitElement {
       ...(result.transcriptError ? [this.messages.degradedTranscript] : []),
     ];
     this.phase = 'loaded';
+    this.renderLimit = FIRST_CARDS;
     this.sourceKind = model.note ? 'note' : 'transcript';
     const shown = allowedEntities(model.entities, this.codeSystemList());
     this.focusedId ??= shown[0]?.id;
@@ -748,12 +783,18 @@ export class HeidiClinicalCodes extends LitElement {
     this.announce(message);
   }
 
+  /**
+   * Say something through the live region. Written straight into the DOM, so an
+   * announcement costs no render; a repeated message gets a trailing no-break
+   * space so screen readers hear it again.
+   */
   private announce(message: string): void {
-    // Re-announce identical messages too: clear first, then set on the next frame.
-    this.announcement = '';
-    void this.updateComplete.then(() => {
-      this.announcement = message;
-    });
+    const region = this.liveRegion;
+    if (!region) {
+      this.pendingAnnouncement = message;
+      return;
+    }
+    region.textContent = region.textContent === message ? `${message}\u00a0` : message;
   }
 
   // ---------------------------------------------------------------- keyboard
@@ -762,7 +803,7 @@ export class HeidiClinicalCodes extends LitElement {
     const origin = event.composedPath()[0];
     if (origin instanceof HTMLElement && (origin.matches('input, select, textarea, [contenteditable=""], [contenteditable="true"]') || origin.isContentEditable)) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const list = this.visibleList();
+    const { list } = this.visibleList();
     const index = list.findIndex((e) => e.id === this.focusedId);
     const entity = list[index];
     const onCard = origin instanceof HTMLElement && origin.localName === 'heidi-code-card';
@@ -793,23 +834,46 @@ export class HeidiClinicalCodes extends LitElement {
   }
 
   private moveFocus(list: readonly EntityView[], index: number): void {
-    const target = list[Math.max(0, Math.min(list.length - 1, index))];
+    const at = Math.max(0, Math.min(list.length - 1, index));
+    const target = list[at];
     if (!target) return;
     this.focusedId = target.id;
-    void this.updateComplete.then(() => {
-      this.renderRoot.querySelector<HTMLElement>(`heidi-code-card[data-id="${CSS.escape(target.id)}"]`)?.focus();
-    });
+    this.focusWhenRendered(target.id, at);
   }
 
-  private visibleList(): EntityView[] {
-    if (!this.model || !this.review) return [];
-    const list = visibleEntities(this.model.entities, this.review, {
+  /**
+   * Focus a card, rendering up to it first. A far jump (End in 2,000 codes) grows the
+   * list a chunk per frame, so the page stays responsive while it catches up.
+   */
+  private focusWhenRendered(id: string, index: number): void {
+    const step = () => {
+      if (!this.isConnected || this.focusedId !== id) return; // the user moved on, or the element left
+      if (index >= this.renderLimit) {
+        this.renderLimit = Math.min(index + 1, this.renderLimit + MORE_CARDS);
+        void this.updateComplete.then(() => requestAnimationFrame(step));
+        return;
+      }
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`heidi-code-card[data-id="${CSS.escape(id)}"]`)?.focus());
+    };
+    step();
+  }
+
+  /** The list as shown (filtered, sorted, grouped), computed once per change of its inputs. */
+  private visibleList(): { list: EntityView[]; groups: EntityGroup[] | undefined } {
+    const model = this.model;
+    const review = this.review;
+    if (!model || !review) return { list: [], groups: undefined };
+    const key = [model, review, this.reviewVersion, this.codeSystems, this.systemFilter, this.statusFilter, this.sort, this.grouped];
+    if (this.listCache?.key.every((v, i) => v === key[i])) return this.listCache;
+    const shown = visibleEntities(model.entities, review, {
       codeSystems: this.codeSystemList(),
       system: this.systemFilter,
       status: this.statusFilter,
       sort: this.sort,
     });
-    return this.grouped ? groupByKind(list).flatMap((g) => g.entities) : list;
+    const groups = this.grouped ? groupByKind(shown) : undefined;
+    this.listCache = { key, list: groups ? groups.flatMap((g) => g.entities) : shown, groups };
+    return this.listCache;
   }
 
   // ---------------------------------------------------------------- batch
@@ -851,7 +915,7 @@ export class HeidiClinicalCodes extends LitElement {
         <h2>${m.title}</h2>
         ${this.phase === 'loaded' ? this.renderToolbar(m) : nothing}
       </div>
-      <div role="status" aria-live="polite" class="visually-hidden">${this.announcement}</div>
+      <div role="status" aria-live="polite" class="visually-hidden" id="live"></div>
       ${this.renderBody(m)}
     </div>`;
   }
@@ -951,20 +1015,32 @@ export class HeidiClinicalCodes extends LitElement {
     `;
   }
 
+  /**
+   * The cards, in display order. Only the first `renderLimit` are rendered: a long
+   * consultation's list grows as it scrolls into view (and as the keyboard moves),
+   * so 500 or 2,000 codes paint as fast as 40.
+   */
   private renderList(m: Messages): TemplateResult {
-    const list = visibleEntities(this.model!.entities, this.review!, {
-      codeSystems: this.codeSystemList(),
-      system: this.systemFilter,
-      status: this.statusFilter,
-      sort: this.sort,
-    });
+    const { list, groups } = this.visibleList();
     if (list.length === 0) return html`<p class="progress">${m.noneMatch}</p>`;
     const focused = list.some((e) => e.id === this.focusedId) ? this.focusedId : list[0]?.id;
-    if (!this.grouped) return html`<ul class="list" part="list" aria-label=${m.title}>${this.renderCards(list, focused)}</ul>`;
-    return html`${groupByKind(list).map(
-      (group) => html`<h3>${m.groups[group.kind]} (${group.entities.length})</h3>
-        <ul class="list" part="list" aria-label=${m.groups[group.kind] ?? m.title}>${this.renderCards(group.entities, focused)}</ul>`,
-    )}`;
+    let budget = this.renderLimit;
+    const take = (entities: readonly EntityView[]) => {
+      const shown = entities.slice(0, Math.max(0, budget));
+      budget -= shown.length;
+      return this.renderCards(shown, focused);
+    };
+    const more = list.length - this.renderLimit;
+    const rest =
+      more > 0
+        ? html`<p class="more"><button @click=${() => (this.renderLimit += Math.max(more, 0))}>${m.showMore(more)}</button></p>`
+        : nothing;
+    if (!groups) return html`<ul class="list" part="list" aria-label=${m.title}>${take(list)}</ul>${rest}`;
+    return html`${groups.map((group) => {
+      if (budget <= 0) return nothing;
+      return html`<h3>${m.groups[group.kind]} (${group.entities.length})</h3>
+        <ul class="list" part="list" aria-label=${m.groups[group.kind] ?? m.title}>${take(group.entities)}</ul>`;
+    })}${rest}`;
   }
 
   private renderCards(entities: readonly EntityView[], focused: string | undefined): TemplateResult[] {

@@ -285,7 +285,9 @@ async function listRun(
       `${options.entities} codes`,
     );
     const profile = options.profile ? await stopProfile(cdp, `list-${options.entities}${options.contentVisibility ? '' : '-nocv'}`) : undefined;
-    if (mount.cards !== options.entities) throw new Error(`${options.entities} codes: ${mount.cards} cards in the DOM`);
+    // The element renders the first cards at once and the rest as the list scrolls into view (or the
+    // keyboard moves there): "a painted list" is that first screenful, never an empty or partial card.
+    if (mount.cards < Math.min(options.entities, 20)) throw new Error(`${options.entities} codes: only ${mount.cards} cards in the DOM`);
     const start = mount.dataArrived ?? mount.codesArrived ?? Number.NaN;
     // Anything still running from the load (the announcement update, content-visibility work) counts as load.
     await page.evaluate(() => window.bench.settle(4));

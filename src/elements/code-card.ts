@@ -5,7 +5,7 @@
  * Internal: it talks to <heidi-clinical-codes> through `card-action` events.
  */
 import { LitElement, html, css, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { CheckWarning, CueLocation } from '../core/checks.ts';
 import type { CodeView, EntityView } from '../core/model.ts';
 import type { ReviewStatus } from '../core/review.ts';
@@ -42,8 +42,6 @@ export class HeidiCodeCard extends LitElement {
         border-radius: var(--_radius);
         background: var(--_surface);
         padding: var(--_space);
-        content-visibility: auto;
-        contain-intrinsic-size: auto 140px;
       }
       :host(:focus-visible) {
         outline: 3px solid var(--_focus);
@@ -225,6 +223,7 @@ export class HeidiCodeCard extends LitElement {
   @property({ type: Boolean }) expanded = false;
   /** False when the transcript could not be loaded: snippets are then shown without a location. */
   @property({ type: Boolean }) transcriptAvailable = true;
+  @state() private similarOpen = false;
   @property({ attribute: false }) messages!: Messages;
   @property({ attribute: false }) percent: (score: number) => string = (s) => `${Math.round(s * 100)}%`;
 
@@ -312,14 +311,33 @@ export class HeidiCodeCard extends LitElement {
   private renderSimilar(chosen: CodeView): TemplateResult | typeof nothing {
     const m = this.messages;
     const e = this.entity;
+    const meta = chosen.metadata;
+    if (!e.similar.length && !meta?.parent_code && !meta?.children_code?.length && !meta?.sibling_code?.length) return nothing;
+    // The rows are only built when opened: most cards are decided without them, and 500 cards x 5 rows add up.
+    return html`<details part="similar" @toggle=${this.onSimilarToggle}>
+      <summary @click=${this.onSimilarClick}>${m.similarCodes(e.similar.length)}</summary>
+      ${this.similarOpen ? this.renderSimilarList(chosen) : nothing}
+    </details>`;
+  }
+
+  /** Build the rows as the user opens the list (the toggle event comes a task later). */
+  private onSimilarClick(event: Event): void {
+    const details = (event.currentTarget as HTMLElement).parentElement as HTMLDetailsElement;
+    if (!details.open) this.similarOpen = true;
+  }
+
+  private onSimilarToggle(event: Event): void {
+    this.similarOpen = (event.target as HTMLDetailsElement).open;
+  }
+
+  private renderSimilarList(chosen: CodeView): TemplateResult {
+    const m = this.messages;
+    const e = this.entity;
     const alternatives = [e.primary, ...e.similar].filter((c) => c !== chosen);
     const meta = chosen.metadata;
     const children = meta?.children_code?.filter(Boolean) ?? [];
     const siblings = meta?.sibling_code?.filter(Boolean) ?? [];
-    if (!e.similar.length && !meta?.parent_code && !children.length && !siblings.length) return nothing;
-    return html`<details part="similar">
-      <summary>${m.similarCodes(e.similar.length)}</summary>
-      <ul class="plain similar">
+    return html`<ul class="plain similar">
         ${alternatives.map((c) => {
           const n = e.similar.indexOf(c) + 1;
           const label = c === e.primary ? m.restorePrimary(c.code) : m.swapTo(c.code, c.display);
@@ -336,8 +354,7 @@ export class HeidiCodeCard extends LitElement {
       </ul>
       ${meta?.parent_code ? html`<p class="related">${m.parentCode}: ${meta.parent_code}</p>` : nothing}
       ${children.length ? html`<p class="related">${m.childCodes}: ${children.join(', ')}</p>` : nothing}
-      ${siblings.length ? html`<p class="related">${m.siblingCodes}: ${siblings.join(', ')}</p>` : nothing}
-    </details>`;
+      ${siblings.length ? html`<p class="related">${m.siblingCodes}: ${siblings.join(', ')}</p>` : nothing}`;
   }
 
   private renderEvidence(): TemplateResult {

@@ -92,6 +92,7 @@ export const en = {
   groups: { diagnosis: 'Diagnoses', procedure: 'Procedures', 'clinical-term': 'Clinical terms', other: 'Other codes' } as Record<string, string>,
   progress: (accepted: number, rejected: number, total: number) => `${accepted} accepted, ${rejected} rejected of ${total}`,
   noneMatch: 'No codes match these filters.',
+  showMore: (count: number) => `Show ${count} more ${count === 1 ? 'code' : 'codes'}`,
   // Batch accept
   batchAccept: 'Accept filtered…',
   batchTitle: 'Accept the codes that pass this filter',

@@ -86,6 +86,7 @@ export const es: Messages = {
   progress: (accepted, rejected, total) =>
     `${accepted} ${accepted === 1 ? 'aceptado' : 'aceptados'} y ${rejected} ${rejected === 1 ? 'rechazado' : 'rechazados'} de ${total}`,
   noneMatch: 'Ningún código coincide con estos filtros.',
+  showMore: (count) => `Mostrar ${count} ${count === 1 ? 'código más' : 'códigos más'}`,
   batchAccept: 'Aceptar filtrados…',
   batchTitle: 'Aceptar los códigos que cumplen este filtro',
   batchMinRelevance: 'Relevancia mínima',

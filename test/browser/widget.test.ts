@@ -423,3 +423,26 @@ describe('states are accessible', () => {
     await expect(el).to.be.accessible();
   });
 });
+
+describe('long consultations', () => {
+  it('renders the first cards at once and the rest as the list scrolls, the keyboard moves, or "Show more" is pressed', async () => {
+    const { el } = await mountLoaded({ sessionId: 'generated-300', attrs: { style: 'display:block;height:auto' } });
+    const initial = cards(el).length;
+    expect(initial).to.be.at.least(40).and.lessThan(300);
+    const more = shadow(el).querySelector<HTMLButtonElement>('.more button')!;
+    expect(more.textContent).to.match(/Show \d+ more codes/);
+    // The keyboard reaches the last code: End renders up to it and focuses it.
+    cards(el)[0]!.focus();
+    cards(el)[0]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
+    await until(() => shadow(el).activeElement === cards(el).at(-1) && cards(el).length === 300, 'the last card focused');
+    expect(shadow(el).querySelector('.more')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('grows while its end is in view', async () => {
+    const { el } = await mountLoaded({ sessionId: 'generated-200' });
+    const first = cards(el).length;
+    shadow(el).querySelector('.more')!.scrollIntoView();
+    await until(() => cards(el).length > first, 'more cards');
+  });
+});

@@ -45,6 +45,7 @@ const CHECK_PARAMS: Record<string, string | number>[] = [
  * cannot skip this test. Each entry is a list of argument lists (singular and plural where it matters).
  */
 const SAMPLES: Record<string, unknown[][]> = {
+  showMore: [[1], [460]],
   generating: [[0], [12]],
   loaded: [[1], [6]],
   acceptCode: [['M17.11']],
