@@ -6,6 +6,10 @@ import { createDevBackend } from './demo/server/dev-backend.ts';
 
 const backend = createDevBackend();
 
+/** The strict policy test/browser/csp.test.ts holds the built element to (Lit's own Trusted Types policy only). */
+const STRICT_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'; trusted-types lit-html";
+
 const config: TestRunnerConfig = {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: true,
@@ -21,6 +25,11 @@ const config: TestRunnerConfig = {
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
   middleware: [
     (ctx, next) => backend.koa(ctx, next),
+    // test/csp/ pages are served with the strict CSP (see test/browser/csp.test.ts).
+    async (ctx, next) => {
+      await next();
+      if (ctx.path.startsWith('/test/csp/')) ctx.set('Content-Security-Policy', STRICT_CSP);
+    },
   ],
   filterBrowserLogs: ({ args }) => !String(args[0] ?? '').includes('Lit is in dev mode'),
 };

@@ -367,6 +367,7 @@ export class HeidiClinicalCodes extends LitElement {
     super.disconnectedCallback();
     // No request outlives its element, and no observer either.
     this.abortLoad();
+    this.tokens.abort();
     this.moreObserver?.disconnect();
     this.moreObserver = undefined;
   }
@@ -900,7 +901,7 @@ export class HeidiClinicalCodes extends LitElement {
     const review = this.review;
     if (!review || this.readonly) return;
     const chosen = this.candidates();
-    for (const entity of chosen) this.applyChange(review.setStatus(entity, 'ACCEPTED'));
+    for (const change of review.setStatuses(chosen, 'ACCEPTED')) this.applyChange(change);
     this.closePanel('batch');
     this.announce(this.messages.batchDone(chosen.length));
   }

@@ -4,7 +4,7 @@
  * honouring Retry-After, the caller's AbortSignal, and every body through its
  * zod schema before anyone sees it.
  */
-import ky, { type KyInstance, isHTTPError } from 'ky';
+import ky, { type KyInstance, type Options, isHTTPError } from 'ky';
 import * as z from 'zod/mini';
 import {
   ClinicalCodesResponse,
@@ -18,6 +18,7 @@ import {
 import { HeidiError, isAbort } from './errors.ts';
 import { describeKyError } from './http-errors.ts';
 import { parseJsonBody, type TokenManager } from './token.ts';
+import { pathSegment } from './text.ts';
 
 export const DEFAULT_API_BASE = 'https://registrar.api.heidihealth.com/api/v2/ml-scribe/open-api';
 
@@ -45,6 +46,7 @@ export interface SessionUpdate {
 
 interface RequestOptions {
   json?: unknown;
+  retry?: Options['retry'];
   signal?: AbortSignal;
   timeout?: number;
   searchParams?: Record<string, string | number>;
@@ -59,7 +61,7 @@ export class HeidiClient {
       prefix: options.apiBase,
       timeout: options.timeoutMs ?? 20_000,
       headers: { accept: 'application/json' },
-      // 429 and the gateway errors are worth retrying; other 4xx never are. POST is not retried (not idempotent).
+      // 429 and the gateway errors are worth retrying; other 4xx never are.
       retry: {
         limit: 2,
         methods: ['get', 'patch'],
@@ -79,17 +81,31 @@ export class HeidiClient {
   }
 
   async createSession(body: { patient_profile_id?: string; ehr_appointment_id?: string }, signal?: AbortSignal): Promise<string> {
-    const data = await this.request('post', 'sessions', CreateSessionResponse, 'creating the session', { json: body, signal });
+    const data = await this.request('post', 'sessions', CreateSessionResponse, 'creating the session', {
+      json: body,
+      signal,
+      // Creating is retried only on 429/503, which say Heidi did not process it; after anything else
+      // (a lost connection, a 502) a session may exist, and a retry could create a second one.
+      retry: {
+        limit: 2,
+        methods: ['post'],
+        statusCodes: [429, 503],
+        afterStatusCodes: [429, 503],
+        maxRetryAfter: this.options.maxRetryDelayMs ?? 30_000,
+        // `undefined` leaves 429/503 to ky's own logic (which honours Retry-After); everything else is not retried.
+        shouldRetry: ({ error }) => (isHTTPError(error) && (error.response.status === 429 || error.response.status === 503) ? undefined : false),
+      },
+    });
     return data.session_id;
   }
 
   async getSession(sessionId: string, signal?: AbortSignal): Promise<Session> {
-    const data = await this.request('get', `sessions/${encodeURIComponent(sessionId)}`, SessionResponse, 'the session', { signal });
+    const data = await this.request('get', `sessions/${pathSegment(sessionId)}`, SessionResponse, 'the session', { signal });
     return data.session;
   }
 
   async updateSession(sessionId: string, update: SessionUpdate, signal?: AbortSignal): Promise<Session> {
-    const data = await this.request('patch', `sessions/${encodeURIComponent(sessionId)}`, SessionResponse, 'updating the session', {
+    const data = await this.request('patch', `sessions/${pathSegment(sessionId)}`, SessionResponse, 'updating the session', {
       json: update,
       signal,
     });
@@ -97,14 +113,14 @@ export class HeidiClient {
   }
 
   async getTranscript(sessionId: string, signal?: AbortSignal): Promise<string> {
-    const data = await this.request('get', `sessions/${encodeURIComponent(sessionId)}/transcript`, TranscriptResponse, 'the transcript', {
+    const data = await this.request('get', `sessions/${pathSegment(sessionId)}/transcript`, TranscriptResponse, 'the transcript', {
       signal,
     });
     return data.transcript ?? '';
   }
 
   async getClinicalCodes(sessionId: string, signal?: AbortSignal): Promise<ClinicalCodesResponse> {
-    return this.request('get', `sessions/${encodeURIComponent(sessionId)}/clinical-codes`, ClinicalCodesResponse, 'the clinical codes', {
+    return this.request('get', `sessions/${pathSegment(sessionId)}/clinical-codes`, ClinicalCodesResponse, 'the clinical codes', {
       signal,
       timeout: this.options.codesTimeoutMs ?? 120_000,
     });
@@ -155,6 +171,7 @@ export class HeidiClient {
       searchParams: options.searchParams,
       headers: { authorization: `Bearer ${token}` },
       ...(options.timeout ? { timeout: options.timeout } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
     }).text();
   }
 

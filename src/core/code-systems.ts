@@ -4,6 +4,8 @@
  * (`achi_13_au`, `icd_10_cm`, `cpt_2025`), so matching is by family prefix.
  * An unknown system is kept and shown raw, never dropped.
  */
+import { pathSegment } from './text.ts';
+
 export type CodeKind = 'diagnosis' | 'procedure' | 'clinical-term';
 
 export interface CodeSystemInfo {
@@ -45,7 +47,7 @@ export function codeSystemInfo(codeSystem: string): CodeSystemInfo {
   const family = FAMILIES.find((f) => f.pattern.test(normalized));
   info = family
     ? { uri: family.uri, label: family.label, kind: family.kind, known: true }
-    : { uri: `urn:heidi:code-system:${encodeURIComponent(codeSystem)}`, label: codeSystem, kind: undefined, known: false };
+    : { uri: `urn:heidi:code-system:${pathSegment(codeSystem)}`, label: codeSystem, kind: undefined, known: false };
   cache.set(codeSystem, info);
   return info;
 }

@@ -78,8 +78,8 @@ export function buildModel(
   session: Session | undefined,
 ): CodingModel {
   const note = session?.consult_note?.result ?? undefined;
-  const seen = new Map<string, number>();
-  const entities = codes.clinical_entities.map((entity) => buildEntity(entity, transcript, note, seen));
+  const used = new Set<string>();
+  const entities = codes.clinical_entities.map((entity) => buildEntity(entity, transcript, note, used));
   return { sessionId: codes.session_id, entities, transcript, note, session };
 }
 
@@ -87,14 +87,16 @@ function buildEntity(
   entity: ClinicalEntity,
   transcript: string | undefined,
   note: string | undefined,
-  seen: Map<string, number>,
+  used: Set<string>,
 ): EntityView {
   const primary = toCodeView(entity.primary_code);
   const baseId = entity.id || `${primary.codeSystem}:${primary.code}`;
-  const count = (seen.get(baseId) ?? 0) + 1;
-  seen.set(baseId, count);
+  // The same code suggested twice gets `#2`, `#3`...: ids stay unique even if Heidi's own ids look like that.
+  let id = baseId;
+  for (let n = 2; used.has(id); n++) id = `${baseId}#${n}`;
+  used.add(id);
   return {
-    id: count === 1 ? baseId : `${baseId}#${count}`,
+    id,
     primary,
     similar: (entity.similar_codes ?? []).filter((c) => !sameCode(toCodeView(c), primary)).map(toCodeView),
     relevance: entity.relevance ? entity.relevance.toUpperCase() : undefined,

@@ -87,6 +87,19 @@ export class ReviewState {
     return { entityId: entity.id, status, code: codeRef(this.chosenCode(entity)) };
   }
 
+  /** Accept (or reject) many at once, saved once: a batch of thousands stays linear. */
+  setStatuses(entities: readonly EntityView[], status: 'ACCEPTED' | 'REJECTED'): ReviewChange[] {
+    const changes: ReviewChange[] = [];
+    for (const entity of entities) {
+      const current = this.decisions.get(entity.id);
+      if (current?.status === status) continue;
+      this.decisions.set(entity.id, { ...current, status });
+      changes.push({ entityId: entity.id, status, code: codeRef(this.chosenCode(entity)) });
+    }
+    if (changes.length) this.save();
+    return changes;
+  }
+
   /** Swap to a similar code (or back to the primary). Swapping is a choice, so it also accepts. */
   swap(entity: EntityView, to: CodeView): ReviewChange | undefined {
     const previous = this.chosenCode(entity);
@@ -154,7 +167,7 @@ export class ReviewState {
 
   private save(): void {
     if (!this.storage) return;
-    const d: Persisted['d'] = {};
+    const d: Persisted['d'] = Object.create(null) as Persisted['d']; // an entity id may be "__proto__"
     for (const [id, decision] of this.decisions) {
       if (decision.status === 'PENDING' && !decision.swappedTo) continue;
       d[id] = decision.swappedTo

@@ -37,6 +37,8 @@ export class TokenManager {
   private rejected: string | undefined;
   private inflight: Promise<CachedToken> | undefined;
   private hostWaiters = new Set<() => void>();
+  /** Aborts the token URL request when its element goes away. */
+  private requests = new AbortController();
   private readonly margin: number;
   private readonly now: () => number;
 
@@ -76,6 +78,13 @@ export class TokenManager {
   /** Drop everything, e.g. when the token source changes. */
   clear(): void {
     this.cached = undefined;
+  }
+
+  /** The element left the page: abort a token request under way (its callers see an abort). */
+  abort(): void {
+    this.requests.abort();
+    this.requests = new AbortController();
+    this.inflight = undefined;
   }
 
   get pendingHostWaiters(): number {
@@ -130,12 +139,18 @@ export class TokenManager {
           timeout: this.options.timeoutMs?.() ?? 15_000,
           retry: { limit: 2, statusCodes: [429, 502, 503, 504], afterStatusCodes: [429, 503], maxRetryAfter: 30_000, backoffLimit: 5_000 },
           cache: 'no-store',
+          signal: this.requests.signal,
         })
         .text();
       return parseJsonBody(text, 'the token request');
     } catch (error) {
       if (error instanceof HeidiError || isAbort(error)) throw error;
-      throw describeKyError(error, 'the token URL');
+      const described = describeKyError(error, 'the token URL');
+      // The reference proxy's way of saying "the server's Heidi API key was rejected": a setup problem, not an outage.
+      if (described.type === 'UpstreamAuthFailed') {
+        throw new HeidiError('config', described.message, { status: described.status, retryable: false, type: described.type });
+      }
+      throw described;
     }
   }
 

@@ -376,7 +376,7 @@ describe('errors: every contract code, a message, and Retry where it helps', () 
     { code: 'rate-limited', scenario: { failures: [{ route: 'clinical-codes', status: 429, retryAfter: 0, count: 3 }] }, retryable: true, status: 429 },
     { code: 'server', scenario: { failures: [{ route: 'clinical-codes', status: 500 }] }, retryable: true, status: 500 },
     { code: 'invalid-response', scenario: { failures: [{ route: 'clinical-codes', kind: 'malformed' }] }, retryable: false },
-    { code: 'network', scenario: { failures: [{ route: 'clinical-codes', kind: 'network', count: 8 }] }, retryable: true },
+    { code: 'network', scenario: { failures: [{ route: 'clinical-codes', kind: 'network', count: 50 }] }, retryable: true },
     { code: 'timeout', scenario: { failures: [{ route: 'clinical-codes', kind: 'hang' }] }, retryable: true },
   ];
   for (const c of cases) {

@@ -1,0 +1,335 @@
+/**
+ * The fault matrix: every route the element calls × every way it can fail,
+ * injected through the mock's scenario controls, each cell with its expected
+ * outcome in the test name. Generated from two tables (ROUTES × FAULTS) and
+ * one function (`expected`) that states the policy:
+ *
+ * - GETs (token URL, session, transcript, codes) are retried on 429/502/503/504
+ *   and network errors, at most twice (3 attempts), honouring Retry-After;
+ *   POST /sessions is never retried (not idempotent), except once after a 401.
+ * - A 401 from Heidi costs exactly one token refresh and one retry.
+ * - A failed session or transcript fetch degrades: codes shown, a notice, no
+ *   heidi-error. A failed token, session create or codes fetch fails the load
+ *   with the contract's `heidi-error` code, a plain message, and Retry (or, for
+ *   the non-retryable codes, no Retry button but `refresh()`) brings the codes.
+ * - The token route is the reference proxy over the mock: it answers 502 for
+ *   every upstream failure except 429 (passed on with Retry-After), so the
+ *   element sees `server`/502 and retries it.
+ *
+ * 5 routes × 15 faults = 75 cells, plus 1 timing cell (429 with Retry-After: 1
+ * waits ≥ 1 s) = 76 tests. Everything else uses Retry-After: 0 and short
+ * timeouts to stay fast.
+ */
+import { expect } from '@open-wc/testing';
+import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
+import type { HeidiErrorCode } from '../../src/core/errors.ts';
+import type { ErrorDetail } from '../../src/events.ts';
+import type { FailureSpec, LogEntry, RouteName } from '../../demo/mock-heidi/index.ts';
+import { en } from '../../src/i18n/en.ts';
+import { spyOnFetch, type SpiedFetch } from './fetch-spy.ts';
+import { cards, deepText, mount, newUser, requestLog, setScenario, shadow } from './helpers.ts';
+
+type Route = Extract<RouteName, 'jwt' | 'create-session' | 'get-session' | 'transcript' | 'clinical-codes'>;
+type Fault =
+  | '401 once'
+  | '401 persistent'
+  | '403'
+  | '404'
+  | '422'
+  | '429'
+  | '500'
+  | '502'
+  | '503'
+  | '504'
+  | 'network failure'
+  | 'timeout'
+  | 'truncated JSON'
+  | 'HTML error page'
+  | 'wrong JSON types';
+
+const ROUTES: readonly Route[] = ['jwt', 'create-session', 'get-session', 'transcript', 'clinical-codes'];
+
+const HANG_MS = 1200;
+const SHORT_TIMEOUT = 500;
+
+/** The injected failure for each fault (`count` large enough to outlast every retry). */
+const FAULTS: Record<Fault, Omit<FailureSpec, 'route'>> = {
+  '401 once': { status: 401, count: 1 },
+  '401 persistent': { status: 401, count: 3 },
+  '403': { status: 403, count: 3 },
+  '404': { status: 404, count: 3 },
+  '422': { status: 422, count: 3 },
+  '429': { status: 429, count: 3, retryAfter: 0 },
+  '500': { status: 500, count: 3 },
+  '502': { status: 502, count: 3 },
+  '503': { status: 503, count: 3, retryAfter: 0 },
+  '504': { status: 504, count: 3 },
+  // Chromium transparently resends a GET when a reused keep-alive socket closes without a response, once per
+  // idle socket it tries (the pool is shared with the other test windows): up to ~7 server hits per client
+  // attempt, so a generous count keeps all 3 client attempts failing.
+  'network failure': { kind: 'network', count: 60 },
+  timeout: { kind: 'hang', hangMs: HANG_MS, count: 1 },
+  'truncated JSON': { kind: 'truncated', count: 3 },
+  'HTML error page': { kind: 'html', count: 3 }, // a gateway's 502 page
+  'wrong JSON types': { kind: 'wrong-types', count: 3 },
+};
+
+interface Outcome {
+  /** `codes`: shown as if nothing happened; `degraded`: shown with a notice; `error`: the load failed. */
+  readonly result: 'codes' | 'degraded' | 'error';
+  readonly code?: HeidiErrorCode;
+  readonly status?: number;
+  readonly retryable?: boolean;
+  /** Client attempts at the failing route. */
+  readonly attempts: number;
+  /** Token requests that reached Heidi's /jwt (401 cells: exactly one refresh). */
+  readonly tokens?: number;
+}
+
+const DEGRADES: readonly Route[] = ['get-session', 'transcript'];
+
+/** The policy, stated once. */
+function expected(route: Route, fault: Fault): Outcome {
+  const fail = (code: HeidiErrorCode, attempts: number, status?: number, extra: Partial<Outcome> = {}): Outcome => {
+    const retryable = code !== 'not-found' && code !== 'invalid-response';
+    if (DEGRADES.includes(route)) return { result: 'degraded', attempts, ...extra };
+    return { result: 'error', code, retryable, attempts, ...(status !== undefined ? { status } : {}), ...extra };
+  };
+  if (route === 'jwt') {
+    // The reference proxy: 429 passes through (with Retry-After), every other upstream failure is a 502; the element retries both.
+    if (fault === '401 once') return { result: 'codes', attempts: 2 };
+    if (fault === '429') return fail('rate-limited', 3, 429);
+    if (fault === 'timeout') return fail('timeout', 1);
+    // Heidi refusing the server's API key (401/403 on /jwt) is the proxy's UpstreamAuthFailed: a setup problem.
+    if (fault === '401 persistent' || fault === '403') return fail('config', 3, 502, { retryable: false });
+    return fail('server', 3, 502);
+  }
+  // GET/PATCH are retried (3 attempts) on 429/502/503/504 and network failures. Creating a session (POST) is
+  // retried only on 429 and 503, which say Heidi did not process it; anything else might have created one.
+  const retried = route === 'create-session' ? 1 : 3;
+  const retriedIfUnprocessed = 3;
+  switch (fault) {
+    case '401 once':
+      return { result: 'codes', attempts: 2, tokens: 2 };
+    case '401 persistent':
+      return fail('auth', 2, 401, { tokens: 2 });
+    case '403':
+      return fail('auth', 1, 403);
+    case '404':
+      return fail('not-found', 1, 404);
+    case '422':
+      return fail('invalid-response', 1, 422);
+    case '429':
+      return fail('rate-limited', retriedIfUnprocessed, 429);
+    case '500':
+      return fail('server', 1, 500);
+    case '502':
+      return fail('server', retried, 502);
+    case '503':
+      return fail('server', retriedIfUnprocessed, 503);
+    case '504':
+      return fail('server', retried, 504);
+    case 'network failure':
+      return fail('network', retried);
+    case 'timeout':
+      return fail('timeout', 1);
+    case 'truncated JSON':
+      return fail('invalid-response', 1);
+    case 'HTML error page':
+      return fail('server', retried, 502);
+    case 'wrong JSON types':
+      return fail('invalid-response', 1);
+  }
+}
+
+function describeOutcome(route: Route, o: Outcome): string {
+  const tries = o.attempts === 1 ? 'not retried' : o.tokens ? `one token refresh, ${o.attempts} attempts` : `${o.attempts} attempts`;
+  if (o.result === 'codes') return `${tries}, codes shown`;
+  if (o.result === 'degraded') return `${tries}, codes shown with a ${route === 'transcript' ? 'transcript' : 'session'} notice, no heidi-error`;
+  const status = o.status ? ` ${o.status}` : '';
+  return `${tries}, heidi-error ${o.code}${status}${o.retryable ? ', Retry shows codes' : ', not retryable, refresh() shows codes'}`;
+}
+
+// ---------------------------------------------------------------- helpers
+
+function until(predicate: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (predicate()) resolve();
+      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(check, 10);
+    };
+    check();
+  });
+}
+
+interface Seen {
+  readonly type: string;
+  readonly detail: unknown;
+}
+
+/** Record the element's outcome events from before it is mounted. */
+function watch() {
+  const events: Seen[] = [];
+  const types = ['heidi-codes-load', 'heidi-error'];
+  const on = (e: Event) => events.push({ type: e.type, detail: (e as CustomEvent).detail });
+  types.forEach((t) => document.addEventListener(t, on));
+  return {
+    events,
+    errors: () => events.filter((e) => e.type === 'heidi-error').map((e) => e.detail as ErrorDetail),
+    loads: () => events.filter((e) => e.type === 'heidi-codes-load').length,
+    settled: () => until(() => events.length > 0, 'heidi-codes-load or heidi-error'),
+    stop: () => types.forEach((t) => document.removeEventListener(t, on)),
+  };
+}
+
+const SPY_MATCH: Record<Route, (c: SpiedFetch) => boolean> = {
+  jwt: (c) => c.url.includes('/ehr/heidi-token'),
+  'create-session': (c) => c.method === 'POST' && /\/mock-heidi\/sessions$/.test(c.url),
+  'get-session': (c) => c.method === 'GET' && /\/mock-heidi\/sessions\/[^/?]+$/.test(c.url),
+  transcript: (c) => c.url.includes('/transcript'),
+  'clinical-codes': (c) => c.url.includes('/clinical-codes'),
+};
+
+function noticeText(el: HeidiClinicalCodes): string {
+  return [...shadow(el).querySelectorAll('.notice')].map((n) => n.textContent ?? '').join(' ');
+}
+
+function retryButton(el: HeidiClinicalCodes): HTMLButtonElement | undefined {
+  return [...shadow(el).querySelectorAll('button')].find((b) => b.textContent?.trim() === en.retry);
+}
+
+async function expectShown(el: HeidiClinicalCodes, route: Route): Promise<void> {
+  await el.updateComplete;
+  // A session the element creates is new and has no codes yet: the empty state is "shown" for it.
+  if (route === 'create-session') expect(deepText(el)).to.contain(en.empty);
+  else expect(cards(el).length).to.be.greaterThan(0);
+  expect(shadow(el).querySelector('[role="alert"]')).to.equal(null);
+}
+
+// ---------------------------------------------------------------- the matrix
+
+describe('fault matrix: route × fault → expected outcome', () => {
+  let spy: ReturnType<typeof spyOnFetch> | undefined;
+  afterEach(() => {
+    spy?.restore();
+    spy = undefined;
+  });
+
+  for (const route of ROUTES) {
+    describe(`${route}${route === 'create-session' ? ' (element without session-id)' : ''}`, () => {
+      for (const fault of Object.keys(FAULTS) as Fault[]) {
+        const outcome = expected(route, fault);
+        it(`${fault} → ${describeOutcome(route, outcome)}`, async () => {
+          const user = newUser('fault');
+          await setScenario(user, { failures: [{ route, ...FAULTS[fault] }] });
+          const seen = watch();
+          spy = spyOnFetch();
+          try {
+            const timeouts = fault === 'timeout' ? (route === 'clinical-codes' ? { codes: SHORT_TIMEOUT } : { request: SHORT_TIMEOUT }) : undefined;
+            const { el } = await mount({ user, ...(route === 'create-session' ? {} : { sessionId: 'fx-knee-oa' }), ...(timeouts ? { props: { timeouts } } : {}) });
+            await seen.settled();
+            await el.updateComplete;
+            // Let a late heidi-error (there must be none for a degraded load) show up.
+            await new Promise((r) => setTimeout(r, 30));
+
+            // Attempts: the client's (fetch spy) and, where the response came back, the mock's log.
+            const clientAttempts = spy.calls.filter(SPY_MATCH[route]).length;
+            expect(clientAttempts, 'client attempts').to.equal(outcome.attempts);
+            const log: LogEntry[] = await requestLog(user);
+            const served = log.filter((e) => e.route === route);
+            if (fault === 'network failure') expect(served.length, 'mock saw').to.be.at.least(outcome.attempts);
+            else if (fault !== 'timeout') expect(served.length, 'mock saw').to.equal(outcome.attempts);
+            if (outcome.tokens !== undefined) expect(log.filter((e) => e.route === 'jwt').length, 'token requests').to.equal(outcome.tokens);
+            if (fault === '401 once') expect(served.map((e) => e.status)).to.deep.equal([401, 200]);
+            // Retries back off (ky: 300 ms, then 600 ms) unless the server said when: Retry-After: 0 is honoured.
+            const gaps = served.slice(1).map((e, i) => e.startedAt - served[i]!.endedAt);
+            const honoursRetryAfter = fault === '429' || (fault === '503' && route !== 'jwt');
+            const backsOff = outcome.attempts > 1 && !honoursRetryAfter && (route === 'jwt' || ['502', '504', 'HTML error page'].includes(fault));
+            if (backsOff) gaps.forEach((gap, i) => expect(gap, `backoff before retry ${i + 1}`).to.be.at.least(270 * 2 ** i));
+            if (honoursRetryAfter && outcome.attempts > 1) gaps.forEach((gap) => expect(gap, 'Retry-After: 0, no backoff').to.be.below(250));
+
+            if (outcome.result === 'codes') {
+              expect(seen.errors()).to.deep.equal([]);
+              expect(seen.loads()).to.equal(1);
+              expect(noticeText(el)).to.equal('');
+              await expectShown(el, route);
+              return;
+            }
+
+            if (outcome.result === 'degraded') {
+              expect(seen.errors(), 'no heidi-error for a degraded load').to.deep.equal([]);
+              expect(seen.loads()).to.equal(1);
+              await expectShown(el, route);
+              expect(noticeText(el)).to.contain(route === 'transcript' ? en.degradedTranscript : en.degradedSession);
+              // Once the fault is gone, a refresh loads everything and the notice goes.
+              await setScenario(user, {});
+              await el.refresh();
+              await el.updateComplete;
+              expect(noticeText(el)).to.equal('');
+              return;
+            }
+
+            // The load failed: the contract's code, a plain message, and a way back.
+            const errors = seen.errors();
+            expect(errors, 'exactly one heidi-error').to.have.length(1);
+            const detail = errors[0]!;
+            expect(detail.code).to.equal(outcome.code);
+            expect(detail.retryable).to.equal(outcome.retryable);
+            if (outcome.status !== undefined) expect(detail.status).to.equal(outcome.status);
+            else expect(detail.status).to.equal(undefined);
+            expect(detail.message).to.be.a('string').and.not.equal('');
+            expect(detail.message).not.to.match(/<html|<!doctype|<body/i, 'an HTML page is not shown as the message');
+            const alert = shadow(el).querySelector('[role="alert"]');
+            expect(alert, 'an alert is shown').to.exist;
+            expect(alert!.textContent).to.contain(en.errors[outcome.code!]);
+            expect(alert!.textContent).to.contain(detail.message);
+            expect(seen.loads()).to.equal(0);
+
+            if (fault === 'timeout' && route === 'jwt') {
+              // The proxy shares one upstream token call per user: let the hung one finish before retrying.
+              const ended = async () => (await requestLog(user)).some((e) => e.route === 'jwt');
+              const started = performance.now();
+              while (!(await ended()) && performance.now() - started < HANG_MS + 3000) await new Promise((r) => setTimeout(r, 50));
+            }
+            await setScenario(user, {});
+            const before = seen.loads();
+            const retry = retryButton(el);
+            if (outcome.retryable) {
+              expect(retry, 'a Retry button').to.exist;
+              retry!.click();
+            } else {
+              expect(retry, 'no Retry button for a non-retryable error').to.equal(undefined);
+              void el.refresh();
+            }
+            await until(() => seen.loads() > before || seen.errors().length > 1, 'the retried load');
+            expect(seen.errors(), 'the retry succeeded').to.have.length(1);
+            await expectShown(el, route);
+          } finally {
+            seen.stop();
+          }
+        });
+      }
+    });
+  }
+
+  it('timing: clinical-codes 429 with Retry-After: 1 → the retry waits ≥ 1 s, then codes shown', async () => {
+    const user = newUser('fault');
+    await setScenario(user, { failures: [{ route: 'clinical-codes', status: 429, retryAfter: 1, count: 1 }] });
+    const seen = watch();
+    try {
+      const { el } = await mount({ user, sessionId: 'fx-knee-oa' });
+      await seen.settled();
+      expect(seen.errors()).to.deep.equal([]);
+      const calls = (await requestLog(user)).filter((e) => e.route === 'clinical-codes');
+      expect(calls.map((e) => e.status)).to.deep.equal([429, 200]);
+      const waited = calls[1]!.startedAt - calls[0]!.endedAt;
+      expect(waited, `retry waited ${waited} ms`).to.be.at.least(950);
+      expect(waited).to.be.below(5000);
+      await expectShown(el, 'clinical-codes');
+    } finally {
+      seen.stop();
+    }
+  });
+});
