@@ -26,7 +26,7 @@ import {
   type SortOrder,
   type StatusFilter,
 } from './core/filters.ts';
-import type { JwtResponse } from './core/schemas.ts';
+import { warmSchemas, type JwtResponse } from './core/schemas.ts';
 import { messagesFor, type Messages } from './i18n/index.ts';
 import {
   HeidiCodeReviewEvent,
@@ -515,7 +515,12 @@ export class HeidiClinicalCodes extends LitElement {
       }
       const update = this.contextUpdate(!this.sessionId);
       const sentPatient = this.patient;
-      queueMicrotask(() => this.percentFormatter()); // Intl's first formatter is slow to build: do it while waiting
+      // While the first requests are on the wire: pay the one-off costs (Intl's first formatter, zod's
+      // lazy set-up of each schema) now, not after the data arrives.
+      setTimeout(() => {
+        this.percentFormatter();
+        warmSchemas();
+      });
       const sentNotes = this.clinicianNotes;
       const result = await loadCodes({
         client: this.heidiClient(),
