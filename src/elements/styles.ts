@@ -1,5 +1,27 @@
 import { css } from 'lit';
 
+/** The dark theme's values: used by `theme="dark"`, and by `theme="auto"` when the system is dark. */
+const darkTokens = css`
+  --_accent: var(--heidi-accent, #8ab4f8);
+  --_on-accent: var(--heidi-on-accent, #0b1a2e);
+  --_surface: var(--heidi-surface, #16191d);
+  --_surface-2: var(--heidi-surface-raised, #22262b);
+  --_text: var(--heidi-text, #e8eaed);
+  --_muted: var(--heidi-text-muted, #b4bcc6);
+  --_border: var(--heidi-border, #4a525c);
+  --_ok: #8fe3b0;
+  --_ok-bg: #15301f;
+  --_bad: #ffb3b3;
+  --_bad-bg: #3a1a1d;
+  --_warn: #ffd98a;
+  --_warn-bg: #362a0c;
+  --_mark: #524510;
+  --_mark-text: #fff8dc;
+  --_mark-edge: #d9b84a;
+  --_focus: var(--heidi-focus, #8ab4f8);
+  color-scheme: dark;
+`;
+
 /**
  * Design tokens. Public: the `--heidi-*` custom properties a host may set.
  * Private: the `--_*` ones derived from them, used everywhere inside (and
@@ -33,45 +55,11 @@ export const tokens = css`
     color-scheme: light;
   }
   :host([theme='dark']) {
-    --_accent: var(--heidi-accent, #8ab4f8);
-    --_on-accent: var(--heidi-on-accent, #0b1a2e);
-    --_surface: var(--heidi-surface, #16191d);
-    --_surface-2: var(--heidi-surface-raised, #22262b);
-    --_text: var(--heidi-text, #e8eaed);
-    --_muted: var(--heidi-text-muted, #b4bcc6);
-    --_border: var(--heidi-border, #4a525c);
-    --_ok: #8fe3b0;
-    --_ok-bg: #15301f;
-    --_bad: #ffb3b3;
-    --_bad-bg: #3a1a1d;
-    --_warn: #ffd98a;
-    --_warn-bg: #362a0c;
-    --_mark: #524510;
-    --_mark-text: #fff8dc;
-    --_mark-edge: #d9b84a;
-    --_focus: var(--heidi-focus, #8ab4f8);
-    color-scheme: dark;
+    ${darkTokens}
   }
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']) {
-      --_accent: var(--heidi-accent, #8ab4f8);
-      --_on-accent: var(--heidi-on-accent, #0b1a2e);
-      --_surface: var(--heidi-surface, #16191d);
-      --_surface-2: var(--heidi-surface-raised, #22262b);
-      --_text: var(--heidi-text, #e8eaed);
-      --_muted: var(--heidi-text-muted, #b4bcc6);
-      --_border: var(--heidi-border, #4a525c);
-      --_ok: #8fe3b0;
-      --_ok-bg: #15301f;
-      --_bad: #ffb3b3;
-      --_bad-bg: #3a1a1d;
-      --_warn: #ffd98a;
-      --_warn-bg: #362a0c;
-      --_mark: #524510;
-      --_mark-text: #fff8dc;
-      --_mark-edge: #d9b84a;
-      --_focus: var(--heidi-focus, #8ab4f8);
-      color-scheme: dark;
+      ${darkTokens}
     }
   }
   :host([density='compact']) {

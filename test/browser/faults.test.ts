@@ -27,7 +27,7 @@ import type { ErrorDetail } from '../../src/events.ts';
 import type { FailureSpec, LogEntry, RouteName } from '../../demo/mock-heidi/index.ts';
 import { en } from '../../src/i18n/en.ts';
 import { spyOnFetch, type SpiedFetch } from './fetch-spy.ts';
-import { cards, deepText, mount, newUser, requestLog, setScenario, shadow } from './helpers.ts';
+import { cards, deepText, mount, newUser, requestLog, setScenario, shadow, until } from './helpers.ts';
 
 type Route = Extract<RouteName, 'jwt' | 'create-session' | 'get-session' | 'transcript' | 'clinical-codes'>;
 type Fault =
@@ -152,17 +152,6 @@ function describeOutcome(route: Route, o: Outcome): string {
 
 // ---------------------------------------------------------------- helpers
 
-function until(predicate: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (predicate()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(check, 10);
-    };
-    check();
-  });
-}
 
 interface Seen {
   readonly type: string;

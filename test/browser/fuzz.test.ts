@@ -12,7 +12,7 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { ErrorDetail } from '../../src/events.ts';
 import { FUZZ_SEED, anyCase, bodyText, type Body, type FuzzCase } from '../node/fuzz-arbitraries.ts';
 import { spyOnFetch } from './fetch-spy.ts';
-import { cards, mount, newUser, shadow } from './helpers.ts';
+import { cards, mount, newUser, shadow, until } from './helpers.ts';
 
 /** Cases rendered in the browser (the Node campaign runs thousands; this proves the element end to end). */
 const BROWSER_RUNS = 40;
@@ -29,17 +29,6 @@ function serve(body: Body): Response {
   return new Response(bodyText(body), { status: 200, headers: { 'content-type': 'application/json' } });
 }
 
-function until(predicate: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (predicate()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(check, 5);
-    };
-    check();
-  });
-}
 
 describe('fuzz: fuzzed bodies through the rendered element', () => {
   it(`${BROWSER_RUNS} seeded cases (generated and mutated fixtures) end rendered or as invalid-response, never uncaught`, async function () {

@@ -106,4 +106,26 @@ export function deepText(node: Node): string {
   return text.replace(/\s+/g, ' ');
 }
 
+type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
+
+/** Wait until the element, its cards and its source view have rendered. */
+export async function settle(el: HeidiClinicalCodes): Promise<void> {
+  await el.updateComplete;
+  await Promise.all(cards(el).map((c) => (c as Updatable).updateComplete));
+  await (shadow(el).querySelector('heidi-source-view') as Updatable | null)?.updateComplete;
+}
+
+/** Poll a condition the page reaches asynchronously (a reload, a retry's backoff), failing with what was awaited. */
+export function until(predicate: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (predicate()) resolve();
+      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(check, 5);
+    };
+    check();
+  });
+}
+
 export { oneEvent };

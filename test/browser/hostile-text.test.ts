@@ -19,7 +19,7 @@
 import { expect } from '@open-wc/testing';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import { spyOnFetch } from './fetch-spy.ts';
-import { cards, mount, shadow } from './helpers.ts';
+import { cards, mount, shadow, until } from './helpers.ts';
 
 declare global {
   interface Window {
@@ -97,17 +97,6 @@ function rawText(node: Node): string {
   return text;
 }
 
-function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (predicate()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(check, 5);
-    };
-    check();
-  });
-}
 
 function expectInert(el: HeidiClinicalCodes): void {
   expect(window.__pwned, 'a payload ran').to.equal(undefined);

@@ -14,23 +14,12 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { CodesCommitDetail } from '../../src/events.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
 import { spyOnFetch } from './fetch-spy.ts';
-import { button, cards, mount, newUser, setScenario, shadow, tokenUrl } from './helpers.ts';
+import { button, cards, mount, newUser, setScenario, shadow, tokenUrl, until } from './helpers.ts';
 
 const knee = FIXTURES.find((f) => f.id === 'fx-knee-oa')!;
 const HEIDI_EVENTS = ['heidi-session-start', 'heidi-codes-load', 'heidi-code-select', 'heidi-code-review', 'heidi-codes-commit', 'heidi-token-expired', 'heidi-error'];
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const;
 
-function until(predicate: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (predicate()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(check, 5);
-    };
-    check();
-  });
-}
 
 /** Everything observable a token could leak into, recorded while the element works. */
 function observe() {

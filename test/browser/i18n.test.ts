@@ -9,27 +9,10 @@ import type { HeidiCodeCard } from '../../src/elements/code-card.ts';
 import { en } from '../../src/i18n/en.ts';
 import { es } from '../../src/i18n/es.ts';
 import { FIXTURES, type Fixture } from '../../demo/fixtures/index.ts';
-import { button, card, cards, mount, mountLoaded, newUser, setScenario, shadow, tokenUrl } from './helpers.ts';
+import { button, card, cards, mount, mountLoaded, newUser, setScenario, shadow, tokenUrl, until, settle } from './helpers.ts';
 
-function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (predicate()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else requestAnimationFrame(check);
-    };
-    check();
-  });
-}
 
-type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
 
-async function settle(el: HeidiClinicalCodes): Promise<void> {
-  await el.updateComplete;
-  await Promise.all(cards(el).map((c) => (c as Updatable).updateComplete));
-  await (shadow(el).querySelector('heidi-source-view') as Updatable | null)?.updateComplete;
-}
 
 // Decisions persist per session in sessionStorage: every test starts clean and leaves nothing behind
 // (review.test.ts once saw a restored decision it had not made).

@@ -11,29 +11,14 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { CodesCommitDetail } from '../../src/events.ts';
 import { storageKey } from '../../src/core/review.ts';
 import { spyOnFetch } from './fetch-spy.ts';
-import { button, cards, mountLoaded, newUser, shadow } from './helpers.ts';
+import { button, cards, mountLoaded, newUser, shadow, until, settle } from './helpers.ts';
 
 const SESSION = 'fx-knee-oa';
 
 const codeOf = (c: HTMLElement) => shadow(c).querySelector('.code')!.textContent!.trim();
 const cardFor = (el: HeidiClinicalCodes, entityId: string) => cards(el).find((c) => c.getAttribute('data-id') === entityId)!;
 
-function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (predicate()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(check, 5);
-    };
-    check();
-  });
-}
 
-async function settle(el: HeidiClinicalCodes): Promise<void> {
-  await el.updateComplete;
-  await Promise.all(cards(el).map((c) => (c as unknown as { updateComplete: Promise<unknown> }).updateComplete));
-}
 
 function statuses(el: HeidiClinicalCodes): Record<string, string> {
   return Object.fromEntries(cards(el).map((c) => [c.getAttribute('data-id')!, c.getAttribute('status')!]));

@@ -11,7 +11,7 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { CodeReviewDetail, CodesLoadDetail } from '../../src/events.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
 import { spyOnFetch, type SpiedFetch } from './fetch-spy.ts';
-import { button, cards, mount, newUser, setScenario, shadow, tokenUrl } from './helpers.ts';
+import { button, cards, mount, newUser, setScenario, shadow, tokenUrl, until } from './helpers.ts';
 
 const fixture = (id: string) => FIXTURES.find((f) => f.id === id)!;
 const primaryCodes = (id: string) => fixture(id).clinicalCodes.clinical_entities.map((e) => e.primary_code.code).sort();
@@ -19,17 +19,6 @@ const shownCodes = (el: HeidiClinicalCodes) => cards(el).map((c) => shadow(c).qu
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function until(predicate: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (predicate()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(check, 5);
-    };
-    check();
-  });
-}
 
 function collect<T>(target: EventTarget, type: string) {
   const seen: { detail: T; target: EventTarget | null }[] = [];

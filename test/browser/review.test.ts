@@ -2,7 +2,7 @@ import { expect, nextFrame } from '@open-wc/testing';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { CodeReviewDetail, CodesCommitDetail } from '../../src/events.ts';
 import { storageKey } from '../../src/core/review.ts';
-import { button, card, cards, deepText, mountLoaded, newUser, oneEvent, shadow } from './helpers.ts';
+import { button, card, cards, deepText, mountLoaded, newUser, oneEvent, shadow, settle } from './helpers.ts';
 
 function code(c: HTMLElement): string {
   return shadow(c).querySelector('.code')!.textContent!.trim();
@@ -14,10 +14,6 @@ function collect<T>(target: EventTarget, type: string): T[] {
   return seen;
 }
 
-async function settle(el: HeidiClinicalCodes): Promise<void> {
-  await el.updateComplete;
-  await Promise.all(cards(el).map((c) => (c as unknown as { updateComplete: Promise<unknown> }).updateComplete));
-}
 
 function sendButton(el: HeidiClinicalCodes): HTMLButtonElement {
   return shadow(el).querySelector<HTMLButtonElement>('button.send')!;

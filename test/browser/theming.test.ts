@@ -7,27 +7,10 @@ import { expect } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { HeidiCodeCard } from '../../src/elements/code-card.ts';
-import { button, card, cards, mount, mountLoaded, newUser, setScenario, shadow } from './helpers.ts';
+import { button, card, cards, mount, mountLoaded, newUser, setScenario, shadow, until, settle } from './helpers.ts';
 
-function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (predicate()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else requestAnimationFrame(check);
-    };
-    check();
-  });
-}
 
-type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
 
-async function settle(el: HeidiClinicalCodes): Promise<void> {
-  await el.updateComplete;
-  await Promise.all(cards(el).map((c) => (c as Updatable).updateComplete));
-  await (shadow(el).querySelector('heidi-source-view') as Updatable | null)?.updateComplete;
-}
 
 function sourceView(el: HeidiClinicalCodes): ShadowRoot {
   return shadow(shadow(el).querySelector('heidi-source-view')!);

@@ -3,21 +3,10 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { HeidiErrorCode } from '../../src/core/errors.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
 import { spyOnFetch } from './fetch-spy.ts';
-import { card, cards, deepText, mount, mountLoaded, newUser, oneEvent, requestLog, setScenario, shadow, tokenUrl } from './helpers.ts';
+import { card, cards, deepText, mount, mountLoaded, newUser, oneEvent, requestLog, setScenario, shadow, tokenUrl, until } from './helpers.ts';
 
 const knee = FIXTURES.find((f) => f.id === 'fx-knee-oa')!;
 
-function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (predicate()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else requestAnimationFrame(check);
-    };
-    check();
-  });
-}
 
 async function getToken(user: string): Promise<string> {
   const response = await fetch(tokenUrl(user));
