@@ -5,7 +5,7 @@
  */
 import { errorTypeFor, heidiError, htmlPage, json, rawJson, statusText, tokenExpired, type ValidationIssue } from './responses.ts';
 import type { UserState } from './store.ts';
-import { FAILURE_KINDS, ROUTE_NAMES, type FailureSpec, type RouteName, type Scenario } from './types.ts';
+import { FAILURE_KINDS, ROUTE_NAMES, type FailureSpec, type RouteName } from './types.ts';
 import { isObject, type Parsed } from './validation.ts';
 
 export const DEFAULT_HANG_MS = 30_000;

@@ -15,7 +15,7 @@
  * Type-checked by `npm run typecheck` (examples/react/tsconfig.json); React itself is not a
  * dependency of the package.
  */
-import { useEffect, useRef, type DetailedHTMLProps, type HTMLAttributes } from 'react';
+import { useEffect, useRef, type DetailedHTMLProps } from 'react';
 import 'heidi-clinical-codes'; // registers <heidi-clinical-codes> (side effect; safe to import twice)
 import type {
   CommittedCode,

@@ -274,7 +274,7 @@ describe('token cache', () => {
   it('shares a failure among concurrent waiters, and does not cache it', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const fake = fakeHeidi(async (request, n) => {
+    const fake = fakeHeidi(async (_request, n) => {
       if (n === 1) {
         await gate;
         return json(503, { detail: 'down' });
