@@ -809,10 +809,13 @@ export class HeidiClinicalCodes extends LitElement {
     const origin = event.composedPath()[0];
     if (origin instanceof HTMLElement && (origin.matches('input, select, textarea, [contenteditable=""], [contenteditable="true"]') || origin.isContentEditable)) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
+    // The card the key came from (a key pressed on a card's own button acts on that card), else the list's focus.
+    const fromCard = event.composedPath().find((node): node is HTMLElement => node instanceof HTMLElement && node.localName === 'heidi-code-card');
+    if (fromCard?.dataset.id) this.focusedId = fromCard.dataset.id;
     const { list } = this.visibleList();
     const index = list.findIndex((e) => e.id === this.focusedId);
     const entity = list[index];
-    const onCard = origin instanceof HTMLElement && origin.localName === 'heidi-code-card';
+    const onCard = origin === fromCard;
     const key = event.key;
     let handled = true;
     if (key === 'ArrowDown' || key === 'j') this.moveFocus(list, index + 1);

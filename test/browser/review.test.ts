@@ -191,6 +191,17 @@ describe('keyboard-first review', () => {
     expect(button(first, 'Accept ').title).to.contain('(a)');
   });
 
+  it('a key acts on the card it was pressed on, even if another card was focused before', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    const reviews = collect<CodeReviewDetail>(el, 'heidi-code-review');
+    const [first, third] = [cards(el)[0]!, cards(el)[2]!];
+    first.focus();
+    press(third, 'a');
+    await settle(el);
+    expect(reviews.map((r) => r.entityId)).to.deep.equal([third.dataset.id]);
+    expect(third.tabIndex).to.equal(0, 'it becomes the tab stop');
+  });
+
   it('shortcuts never fire while typing in an input', async () => {
     const { el } = await mountLoaded({ sessionId: 'fx-glaucoma-check' });
     const reviews = collect<CodeReviewDetail>(el, 'heidi-code-review');
