@@ -125,6 +125,17 @@ export class HeidiErrorEvent extends HeidiEvent<ErrorDetail> {
   }
 }
 
+/** Every event type the element fires, e.g. for a host that logs them all. */
+export const HEIDI_EVENT_TYPES = [
+  HeidiSessionStartEvent.type,
+  HeidiCodesLoadEvent.type,
+  HeidiCodeSelectEvent.type,
+  HeidiCodeReviewEvent.type,
+  HeidiCodesCommitEvent.type,
+  HeidiTokenExpiredEvent.type,
+  HeidiErrorEvent.type,
+] as const;
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'heidi-session-start': HeidiSessionStartEvent;

@@ -11,22 +11,13 @@
  * state; `?fixture=<id>` picks the first consultation.
  */
 import { FIXTURES, findFixture, type Fixture } from '../fixtures/index.ts';
-import { codeSystemInfo, type CodesCommitDetail, type CommittedCode, type HeidiClinicalCodes, type PatientInfo } from '../../src/index.ts';
+import { HEIDI_EVENT_TYPES, codeSystemInfo, type CodesCommitDetail, type CommittedCode, type HeidiClinicalCodes, type PatientInfo } from '../../src/index.ts';
 import { renderSnippet, type SnippetInput } from './snippet.ts';
 import { EventLog } from './event-log.ts';
 
 // ------------------------------------------------------------------ setup
 
 const DEMO_USER = 'demo-clinician';
-const HEIDI_EVENTS = [
-  'heidi-session-start',
-  'heidi-codes-load',
-  'heidi-code-select',
-  'heidi-code-review',
-  'heidi-codes-commit',
-  'heidi-token-expired',
-  'heidi-error',
-] as const;
 const EHR_WRITE_MS = 600;
 const SHORT_TOKEN_SECONDS = 20;
 
@@ -468,7 +459,7 @@ function sourceLabel(target: EventTarget | null): string | undefined {
   return target.dataset.label;
 }
 
-for (const name of HEIDI_EVENTS) {
+for (const name of HEIDI_EVENT_TYPES) {
   document.addEventListener(name, (event) => {
     log.add(name, (event as CustomEvent<unknown>).detail, sourceLabel(event.target));
     if (event.target === main) {
