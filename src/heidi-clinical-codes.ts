@@ -303,7 +303,8 @@ export class HeidiClinicalCodes extends LitElement {
   /** A JWT set by the host. Kept in memory only, never reflected. */
   set token(value: string | undefined) {
     this.hostToken = value || undefined;
-    this.tokens.setHostToken(this.hostToken);
+    // Used only when it is the token source: tokenProvider and token-url come first.
+    if (this.tokenSource()?.kind === 'host') this.tokens.setHostToken(this.hostToken);
   }
   get token(): string | undefined {
     return this.hostToken;
@@ -356,6 +357,16 @@ export class HeidiClinicalCodes extends LitElement {
   }
 
   // ---------------------------------------------------------------- lifecycle
+
+  constructor() {
+    super();
+    // A token set before this script upgraded the element is an own property hiding the setter: adopt it.
+    if (Object.prototype.hasOwnProperty.call(this, 'token')) {
+      const early = (this as { token?: string }).token;
+      delete (this as { token?: string }).token;
+      this.token = early;
+    }
+  }
 
   override connectedCallback(): void {
     // Queued before Lit's first render, so the token request is on the wire before anything is drawn.
