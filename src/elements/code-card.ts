@@ -28,8 +28,6 @@ export class CardActionEvent extends Event {
   }
 }
 
-/** Count renders in tests and the benchmark: proof that one decision re-renders one card. */
-export const cardRenderCount = { value: 0 };
 
 export class HeidiCodeCard extends LitElement {
   static override styles = [
@@ -238,7 +236,6 @@ export class HeidiCodeCard extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    cardRenderCount.value += 1;
     const m = this.messages;
     const e = this.entity;
     const code = this.chosen;
