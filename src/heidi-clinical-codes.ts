@@ -143,6 +143,8 @@ export class HeidiClinicalCodes extends LitElement {
     this.hostToken = value || undefined;
     // Used only when it is the token source: tokenProvider and token-url come first.
     if (this.tokenSource()?.kind === 'host') this.tokens.setHostToken(this.hostToken);
+    // The first token of a host that sets it after inserting the element: load now.
+    if (this.hostToken && this.error?.code === 'config') this.queueLoad();
   }
   get token(): string | undefined {
     return this.hostToken;

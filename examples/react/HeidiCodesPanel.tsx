@@ -3,7 +3,10 @@
  *
  * - Attributes (strings, booleans) go in JSX: `session-id`, `ehr-patient-id`, `readonly`, ...
  * - Object and function properties (`patient`, `clinicianNotes`, `tokenProvider`) are set on
- *   the element through a ref, in effects keyed on their values: the element PATCHes the
+ *   the element through a ref, in layout effects keyed on their values. Layout effects run
+ *   right after React inserts the element, before its first load starts, so the first load
+ *   already has its token source and patient (a plain `useEffect` runs after paint: the
+ *   element would first report a missing token source, then reload). The element PATCHes the
  *   session when `patient`/`clinicianNotes` change and reloads when `tokenProvider` changes,
  *   so they must not change identity on every render.
  * - Events are subscribed with `addEventListener` in an effect and removed in its cleanup.
@@ -15,7 +18,7 @@
  * Type-checked by `npm run typecheck` (examples/react/tsconfig.json); React itself is not a
  * dependency of the package.
  */
-import { useEffect, useRef, type DetailedHTMLProps } from 'react';
+import { useEffect, useLayoutEffect, useRef, type DetailedHTMLProps } from 'react';
 import 'heidi-clinical-codes'; // registers <heidi-clinical-codes> (side effect; safe to import twice)
 import type {
   CommittedCode,
@@ -53,6 +56,8 @@ declare module 'react' {
 export interface HeidiCodesPanelProps {
   /** The Heidi session (consultation) of this encounter. */
   sessionId: string;
+  /** Heidi's API, or your proxy's same-origin forwarder (e.g. `/heidi-api`). Default: Heidi's. */
+  apiBase?: string;
   /** The EHR's current patient: the element blocks sending codes to another patient's session. */
   ehrPatientId: string;
   patient: PatientInfo;
@@ -68,6 +73,7 @@ export interface HeidiCodesPanelProps {
 
 export function HeidiCodesPanel({
   sessionId,
+  apiBase,
   ehrPatientId,
   patient,
   clinicianNotes,
@@ -86,19 +92,19 @@ export function HeidiCodesPanel({
   });
 
   // Properties: set once (tokenProvider) or when their values change (patient, clinicianNotes).
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current;
     if (el) el.tokenProvider = () => latest.current.getHeidiToken();
   }, []);
 
   const { name, gender, dob } = patient;
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current;
     if (el) el.patient = { name, gender, dob };
   }, [name, gender, dob]);
 
   const notesKey = clinicianNotes?.join('\u0000');
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current;
     if (el) el.clinicianNotes = notesKey === undefined ? undefined : notesKey.split('\u0000');
   }, [notesKey]);
@@ -135,6 +141,7 @@ export function HeidiCodesPanel({
       <heidi-clinical-codes
         ref={ref}
         session-id={sessionId}
+        api-base={apiBase}
         ehr-patient-id={ehrPatientId}
         density="compact"
         readonly={readonly}

@@ -310,6 +310,11 @@ describe('token', () => {
       await el.updateComplete;
       expect(deepText(el)).to.contain('needs a token-url');
       await expect(el).to.be.accessible();
+      // A host that sets the token only now: the element loads.
+      const loaded = oneEvent(el, 'heidi-codes-load');
+      el.token = await getToken(newUser());
+      await loaded;
+      expect(cards(el).length).to.be.greaterThan(0);
     } finally {
       el.remove();
     }
