@@ -511,10 +511,18 @@ export class HeidiClinicalCodes extends LitElement {
     return messagesFor(this.resolvedLang()).messages;
   }
 
+  /** Own `lang`, else the nearest ancestor's, looking through the host's own shadow roots too. */
   private resolvedLang(): string {
     if (this.lang) return this.lang;
-    const ancestor = this.parentElement?.closest<HTMLElement>('[lang]');
-    return ancestor?.lang || document.documentElement.lang || 'en';
+    const hostOf = (node: Node): Element | null => {
+      const root = node.getRootNode();
+      return root instanceof ShadowRoot ? root.host : null;
+    };
+    for (let scope = this.parentElement ?? hostOf(this); scope; scope = hostOf(scope)) {
+      const ancestor = scope.closest<HTMLElement>('[lang]');
+      if (ancestor?.lang) return ancestor.lang;
+    }
+    return document.documentElement.lang || 'en';
   }
 
   private codeSystemList(): string[] {

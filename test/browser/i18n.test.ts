@@ -372,3 +372,22 @@ describe('language of the content', () => {
     expect(detail.closest('[lang]')?.getAttribute('lang')).to.equal('en');
   });
 });
+
+describe('language from an ancestor across shadow roots', () => {
+  it('an element inside another component\'s shadow root takes the lang of that component\'s ancestors', async () => {
+    const outer = document.createElement('div');
+    outer.lang = 'es';
+    const host = document.createElement('div');
+    outer.append(host);
+    const el = document.createElement('heidi-clinical-codes');
+    el.setAttribute('api-base', '/mock-heidi');
+    host.attachShadow({ mode: 'open' }).append(el);
+    document.body.append(outer);
+    try {
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('h2')!.textContent).to.equal('Códigos clínicos');
+    } finally {
+      outer.remove();
+    }
+  });
+});
