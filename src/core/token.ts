@@ -5,7 +5,7 @@
  */
 import ky from 'ky';
 import { JwtResponse, explainSchemaError } from './schemas.ts';
-import { HeidiError, codeForStatus, isAbort } from './errors.ts';
+import { HeidiError, isAbort } from './errors.ts';
 import { describeKyError } from './http-errors.ts';
 
 export type TokenSource =
@@ -85,10 +85,6 @@ export class TokenManager {
     this.requests.abort();
     this.requests = new AbortController();
     this.inflight = undefined;
-  }
-
-  get pendingHostWaiters(): number {
-    return this.hostWaiters.size;
   }
 
   private isFresh(cached: CachedToken): boolean {
@@ -205,4 +201,3 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
-export { codeForStatus };
