@@ -5,6 +5,7 @@ import { ageInYears, checkEntity, codeSexRestriction, isUnspecified, type CheckK
 import { ReviewState, storageKey } from '../../src/core/review.ts';
 import { DEFAULT_BATCH_FILTER, batchCandidates, groupByKind, visibleEntities } from '../../src/core/filters.ts';
 import type { ClinicalEntity, CodeMetadata, Patient } from '../../src/core/schemas.ts';
+import { MemoryStorage } from './memory-storage.ts';
 
 const TRANSCRIPT = [
   '[doctor] any chest pain?',
@@ -115,27 +116,6 @@ describe('checks: each with a positive and a negative case', () => {
   });
 });
 
-class MemoryStorage implements Storage {
-  private data = new Map<string, string>();
-  get length() {
-    return this.data.size;
-  }
-  clear() {
-    this.data.clear();
-  }
-  getItem(key: string) {
-    return this.data.get(key) ?? null;
-  }
-  key(i: number) {
-    return [...this.data.keys()][i] ?? null;
-  }
-  removeItem(key: string) {
-    this.data.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.data.set(key, value);
-  }
-}
 
 describe('review state', () => {
   const a = entity({});

@@ -31,6 +31,7 @@ import { segmentText } from '../../src/core/evidence.ts';
 import { codeSystemInfo } from '../../src/core/code-systems.ts';
 import { FIXTURES, generateConsultation } from '../../demo/fixtures/index.ts';
 import { FUZZ_SEED, anyCase, generatedCase, mutatedCase, weirdString, type Body, type FuzzCase } from './fuzz-arbitraries.ts';
+import { MemoryStorage } from './memory-storage.ts';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : FUZZ_SEED;
 const RUNS = process.env.FUZZ_RUNS ? Math.max(1, Number(process.env.FUZZ_RUNS)) : 2500;
@@ -93,28 +94,6 @@ function isIndexIn(n: number | undefined, length: number): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= length;
 }
 
-/** A Storage that keeps everything in a Map (ReviewState persists through it). */
-class MemoryStorage implements Storage {
-  private map = new Map<string, string>();
-  get length() {
-    return this.map.size;
-  }
-  clear() {
-    this.map.clear();
-  }
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.map.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, String(value));
-  }
-}
 
 function hasDuplicateIds(model: CodingModel): boolean {
   return new Set(model.entities.map((e) => e.id)).size !== model.entities.length;
