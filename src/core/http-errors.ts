@@ -22,7 +22,6 @@ export function describeKyError(error: unknown, what: string): HeidiError {
       status,
       type: fromBody?.type,
       cause: error,
-      retryable: code !== 'not-found' && code !== 'invalid-response',
     });
   }
   if (isTimeoutError(error)) {
