@@ -190,6 +190,7 @@ export class HeidiClinicalCodes extends LitElement {
   /** How many cards of the visible list are rendered; grows as the list scrolls into view. */
   @state() private renderLimit = FIRST_CARDS;
   private moreObserver: IntersectionObserver | undefined;
+  private shownCache: { model: CodingModel; codeSystems: string; entities: EntityView[] } | undefined;
   private listCache: { key: readonly unknown[]; list: EntityView[]; groups: EntityGroup[] | undefined } | undefined;
 
   private get liveRegion(): HTMLElement | null {
@@ -265,7 +266,7 @@ export class HeidiClinicalCodes extends LitElement {
       this.setCommit('blocked', this.messages.wrongPatient);
       return false;
     }
-    const accepted = review.accepted(allowedEntities(model.entities, this.codeSystemList()));
+    const accepted = review.accepted(this.shownEntities());
     if (accepted.length === 0) {
       this.announce(this.messages.nothingToSend);
       return false;
@@ -447,7 +448,7 @@ export class HeidiClinicalCodes extends LitElement {
     this.phase = 'loaded';
     this.renderLimit = FIRST_CARDS;
     this.sourceKind = model.note ? 'note' : 'transcript';
-    const shown = allowedEntities(model.entities, this.codeSystemList());
+    const shown = this.shownEntities();
     this.focusedId ??= shown[0]?.id;
     this.announce(shown.length ? this.messages.loaded(shown.length) : this.messages.empty);
     const review = this.review;
@@ -726,6 +727,16 @@ export class HeidiClinicalCodes extends LitElement {
     step();
   }
 
+  /** The entities `code-systems` allows, computed once per model and attribute value (toolbar, list and footer share it). */
+  private shownEntities(): EntityView[] {
+    const model = this.model;
+    if (!model) return [];
+    if (this.shownCache?.model !== model || this.shownCache.codeSystems !== this.codeSystems) {
+      this.shownCache = { model, codeSystems: this.codeSystems, entities: allowedEntities(model.entities, this.codeSystemList()) };
+    }
+    return this.shownCache.entities;
+  }
+
   /** The list as shown (filtered, sorted, grouped), computed once per change of its inputs. */
   private visibleList(): { list: EntityView[]; groups: EntityGroup[] | undefined } {
     const model = this.model;
@@ -818,9 +829,8 @@ export class HeidiClinicalCodes extends LitElement {
   }
 
   private renderToolbar(m: Messages): TemplateResult {
-    const model = this.model!;
     const review = this.review!;
-    const shown = allowedEntities(model.entities, this.codeSystemList());
+    const shown = this.shownEntities();
     const counts = review.counts(shown);
     const systems = [...new Set(shown.map((e) => e.primary.systemLabel))];
     return html`
@@ -867,8 +877,7 @@ export class HeidiClinicalCodes extends LitElement {
   }
 
   private renderLoaded(m: Messages): TemplateResult {
-    const model = this.model!;
-    const shown = allowedEntities(model.entities, this.codeSystemList());
+    const shown = this.shownEntities();
     return html`
       ${this.notices.map((n) => html`<p class="notice">${n}</p>`)}
       ${this.readonly ? html`<p class="progress">${m.readonlyNote}</p>` : nothing}
@@ -1019,7 +1028,7 @@ export class HeidiClinicalCodes extends LitElement {
 
   private renderFooter(m: Messages): TemplateResult {
     const review = this.review!;
-    const accepted = review.accepted(allowedEntities(this.model!.entities, this.codeSystemList())).length;
+    const accepted = review.accepted(this.shownEntities()).length;
     const blocked = this.wrongPatient();
     return html`<div class="footer" part="footer">
       <button
