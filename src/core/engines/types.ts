@@ -1,0 +1,62 @@
+/**
+ * The engine-neutral contract: every coding engine (Heidi, Sully, Omniscribe)
+ * is a `CodingEngine` that turns a consultation's note (and, for Heidi, its
+ * session) into `EngineEntity`s. The pipeline runs the engines in parallel,
+ * reports each one's progress and failure on its own, and merges their
+ * entities into one card per FHIR system + code (`mergeEngineResults`).
+ *
+ * Adding an engine is a new file in this folder that implements
+ * `CodingEngine`; nothing in the element changes.
+ */
+import type { HeidiError } from '../errors.ts';
+import type { EntityView } from '../model.ts';
+
+export type EngineName = 'heidi' | 'sully' | 'omniscribe';
+
+export const ENGINE_NAMES: readonly EngineName[] = ['heidi', 'sully', 'omniscribe'];
+
+/** Where one engine is, as the header shows it. `startedAt` is a `performance.now()` time. */
+export type EngineProgress =
+  | { readonly phase: 'queued' }
+  | { readonly phase: 'processing'; readonly startedAt: number }
+  | { readonly phase: 'done'; readonly count: number }
+  | { readonly phase: 'failed'; readonly error: HeidiError }
+  | { readonly phase: 'cancelled' }
+  | { readonly phase: 'skipped'; readonly reason: 'empty-note' };
+
+/** What the engines code: the consult note (Heidi's, or the host's `note`), and the transcript when Heidi gave one. */
+export interface CodingInput {
+  readonly note: string;
+  readonly transcript: string | undefined;
+}
+
+/** A code an engine considered and threw away (Omniscribe's `discarded_code_assessments`). Never a suggestion. */
+export interface DiscardedCode {
+  readonly engine: EngineName;
+  /** FHIR system URI and code, as in `CodeRef`. */
+  readonly system: string;
+  readonly code: string;
+  readonly display: string;
+  readonly justification: string;
+  /** 0..1 */
+  readonly score: number | undefined;
+}
+
+/** One engine's answer. `entities` use the same `EntityView` shape for every engine. */
+export interface EngineResult {
+  readonly engine: EngineName;
+  readonly entities: readonly EntityView[];
+  readonly discarded: readonly DiscardedCode[];
+  /** The engine's own id for this run: Heidi session id, Sully coding id, Omniscribe `run_id`. */
+  readonly runId: string | undefined;
+}
+
+export interface CodingEngine {
+  readonly name: EngineName;
+  /**
+   * Code `input`. Calls `onProgress` as it moves (processing, with its start time); resolves with
+   * the result or rejects with a `HeidiError` (never anything else); honours `signal` (rejects
+   * with the signal's reason when aborted, via `signal.throwIfAborted()`).
+   */
+  code(input: CodingInput, signal: AbortSignal, onProgress: (progress: EngineProgress) => void): Promise<EngineResult>;
+}
