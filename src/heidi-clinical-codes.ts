@@ -39,7 +39,8 @@ import {
   type CommittedCode,
 } from './events.ts';
 import { CardActionEvent, type CardAction } from './elements/code-card.ts';
-import type { SourceKind, SourceRange } from './elements/source-view.ts';
+import type { SourceKind } from './elements/source-view.ts';
+import { isLocated, locatedRanges, type SourceRange } from './core/evidence.ts';
 import { controls, elementStyles, tokens } from './elements/styles.ts';
 
 type Phase = 'idle' | 'loading' | 'generating' | 'loaded' | 'error' | 'cancelled';
@@ -580,7 +581,7 @@ export class HeidiClinicalCodes extends LitElement {
     if (!this.model || !this.review) return;
     this.selectedId = entity.id;
     this.focusedId = entity.id;
-    const source = open?.source ?? (entity.note.some((n) => n.valid) ? 'note' : entity.transcript.some((t) => t.start !== undefined) ? 'transcript' : this.sourceKind);
+    const source = open?.source ?? (entity.note.some(isLocated) ? 'note' : entity.transcript.some(isLocated) ? 'transcript' : this.sourceKind);
     this.sourceKind = source;
     this.sourceFocus = { kind: source, id: open?.index ?? firstIndex(entity, source) };
     this.dispatchEvent(
@@ -628,8 +629,8 @@ export class HeidiClinicalCodes extends LitElement {
       ...codeRef(code),
       entityId: entity.id,
       evidence: {
-        transcript: entity.transcript.flatMap((t) => (t.start !== undefined && t.end !== undefined ? [{ start: t.start, end: t.end, text: t.text }] : [])),
-        note: entity.note.filter((n) => n.valid).map((n) => ({ start: n.start, end: n.end, text: n.text })),
+        transcript: entity.transcript.filter(isLocated).map((t) => ({ start: t.start, end: t.end, text: t.text })),
+        note: entity.note.filter(isLocated).map((n) => ({ start: n.start, end: n.end, text: n.text })),
       },
       warnings: this.warningsFor(entity).map((w) => w.kind),
     };
@@ -964,10 +965,8 @@ export class HeidiClinicalCodes extends LitElement {
   private renderSource(m: Messages): TemplateResult {
     const model = this.model!;
     const entity = this.selectedId ? this.entityById(this.selectedId) : undefined;
-    const noteRanges: SourceRange[] = entity ? entity.note.flatMap((n, id) => (n.valid ? [{ start: n.start, end: n.end, id }] : [])) : [];
-    const transcriptRanges: SourceRange[] = entity
-      ? entity.transcript.flatMap((t, id) => (t.start !== undefined && t.end !== undefined ? [{ start: t.start, end: t.end, id }] : []))
-      : [];
+    const noteRanges: SourceRange[] = entity ? locatedRanges(entity.note) : [];
+    const transcriptRanges: SourceRange[] = entity ? locatedRanges(entity.transcript) : [];
     return html`<heidi-source-view
       part="source"
       .kind=${this.sourceKind}
@@ -1055,7 +1054,7 @@ function pickPatient(patient: PatientInfo): { name?: string; gender?: string; do
 }
 
 function firstIndex(entity: EntityView, source: SourceKind): number {
-  const index = source === 'note' ? entity.note.findIndex((n) => n.valid) : entity.transcript.findIndex((t) => t.start !== undefined);
+  const index = source === 'note' ? entity.note.findIndex(isLocated) : entity.transcript.findIndex(isLocated);
   return Math.max(0, index);
 }
 

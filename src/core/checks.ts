@@ -5,6 +5,7 @@
 import type { Patient } from './schemas.ts';
 import type { CodeView, EntityView } from './model.ts';
 import { hasAnyEvidence } from './model.ts';
+import { isLocated } from './evidence.ts';
 
 export type CheckKind =
   | 'sex'
@@ -215,7 +216,7 @@ export function evidenceQuality(entity: EntityView, code?: CodeView): CheckWarni
     });
   });
   entity.note.forEach((span, index) => {
-    if (!span.valid) return;
+    if (!isLocated(span)) return;
     const found = findCue(span.text, 0);
     if (!found) return;
     warnings.push({

@@ -8,13 +8,9 @@ import type { Span, TranscriptReference } from './schemas.ts';
 
 export type Location = 'exact' | 'moved' | 'unlocated';
 
-export interface TranscriptEvidence {
+interface TranscriptQuote {
   /** The snippet as Heidi quoted it (or the sliced text when the quote was empty). */
   readonly text: string;
-  readonly location: Location;
-  /** Where it is in the transcript; absent when unlocated. */
-  readonly start?: number;
-  readonly end?: number;
   /** A little of the transcript around it, for reading the snippet in context. */
   readonly before: string;
   readonly after: string;
@@ -22,11 +18,33 @@ export interface TranscriptEvidence {
   readonly speaker?: string;
 }
 
-export interface NoteEvidence {
-  readonly text: string;
+/** A transcript snippet: located (where it is, `end` exclusive) or unlocated (its text is still shown). */
+export type TranscriptEvidence =
+  | (TranscriptQuote & { readonly location: 'exact' | 'moved'; readonly start: number; readonly end: number })
+  | (TranscriptQuote & { readonly location: 'unlocated' });
+
+/** A passage of the note: located (sliced from the note) or unlocated (offsets outside it; `text` is what was quoted, if anything). */
+export type NoteEvidence =
+  | { readonly location: 'exact' | 'moved'; readonly text: string; readonly start: number; readonly end: number }
+  | { readonly location: 'unlocated'; readonly text: string };
+
+export type LocatedEvidence<T extends { readonly location: Location }> = Exclude<T, { readonly location: 'unlocated' }>;
+
+/** The one test for "this evidence can be pointed at". */
+export function isLocated<T extends { readonly location: Location }>(evidence: T): evidence is LocatedEvidence<T> {
+  return evidence.location !== 'unlocated';
+}
+
+/** A highlight in the note or transcript: `id` is the evidence's index in its entity's list. */
+export interface SourceRange {
   readonly start: number;
   readonly end: number;
-  readonly valid: boolean;
+  readonly id: number;
+}
+
+/** The located pieces of one evidence list as highlight ranges (ids keep their list index). */
+export function locatedRanges(evidence: readonly (TranscriptEvidence | NoteEvidence)[]): SourceRange[] {
+  return evidence.flatMap((e, id) => (isLocated(e) ? [{ start: e.start, end: e.end, id }] : []));
 }
 
 const CONTEXT_CHARS = 90;
@@ -97,7 +115,7 @@ export function speakerAt(transcript: string, offset: number): string | undefine
 export function locateNoteSpan(note: string | undefined, span: Span): NoteEvidence {
   const length = note?.length ?? 0;
   const valid = note !== undefined && isIndex(span.start, length) && isIndex(span.end, length) && span.start < span.end;
-  return { text: valid ? note.slice(span.start, span.end) : '', start: span.start, end: span.end, valid };
+  return valid ? { location: 'exact', text: note.slice(span.start, span.end), start: span.start, end: span.end } : { location: 'unlocated', text: '' };
 }
 
 export interface TextSegment {

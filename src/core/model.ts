@@ -4,7 +4,7 @@
  */
 import type { ClinicalCodesResponse, ClinicalEntity, Code, CodeMetadata, ContextReference, Session } from './schemas.ts';
 import { codeSystemInfo, type CodeKind } from './code-systems.ts';
-import { locateNoteSpan, locateTranscriptReference, type NoteEvidence, type TranscriptEvidence } from './evidence.ts';
+import { isLocated, locateNoteSpan, locateTranscriptReference, type NoteEvidence, type TranscriptEvidence } from './evidence.ts';
 
 /** A code as the host receives it: FHIR `system`, `code`, `display`, plus Heidi's own `codeSystem`. */
 export interface CodeRef {
@@ -110,9 +110,9 @@ function buildEntity(
 
 /** Does the entity have any direct evidence that can be pointed at? */
 export function hasDirectEvidence(entity: EntityView): boolean {
-  return entity.transcript.some((e) => e.location !== 'unlocated') || entity.note.some((n) => n.valid);
+  return entity.transcript.some(isLocated) || entity.note.some(isLocated);
 }
 
 export function hasAnyEvidence(entity: EntityView): boolean {
-  return entity.transcript.length > 0 || entity.note.some((n) => n.valid) || entity.context.length > 0;
+  return entity.transcript.length > 0 || entity.note.some(isLocated) || entity.context.length > 0;
 }

@@ -8,6 +8,7 @@ import { LitElement, html, css, nothing, type PropertyValues, type TemplateResul
 import { property, state } from 'lit/decorators.js';
 import type { CheckWarning, CueLocation } from '../core/checks.ts';
 import type { CodeView, EntityView } from '../core/model.ts';
+import { isLocated } from '../core/evidence.ts';
 import type { ReviewStatus } from '../core/review.ts';
 import type { Messages } from '../i18n/en.ts';
 import { controls } from './styles.ts';
@@ -391,7 +392,7 @@ export class HeidiCodeCard extends LitElement {
             ><mark>${withCue(snippet.text, cue?.part === 'text' ? cue : undefined)}</mark
             ><span class="ctx">${snippet.after}</span></span
           >
-          ${snippet.location !== 'unlocated'
+          ${isLocated(snippet)
             ? html`<button class="link" @click=${() => this.act({ type: 'open', source: 'transcript', index })}>${m.openInTranscript}</button>`
             : nothing}
         </li>`;
@@ -399,8 +400,8 @@ export class HeidiCodeCard extends LitElement {
       ${e.note.map((span, index) => {
         const cue = this.cueFor('note', index);
         return html`<li>
-          <span class="where">${m.note}${span.valid ? '' : ` · ${m.badNoteSpan}`}</span>
-          ${span.valid
+          <span class="where">${m.note}${isLocated(span) ? '' : ` · ${m.badNoteSpan}`}</span>
+          ${isLocated(span)
             ? html`<span class="snippet"><mark>${withCue(span.text, cue)}</mark></span>
                 <button class="link" @click=${() => this.act({ type: 'open', source: 'note', index })}>${m.openInNote}</button>`
             : nothing}

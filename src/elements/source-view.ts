@@ -4,18 +4,13 @@
  */
 import { LitElement, html, css, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
-import { segmentText } from '../core/evidence.ts';
+import { segmentText, type SourceRange } from '../core/evidence.ts';
 import type { Messages } from '../i18n/en.ts';
 import { controls } from './styles.ts';
 
 export type SourceKind = 'note' | 'transcript';
 
-export interface SourceRange {
-  readonly start: number;
-  readonly end: number;
-  /** Index of the evidence item, used to scroll to one of them. */
-  readonly id: number;
-}
+export type { SourceRange };
 
 export class HeidiSourceView extends LitElement {
   static override styles = [

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { locateNoteSpan, locateTranscriptReference, segmentText, speakerAt } from '../../src/core/evidence.ts';
+import { isLocated, locateNoteSpan, locateTranscriptReference, segmentText, speakerAt } from '../../src/core/evidence.ts';
 
 const transcript = [
   '[doctor] good morning, what brings you in today?',
@@ -31,6 +31,7 @@ describe('transcript evidence: offsets are checked, not trusted', () => {
   it('prefers the occurrence nearest to the given offset', () => {
     const second = at('swelling', at('swelling') + 1);
     const ev = locateTranscriptReference(transcript, { transcript_text: 'swelling', location_in_transcript: { start: second - 4, end: second + 4 } });
+    assert.ok(isLocated(ev));
     assert.equal(ev.start, second);
   });
   it('finds text that differs only in case', () => {
@@ -51,7 +52,7 @@ describe('transcript evidence: offsets are checked, not trusted', () => {
       const ev = locateTranscriptReference(transcript, { transcript_text: 'chest pain radiating to the jaw', location_in_transcript: loc });
       assert.equal(ev.location, 'unlocated');
       assert.equal(ev.text, 'chest pain radiating to the jaw');
-      assert.equal(ev.start, undefined);
+      assert.equal('start' in ev, false);
     });
   }
   it('marks every snippet unlocated when there is no transcript, keeping its text', () => {
@@ -78,12 +79,12 @@ describe('transcript evidence: offsets are checked, not trusted', () => {
 describe('note evidence', () => {
   const note = 'Assessment: primary osteoarthritis of the right knee.';
   it('slices valid spans', () => {
-    assert.deepEqual(locateNoteSpan(note, { start: 12, end: 39 }), { text: 'primary osteoarthritis of t', start: 12, end: 39, valid: true });
+    assert.deepEqual(locateNoteSpan(note, { start: 12, end: 39 }), { location: 'exact', text: 'primary osteoarthritis of t', start: 12, end: 39 });
   });
   it('marks out-of-range, reversed and missing-note spans invalid', () => {
-    assert.equal(locateNoteSpan(note, { start: 0, end: 9999 }).valid, false);
-    assert.equal(locateNoteSpan(note, { start: 20, end: 10 }).valid, false);
-    assert.equal(locateNoteSpan(undefined, { start: 0, end: 3 }).valid, false);
+    assert.equal(locateNoteSpan(note, { start: 0, end: 9999 }).location, 'unlocated');
+    assert.equal(locateNoteSpan(note, { start: 20, end: 10 }).location, 'unlocated');
+    assert.equal(locateNoteSpan(undefined, { start: 0, end: 3 }).location, 'unlocated');
   });
 });
 

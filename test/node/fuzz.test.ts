@@ -27,7 +27,7 @@ import { buildModel, type CodingModel, type EntityView } from '../../src/core/mo
 import { checkEntity } from '../../src/core/checks.ts';
 import { DEFAULT_BATCH_FILTER, allowedEntities, batchCandidates, groupByKind, visibleEntities, type SortOrder, type StatusFilter } from '../../src/core/filters.ts';
 import { ReviewState, storageKey } from '../../src/core/review.ts';
-import { segmentText } from '../../src/core/evidence.ts';
+import { isLocated, locatedRanges, segmentText } from '../../src/core/evidence.ts';
 import { codeSystemInfo } from '../../src/core/code-systems.ts';
 import { FIXTURES, generateConsultation } from '../../demo/fixtures/index.ts';
 import { FUZZ_SEED, anyCase, generatedCase, mutatedCase, weirdString, type Body, type FuzzCase } from './fuzz-arbitraries.ts';
@@ -111,9 +111,8 @@ function checkModelInvariants(model: CodingModel, transcript: string | undefined
     assert.ok(entity.primary.score === undefined || Number.isFinite(entity.primary.score));
     assert.equal(typeof entity.primary.system, 'string');
     for (const snippet of entity.transcript) {
-      if (snippet.location === 'unlocated') {
-        assert.equal(snippet.start, undefined);
-        assert.equal(snippet.end, undefined);
+      if (!isLocated(snippet)) {
+        assert.equal('start' in snippet || 'end' in snippet, false, 'an unlocated snippet has no offsets');
         continue;
       }
       stats.locatedSnippets += 1;
@@ -125,7 +124,7 @@ function checkModelInvariants(model: CodingModel, transcript: string | undefined
       assert.equal(typeof snippet.after, 'string');
     }
     for (const span of entity.note) {
-      if (!span.valid) {
+      if (!isLocated(span)) {
         assert.equal(span.text, '');
         continue;
       }
@@ -208,8 +207,8 @@ function runCase(c: FuzzCase): void {
 
   // Per entity as the source view draws it (the first 200: each call copies the whole text), then all at once.
   const some = model.entities.slice(0, 200);
-  const transcriptRanges = (entity: EntityView) => entity.transcript.flatMap((t, id) => (t.start !== undefined && t.end !== undefined ? [{ start: t.start, end: t.end, id }] : []));
-  const noteRanges = (entity: EntityView) => entity.note.flatMap((n, id) => (n.valid ? [{ start: n.start, end: n.end, id }] : []));
+  const transcriptRanges = (entity: EntityView) => locatedRanges(entity.transcript);
+  const noteRanges = (entity: EntityView) => locatedRanges(entity.note);
   if (transcript !== undefined) {
     for (const entity of some) checkSegments(transcript, transcriptRanges(entity));
     checkSegments(transcript, model.entities.flatMap(transcriptRanges));

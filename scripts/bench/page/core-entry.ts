@@ -3,7 +3,7 @@
  * by esbuild into `.bench/assets/core.js` from the very modules the element uses.
  */
 import { buildModel } from '../../../src/core/model.ts';
-import { segmentText } from '../../../src/core/evidence.ts';
+import { locatedRanges, segmentText } from '../../../src/core/evidence.ts';
 import type { ClinicalCodesResponse, Session } from '../../../src/core/schemas.ts';
 
 export interface CoreInput {
@@ -28,7 +28,7 @@ function run(input: CoreInput): CoreResult {
   const model = buildModel(input.codes, input.transcript, input.session);
   const t1 = performance.now();
   const ranges = model.entities.flatMap((e) =>
-    e.transcript.flatMap((t, id) => (t.start !== undefined && t.end !== undefined ? [{ start: t.start, end: t.end, id }] : [])),
+    locatedRanges(e.transcript),
   );
   const segments = segmentText(input.transcript, ranges);
   const t2 = performance.now();
