@@ -34,6 +34,8 @@ export interface EntityView {
   readonly transcript: readonly TranscriptEvidence[];
   readonly note: readonly NoteEvidence[];
   readonly context: readonly string[];
+  /** The engine's reasoning for this code (Omniscribe's `justification`): evidence text, not a location. */
+  readonly justification?: string;
 }
 
 export interface CodingModel {

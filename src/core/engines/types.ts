@@ -9,6 +9,7 @@
  * `CodingEngine`; nothing in the element changes.
  */
 import type { HeidiError } from '../errors.ts';
+import type { NoteEvidence, TranscriptEvidence } from '../evidence.ts';
 import type { EntityView } from '../model.ts';
 
 export type EngineName = 'heidi' | 'sully' | 'omniscribe';
@@ -40,6 +41,19 @@ export interface DiscardedCode {
   readonly justification: string;
   /** 0..1 */
   readonly score: number | undefined;
+}
+
+/** One engine's suggestion of a code, as a merged card lists it (one per engine that suggested the code). */
+export interface EngineSuggestion {
+  readonly engine: EngineName;
+  /** The entity's id in that engine's own result. */
+  readonly entityId: string;
+  /** 0..1 */
+  readonly score: number | undefined;
+  readonly transcript: readonly TranscriptEvidence[];
+  readonly note: readonly NoteEvidence[];
+  /** The engine's own reasoning (Omniscribe's `justification`): shown as evidence, never a location. */
+  readonly justification: string | undefined;
 }
 
 /** One engine's answer. `entities` use the same `EntityView` shape for every engine. */
