@@ -3,8 +3,8 @@
  * module twice, or next to another copy, never throws: the first definition wins.
  */
 import { HeidiClinicalCodes } from './heidi-clinical-codes.ts';
-import { HeidiCodeCard } from './elements/code-card.ts';
-import { HeidiSourceView } from './elements/source-view.ts';
+import { HeidiCodeCard } from './elements/code-card/code-card.ts';
+import { HeidiSourceView } from './elements/source-view/source-view.ts';
 
 function define(name: string, element: CustomElementConstructor): void {
   if (!customElements.get(name)) customElements.define(name, element);

@@ -64,7 +64,16 @@ export function allowedEntities(entities: readonly EntityView[], codeSystems: re
 }
 
 export function visibleEntities(entities: readonly EntityView[], review: ReviewState, options: ListOptions): EntityView[] {
-  const shown = allowedEntities(entities, options.codeSystems).filter(
+  return narrowEntities(allowedEntities(entities, options.codeSystems), review, options);
+}
+
+/** The reviewer's narrowing (system label, status) and order, over entities `code-systems` already allowed. */
+export function narrowEntities(
+  allowed: readonly EntityView[],
+  review: ReviewState,
+  options: Pick<ListOptions, 'system' | 'status' | 'sort'>,
+): EntityView[] {
+  const shown = allowed.filter(
     (e) =>
       (options.system === undefined || e.primary.systemLabel === options.system) &&
       (options.status === 'ALL' || review.status(e.id) === options.status),

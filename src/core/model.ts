@@ -5,6 +5,7 @@
 import type { ClinicalCodesResponse, ClinicalEntity, Code, CodeMetadata, ContextReference, Session } from './schemas.ts';
 import { codeSystemInfo, type CodeKind } from './code-systems.ts';
 import { isLocated, locateNoteSpan, locateTranscriptReference, type NoteEvidence, type TranscriptEvidence } from './evidence.ts';
+import type { EngineSuggestion } from './engines/types.ts';
 
 /** A code as the host receives it: FHIR `system`, `code`, `display`, plus Heidi's own `codeSystem`. */
 export interface CodeRef {
@@ -36,6 +37,8 @@ export interface EntityView {
   readonly context: readonly string[];
   /** The engine's reasoning for this code (Omniscribe's `justification`): evidence text, not a location. */
   readonly justification?: string;
+  /** Every engine that suggested this code (system + code), first engine first: one entry for a Heidi-only card. */
+  readonly engines: readonly EngineSuggestion[];
 }
 
 export interface CodingModel {
@@ -79,10 +82,19 @@ export function buildModel(
   transcript: string | undefined,
   session: Session | undefined,
 ): CodingModel {
-  const note = session?.consult_note?.result ?? undefined;
+  const note = noteOf(session);
+  return { sessionId: codes.session_id, entities: buildEntities(codes, transcript, note), transcript, note, session };
+}
+
+/** The consult note of a session, if it has one. */
+export function noteOf(session: Session | undefined): string | undefined {
+  return session?.consult_note?.result ?? undefined;
+}
+
+/** Heidi's entities, with their evidence located in the transcript and note, ids unique. */
+export function buildEntities(codes: ClinicalCodesResponse, transcript: string | undefined, note: string | undefined): EntityView[] {
   const used = new Set<string>();
-  const entities = codes.clinical_entities.map((entity) => buildEntity(entity, transcript, note, used));
-  return { sessionId: codes.session_id, entities, transcript, note, session };
+  return codes.clinical_entities.map((entity) => buildEntity(entity, transcript, note, used));
 }
 
 function buildEntity(
@@ -97,6 +109,8 @@ function buildEntity(
   let id = baseId;
   for (let n = 2; used.has(id); n++) id = `${baseId}#${n}`;
   used.add(id);
+  const transcriptEvidence = (entity.reference_in_transcript ?? []).map((ref) => locateTranscriptReference(transcript, ref));
+  const noteEvidence = (entity.location_in_note ?? []).map((span) => locateNoteSpan(note, span));
   return {
     id,
     primary,
@@ -104,9 +118,10 @@ function buildEntity(
     relevance: entity.relevance ? entity.relevance.toUpperCase() : undefined,
     relevanceScore: entity.relevance_score ?? undefined,
     apiStatus: entity.status ?? undefined,
-    transcript: (entity.reference_in_transcript ?? []).map((ref) => locateTranscriptReference(transcript, ref)),
-    note: (entity.location_in_note ?? []).map((span) => locateNoteSpan(note, span)),
+    transcript: transcriptEvidence,
+    note: noteEvidence,
     context: (entity.reference_in_context ?? []).map(contextText).filter((t): t is string => !!t),
+    engines: [{ engine: 'heidi', entityId: id, score: primary.score, transcript: transcriptEvidence, note: noteEvidence, justification: undefined }],
   };
 }
 

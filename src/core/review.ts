@@ -43,7 +43,8 @@ function safeStorage(): Storage | undefined {
 }
 
 export class ReviewState {
-  private decisions = new Map<string, Decision>();
+  /** Replaced, never edited, on every change: `decisions` identity says whether anything changed (memo keys). */
+  private decisions: ReadonlyMap<string, Decision> = new Map<string, Decision>();
   private sent = new Set<string>();
   private readonly storage: Storage | undefined;
 
@@ -53,6 +54,11 @@ export class ReviewState {
   ) {
     this.storage = options.storage === null ? undefined : (options.storage ?? safeStorage());
     this.load();
+  }
+
+  /** The decisions as of now: a new object after every change, the same one until then. */
+  get snapshot(): ReadonlyMap<string, Decision> {
+    return this.decisions;
   }
 
   status(entityId: string): ReviewStatus {
@@ -76,27 +82,29 @@ export class ReviewState {
     if (status === 'PENDING') {
       if (!current) return undefined;
       const previous = this.chosenCode(entity);
-      this.decisions.delete(entity.id);
-      this.save();
+      this.edit((decisions) => decisions.delete(entity.id));
       const change = { entityId: entity.id, status, code: codeRef(entity.primary) };
       return previous === entity.primary ? change : { ...change, previousCode: codeRef(previous) };
     }
     if (current?.status === status) return undefined;
-    this.decisions.set(entity.id, { ...current, status });
-    this.save();
+    this.edit((decisions) => decisions.set(entity.id, { ...current, status }));
     return { entityId: entity.id, status, code: codeRef(this.chosenCode(entity)) };
   }
 
   /** Accept (or reject) many at once, saved once: a batch of thousands stays linear. */
   setStatuses(entities: readonly EntityView[], status: 'ACCEPTED' | 'REJECTED'): ReviewChange[] {
     const changes: ReviewChange[] = [];
+    const next = new Map(this.decisions);
     for (const entity of entities) {
-      const current = this.decisions.get(entity.id);
+      const current = next.get(entity.id);
       if (current?.status === status) continue;
-      this.decisions.set(entity.id, { ...current, status });
+      next.set(entity.id, { ...current, status });
       changes.push({ entityId: entity.id, status, code: codeRef(this.chosenCode(entity)) });
     }
-    if (changes.length) this.save();
+    if (changes.length) {
+      this.decisions = next;
+      this.save();
+    }
     return changes;
   }
 
@@ -106,11 +114,12 @@ export class ReviewState {
     if (sameCode(previous, to)) return undefined;
     const isPrimary = sameCode(entity.primary, to);
     if (!isPrimary && !entity.similar.some((c) => sameCode(c, to))) return undefined;
-    this.decisions.set(entity.id, {
-      status: 'ACCEPTED',
-      ...(isPrimary ? {} : { swappedTo: { codeSystem: to.codeSystem, code: to.code } }),
-    });
-    this.save();
+    this.edit((decisions) =>
+      decisions.set(entity.id, {
+        status: 'ACCEPTED',
+        ...(isPrimary ? {} : { swappedTo: { codeSystem: to.codeSystem, code: to.code } }),
+      }),
+    );
     return { entityId: entity.id, status: 'ACCEPTED', code: codeRef(to), previousCode: codeRef(previous) };
   }
 
@@ -126,8 +135,11 @@ export class ReviewState {
 
   /** Remember that the host received these codes, so a reload shows them as sent. */
   markSent(codes: readonly { entityId: string; codeSystem: string; code: string }[]): void {
-    for (const c of codes) this.sent.add(sentKey(c.entityId, c.codeSystem, c.code));
-    this.save();
+    const sent = new Set(this.sent);
+    for (const c of codes) sent.add(sentKey(c.entityId, c.codeSystem, c.code));
+    this.sent = sent;
+    // What was sent shows on the cards: a new snapshot so views keyed on it recompute.
+    this.edit(() => undefined);
   }
 
   isSent(entity: EntityView): boolean {
@@ -140,17 +152,27 @@ export class ReviewState {
     return this.accepted(entities).filter((e) => !this.isSent(e));
   }
 
+  /** Change a copy of the decisions, then save: copy-on-write keeps `snapshot` immutable. */
+  private edit(change: (decisions: Map<string, Decision>) => unknown): void {
+    const next = new Map(this.decisions);
+    change(next);
+    this.decisions = next;
+    this.save();
+  }
+
   private load(): void {
     const raw = this.read();
     if (!raw) return;
+    const decisions = new Map<string, Decision>();
     try {
       const data = JSON.parse(raw) as Partial<Persisted>;
       if (data.v !== 1 || typeof data.d !== 'object' || !data.d) return;
       for (const [id, entry] of Object.entries(data.d)) {
         if (entry?.s !== 'ACCEPTED' && entry?.s !== 'REJECTED' && entry?.s !== 'PENDING') continue;
         const c = Array.isArray(entry.c) && typeof entry.c[0] === 'string' && typeof entry.c[1] === 'string' ? entry.c : undefined;
-        this.decisions.set(id, { status: entry.s, ...(c ? { swappedTo: { codeSystem: c[0], code: c[1] } } : {}) });
+        decisions.set(id, { status: entry.s, ...(c ? { swappedTo: { codeSystem: c[0], code: c[1] } } : {}) });
       }
+      this.decisions = decisions;
       if (Array.isArray(data.sent)) data.sent.filter((s) => typeof s === 'string').forEach((s) => this.sent.add(s));
     } catch {
       // A corrupt entry is dropped, not fatal: the review starts fresh.

@@ -1,12 +1,18 @@
 /**
- * Loading a consultation's codes: resolve the session (attach or create),
- * then fetch the session, transcript and codes in parallel. A failed session
- * or transcript fetch degrades (codes still shown); failed codes fail the load.
+ * Loading a consultation's codes: Heidi opens the session (the document:
+ * session, transcript, note), then the coding engines run on it side by side
+ * (Heidi alone today; a peer engine is one more entry in `peers`), and their
+ * entities are merged into one card per FHIR system + code. A failed session
+ * or transcript fetch degrades (codes still shown); the load fails only when
+ * every engine failed.
  */
 import type { HeidiClient, SessionUpdate } from './client.ts';
-import { HeidiError, isAbort } from './errors.ts';
-import { buildModel, type CodingModel } from './model.ts';
-import type { Session } from './schemas.ts';
+import type { HeidiError } from './errors.ts';
+import type { CodingModel } from './model.ts';
+import { openHeidiSession } from './engines/heidi.ts';
+import { mergeEngineResults } from './engines/merge.ts';
+import { runEngines, type EngineFailure, type ProgressListener } from './engines/pipeline.ts';
+import type { CodingEngine } from './engines/types.ts';
 
 export interface LoadRequest {
   readonly client: HeidiClient;
@@ -17,8 +23,10 @@ export interface LoadRequest {
   readonly update: SessionUpdate | undefined;
   readonly signal: AbortSignal;
   readonly onSessionStart: (sessionId: string, created: boolean) => void;
-  /** The codes request is under way (Heidi may take many seconds to generate them). */
-  readonly onGenerating: (sessionId: string) => void;
+  /** Each engine's progress (Heidi's `processing` is "generating": it may take many seconds). */
+  readonly onProgress: ProgressListener;
+  /** Engines that code Heidi's note beside Heidi, started once the note is known. */
+  readonly peers?: readonly CodingEngine[];
 }
 
 export interface LoadResult {
@@ -27,48 +35,23 @@ export interface LoadResult {
   readonly sessionError?: HeidiError;
   /** Set when the transcript could not be read: evidence without context. */
   readonly transcriptError?: HeidiError;
+  /** Engines that failed while others succeeded. */
+  readonly engineFailures: readonly EngineFailure[];
 }
 
 export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
-  const { client, signal } = request;
-  // The token first (one round trip), then everything else reuses it.
-  await client.authenticate(signal);
-  throwIfAborted(signal);
-  let sessionId = request.sessionId;
-  const created = !sessionId;
-  if (!sessionId) sessionId = await client.createSession(request.create, signal);
-  throwIfAborted(signal);
-  request.onSessionStart(sessionId, created);
-
-  const id = sessionId;
-  // PATCH answers with the whole session, so it stands in for the GET when there is something to send.
-  const sessionCall: Promise<Session> = request.update
-    ? client.updateSession(id, request.update, signal)
-    : client.getSession(id, signal);
-  const transcriptCall = client.getTranscript(id, signal);
-  const codesCall = client.getClinicalCodes(id, signal);
-  request.onGenerating(id);
-
-  const [session, transcript, codes] = await Promise.allSettled([sessionCall, transcriptCall, codesCall]);
-  throwIfAborted(signal);
-  if (codes.status === 'rejected') throw codes.reason;
-  const sessionError = degraded(session);
-  const transcriptError = degraded(transcript);
-  const model = buildModel(
-    codes.value,
-    transcript.status === 'fulfilled' ? transcript.value : undefined,
-    session.status === 'fulfilled' ? session.value : undefined,
-  );
-  return { model, ...(sessionError ? { sessionError } : {}), ...(transcriptError ? { transcriptError } : {}) };
-}
-
-function degraded(result: PromiseSettledResult<unknown>): HeidiError | undefined {
-  if (result.status === 'fulfilled') return undefined;
-  const reason: unknown = result.reason;
-  if (isAbort(reason)) throw reason;
-  return reason instanceof HeidiError ? reason : new HeidiError('server', 'Unexpected failure.', { cause: reason });
-}
-
-function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new DOMException('The load was superseded.', 'AbortError');
+  const { signal } = request;
+  const heidi = await openHeidiSession({ ...request, onProgress: (progress) => request.onProgress('heidi', progress) });
+  const { sessionId, session, transcript, note, sessionError, transcriptError } = await heidi.document;
+  const outcome = await runEngines([heidi.engine, ...(request.peers ?? [])], { note: note ?? '', transcript }, signal, request.onProgress, {
+    // Heidi codes its own session; only peers need a note to code.
+    needsNote: (engine) => engine !== heidi.engine,
+  });
+  const model: CodingModel = { sessionId, entities: mergeEngineResults(outcome.results), transcript, note, session };
+  return {
+    model,
+    ...(sessionError ? { sessionError } : {}),
+    ...(transcriptError ? { transcriptError } : {}),
+    engineFailures: outcome.failures,
+  };
 }

@@ -7,7 +7,7 @@
 import { expect } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
-import type { HeidiCodeCard } from '../../src/elements/code-card.ts';
+import type { HeidiCodeCard } from '../../src/elements/code-card/code-card.ts';
 import { button, card, cards, deepText, mount, mountLoaded, newUser, setScenario, shadow, until, settle } from './helpers.ts';
 
 

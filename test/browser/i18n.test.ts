@@ -5,7 +5,7 @@
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
-import type { HeidiCodeCard } from '../../src/elements/code-card.ts';
+import type { HeidiCodeCard } from '../../src/elements/code-card/code-card.ts';
 import { en } from '../../src/i18n/en.ts';
 import { es } from '../../src/i18n/es.ts';
 import { FIXTURES, type Fixture } from '../../demo/fixtures/index.ts';

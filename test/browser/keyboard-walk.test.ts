@@ -6,7 +6,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
-import type { HeidiCodeCard } from '../../src/elements/code-card.ts';
+import type { HeidiCodeCard } from '../../src/elements/code-card/code-card.ts';
 import type { CodeReviewDetail } from '../../src/events.ts';
 import { cards, deepText, newUser, shadow, tokenUrl } from './helpers.ts';
 

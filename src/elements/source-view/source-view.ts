@@ -1,57 +1,31 @@
 /**
  * The consult note or transcript with the selected code's evidence marked.
  * Text is rendered as text nodes; the marks come from checked offsets only.
+ * Controlled: `kind` comes down from the parent, a tab click goes up as `source-kind-change`.
  */
-import { LitElement, html, css, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
-import { segmentText, type SourceRange } from '../core/evidence.ts';
-import type { Messages } from '../i18n/en.ts';
-import { controls } from './styles.ts';
+import { segmentText, type SourceRange } from '../../core/evidence.ts';
+import type { Messages } from '../../i18n/en.ts';
+import { controls } from '../../styles/controls.ts';
+import { sourceViewStyles } from './styles.ts';
 
 export type SourceKind = 'note' | 'transcript';
 
 export type { SourceRange };
 
+/**
+ * The reviewer picked a tab. The view is controlled: it only asks, and the parent (which owns
+ * `kind`) decides, so a later selection can always move it back to the note.
+ */
+export class SourceKindChangeEvent extends Event {
+  constructor(readonly kind: SourceKind) {
+    super('source-kind-change', { bubbles: true, composed: true });
+  }
+}
+
 export class HeidiSourceView extends LitElement {
-  static override styles = [
-    controls,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-      }
-      .tabs {
-        display: flex;
-        gap: 0.4em;
-        margin-bottom: 0.4em;
-      }
-      .tabs button[aria-pressed='true'] {
-        background: var(--_accent);
-        color: var(--_on-accent);
-        border-color: var(--_accent);
-      }
-      .text {
-        white-space: pre-wrap;
-        overflow-wrap: anywhere;
-        overflow: auto;
-        max-height: var(--heidi-source-height, 24rem);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-        padding: var(--_space);
-        background: var(--_surface-2);
-        line-height: 1.5;
-        margin: 0;
-        font: inherit;
-      }
-      mark.focus {
-        outline: 2px solid var(--_accent);
-      }
-      .empty {
-        color: var(--_muted);
-      }
-    `,
-  ];
+  static override styles = [controls, sourceViewStyles];
 
   @property() kind: SourceKind = 'note';
   @property({ attribute: false }) note: string | undefined;
@@ -88,7 +62,7 @@ export class HeidiSourceView extends LitElement {
   }
 
   private show(kind: SourceKind): void {
-    this.kind = kind;
+    if (kind !== this.kind) this.dispatchEvent(new SourceKindChangeEvent(kind));
   }
 
   protected override updated(changed: PropertyValues<this>): void {

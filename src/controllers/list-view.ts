@@ -1,0 +1,141 @@
+/**
+ * What the list shows: the reviewer's filters, sort and grouping, and the
+ * batch filter, with everything derived from them (shown, visible, groups,
+ * batch candidates, check warnings) computed in one memoised place, once
+ * per change of its inputs. `code-systems` is applied here and only here.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { checkEntity, type CheckWarning } from '../core/checks.ts';
+import {
+  DEFAULT_BATCH_FILTER,
+  allowedEntities,
+  batchCandidates,
+  groupByKind,
+  narrowEntities,
+  type BatchFilter,
+  type EntityGroup,
+  type SortOrder,
+  type StatusFilter,
+} from '../core/filters.ts';
+import type { CodeView, CodingModel, EntityView } from '../core/model.ts';
+import type { ReviewState } from '../core/review.ts';
+
+export interface ListViewHost extends ReactiveControllerHost {
+  /** The `code-systems` attribute: comma-separated. */
+  readonly codeSystems: string;
+}
+
+export interface ListViewSources {
+  readonly model: () => CodingModel | undefined;
+  readonly review: () => ReviewState | undefined;
+}
+
+export interface ListView {
+  /** Entities `code-systems` allows: what the toolbar counts and the footer sends. */
+  readonly shown: readonly EntityView[];
+  /** The list in display order (filtered, sorted, flattened from the groups when grouped). */
+  readonly list: readonly EntityView[];
+  readonly groups: readonly EntityGroup[] | undefined;
+  /** System labels among `shown`, in first-seen order (the system filter's options). */
+  readonly systems: readonly string[];
+}
+
+const EMPTY: ListView = { shown: [], list: [], groups: undefined, systems: [] };
+
+export class ListViewController implements ReactiveController {
+  system: string | undefined;
+  status: StatusFilter = 'ALL';
+  sort: SortOrder = 'document';
+  grouped = true;
+  batchFilter: BatchFilter = DEFAULT_BATCH_FILTER;
+
+  private readonly _shown = memo((model: CodingModel, codeSystems: string) => allowedEntities(model.entities, splitList(codeSystems)));
+  private readonly _view = memo(
+    (shown: readonly EntityView[], review: ReviewState, _decisions: unknown, system: string | undefined, status: StatusFilter, sort: SortOrder, grouped: boolean): ListView => {
+      const narrowed = narrowEntities(shown, review, { system, status, sort });
+      const groups = grouped ? groupByKind(narrowed) : undefined;
+      return { shown, list: groups ? groups.flatMap((g) => g.entities) : narrowed, groups, systems: [...new Set(shown.map((e) => e.primary.systemLabel))] };
+    },
+  );
+  private readonly _candidates = memo(
+    (shown: readonly EntityView[], review: ReviewState, _decisions: unknown, system: string | undefined, filter: BatchFilter, _model: CodingModel) =>
+      batchCandidates(narrowEntities(shown, review, { system, status: 'ALL', sort: 'document' }), review, (e) => this.warningsFor(e), filter),
+  );
+  private readonly _warnings = new Map<string, { code: CodeView; patient: unknown; warnings: readonly CheckWarning[] }>();
+
+  constructor(
+    private readonly _host: ListViewHost,
+    private readonly _sources: ListViewSources,
+  ) {
+    _host.addController(this);
+  }
+
+  /** Change filters, sort, grouping or the batch filter; the host re-renders. */
+  set(patch: Partial<Pick<ListViewController, 'system' | 'status' | 'sort' | 'grouped' | 'batchFilter'>>): void {
+    Object.assign(this, patch);
+    this._host.requestUpdate();
+  }
+
+  get view(): ListView {
+    const model = this._sources.model();
+    const review = this._sources.review();
+    if (!model || !review) return EMPTY;
+    return this._view(this.shown, review, review.snapshot, this.system, this.status, this.sort, this.grouped);
+  }
+
+  get shown(): readonly EntityView[] {
+    const model = this._sources.model();
+    return model ? this._shown(model, this._host.codeSystems ?? '') : [];
+  }
+
+  /** Pending entities the batch filter takes, among those the system filter shows (any status filter). */
+  get candidates(): readonly EntityView[] {
+    const model = this._sources.model();
+    const review = this._sources.review();
+    if (!model || !review) return [];
+    return this._candidates(this.shown, review, review.snapshot, this.system, this.batchFilter, model);
+  }
+
+  /** The checks' warnings for the entity's chosen code, recomputed only when the code or the patient changes. */
+  warningsFor(entity: EntityView): readonly CheckWarning[] {
+    const review = this._sources.review();
+    const model = this._sources.model();
+    if (!review || !model) return [];
+    const code = review.chosenCode(entity);
+    const patient = model.session?.patient;
+    const cached = this._warnings.get(entity.id);
+    if (cached && cached.code === code && cached.patient === patient) return cached.warnings;
+    const warnings = checkEntity(entity, code, { patient, sessionDate: model.session?.created_at });
+    this._warnings.set(entity.id, { code, patient, warnings });
+    return warnings;
+  }
+
+  /** A new load: warnings of the old entities are not kept. */
+  reset(): void {
+    this._warnings.clear();
+  }
+
+  hostDisconnected(): void {
+    // A detached element does not hold a long consultation's warnings; they are recomputed on return.
+    this._warnings.clear();
+  }
+}
+
+/** `a, b,,c` -> `['a', 'b', 'c']`. */
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** The last result of `compute`, reused while every argument is the same (`===`) as last time. */
+function memo<A extends unknown[], R>(compute: (...args: A) => R): (...args: A) => R {
+  let last: { args: A; result: R } | undefined;
+  return (...args: A) => {
+    if (last && last.args.length === args.length && last.args.every((v, i) => v === args[i])) return last.result;
+    const result = compute(...args);
+    last = { args, result };
+    return result;
+  }
+}

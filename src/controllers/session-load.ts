@@ -1,0 +1,304 @@
+/**
+ * Loading the session's codes, shaped like `@lit/task` by hand: its inputs
+ * (the `RELOAD_ON` properties) are read on each host update and a change runs
+ * it again; each run has its own AbortSignal and a new run aborts the old.
+ * Owns the token source and manager, the Heidi client, the phase and the
+ * "generating" seconds, and sends the host's patient and context (PATCH).
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { HeidiClient, DEFAULT_API_BASE, type SessionUpdate } from '../core/client.ts';
+import { HeidiError, isAbort } from '../core/errors.ts';
+import { TokenManager, type TokenSource } from '../core/token.ts';
+import { loadCodes, type LoadResult } from '../core/session-loader.ts';
+import { asHeidiError } from '../core/engines/pipeline.ts';
+import type { CodingModel } from '../core/model.ts';
+import { warmSchemas, type JwtResponse } from '../core/schemas.ts';
+import { HeidiErrorEvent, HeidiSessionStartEvent, HeidiTokenExpiredEvent } from '../events.ts';
+import type { Messages } from '../i18n/index.ts';
+
+export type LoadPhase = 'idle' | 'loading' | 'generating' | 'loaded' | 'error' | 'cancelled';
+
+export interface PatientInfo {
+  name?: string;
+  gender?: string;
+  dob?: string;
+}
+
+export interface SessionLoadHost extends ReactiveControllerHost, HTMLElement {
+  readonly tokenUrl: string;
+  readonly tokenProvider: (() => Promise<JwtResponse>) | undefined;
+  readonly apiBase: string;
+  readonly sessionId: string;
+  readonly patientProfileId: string;
+  readonly ehrAppointmentId: string;
+  readonly ehrPatientId: string;
+  readonly patient: PatientInfo | undefined;
+  readonly clinicianNotes: string[] | undefined;
+  readonly timeouts: { request?: number; codes?: number } | undefined;
+}
+
+export interface SessionLoadOptions {
+  readonly messages: () => Messages;
+  readonly announce: (message: string) => void;
+  /** A run for another session starts: forget what was selected, open and sent in the last one. */
+  readonly onSessionChange: () => void;
+  readonly onLoaded: (result: LoadResult) => void;
+  /** One-off costs paid while the first requests are on the wire. */
+  readonly warm: () => void;
+}
+
+export class SessionLoadController implements ReactiveController {
+  phase: LoadPhase = 'idle';
+  model: CodingModel | undefined;
+  error: HeidiError | undefined;
+  /** Degraded-load notices (session or transcript missing). */
+  notices: readonly string[] = [];
+  /** Seconds Heidi has been generating the codes. */
+  elapsed = 0;
+
+  private _hostToken: string | undefined;
+  private readonly _tokens: TokenManager;
+  private _client: { key: string; client: HeidiClient } | undefined;
+  private _run: AbortController | undefined;
+  private _queued = false;
+  private _timer: ReturnType<typeof setInterval> | undefined;
+  private _warming: ReturnType<typeof setTimeout> | undefined;
+  /** The reload inputs as of the last update, and the token source inputs. */
+  private _args: readonly unknown[] | undefined;
+  private _sentPatient: PatientInfo | undefined;
+  private _sentNotes: string[] | undefined;
+
+  constructor(
+    private readonly _host: SessionLoadHost,
+    private readonly _options: SessionLoadOptions,
+  ) {
+    this._tokens = new TokenManager({
+      source: () => this._tokenSource(),
+      onHostTokenNeeded: () => _host.dispatchEvent(new HeidiTokenExpiredEvent()),
+      timeoutMs: () => _host.timeouts?.request,
+    });
+    _host.addController(this);
+  }
+
+  get hostToken(): string | undefined {
+    return this._hostToken;
+  }
+
+  /** A JWT set by the host: used only when it is the token source (tokenProvider and token-url come first). */
+  setHostToken(value: string | undefined): void {
+    this._hostToken = value || undefined;
+    if (this._tokenSource()?.kind === 'host') this._tokens.setHostToken(this._hostToken);
+    // The first token of a host that sets it after inserting the element: load now.
+    if (this._hostToken && this.error?.code === 'config') this.queue();
+  }
+
+  /** Load on the next microtask: attributes usually arrive together, and make one load. */
+  queue(): void {
+    if (this._queued) return;
+    this._queued = true;
+    queueMicrotask(() => {
+      this._queued = false;
+      if (this._host.isConnected) void this.run();
+    });
+  }
+
+  /** Load now, aborting a load under way. */
+  async run(): Promise<void> {
+    this._abort();
+    const controller = new AbortController();
+    this._run = controller;
+    const signal = controller.signal;
+    const host = this._host;
+    const m = this._options.messages();
+    this._set({ phase: 'loading', error: undefined, notices: [] });
+    this._options.announce(host.sessionId ? m.loadingSession : m.creatingSession);
+    if (host.sessionId !== this.model?.sessionId) {
+      this.model = undefined;
+      this._options.onSessionChange();
+    }
+    try {
+      if (!this._tokenSource()) {
+        throw new HeidiError('config', 'No token source: set the token-url attribute, or the tokenProvider or token property.', {
+          retryable: false,
+        });
+      }
+      const update = this._contextUpdate(!host.sessionId);
+      const sentPatient = host.patient;
+      const sentNotes = host.clinicianNotes;
+      // While the first requests are on the wire: pay the one-off costs (Intl's first formatter, zod's
+      // lazy set-up of each schema) now, not after the data arrives.
+      this._warming = setTimeout(() => {
+        this._warming = undefined;
+        this._options.warm();
+        warmSchemas();
+      });
+      const result = await loadCodes({
+        client: this._heidiClient(),
+        sessionId: host.sessionId || undefined,
+        create: {
+          ...(host.patientProfileId ? { patient_profile_id: host.patientProfileId } : {}),
+          ...(host.ehrAppointmentId ? { ehr_appointment_id: host.ehrAppointmentId } : {}),
+        },
+        update,
+        signal,
+        onSessionStart: (sessionId, created) => {
+          if (!signal.aborted) host.dispatchEvent(new HeidiSessionStartEvent({ sessionId, created }));
+        },
+        onProgress: (engine, progress) => {
+          if (signal.aborted || engine !== 'heidi' || progress.phase !== 'processing') return;
+          this._set({ phase: 'generating' });
+          this._options.announce(this._options.messages().generatingStarted);
+          this._startTimer(progress.startedAt);
+        },
+      });
+      signal.throwIfAborted();
+      // What the PATCH carried; a patient the host set while loading is sent right after.
+      this._sentPatient = sentPatient;
+      this._sentNotes = sentNotes;
+      const messages = this._options.messages();
+      this._set({
+        model: result.model,
+        phase: 'loaded',
+        notices: [...(result.sessionError ? [messages.degradedSession] : []), ...(result.transcriptError ? [messages.degradedTranscript] : [])],
+      });
+      this._options.onLoaded(result);
+      void this._sendContext();
+    } catch (error) {
+      if (signal.aborted || isAbort(error)) return;
+      const heidiError = asHeidiError(error);
+      this._set({ phase: 'error', error: heidiError });
+      this._report(heidiError);
+    } finally {
+      if (this._run === controller) this._stopTimer();
+    }
+  }
+
+  /** The reviewer stopped waiting for Heidi. */
+  cancel(): void {
+    this._abort();
+    this._set({ phase: 'cancelled' });
+    this._options.announce(this._options.messages().cancelled);
+  }
+
+  hostConnected(): void {
+    // Queued before anything is drawn, so the token request is on the wire at once.
+    this.queue();
+  }
+
+  hostUpdate(): void {
+    const host = this._host;
+    const args = [host.sessionId, host.apiBase, host.tokenUrl, host.tokenProvider, host.patientProfileId, host.ehrAppointmentId];
+    const last = this._args;
+    this._args = args;
+    if (!last) return; // the first update only records them: the connected host is already loading
+    // A new token source: forget the old source's token.
+    if (last[2] !== args[2] || last[3] !== args[3]) this._tokens.clear();
+    if (args.some((value, i) => value !== last[i])) this.queue();
+    else if (this.phase === 'loaded' && !this._queued) void this._sendContext();
+  }
+
+  hostDisconnected(): void {
+    // No request, timer or token wait outlives the element.
+    this._abort();
+    this._tokens.abort();
+    if (this._warming !== undefined) clearTimeout(this._warming);
+    this._warming = undefined;
+  }
+
+  private _set(patch: Partial<Pick<SessionLoadController, 'phase' | 'model' | 'error' | 'notices' | 'elapsed'>>): void {
+    Object.assign(this, patch);
+    this._host.requestUpdate();
+  }
+
+  private _tokenSource(): TokenSource | undefined {
+    const { tokenProvider, tokenUrl } = this._host;
+    if (tokenProvider) return { kind: 'provider', provide: () => tokenProvider() };
+    if (tokenUrl) return { kind: 'url', url: tokenUrl };
+    if (this._hostToken) return { kind: 'host' };
+    return undefined;
+  }
+
+  private _heidiClient(): HeidiClient {
+    const { apiBase, timeouts } = this._host;
+    const base = apiBase || DEFAULT_API_BASE;
+    const key = `${base} ${timeouts?.request ?? ''} ${timeouts?.codes ?? ''}`;
+    if (this._client?.key !== key) {
+      const client = new HeidiClient({
+        apiBase: base,
+        tokens: this._tokens,
+        ...(timeouts?.request ? { timeoutMs: timeouts.request } : {}),
+        ...(timeouts?.codes ? { codesTimeoutMs: timeouts.codes } : {}),
+      });
+      this._client = { key, client };
+    }
+    return this._client.client;
+  }
+
+  private _abort(): void {
+    this._run?.abort();
+    this._run = undefined;
+    this._stopTimer();
+  }
+
+  /** PATCH body from the host's patient and context, if it set any. */
+  private _contextUpdate(creating: boolean): SessionUpdate | undefined {
+    const { patient, clinicianNotes, ehrPatientId } = this._host;
+    const update: SessionUpdate & { ehr_patient_id?: string } = {};
+    if (patient) update.patient = pickPatient(patient);
+    if (clinicianNotes) update.clinician_notes = [...clinicianNotes];
+    // A session this element created is linked to the host's patient, so the wrong-patient guard can check it later.
+    if (creating && ehrPatientId) update.ehr_patient_id = ehrPatientId;
+    return Object.keys(update).length ? update : undefined;
+  }
+
+  /** Send the host's patient and context when they changed since the last PATCH. */
+  private async _sendContext(): Promise<void> {
+    const model = this.model;
+    const { patient, clinicianNotes } = this._host;
+    if (!model || (patient === this._sentPatient && clinicianNotes === this._sentNotes)) return;
+    const update = this._contextUpdate(false);
+    if (!update) return;
+    this._sentPatient = patient;
+    this._sentNotes = clinicianNotes;
+    const signal = this._run?.signal;
+    try {
+      const session = await this._heidiClient().updateSession(model.sessionId, update, signal);
+      if (this.model?.sessionId !== model.sessionId || signal?.aborted) return;
+      this._set({ model: { ...this.model, session } });
+    } catch (error) {
+      if (!isAbort(error)) this._report(asHeidiError(error));
+    }
+  }
+
+  private _report(error: HeidiError): void {
+    const m = this._options.messages();
+    this._options.announce(`${m.errorTitle}. ${m.errors[error.code]}`);
+    this._host.dispatchEvent(
+      new HeidiErrorEvent({
+        code: error.code,
+        message: error.message,
+        ...(error.status !== undefined ? { status: error.status } : {}),
+        retryable: error.retryable,
+      }),
+    );
+  }
+
+  private _startTimer(started: number): void {
+    this._stopTimer();
+    this.elapsed = 0;
+    this._timer = setInterval(() => this._set({ elapsed: Math.floor((performance.now() - started) / 1000) }), 1000);
+  }
+
+  private _stopTimer(): void {
+    if (this._timer !== undefined) clearInterval(this._timer);
+    this._timer = undefined;
+  }
+}
+
+function pickPatient(patient: PatientInfo): { name?: string; gender?: string; dob?: string } {
+  return {
+    ...(patient.name !== undefined ? { name: patient.name } : {}),
+    ...(patient.gender !== undefined ? { gender: patient.gender } : {}),
+    ...(patient.dob !== undefined ? { dob: patient.dob } : {}),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Runs coding engines side by side on one consultation: each reports its own
+ * progress and fails on its own; the run fails only when every engine that
+ * ran failed. Aborting the signal cancels them all.
+ */
+import { HeidiError, isAbort } from '../errors.ts';
+import type { CodingEngine, CodingInput, EngineName, EngineProgress, EngineResult } from './types.ts';
+
+export interface EngineFailure {
+  readonly engine: EngineName;
+  readonly error: HeidiError;
+}
+
+export interface EnginesOutcome {
+  /** In the order the engines were given (the first engine's cards come first when merged). */
+  readonly results: readonly EngineResult[];
+  readonly failures: readonly EngineFailure[];
+}
+
+export type ProgressListener = (engine: EngineName, progress: EngineProgress) => void;
+
+/**
+ * Code `input` with every engine at once. Resolves with the results and the failures; rejects
+ * with the first engine's error when all of them failed, and with the signal's reason when aborted.
+ * Engines are skipped (not failed) when there is no note to code, unless they say they need none.
+ */
+export async function runEngines(
+  engines: readonly CodingEngine[],
+  input: CodingInput,
+  signal: AbortSignal,
+  onProgress: ProgressListener,
+  options: { needsNote?: (engine: CodingEngine) => boolean } = {},
+): Promise<EnginesOutcome> {
+  signal.throwIfAborted();
+  const needsNote = options.needsNote ?? (() => true);
+  const running = engines.map((engine) => {
+    if (needsNote(engine) && !input.note.trim()) {
+      onProgress(engine.name, { phase: 'skipped', reason: 'empty-note' });
+      return undefined;
+    }
+    return runOne(engine, input, signal, onProgress);
+  });
+  const settled = await Promise.all(running);
+  signal.throwIfAborted();
+  const results: EngineResult[] = [];
+  const failures: EngineFailure[] = [];
+  for (const outcome of settled) {
+    if (outcome?.ok) results.push(outcome.result);
+    else if (outcome) failures.push(outcome.failure);
+  }
+  const first = failures[0];
+  if (results.length === 0 && first) throw first.error;
+  return { results, failures };
+}
+
+type Outcome = { ok: true; result: EngineResult } | { ok: false; failure: EngineFailure };
+
+async function runOne(engine: CodingEngine, input: CodingInput, signal: AbortSignal, onProgress: ProgressListener): Promise<Outcome | undefined> {
+  try {
+    const result = await engine.code(input, signal, (progress) => {
+      if (!signal.aborted) onProgress(engine.name, progress);
+    });
+    signal.throwIfAborted();
+    onProgress(engine.name, { phase: 'done', count: result.entities.length });
+    return { ok: true, result };
+  } catch (error) {
+    if (signal.aborted || isAbort(error)) {
+      onProgress(engine.name, { phase: 'cancelled' });
+      return undefined;
+    }
+    const heidiError = asHeidiError(error);
+    onProgress(engine.name, { phase: 'failed', error: heidiError });
+    return { ok: false, failure: { engine: engine.name, error: heidiError } };
+  }
+}
+
+/** Anything that is not already a HeidiError is a bug or an unknown failure: reported, never thrown at the host. */
+export function asHeidiError(error: unknown): HeidiError {
+  if (error instanceof HeidiError) return error;
+  return new HeidiError('server', error instanceof Error ? error.message : 'Unexpected failure.', { cause: error });
+}

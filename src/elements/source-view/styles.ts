@@ -1,0 +1,39 @@
+/** The note / transcript view's own look. */
+import { css } from 'lit';
+
+export const sourceViewStyles = css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+      }
+      .tabs {
+        display: flex;
+        gap: 0.4em;
+        margin-bottom: 0.4em;
+      }
+      .tabs button[aria-pressed='true'] {
+        background: var(--_accent);
+        color: var(--_on-accent);
+        border-color: var(--_accent);
+      }
+      .text {
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+        overflow: auto;
+        max-height: var(--heidi-source-height, 24rem);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        padding: var(--_space);
+        background: var(--_surface-2);
+        line-height: 1.5;
+        margin: 0;
+        font: inherit;
+      }
+      mark.focus {
+        outline: 2px solid var(--_accent);
+      }
+      .empty {
+        color: var(--_muted);
+      }
+    `;

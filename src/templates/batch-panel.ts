@@ -1,0 +1,57 @@
+/** The batch-accept panel: the filter a batch takes (relevance, score, evidence, warnings), its count, confirm and cancel. */
+import { html, type TemplateResult } from 'lit';
+import type { BatchFilter } from '../core/filters.ts';
+import type { Messages } from '../i18n/index.ts';
+
+export interface BatchPanelProps {
+  readonly messages: Messages;
+  readonly filter: BatchFilter;
+  /** How many codes the filter takes. */
+  readonly count: number;
+}
+
+export interface BatchPanelHandlers {
+  readonly change: (patch: Partial<BatchFilter>) => void;
+  readonly confirm: () => void;
+  readonly cancel: () => void;
+}
+
+export function batchPanelTemplate({ messages: m, filter: f, count }: BatchPanelProps, on: BatchPanelHandlers): TemplateResult {
+  const checked = (e: Event) => (e.target as HTMLInputElement).checked;
+  return html`<section class="panel" aria-labelledby="batch-title">
+    <h3 id="batch-title">${m.batchTitle}</h3>
+    <div class="row">
+      <label
+        >${m.batchMinRelevance}
+        <select @change=${(e: Event) => on.change({ minRelevance: (e.target as HTMLSelectElement).value as BatchFilter['minRelevance'] })}>
+          ${(['HIGH', 'MEDIUM', 'LOW'] as const).map((r) => html`<option value=${r} ?selected=${f.minRelevance === r}>${m.relevanceValue[r]}</option>`)}
+        </select></label
+      >
+      <label
+        >${m.batchMinScore}
+        <input
+          type="number"
+          min="0"
+          max="100"
+          step="5"
+          .value=${String(Math.round(f.minScore * 100))}
+          @input=${(e: Event) => on.change({ minScore: clamp01(Number((e.target as HTMLInputElement).value) / 100) })}
+      /></label>
+    </div>
+    <label class="row"
+      ><input type="checkbox" .checked=${f.requireEvidence} @change=${(e: Event) => on.change({ requireEvidence: checked(e) })} />${m.batchRequireEvidence}</label
+    >
+    <label class="row"
+      ><input type="checkbox" .checked=${f.excludeWarnings} @change=${(e: Event) => on.change({ excludeWarnings: checked(e) })} />${m.batchExcludeWarnings}</label
+    >
+    <p aria-live="polite">${m.batchCount(count)}</p>
+    <div class="row">
+      <button class="primary batch-confirm" ?disabled=${count === 0} @click=${on.confirm}>${m.batchConfirm(count)}</button>
+      <button @click=${on.cancel}>${m.cancel}</button>
+    </div>
+  </section>`;
+}
+
+function clamp01(n: number): number {
+  return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
+}

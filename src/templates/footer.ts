@@ -1,0 +1,22 @@
+/** The Send to EHR area: the send button with its count, and what the last send did (or why it cannot). */
+import { html, type TemplateResult } from 'lit';
+import type { CommitPhase } from '../controllers/commit.ts';
+import type { Messages } from '../i18n/index.ts';
+
+export interface FooterProps {
+  readonly messages: Messages;
+  readonly accepted: number;
+  /** The host's patient is not this session's. */
+  readonly blocked: boolean;
+  readonly phase: CommitPhase;
+  readonly message: string;
+}
+
+export function footerTemplate({ messages: m, accepted, blocked, phase, message }: FooterProps, handlers: { readonly send: () => void }): TemplateResult {
+  return html`<div class="footer" part="footer">
+    <button class="primary send" ?disabled=${accepted === 0 || blocked} aria-disabled=${phase === 'sending' ? 'true' : 'false'} @click=${handlers.send}>
+      ${accepted ? m.sendCount(accepted) : m.sendToEhr}
+    </button>
+    <span class="commit-msg ${blocked ? 'blocked' : phase}">${blocked ? m.wrongPatient : phase === 'idle' ? (accepted ? '' : m.nothingToSend) : message}</span>
+  </div>`;
+}

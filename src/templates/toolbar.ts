@@ -1,0 +1,75 @@
+/** The header's progress count and the toolbar: system and status filters, sort, grouping, batch and shortcut buttons. */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { SortOrder, StatusFilter } from '../core/filters.ts';
+import type { ReviewStatus } from '../core/review.ts';
+import type { Messages } from '../i18n/index.ts';
+
+export interface ToolbarProps {
+  readonly messages: Messages;
+  readonly counts: Readonly<Record<ReviewStatus, number>>;
+  readonly total: number;
+  /** System labels among the shown codes; a filter appears when there is more than one. */
+  readonly systems: readonly string[];
+  readonly system: string | undefined;
+  readonly status: StatusFilter;
+  readonly sort: SortOrder;
+  readonly grouped: boolean;
+  readonly readonly: boolean;
+  readonly batchOpen: boolean;
+  readonly shortcutsOpen: boolean;
+}
+
+export interface ToolbarHandlers {
+  readonly system: (system: string | undefined) => void;
+  readonly status: (status: StatusFilter) => void;
+  readonly sort: (sort: SortOrder) => void;
+  readonly grouped: (grouped: boolean) => void;
+  readonly toggleBatch: () => void;
+  readonly toggleShortcuts: () => void;
+}
+
+const STATUSES = ['ALL', 'PENDING', 'ACCEPTED', 'REJECTED'] as const;
+
+export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateResult {
+  const m = p.messages;
+  const value = (e: Event) => (e.target as HTMLSelectElement).value;
+  return html`
+    <span class="progress">${m.progress(p.counts.ACCEPTED, p.counts.REJECTED, p.total)}</span>
+    ${p.total
+      ? html`<div class="toolbar" part="toolbar">
+          ${p.systems.length > 1
+            ? html`<label
+                >${m.filterSystem}
+                <select @change=${(e: Event) => on.system(value(e) || undefined)}>
+                  <option value="" ?selected=${!p.system}>${m.allSystems}</option>
+                  ${p.systems.map((s) => html`<option value=${s} ?selected=${p.system === s}>${s}</option>`)}
+                </select></label
+              >`
+            : nothing}
+          <label
+            >${m.filterStatus}
+            <select @change=${(e: Event) => on.status(value(e) as StatusFilter)}>
+              ${STATUSES.map((s) => html`<option value=${s} ?selected=${p.status === s}>${s === 'ALL' ? m.allStatuses : m.status[s]}</option>`)}
+            </select></label
+          >
+          <label
+            >${m.sortBy}
+            <select @change=${(e: Event) => on.sort(value(e) as SortOrder)}>
+              <option value="document" ?selected=${p.sort === 'document'}>${m.sortDocument}</option>
+              <option value="relevance" ?selected=${p.sort === 'relevance'}>${m.sortRelevance}</option>
+              <option value="score" ?selected=${p.sort === 'score'}>${m.sortScore}</option>
+            </select></label
+          >
+          <label class="check"
+            ><input type="checkbox" .checked=${p.grouped} @change=${(e: Event) => on.grouped((e.target as HTMLInputElement).checked)} />${m.groupByKind}</label
+          >
+          ${p.readonly
+            ? nothing
+            : html`<button data-panel="batch" aria-expanded=${p.batchOpen ? 'true' : 'false'} @click=${on.toggleBatch}>${m.batchAccept}</button>`}
+          <button data-panel="shortcuts" aria-expanded=${p.shortcutsOpen ? 'true' : 'false'} title="${m.shortcuts} (?)" @click=${on.toggleShortcuts}>
+            ${m.shortcuts}
+          </button>
+        </div>`
+      : nothing}
+  `;
+}
