@@ -6,23 +6,14 @@
  * or transcript fetch degrades (codes still shown); the load fails only when
  * every engine failed.
  */
-import type { HeidiClient, SessionUpdate } from './client.ts';
 import type { HeidiError } from './errors.ts';
 import type { CodingModel } from './model.ts';
-import { openHeidiSession } from './engines/heidi.ts';
+import { openHeidiSession, type HeidiOpenRequest } from './engines/heidi.ts';
 import { mergeEngineResults } from './engines/merge.ts';
 import { runEngines, type EngineFailure, type ProgressListener } from './engines/pipeline.ts';
 import type { CodingEngine } from './engines/types.ts';
 
-export interface LoadRequest {
-  readonly client: HeidiClient;
-  /** Attach to this session; without it a new one is created. */
-  readonly sessionId: string | undefined;
-  readonly create: { patient_profile_id?: string; ehr_appointment_id?: string };
-  /** Patient and context the host set, sent with PATCH before reading the session. */
-  readonly update: SessionUpdate | undefined;
-  readonly signal: AbortSignal;
-  readonly onSessionStart: (sessionId: string, created: boolean) => void;
+export interface LoadRequest extends Omit<HeidiOpenRequest, 'onProgress'> {
   /** Each engine's progress (Heidi's `processing` is "generating": it may take many seconds). */
   readonly onProgress: ProgressListener;
   /** Engines that code Heidi's note beside Heidi, started once the note is known. */

@@ -1,0 +1,177 @@
+/**
+ * The controllers with no DOM of their own (review, commit, list view), driven through a
+ * fake host: what they fire, what they ask the host to re-render, and what they derive.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildModel, type CodingModel } from '../../src/core/model.ts';
+import { ReviewController } from '../../src/controllers/review.ts';
+import { CommitController } from '../../src/controllers/commit.ts';
+import { ListViewController } from '../../src/controllers/list-view.ts';
+import { en } from '../../src/i18n/en.ts';
+import type { CodeReviewDetail, CodesCommitDetail } from '../../src/events.ts';
+
+const NOTE = 'Right knee osteoarthritis. Obesity.';
+
+class FakeHost extends EventTarget {
+  readonly = false;
+  ehrPatientId = '';
+  codeSystems = '';
+  updates = 0;
+  readonly controllers: unknown[] = [];
+  readonly updateComplete = Promise.resolve(true);
+  addController(controller: unknown) {
+    this.controllers.push(controller);
+  }
+  removeController() {}
+  requestUpdate() {
+    this.updates += 1;
+  }
+  events<T>(type: string): T[] {
+    const seen: T[] = [];
+    this.addEventListener(type, (e) => seen.push((e as CustomEvent<T>).detail));
+    return seen;
+  }
+}
+
+function model(session: Record<string, unknown> | null = { consult_note: { result: NOTE }, ehr_patient_id: 'P1' }): CodingModel {
+  const code = (c: string, system = 'icd_10_cm', score = 0.9) => ({ code: c, code_name: c, code_system: system, score });
+  return buildModel(
+    {
+      session_id: 'S1',
+      clinical_entities: [
+        { id: 'knee', primary_code: code('M17.11'), similar_codes: [code('M17.9', 'icd_10_cm', 0.5)], relevance: 'HIGH', location_in_note: [{ start: 0, end: 25 }] },
+        { id: 'bmi', primary_code: code('E66.9', 'icd_10_cm', 0.4), relevance: 'LOW' },
+        { id: 'inj', primary_code: code('20610', 'cpt_2025', 0.95), relevance: 'HIGH', location_in_note: [{ start: 27, end: 34 }] },
+      ],
+    } as never,
+    undefined,
+    (session ?? undefined) as never,
+  );
+}
+
+function setup(session?: Record<string, unknown> | null) {
+  const host = new FakeHost();
+  const loaded = model(session);
+  const announced: string[] = [];
+  const review = new ReviewController(host as never, { onChange: (change) => announced.push(change.code.code) });
+  const list = new ListViewController(host as never, { model: () => loaded, review: () => review.state });
+  const commit = new CommitController(host as never, {
+    review,
+    model: () => loaded,
+    shown: () => list.shown,
+    warningsFor: (e) => list.warningsFor(e),
+    messages: () => en,
+    announce: (m) => announced.push(m),
+  });
+  review.open('S1');
+  return { host, loaded, review, list, commit, announced, entity: (id: string) => loaded.entities.find((e) => e.id === id)! };
+}
+
+describe('ReviewController', () => {
+  it('fires heidi-code-review per change and asks for a render; the state snapshot changes identity, a no-op does not', () => {
+    const { host, review, entity, announced } = setup();
+    const fired = host.events<CodeReviewDetail>('heidi-code-review');
+    const before = review.state!.snapshot;
+    review.setStatus(entity('knee'), 'ACCEPTED');
+    const after = review.state!.snapshot;
+    assert.notEqual(after, before);
+    review.setStatus(entity('knee'), 'ACCEPTED'); // already accepted: nothing
+    assert.equal(review.state!.snapshot, after);
+    review.swap(entity('knee'), entity('knee').similar[0]!);
+    assert.deepEqual(fired.map((d) => [d.sessionId, d.entityId, d.status, d.code.code, d.previousCode?.code]), [
+      ['S1', 'knee', 'ACCEPTED', 'M17.11', undefined],
+      ['S1', 'knee', 'ACCEPTED', 'M17.9', 'M17.11'],
+    ]);
+    assert.equal(host.updates, 2);
+    assert.deepEqual(announced, ['M17.11', 'M17.9']);
+  });
+
+  it('readonly: no decision is taken; the same session keeps its state, another gets its own', () => {
+    const { host, review, entity } = setup();
+    const state = review.state;
+    assert.equal(review.open('S1'), state);
+    host.readonly = true;
+    review.setStatus(entity('knee'), 'REJECTED');
+    assert.equal(review.state!.status('knee'), 'PENDING');
+    assert.notEqual(review.open('S2'), state);
+  });
+});
+
+describe('ListViewController', () => {
+  it('derives the view once per change of its inputs, and again after a decision or a filter change', () => {
+    const { host, list, review, entity } = setup();
+    const first = list.view;
+    assert.equal(list.view, first, 'memoised');
+    assert.deepEqual(first.list.map((e) => e.id), ['knee', 'bmi', 'inj']);
+    assert.deepEqual(first.groups?.map((g) => g.kind), ['diagnosis', 'procedure']);
+    review.setStatus(entity('bmi'), 'REJECTED');
+    list.set({ status: 'PENDING', grouped: false, sort: 'score' });
+    assert.ok(host.updates >= 2);
+    assert.deepEqual(list.view.list.map((e) => e.id), ['inj', 'knee']);
+  });
+
+  it('code-systems narrows shown, the list, the systems offered and the batch candidates alike', () => {
+    const { host, list } = setup();
+    assert.deepEqual(list.view.systems, ['ICD-10-CM', 'CPT']);
+    assert.deepEqual(list.candidates.map((e) => e.id), ['knee', 'inj']);
+    host.codeSystems = 'cpt_2025';
+    assert.deepEqual(list.shown.map((e) => e.id), ['inj']);
+    assert.deepEqual(list.view.list.map((e) => e.id), ['inj']);
+    assert.deepEqual(list.view.systems, ['CPT']);
+    assert.deepEqual(list.candidates.map((e) => e.id), ['inj']);
+  });
+
+  it('warnings are cached per entity until its chosen code changes', () => {
+    const { list, review, entity } = setup();
+    const warnings = list.warningsFor(entity('knee'));
+    assert.equal(list.warningsFor(entity('knee')), warnings);
+    review.swap(entity('knee'), entity('knee').similar[0]!);
+    assert.notEqual(list.warningsFor(entity('knee')), warnings);
+  });
+});
+
+describe('CommitController', () => {
+  it('sends the accepted codes with their located evidence, waits for the host, then marks them sent', async () => {
+    const { host, review, commit, entity } = setup();
+    review.setStatus(entity('knee'), 'ACCEPTED');
+    let finish!: () => void;
+    host.addEventListener('heidi-codes-commit', (e) => (e as CustomEvent<CodesCommitDetail>).detail.waitUntil(new Promise<void>((r) => (finish = r))));
+    const sent = host.events<CodesCommitDetail>('heidi-codes-commit');
+    const done = commit.commit();
+    assert.equal(commit.phase, 'sending');
+    assert.deepEqual(sent[0]!.codes.map((c) => [c.entityId, c.code, c.evidence.note.map((n) => n.text)]), [['knee', 'M17.11', ['Right knee osteoarthritis']]]);
+    finish();
+    assert.equal(await done, true);
+    assert.equal(commit.phase, 'sent');
+    assert.equal(review.state!.isSent(entity('knee')), true);
+  });
+
+  it('the wrong-patient guard blocks; a vetoed or failed send says so; a decision resets the outcome', async () => {
+    const { host, review, commit, entity } = setup();
+    review.setStatus(entity('knee'), 'ACCEPTED');
+    host.ehrPatientId = 'P2';
+    assert.equal(commit.blocked, true);
+    assert.equal(await commit.commit(), false);
+    assert.equal(commit.phase, 'blocked');
+    host.ehrPatientId = 'P1';
+    const veto = (e: Event) => e.preventDefault();
+    host.addEventListener('heidi-codes-commit', veto);
+    assert.equal(await commit.commit(), false);
+    assert.equal(commit.phase, 'cancelled');
+    host.removeEventListener('heidi-codes-commit', veto);
+    host.addEventListener('heidi-codes-commit', (e) => (e as CustomEvent<CodesCommitDetail>).detail.waitUntil(Promise.reject(new Error('EHR down'))));
+    assert.equal(await commit.commit(), false);
+    assert.equal(commit.phase, 'failed');
+    assert.match(commit.message, /EHR down/);
+    commit.onReviewChange();
+    assert.equal(commit.phase, 'idle');
+  });
+
+  it('without the session a host patient id blocks (it cannot be proved to be this patient)', () => {
+    const { host, commit } = setup(null);
+    assert.equal(commit.blocked, false);
+    host.ehrPatientId = 'P1';
+    assert.equal(commit.blocked, true);
+  });
+});
