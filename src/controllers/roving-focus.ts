@@ -24,8 +24,6 @@ export interface RovingFocusActions {
   readonly toggleShortcuts: () => void;
 }
 
-const CARD = 'heidi-code-card';
-
 export class RovingFocusController implements ReactiveController {
   /** The card the shortcuts act on, and the list's tab stop. */
   focusedId: string | undefined;
@@ -34,6 +32,8 @@ export class RovingFocusController implements ReactiveController {
   constructor(
     private readonly _host: RovingFocusHost,
     private readonly _actions: RovingFocusActions,
+    /** The tag of the items, each with `data-id`. */
+    private readonly _item = 'heidi-code-card',
   ) {
     _host.addController(this);
   }
@@ -55,7 +55,7 @@ export class RovingFocusController implements ReactiveController {
     if (origin instanceof HTMLElement && (origin.matches('input, select, textarea, [contenteditable=""], [contenteditable="true"]') || origin.isContentEditable)) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     // The card the key came from (a key pressed on a card's own button acts on that card), else the list's focus.
-    const fromCard = cardIn(event);
+    const fromCard = this._itemIn(event);
     if (fromCard?.dataset.id) this.setFocused(fromCard.dataset.id);
     const list = this._actions.list();
     const index = list.findIndex((e) => e.id === this.focusedId);
@@ -82,7 +82,7 @@ export class RovingFocusController implements ReactiveController {
 
   /** A click or Tab into a card makes it the card the shortcuts act on (and the list's tab stop). */
   readonly onFocusin = (event: FocusEvent): void => {
-    const id = cardIn(event)?.dataset.id;
+    const id = this._itemIn(event)?.dataset.id;
     if (id) this.setFocused(id);
   };
 
@@ -114,12 +114,12 @@ export class RovingFocusController implements ReactiveController {
         });
         return;
       }
-      void host.updateComplete.then(() => (host.renderRoot as ParentNode).querySelector<HTMLElement>(`${CARD}[data-id="${CSS.escape(id)}"]`)?.focus());
+      void host.updateComplete.then(() => (host.renderRoot as ParentNode).querySelector<HTMLElement>(`${this._item}[data-id="${CSS.escape(id)}"]`)?.focus());
     };
     step();
   }
-}
 
-function cardIn(event: Event): HTMLElement | undefined {
-  return event.composedPath().find((node): node is HTMLElement => node instanceof HTMLElement && node.localName === CARD);
+  private _itemIn(event: Event): HTMLElement | undefined {
+    return event.composedPath().find((node): node is HTMLElement => node instanceof HTMLElement && node.localName === this._item);
+  }
 }
