@@ -473,7 +473,8 @@ describe('16. every failure has Heidi’s error shape', () => {
       async (port) => {
         const send = (method: string, path: string, body?: string) =>
           new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-            const r = http.request({ host: '127.0.0.1', port, path, method }, (res) => {
+            const headers = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
+            const r = http.request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
               let text = '';
               res.setEncoding('utf8');
               res.on('data', (c: string) => (text += c));
