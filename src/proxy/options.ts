@@ -215,7 +215,8 @@ export function resolveConfig<Context>(options: HeidiProxyOptions<Context>): Pro
   const forwardPrefix =
     options.forwardPrefix === undefined || options.forwardPrefix === ''
       ? undefined
-      : routePath(options.forwardPrefix, 'forwardPrefix');
+      : // The first release accepted "heidi-api" for "/heidi-api"; keep accepting it.
+        routePath(typeof options.forwardPrefix === 'string' ? `/${options.forwardPrefix.replace(/^\/+/, '')}` : options.forwardPrefix, 'forwardPrefix');
   const secrets = [apiKey];
 
   let sully: SullyConfig | undefined;
