@@ -11,7 +11,8 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { DEFAULT_API_BASE } from './core/client.ts';
-import { evidenceTarget, sourceRanges, type SourceKind } from './core/commit.ts';
+import { loadedEntity } from './core/payloads.ts';
+import { evidenceTarget, sourceRanges, type SourceKind } from './core/selection.ts';
 import { codeRef, type EntityView } from './core/model.ts';
 import type { JwtResponse } from './core/schemas.ts';
 import type { LoadResult } from './core/session-loader.ts';
@@ -135,11 +136,15 @@ export class HeidiClinicalCodes extends LitElement {
 
   private readonly _locale = new LocaleController(this);
   private readonly _announcer = new AnnouncerController(this);
-  private readonly _announce = (message: string): void => this._announcer.announce(message);
-  private readonly _messages = () => this._locale.messages;
+  private readonly _review: ReviewController = new ReviewController(this, {
+    onChange: (change) => {
+      this._commit.onReviewChange();
+      this._announcer.announce(`${change.code.code}: ${this._locale.messages.status[change.status]}`);
+    },
+  });
   private readonly _session: SessionLoadController = new SessionLoadController(this, {
-    messages: this._messages,
-    announce: this._announce,
+    locale: this._locale,
+    announcer: this._announcer,
     onSessionChange: () => {
       this.selectedId = undefined;
       this._focus.setFocused(undefined);
@@ -147,29 +152,20 @@ export class HeidiClinicalCodes extends LitElement {
       this._commit.reset();
     },
     onLoaded: (result) => this._loaded(result),
-    warm: () => void this._locale.current,
   });
-  private readonly _review = new ReviewController(this, {
-    onChange: (change) => {
-      this._commit.onReviewChange();
-      this._announce(`${change.code.code}: ${this._messages().status[change.status]}`);
-    },
-  });
-  private readonly _list = new ListViewController(this, { model: () => this._session.model, review: () => this._review.state });
+  private readonly _list = new ListViewController(this, { session: this._session, review: this._review });
   private readonly _commit = new CommitController(this, {
     review: this._review,
-    model: () => this._session.model,
-    shown: () => this._list.shown,
-    warningsFor: (entity) => this._list.warningsFor(entity),
-    messages: this._messages,
-    announce: this._announce,
+    session: this._session,
+    list: this._list,
+    locale: this._locale,
+    announcer: this._announcer,
   });
   private readonly _progressive = new ProgressiveRenderController(this);
-  private readonly _focus = new RovingFocusController(this, {
-    list: () => this._list.view.list,
+  private readonly _focus: RovingFocusController = new RovingFocusController(this, {
+    list: this._list,
     progressive: this._progressive,
-    setStatus: (entity, status) => this._review.setStatus(entity, status),
-    swap: (entity, code) => this._review.swap(entity, code),
+    review: this._review,
     expand: (entity) => this._setExpanded(entity, true),
     toggleShortcuts: () => (this.shortcutsOpen = !this.shortcutsOpen),
   });
@@ -201,21 +197,9 @@ export class HeidiClinicalCodes extends LitElement {
     this.source = { kind: model.note ? 'note' : 'transcript', focus: this.source.focus };
     const shown = this._list.shown;
     if (this._focus.focusedId === undefined) this._focus.setFocused(shown[0]?.id);
-    const m = this._messages();
-    this._announce(shown.length ? m.loaded(shown.length) : m.empty);
-    this.dispatchEvent(
-      new HeidiCodesLoadEvent({
-        sessionId: model.sessionId,
-        entities: shown.map((e) => ({
-          entityId: e.id,
-          code: codeRef(review.chosenCode(e)),
-          similarCodes: e.similar.map(codeRef),
-          relevance: e.relevance,
-          score: review.chosenCode(e).score,
-          status: review.status(e.id),
-        })),
-      }),
-    );
+    const m = this._locale.messages;
+    this._announcer.announce(shown.length ? m.loaded(shown.length) : m.empty);
+    this.dispatchEvent(new HeidiCodesLoadEvent({ sessionId: model.sessionId, entities: shown.map((e) => loadedEntity(e, review)) }));
   }
 
   private _select(entity: EntityView, open?: { source: SourceKind; index: number }): void {
@@ -263,7 +247,7 @@ export class HeidiClinicalCodes extends LitElement {
     const chosen = this._list.candidates;
     this._review.acceptAll(chosen);
     this._closePanel('batch');
-    this._announce(this._messages().batchDone(chosen.length));
+    this._announcer.announce(this._locale.messages.batchDone(chosen.length));
   }
 
   protected override render(): TemplateResult {
@@ -290,7 +274,7 @@ export class HeidiClinicalCodes extends LitElement {
     const { shown, systems } = list.view;
     return toolbarTemplate(
       {
-        messages: this._messages(),
+        messages: this._locale.messages,
         counts: this._review.state!.counts(shown),
         total: shown.length,
         systems,
@@ -303,10 +287,7 @@ export class HeidiClinicalCodes extends LitElement {
         shortcutsOpen: this.shortcutsOpen,
       },
       {
-        system: (system) => list.set({ system }),
-        status: (status) => list.set({ status }),
-        sort: (sort) => list.set({ sort }),
-        grouped: (grouped) => list.set({ grouped }),
+        set: (patch) => list.set(patch),
         toggleBatch: () => (this.batchOpen = !this.batchOpen),
         toggleShortcuts: () => (this.shortcutsOpen = !this.shortcutsOpen),
       },

@@ -4,7 +4,7 @@
  * and the wrong-patient guard.
  */
 import type { ReactiveControllerHost } from 'lit';
-import { committedCode, isWrongPatient } from '../core/commit.ts';
+import { committedCode, isWrongPatient } from '../core/payloads.ts';
 import type { CheckWarning } from '../core/checks.ts';
 import type { CodingModel, EntityView } from '../core/model.ts';
 import { HeidiCodesCommitEvent } from '../events.ts';
@@ -18,14 +18,14 @@ export interface CommitHost extends ReactiveControllerHost, EventTarget {
   readonly ehrPatientId: string;
 }
 
+/** The controllers a send reads: the review, the list (what is shown, with which warnings), the model, the language, the live region. */
 export interface CommitOptions {
   readonly review: ReviewController;
-  readonly model: () => CodingModel | undefined;
-  /** The entities the list shows (the `code-systems` attribute applied). */
-  readonly shown: () => readonly EntityView[];
-  readonly warningsFor: (entity: EntityView) => readonly CheckWarning[];
-  readonly messages: () => Messages;
-  readonly announce: (message: string) => void;
+  readonly session: { readonly model: CodingModel | undefined };
+  /** `shown`: the entities the list shows (the `code-systems` attribute applied). */
+  readonly list: { readonly shown: readonly EntityView[]; warningsFor(entity: EntityView): readonly CheckWarning[] };
+  readonly locale: { readonly messages: Messages };
+  readonly announcer: { announce(message: string): void };
 }
 
 /** Not a lifecycle hook user: a send under way when the element leaves still completes, so nothing sent is lost. */
@@ -40,26 +40,26 @@ export class CommitController {
 
   /** Sending is blocked: the host's patient is not (provably) this session's. */
   get blocked(): boolean {
-    return isWrongPatient(this._host.ehrPatientId, this._options.model()?.session);
+    return isWrongPatient(this._host.ehrPatientId, this._options.session.model?.session);
   }
 
   /** Send the accepted codes. Resolves true when the host confirmed. */
   async commit(): Promise<boolean> {
-    const { review, messages } = this._options;
-    const model = this._options.model();
+    const { review, locale, list } = this._options;
+    const model = this._options.session.model;
     const state = review.state;
     if (!model || !state || this._host.readonly || this.phase === 'sending') return false;
-    const m = messages();
+    const m = locale.messages;
     if (this.blocked) {
       this._set('blocked', m.wrongPatient);
       return false;
     }
-    const accepted = state.accepted(this._options.shown());
+    const accepted = state.accepted(list.shown);
     if (accepted.length === 0) {
-      this._options.announce(m.nothingToSend);
+      this._options.announcer.announce(m.nothingToSend);
       return false;
     }
-    const codes = accepted.map((entity) => committedCode(entity, state.chosenCode(entity), this._options.warningsFor(entity)));
+    const codes = accepted.map((entity) => committedCode(entity, state.chosenCode(entity), list.warningsFor(entity)));
     const pending: Promise<unknown>[] = [];
     const event = new HeidiCodesCommitEvent({
       sessionId: model.sessionId,
@@ -77,18 +77,18 @@ export class CommitController {
     try {
       await Promise.all(pending);
     } catch (error) {
-      this._set('failed', messages().sendFailed(error instanceof Error ? error.message : typeof error === 'string' ? error : ''));
+      this._set('failed', locale.messages.sendFailed(error instanceof Error ? error.message : typeof error === 'string' ? error : ''));
       return false;
     }
     if (review.state !== state) return false; // the session changed while the host was writing
     review.markSent(codes);
-    this._set('sent', messages().sentOk(codes.length));
+    this._set('sent', locale.messages.sentOk(codes.length));
     return true;
   }
 
-  /** A decision changed what would be sent: the last outcome no longer applies (unless a send is under way). */
+  /** A decision changed what would be sent: the last outcome no longer applies (unless a send is under way). Called as the review re-renders. */
   onReviewChange(): void {
-    if (this.phase !== 'sending') this._setPhase('idle');
+    if (this.phase !== 'sending') this.phase = 'idle';
   }
 
   /** Another session: nothing of the last one's sending shows. */
@@ -98,16 +98,10 @@ export class CommitController {
     this._host.requestUpdate();
   }
 
-  private _setPhase(phase: CommitPhase): void {
-    if (this.phase === phase) return;
-    this.phase = phase;
-    this._host.requestUpdate();
-  }
-
   private _set(phase: CommitPhase, message: string): void {
     this.phase = phase;
     this.message = message;
     this._host.requestUpdate();
-    this._options.announce(message);
+    this._options.announcer.announce(message);
   }
 }

@@ -25,9 +25,10 @@ export interface ListViewHost extends ReactiveControllerHost {
   readonly codeSystems: string;
 }
 
+/** Where the list's data comes from: the loaded model and the review of it (the session and review controllers). */
 export interface ListViewSources {
-  readonly model: () => CodingModel | undefined;
-  readonly review: () => ReviewState | undefined;
+  readonly session: { readonly model: CodingModel | undefined };
+  readonly review: { readonly state: ReviewState | undefined };
 }
 
 export interface ListView {
@@ -77,29 +78,29 @@ export class ListViewController implements ReactiveController {
   }
 
   get view(): ListView {
-    const model = this._sources.model();
-    const review = this._sources.review();
+    const model = this._sources.session.model;
+    const review = this._sources.review.state;
     if (!model || !review) return EMPTY;
     return this._view(this.shown, review, review.snapshot, this.system, this.status, this.sort, this.grouped);
   }
 
   get shown(): readonly EntityView[] {
-    const model = this._sources.model();
+    const model = this._sources.session.model;
     return model ? this._shown(model, this._host.codeSystems ?? '') : [];
   }
 
   /** Pending entities the batch filter takes, among those the system filter shows (any status filter). */
   get candidates(): readonly EntityView[] {
-    const model = this._sources.model();
-    const review = this._sources.review();
+    const model = this._sources.session.model;
+    const review = this._sources.review.state;
     if (!model || !review) return [];
     return this._candidates(this.shown, review, review.snapshot, this.system, this.batchFilter, model);
   }
 
   /** The checks' warnings for the entity's chosen code, recomputed only when the code or the patient changes. */
   warningsFor(entity: EntityView): readonly CheckWarning[] {
-    const review = this._sources.review();
-    const model = this._sources.model();
+    const review = this._sources.review.state;
+    const model = this._sources.session.model;
     if (!review || !model) return [];
     const code = review.chosenCode(entity);
     const patient = model.session?.patient;

@@ -28,10 +28,7 @@ export class LocaleController implements ReactiveController {
   /** The requested language tag (before falling back to a catalogue). */
   get requested(): string {
     if (this._host.lang) return this._host.lang;
-    for (const scope of this._ancestors()) {
-      const ancestor = scope.closest<HTMLElement>('[lang]');
-      if (ancestor?.lang) return ancestor.lang;
-    }
+    for (const ancestor of ancestors(this._host)) if ((ancestor as HTMLElement).lang) return (ancestor as HTMLElement).lang;
     return document.documentElement.lang || 'en';
   }
 
@@ -52,20 +49,18 @@ export class LocaleController implements ReactiveController {
 
   hostConnected(): void {
     this._observer ??= new MutationObserver(() => this._host.requestUpdate());
-    // Every element between the host and the document: `closest('[lang]')` may stop at any of them.
-    for (let scope: Element | null = this._host.parentElement ?? hostOf(this._host); scope; scope = scope.parentElement ?? hostOf(scope)) {
-      this._observer.observe(scope, { attributes: true, attributeFilter: ['lang'] });
-    }
+    // Every element between the host and the document: the language may come from any of them.
+    for (const ancestor of ancestors(this._host)) this._observer.observe(ancestor, { attributes: true, attributeFilter: ['lang'] });
   }
 
   hostDisconnected(): void {
     this._observer?.disconnect();
   }
+}
 
-  /** The scopes `closest` searches from: the parent, then each enclosing shadow host. */
-  private *_ancestors(): Generator<Element> {
-    for (let scope = this._host.parentElement ?? hostOf(this._host); scope; scope = hostOf(scope)) yield scope;
-  }
+/** Every element above `node`, nearest first, stepping out of each shadow root to its host. */
+function* ancestors(node: Element): Generator<Element> {
+  for (let at = node.parentElement ?? hostOf(node); at; at = at.parentElement ?? hostOf(at)) yield at;
 }
 
 function hostOf(node: Node): Element | null {

@@ -15,12 +15,14 @@ export interface RovingFocusHost extends ReactiveControllerHost {
 }
 
 export interface RovingFocusActions {
-  /** The list in display order. */
-  readonly list: () => readonly EntityView[];
-  readonly progressive: ProgressiveRenderController;
-  readonly setStatus: (entity: EntityView, status: ReviewStatus) => void;
-  readonly swap: (entity: EntityView, code: CodeView) => void;
+  /** `view.list`: the list in display order. */
+  readonly list: { readonly view: { readonly list: readonly EntityView[] } };
+  readonly progressive: Pick<ProgressiveRenderController, 'growTo'>;
+  /** What a, r, u and 1-9 do. */
+  readonly review: { setStatus(entity: EntityView, status: ReviewStatus): void; swap(entity: EntityView, code: CodeView): void };
+  /** Enter on an item. */
   readonly expand: (entity: EntityView) => void;
+  /** `?` */
   readonly toggleShortcuts: () => void;
 }
 
@@ -57,10 +59,10 @@ export class RovingFocusController implements ReactiveController {
     // The card the key came from (a key pressed on a card's own button acts on that card), else the list's focus.
     const fromCard = this._itemIn(event);
     if (fromCard?.dataset.id) this.setFocused(fromCard.dataset.id);
-    const list = this._actions.list();
+    const list = this._actions.list.view.list;
     const index = list.findIndex((e) => e.id === this.focusedId);
     const entity = list[index];
-    const { setStatus, swap, expand, toggleShortcuts } = this._actions;
+    const { review, expand, toggleShortcuts } = this._actions;
     const key = event.key;
     let handled = true;
     if (key === 'ArrowDown' || key === 'j') this._move(list, index + 1);
@@ -69,12 +71,12 @@ export class RovingFocusController implements ReactiveController {
     else if (key === 'End') this._move(list, list.length - 1);
     else if (key === '?') toggleShortcuts();
     else if (!entity) handled = false;
-    else if (key === 'a') setStatus(entity, 'ACCEPTED');
-    else if (key === 'r') setStatus(entity, 'REJECTED');
-    else if (key === 'u') setStatus(entity, 'PENDING');
+    else if (key === 'a') review.setStatus(entity, 'ACCEPTED');
+    else if (key === 'r') review.setStatus(entity, 'REJECTED');
+    else if (key === 'u') review.setStatus(entity, 'PENDING');
     else if (/^[1-9]$/.test(key)) {
       const code = entity.similar[Number(key) - 1];
-      if (code) swap(entity, code);
+      if (code) review.swap(entity, code);
     } else if (key === 'Enter' && origin === fromCard) expand(entity);
     else handled = false;
     if (handled) event.preventDefault();

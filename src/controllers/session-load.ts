@@ -38,13 +38,11 @@ export interface SessionLoadHost extends ReactiveControllerHost, HTMLElement {
 }
 
 export interface SessionLoadOptions {
-  readonly messages: () => Messages;
-  readonly announce: (message: string) => void;
+  readonly locale: { readonly messages: Messages; readonly current: unknown };
+  readonly announcer: { announce(message: string): void };
   /** A run for another session starts: forget what was selected, open and sent in the last one. */
   readonly onSessionChange: () => void;
   readonly onLoaded: (result: LoadResult) => void;
-  /** One-off costs paid while the first requests are on the wire. */
-  readonly warm: () => void;
 }
 
 export class SessionLoadController implements ReactiveController {
@@ -109,9 +107,9 @@ export class SessionLoadController implements ReactiveController {
     this._run = controller;
     const signal = controller.signal;
     const host = this._host;
-    const m = this._options.messages();
+    const m = this._options.locale.messages;
     this._set({ phase: 'loading', error: undefined, notices: [] });
-    this._options.announce(host.sessionId ? m.loadingSession : m.creatingSession);
+    this._options.announcer.announce(host.sessionId ? m.loadingSession : m.creatingSession);
     if (host.sessionId !== this.model?.sessionId) {
       this.model = undefined;
       this._options.onSessionChange();
@@ -129,7 +127,7 @@ export class SessionLoadController implements ReactiveController {
       // lazy set-up of each schema) now, not after the data arrives.
       this._warming = setTimeout(() => {
         this._warming = undefined;
-        this._options.warm();
+        void this._options.locale.current; // Intl's first formatter for this locale
         warmSchemas();
       });
       const result = await loadCodes({
@@ -147,7 +145,7 @@ export class SessionLoadController implements ReactiveController {
         onProgress: (engine, progress) => {
           if (signal.aborted || engine !== 'heidi' || progress.phase !== 'processing') return;
           this._set({ phase: 'generating' });
-          this._options.announce(this._options.messages().generatingStarted);
+          this._options.announcer.announce(this._options.locale.messages.generatingStarted);
           this._startTimer(progress.startedAt);
         },
       });
@@ -155,7 +153,7 @@ export class SessionLoadController implements ReactiveController {
       // What the PATCH carried; a patient the host set while loading is sent right after.
       this._sentPatient = sentPatient;
       this._sentNotes = sentNotes;
-      const messages = this._options.messages();
+      const messages = this._options.locale.messages;
       this._set({
         model: result.model,
         phase: 'loaded',
@@ -177,7 +175,7 @@ export class SessionLoadController implements ReactiveController {
   cancel(): void {
     this._abort();
     this._set({ phase: 'cancelled' });
-    this._options.announce(this._options.messages().cancelled);
+    this._options.announcer.announce(this._options.locale.messages.cancelled);
   }
 
   hostConnected(): void {
@@ -271,8 +269,8 @@ export class SessionLoadController implements ReactiveController {
   }
 
   private _report(error: HeidiError): void {
-    const m = this._options.messages();
-    this._options.announce(`${m.errorTitle}. ${m.errors[error.code]}`);
+    const m = this._options.locale.messages;
+    this._options.announcer.announce(`${m.errorTitle}. ${m.errors[error.code]}`);
     this._host.dispatchEvent(
       new HeidiErrorEvent({
         code: error.code,

@@ -34,10 +34,7 @@ export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
   const { signal } = request;
   const heidi = await openHeidiSession({ ...request, onProgress: (progress) => request.onProgress('heidi', progress) });
   const { sessionId, session, transcript, note, sessionError, transcriptError } = await heidi.document;
-  const outcome = await runEngines([heidi.engine, ...(request.peers ?? [])], { note: note ?? '', transcript }, signal, request.onProgress, {
-    // Heidi codes its own session; only peers need a note to code.
-    needsNote: (engine) => engine !== heidi.engine,
-  });
+  const outcome = await runEngines([heidi.engine, ...(request.peers ?? [])], { note: note ?? '', transcript }, signal, request.onProgress);
   const model: CodingModel = { sessionId, entities: mergeEngineResults(outcome.results), transcript, note, session };
   return {
     model,

@@ -20,10 +20,8 @@ export interface ToolbarProps {
 }
 
 export interface ToolbarHandlers {
-  readonly system: (system: string | undefined) => void;
-  readonly status: (status: StatusFilter) => void;
-  readonly sort: (sort: SortOrder) => void;
-  readonly grouped: (grouped: boolean) => void;
+  /** Change the system or status filter, the sort or the grouping. */
+  readonly set: (patch: { system?: string | undefined; status?: StatusFilter; sort?: SortOrder; grouped?: boolean }) => void;
   readonly toggleBatch: () => void;
   readonly toggleShortcuts: () => void;
 }
@@ -40,7 +38,7 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
           ${p.systems.length > 1
             ? html`<label
                 >${m.filterSystem}
-                <select @change=${(e: Event) => on.system(value(e) || undefined)}>
+                <select @change=${(e: Event) => on.set({ system: value(e) || undefined })}>
                   <option value="" ?selected=${!p.system}>${m.allSystems}</option>
                   ${p.systems.map((s) => html`<option value=${s} ?selected=${p.system === s}>${s}</option>`)}
                 </select></label
@@ -48,20 +46,20 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
             : nothing}
           <label
             >${m.filterStatus}
-            <select @change=${(e: Event) => on.status(value(e) as StatusFilter)}>
+            <select @change=${(e: Event) => on.set({ status: value(e) as StatusFilter })}>
               ${STATUSES.map((s) => html`<option value=${s} ?selected=${p.status === s}>${s === 'ALL' ? m.allStatuses : m.status[s]}</option>`)}
             </select></label
           >
           <label
             >${m.sortBy}
-            <select @change=${(e: Event) => on.sort(value(e) as SortOrder)}>
+            <select @change=${(e: Event) => on.set({ sort: value(e) as SortOrder })}>
               <option value="document" ?selected=${p.sort === 'document'}>${m.sortDocument}</option>
               <option value="relevance" ?selected=${p.sort === 'relevance'}>${m.sortRelevance}</option>
               <option value="score" ?selected=${p.sort === 'score'}>${m.sortScore}</option>
             </select></label
           >
           <label class="check"
-            ><input type="checkbox" .checked=${p.grouped} @change=${(e: Event) => on.grouped((e.target as HTMLInputElement).checked)} />${m.groupByKind}</label
+            ><input type="checkbox" .checked=${p.grouped} @change=${(e: Event) => on.set({ grouped: (e.target as HTMLInputElement).checked })} />${m.groupByKind}</label
           >
           ${p.readonly
             ? nothing

@@ -164,10 +164,9 @@ describe('RovingFocusController', () => {
     const focus = new RovingFocusController(
       el,
       {
-        list: () => entities,
+        list: { view: { list: entities } },
         progressive,
-        setStatus: (entity, status) => decided.push([entity.id, status]),
-        swap: () => {},
+        review: { setStatus: (entity, status) => void decided.push([entity.id, status]), swap: () => {} },
         expand: () => {},
         toggleShortcuts: () => {},
       },

@@ -55,14 +55,14 @@ function setup(session?: Record<string, unknown> | null) {
   const loaded = model(session);
   const announced: string[] = [];
   const review = new ReviewController(host as never, { onChange: (change) => announced.push(change.code.code) });
-  const list = new ListViewController(host as never, { model: () => loaded, review: () => review.state });
+  const loadedSession = { model: loaded };
+  const list = new ListViewController(host as never, { session: loadedSession, review });
   const commit = new CommitController(host as never, {
     review,
-    model: () => loaded,
-    shown: () => list.shown,
-    warningsFor: (e) => list.warningsFor(e),
-    messages: () => en,
-    announce: (m) => announced.push(m),
+    session: loadedSession,
+    list,
+    locale: { messages: en },
+    announcer: { announce: (m) => void announced.push(m) },
   });
   review.open('S1');
   return { host, loaded, review, list, commit, announced, entity: (id: string) => loaded.entities.find((e) => e.id === id)! };

@@ -127,9 +127,7 @@ describe('runEngines', () => {
     const a = fakeEngine('heidi');
     const b = fakeEngine('sully');
     const { log, listener } = progressLog();
-    const run = runEngines([a.engine, b.engine], { note: '  ', transcript: undefined }, new AbortController().signal, listener, {
-      needsNote: (engine) => engine.name !== 'heidi',
-    });
+    const run = runEngines([{ ...a.engine, needsNote: false }, b.engine], { note: '  ', transcript: undefined }, new AbortController().signal, listener);
     a.settle().resolve(result('heidi', []));
     const outcome = await run;
     assert.equal(b.started.length, 0);

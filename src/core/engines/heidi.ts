@@ -6,7 +6,8 @@
  * Heidi's `CodingEngine` result, which may take many seconds to generate.
  */
 import type { HeidiClient, SessionUpdate } from '../client.ts';
-import { HeidiError, isAbort } from '../errors.ts';
+import { isAbort, type HeidiError } from '../errors.ts';
+import { asHeidiError } from './pipeline.ts';
 import { buildEntities, noteOf } from '../model.ts';
 import type { ClinicalCodesResponse, Session } from '../schemas.ts';
 import type { CodingEngine, EngineProgress } from './types.ts';
@@ -85,6 +86,7 @@ export async function openHeidiSession(request: HeidiOpenRequest): Promise<Heidi
 function heidiCodes(codesCall: Promise<ClinicalCodesResponse>): CodingEngine {
   return {
     name: 'heidi',
+    needsNote: false,
     async code(input, signal) {
       const codes = await codesCall;
       signal.throwIfAborted();
@@ -98,5 +100,5 @@ function degraded(result: PromiseSettledResult<unknown>): HeidiError | undefined
   if (result.status === 'fulfilled') return undefined;
   const reason: unknown = result.reason;
   if (isAbort(reason)) throw reason;
-  return reason instanceof HeidiError ? reason : new HeidiError('server', 'Unexpected failure.', { cause: reason });
+  return asHeidiError(reason);
 }

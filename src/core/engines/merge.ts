@@ -9,24 +9,21 @@ import type { EngineResult } from './types.ts';
 
 export function mergeEngineResults(results: readonly EngineResult[]): EntityView[] {
   const merged: EntityView[] = [];
-  /** system + code -> index in `merged` of the card that code opened. */
+  /** system + code -> index in `merged` of the first card with that code. */
   const byCode = new Map<string, number>();
   const ids = new Set<string>();
-  for (const result of results) {
-    /** Cards this engine already added to: its next entity with the same code is a card of its own. */
-    const touched = new Set<number>();
-    for (const entity of result.entities) {
+  for (const { engine, entities } of results) {
+    for (const entity of entities) {
       const key = `${entity.primary.system}\n${entity.primary.code}`;
       const at = byCode.get(key);
-      if (at !== undefined && !touched.has(at) && merged[at]!.engines.every((s) => s.engine !== result.engine)) {
-        merged[at] = absorb(merged[at]!, entity);
-        touched.add(at);
+      const card = at === undefined ? undefined : merged[at];
+      // Only another engine's card absorbs it: this engine's own repeat of the code is a card of its own.
+      if (at !== undefined && card && card.engines.every((s) => s.engine !== engine)) {
+        merged[at] = absorb(card, entity);
         continue;
       }
-      const card = withUniqueId(entity, ids);
       if (at === undefined) byCode.set(key, merged.length);
-      touched.add(merged.length);
-      merged.push(card);
+      merged.push(withUniqueId(entity, ids));
     }
   }
   return merged;
@@ -34,17 +31,13 @@ export function mergeEngineResults(results: readonly EngineResult[]): EntityView
 
 /** A later engine's entity folded into an earlier card: its suggestion listed, its evidence and alternatives added. */
 function absorb(card: EntityView, entity: EntityView): EntityView {
-  const similar = [...card.similar];
-  for (const code of entity.similar) if (!sameCode(code, card.primary) && !similar.some((c) => sameCode(c, code))) similar.push(code);
   return {
     ...card,
-    similar,
-    relevance: card.relevance ?? entity.relevance,
-    relevanceScore: card.relevanceScore ?? entity.relevanceScore,
+    similar: [...card.similar, ...entity.similar.filter((code) => !sameCode(code, card.primary) && !card.similar.some((c) => sameCode(c, code)))],
     transcript: [...card.transcript, ...entity.transcript],
     note: [...card.note, ...entity.note],
     context: [...card.context, ...entity.context.filter((text) => !card.context.includes(text))],
-    ...(card.justification === undefined && entity.justification !== undefined ? { justification: entity.justification } : {}),
+    justification: card.justification ?? entity.justification,
     engines: [...card.engines, ...entity.engines],
   };
 }
@@ -55,4 +48,3 @@ function withUniqueId(entity: EntityView, ids: Set<string>): EntityView {
   ids.add(id);
   return id === entity.id ? entity : { ...entity, id };
 }
-

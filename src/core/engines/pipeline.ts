@@ -29,12 +29,10 @@ export async function runEngines(
   input: CodingInput,
   signal: AbortSignal,
   onProgress: ProgressListener,
-  options: { needsNote?: (engine: CodingEngine) => boolean } = {},
 ): Promise<EnginesOutcome> {
   signal.throwIfAborted();
-  const needsNote = options.needsNote ?? (() => true);
   const running = engines.map((engine) => {
-    if (needsNote(engine) && !input.note.trim()) {
+    if (engine.needsNote !== false && !input.note.trim()) {
       onProgress(engine.name, { phase: 'skipped', reason: 'empty-note' });
       return undefined;
     }

@@ -67,6 +67,8 @@ export interface EngineResult {
 
 export interface CodingEngine {
   readonly name: EngineName;
+  /** False for an engine that codes without the note (Heidi codes its own session); others are skipped on an empty note. */
+  readonly needsNote?: boolean;
   /**
    * Code `input`. Calls `onProgress` as it moves (processing, with its start time); resolves with
    * the result or rejects with a `HeidiError` (never anything else); honours `signal` (rejects

@@ -1,0 +1,48 @@
+/**
+ * What the host receives about codes (the `heidi-codes-load` entities and the
+ * committed-code payload) and the wrong-patient guard on sending.
+ */
+import type { CheckWarning } from './checks.ts';
+import { isLocated, type NoteEvidence, type TranscriptEvidence } from './evidence.ts';
+import { codeRef, type CodeView, type EntityView } from './model.ts';
+import type { ReviewState } from './review.ts';
+import type { Session } from './schemas.ts';
+import type { CodesLoadEntity, CommittedCode, EvidenceSpan } from '../events.ts';
+
+/** A shown entity as `heidi-codes-load` lists it: the code the reviewer has chosen so far, and its status. */
+export function loadedEntity(entity: EntityView, review: ReviewState): CodesLoadEntity {
+  const chosen = review.chosenCode(entity);
+  return {
+    entityId: entity.id,
+    code: codeRef(chosen),
+    similarCodes: entity.similar.map(codeRef),
+    relevance: entity.relevance,
+    score: chosen.score,
+    status: review.status(entity.id),
+  };
+}
+
+/** What the host receives for one accepted code: the chosen code, its located evidence, the warnings seen. */
+export function committedCode(entity: EntityView, chosen: CodeView, warnings: readonly CheckWarning[]): CommittedCode {
+  return {
+    ...codeRef(chosen),
+    entityId: entity.id,
+    evidence: { transcript: evidenceSpans(entity.transcript), note: evidenceSpans(entity.note) },
+    warnings: warnings.map((w) => w.kind),
+  };
+}
+
+function evidenceSpans(evidence: readonly (TranscriptEvidence | NoteEvidence)[]): EvidenceSpan[] {
+  return evidence.filter(isLocated).map((e) => ({ start: e.start, end: e.end, text: e.text }));
+}
+
+/**
+ * Is this session another patient's? With a host patient id and no session read, it cannot be
+ * proved to be this patient's: blocked rather than risk the wrong chart.
+ */
+export function isWrongPatient(ehrPatientId: string, session: Session | undefined): boolean {
+  if (!ehrPatientId) return false;
+  if (!session) return true;
+  const sessionPatient = session.ehr_patient_id;
+  return !!sessionPatient && sessionPatient !== ehrPatientId;
+}
