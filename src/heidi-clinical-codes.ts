@@ -12,11 +12,9 @@ import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { DEFAULT_API_BASE } from './core/client.ts';
 import { loadedEntity } from './core/payloads.ts';
-import { evidenceTarget, sourceRanges, type SourceKind } from './core/selection.ts';
-import { codeRef, type EntityView } from './core/model.ts';
 import type { JwtResponse } from './core/schemas.ts';
 import type { LoadResult } from './core/session-loader.ts';
-import { HeidiCodeSelectEvent, HeidiCodesLoadEvent } from './events.ts';
+import { HeidiCodesLoadEvent } from './events.ts';
 import type { CardActionEvent } from './elements/code-card/code-card.ts';
 import type { SourceKindChangeEvent } from './elements/source-view/source-view.ts';
 import { AnnouncerController } from './controllers/announcer.ts';
@@ -26,6 +24,7 @@ import { LocaleController } from './controllers/locale.ts';
 import { ProgressiveRenderController } from './controllers/progressive.ts';
 import { ReviewController } from './controllers/review.ts';
 import { RovingFocusController } from './controllers/roving-focus.ts';
+import { SelectionController } from './controllers/selection.ts';
 import { SessionLoadController, type PatientInfo } from './controllers/session-load.ts';
 import { statusTemplate, emptyTemplate } from './templates/status.ts';
 import { toolbarTemplate } from './templates/toolbar.ts';
@@ -127,10 +126,6 @@ export class HeidiClinicalCodes extends LitElement {
     return this._session.hostToken;
   }
 
-  @state() private selectedId: string | undefined;
-  @state() private expanded: ReadonlySet<string> = new Set<string>();
-  /** The document the source view shows, and the evidence to bring into view there. */
-  @state() private source: { kind: SourceKind; focus: { kind: SourceKind; id: number } | undefined } = { kind: 'note', focus: undefined };
   @state() private batchOpen = false;
   @state() private shortcutsOpen = false;
 
@@ -146,9 +141,8 @@ export class HeidiClinicalCodes extends LitElement {
     locale: this._locale,
     announcer: this._announcer,
     onSessionChange: () => {
-      this.selectedId = undefined;
+      this._selection.reset(undefined, true);
       this._focus.setFocused(undefined);
-      this.expanded = new Set();
       this._commit.reset();
     },
     onLoaded: (result) => this._loaded(result),
@@ -161,12 +155,17 @@ export class HeidiClinicalCodes extends LitElement {
     locale: this._locale,
     announcer: this._announcer,
   });
+  private readonly _selection = new SelectionController(this, {
+    session: this._session,
+    review: this._review,
+    onSelect: (entity) => this._focus.setFocused(entity.id),
+  });
   private readonly _progressive = new ProgressiveRenderController(this);
   private readonly _focus: RovingFocusController = new RovingFocusController(this, {
     list: this._list,
     progressive: this._progressive,
     review: this._review,
-    expand: (entity) => this._setExpanded(entity, true),
+    expand: (entity) => this._selection.setExpanded(entity, true),
     toggleShortcuts: () => (this.shortcutsOpen = !this.shortcutsOpen),
   });
 
@@ -194,7 +193,7 @@ export class HeidiClinicalCodes extends LitElement {
     const review = this._review.open(model.sessionId);
     this._list.reset();
     this._progressive.reset();
-    this.source = { kind: model.note ? 'note' : 'transcript', focus: this.source.focus };
+    this._selection.reset(model, false);
     const shown = this._list.shown;
     if (this._focus.focusedId === undefined) this._focus.setFocused(shown[0]?.id);
     const m = this._locale.messages;
@@ -202,37 +201,18 @@ export class HeidiClinicalCodes extends LitElement {
     this.dispatchEvent(new HeidiCodesLoadEvent({ sessionId: model.sessionId, entities: shown.map((e) => loadedEntity(e, review)) }));
   }
 
-  private _select(entity: EntityView, open?: { source: SourceKind; index: number }): void {
-    const model = this._session.model;
-    const review = this._review.state;
-    if (!model || !review) return;
-    this.selectedId = entity.id;
-    this._focus.setFocused(entity.id);
-    const focus = evidenceTarget(entity, this.source.kind, open);
-    this.source = { kind: focus.kind, focus };
-    this.dispatchEvent(new HeidiCodeSelectEvent({ sessionId: model.sessionId, entityId: entity.id, code: codeRef(review.chosenCode(entity)) }));
-  }
-
-  /** Open or close a card's evidence; opening it is opening the code, so it also selects it. */
-  private _setExpanded(entity: EntityView, open: boolean): void {
-    const expanded = new Set(this.expanded);
-    if (open) expanded.add(entity.id);
-    else expanded.delete(entity.id);
-    this.expanded = expanded;
-    if (open) this._select(entity);
-  }
-
   private _onCardAction(event: CardActionEvent): void {
     event.stopPropagation();
     const entity = this._session.model?.entities.find((e) => e.id === event.entityId);
     if (!entity) return;
     this._focus.setFocused(entity.id);
-    const action = event.action;
-    if (action.type === 'select') this._select(entity);
+    const { action } = event;
+    const selection = this._selection;
+    if (action.type === 'select') selection.select(entity);
     else if (action.type === 'status') this._review.setStatus(entity, action.status);
     else if (action.type === 'swap') this._review.swap(entity, action.code);
-    else if (action.type === 'open') this._select(entity, { source: action.source, index: action.index });
-    else this._setExpanded(entity, action.open);
+    else if (action.type === 'open') selection.select(entity, { source: action.source, index: action.index });
+    else selection.setExpanded(entity, action.open);
   }
 
   /** Close a toolbar panel and give focus back to the button that opened it. */
@@ -278,10 +258,7 @@ export class HeidiClinicalCodes extends LitElement {
         counts: this._review.state!.counts(shown),
         total: shown.length,
         systems,
-        system: list.system,
-        status: list.status,
-        sort: list.sort,
-        grouped: list.grouped,
+        filters: list,
         readonly: this.readonly,
         batchOpen: this.batchOpen,
         shortcutsOpen: this.shortcutsOpen,
@@ -299,8 +276,8 @@ export class HeidiClinicalCodes extends LitElement {
     const model = this._session.model!;
     const review = this._review.state!;
     const { shown, list, groups } = this._list.view;
-    const selected = this.selectedId ? model.entities.find((e) => e.id === this.selectedId) : undefined;
-    const ranges = sourceRanges(selected);
+    const selection = this._selection;
+    const ranges = selection.ranges;
     const accepted = review.accepted(shown).length;
     return html`
       ${this._session.notices.map((n) => html`<p class="notice">${n}</p>`)}
@@ -330,8 +307,8 @@ export class HeidiClinicalCodes extends LitElement {
                   tabStop: this._focus.tabStop(list),
                   review,
                   warningsFor: (entity) => this._list.warningsFor(entity),
-                  selectedId: this.selectedId,
-                  expanded: this.expanded,
+                  selectedId: selection.selectedId,
+                  expanded: selection.expanded,
                   readonly: this.readonly,
                   transcriptAvailable: model.transcript !== undefined,
                 },
@@ -340,14 +317,14 @@ export class HeidiClinicalCodes extends LitElement {
             </div>
             <heidi-source-view
               part="source"
-              .kind=${this.source.kind}
+              .kind=${selection.kind}
               .note=${model.note}
               .transcript=${model.transcript}
               .noteRanges=${ranges.note}
               .transcriptRanges=${ranges.transcript}
-              .focusTarget=${this.source.focus}
+              .focusTarget=${selection.focus}
               .messages=${m}
-              @source-kind-change=${(e: SourceKindChangeEvent) => (this.source = { ...this.source, kind: e.kind })}
+              @source-kind-change=${(e: SourceKindChangeEvent) => selection.showSource(e.kind)}
             ></heidi-source-view>
           </div>`}
       ${this.readonly || shown.length === 0

@@ -10,10 +10,8 @@ export interface ToolbarProps {
   readonly total: number;
   /** System labels among the shown codes; a filter appears when there is more than one. */
   readonly systems: readonly string[];
-  readonly system: string | undefined;
-  readonly status: StatusFilter;
-  readonly sort: SortOrder;
-  readonly grouped: boolean;
+  /** The reviewer's current choices. */
+  readonly filters: { readonly system: string | undefined; readonly status: StatusFilter; readonly sort: SortOrder; readonly grouped: boolean };
   readonly readonly: boolean;
   readonly batchOpen: boolean;
   readonly shortcutsOpen: boolean;
@@ -30,6 +28,7 @@ const STATUSES = ['ALL', 'PENDING', 'ACCEPTED', 'REJECTED'] as const;
 
 export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateResult {
   const m = p.messages;
+  const f = p.filters;
   const value = (e: Event) => (e.target as HTMLSelectElement).value;
   return html`
     <span class="progress">${m.progress(p.counts.ACCEPTED, p.counts.REJECTED, p.total)}</span>
@@ -39,27 +38,27 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
             ? html`<label
                 >${m.filterSystem}
                 <select @change=${(e: Event) => on.set({ system: value(e) || undefined })}>
-                  <option value="" ?selected=${!p.system}>${m.allSystems}</option>
-                  ${p.systems.map((s) => html`<option value=${s} ?selected=${p.system === s}>${s}</option>`)}
+                  <option value="" ?selected=${!f.system}>${m.allSystems}</option>
+                  ${p.systems.map((s) => html`<option value=${s} ?selected=${f.system === s}>${s}</option>`)}
                 </select></label
               >`
             : nothing}
           <label
             >${m.filterStatus}
             <select @change=${(e: Event) => on.set({ status: value(e) as StatusFilter })}>
-              ${STATUSES.map((s) => html`<option value=${s} ?selected=${p.status === s}>${s === 'ALL' ? m.allStatuses : m.status[s]}</option>`)}
+              ${STATUSES.map((s) => html`<option value=${s} ?selected=${f.status === s}>${s === 'ALL' ? m.allStatuses : m.status[s]}</option>`)}
             </select></label
           >
           <label
             >${m.sortBy}
             <select @change=${(e: Event) => on.set({ sort: value(e) as SortOrder })}>
-              <option value="document" ?selected=${p.sort === 'document'}>${m.sortDocument}</option>
-              <option value="relevance" ?selected=${p.sort === 'relevance'}>${m.sortRelevance}</option>
-              <option value="score" ?selected=${p.sort === 'score'}>${m.sortScore}</option>
+              <option value="document" ?selected=${f.sort === 'document'}>${m.sortDocument}</option>
+              <option value="relevance" ?selected=${f.sort === 'relevance'}>${m.sortRelevance}</option>
+              <option value="score" ?selected=${f.sort === 'score'}>${m.sortScore}</option>
             </select></label
           >
           <label class="check"
-            ><input type="checkbox" .checked=${p.grouped} @change=${(e: Event) => on.set({ grouped: (e.target as HTMLInputElement).checked })} />${m.groupByKind}</label
+            ><input type="checkbox" .checked=${f.grouped} @change=${(e: Event) => on.set({ grouped: (e.target as HTMLInputElement).checked })} />${m.groupByKind}</label
           >
           ${p.readonly
             ? nothing
