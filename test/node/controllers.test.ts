@@ -8,8 +8,9 @@ import { buildModel, type CodingModel } from '../../src/core/model.ts';
 import { ReviewController } from '../../src/controllers/review.ts';
 import { CommitController } from '../../src/controllers/commit.ts';
 import { ListViewController } from '../../src/controllers/list-view.ts';
+import { SelectionController } from '../../src/controllers/selection.ts';
 import { en } from '../../src/i18n/en.ts';
-import type { CodeReviewDetail, CodesCommitDetail } from '../../src/events.ts';
+import type { CodeReviewDetail, CodeSelectDetail, CodesCommitDetail } from '../../src/events.ts';
 
 const NOTE = 'Right knee osteoarthritis. Obesity.';
 
@@ -173,5 +174,38 @@ describe('CommitController', () => {
     assert.equal(commit.blocked, false);
     host.ehrPatientId = 'P1';
     assert.equal(commit.blocked, true);
+  });
+});
+
+describe('SelectionController', () => {
+  it('selecting a note-only code after the reviewer chose the transcript tab shows the note with that evidence focused', () => {
+    const { host, loaded, review, entity } = setup();
+    const focused: string[] = [];
+    const selection = new SelectionController(host as never, { session: { model: loaded }, review, onSelect: (e) => void focused.push(e.id) });
+    const fired = host.events<CodeSelectDetail>('heidi-code-select');
+    selection.reset(loaded, false);
+    assert.equal(selection.kind, 'note');
+    selection.showSource('transcript');
+    assert.equal(selection.kind, 'transcript');
+    selection.select(entity('knee'));
+    assert.equal(selection.kind, 'note');
+    assert.deepEqual(selection.focus, { kind: 'note', id: 0 });
+    assert.deepEqual(selection.ranges.note, [{ start: 0, end: 25, id: 0 }]);
+    assert.deepEqual(focused, ['knee']);
+    assert.deepEqual(fired.map((d) => [d.sessionId, d.entityId, d.code.code]), [['S1', 'knee', 'M17.11']]);
+  });
+
+  it('a code with no located evidence keeps the tab shown; opening evidence expands and selects; another session forgets both', () => {
+    const { host, loaded, review, entity } = setup();
+    const selection = new SelectionController(host as never, { session: { model: loaded }, review, onSelect: () => {} });
+    selection.showSource('transcript');
+    selection.select(entity('bmi'));
+    assert.equal(selection.kind, 'transcript');
+    selection.setExpanded(entity('inj'), true);
+    assert.equal(selection.selectedId, 'inj');
+    assert.deepEqual([...selection.expanded], ['inj']);
+    selection.reset(undefined, true);
+    assert.equal(selection.selectedId, undefined);
+    assert.equal(selection.expanded.size, 0);
   });
 });
