@@ -55,7 +55,11 @@ export function configureMain(target: CodesElement): void {
   setAttr(target, 'engines', engines === 'heidi' ? undefined : engines);
   setAttr(target, 'sully-base', SULLY_BASE);
   setAttr(target, 'omniscribe-base', OMNISCRIBE_BASE);
-  setAttr(target, 'omniscribe-model', input.omniscribeModel === DEFAULT_OMNISCRIBE_MODEL ? undefined : input.omniscribeModel);
+  setAttr(
+    target,
+    'omniscribe-model',
+    input.engines.includes('omniscribe') && input.omniscribeModel !== DEFAULT_OMNISCRIBE_MODEL ? input.omniscribeModel : undefined,
+  );
   if (input.patient) target.patient = input.patient;
   target.reviewer = REVIEWER;
   // With Heidi among the engines the peers code Heidi's note; without it, the chart's own note.

@@ -23,6 +23,15 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** A wide table in a box that scrolls sideways, so it never widens its card (focusable, so keyboards can scroll it). */
+export function scrollable(table: HTMLTableElement, label: string): HTMLElement {
+  const box = el('div', { className: 'table-scroll' }, table);
+  box.tabIndex = 0;
+  box.setAttribute('role', 'region');
+  box.setAttribute('aria-label', label);
+  return box;
+}
+
 /** Set an attribute, or remove it for `undefined`, `false` and `''` (so the element's default applies). */
 export function setAttr(target: Element, name: string, value: string | boolean | undefined): void {
   if (value === undefined || value === false || value === '') target.removeAttribute(name);

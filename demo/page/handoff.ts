@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { copyText } from './clipboard.ts';
-import { clock, el } from './dom.ts';
+import { clock, el, scrollable } from './dom.ts';
 
 const CodeLike = z.looseObject({
   code: z.string(),
@@ -56,7 +56,7 @@ export function renderHandoff(detail: object): HTMLElement[] {
   if (!extras.success) return [];
   const { fhir, audit, added, removed } = extras.data;
   const parts: HTMLElement[] = [];
-  if (fhir !== undefined) parts.push(parsedOr('fhir', FhirBundle.safeParse(fhir), fhirPanel));
+  if (fhir !== undefined) parts.push(parsedOr('fhir', FhirBundle.safeParse(fhir), (bundle) => fhirPanel(fhir, bundle.entry?.length ?? 0)));
   if (added !== undefined || removed !== undefined) {
     const lists = z.object({ added: z.optional(z.array(CodeLike)), removed: z.optional(z.array(CodeLike)) }).safeParse({ added, removed });
     parts.push(parsedOr('added / removed', lists, (d) => diffPanel(d.added ?? [], d.removed ?? [])));
@@ -76,9 +76,9 @@ function codeText(code: CodeLike | null | undefined): string {
   return code ? `${code.code}${code.display ? ` ${code.display}` : ''}` : '–';
 }
 
-function fhirPanel(bundle: z.infer<typeof FhirBundle>): HTMLElement {
+/** `bundle` is shown as the element sent it (the parsed copy would reorder its keys). */
+function fhirPanel(bundle: unknown, count: number): HTMLElement {
   const json = JSON.stringify(bundle, null, 2);
-  const count = bundle.entry?.length ?? 0;
   const pre = el('pre', { className: 'handoff-json' }, el('code', { text: json }));
   pre.tabIndex = 0;
   pre.setAttribute('aria-label', 'FHIR R4 Bundle JSON');
@@ -167,5 +167,5 @@ function auditTable(entries: readonly AuditEntry[]): HTMLElement {
     );
   }
   table.append(body);
-  return table;
+  return scrollable(table, 'Review audit');
 }

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { codeSystemInfo, type CodesCommitDetail, type CommittedCode } from '../../src/index.ts';
-import { clock, el, errorText } from './dom.ts';
+import { clock, el, errorText, scrollable } from './dom.ts';
 import { renderHandoff } from './handoff.ts';
 import { ui } from './ui.ts';
 
@@ -82,7 +82,7 @@ function renderReceived(): void {
   );
 }
 
-function receivedTable(caption: string, rows: readonly ReceivedCode[]): HTMLTableElement {
+function receivedTable(caption: string, rows: readonly ReceivedCode[]): HTMLElement {
   const withEngines = rows.some((r) => r.engines);
   const table = el('table', { className: 'received-table' });
   table.append(el('caption', { text: `${caption} (${rows.length})` }));
@@ -116,5 +116,5 @@ function receivedTable(caption: string, rows: readonly ReceivedCode[]): HTMLTabl
     body.append(tr);
   }
   table.append(body);
-  return table;
+  return scrollable(table, caption);
 }

@@ -72,8 +72,9 @@ export function renderSnippet(input: SnippetInput): string {
     '<script type="module">',
     "  const codes = document.querySelector('heidi-clinical-codes');",
   ];
-  if (input.patient) lines.push(`  codes.patient = ${scriptJson(input.patient)};`);
+  // The patient goes to the Heidi session; without Heidi the peers code the EHR's own note instead.
   if (!input.engines.includes('heidi')) lines.push("  codes.note = chartNoteText; // the EHR's own consultation note");
+  else if (input.patient) lines.push(`  codes.patient = ${scriptJson(input.patient)};`);
   if (!input.readonly) {
     lines.push(
       `  codes.reviewer = ${scriptJson(REVIEWER)};`,
