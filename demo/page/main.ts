@@ -2,7 +2,15 @@
  * The integrator demo: a mock EHR encounter screen hosting <heidi-clinical-codes>
  * the way a vendor would, plus an integrator console (controls, event log,
  * embed snippet, mock scenarios) and a theming showcase. This module only
- * starts the page; each concern lives in its own module (see README "Demo page").
+ * starts the page; each concern has its own module:
+ *   state.ts          config, signed-in user, console settings, what the chart shows
+ *   app.ts            applies the state to the chart, the element and the console; hears the element's events
+ *   host-api.ts       the page's own Heidi calls (shipped HeidiClient/TokenManager) and the mocks' scenario routes
+ *   chart.ts          patient banner, appointment, consultation note
+ *   codes-element.ts  the embedded element and its attributes/properties
+ *   received.ts       "Received by the EHR" (handoff.ts: FHIR bundle, audit, added/removed)
+ *   console/*.ts      session, attribute/engine and scenario controls
+ *   event-log.ts, snippet.ts, theming.ts, clipboard.ts, dom.ts, ui.ts
  */
 import { apply, listenToElementEvents, updateSnippet } from './app.ts';
 import { HEIDI_MODE_PATIENT, showNote, showPatient } from './chart.ts';

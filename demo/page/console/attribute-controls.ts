@@ -25,7 +25,9 @@ function describeEngines(): string {
       ? `${engines}: the peers code the Heidi session's note.`
       : 'Heidi codes the session (the default).'
     : `${engines} code the chart's own note (the element's note property); no Heidi token or session is needed.`;
-  const support = elementSupports('engines') ? '' : ' This build of the element has no engines property yet: it keeps showing Heidi codes.';
+  const peersAsked = settings.engines.some((name) => name !== 'heidi');
+  const support =
+    peersAsked && !elementSupports('engines') ? ' This build of the element has no engines property yet: it keeps showing Heidi codes.' : '';
   return what + support;
 }
 
