@@ -9,35 +9,30 @@ import * as z from 'zod/mini';
 import { copyText } from './clipboard.ts';
 import { clock, el, scrollable } from './dom.ts';
 
+/** A `CodeRef` (an audit entry's codes; `added`/`removed` also carry the `entityId`). */
 const CodeLike = z.looseObject({
   code: z.string(),
-  display: z.optional(z.string()),
-  system: z.optional(z.string()),
-  codeSystem: z.optional(z.string()),
+  display: z.string(),
+  system: z.string(),
+  codeSystem: z.string(),
 });
 type CodeLike = z.infer<typeof CodeLike>;
 
-const Reviewer = z.union([z.string(), z.looseObject({ reference: z.optional(z.string()), display: z.optional(z.string()) })]);
+const SendDiff = z.object({ added: z.optional(z.array(CodeLike)), removed: z.optional(z.array(CodeLike)) });
 
-const AuditSide = z.looseObject({ code: z.nullish(CodeLike), status: z.nullish(z.string()) });
+const Reviewer = z.looseObject({ reference: z.string(), display: z.optional(z.string()) });
 
-/**
- * One decision. The element's field names are not final yet: both the nested form (`before`/`after`) and
- * the flat form of `heidi-code-review` (`previousCode`/`code`, `previousStatus`/`status`) are read.
- */
+/** One decision, as the element's `AuditEntry` (src/core/audit.ts on the hand-off branch) writes it. */
 const AuditEntry = z.looseObject({
-  at: z.optional(z.string()),
-  time: z.optional(z.string()),
-  entityId: z.optional(z.string()),
-  before: z.nullish(AuditSide),
-  after: z.nullish(AuditSide),
-  previousCode: z.nullish(CodeLike),
-  code: z.nullish(CodeLike),
-  previousStatus: z.nullish(z.string()),
-  status: z.nullish(z.string()),
+  at: z.string(),
+  entityId: z.string(),
+  codeBefore: z.optional(CodeLike),
+  codeAfter: z.optional(CodeLike),
+  statusBefore: z.string(),
+  statusAfter: z.string(),
   engines: z.optional(z.array(z.string())),
-  score: z.nullish(z.number()),
-  reviewer: z.nullish(Reviewer),
+  score: z.optional(z.number()),
+  reviewer: z.optional(Reviewer),
 });
 type AuditEntry = z.infer<typeof AuditEntry>;
 
@@ -58,11 +53,17 @@ export function renderHandoff(detail: object): HTMLElement[] {
   const parts: HTMLElement[] = [];
   if (fhir !== undefined) parts.push(parsedOr('fhir', FhirBundle.safeParse(fhir), (bundle) => fhirPanel(fhir, bundle.entry?.length ?? 0)));
   if (added !== undefined || removed !== undefined) {
-    const lists = z.object({ added: z.optional(z.array(CodeLike)), removed: z.optional(z.array(CodeLike)) }).safeParse({ added, removed });
+    const lists = SendDiff.safeParse({ added, removed });
     parts.push(parsedOr('added / removed', lists, (d) => diffPanel(d.added ?? [], d.removed ?? [])));
   }
   if (audit !== undefined) parts.push(parsedOr('audit', z.array(AuditEntry).safeParse(audit), auditTable));
   return parts;
+}
+
+/** The codes the element says are no longer accepted since the last send: the EHR takes them off its lists. */
+export function removedCodes(detail: object): readonly CodeLike[] {
+  const parsed = SendDiff.safeParse(detail);
+  return parsed.success ? (parsed.data.removed ?? []) : [];
 }
 
 type Parsed<T> = { success: true; data: T } | { success: false };
@@ -72,8 +73,8 @@ function parsedOr<T>(name: string, parsed: Parsed<T>, render: (value: T) => HTML
   return el('p', { className: 'hint handoff-unreadable', text: `detail.${name} is in a shape this demo does not read yet.` });
 }
 
-function codeText(code: CodeLike | null | undefined): string {
-  return code ? `${code.code}${code.display ? ` ${code.display}` : ''}` : '–';
+function codeText(code: CodeLike | undefined): string {
+  return code ? `${code.code} ${code.display}`.trim() : '–';
 }
 
 /** `bundle` is shown as the element sent it (the parsed copy would reorder its keys). */
@@ -100,7 +101,7 @@ function fhirPanel(bundle: unknown, count: number): HTMLElement {
 
 function codeItems(codes: readonly CodeLike[], empty: string): HTMLElement {
   if (!codes.length) return el('p', { className: 'muted', text: empty });
-  return el('ul', { className: 'handoff-codes' }, ...codes.map((c) => el('li', {}, el('span', { className: 'mono code', text: c.code }), ` ${c.display ?? ''}`)));
+  return el('ul', { className: 'handoff-codes' }, ...codes.map((c) => el('li', {}, el('span', { className: 'mono code', text: c.code }), ` ${c.display}`)));
 }
 
 function diffPanel(added: readonly CodeLike[], removed: readonly CodeLike[]): HTMLElement {
@@ -118,18 +119,12 @@ function change(before: string, after: string): string {
   return before === after || before === '–' ? after : `${before} → ${after}`;
 }
 
-function auditTime(entry: AuditEntry): string {
-  const iso = entry.at ?? entry.time;
-  const date = iso ? new Date(iso) : undefined;
-  return date && !Number.isNaN(date.getTime()) ? clock(date) : (iso ?? '–');
+function auditTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : clock(date);
 }
 
-function reviewerText(reviewer: AuditEntry['reviewer']): string {
-  if (!reviewer) return '–';
-  return typeof reviewer === 'string' ? reviewer : (reviewer.display ?? reviewer.reference ?? '–');
-}
-
-function scoreText(score: number | null | undefined): string {
+function scoreText(score: number | undefined): string {
   if (typeof score !== 'number') return '–';
   // The element's scores are 0..1; show a percentage as the cards do.
   return score <= 1 ? `${Math.round(score * 100)}%` : String(score);
@@ -148,21 +143,17 @@ function auditTable(entries: readonly AuditEntry[]): HTMLElement {
   table.append(el('thead', {}, head));
   const body = el('tbody');
   for (const entry of entries) {
-    const codeBefore = codeText(entry.before?.code ?? entry.previousCode);
-    const codeAfter = codeText(entry.after?.code ?? entry.code);
-    const statusBefore = entry.before?.status ?? entry.previousStatus ?? '–';
-    const statusAfter = entry.after?.status ?? entry.status ?? '–';
     body.append(
       el(
         'tr',
         {},
-        el('td', { className: 'num', text: auditTime(entry) }),
-        el('td', { className: 'mono', text: entry.entityId ?? '–' }),
-        el('td', { text: change(codeBefore, codeAfter) }),
-        el('td', { text: change(statusBefore, statusAfter) }),
+        el('td', { className: 'num', text: auditTime(entry.at) }),
+        el('td', { className: 'mono', text: entry.entityId }),
+        el('td', { text: change(codeText(entry.codeBefore), codeText(entry.codeAfter)) }),
+        el('td', { text: change(entry.statusBefore, entry.statusAfter) }),
         el('td', { text: entry.engines?.join(', ') || '–' }),
         el('td', { className: 'num', text: scoreText(entry.score) }),
-        el('td', { text: reviewerText(entry.reviewer) }),
+        el('td', { text: entry.reviewer ? (entry.reviewer.display ?? entry.reviewer.reference) : '–' }),
       ),
     );
   }

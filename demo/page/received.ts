@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { codeSystemInfo, type CodesCommitDetail, type CommittedCode } from '../../src/index.ts';
 import { clock, el, errorText, scrollable } from './dom.ts';
-import { renderHandoff } from './handoff.ts';
+import { removedCodes, renderHandoff } from './handoff.ts';
 import { ui } from './ui.ts';
 
 const EHR_WRITE_MS = 600;
@@ -54,11 +54,15 @@ function onCommit(event: CustomEvent<CodesCommitDetail>): void {
   write.then(
     () => {
       const at = new Date();
+      // A commit carries only what changed since the last send (when the element says so): drop what it removed.
+      const removed = removedCodes(detail);
+      for (const code of removed) received.delete(`${code.system}|${code.code}`);
       for (const code of detail.codes) {
         const tagged = WithEngines.safeParse(code);
         received.set(`${code.system}|${code.code}`, { code, engines: tagged.success ? tagged.data.engines : undefined, at });
       }
-      setReceivedStatus(`Wrote ${count} ${plural} at ${clock(at)} · session ${detail.sessionId}`, 'ok');
+      const took = removed.length ? `, took ${removed.length} off` : '';
+      setReceivedStatus(`Wrote ${count} ${plural}${took} at ${clock(at)} · session ${detail.sessionId}`, 'ok');
       renderReceived();
       ui.receivedHandoff.replaceChildren(...renderHandoff(detail));
     },

@@ -8,10 +8,17 @@ import { mountMain } from '../codes-element.ts';
 import { errorText } from '../dom.ts';
 import { peerScenarioExists, postPeerScenario, readScenario, writeScenario, type PeerMock } from '../host-api.ts';
 import { ROUTE_NAMES, type FailureSpec, type RouteName, type Scenario } from '../../mock-heidi/types.ts';
-import { config, user } from '../state.ts';
+import { DEMO_USER, config, user } from '../state.ts';
 import { ui } from '../ui.ts';
 
 const SHORT_TOKEN_SECONDS = 20;
+
+/**
+ * Whose scenario a peer mock changes: they keep state per `x-doctor` header, else a `default` user.
+ * The EHR's Omniscribe forwarder sends the user it resolves for the element's call (the dev backend reads
+ * `?as=`, which the element's forwarder URLs never carry, so always DEMO_USER); Sully's gets no such header.
+ */
+const PEER_MOCK_USER: Readonly<Record<PeerMock, string | undefined>> = { sully: undefined, omniscribe: DEMO_USER };
 const OMNISCRIBE_SLOW_MS = 30_000;
 
 function describeFailure(f: FailureSpec): string {
@@ -120,7 +127,8 @@ function markMissing(peer: PeerMock): void {
 
 async function applyPeer(peer: PeerMock, body: object, done: string): Promise<void> {
   try {
-    const result = await postPeerScenario(peer, body);
+    const who = PEER_MOCK_USER[peer];
+    const result = await postPeerScenario(peer, who ? { user: who, ...body } : body);
     if (result === 'missing') {
       markMissing(peer);
       ui.peerScenarioStatus.textContent = `No ${PEER_LABELS[peer]} mock on this server.`;
