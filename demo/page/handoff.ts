@@ -73,14 +73,23 @@ function parsedOr<T>(name: string, parsed: Parsed<T>, render: (value: T) => HTML
   return el('p', { className: 'hint handoff-unreadable', text: `detail.${name} is in a shape this demo does not read yet.` });
 }
 
-function codeText(code: CodeLike | undefined): string {
-  return code ? `${code.code} ${code.display}`.trim() : '–';
+/** The audit's code cell shows codes only; the names are in its tooltip. */
+function describeCodes(entry: AuditEntry): string {
+  return [entry.codeBefore, entry.codeAfter]
+    .filter((code): code is CodeLike => code !== undefined)
+    .map((code) => `${code.code} ${code.display}`)
+    .join(' → ');
+}
+
+function titled(cell: HTMLElement, title: string): HTMLElement {
+  if (title) cell.title = title;
+  return cell;
 }
 
 /** `bundle` is shown as the element sent it (the parsed copy would reorder its keys). */
 function fhirPanel(bundle: unknown, count: number): HTMLElement {
   const json = JSON.stringify(bundle, null, 2);
-  const pre = el('pre', { className: 'handoff-json' }, el('code', { text: json }));
+  const pre = el('pre', { className: 'snippet handoff-json' }, el('code', { text: json }));
   pre.tabIndex = 0;
   pre.setAttribute('aria-label', 'FHIR R4 Bundle JSON');
   const status = el('span', { className: 'hint copy-status' });
@@ -149,7 +158,7 @@ function auditTable(entries: readonly AuditEntry[]): HTMLElement {
         {},
         el('td', { className: 'num', text: auditTime(entry.at) }),
         el('td', { className: 'mono', text: entry.entityId }),
-        el('td', { text: change(codeText(entry.codeBefore), codeText(entry.codeAfter)) }),
+        titled(el('td', { className: 'mono', text: change(entry.codeBefore?.code ?? '–', entry.codeAfter?.code ?? '–') }), describeCodes(entry)),
         el('td', { text: change(entry.statusBefore, entry.statusAfter) }),
         el('td', { text: entry.engines?.join(', ') || '–' }),
         el('td', { className: 'num', text: scoreText(entry.score) }),

@@ -61,7 +61,7 @@ function onCommit(event: CustomEvent<CodesCommitDetail>): void {
         const tagged = WithEngines.safeParse(code);
         received.set(`${code.system}|${code.code}`, { code, engines: tagged.success ? tagged.data.engines : undefined, at });
       }
-      const took = removed.length ? `, took ${removed.length} off` : '';
+      const took = removed.length ? ` and removed ${removed.length}` : '';
       setReceivedStatus(`Wrote ${count} ${plural}${took} at ${clock(at)} · session ${detail.sessionId}`, 'ok');
       renderReceived();
       ui.receivedHandoff.replaceChildren(...renderHandoff(detail));
