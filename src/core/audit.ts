@@ -4,7 +4,7 @@
  * commit detail, in `reviewState` and in storage, and it is what the FHIR
  * Provenance resources take their decision times from.
  */
-import type { CodeRef } from './model.ts';
+import { codeRef, type CodeRef } from './model.ts';
 import type { ReviewStatus } from './review.ts';
 
 /** The person reviewing, as the host names them: `reference` is a FHIR reference such as `Practitioner/123`. */
@@ -47,26 +47,19 @@ export interface AuditContext {
   readonly reviewer?: Reviewer | undefined;
 }
 
-/** Only the four CodeRef fields: a CodeView's metadata and labels stay out of the log. */
-function plainCode(code: CodeRef): CodeRef {
-  return { system: code.system, code: code.code, display: code.display, codeSystem: code.codeSystem };
-}
-
-/** One audit entry for `change`, with the optional fields left out rather than set to `undefined`. */
+/** One audit entry for `change`: optional fields left out, not `undefined`; codes reduced to their four CodeRef fields. */
 export function auditEntry(change: DecisionChange, context: AuditContext = {}): AuditEntry {
   const { score, reviewer } = context;
   return {
     at: context.at ?? new Date().toISOString(),
     entityId: change.entityId,
-    ...(change.codeBefore && { codeBefore: plainCode(change.codeBefore) }),
-    ...(change.codeAfter && { codeAfter: plainCode(change.codeAfter) }),
+    ...(change.codeBefore && { codeBefore: codeRef(change.codeBefore) }),
+    ...(change.codeAfter && { codeAfter: codeRef(change.codeAfter) }),
     statusBefore: change.statusBefore,
     statusAfter: change.statusAfter,
     engines: [...(context.engines ?? [])],
     ...(typeof score === 'number' && Number.isFinite(score) && { score }),
-    ...(reviewer && {
-      reviewer: { reference: reviewer.reference, ...(reviewer.display !== undefined && { display: reviewer.display }) },
-    }),
+    ...(reviewer && { reviewer: { reference: reviewer.reference, ...(reviewer.display !== undefined && { display: reviewer.display }) } }),
   };
 }
 

@@ -100,7 +100,6 @@ export interface FhirDevice {
   resourceType: 'Device';
   id: string;
   deviceName: { name: string; type: 'user-friendly-name' }[];
-  type: FhirCodeableConcept;
   property?: { type: FhirCodeableConcept; valueQuantity: { value: number }[] }[];
 }
 export interface FhirProvenance {
@@ -188,9 +187,8 @@ function author(engine: FhirEngineSuggestion, index: number): { device: FhirDevi
     resourceType: 'Device',
     id,
     deviceName: [{ name, type: 'user-friendly-name' }],
-    type: { text: 'AI clinical coding engine' },
     ...(typeof score === 'number' &&
-      Number.isFinite(score) && { property: [{ type: { text: 'Suggestion score (0 to 1)' }, valueQuantity: [{ value: score }] }] }),
+      Number.isFinite(score) && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score }] }] }),
   };
   return { device, agent: { type: participant('author'), who: { reference: `#${id}`, display: name } } };
 }

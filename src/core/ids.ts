@@ -5,9 +5,8 @@
 export function randomUuid(): string {
   const c = globalThis.crypto;
   if (typeof c.randomUUID === 'function') return c.randomUUID();
-  const bytes = c.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // Each template digit d becomes d XOR random bits; the 4 and the 8 keep the version and variant bits.
+  return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (d) =>
+    (Number(d) ^ (c.getRandomValues(new Uint8Array(1))[0]! & (15 >> (Number(d) / 4)))).toString(16),
+  );
 }

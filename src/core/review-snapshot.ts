@@ -32,7 +32,7 @@ export interface ReviewSnapshot {
 
 z.config({ jitless: true }); // strict CSP: no `new Function` (see schemas.ts)
 
-export const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO 8601 time'));
+export const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not a time'));
 const status = z.enum(['PENDING', 'ACCEPTED', 'REJECTED']);
 const codeRef = z.object({ system: z.string(), code: z.string(), display: z.string(), codeSystem: z.string() });
 
@@ -90,13 +90,9 @@ export function parseReviewSnapshot(value: unknown, expectedSessionId: string): 
   for (const id of Object.keys(raw)) {
     const parsed = SnapshotDecisionSchema.safeParse(raw[id]);
     if (!parsed.success) return invalid(`decisions[${JSON.stringify(id)}].${issue(parsed.error)}`);
-    decisions[id] = plainDecision(parsed.data);
+    decisions[id] = parsed.data; // zod's output is a fresh object with only the schema's keys
   }
   return { sessionId: top.data.sessionId, decisions, audit: top.data.audit as AuditEntry[] };
-}
-
-function plainDecision(d: SnapshotDecision): SnapshotDecision {
-  return { status: d.status, ...(d.swappedTo && { swappedTo: { codeSystem: d.swappedTo.codeSystem, code: d.swappedTo.code } }), at: d.at };
 }
 
 /**
@@ -112,7 +108,8 @@ export function reviewSnapshot(
   const times = lastDecisionTimes(audit);
   const record = Object.create(null) as Record<string, SnapshotDecision>;
   for (const [id, d] of decisions) {
-    record[id] = plainDecision({ status: d.status, ...(d.swappedTo && { swappedTo: d.swappedTo }), at: times.get(id) ?? now });
+    const swap = d.swappedTo;
+    record[id] = { status: d.status, ...(swap && { swappedTo: { codeSystem: swap.codeSystem, code: swap.code } }), at: times.get(id) ?? now };
   }
   return { sessionId, decisions: record, audit: [...audit] };
 }

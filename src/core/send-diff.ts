@@ -4,7 +4,7 @@
  * again; `added` and `removed` tell the host how to update its problem list
  * instead of appending duplicates.
  */
-import type { CodeRef } from './model.ts';
+import { codeRef, type CodeRef } from './model.ts';
 
 /** A code as it was sent: which entity, which code. */
 export interface SentCode extends CodeRef {
@@ -22,8 +22,9 @@ export interface SendDiff<T extends SentCode> {
 
 const keyOf = (c: Pick<SentCode, 'entityId' | 'codeSystem' | 'code'>): string => JSON.stringify([c.entityId, c.codeSystem, c.code]);
 
+/** Just the entity id and the four CodeRef fields (a commit's code also carries evidence and warnings). */
 export function sentCode(c: SentCode): SentCode {
-  return { entityId: c.entityId, system: c.system, code: c.code, display: c.display, codeSystem: c.codeSystem };
+  return { entityId: c.entityId, ...codeRef(c) };
 }
 
 /** The diff between `lastSent` (what the host confirmed) and `accepted` (every code accepted now). */

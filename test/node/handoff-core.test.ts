@@ -181,7 +181,7 @@ describe('send diff: nothing sent twice', () => {
     fc.assert(
       fc.property(fc.array(stateArb, { minLength: 1, maxLength: 6 }), (states) => {
         const key = (c: SentCode) => `${c.entityId}|${c.codeSystem}|${c.code}`;
-        let host = new Map<string, SentCode>();
+        const host = new Map<string, SentCode>();
         let lastSent: SentCode[] = [];
         for (const accepted of states) {
           const diff = sendDiff(lastSent, accepted);
@@ -191,9 +191,24 @@ describe('send diff: nothing sent twice', () => {
           lastSent = accepted;
           assert.deepEqual([...host.keys()].sort(), accepted.map(key).sort());
         }
-        host = new Map();
       }),
       { seed: FUZZ_SEED, numRuns: 500 },
     );
+  });
+});
+
+describe('random UUIDs', () => {
+  it('are v4 UUIDs even where crypto.randomUUID is missing (pages served over plain http)', async () => {
+    const { randomUuid } = await import('../../src/core/ids.ts');
+    const descriptor = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(globalThis.crypto), 'randomUUID');
+    Object.defineProperty(globalThis.crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      const ids = Array.from({ length: 500 }, randomUuid);
+      for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(new Set(ids).size, ids.length);
+    } finally {
+      delete (globalThis.crypto as { randomUUID?: unknown }).randomUUID; // back to the prototype's
+      assert.ok(descriptor && typeof globalThis.crypto.randomUUID === 'function');
+    }
   });
 });
