@@ -28,6 +28,8 @@ import {
 } from '../../src/core/fhir.ts';
 import { fhirErrors } from './fhir-validator.ts';
 import { FUZZ_SEED } from './fuzz-arbitraries.ts';
+import { readFileSync } from 'node:fs';
+import { exampleJson, handoffExample } from '../../scripts/handoff-example.ts';
 
 // Compile-time: the builder's output is a Bundle by @medplum/fhirtypes' own definition.
 const _typeCheck = (b: FhirBundle): MedplumBundle => b;
@@ -301,4 +303,19 @@ describe('toFhirBundle with fuzzed decisions (fixed seed)', () => {
       );
     });
   }
+});
+
+describe('README "Hand-off: FHIR"', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const example = handoffExample();
+  it('shows the real output of the builders (scripts/handoff-example.ts), and that output is valid FHIR', () => {
+    assert.ok(readme.includes(`\`\`\`json\n${exampleJson(example.bundle)}\n\`\`\``), 'README bundle example is stale: regenerate it');
+    assert.ok(readme.includes(`\`\`\`json\n${exampleJson(example.audit)}\n\`\`\``), 'README audit example is stale');
+    assert.ok(readme.includes(`\`\`\`json\n${exampleJson(example.reviewState)}\n\`\`\``), 'README reviewState example is stale');
+    assert.deepEqual(fhirErrors(example.bundle), []);
+    assert.deepEqual(
+      example.bundle.entry.map((e) => e.resource.resourceType),
+      ['Procedure', 'Provenance', 'Condition', 'Provenance'],
+    );
+  });
 });
