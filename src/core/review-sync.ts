@@ -154,7 +154,7 @@ export class ReviewSync {
     if (this._closed) return;
     const parsed = MessageSchema.safeParse(data);
     if (!parsed.success) return;
-    const remote = parsed.data as SyncMessage;
+    const remote = parsed.data as unknown as SyncMessage;
     if (remote.sessionId !== this._options.sessionId || remote.tabId === this.tabId) return;
     const current = this._latest.get(remote.entityId);
     if (current && !laterDecision(remote, current)) return;

@@ -98,6 +98,8 @@ describe('reviewState snapshot', () => {
     ['null', null, /reviewState/],
     ['an array', [], /reviewState/],
     ['no decisions', { sessionId: 'sess-1', audit: [] }, /decisions/],
+    ['decisions that are an array', { sessionId: 'sess-1', decisions: [], audit: [] }, /decisions/],
+    ['decisions that are text', { sessionId: 'sess-1', decisions: 'ACCEPTED', audit: [] }, /decisions/],
     ['a bad status', { sessionId: 'sess-1', decisions: { e1: { status: 'MAYBE', at: '2026-01-01T00:00:00Z' } }, audit: [] }, /decisions\["e1"\]\.status/],
     ['a bad time', { sessionId: 'sess-1', decisions: { e1: { status: 'ACCEPTED', at: 'yesterday' } }, audit: [] }, /decisions\["e1"\]\.at/],
     ['a decision that is a string', { sessionId: 'sess-1', decisions: { __proto__x: 'ACCEPTED' }, audit: [] }, /__proto__x/],
