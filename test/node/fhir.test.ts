@@ -28,7 +28,7 @@ import {
 } from '../../src/core/fhir.ts';
 import { fhirErrors } from './fhir-validator.ts';
 import { FUZZ_SEED } from './fuzz-arbitraries.ts';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { exampleJson, handoffExample } from '../../scripts/handoff-example.ts';
 
 // Compile-time: the builder's output is a Bundle by @medplum/fhirtypes' own definition.
@@ -317,5 +317,15 @@ describe('README "Hand-off: FHIR"', () => {
       example.bundle.entry.map((e) => e.resource.resourceType),
       ['Procedure', 'Provenance', 'Condition', 'Provenance'],
     );
+  });
+});
+
+describe('the shipped bundle', () => {
+  const dist = new URL('../../dist/heidi-clinical-codes.js', import.meta.url);
+  it('exports toFhirBundle and holds nothing of the validator (a dev dependency)', { skip: !existsSync(dist) && 'needs npm run build' }, () => {
+    const code = readFileSync(dist, 'utf8');
+    assert.doesNotMatch(code, /medplum/i);
+    assert.match(code, /\btoFhirBundle\b/);
+    assert.match(code, /AIAST/);
   });
 });
