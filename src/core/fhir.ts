@@ -237,7 +237,7 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
       contained: authors.map((a) => a.device),
       target: [{ reference: fullUrl }],
       recorded: at,
-      agent: [...authors.map((a) => a.agent), { type: participant('verifier'), who: verifier }],
+      agent: [...authors.map((a) => a.agent), { type: participant('verifier'), who: { ...verifier } }],
       entity: [{ system: SESSION_ID_SYSTEM, value: context.sessionId }, ...runs].map((identifier) => ({
         role: 'source',
         what: { identifier },
