@@ -50,6 +50,7 @@ export class ListViewController implements ReactiveController {
   grouped = true;
   batchFilter: BatchFilter = DEFAULT_BATCH_FILTER;
 
+  // Each memo is keyed on everything it reads; `review.snapshot` changes identity with every decision.
   private readonly _shown = memo((model: CodingModel, codeSystems: string) => allowedEntities(model.entities, splitList(codeSystems)));
   private readonly _view = memo(
     (shown: readonly EntityView[], review: ReviewState, _decisions: unknown, system: string | undefined, status: StatusFilter, sort: SortOrder, grouped: boolean): ListView => {

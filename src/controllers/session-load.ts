@@ -14,7 +14,7 @@ import { asHeidiError } from '../core/engines/pipeline.ts';
 import type { CodingModel } from '../core/model.ts';
 import { warmSchemas, type JwtResponse } from '../core/schemas.ts';
 import { HeidiErrorEvent, HeidiSessionStartEvent, HeidiTokenExpiredEvent } from '../events.ts';
-import type { Messages } from '../i18n/index.ts';
+import type { LocaleController } from './locale.ts';
 
 export type LoadPhase = 'idle' | 'loading' | 'generating' | 'loaded' | 'error' | 'cancelled';
 
@@ -38,7 +38,8 @@ export interface SessionLoadHost extends ReactiveControllerHost, HTMLElement {
 }
 
 export interface SessionLoadOptions {
-  readonly locale: { readonly messages: Messages; readonly current: unknown };
+  /** `current` is read once while the first requests are in flight, to make the locale's formatter early. */
+  readonly locale: Pick<LocaleController, 'messages' | 'current'>;
   readonly announcer: { announce(message: string): void };
   /** A run for another session starts: forget what was selected, open and sent in the last one. */
   readonly onSessionChange: () => void;
