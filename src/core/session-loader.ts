@@ -23,9 +23,9 @@ export interface LoadRequest extends Omit<HeidiOpenRequest, 'onProgress'> {
 export interface LoadResult {
   readonly model: CodingModel;
   /** Set when the session could not be read: no note, no patient checks. */
-  readonly sessionError?: HeidiError;
+  readonly sessionError: HeidiError | undefined;
   /** Set when the transcript could not be read: evidence without context. */
-  readonly transcriptError?: HeidiError;
+  readonly transcriptError: HeidiError | undefined;
   /** Engines that failed while others succeeded. */
   readonly engineFailures: readonly EngineFailure[];
 }
@@ -36,10 +36,5 @@ export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
   const { sessionId, session, transcript, note, sessionError, transcriptError } = await heidi.document;
   const outcome = await runEngines([heidi.engine, ...(request.peers ?? [])], { note: note ?? '', transcript }, signal, request.onProgress);
   const model: CodingModel = { sessionId, entities: mergeEngineResults(outcome.results), transcript, note, session };
-  return {
-    model,
-    ...(sessionError ? { sessionError } : {}),
-    ...(transcriptError ? { transcriptError } : {}),
-    engineFailures: outcome.failures,
-  };
+  return { model, sessionError, transcriptError, engineFailures: outcome.failures };
 }

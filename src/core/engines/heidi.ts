@@ -32,9 +32,9 @@ export interface HeidiDocument {
   readonly transcript: string | undefined;
   readonly note: string | undefined;
   /** Set when the session could not be read: no note, no patient checks. */
-  readonly sessionError?: HeidiError;
+  readonly sessionError: HeidiError | undefined;
   /** Set when the transcript could not be read: evidence without context. */
-  readonly transcriptError?: HeidiError;
+  readonly transcriptError: HeidiError | undefined;
 }
 
 export interface HeidiRun {
@@ -66,16 +66,14 @@ export async function openHeidiSession(request: HeidiOpenRequest): Promise<Heidi
 
   const document = Promise.allSettled([sessionCall, transcriptCall]).then(([session, transcript]): HeidiDocument => {
     signal.throwIfAborted();
-    const sessionError = degraded(session);
-    const transcriptError = degraded(transcript);
     const sessionValue = session.status === 'fulfilled' ? session.value : undefined;
     return {
       sessionId,
       session: sessionValue,
       transcript: transcript.status === 'fulfilled' ? transcript.value : undefined,
       note: noteOf(sessionValue),
-      ...(sessionError ? { sessionError } : {}),
-      ...(transcriptError ? { transcriptError } : {}),
+      sessionError: degraded(session),
+      transcriptError: degraded(transcript),
     };
   });
   document.catch(() => undefined);
