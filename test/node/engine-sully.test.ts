@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSullyEngine, MAX_POLL_FAILURES, type SullyEngineOptions } from '../../src/core/engines/sully.ts';
+import { createSullyEngine, MAX_FAILURES, type SullyEngineOptions } from '../../src/core/engines/sully.ts';
 import { createMockSully, MOCK_SULLY_ACCOUNT_ID, MOCK_SULLY_API_KEY } from '../../demo/mock-sully/index.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
 import { fakeClock, forwarder, never, ORIGIN, progressLog, rejectsWith, scripted } from './peer-testing.ts';
@@ -187,12 +187,12 @@ describe('Sully engine: against the mock', () => {
     assert.equal(result.entities[0]!.primary.code, 'E11.9');
   });
 
-  it(`gives up after ${MAX_POLL_FAILURES} failed polls in a row`, async () => {
+  it(`gives up after ${MAX_FAILURES} failed polls in a row`, async () => {
     const { engine, scenario, sent } = withMock();
-    await scenario({ failures: [{ kind: 'status', status: 503, route: 'poll', count: MAX_POLL_FAILURES }] });
+    await scenario({ failures: [{ kind: 'status', status: 503, route: 'poll', count: MAX_FAILURES }] });
     const error = await rejectsWith(engine.code(input('Asthma.'), never, () => {}), 'server');
     assert.equal(error.status, 503);
-    assert.equal(sent.length, 1 + MAX_POLL_FAILURES);
+    assert.equal(sent.length, 1 + MAX_FAILURES);
   });
 
   it('retries creating only on 429 and 503, which say nothing was created', async () => {

@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createMockOmniscribe, MAX_NOTE_BYTES, MOCK_OMNISCRIBE_TOKEN, OMNISCRIBE_QUICKSTART_NOTE } from '../../demo/mock-omniscribe/index.ts';
-import { OmniscribeAssessment, OmniscribeErrorBody, OmniscribeResponse } from '../../src/core/engines/omniscribe-schemas.ts';
+import { OmniscribeAssessment, OmniscribeResponse } from '../../src/core/engines/omniscribe-schemas.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
 
 const ORIGIN = 'http://mock.test';
@@ -32,7 +32,13 @@ function harness() {
     };
   };
   const scenario = (body: unknown) => call('/__scenario', { method: 'POST', body: JSON.stringify(body) }, {});
-  const error = async (response: Response) => ({ status: response.status, ...OmniscribeErrorBody.parse(await response.json()) });
+  /** An error body in Omniscribe's documented shape, `{success: false, error, details}` (and `run_id` on a 500). */
+  const error = async (response: Response) => {
+    const { success, ...rest } = (await response.json()) as { success: unknown; error: string; details: unknown; run_id?: string };
+    assert.equal(success, false);
+    assert.equal(typeof rest.error, 'string');
+    return { status: response.status, ...rest };
+  };
   return { mock, call, codify, coded, scenario, error, sleeps };
 }
 

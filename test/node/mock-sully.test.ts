@@ -189,7 +189,7 @@ describe('mock Sully: honest codes', () => {
       assert.ok(diagnoses.length >= 3 && procedures.length >= 1);
       for (const item of [...diagnoses, ...procedures]) {
         const span = item.text_span!;
-        assert.equal(note.slice(span.start_char!, span.end_char!), span.text, `${item.id} span`);
+        assert.equal(note.slice(span.start_char!, span.end_char!), span.text, `span of ${item.code.text}`);
       }
       for (const p of procedures) for (const c of p.codings) assert.equal(typeof c.code, 'number', 'CPT goes out as a JSON number');
 

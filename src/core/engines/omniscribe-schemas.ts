@@ -24,18 +24,3 @@ export const OmniscribeAssessment = z.object({
   justification: nullishString,
   confidence_percent: z.nullish(z.number()),
 });
-
-/** Omniscribe's error body: `{"success": false, "error", "details"}` (a 500 may quote a `run_id`). */
-export const OmniscribeErrorBody = z.object({
-  error: z.string(),
-  details: z.optional(z.unknown()),
-  run_id: nullishString,
-});
-
-export function describeOmniscribeError(body: unknown): { message: string } | undefined {
-  const parsed = OmniscribeErrorBody.safeParse(body);
-  if (!parsed.success) return undefined;
-  const { error, details, run_id: runId } = parsed.data;
-  const parts = [error, typeof details === 'string' ? details : '', runId ? `run ${runId}` : ''].filter(Boolean);
-  return { message: parts.join(' · ') };
-}

@@ -8,9 +8,8 @@
  * (twice, with backoff, honouring `Retry-After`).
  */
 import { HeidiError } from '../errors.ts';
-import type { EntityView } from '../model.ts';
-import { clampScore, createPeerHttp, peerEntity, type FetchFunction, type PeerEngineResult } from './peer-http.ts';
-import { OmniscribeAssessment, OmniscribeResponse, describeOmniscribeError } from './omniscribe-schemas.ts';
+import { createPeerHttp, peerEntity, type FetchFunction, type PeerEngineResult } from './peer-http.ts';
+import { OmniscribeAssessment, OmniscribeResponse } from './omniscribe-schemas.ts';
 import type { CodingEngine, CodingInput, DiscardedCode, EngineProgress } from './types.ts';
 
 export type OmniscribeModel = 'fast' | 'balanced' | 'high-quality';
@@ -51,14 +50,14 @@ export function createOmniscribeEngine(options: OmniscribeEngineOptions): Omnisc
       maxRetryAfter: maxDelay,
       backoffLimit: Math.min(maxDelay, 5_000),
     },
-    errors: { service: 'Omniscribe', describeBody: describeOmniscribeError },
+    service: 'Omniscribe',
   });
 
   async function code(input: CodingInput, signal: AbortSignal, onProgress: (progress: EngineProgress) => void): Promise<PeerEngineResult> {
     signal.throwIfAborted();
     // A header cannot carry line breaks or non-Latin-1 text; sending a mangled audit id would be worse than none.
     if (patientId !== undefined && !/^[\x20-\x7e]*$/.test(patientId)) {
-      throw new HeidiError('config', 'The EHR patient id cannot be sent to Omniscribe as a header (it has characters outside printable ASCII).');
+      throw new HeidiError('config', 'The EHR patient id cannot be sent to Omniscribe: it is not printable ASCII.');
     }
     onProgress({ phase: 'processing', startedAt: performance.now() });
     const answer = await call(
@@ -70,36 +69,21 @@ export function createOmniscribeEngine(options: OmniscribeEngineOptions): Omnisc
     if (!answer.ok) throw answer.error;
     const { final_code_assessments: finals, discarded_code_assessments: discards, run_id: runId } = answer.data;
 
-    const used = new Set<string>();
-    const entities: EntityView[] = [];
-    const discarded: DiscardedCode[] = [];
     let dropped = 0;
-    for (const raw of finals) {
-      const parsed = OmniscribeAssessment.safeParse(raw);
-      if (!parsed.success) {
-        dropped++;
-        continue;
-      }
-      const a = parsed.data;
-      const score = clampScore(a.confidence_percent == null ? undefined : a.confidence_percent / 100);
-      entities.push(peerEntity('omniscribe', { system: ICD_10_CM, code: a.code, display: a.description ?? '', score, procedure: false }, [], used, a.justification ?? undefined));
-    }
-    for (const raw of discards ?? []) {
-      const parsed = OmniscribeAssessment.safeParse(raw);
-      if (!parsed.success) {
-        dropped++;
-        continue;
-      }
-      const a = parsed.data;
-      discarded.push({
-        engine: 'omniscribe',
-        system: ICD_10_CM,
-        code: a.code,
-        display: a.description || a.code,
-        justification: a.justification ?? '',
-        score: clampScore(a.confidence_percent == null ? undefined : a.confidence_percent / 100),
+    const assessments = (list: readonly unknown[]) =>
+      list.flatMap((raw) => {
+        const parsed = OmniscribeAssessment.safeParse(raw);
+        if (!parsed.success) {
+          dropped++;
+          return [];
+        }
+        const { code, description, justification, confidence_percent: percent } = parsed.data;
+        const score = typeof percent === 'number' ? Math.min(1, Math.max(0, percent / 100)) : undefined;
+        return [{ engine: 'omniscribe' as const, system: ICD_10_CM, code, display: description || code, justification: justification ?? '', score }];
       });
-    }
+    const used = new Set<string>();
+    const entities = assessments(finals).map((a) => peerEntity('omniscribe', { ...a, procedure: false }, [], used, a.justification));
+    const discarded: DiscardedCode[] = assessments(discards ?? []);
     return { engine: 'omniscribe', entities, discarded, runId: runId ?? undefined, dropped };
   }
 

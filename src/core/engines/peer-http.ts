@@ -6,14 +6,35 @@
  * abort reason.
  */
 import ky, { isHTTPError, type Options } from 'ky';
-import type * as z from 'zod/mini';
-import { HeidiError, codeForStatus, type HeidiErrorCode } from '../errors.ts';
+import * as z from 'zod/mini';
+import { codeForStatus, type HeidiError, type HeidiErrorCode } from '../errors.ts';
 import { describeKyError, type ApiErrorRules } from '../http-errors.ts';
 import { parseResponse } from '../responses.ts';
 import { codeSystemForUri } from '../code-systems.ts';
 import type { NoteEvidence } from '../evidence.ts';
 import type { EntityView } from '../model.ts';
 import type { EngineName, EngineResult } from './types.ts';
+
+// As in ../schemas.ts: no `new Function` code generation under a strict CSP.
+z.config({ jitless: true });
+
+/** Both peers' error bodies: Sully's `{"error": <int>, "message"}`, Omniscribe's `{"success": false, "error", "details", "run_id"?}`. */
+const PeerErrorBody = z.object({
+  error: z.union([z.number(), z.string()]),
+  message: z.nullish(z.string()),
+  details: z.optional(z.unknown()),
+  run_id: z.nullish(z.string()),
+});
+
+/** The readable part of a peer's error body (Omniscribe asks that a 500's `run_id` be quoted). */
+export function describePeerError(body: unknown): { message: string } | undefined {
+  const parsed = PeerErrorBody.safeParse(body);
+  if (!parsed.success) return undefined;
+  const { error, message, details, run_id: runId } = parsed.data;
+  const parts = [message ?? (typeof error === 'string' ? error : ''), typeof details === 'string' ? details : '', runId ? `run ${runId}` : ''];
+  const text = parts.filter(Boolean).join(' · ');
+  return text ? { message: text } : undefined;
+}
 
 /** A peer engine's answer: `dropped` counts the items (or codings) that failed their schema and were left out. */
 export interface PeerEngineResult extends EngineResult {
@@ -27,7 +48,8 @@ export interface PeerHttpOptions {
   readonly fetch: FetchFunction | undefined;
   readonly timeout: number;
   readonly retry: Options['retry'];
-  readonly errors: Omit<ApiErrorRules, 'codeForStatus'>;
+  /** The engine's name in error messages. */
+  readonly service: string;
 }
 
 export interface PeerRequest {
@@ -38,7 +60,10 @@ export interface PeerRequest {
   readonly timeout?: number;
 }
 
-/** A call's outcome. Failures are returned, not thrown, so a poller can read their `Retry-After`. */
+/**
+ * A call's outcome. HTTP and network failures are returned, not thrown, so a poller can read their
+ * `Retry-After`; a body that fails its schema throws `invalid-response`; an abort throws its reason.
+ */
 export type PeerAnswer<T> =
   | { readonly ok: true; readonly data: T; readonly retryAfterMs: number | undefined }
   | { readonly ok: false; readonly error: HeidiError; readonly retryAfterMs: number | undefined };
@@ -49,7 +74,7 @@ export function peerCodeForStatus(status: number): HeidiErrorCode {
 }
 
 export function createPeerHttp(options: PeerHttpOptions) {
-  const rules: ApiErrorRules = { ...options.errors, codeForStatus: peerCodeForStatus };
+  const rules: ApiErrorRules = { service: options.service, codeForStatus: peerCodeForStatus, describeBody: describePeerError };
   const http = ky.create({
     prefix: options.base,
     timeout: options.timeout,
@@ -76,16 +101,11 @@ export function createPeerHttp(options: PeerHttpOptions) {
       text = await response.text();
     } catch (error) {
       signal.throwIfAborted();
-      if (error instanceof HeidiError) return { ok: false, error, retryAfterMs: undefined };
       const retryAfter = isHTTPError(error) ? retryAfterMs(error.response.headers.get('retry-after')) : undefined;
       return { ok: false, error: describeKyError(error, what, rules), retryAfterMs: retryAfter };
     }
-    try {
-      const data = parseResponse(schema, text, what, options.errors.service);
-      return { ok: true, data, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
-    } catch (error) {
-      return { ok: false, error: error as HeidiError, retryAfterMs: undefined };
-    }
+    // A body that is not what it should be is final: asking again would get the same.
+    return { ok: true, data: parseResponse(schema, text, what, options.service), retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
   };
 }
 
@@ -96,11 +116,6 @@ export function retryAfterMs(header: string | null): number | undefined {
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-/** A 0..1 score from a number, or undefined when it is not one. */
-export function clampScore(value: number | null | undefined): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : undefined;
 }
 
 /** `base`, or `base#2`, `base#3`...: entity ids stay unique within one result (as `buildModel` does for Heidi's). */

@@ -36,7 +36,6 @@ export const SullyCoding = z.object({
 
 /** One diagnosis or procedure. Its offsets are checked against the note, not trusted. */
 export const SullyItem = z.object({
-  id: nullishString,
   code: z.object({
     coding: z.array(z.unknown()),
     text: nullishString,
@@ -50,16 +49,3 @@ export const SullyItem = z.object({
   ),
 });
 export type SullyItem = z.infer<typeof SullyItem>;
-
-/** Sully's error body: `{"error": <int>, "message"}`. */
-export const SullyErrorBody = z.object({
-  error: z.union([z.number(), z.string()]),
-  message: nullishString,
-});
-
-export function describeSullyError(body: unknown): { message: string } | undefined {
-  const parsed = SullyErrorBody.safeParse(body);
-  if (!parsed.success) return undefined;
-  const message = parsed.data.message ?? (typeof parsed.data.error === 'string' ? parsed.data.error : '');
-  return message ? { message } : undefined;
-}

@@ -5,8 +5,8 @@
  *
  * Polling waits `pollIntervalMs`, or the server's `Retry-After` when it sends
  * one; a poll that fails with a retryable error (429, 5xx, a dropped
- * connection) is tried again after the same wait, up to `MAX_POLL_FAILURES`
- * in a row; creating is retried only on 429 and 503, which say nothing was
+ * connection) is tried again after the same wait, up to `MAX_FAILURES`
+ * tries; creating is retried only on 429 and 503, which say nothing was
  * created. After `maxWaitMs` in all it gives up with `timeout`.
  */
 import { codeSystemForUri } from '../code-systems.ts';
@@ -14,8 +14,8 @@ import { HeidiError } from '../errors.ts';
 import { locateNoteQuote } from '../evidence.ts';
 import type { EntityView } from '../model.ts';
 import { pathSegment } from '../text.ts';
-import { createPeerHttp, peerEntity, type FetchFunction, type PeerAnswer, type PeerEngineResult } from './peer-http.ts';
-import { SullyCoding, SullyCodingResponse, SullyItem, describeSullyError } from './sully-schemas.ts';
+import { createPeerHttp, peerEntity, type FetchFunction, type PeerEngineResult } from './peer-http.ts';
+import { SullyCoding, SullyCodingResponse, SullyItem } from './sully-schemas.ts';
 import type { CodingEngine, CodingInput, EngineProgress } from './types.ts';
 
 export interface SullyEngineOptions {
@@ -37,11 +37,10 @@ export interface SullyEngine extends CodingEngine {
   code(input: CodingInput, signal: AbortSignal, onProgress: (progress: EngineProgress) => void): Promise<PeerEngineResult>;
 }
 
-/** Retryable poll failures in a row before the coding counts as failed. */
-export const MAX_POLL_FAILURES = 3;
+/** Tries of one call (the create, or one poll) before its retryable failure is final. */
+export const MAX_FAILURES = 3;
 /** The shortest wait between polls, whatever `Retry-After` says. */
 const MIN_WAIT_MS = 250;
-const CREATE_RETRIES = 2;
 
 export function createSullyEngine(options: SullyEngineOptions): SullyEngine {
   const { pollIntervalMs = 2000, maxWaitMs = 600_000 } = options;
@@ -53,39 +52,24 @@ export function createSullyEngine(options: SullyEngineOptions): SullyEngine {
     timeout: 20_000,
     // The poll loop does its own waiting (with `sleep`, within the 10-minute budget).
     retry: 0,
-    errors: { service: 'Sully', describeBody: describeSullyError },
+    service: 'Sully',
   });
 
   async function code(input: CodingInput, signal: AbortSignal, onProgress: (progress: EngineProgress) => void): Promise<PeerEngineResult> {
     signal.throwIfAborted();
     const startedAt = now();
     onProgress({ phase: 'processing', startedAt });
-    const remaining = () => startedAt + maxWaitMs - now();
-
-    // Wait, but never past the deadline; true when there is time left to try again.
-    const waitFor = async (answer: PeerAnswer<unknown>): Promise<boolean> => {
-      const left = remaining();
-      if (left <= 0) return false;
-      await sleep(Math.min(left, answer.retryAfterMs === undefined ? pollIntervalMs : Math.max(MIN_WAIT_MS, answer.retryAfterMs)), signal);
-      signal.throwIfAborted();
-      return true;
-    };
-
-    let answer = await call('v1/codings', { method: 'post', json: { text: input.note }, signal, timeout: options.timeouts?.createMs }, SullyCodingResponse, 'the coding request');
-    for (let attempt = 0; !answer.ok && attempt < CREATE_RETRIES; attempt++) {
-      const status = answer.error.status;
-      if ((status !== 429 && status !== 503) || !(await waitFor(answer))) break;
-      answer = await call('v1/codings', { method: 'post', json: { text: input.note }, signal, timeout: options.timeouts?.createMs }, SullyCodingResponse, 'the coding request');
-    }
-    if (!answer.ok) throw answer.error;
-    const id = answer.data.data.id || answer.data.data.codingId;
-    if (!id) throw new HeidiError('invalid-response', 'Sully answered the coding request without a coding id.');
-
+    let id: string | undefined;
     let failures = 0;
     for (;;) {
+      const answer = id
+        ? await call(`v1/codings/${pathSegment(id)}`, { method: 'get', signal, timeout: options.timeouts?.pollMs }, SullyCodingResponse, 'the coding status')
+        : await call('v1/codings', { method: 'post', json: { text: input.note }, signal, timeout: options.timeouts?.createMs }, SullyCodingResponse, 'the coding request');
       if (answer.ok) {
         failures = 0;
         const { status, result, error } = answer.data.data;
+        id ??= answer.data.data.id || answer.data.data.codingId || undefined;
+        if (!id) throw new HeidiError('invalid-response', 'Sully answered the coding request without a coding id.');
         if (status === 'completed' || status === 'complete') {
           if (!result) throw new HeidiError('invalid-response', `Sully marked coding ${id} ${status} without a result.`);
           return toResult(input.note, id, result);
@@ -98,13 +82,16 @@ export function createSullyEngine(options: SullyEngineOptions): SullyEngine {
         if (status && status !== 'pending' && status !== 'processing') {
           throw new HeidiError('invalid-response', `Sully reported an unknown status for coding ${id}: ${status}`);
         }
-      } else if (!answer.error.retryable || ++failures >= MAX_POLL_FAILURES) {
-        throw answer.error;
+      } else {
+        // Creating is retried only on 429 and 503, which say nothing was created; a poll on any retryable failure.
+        const retry = id ? answer.error.retryable : answer.error.status === 429 || answer.error.status === 503;
+        if (!retry || ++failures >= MAX_FAILURES) throw answer.error;
       }
-      if (!(await waitFor(answer))) {
-        throw new HeidiError('timeout', `Sully did not finish coding within ${Math.round(maxWaitMs / 1000)} s.`);
-      }
-      answer = await call(`v1/codings/${pathSegment(id)}`, { method: 'get', signal, timeout: options.timeouts?.pollMs }, SullyCodingResponse, 'the coding status');
+      // Wait as asked, but never past the deadline.
+      const left = startedAt + maxWaitMs - now();
+      if (left <= 0) throw new HeidiError('timeout', `Sully did not finish coding within ${Math.round(maxWaitMs / 1000)} s.`);
+      await sleep(Math.min(left, answer.retryAfterMs === undefined ? pollIntervalMs : Math.max(MIN_WAIT_MS, answer.retryAfterMs)), signal);
+      signal.throwIfAborted();
     }
   }
 
