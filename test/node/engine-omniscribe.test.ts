@@ -108,6 +108,7 @@ describe('Omniscribe engine: discarded codes', () => {
           { code: 'I10', description: 'Essential (primary) hypertension', justification: 'y', confidence_percent: -5 },
           { code: 'E78.5', description: null, justification: null, confidence_percent: null },
           { code: '', description: 'empty code' },
+          { code: '   ', description: 'blank code' },
           { description: 'no code at all' },
           'not an object',
         ],
@@ -122,7 +123,7 @@ describe('Omniscribe engine: discarded codes', () => {
       ['E78.5', undefined, 'E78.5', undefined],
     ]);
     assert.deepEqual(result.discarded.map((d) => d.code), ['R07.9']);
-    assert.equal(result.dropped, 4);
+    assert.equal(result.dropped, 5);
     assert.equal(result.runId, undefined);
   });
 });

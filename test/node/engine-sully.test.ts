@@ -251,11 +251,12 @@ describe('Sully engine: bad answers become HeidiErrors', () => {
   it('drops one bad item or coding and keeps the rest, counting what it dropped', async () => {
     const done = structuredClone(SEED_FULL_RESPONSE) as { data: { result: { diagnoses: unknown[]; procedures: { code: { coding: unknown[] } }[] } } };
     done.data.result.diagnoses.push({ id: 'diag_bad', code: 'not an object' }, 42);
-    done.data.result.procedures[0]!.code.coding.push({ system: 'http://www.ama-assn.org/go/cpt', code: '' }, { code: '99214' });
+    const cpt = 'http://www.ama-assn.org/go/cpt';
+    done.data.result.procedures[0]!.code.coding.push({ system: cpt, code: '' }, { code: '99214' }, { system: cpt, code: '  ' }, { system: cpt, code: 992.5 }, { system: cpt, code: -1 });
     const { engine } = withScript([done]);
     const result = await engine.code(input(SEED_NOTE), never, () => {});
     assert.equal(result.entities.length, 5);
-    assert.equal(result.dropped, 4);
+    assert.equal(result.dropped, 7);
   });
 
   it('keeps a quote it cannot find in the note, unlocated, and an unknown system raw', async () => {

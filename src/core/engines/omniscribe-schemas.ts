@@ -19,7 +19,7 @@ export const OmniscribeResponse = z.object({
 
 /** One code assessment; `confidence_percent` is 0..100. */
 export const OmniscribeAssessment = z.object({
-  code: z.string().check(z.trim(), z.minLength(1)),
+  code: z.string().check(z.minLength(1)),
   description: nullishString,
   justification: nullishString,
   confidence_percent: z.nullish(z.number()),

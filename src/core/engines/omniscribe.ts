@@ -73,11 +73,12 @@ export function createOmniscribeEngine(options: OmniscribeEngineOptions): Omnisc
     const assessments = (list: readonly unknown[]) =>
       list.flatMap((raw) => {
         const parsed = OmniscribeAssessment.safeParse(raw);
-        if (!parsed.success) {
+        const code = parsed.success ? parsed.data.code.trim() : '';
+        if (!parsed.success || !code) {
           dropped++;
           return [];
         }
-        const { code, description, justification, confidence_percent: percent } = parsed.data;
+        const { description, justification, confidence_percent: percent } = parsed.data;
         const score = typeof percent === 'number' ? Math.min(1, Math.max(0, percent / 100)) : undefined;
         return [{ engine: 'omniscribe' as const, system: ICD_10_CM, code, display: description || code, justification: justification ?? '', score }];
       });

@@ -22,7 +22,7 @@ z.config({ jitless: true });
 const PeerErrorBody = z.object({
   error: z.union([z.number(), z.string()]),
   message: z.nullish(z.string()),
-  details: z.optional(z.unknown()),
+  details: z.nullish(z.unknown()),
   run_id: z.nullish(z.string()),
 });
 

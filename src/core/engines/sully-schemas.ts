@@ -27,10 +27,10 @@ export const SullyCodingResponse = z.object({
 });
 export type SullyCodingResponse = z.infer<typeof SullyCodingResponse>;
 
-/** One FHIR coding. Published examples send a CPT `code` as a JSON number. */
+/** One FHIR coding. Published examples send a CPT `code` as a JSON number (the engine checks it is a whole one). */
 export const SullyCoding = z.object({
   system: z.string().check(z.minLength(1)),
-  code: z.union([z.string().check(z.trim(), z.minLength(1)), z.int().check(z.nonnegative())]),
+  code: z.union([z.string().check(z.minLength(1)), z.number()]),
   display: nullishString,
 });
 

@@ -116,13 +116,12 @@ function toResult(note: string, runId: string, result: SullyResult): PeerEngineR
       const evidence = span ? [locateNoteQuote(note, span.text ?? '', span.start_char ?? undefined, span.end_char ?? undefined)] : [];
       for (const rawCoding of code.coding) {
         const coding = SullyCoding.safeParse(rawCoding);
-        if (!coding.success) {
+        const value = coding.success ? codeText(coding.data.code, coding.data.system) : '';
+        if (!coding.success || !value) {
           dropped++;
           continue;
         }
         const { system, display } = coding.data;
-        // A number loses a code's leading zeros; CPT codes are five characters.
-        const value = typeof coding.data.code === 'number' ? String(coding.data.code).padStart(codeSystemForUri(system)?.codeSystem === 'cpt' ? 5 : 0, '0') : coding.data.code;
         entities.push(peerEntity('sully', { system, code: value, display: display || code.text || '', score: undefined, procedure }, evidence, used));
       }
     }
@@ -130,6 +129,13 @@ function toResult(note: string, runId: string, result: SullyResult): PeerEngineR
   add(result.diagnoses, false);
   add(result.procedures, true);
   return { engine: 'sully', entities, discarded: [], runId, dropped };
+}
+
+/** The code as text; a JSON number must be a whole one, and gets back the leading zeros a CPT code lost. '' when unusable. */
+function codeText(code: string | number, system: string): string {
+  if (typeof code === 'string') return code.trim();
+  if (!Number.isInteger(code) || code < 0) return '';
+  return String(code).padStart(codeSystemForUri(system)?.codeSystem === 'cpt' ? 5 : 0, '0');
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
