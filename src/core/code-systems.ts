@@ -19,8 +19,6 @@ export interface CodeSystemInfo {
 
 interface Family {
   readonly pattern: RegExp;
-  /** The family's canonical `code_system` name, for codes that arrive with a URI instead (Sully's). */
-  readonly name: string;
   readonly uri: string;
   readonly label: string;
   readonly kind: CodeKind;
@@ -28,15 +26,15 @@ interface Family {
 
 // Most specific first: `icd_10_cm` must win over `icd_10`.
 const FAMILIES: readonly Family[] = [
-  { pattern: /^icd_?10_?cm/, name: 'icd_10_cm', uri: 'http://hl7.org/fhir/sid/icd-10-cm', label: 'ICD-10-CM', kind: 'diagnosis' },
-  { pattern: /^icd_?10_?am/, name: 'icd_10_am', uri: 'http://hl7.org/fhir/sid/icd-10-am', label: 'ICD-10-AM', kind: 'diagnosis' },
-  { pattern: /^icd_?10/, name: 'icd_10', uri: 'http://hl7.org/fhir/sid/icd-10', label: 'ICD-10', kind: 'diagnosis' },
-  { pattern: /^icd_?9_?cm/, name: 'icd_9_cm', uri: 'http://hl7.org/fhir/sid/icd-9-cm', label: 'ICD-9-CM', kind: 'diagnosis' },
-  { pattern: /^icd_?9/, name: 'icd_9', uri: 'http://hl7.org/fhir/sid/icd-9', label: 'ICD-9', kind: 'diagnosis' },
-  { pattern: /^snomed/, name: 'snomed_ct', uri: 'http://snomed.info/sct', label: 'SNOMED CT', kind: 'clinical-term' },
-  { pattern: /^cpt/, name: 'cpt', uri: 'http://www.ama-assn.org/go/cpt', label: 'CPT', kind: 'procedure' },
-  { pattern: /^opcs/, name: 'opcs_4', uri: 'http://fhir.nhs.net/Id/opcs-4', label: 'OPCS-4', kind: 'procedure' },
-  { pattern: /^achi/, name: 'achi', uri: 'http://www.ihacpa.gov.au/achi', label: 'ACHI', kind: 'procedure' },
+  { pattern: /^icd_?10_?cm/, uri: 'http://hl7.org/fhir/sid/icd-10-cm', label: 'ICD-10-CM', kind: 'diagnosis' },
+  { pattern: /^icd_?10_?am/, uri: 'http://hl7.org/fhir/sid/icd-10-am', label: 'ICD-10-AM', kind: 'diagnosis' },
+  { pattern: /^icd_?10/, uri: 'http://hl7.org/fhir/sid/icd-10', label: 'ICD-10', kind: 'diagnosis' },
+  { pattern: /^icd_?9_?cm/, uri: 'http://hl7.org/fhir/sid/icd-9-cm', label: 'ICD-9-CM', kind: 'diagnosis' },
+  { pattern: /^icd_?9/, uri: 'http://hl7.org/fhir/sid/icd-9', label: 'ICD-9', kind: 'diagnosis' },
+  { pattern: /^snomed/, uri: 'http://snomed.info/sct', label: 'SNOMED CT', kind: 'clinical-term' },
+  { pattern: /^cpt/, uri: 'http://www.ama-assn.org/go/cpt', label: 'CPT', kind: 'procedure' },
+  { pattern: /^opcs/, uri: 'http://fhir.nhs.net/Id/opcs-4', label: 'OPCS-4', kind: 'procedure' },
+  { pattern: /^achi/, uri: 'http://www.ihacpa.gov.au/achi', label: 'ACHI', kind: 'procedure' },
 ];
 
 const cache = new Map<string, CodeSystemInfo>();
@@ -65,14 +63,14 @@ export function codeSystemMatches(filterEntry: string, codeSystem: string): bool
 }
 
 /**
- * The family of a FHIR system URI (peer engines send URIs, not Heidi's names), with its canonical
- * `code_system` name; undefined for a URI the table does not know. Scheme, case and a trailing
- * slash are ignored.
+ * The family of a FHIR system URI (peer engines send URIs, not Heidi's names); undefined for a URI
+ * the table does not know. Scheme, case and a trailing slash are ignored. `codeSystem` is the
+ * family's label, which `codeSystemInfo` and the `code-systems` filter read like Heidi's names.
  */
 export function codeSystemForUri(uri: string): (CodeSystemInfo & { readonly codeSystem: string }) | undefined {
   const key = comparableUri(uri);
   const family = FAMILIES.find((f) => comparableUri(f.uri) === key);
-  return family && { ...codeSystemInfo(family.name), codeSystem: family.name };
+  return family && { ...codeSystemInfo(family.label), codeSystem: family.label };
 }
 
 function comparableUri(uri: string): string {

@@ -56,8 +56,8 @@ describe('Omniscribe engine: the quickstart example', () => {
     assert.deepEqual(
       result.entities.map((e) => [e.id, e.primary.system, e.primary.systemLabel, e.primary.codeSystem, e.primary.kind, e.primary.code, e.primary.score]),
       [
-        ['omniscribe:ICD-10-CM:E11.9', 'http://hl7.org/fhir/sid/icd-10-cm', 'ICD-10-CM', 'icd_10_cm', 'diagnosis', 'E11.9', 0.924],
-        ['omniscribe:ICD-10-CM:Z79.84', 'http://hl7.org/fhir/sid/icd-10-cm', 'ICD-10-CM', 'icd_10_cm', 'diagnosis', 'Z79.84', 0.961],
+        ['omniscribe:ICD-10-CM:E11.9', 'http://hl7.org/fhir/sid/icd-10-cm', 'ICD-10-CM', 'ICD-10-CM', 'diagnosis', 'E11.9', 0.924],
+        ['omniscribe:ICD-10-CM:Z79.84', 'http://hl7.org/fhir/sid/icd-10-cm', 'ICD-10-CM', 'ICD-10-CM', 'diagnosis', 'Z79.84', 0.961],
       ],
     );
     for (const e of result.entities) {

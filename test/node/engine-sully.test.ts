@@ -6,6 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { codeSystemMatches } from '../../src/core/code-systems.ts';
 import { createSullyEngine, MAX_FAILURES, type SullyEngineOptions } from '../../src/core/engines/sully.ts';
 import { createMockSully, MOCK_SULLY_ACCOUNT_ID, MOCK_SULLY_API_KEY } from '../../demo/mock-sully/index.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
@@ -112,7 +113,9 @@ describe('Sully engine: the seed full response example', () => {
     ]);
     const [g43, snomed, nausea, , visit] = result.entities;
     assert.equal(g43!.primary.system, 'http://hl7.org/fhir/sid/icd-10-cm');
-    assert.equal(g43!.primary.codeSystem, 'icd_10_cm');
+    assert.equal(g43!.primary.codeSystem, 'ICD-10-CM');
+    assert.ok(codeSystemMatches('icd_10_cm', g43!.primary.codeSystem), 'the code-systems filter selects it like a Heidi code');
+    assert.ok(!codeSystemMatches('SNOMED CT', g43!.primary.codeSystem));
     assert.equal(snomed!.primary.system, 'http://snomed.info/sct');
     assert.equal(visit!.primary.system, 'http://www.ama-assn.org/go/cpt');
     // The seed's offsets do not slice its quotes; each quote is found nearest to them instead.

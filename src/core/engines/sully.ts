@@ -135,7 +135,7 @@ function toResult(note: string, runId: string, result: SullyResult): PeerEngineR
 function codeText(code: string | number, system: string): string {
   if (typeof code === 'string') return code.trim();
   if (!Number.isInteger(code) || code < 0) return '';
-  return String(code).padStart(codeSystemForUri(system)?.codeSystem === 'cpt' ? 5 : 0, '0');
+  return String(code).padStart(codeSystemForUri(system)?.label === 'CPT' ? 5 : 0, '0');
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
