@@ -13,7 +13,7 @@
  *
  * Control routes (no credentials): `POST /__scenario` with
  *   {user?, latencyMs?, failures?: [{count?, status, kind?: 'status'|'malformed', retryAfter?}]}
- * and `POST /__reset`. State is per user: the `x-doctor` header the forwarder
+ * (`GET /__scenario?user=` reads one back) and `POST /__reset`. State is per user: the `x-doctor` header the forwarder
  * sets, else `default`. `latencyMs` delays each answer (the slow scenario);
  * a client that gives up ends the wait.
  */
@@ -81,6 +81,10 @@ export function createMockOmniscribe(options: MockOmniscribeOptions = {}): MockO
     const path = pathBelow(url.pathname, basePath);
     if (path === undefined) return undefined;
     if (path === '/__scenario' && request.method === 'POST') return setScenario(request);
+    if (path === '/__scenario' && request.method === 'GET') {
+      const user = url.searchParams.get('user') || DEFAULT_USER;
+      return json(200, { user, ...users.get(user).scenario });
+    }
     if (path === '/__reset' && request.method === 'POST') {
       users.clear();
       return new Response(null, { status: 204 });

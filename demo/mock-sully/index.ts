@@ -14,7 +14,7 @@
  *
  * Control routes (not Sully's; no credentials): `POST /__scenario` with
  *   {user?, pollsToComplete?, completeAfterMs?, retryAfterSeconds?, failures?: [{count?, kind: 'failed'|'status'|'malformed', status?, route?: 'create'|'poll'|'any', retryAfter?}]}
- * and `POST /__reset`. State is per user: the `x-doctor` header the
+ * (`GET /__scenario?user=` reads one back) and `POST /__reset`. State is per user: the `x-doctor` header the
  * forwarder sets, else `default` (a scenario's `user` selects whose).
  * `retryAfterSeconds` is sent as `Retry-After` on in-progress polls.
  */
@@ -92,6 +92,10 @@ export function createMockSully(options: MockSullyOptions = {}): MockSully {
     const path = pathBelow(url.pathname, basePath);
     if (path === undefined) return undefined;
     if (path === '/__scenario' && request.method === 'POST') return setScenario(request);
+    if (path === '/__scenario' && request.method === 'GET') {
+      const user = url.searchParams.get('user') || DEFAULT_USER;
+      return json(200, { user, ...users.get(user).scenario });
+    }
     if (path === '/__reset' && request.method === 'POST') {
       users.clear();
       return new Response(null, { status: 204 });

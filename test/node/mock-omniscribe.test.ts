@@ -119,6 +119,13 @@ describe('mock Omniscribe: scenarios', () => {
     assert.throws(() => JSON.parse(text), SyntaxError);
   });
 
+  it('reads a user’s scenario back', async () => {
+    const h = harness();
+    await h.scenario({ user: 'dr-a', latencyMs: 500, failures: [{ status: 503, count: 2 }] });
+    assert.deepEqual(await (await h.call('/__scenario?user=dr-a', {}, {})).json(), { user: 'dr-a', latencyMs: 500, failures: [{ count: 2, status: 503, kind: 'status' }] });
+    assert.deepEqual(await (await h.call('/__scenario', {}, {})).json(), { user: 'default', failures: [] });
+  });
+
   it('rejects a bad scenario with 422', async () => {
     const h = harness();
     const response = await h.scenario({ latencyMs: -1, failures: [{ status: 99 }] });

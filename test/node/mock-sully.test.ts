@@ -161,6 +161,15 @@ describe('mock Sully: scenarios', () => {
     assert.throws(() => JSON.parse(text), SyntaxError);
   });
 
+  it('reads a user’s scenario back', async () => {
+    const h = harness();
+    await h.scenario({ user: 'dr-a', pollsToComplete: 4, failures: [{ kind: 'failed' }] });
+    const read = await h.call('/__scenario?user=dr-a', {}, {});
+    assert.deepEqual(await read.json(), { user: 'dr-a', pollsToComplete: 4, failures: [{ count: 1, kind: 'failed', route: 'any' }] });
+    const other = await h.call('/__scenario?user=dr-b', {}, {});
+    assert.deepEqual(await other.json(), { user: 'dr-b', pollsToComplete: 2, failures: [] });
+  });
+
   it('rejects a bad scenario with 422 and every problem', async () => {
     const h = harness();
     const response = await h.scenario({ pollsToComplete: 0, failures: [{ kind: 'boom', count: 0 }] });
