@@ -22,7 +22,8 @@ import { codify } from './codes.ts';
 
 export { OMNISCRIBE_QUICKSTART_NOTE } from './codes.ts';
 
-export const MOCK_OMNISCRIBE_TOKEN = 'mock-omniscribe-token';
+// Random-looking on purpose: the proxy redacts any 8-character run of a secret from what it relays.
+export const MOCK_OMNISCRIBE_TOKEN = 'osk_mock_Vb6Zt1Qm9Lx4';
 export const MOCK_OMNISCRIBE_BASE_PATH = '/mock-omniscribe';
 /** Omniscribe's documented limit on `medical_note`. */
 export const MAX_NOTE_BYTES = 50 * 1024;

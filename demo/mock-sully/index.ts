@@ -32,8 +32,9 @@ import {
 } from '../mock-peers/common.ts';
 import { codeNote, type SullyResultBody } from './codes.ts';
 
-export const MOCK_SULLY_API_KEY = 'mock-sully-key';
-export const MOCK_SULLY_ACCOUNT_ID = 'mock-sully-account';
+// Random-looking on purpose: the proxy redacts any 8-character run of a secret from what it relays.
+export const MOCK_SULLY_API_KEY = 'sk_mock_7Qx2Lp9VwZ4rT1';
+export const MOCK_SULLY_ACCOUNT_ID = 'acct_mock_K3n8Rb5Hd';
 export const MOCK_SULLY_BASE_PATH = '/mock-sully';
 export const DEFAULT_POLLS_TO_COMPLETE = 2;
 /** Codings kept per user (the oldest are forgotten). */
