@@ -72,3 +72,18 @@ export function fhirResourceType(codeSystem: string, kind?: CodeKind): 'Conditio
   const effective = systemKind === 'diagnosis' || systemKind === 'procedure' ? systemKind : kind;
   return effective === 'procedure' ? 'Procedure' : 'Condition';
 }
+
+/**
+ * The family of a FHIR system URI (peer engines send URIs, not Heidi's names); undefined for a URI
+ * the table does not know. Scheme, case and a trailing slash are ignored. `codeSystem` is the
+ * family's label, which `codeSystemInfo` and the `code-systems` filter read like Heidi's names.
+ */
+export function codeSystemForUri(uri: string): (CodeSystemInfo & { readonly codeSystem: string }) | undefined {
+  const key = comparableUri(uri);
+  const family = FAMILIES.find((f) => comparableUri(f.uri) === key);
+  return family && { ...codeSystemInfo(family.label), codeSystem: family.label };
+}
+
+function comparableUri(uri: string): string {
+  return uri.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+}

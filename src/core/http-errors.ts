@@ -1,23 +1,36 @@
 /** Turn whatever ky or fetch threw into the one `HeidiError`, with a plain-language message. */
 import { isHTTPError, isNetworkError, isTimeoutError } from 'ky';
-import { HeidiError, codeForStatus } from './errors.ts';
+import { HeidiError, codeForStatus, type HeidiErrorCode } from './errors.ts';
 import { describeErrorBody } from './schemas.ts';
 
+/** How one API's failures read: its name in messages, its status-to-code rule and its error-body shape. */
+export interface ApiErrorRules {
+  readonly service: string;
+  readonly codeForStatus: (status: number) => HeidiErrorCode;
+  readonly describeBody: (body: unknown) => { message: string; type?: string | undefined } | undefined;
+}
+
+const HEIDI: ApiErrorRules = { service: 'Heidi', codeForStatus, describeBody: describeErrorBody };
+
+// Each follows the service's name.
 const STATUS_MESSAGES: Record<string, string> = {
-  auth: 'Heidi did not accept the sign-in',
-  'not-found': 'Heidi could not find this',
-  'rate-limited': 'Heidi is receiving too many requests; try again shortly',
-  timeout: 'Heidi took too long to answer',
-  'invalid-response': 'Heidi rejected the request',
-  server: 'Heidi had a problem answering',
+  auth: 'did not accept the sign-in',
+  'not-found': 'could not find this',
+  'rate-limited': 'is receiving too many requests; try again shortly',
+  timeout: 'took too long to answer',
+  'invalid-response': 'rejected the request',
+  'invalid-request': 'refused what was sent',
+  server: 'had a problem answering',
 };
 
-export function describeKyError(error: unknown, what: string): HeidiError {
+export function describeKyError(error: unknown, what: string, rules: ApiErrorRules = HEIDI): HeidiError {
+  const { service } = rules;
   if (isHTTPError(error)) {
     const status = error.response.status;
-    const code = codeForStatus(status);
-    const fromBody = describeErrorBody(error.data);
-    const base = `${STATUS_MESSAGES[code] ?? 'Request failed'} (${what}, HTTP ${status})`;
+    const code = rules.codeForStatus(status);
+    const fromBody = rules.describeBody(error.data);
+    const known = Object.hasOwn(STATUS_MESSAGES, code) ? `${service} ${STATUS_MESSAGES[code]}` : 'Request failed';
+    const base = `${known} (${what}, HTTP ${status})`;
     return new HeidiError(code, fromBody ? `${base}: ${fromBody.message}` : `${base}.`, {
       status,
       type: fromBody?.type,
@@ -25,10 +38,10 @@ export function describeKyError(error: unknown, what: string): HeidiError {
     });
   }
   if (isTimeoutError(error)) {
-    return new HeidiError('timeout', `Heidi took too long to answer (${what}).`, { cause: error });
+    return new HeidiError('timeout', `${service} took too long to answer (${what}).`, { cause: error });
   }
   if (isNetworkError(error) || error instanceof TypeError) {
-    return new HeidiError('network', `Could not reach Heidi (${what}). Check the connection.`, { cause: error });
+    return new HeidiError('network', `Could not reach ${service} (${what}). Check the connection.`, { cause: error });
   }
   return new HeidiError('server', `Unexpected failure (${what}).`, { cause: error });
 }

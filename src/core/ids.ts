@@ -10,3 +10,11 @@ export function randomUuid(): string {
     (Number(d) ^ (c.getRandomValues(new Uint8Array(1))[0]! & (15 >> (Number(d) / 4)))).toString(16),
   );
 }
+
+/** `base`, or `base#2`, `base#3`...: entity ids stay unique within one list, even when an engine's own ids look like that. */
+export function uniqueId(base: string, used: Set<string>): string {
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}#${n}`;
+  used.add(id);
+  return id;
+}

@@ -6,6 +6,7 @@ import type { ClinicalCodesResponse, ClinicalEntity, Code, CodeMetadata, Context
 import { codeSystemInfo, type CodeKind } from './code-systems.ts';
 import { isLocated, locateNoteSpan, locateTranscriptReference, type NoteEvidence, type TranscriptEvidence } from './evidence.ts';
 import type { EngineSuggestion } from './engines/types.ts';
+import { uniqueId } from './ids.ts';
 
 /** A code as the host receives it: FHIR `system`, `code`, `display`, plus Heidi's own `codeSystem`. */
 export interface CodeRef {
@@ -104,11 +105,8 @@ function buildEntity(
   used: Set<string>,
 ): EntityView {
   const primary = toCodeView(entity.primary_code);
-  const baseId = entity.id || `${primary.codeSystem}:${primary.code}`;
   // The same code suggested twice gets `#2`, `#3`...: ids stay unique even if Heidi's own ids look like that.
-  let id = baseId;
-  for (let n = 2; used.has(id); n++) id = `${baseId}#${n}`;
-  used.add(id);
+  const id = uniqueId(entity.id || `${primary.codeSystem}:${primary.code}`, used);
   const transcriptEvidence = (entity.reference_in_transcript ?? []).map((ref) => locateTranscriptReference(transcript, ref));
   const noteEvidence = (entity.location_in_note ?? []).map((span) => locateNoteSpan(note, span));
   return {

@@ -6,6 +6,7 @@
  */
 import { sameCode, type EntityView } from '../model.ts';
 import type { EngineResult } from './types.ts';
+import { uniqueId } from '../ids.ts';
 
 export function mergeEngineResults(results: readonly EngineResult[]): EntityView[] {
   const merged: EntityView[] = [];
@@ -43,8 +44,6 @@ function absorb(card: EntityView, entity: EntityView): EntityView {
 }
 
 function withUniqueId(entity: EntityView, ids: Set<string>): EntityView {
-  let id = entity.id;
-  for (let n = 2; ids.has(id); n++) id = `${entity.id}#${n}`;
-  ids.add(id);
+  const id = uniqueId(entity.id, ids);
   return id === entity.id ? entity : { ...entity, id };
 }
