@@ -4,6 +4,7 @@
  * the catalogue test.
  */
 import type { HeidiErrorCode } from '../core/errors.ts';
+import { ownTable } from '../core/text.ts';
 
 const where = (p: Record<string, string | number>) => `${p.source === 'note' ? 'Note passage' : 'Transcript snippet'} ${p.snippet}`;
 
@@ -37,7 +38,7 @@ export const en = {
   // Code card
   score: 'Score',
   relevance: 'Relevance',
-  relevanceValue: { HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low' } as Record<string, string>,
+  relevanceValue: ownTable({ HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low' }),
   status: { PENDING: 'To review', ACCEPTED: 'Accepted', REJECTED: 'Rejected' },
   sent: 'Sent',
   accept: 'Accept',
@@ -64,7 +65,7 @@ export const en = {
   moved: 'Found near the given position',
   noTranscript: 'Transcript unavailable',
   badNoteSpan: 'Note location out of range',
-  speaker: { doctor: 'Doctor', patient: 'Patient' } as Record<string, string>,
+  speaker: ownTable({ doctor: 'Doctor', patient: 'Patient' }),
   // Checks
   checks: {
     sex: (p: Record<string, string | number>) =>
@@ -89,7 +90,7 @@ export const en = {
   sortRelevance: 'Relevance',
   sortScore: 'Score',
   groupByKind: 'Group diagnoses and procedures',
-  groups: { diagnosis: 'Diagnoses', procedure: 'Procedures', 'clinical-term': 'Clinical terms', other: 'Other codes' } as Record<string, string>,
+  groups: ownTable({ diagnosis: 'Diagnoses', procedure: 'Procedures', 'clinical-term': 'Clinical terms', other: 'Other codes' }),
   progress: (accepted: number, rejected: number, total: number) => `${accepted} accepted, ${rejected} rejected of ${total}`,
   noneMatch: 'No codes match these filters.',
   showMore: (count: number) => `Show ${count} more ${count === 1 ? 'code' : 'codes'}`,
