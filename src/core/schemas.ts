@@ -7,6 +7,7 @@
  * systems, offsets) is required and typed.
  */
 import * as z from 'zod/mini';
+import { isUsableId } from './url.ts';
 
 // No `new Function` code generation: the element must run under a strict CSP without 'unsafe-eval', where even
 // zod's probe for eval support is reported as a violation. (The bundle has its own zod; the host's is untouched.)
@@ -22,9 +23,9 @@ export const JwtResponse = z.object({
 });
 export type JwtResponse = z.infer<typeof JwtResponse>;
 
-/** `POST /sessions` */
+/** `POST /sessions`: the new id goes into every later URL, so `..` or `.` is refused here, at the edge. */
 export const CreateSessionResponse = z.object({
-  session_id: z.string().check(z.minLength(1)),
+  session_id: z.string().check(z.refine(isUsableId, { message: 'not a usable session id (empty, ".", "..")' })),
 });
 
 export const Patient = z.object({
