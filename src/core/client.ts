@@ -133,8 +133,23 @@ export class HeidiClient {
     });
   }
 
-  /** One call: token, request, one refresh-and-retry on 401, schema check. */
+  /** One call: token, request, one refresh-and-retry on 401, schema check; every error's outside text redacted. */
   private async request<S extends z.ZodMiniType>(
+    method: 'get' | 'post' | 'patch',
+    path: string,
+    schema: S,
+    what: string,
+    options: RequestOptions,
+  ): Promise<z.infer<S>> {
+    try {
+      return await this.requestOnce(method, path, schema, what, options);
+    } catch (error) {
+      // An upstream error body may echo the bearer token: it never reaches the page or `heidi-error`.
+      throw error instanceof HeidiError ? this.options.tokens.redactError(error) : error;
+    }
+  }
+
+  private async requestOnce<S extends z.ZodMiniType>(
     method: 'get' | 'post' | 'patch',
     path: string,
     schema: S,

@@ -104,3 +104,91 @@ describe('ids are path segments, never paths', () => {
     for (const s of sent) assert.ok(new URL(s.url).pathname.startsWith('/mock-heidi/sessions/'), s.url);
   });
 });
+
+describe('secrets never reach the page', () => {
+  /** What the page can see of an error: the `heidi-error` detail's message, and the type. */
+  async function caught(call: Promise<unknown>): Promise<HeidiError> {
+    try {
+      await call;
+    } catch (error) {
+      assert.ok(error instanceof HeidiError, String(error));
+      return error;
+    }
+    throw new Error('expected the call to fail');
+  }
+  const echo = (status: number, body: (token: string) => unknown) => (request: Request) => {
+    const token = request.headers.get('authorization')!.replace(/^Bearer /, '');
+    return Response.json(body(token), { status });
+  };
+  const visible = (e: HeidiError) => `${e.message} ${e.type ?? ''}`;
+
+  const ECHOES: [string, number, (token: string) => unknown][] = [
+    ['the whole token in detail', 500, (t) => ({ detail: `Token ${t} is not valid for this tenant` })],
+    ['the bearer header echoed', 502, (t) => ({ detail: { msg: `upstream said: Authorization: Bearer ${t}`, type: 'Upstream' } })],
+    ['the token as the error type', 500, (t) => ({ detail: { msg: 'failed', type: t } })],
+    ['a truncated token', 500, (t) => ({ detail: `bad token ${t.slice(0, 40)}...` })],
+    ['the tail of the token', 500, (t) => ({ detail: `signature ${t.slice(-20)} mismatch` })],
+    ['the token upper-cased', 500, (t) => ({ detail: `TOKEN=${t.toUpperCase()}` })],
+    ['a FastAPI validation list', 422, (t) => ({ detail: [{ loc: ['header', 'authorization'], msg: `invalid value ${t}`, type: 'value_error' }] })],
+  ];
+  for (const [name, status, body] of ECHOES) {
+    it(`an error body echoing ${name} is redacted`, async () => {
+      overrides.set(`GET /sessions/${FX}`, echo(status, body));
+      const { client: c } = client();
+      const error = await caught(c.getSession(FX));
+      const token = sent[0]!.authorization!.replace(/^Bearer /, '');
+      assert.ok(token.length > 20);
+      assert.ok(!visible(error).includes(token), visible(error));
+      for (let i = 0; i + 12 <= token.length; i += 6) assert.ok(!visible(error).toLowerCase().includes(token.slice(i, i + 12).toLowerCase()), visible(error));
+      assert.match(visible(error), /\[redacted\]/);
+      assert.equal(error.status, status);
+      // Nothing else was lost: the status wording and the what stay readable.
+      assert.match(error.message, /\(the session, HTTP \d+\)/);
+    });
+  }
+
+  it('a 401 retried with a fresh token redacts both the rejected and the new token', async () => {
+    overrides.set(`GET /sessions/${FX}`, (request) => {
+      const token = request.headers.get('authorization')!.replace(/^Bearer /, '');
+      const seen = sent.map((s) => s.authorization?.replace(/^Bearer /, '')).filter(Boolean);
+      return Response.json({ detail: `rejected ${seen.join(' and ')} (now ${token})` }, { status: 401 });
+    });
+    let n = 0;
+    const { client: c } = client(async () => `${await harness.token('u')}.${++n}`);
+    const error = await caught(c.getSession(FX));
+    assert.equal(sent.length, 2);
+    for (const s of sent) {
+      const token = s.authorization!.replace(/^Bearer /, '');
+      assert.ok(!error.message.includes(token), error.message);
+    }
+    assert.equal(error.code, 'auth');
+  });
+
+  it('a token URL that echoes the rejected token is redacted too', async () => {
+    const tokens = new TokenManager({ source: () => ({ kind: 'url', url: `${TEST_ORIGIN}/token` }), onHostTokenNeeded: () => {} });
+    const jwt = await harness.token('u');
+    let calls = 0;
+    globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      calls += 1;
+      if (calls === 1) return Response.json({ token: jwt, expiration_time: new Date(Date.now() + 600_000).toISOString() });
+      return Response.json({ detail: `cannot refresh ${request.headers.get('heidi-rejected-token')}` }, { status: 500 });
+    };
+    assert.equal(await tokens.get(), jwt);
+    tokens.invalidate(jwt);
+    const error = await caught(tokens.get());
+    assert.ok(!error.message.includes(jwt), error.message);
+    assert.match(error.message, /cannot refresh \[redacted\]/);
+  });
+
+  it('a host-set token and an unrelated JWT or bearer value are redacted; ordinary text is untouched', async () => {
+    const { client: c, tokens } = client();
+    tokens.setHostToken('host-set-secret-value-0123456789');
+    overrides.set(`GET /sessions/${FX}`, () =>
+      Response.json({ detail: 'saw host-set-secret-value-0123456789, Bearer abc.def-ghi and eyJhbGciOi.eyJzdWIiOiIx.c2ln' }, { status: 500 }),
+    );
+    const error = await caught(c.getSession(FX));
+    assert.equal(error.message, 'Heidi had a problem answering (the session, HTTP 500): saw [redacted], Bearer [redacted] and [redacted]');
+    assert.equal(tokens.redact('Session not found'), 'Session not found');
+  });
+});
