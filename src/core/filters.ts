@@ -38,8 +38,9 @@ export function batchCandidates(
   return entities.filter((entity) => {
     if (review.status(entity.id) !== 'PENDING') return false;
     if (relevanceRank(entity.relevance) < minRank) return false;
-    const score = review.chosenCode(entity).score;
-    if (score === undefined || score < filter.minScore) return false;
+    const code = review.chosenCode(entity);
+    // A score Heidi sent outside 0..1 is shown clamped, but it is not evidence of confidence: never batch-accepted.
+    if (code.score === undefined || code.scoreOutOfRange !== undefined || code.score < filter.minScore) return false;
     if (filter.requireEvidence && !hasDirectEvidence(entity)) return false;
     if (filter.excludeWarnings && warnings(entity).length > 0) return false;
     return true;

@@ -34,6 +34,10 @@ export const en = {
   } satisfies Record<HeidiErrorCode, string>,
   details: 'Details',
   degradedTranscript: 'The transcript could not be loaded: evidence is shown without its context.',
+  /** Parts of Heidi's answer that could not be read (see CodingModel.dropped): the rest is shown. */
+  droppedEntities: (count: number) => `${count} suggested ${count === 1 ? 'code' : 'codes'} could not be read and ${count === 1 ? 'is' : 'are'} not shown.`,
+  droppedDetails: (count: number) =>
+    `${count} ${count === 1 ? 'detail' : 'details'} (similar codes, evidence or scores) could not be read and ${count === 1 ? 'is' : 'are'} left out.`,
   degradedSession: 'The consultation details could not be loaded: the note and patient checks are unavailable.',
   // Code card
   score: 'Score',
@@ -78,6 +82,7 @@ export const en = {
     historical: (p: Record<string, string | number>) => `${where(p)} may be past history (“${p.cue}”).`,
     'other-person': (p: Record<string, string | number>) => `${where(p)} may be about someone else (“${p.cue}”).`,
     'no-evidence': () => 'No supporting evidence in the transcript or note.',
+    'score-range': (p: Record<string, string | number>) => `Heidi sent a score outside 0–1 (${p.score}): the score shown is not reliable.`,
   },
   checksLabel: (count: number) => `${count} ${count === 1 ? 'check' : 'checks'} to look at`,
   // Toolbar

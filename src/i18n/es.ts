@@ -30,6 +30,12 @@ export const es: Messages = {
   },
   details: 'Detalles',
   degradedTranscript: 'No se pudo cargar la transcripción: la evidencia se muestra sin su contexto.',
+  droppedEntities: (count: number) =>
+    count === 1 ? 'No se pudo leer 1 código sugerido y no se muestra.' : `No se pudieron leer ${count} códigos sugeridos y no se muestran.`,
+  droppedDetails: (count: number) =>
+    count === 1
+      ? 'No se pudo leer 1 dato (códigos similares, evidencia o puntuaciones) y se omite.'
+      : `No se pudieron leer ${count} datos (códigos similares, evidencia o puntuaciones) y se omiten.`,
   degradedSession: 'No se pudieron cargar los datos de la consulta: la nota y las comprobaciones del paciente no están disponibles.',
   score: 'Puntuación',
   relevance: 'Relevancia',
@@ -72,6 +78,7 @@ export const es: Messages = {
     historical: (p) => `${donde(p)} puede ser un antecedente («${p.cue}»).`,
     'other-person': (p) => `${donde(p)} puede referirse a otra persona («${p.cue}»).`,
     'no-evidence': () => 'No hay evidencia que lo respalde en la transcripción ni en la nota.',
+    'score-range': (p: Record<string, string | number>) => `Heidi envió una puntuación fuera de 0–1 (${p.score}): la puntuación mostrada no es fiable.`,
   },
   checksLabel: (count) => `${count} ${count === 1 ? 'aviso' : 'avisos'} que revisar`,
   filterSystem: 'Sistema de codificación',

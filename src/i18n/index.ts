@@ -22,3 +22,15 @@ export function speakerLabel(messages: Messages, speaker: string): string {
 export function relevanceLabel(messages: Messages, relevance: string): string {
   return ownValue(messages.relevanceValue, relevance) ?? relevance;
 }
+
+/** The notices for what Heidi sent that could not be read (`CodingModel.dropped`); none when nothing was lost. */
+export function droppedNotices(
+  messages: Messages,
+  dropped: { readonly entities: number; readonly similarCodes: number; readonly evidence: number; readonly fields: number },
+): string[] {
+  const details = dropped.similarCodes + dropped.evidence + dropped.fields;
+  return [
+    ...(dropped.entities > 0 ? [messages.droppedEntities(dropped.entities)] : []),
+    ...(details > 0 ? [messages.droppedDetails(details)] : []),
+  ];
+}
