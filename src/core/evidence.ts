@@ -5,6 +5,7 @@
  * cannot be found or there is no transcript: its text is still shown.
  */
 import type { Span, TranscriptReference } from './schemas.ts';
+import { wellFormed } from './text.ts';
 
 export type Location = 'exact' | 'moved' | 'unlocated';
 
@@ -53,29 +54,154 @@ function isIndex(n: number, max: number): boolean {
   return Number.isInteger(n) && n >= 0 && n <= max;
 }
 
-export function locateTranscriptReference(transcript: string | undefined, ref: TranscriptReference): TranscriptEvidence {
-  const quoted = ref.transcript_text;
-  const loc = ref.location_in_transcript ?? undefined;
-  if (!transcript) return { text: quoted, location: 'unlocated', before: '', after: '' };
+const isHigh = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLow = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 
-  const validSpan = loc && isIndex(loc.start, transcript.length) && isIndex(loc.end, transcript.length) && loc.start < loc.end;
-  if (validSpan && (quoted === '' || transcript.slice(loc.start, loc.end) === quoted)) {
-    return withContext(transcript, loc.start, loc.end, 'exact');
-  }
-  const needle = quoted.trim();
-  if (needle) {
-    const found = findNearest(transcript, needle, loc?.start);
-    if (found >= 0) return withContext(transcript, found, found + needle.length, 'moved');
-  }
-  return { text: quoted, location: 'unlocated', before: '', after: '' };
+/** Widen `[start, end)` so it never cuts a surrogate pair: a span shows and sends whole code points only. */
+export function snapToCodePoints(text: string, start: number, end: number): { start: number; end: number } {
+  if (start > 0 && start < text.length && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start -= 1;
+  if (end > 0 && end < text.length && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end += 1;
+  return { start, end };
 }
 
-/** The occurrence of `needle` nearest to `hint` (exact case first, then ignoring case). */
-export function findNearest(haystack: string, needle: string, hint: number | undefined): number {
+/** The characters JavaScript's `\s` matches: line endings, tabs, NBSP, the Unicode spaces, BOM. */
+function isSpace(unit: number): boolean {
+  return (
+    unit === 32 ||
+    (unit >= 9 && unit <= 13) ||
+    unit === 0xa0 ||
+    unit === 0x1680 ||
+    (unit >= 0x2000 && unit <= 0x200a) ||
+    unit === 0x2028 ||
+    unit === 0x2029 ||
+    unit === 0x202f ||
+    unit === 0x205f ||
+    unit === 0x3000 ||
+    unit === 0xfeff
+  );
+}
+
+/** Text compared the forgiving way: every run of whitespace (CRLF, NBSP, tabs, spaces) is one space; ends trimmed. */
+function spaced(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A transcript prepared once per model for finding quotes: `folded` is the text lower-cased with each run of
+ * whitespace as one space, and `toOriginal[i]` the offset in `text` of `folded[i]`. Built lazily (only when
+ * a quote is not found as written) and then shared by every snippet, so a 5 MB transcript is folded once,
+ * never once per snippet.
+ */
+export interface PreparedText {
+  readonly text: string;
+  folded(): { readonly text: string; readonly toOriginal: Uint32Array };
+}
+
+export function prepareText(text: string): PreparedText {
+  let folded: { text: string; toOriginal: Uint32Array } | undefined;
+  return {
+    text,
+    folded: () => (folded ??= fold(text)),
+  };
+}
+
+function fold(text: string): { text: string; toOriginal: Uint32Array } {
+  // Lower-casing that keeps the length maps unit for unit; otherwise (a rare `İ`) lower-case unit by unit.
+  const lower = text.toLowerCase();
+  const units: string[] = [];
+  const map = new Uint32Array(text.length + 1);
+  let out = 0;
+  let inSpace = false;
+  const sameLength = lower.length === text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (isSpace(unit)) {
+      if (!inSpace) {
+        units.push(' ');
+        map[out++] = i;
+      }
+      inSpace = true;
+      continue;
+    }
+    inSpace = false;
+    const lowered = sameLength ? lower[i]! : isHigh(unit) && isLow(text.charCodeAt(i + 1)) ? text.slice(i, i + 2).toLowerCase() : text[i]!.toLowerCase();
+    if (!sameLength && lowered.length > 1) {
+      // One original character became several (or a pair): each maps back to where it started.
+      for (const part of lowered) for (let k = 0; k < part.length; k++) {
+        units.push(part[k]!);
+        map[out++] = i;
+      }
+      if (isHigh(unit) && isLow(text.charCodeAt(i + 1))) i += 1;
+      continue;
+    }
+    units.push(lowered);
+    map[out++] = i;
+  }
+  map[out] = text.length;
+  return { text: units.join(''), toOriginal: map.subarray(0, out + 1) };
+}
+
+/** The folded index of original offset `offset` (the first folded unit at or after it). */
+function toFolded(map: Uint32Array, offset: number): number {
+  let lo = 0;
+  let hi = map.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (map[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// Shown as Heidi quoted it, but never with a lone surrogate (an API may cut a pair).
+const unlocated = (quoted: string): TranscriptEvidence => ({ text: wellFormed(quoted), location: 'unlocated', before: '', after: '' });
+
+
+/**
+ * Where a quoted snippet is in the transcript. "exact" when the offsets slice out the quote (whitespace and
+ * line endings aside), "moved" when the quote is found elsewhere (as written first, then ignoring case and
+ * whitespace; nearest the given offset), else "unlocated" (the quote is still shown). A located snippet's
+ * `text` is always the transcript's own text at `start..end`, whole code points.
+ */
+export function locateTranscriptReference(transcript: string | PreparedText | undefined, ref: TranscriptReference): TranscriptEvidence {
+  const prepared = typeof transcript === 'string' ? prepareText(transcript) : transcript;
+  const text = prepared?.text;
+  const quoted = ref.transcript_text;
+  const loc = ref.location_in_transcript ?? undefined;
+  if (!prepared || !text) return unlocated(quoted);
+
+  const validSpan = loc && isIndex(loc.start, text.length) && isIndex(loc.end, text.length) && loc.start < loc.end;
+  if (validSpan) {
+    const snapped = snapToCodePoints(text, loc.start, loc.end);
+    const sliced = text.slice(loc.start, loc.end);
+    if (quoted === '' || sliced === quoted || spaced(sliced) === spaced(quoted) || spaced(text.slice(snapped.start, snapped.end)) === spaced(quoted)) {
+      return withContext(text, snapped.start, snapped.end, 'exact');
+    }
+  }
+  const found = findInPrepared(prepared, quoted, loc?.start);
+  return found ? withContext(text, found.start, found.end, 'moved') : unlocated(quoted);
+}
+
+/** The quote's nearest occurrence as written, else ignoring case and whitespace; original offsets, whole code points. */
+function findInPrepared(prepared: PreparedText, quoted: string, hint: number | undefined): { start: number; end: number } | undefined {
   const target = typeof hint === 'number' && Number.isFinite(hint) ? hint : 0;
-  let found = nearestOccurrence(haystack, needle, target);
-  if (found < 0) found = nearestOccurrence(haystack.toLowerCase(), needle.toLowerCase(), target);
-  return found;
+  const needle = quoted.trim();
+  if (!needle) return undefined;
+  const at = nearestOccurrence(prepared.text, needle, target);
+  if (at >= 0) return snapToCodePoints(prepared.text, at, at + needle.length);
+  const folded = prepared.folded();
+  const foldedNeedle = spaced(needle).toLowerCase();
+  if (!foldedNeedle) return undefined;
+  const f = nearestOccurrence(folded.text, foldedNeedle, toFolded(folded.toOriginal, target));
+  if (f < 0) return undefined;
+  const start = folded.toOriginal[f]!;
+  const end = folded.toOriginal[f + foldedNeedle.length - 1]! + 1;
+  return snapToCodePoints(prepared.text, start, end);
+}
+
+/** The occurrence of `needle` nearest to `hint` (exact first, then ignoring case and whitespace differences). */
+export function findNearest(haystack: string, needle: string, hint: number | undefined): number {
+  return findInPrepared(prepareText(haystack), needle, hint)?.start ?? -1;
 }
 
 function nearestOccurrence(haystack: string, needle: string, target: number): number {
@@ -92,8 +218,10 @@ function nearestOccurrence(haystack: string, needle: string, target: number): nu
 
 function withContext(transcript: string, start: number, end: number, location: Location): TranscriptEvidence {
   const text = transcript.slice(start, end);
-  let before = transcript.slice(Math.max(0, start - CONTEXT_CHARS), start);
-  let after = transcript.slice(end, end + CONTEXT_CHARS);
+  // The context's outer ends are whole code points too.
+  const outer = snapToCodePoints(transcript, Math.max(0, start - CONTEXT_CHARS), Math.min(transcript.length, end + CONTEXT_CHARS));
+  let before = transcript.slice(outer.start, start);
+  let after = transcript.slice(end, outer.end);
   // Start and stop at a turn boundary or a word boundary, so context never shows half words.
   const turnStart = before.lastIndexOf('\n');
   if (turnStart >= 0) before = before.slice(turnStart + 1);
@@ -112,10 +240,13 @@ export function speakerAt(transcript: string, offset: number): string | undefine
   return match?.[1]?.trim().toLowerCase();
 }
 
+/** A note passage: its offsets sliced from the note (widened to whole code points), or unlocated when outside it. */
 export function locateNoteSpan(note: string | undefined, span: Span): NoteEvidence {
   const length = note?.length ?? 0;
   const valid = note !== undefined && isIndex(span.start, length) && isIndex(span.end, length) && span.start < span.end;
-  return valid ? { location: 'exact', text: note.slice(span.start, span.end), start: span.start, end: span.end } : { location: 'unlocated', text: '' };
+  if (!valid) return { location: 'unlocated', text: '' };
+  const { start, end } = snapToCodePoints(note, span.start, span.end);
+  return { location: 'exact', text: note.slice(start, end), start, end };
 }
 
 export interface TextSegment {

@@ -4,7 +4,7 @@
  */
 import { NOTHING_DROPPED, type ClinicalCodesResponse, type ClinicalEntity, type Code, type CodeMetadata, type ContextReference, type DroppedData, type Session } from './schemas.ts';
 import { codeSystemInfo, type CodeKind } from './code-systems.ts';
-import { isLocated, locateNoteSpan, locateTranscriptReference, type NoteEvidence, type TranscriptEvidence } from './evidence.ts';
+import { isLocated, locateNoteSpan, locateTranscriptReference, prepareText, type NoteEvidence, type PreparedText, type TranscriptEvidence } from './evidence.ts';
 
 /** A code as the host receives it: FHIR `system`, `code`, `display`, plus Heidi's own `codeSystem`. */
 export interface CodeRef {
@@ -99,7 +99,9 @@ export function buildModel(
 ): CodingModel {
   const note = session?.consult_note?.result ?? undefined;
   const used = new Set<string>();
-  const entities = codes.clinical_entities.map((entity) => buildEntity(entity, transcript, note, used));
+  // Prepared once for every snippet of every entity (issue 16: 5 MB transcripts, thousands of snippets).
+  const prepared = transcript ? prepareText(transcript) : undefined;
+  const entities = codes.clinical_entities.map((entity) => buildEntity(entity, prepared, note, used));
   const scoresOutOfRange = entities.reduce(
     (n, e) => n + [e.primary, ...e.similar].filter((c) => c.scoreOutOfRange !== undefined).length,
     0,
@@ -109,7 +111,7 @@ export function buildModel(
 
 function buildEntity(
   entity: ClinicalEntity,
-  transcript: string | undefined,
+  transcript: PreparedText | undefined,
   note: string | undefined,
   used: Set<string>,
 ): EntityView {
