@@ -95,50 +95,100 @@ function spaced(text: string): string {
 export interface PreparedText {
   readonly text: string;
   folded(): { readonly text: string; readonly toOriginal: Uint32Array };
+  /** Could `needle` (folded) occur in the folded text? False means certainly not, without scanning the text. */
+  mayContain(needle: string): boolean;
 }
 
 export function prepareText(text: string): PreparedText {
   let folded: { text: string; toOriginal: Uint32Array } | undefined;
-  return {
+  let words: Vocabulary | undefined;
+  const prepared: PreparedText = {
     text,
     folded: () => (folded ??= fold(text)),
+    mayContain: (needle) => (words ??= vocabulary(prepared.folded().text)).mayContain(needle),
+  };
+  return prepared;
+}
+
+interface Vocabulary {
+  mayContain(needle: string): boolean;
+}
+
+/**
+ * The distinct words of a folded text (split at its single spaces). A folded needle `w1 w2 … wn` can only
+ * occur where `w2…wn-1` are whole words, `w1` ends a word and `wn` starts one (or, alone, `w1` is inside one):
+ * a quote that is nowhere in a 5 MB transcript is refused by a few set lookups, not a pass over the text.
+ */
+function vocabulary(folded: string): Vocabulary {
+  const words = new Set(folded.split(' '));
+  // Every word between NULs (which folding never produces as a separator), for the partial first and last words.
+  const joined = `\0${[...words].join('\0')}\0`;
+  return {
+    mayContain(needle) {
+      const parts = needle.split(' ');
+      if (parts.length === 1) return joined.includes(parts[0]!);
+      for (let i = 1; i < parts.length - 1; i++) if (!words.has(parts[i]!)) return false;
+      return joined.includes(`${parts[0]}\0`) && joined.includes(`\0${parts[parts.length - 1]}`);
+    },
   };
 }
 
 function fold(text: string): { text: string; toOriginal: Uint32Array } {
-  // Lower-casing that keeps the length maps unit for unit; otherwise (a rare `İ`) lower-case unit by unit.
   const lower = text.toLowerCase();
-  const units: string[] = [];
+  // Lower-casing that keeps the length maps unit for unit (nearly always); a rare `İ` takes the slow path.
+  return lower.length === text.length ? foldSameLength(text, lower) : foldUnitByUnit(text);
+}
+
+function foldSameLength(text: string, lower: string): { text: string; toOriginal: Uint32Array } {
+  const parts: string[] = [];
   const map = new Uint32Array(text.length + 1);
   let out = 0;
+  let segment = 0;
   let inSpace = false;
-  const sameLength = lower.length === text.length;
+  for (let i = 0; i < text.length; i++) {
+    if (isSpace(text.charCodeAt(i))) {
+      if (!inSpace) {
+        parts.push(lower.slice(segment, i), ' ');
+        map[out++] = i;
+        inSpace = true;
+      }
+      segment = i + 1;
+    } else {
+      inSpace = false;
+      map[out++] = i;
+    }
+  }
+  parts.push(lower.slice(segment));
+  map[out] = text.length;
+  return { text: parts.join(''), toOriginal: map.subarray(0, out + 1) };
+}
+
+function foldUnitByUnit(text: string): { text: string; toOriginal: Uint32Array } {
+  const units: string[] = [];
+  const map: number[] = [];
+  let inSpace = false;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
     if (isSpace(unit)) {
       if (!inSpace) {
         units.push(' ');
-        map[out++] = i;
+        map.push(i);
       }
       inSpace = true;
       continue;
     }
     inSpace = false;
-    const lowered = sameLength ? lower[i]! : isHigh(unit) && isLow(text.charCodeAt(i + 1)) ? text.slice(i, i + 2).toLowerCase() : text[i]!.toLowerCase();
-    if (!sameLength && lowered.length > 1) {
-      // One original character became several (or a pair): each maps back to where it started.
-      for (const part of lowered) for (let k = 0; k < part.length; k++) {
-        units.push(part[k]!);
-        map[out++] = i;
-      }
-      if (isHigh(unit) && isLow(text.charCodeAt(i + 1))) i += 1;
-      continue;
+    const pair = isHigh(unit) && isLow(text.charCodeAt(i + 1));
+    // One original character may lower-case to several units: each maps back to where the character starts.
+    const lowered = text.slice(i, pair ? i + 2 : i + 1).toLowerCase();
+    for (let k = 0; k < lowered.length; k++) {
+      units.push(lowered[k]!);
+      map.push(i);
     }
-    units.push(lowered);
-    map[out++] = i;
+    if (pair) i += 1;
   }
-  map[out] = text.length;
-  return { text: units.join(''), toOriginal: map.subarray(0, out + 1) };
+  map.push(text.length);
+  return { text: units.join(''), toOriginal: Uint32Array.from(map) };
 }
 
 /** The folded index of original offset `offset` (the first folded unit at or after it). */
@@ -182,38 +232,36 @@ export function locateTranscriptReference(transcript: string | PreparedText | un
   return found ? withContext(text, found.start, found.end, 'moved') : unlocated(quoted);
 }
 
-/** The quote's nearest occurrence as written, else ignoring case and whitespace; original offsets, whole code points. */
+/**
+ * The quote's occurrence nearest the hint, ignoring case and whitespace differences; original offsets, whole
+ * code points. Searched in the transcript folded once per model, from the hint outward, so each snippet
+ * costs the distance to its nearest occurrence, not a pass over the whole transcript.
+ */
 function findInPrepared(prepared: PreparedText, quoted: string, hint: number | undefined): { start: number; end: number } | undefined {
   const target = typeof hint === 'number' && Number.isFinite(hint) ? hint : 0;
-  const needle = quoted.trim();
+  const needle = spaced(quoted).toLowerCase();
   if (!needle) return undefined;
-  const at = nearestOccurrence(prepared.text, needle, target);
-  if (at >= 0) return snapToCodePoints(prepared.text, at, at + needle.length);
+  if (!prepared.mayContain(needle)) return undefined;
   const folded = prepared.folded();
-  const foldedNeedle = spaced(needle).toLowerCase();
-  if (!foldedNeedle) return undefined;
-  const f = nearestOccurrence(folded.text, foldedNeedle, toFolded(folded.toOriginal, target));
+  const f = nearestOccurrence(folded.text, needle, toFolded(folded.toOriginal, target));
   if (f < 0) return undefined;
   const start = folded.toOriginal[f]!;
-  const end = folded.toOriginal[f + foldedNeedle.length - 1]! + 1;
+  const end = folded.toOriginal[f + needle.length - 1]! + 1;
   return snapToCodePoints(prepared.text, start, end);
 }
 
-/** The occurrence of `needle` nearest to `hint` (exact first, then ignoring case and whitespace differences). */
+/** The occurrence of `needle` nearest to `hint`, ignoring case and whitespace differences; -1 when there is none. */
 export function findNearest(haystack: string, needle: string, hint: number | undefined): number {
   return findInPrepared(prepareText(haystack), needle, hint)?.start ?? -1;
 }
 
+/** The occurrence of `needle` nearest `target` (the earlier one on a tie), looking both ways from it. */
 function nearestOccurrence(haystack: string, needle: string, target: number): number {
-  let best = -1;
-  let from = 0;
-  for (;;) {
-    const at = haystack.indexOf(needle, from);
-    if (at < 0) return best;
-    if (best < 0 || Math.abs(at - target) < Math.abs(best - target)) best = at;
-    if (at > target) return best;
-    from = at + 1;
-  }
+  const at = Math.min(Math.max(0, target), haystack.length);
+  const after = haystack.indexOf(needle, at);
+  const before = at > 0 ? haystack.lastIndexOf(needle, at - 1) : -1;
+  if (after < 0 || before < 0) return after < 0 ? before : after;
+  return at - before <= after - at ? before : after;
 }
 
 function withContext(transcript: string, start: number, end: number, location: Location): TranscriptEvidence {

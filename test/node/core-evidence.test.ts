@@ -148,7 +148,9 @@ describe('evidence text survives small differences', () => {
 
   it('findNearest ignores whitespace differences and picks the nearest', () => {
     const t = 'knee\r\npain ... knee pain ... knee\u00a0pain';
-    assert.equal(findNearest(t, 'knee pain', 0), t.indexOf('knee pain'));
+    // Nearest wins, whatever the whitespace or case: the CRLF one at 0, the plain one near its own offset.
+    assert.equal(findNearest(t, 'knee pain', 0), 0);
+    assert.equal(findNearest(t, 'knee pain', t.indexOf('knee pain') + 2), t.indexOf('knee pain'));
     assert.equal(findNearest(t, 'KNEE  PAIN', t.length), t.lastIndexOf('knee'));
     assert.equal(findNearest(t, 'knee\tpain', 0), 0);
     assert.equal(findNearest(t, 'elbow', 0), -1);
