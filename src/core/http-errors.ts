@@ -13,7 +13,7 @@ const STATUS_MESSAGES: Partial<Record<HeidiErrorCode, string>> = {
 };
 
 /** An error body's message is for a person reading a detail line: a megabyte of it is noise (and slow to redact). */
-const MAX_BODY_MESSAGE = 500;
+const MAX_BODY_MESSAGE = 16_000;
 
 function shorten(text: string): string {
   return text.length > MAX_BODY_MESSAGE ? `${text.slice(0, MAX_BODY_MESSAGE)}…` : text;
