@@ -1,6 +1,7 @@
 /**
  * The demo's backend, mounted by the Vite dev server and by the test runner:
  * - `/mock-heidi/...`  the mock Heidi API (no account, no network);
+ * - `/mock-sully/...`, `/mock-omniscribe/...` mocks of the peer coding engines;
  * - `/ehr/heidi-token` the EHR backend's token route: the reference proxy,
  *   calling Heidi's JWT endpoint with an API key that never reaches the browser;
  * - `/ehr/heidi-api/sessions/...` the proxy's optional same-origin forwarder;
@@ -9,6 +10,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createMockHeidi, MOCK_HEIDI_API_KEY } from '../mock-heidi/index.ts';
+import { createMockOmniscribe } from '../mock-omniscribe/index.ts';
+import { createMockSully } from '../mock-sully/index.ts';
 import { createHeidiProxy, DEFAULT_API_BASE } from '../../src/proxy/index.ts';
 import { sendFetchResponse, toFetchRequest, toNodeMiddleware } from '../../src/proxy/node.ts';
 
@@ -30,6 +33,8 @@ export function createDevBackend(options: DevBackendOptions = {}) {
   const realKey = options.heidiApiKey ?? process.env.HEIDI_API_KEY;
   const realBase = options.heidiApiBase ?? process.env.HEIDI_API_BASE ?? DEFAULT_API_BASE;
   const mock = createMockHeidi();
+  const mockSully = createMockSully();
+  const mockOmniscribe = createMockOmniscribe();
   const proxy = createHeidiProxy({
     apiKey: realKey || MOCK_HEIDI_API_KEY,
     apiBase: realKey ? realBase : 'http://mock.invalid/mock-heidi',
@@ -55,7 +60,12 @@ export function createDevBackend(options: DevBackendOptions = {}) {
         { headers: { 'cache-control': 'no-store' } },
       );
     }
-    return (await mock.handle(request)) ?? (await proxy(request));
+    return (
+      (await mock.handle(request)) ??
+      (await mockSully.handle(request)) ??
+      (await mockOmniscribe.handle(request)) ??
+      (await proxy(request))
+    );
   }
 
   return {

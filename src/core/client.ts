@@ -12,12 +12,12 @@ import {
   LinkedSessionsResponse,
   SessionResponse,
   TranscriptResponse,
-  explainSchemaError,
   type Session,
 } from './schemas.ts';
 import { HeidiError, isAbort } from './errors.ts';
 import { describeKyError } from './http-errors.ts';
-import { parseJsonBody, type TokenManager } from './token.ts';
+import { parseResponse } from './responses.ts';
+import type { TokenManager } from './token.ts';
 import { idSegment } from './url.ts';
 
 export const DEFAULT_API_BASE = 'https://registrar.api.heidihealth.com/api/v2/ml-scribe/open-api';
@@ -171,11 +171,7 @@ export class HeidiClient {
         throw this.describe(retryError, what);
       }
     }
-    const parsed = schema.safeParse(parseJsonBody(text, what));
-    if (!parsed.success) {
-      throw new HeidiError('invalid-response', `Heidi sent ${what} in an unexpected shape (${explainSchemaError(parsed.error)}).`);
-    }
-    return parsed.data as z.infer<S>;
+    return parseResponse(schema, text, what);
   }
 
   private send(method: 'get' | 'post' | 'patch', path: string, token: string, options: RequestOptions): Promise<string> {

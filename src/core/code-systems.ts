@@ -45,7 +45,8 @@ const FAMILIES: readonly Family[] = [
     kind: 'clinical-term',
   },
   { name: 'cpt(?:_?4)?', uri: 'http://www.ama-assn.org/go/cpt', label: 'CPT', kind: 'procedure' },
-  { name: 'opcs(?:_?4(?:_?\\d{1,2})?)?', editions: false, uri: 'http://fhir.nhs.net/Id/opcs-4', label: 'OPCS-4', kind: 'procedure' },
+  // No OPCS-4 or ACHI URI is registered with HL7: these are the ones in use (README, "Code systems").
+  { name: 'opcs(?:_?4(?:_?\\d{1,2})?)?', editions: false, uri: 'https://fhir.nhs.uk/Id/opcs-4', label: 'OPCS-4', kind: 'procedure' },
   { name: 'achi', regions: 'au', uri: 'http://www.ihacpa.gov.au/achi', label: 'ACHI', kind: 'procedure' },
 ];
 
@@ -93,4 +94,29 @@ export function codeSystemMatches(filterEntry: string, codeSystem: string): bool
   const a = codeSystemInfo(wanted);
   const b = codeSystemInfo(codeSystem);
   return a.known && b.known && a.uri === b.uri;
+}
+
+/**
+ * The FHIR resource an accepted code becomes: `Procedure` for procedure systems, `Condition` for diagnoses.
+ * Only a system without a fixed kind (SNOMED CT, an unknown one) takes the code's own `kind` into account.
+ */
+export function fhirResourceType(codeSystem: string, kind?: CodeKind): 'Condition' | 'Procedure' {
+  const systemKind = codeSystemInfo(codeSystem).kind;
+  const effective = systemKind === 'diagnosis' || systemKind === 'procedure' ? systemKind : kind;
+  return effective === 'procedure' ? 'Procedure' : 'Condition';
+}
+
+/**
+ * The family of a FHIR system URI (peer engines send URIs, not Heidi's names); undefined for a URI
+ * the table does not know. Scheme, case and a trailing slash are ignored. `codeSystem` is the
+ * family's label, which `codeSystemInfo` and the `code-systems` filter read like Heidi's names.
+ */
+export function codeSystemForUri(uri: string): (CodeSystemInfo & { readonly codeSystem: string }) | undefined {
+  const key = comparableUri(uri);
+  const family = FAMILIES.find((f) => comparableUri(f.uri) === key);
+  return family && { ...codeSystemInfo(family.label), codeSystem: family.label };
+}
+
+function comparableUri(uri: string): string {
+  return uri.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '');
 }

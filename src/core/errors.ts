@@ -7,6 +7,8 @@ export type HeidiErrorCode =
   | 'rate-limited'
   | 'server'
   | 'invalid-response'
+  /** A coding engine refused what was sent (e.g. a note over its size limit, or malformed). */
+  | 'invalid-request'
   | 'config';
 
 /** The one error type the core throws. Anything else reaching the element is a bug, reported as `server`. */
@@ -47,7 +49,8 @@ export function redactError(error: HeidiError, redact: (text: string) => string)
 }
 
 function defaultRetryable(code: HeidiErrorCode): boolean {
-  return code !== 'config' && code !== 'invalid-response' && code !== 'not-found';
+  // Sending the same note again would be refused again.
+  return code !== 'config' && code !== 'invalid-response' && code !== 'invalid-request' && code !== 'not-found';
 }
 
 /** The code for an HTTP status that was not retried away. */

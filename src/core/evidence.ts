@@ -297,6 +297,20 @@ export function locateNoteSpan(note: string | undefined, span: Span): NoteEviden
   return { location: 'exact', text: note.slice(start, end), start, end };
 }
 
+/**
+ * A quoted passage of the note with offsets that may disagree with it (Sully's `text_span`, `end`
+ * exclusive): exact when the offsets slice out the quote, else the quote nearest the offset, else
+ * unlocated (the quote is still shown).
+ */
+export function locateNoteQuote(note: string, quote: string, start: number | undefined, end: number | undefined): NoteEvidence {
+  const valid = start !== undefined && end !== undefined && isIndex(start, note.length) && isIndex(end, note.length) && start < end;
+  if (valid && (quote === '' || note.slice(start, end) === quote)) return { location: 'exact', text: note.slice(start, end), start, end };
+  const needle = quote.trim();
+  const found = needle ? findNearest(note, needle, start) : -1;
+  if (found >= 0) return { location: 'moved', text: note.slice(found, found + needle.length), start: found, end: found + needle.length };
+  return { location: 'unlocated', text: quote };
+}
+
 export interface TextSegment {
   readonly text: string;
   /** Index of the highlight this segment belongs to, or -1 for plain text. */

@@ -30,6 +30,7 @@ export const en = {
     'rate-limited': 'Heidi is busy right now. Retry in a moment.',
     server: 'Heidi had a problem answering. Retry in a moment.',
     'invalid-response': 'Heidi sent data this widget cannot read.',
+    'invalid-request': 'The coding service refused the note it was sent (for example, it was over its size limit).',
     config: 'The widget is not set up: it needs a token-url, a tokenProvider or a token.',
   } satisfies Record<HeidiErrorCode, string>,
   details: 'Details',

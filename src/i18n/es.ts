@@ -26,6 +26,7 @@ export const es: Messages = {
     'rate-limited': 'Heidi está ocupado en este momento. Reintente en un momento.',
     server: 'Heidi tuvo un problema al responder. Reintente en un momento.',
     'invalid-response': 'Heidi envió datos que este componente no puede leer.',
+    'invalid-request': 'El servicio de codificación rechazó la nota que se le envió (por ejemplo, superaba su límite de tamaño).',
     config: 'El componente no está configurado: necesita token-url, tokenProvider o token.',
   },
   details: 'Detalles',

@@ -1,0 +1,175 @@
+/**
+ * What the peer engines (Sully, Omniscribe) share: one ky instance per engine
+ * that calls the host's same-origin forwarder (which adds the vendor's secret
+ * server-side, so no credential is ever sent from here), every body through
+ * its zod schema once, and every failure as a `HeidiError` or the caller's
+ * abort reason.
+ */
+import ky, { isHTTPError, type Options } from 'ky';
+import * as z from 'zod/mini';
+import { codeForStatus, type HeidiError, type HeidiErrorCode } from '../errors.ts';
+import { describeKyError, type ApiErrorRules } from '../http-errors.ts';
+import { parseResponse } from '../responses.ts';
+import { codeSystemForUri } from '../code-systems.ts';
+import type { NoteEvidence } from '../evidence.ts';
+import type { EntityView } from '../model.ts';
+import type { EngineName, EngineResult } from './types.ts';
+
+// As in ../schemas.ts: no `new Function` code generation under a strict CSP.
+z.config({ jitless: true });
+
+/** Both peers' error bodies: Sully's `{"error": <int>, "message"}`, Omniscribe's `{"success": false, "error", "details", "run_id"?}`. */
+const PeerErrorBody = z.object({
+  error: z.union([z.number(), z.string()]),
+  message: z.nullish(z.string()),
+  details: z.nullish(z.unknown()),
+  run_id: z.nullish(z.string()),
+});
+
+/** The readable part of a peer's error body (Omniscribe asks that a 500's `run_id` be quoted). */
+export function describePeerError(body: unknown): { message: string } | undefined {
+  const parsed = PeerErrorBody.safeParse(body);
+  if (!parsed.success) return undefined;
+  const { error, message, details, run_id: runId } = parsed.data;
+  const parts = [message ?? (typeof error === 'string' ? error : ''), typeof details === 'string' ? details : '', runId ? `run ${runId}` : ''];
+  const text = parts.filter(Boolean).join(' · ');
+  return text ? { message: text } : undefined;
+}
+
+/** A peer engine's answer: `dropped` counts the items (or codings) that failed their schema and were left out. */
+export interface PeerEngineResult extends EngineResult {
+  readonly dropped: number;
+}
+
+export type FetchFunction = (input: Request | URL | string, init?: RequestInit) => Promise<Response>;
+
+export interface PeerHttpOptions {
+  readonly base: string;
+  readonly fetch: FetchFunction | undefined;
+  readonly timeout: number;
+  readonly retry: Options['retry'];
+  /** The engine's name in error messages. */
+  readonly service: string;
+}
+
+export interface PeerRequest {
+  readonly method: 'get' | 'post';
+  readonly json?: unknown;
+  readonly headers?: Record<string, string>;
+  readonly signal: AbortSignal;
+  readonly timeout?: number;
+}
+
+/**
+ * A call's outcome. HTTP and network failures are returned, not thrown, so a poller can read their
+ * `Retry-After`; a body that fails its schema throws `invalid-response`; an abort throws its reason.
+ */
+export type PeerAnswer<T> =
+  | { readonly ok: true; readonly data: T; readonly retryAfterMs: number | undefined }
+  | { readonly ok: false; readonly error: HeidiError; readonly retryAfterMs: number | undefined };
+
+/** Both peers' status rule: what they refuse as too large or malformed is `invalid-request`, not a bad answer. */
+export function peerCodeForStatus(status: number): HeidiErrorCode {
+  return status === 400 || status === 413 || status === 422 ? 'invalid-request' : codeForStatus(status);
+}
+
+export function createPeerHttp(options: PeerHttpOptions) {
+  const rules: ApiErrorRules = { service: options.service, codeForStatus: peerCodeForStatus, describeBody: describePeerError };
+  const http = ky.create({
+    prefix: options.base,
+    timeout: options.timeout,
+    headers: { accept: 'application/json' },
+    retry: options.retry,
+    cache: 'no-store',
+    // The forwarder is the host's own backend: its session cookie is how it knows the user.
+    credentials: 'same-origin',
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+
+  return async function call<S extends z.ZodMiniType>(path: string, request: PeerRequest, schema: S, what: string): Promise<PeerAnswer<z.infer<S>>> {
+    const { signal } = request;
+    let response: Response;
+    let text: string;
+    try {
+      response = await http(path, {
+        method: request.method,
+        json: request.json,
+        headers: request.headers,
+        signal,
+        ...(request.timeout ? { timeout: request.timeout } : {}),
+      });
+      text = await response.text();
+    } catch (error) {
+      signal.throwIfAborted();
+      const retryAfter = isHTTPError(error) ? retryAfterMs(error.response.headers.get('retry-after')) : undefined;
+      return { ok: false, error: describeKyError(error, what, rules), retryAfterMs: retryAfter };
+    }
+    // A body that is not what it should be is final: asking again would get the same.
+    return { ok: true, data: parseResponse(schema, text, what, options.service), retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+  };
+}
+
+/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** `base`, or `base#2`, `base#3`...: entity ids stay unique within one result (as `buildModel` does for Heidi's). */
+export function uniqueId(base: string, used: Set<string>): string {
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}#${n}`;
+  used.add(id);
+  return id;
+}
+
+export interface PeerCode {
+  /** FHIR system URI as the engine sent it. */
+  readonly system: string;
+  readonly code: string;
+  readonly display: string;
+  /** 0..1 */
+  readonly score: number | undefined;
+  /** Sully's procedures are procedures whatever system their coding is in. */
+  readonly procedure: boolean;
+}
+
+/**
+ * A peer's code as the same `EntityView` Heidi's codes become. A URI the code-system table knows
+ * gets its canonical URI, label, kind and `code_system` name, so the same code from two engines
+ * merges and the `code-systems` filter selects it; an unknown URI is kept and shown raw.
+ */
+export function peerEntity(
+  engine: EngineName,
+  code: PeerCode,
+  note: readonly NoteEvidence[],
+  used: Set<string>,
+  justification?: string,
+): EntityView {
+  const known = codeSystemForUri(code.system);
+  const label = known?.label ?? code.system;
+  return {
+    id: uniqueId(`${engine}:${label}:${code.code}`, used),
+    primary: {
+      system: known?.uri ?? code.system,
+      code: code.code,
+      display: code.display || code.code,
+      codeSystem: known?.codeSystem ?? code.system,
+      systemLabel: label,
+      kind: code.procedure ? 'procedure' : (known?.kind ?? 'diagnosis'),
+      score: code.score,
+      metadata: undefined,
+    },
+    similar: [],
+    relevance: undefined,
+    relevanceScore: undefined,
+    apiStatus: undefined,
+    transcript: [],
+    note,
+    context: [],
+    ...(justification ? { justification } : {}),
+  };
+}
