@@ -2,9 +2,9 @@
  * The coding model: Heidi's clinical-codes response joined with the
  * transcript and the session, shaped for review. Built once per load.
  */
-import type { ClinicalCodesResponse, ClinicalEntity, Code, CodeMetadata, ContextReference, Session } from './schemas.ts';
+import { NOTHING_DROPPED, type ClinicalCodesResponse, type ClinicalEntity, type Code, type CodeMetadata, type ContextReference, type DroppedData, type Session } from './schemas.ts';
 import { codeSystemInfo, type CodeKind } from './code-systems.ts';
-import { isLocated, locateNoteSpan, locateTranscriptReference, type NoteEvidence, type TranscriptEvidence } from './evidence.ts';
+import { isLocated, locateNoteSpan, locateTranscriptReference, prepareText, type NoteEvidence, type PreparedText, type TranscriptEvidence } from './evidence.ts';
 
 /** A code as the host receives it: FHIR `system`, `code`, `display`, plus Heidi's own `codeSystem`. */
 export interface CodeRef {
@@ -17,8 +17,13 @@ export interface CodeRef {
 export interface CodeView extends CodeRef {
   readonly systemLabel: string;
   readonly kind: CodeKind | undefined;
-  /** 0..1, when Heidi gave one. */
+  /** 0..1, when Heidi gave one (clamped into 0..1 when Heidi's was outside: see `scoreOutOfRange`). */
   readonly score: number | undefined;
+  /**
+   * Heidi's score as sent, when it was outside 0..1 (`79`, `-0.2`): `score` then holds it clamped, and the
+   * score is flagged on the card and never taken by a batch accept.
+   */
+  readonly scoreOutOfRange?: number;
   readonly metadata: CodeMetadata | undefined;
 }
 
@@ -45,10 +50,22 @@ export interface CodingModel {
   readonly transcript: string | undefined;
   readonly note: string | undefined;
   readonly session: Session | undefined;
+  /** What Heidi sent that could not be read and is not shown (the UI says so in a notice). */
+  readonly dropped: DroppedData;
+  /** How many codes (primary or similar) had a score outside 0..1, clamped and flagged. */
+  readonly scoresOutOfRange: number;
+}
+
+/** A score as Heidi sent it, as the model keeps it: clamped into 0..1, and flagged when it was outside. */
+export function readScore(score: number | null | undefined): { score: number | undefined; outOfRange?: number } {
+  if (typeof score !== 'number' || !Number.isFinite(score)) return { score: undefined };
+  if (score >= 0 && score <= 1) return { score };
+  return { score: Math.min(1, Math.max(0, score)), outOfRange: score };
 }
 
 export function toCodeView(code: Code): CodeView {
   const info = codeSystemInfo(code.code_system);
+  const { score, outOfRange } = readScore(code.score);
   return {
     system: info.uri,
     code: code.code,
@@ -56,7 +73,8 @@ export function toCodeView(code: Code): CodeView {
     codeSystem: code.code_system,
     systemLabel: info.label,
     kind: info.kind,
-    score: typeof code.score === 'number' && Number.isFinite(code.score) ? code.score : undefined,
+    score,
+    ...(outOfRange !== undefined ? { scoreOutOfRange: outOfRange } : {}),
     metadata: code.metadata ?? undefined,
   };
 }
@@ -81,13 +99,19 @@ export function buildModel(
 ): CodingModel {
   const note = session?.consult_note?.result ?? undefined;
   const used = new Set<string>();
-  const entities = codes.clinical_entities.map((entity) => buildEntity(entity, transcript, note, used));
-  return { sessionId: codes.session_id, entities, transcript, note, session };
+  // Prepared once for every snippet of every entity (issue 16: 5 MB transcripts, thousands of snippets).
+  const prepared = transcript ? prepareText(transcript) : undefined;
+  const entities = codes.clinical_entities.map((entity) => buildEntity(entity, prepared, note, used));
+  const scoresOutOfRange = entities.reduce(
+    (n, e) => n + [e.primary, ...e.similar].filter((c) => c.scoreOutOfRange !== undefined).length,
+    0,
+  );
+  return { sessionId: codes.session_id, entities, transcript, note, session, dropped: codes.dropped ?? NOTHING_DROPPED, scoresOutOfRange };
 }
 
 function buildEntity(
   entity: ClinicalEntity,
-  transcript: string | undefined,
+  transcript: PreparedText | undefined,
   note: string | undefined,
   used: Set<string>,
 ): EntityView {
@@ -102,7 +126,7 @@ function buildEntity(
     primary,
     similar: (entity.similar_codes ?? []).filter((c) => !sameCode(toCodeView(c), primary)).map(toCodeView),
     relevance: entity.relevance ? entity.relevance.toUpperCase() : undefined,
-    relevanceScore: entity.relevance_score ?? undefined,
+    relevanceScore: readScore(entity.relevance_score).score,
     apiStatus: entity.status ?? undefined,
     transcript: (entity.reference_in_transcript ?? []).map((ref) => locateTranscriptReference(transcript, ref)),
     note: (entity.location_in_note ?? []).map((span) => locateNoteSpan(note, span)),
