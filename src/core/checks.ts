@@ -16,7 +16,8 @@ export type CheckKind =
   | 'negated'
   | 'historical'
   | 'other-person'
-  | 'no-evidence';
+  | 'no-evidence'
+  | 'score-range';
 
 /** Where in a piece of evidence the cue words sit, so the card can highlight them. */
 export interface CueLocation {
@@ -56,6 +57,8 @@ export function checkEntity(entity: EntityView, code: CodeView, context: CheckCo
   const specificity = unspecified(code);
   if (specificity) warnings.push(specificity);
   warnings.push(...evidenceQuality(entity, code));
+  // Heidi's score was outside 0..1 (shown clamped): say so, so 100 % is not read as certainty.
+  if (code.scoreOutOfRange !== undefined) warnings.push({ kind: 'score-range', params: { score: code.scoreOutOfRange } });
   if (!hasAnyEvidence(entity)) warnings.push({ kind: 'no-evidence', params: {} });
   return warnings;
 }

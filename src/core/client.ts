@@ -18,7 +18,7 @@ import { HeidiError, isAbort } from './errors.ts';
 import { describeKyError } from './http-errors.ts';
 import { parseResponse } from './responses.ts';
 import type { TokenManager } from './token.ts';
-import { pathSegment } from './text.ts';
+import { idSegment } from './url.ts';
 
 export const DEFAULT_API_BASE = 'https://registrar.api.heidihealth.com/api/v2/ml-scribe/open-api';
 
@@ -100,12 +100,12 @@ export class HeidiClient {
   }
 
   async getSession(sessionId: string, signal?: AbortSignal): Promise<Session> {
-    const data = await this.request('get', `sessions/${pathSegment(sessionId)}`, SessionResponse, 'the session', { signal });
+    const data = await this.request('get', `sessions/${idSegment(sessionId, 'session id')}`, SessionResponse, 'the session', { signal });
     return data.session;
   }
 
   async updateSession(sessionId: string, update: SessionUpdate, signal?: AbortSignal): Promise<Session> {
-    const data = await this.request('patch', `sessions/${pathSegment(sessionId)}`, SessionResponse, 'updating the session', {
+    const data = await this.request('patch', `sessions/${idSegment(sessionId, 'session id')}`, SessionResponse, 'updating the session', {
       json: update,
       signal,
     });
@@ -113,14 +113,14 @@ export class HeidiClient {
   }
 
   async getTranscript(sessionId: string, signal?: AbortSignal): Promise<string> {
-    const data = await this.request('get', `sessions/${pathSegment(sessionId)}/transcript`, TranscriptResponse, 'the transcript', {
+    const data = await this.request('get', `sessions/${idSegment(sessionId, 'session id')}/transcript`, TranscriptResponse, 'the transcript', {
       signal,
     });
     return data.transcript ?? '';
   }
 
   async getClinicalCodes(sessionId: string, signal?: AbortSignal): Promise<ClinicalCodesResponse> {
-    return this.request('get', `sessions/${pathSegment(sessionId)}/clinical-codes`, ClinicalCodesResponse, 'the clinical codes', {
+    return this.request('get', `sessions/${idSegment(sessionId, 'session id')}/clinical-codes`, ClinicalCodesResponse, 'the clinical codes', {
       signal,
       timeout: this.options.codesTimeoutMs ?? 120_000,
     });
@@ -133,8 +133,23 @@ export class HeidiClient {
     });
   }
 
-  /** One call: token, request, one refresh-and-retry on 401, schema check. */
+  /** One call: token, request, one refresh-and-retry on 401, schema check; every error's outside text redacted. */
   private async request<S extends z.ZodMiniType>(
+    method: 'get' | 'post' | 'patch',
+    path: string,
+    schema: S,
+    what: string,
+    options: RequestOptions,
+  ): Promise<z.infer<S>> {
+    try {
+      return await this.requestOnce(method, path, schema, what, options);
+    } catch (error) {
+      // An upstream error body may echo the bearer token: it never reaches the page or `heidi-error`.
+      throw error instanceof HeidiError ? this.options.tokens.redactError(error) : error;
+    }
+  }
+
+  private async requestOnce<S extends z.ZodMiniType>(
     method: 'get' | 'post' | 'patch',
     path: string,
     schema: S,

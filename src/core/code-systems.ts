@@ -1,8 +1,10 @@
 /**
  * The one place Heidi's `code_system` values map to FHIR system URIs and short
  * labels. Heidi sends lowercase families with optional edition suffixes
- * (`achi_13_au`, `icd_10_cm`, `cpt_2025`), so matching is by family prefix.
- * An unknown system is kept and shown raw, never dropped.
+ * (`achi_13_au`, `icd_10_cm`, `cpt_2025`). A value maps to a family only when
+ * it is exactly that family plus the edition grammar below: a neighbour
+ * (`icd_10_pcs`, `snomedish`, `cpt_like_thing`) is unknown, never a borrowed
+ * URI or kind. An unknown system is kept and shown raw, never dropped.
  */
 import { pathSegment } from './text.ts';
 
@@ -18,37 +20,68 @@ export interface CodeSystemInfo {
 }
 
 interface Family {
-  readonly pattern: RegExp;
+  /** The family's own name, normalised (`_` between parts, optional where letters meet digits). */
+  readonly name: string;
+  /** Country or edition names this family is published under (`snomed_ct_au`, `achi_13_au`). */
+  readonly regions?: string;
+  /** False when the name already spells every edition (OPCS-4's are `4.n`: `opcs_5` is another classification). */
+  readonly editions?: false;
   readonly uri: string;
   readonly label: string;
   readonly kind: CodeKind;
 }
 
-// Most specific first: `icd_10_cm` must win over `icd_10`.
 const FAMILIES: readonly Family[] = [
-  { pattern: /^icd_?10_?cm/, uri: 'http://hl7.org/fhir/sid/icd-10-cm', label: 'ICD-10-CM', kind: 'diagnosis' },
-  { pattern: /^icd_?10_?am/, uri: 'http://hl7.org/fhir/sid/icd-10-am', label: 'ICD-10-AM', kind: 'diagnosis' },
-  { pattern: /^icd_?10/, uri: 'http://hl7.org/fhir/sid/icd-10', label: 'ICD-10', kind: 'diagnosis' },
-  { pattern: /^icd_?9_?cm/, uri: 'http://hl7.org/fhir/sid/icd-9-cm', label: 'ICD-9-CM', kind: 'diagnosis' },
-  { pattern: /^icd_?9/, uri: 'http://hl7.org/fhir/sid/icd-9', label: 'ICD-9', kind: 'diagnosis' },
-  { pattern: /^snomed/, uri: 'http://snomed.info/sct', label: 'SNOMED CT', kind: 'clinical-term' },
-  { pattern: /^cpt/, uri: 'http://www.ama-assn.org/go/cpt', label: 'CPT', kind: 'procedure' },
+  { name: 'icd_?10_?cm', uri: 'http://hl7.org/fhir/sid/icd-10-cm', label: 'ICD-10-CM', kind: 'diagnosis' },
+  { name: 'icd_?10_?am', uri: 'http://hl7.org/fhir/sid/icd-10-am', label: 'ICD-10-AM', kind: 'diagnosis' },
+  { name: 'icd_?10', uri: 'http://hl7.org/fhir/sid/icd-10', label: 'ICD-10', kind: 'diagnosis' },
+  { name: 'icd_?9_?cm', uri: 'http://hl7.org/fhir/sid/icd-9-cm', label: 'ICD-9-CM', kind: 'diagnosis' },
+  { name: 'icd_?9', uri: 'http://hl7.org/fhir/sid/icd-9', label: 'ICD-9', kind: 'diagnosis' },
+  {
+    name: 'snomed(?:_?ct)?',
+    regions: 'au|nz|us|uk|gb|ca|ie|int|intl|international',
+    uri: 'http://snomed.info/sct',
+    label: 'SNOMED CT',
+    kind: 'clinical-term',
+  },
+  { name: 'cpt(?:_?4)?', uri: 'http://www.ama-assn.org/go/cpt', label: 'CPT', kind: 'procedure' },
   // No OPCS-4 or ACHI URI is registered with HL7: these are the ones in use (README, "Code systems").
-  { pattern: /^opcs/, uri: 'https://fhir.nhs.uk/Id/opcs-4', label: 'OPCS-4', kind: 'procedure' },
-  { pattern: /^achi/, uri: 'http://www.ihacpa.gov.au/achi', label: 'ACHI', kind: 'procedure' },
+  { name: 'opcs(?:_?4(?:_?\\d{1,2})?)?', editions: false, uri: 'https://fhir.nhs.uk/Id/opcs-4', label: 'OPCS-4', kind: 'procedure' },
+  { name: 'achi', regions: 'au', uri: 'http://www.ihacpa.gov.au/achi', label: 'ACHI', kind: 'procedure' },
 ];
 
+/**
+ * The edition grammar after a family name: up to two numbers (`_2025`, `_13`, `_410`, `_4_10`, `_v3`,
+ * `_20250301`), the first one's `_` optional after a letter (`cpt2025`), then the family's region, if it has any.
+ * Numbers right after a family's own number need the `_` (`icd_10_2019`, never `icd_102019`).
+ */
+function familyPattern(family: Family): RegExp {
+  const edition = family.editions === false ? '' : String.raw`(?:(?:(?<=[a-z])_?|_)v?\d{1,8}(?:_\d{1,8})?)?`;
+  const region = family.regions ? `(?:_(?:${family.regions}))?` : '';
+  return new RegExp(`^(?:${family.name})${edition}${region}$`);
+}
+
+const MATCHERS = FAMILIES.map((family) => ({ family, pattern: familyPattern(family) }));
+
+/** Any case; spaces, `-` and `.` are `_`; runs collapse (`ICD-10-CM 2025`, `OPCS-4.10`). */
+function normalise(codeSystem: string): string {
+  return codeSystem.trim().toLowerCase().replace(/[\s._-]+/g, '_');
+}
+
+// Keyed by text from the API, so bounded: a response naming 100,000 systems must not grow memory for the page's life.
+const CACHE_LIMIT = 512;
 const cache = new Map<string, CodeSystemInfo>();
 
 /** Map a Heidi `code_system` (any case, `-` or `_`, optional edition suffix) to its FHIR URI and label. */
 export function codeSystemInfo(codeSystem: string): CodeSystemInfo {
   let info = cache.get(codeSystem);
   if (info) return info;
-  const normalized = codeSystem.trim().toLowerCase().replace(/[\s-]+/g, '_');
-  const family = FAMILIES.find((f) => f.pattern.test(normalized));
+  const normalized = normalise(codeSystem);
+  const family = MATCHERS.find((m) => m.pattern.test(normalized))?.family;
   info = family
     ? { uri: family.uri, label: family.label, kind: family.kind, known: true }
     : { uri: `urn:heidi:code-system:${pathSegment(codeSystem)}`, label: codeSystem, kind: undefined, known: false };
+  if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(codeSystem, info);
   return info;
 }

@@ -33,6 +33,21 @@ export class HeidiError extends Error {
   }
 }
 
+/**
+ * The same error with `redact` applied to the texts that came from outside (message, Heidi's type). When that
+ * changed anything, the `cause` (which holds the raw response) is left off, so the secret cannot be read there either.
+ */
+export function redactError(error: HeidiError, redact: (text: string) => string): HeidiError {
+  const message = redact(error.message);
+  const type = error.type === undefined ? undefined : redact(error.type);
+  if (message === error.message && type === error.type) return error;
+  return new HeidiError(error.code, message, {
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    retryable: error.retryable,
+    ...(type !== undefined ? { type } : {}),
+  });
+}
+
 function defaultRetryable(code: HeidiErrorCode): boolean {
   // Sending the same note again would be refused again.
   return code !== 'config' && code !== 'invalid-response' && code !== 'invalid-request' && code !== 'not-found';

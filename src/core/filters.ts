@@ -1,5 +1,6 @@
 /** What the list shows and what a batch accept takes: pure functions over the model and review state. */
 import { codeSystemMatches, type CodeKind } from './code-systems.ts';
+import { ownValue } from './text.ts';
 import { hasDirectEvidence, type EntityView } from './model.ts';
 import type { CheckWarning } from './checks.ts';
 import type { ReviewState, ReviewStatus } from './review.ts';
@@ -7,7 +8,7 @@ import type { ReviewState, ReviewStatus } from './review.ts';
 const RELEVANCE_RANK: Record<string, number> = { HIGH: 3, MEDIUM: 2, LOW: 1 };
 
 export function relevanceRank(relevance: string | undefined): number {
-  return relevance ? (RELEVANCE_RANK[relevance] ?? 0) : 0;
+  return relevance ? (ownValue(RELEVANCE_RANK, relevance) ?? 0) : 0;
 }
 
 export interface BatchFilter {
@@ -37,8 +38,9 @@ export function batchCandidates(
   return entities.filter((entity) => {
     if (review.status(entity.id) !== 'PENDING') return false;
     if (relevanceRank(entity.relevance) < minRank) return false;
-    const score = review.chosenCode(entity).score;
-    if (score === undefined || score < filter.minScore) return false;
+    const code = review.chosenCode(entity);
+    // A score Heidi sent outside 0..1 is shown clamped, but it is not evidence of confidence: never batch-accepted.
+    if (code.score === undefined || code.scoreOutOfRange !== undefined || code.score < filter.minScore) return false;
     if (filter.requireEvidence && !hasDirectEvidence(entity)) return false;
     if (filter.excludeWarnings && warnings(entity).length > 0) return false;
     return true;

@@ -23,6 +23,13 @@ const STATUS_MESSAGES: Record<string, string> = {
   server: 'had a problem answering',
 };
 
+/** An error body's message is for a person reading a detail line: a megabyte of it is noise (and slow to redact). */
+const MAX_BODY_MESSAGE = 16_000;
+
+function shorten(text: string): string {
+  return text.length > MAX_BODY_MESSAGE ? `${text.slice(0, MAX_BODY_MESSAGE)}…` : text;
+}
+
 export function describeKyError(error: unknown, what: string, rules: ApiErrorRules = HEIDI): HeidiError {
   const { service } = rules;
   if (isHTTPError(error)) {
@@ -31,7 +38,7 @@ export function describeKyError(error: unknown, what: string, rules: ApiErrorRul
     const fromBody = rules.describeBody(error.data);
     const known = Object.hasOwn(STATUS_MESSAGES, code) ? `${service} ${STATUS_MESSAGES[code]}` : 'Request failed';
     const base = `${known} (${what}, HTTP ${status})`;
-    return new HeidiError(code, fromBody ? `${base}: ${fromBody.message}` : `${base}.`, {
+    return new HeidiError(code, fromBody ? `${base}: ${shorten(fromBody.message)}` : `${base}.`, {
       status,
       type: fromBody?.type,
       cause: error,

@@ -2,9 +2,9 @@
  * The coding model: Heidi's clinical-codes response joined with the
  * transcript and the session, shaped for review. Built once per load.
  */
-import type { ClinicalCodesResponse, ClinicalEntity, Code, CodeMetadata, ContextReference, Session } from './schemas.ts';
+import { NOTHING_DROPPED, type ClinicalCodesResponse, type ClinicalEntity, type Code, type CodeMetadata, type ContextReference, type DroppedData, type Session } from './schemas.ts';
 import { codeSystemInfo, type CodeKind } from './code-systems.ts';
-import { isLocated, locateNoteSpan, locateTranscriptReference, type NoteEvidence, type TranscriptEvidence } from './evidence.ts';
+import { isLocated, locateNoteSpan, locateTranscriptReference, prepareText, type NoteEvidence, type PreparedText, type TranscriptEvidence } from './evidence.ts';
 import type { EngineSuggestion } from './engines/types.ts';
 import { uniqueId } from './ids.ts';
 
@@ -19,8 +19,13 @@ export interface CodeRef {
 export interface CodeView extends CodeRef {
   readonly systemLabel: string;
   readonly kind: CodeKind | undefined;
-  /** 0..1, when Heidi gave one. */
+  /** 0..1, when Heidi gave one (clamped into 0..1 when Heidi's was outside: see `scoreOutOfRange`). */
   readonly score: number | undefined;
+  /**
+   * Heidi's score as sent, when it was outside 0..1 (`79`, `-0.2`): `score` then holds it clamped, and the
+   * score is flagged on the card and never taken by a batch accept.
+   */
+  readonly scoreOutOfRange?: number;
   readonly metadata: CodeMetadata | undefined;
 }
 
@@ -49,10 +54,22 @@ export interface CodingModel {
   readonly transcript: string | undefined;
   readonly note: string | undefined;
   readonly session: Session | undefined;
+  /** What Heidi sent that could not be read and is not shown (the UI says so in a notice). */
+  readonly dropped: DroppedData;
+  /** How many codes (primary or similar) had a score outside 0..1, clamped and flagged. */
+  readonly scoresOutOfRange: number;
+}
+
+/** A score as Heidi sent it, as the model keeps it: clamped into 0..1, and flagged when it was outside. */
+export function readScore(score: number | null | undefined): { score: number | undefined; outOfRange?: number } {
+  if (typeof score !== 'number' || !Number.isFinite(score)) return { score: undefined };
+  if (score >= 0 && score <= 1) return { score };
+  return { score: Math.min(1, Math.max(0, score)), outOfRange: score };
 }
 
 export function toCodeView(code: Code): CodeView {
   const info = codeSystemInfo(code.code_system);
+  const { score, outOfRange } = readScore(code.score);
   return {
     system: info.uri,
     code: code.code,
@@ -60,7 +77,8 @@ export function toCodeView(code: Code): CodeView {
     codeSystem: code.code_system,
     systemLabel: info.label,
     kind: info.kind,
-    score: typeof code.score === 'number' && Number.isFinite(code.score) ? code.score : undefined,
+    score,
+    ...(outOfRange !== undefined ? { scoreOutOfRange: outOfRange } : {}),
     metadata: code.metadata ?? undefined,
   };
 }
@@ -84,7 +102,8 @@ export function buildModel(
   session: Session | undefined,
 ): CodingModel {
   const note = noteOf(session);
-  return { sessionId: codes.session_id, entities: buildEntities(codes, transcript, note), transcript, note, session };
+  const entities = buildEntities(codes, transcript, note);
+  return { sessionId: codes.session_id, entities, transcript, note, session, dropped: codes.dropped ?? NOTHING_DROPPED, scoresOutOfRange: countScoresOutOfRange(entities) };
 }
 
 /** The consult note of a session, if it has one. */
@@ -95,12 +114,19 @@ export function noteOf(session: Session | undefined): string | undefined {
 /** Heidi's entities, with their evidence located in the transcript and note, ids unique. */
 export function buildEntities(codes: ClinicalCodesResponse, transcript: string | undefined, note: string | undefined): EntityView[] {
   const used = new Set<string>();
-  return codes.clinical_entities.map((entity) => buildEntity(entity, transcript, note, used));
+  // Prepared once for every snippet of every entity (issue 16: 5 MB transcripts, thousands of snippets).
+  const prepared = transcript ? prepareText(transcript) : undefined;
+  return codes.clinical_entities.map((entity) => buildEntity(entity, prepared, note, used));
+}
+
+/** How many codes (primary or similar) had a score outside 0..1. */
+export function countScoresOutOfRange(entities: readonly EntityView[]): number {
+  return entities.reduce((n, e) => n + [e.primary, ...e.similar].filter((c) => c.scoreOutOfRange !== undefined).length, 0);
 }
 
 function buildEntity(
   entity: ClinicalEntity,
-  transcript: string | undefined,
+  transcript: PreparedText | undefined,
   note: string | undefined,
   used: Set<string>,
 ): EntityView {
@@ -114,7 +140,7 @@ function buildEntity(
     primary,
     similar: (entity.similar_codes ?? []).filter((c) => !sameCode(toCodeView(c), primary)).map(toCodeView),
     relevance: entity.relevance ? entity.relevance.toUpperCase() : undefined,
-    relevanceScore: entity.relevance_score ?? undefined,
+    relevanceScore: readScore(entity.relevance_score).score,
     apiStatus: entity.status ?? undefined,
     transcript: transcriptEvidence,
     note: noteEvidence,

@@ -7,6 +7,7 @@
  * systems, offsets) is required and typed.
  */
 import * as z from 'zod/mini';
+import { isUsableId } from './url.ts';
 
 // No `new Function` code generation: the element must run under a strict CSP without 'unsafe-eval', where even
 // zod's probe for eval support is reported as a violation. (The bundle has its own zod; the host's is untouched.)
@@ -22,9 +23,9 @@ export const JwtResponse = z.object({
 });
 export type JwtResponse = z.infer<typeof JwtResponse>;
 
-/** `POST /sessions` */
+/** `POST /sessions`: the new id goes into every later URL, so `..` or `.` is refused here, at the edge. */
 export const CreateSessionResponse = z.object({
-  session_id: z.string().check(z.minLength(1)),
+  session_id: z.string().check(z.refine(isUsableId, { message: 'not a usable session id (empty, ".", "..")' })),
 });
 
 export const Patient = z.object({
@@ -141,17 +142,167 @@ export const ClinicalEntity = z.object({
 });
 export type ClinicalEntity = z.infer<typeof ClinicalEntity>;
 
-/** `GET /sessions/{id}/clinical-codes` */
-export const ClinicalCodesResponse = z.object({
+/** What the clinical-codes body is as a whole: an id and a list. Each entity is then read on its own (below). */
+const ClinicalCodesBody = z.object({
   id: nullishString,
   session_id: z.string().check(z.minLength(1)),
   consult_note_id: nullishString,
-  clinical_entities: z.array(ClinicalEntity),
+  clinical_entities: z.array(z.unknown()),
   created_at: nullishString,
   updated_at: nullishString,
   feedback: z.nullish(z.unknown()),
 });
-export type ClinicalCodesResponse = z.infer<typeof ClinicalCodesResponse>;
+
+/**
+ * What was left out of a clinical-codes body because it could not be read, so the UI can say so. One bad
+ * entity is not a bad response: it is dropped and counted here, and its neighbours are shown.
+ */
+export interface DroppedData {
+  /** Entities without a readable primary code (a code, a code system): not shown at all. */
+  readonly entities: number;
+  /** Similar codes without a readable code: that alternative is not offered. */
+  readonly similarCodes: number;
+  /** Note spans, transcript references or context items that could not be read. */
+  readonly evidence: number;
+  /** Optional fields of the wrong type (a score as a string, `children_code` as a string): read as absent. */
+  readonly fields: number;
+}
+
+export const NOTHING_DROPPED: DroppedData = Object.freeze({ entities: 0, similarCodes: 0, evidence: 0, fields: 0 });
+
+type Tally = { -readonly [K in keyof DroppedData]: number };
+type AnySchema = z.ZodMiniType;
+
+const emptyTally = (): Tally => ({ entities: 0, similarCodes: 0, evidence: 0, fields: 0 });
+
+/** Count what a kept item lost; what a dropped item lost is not counted twice (the item itself is). */
+function keep<T>(value: T | undefined, local: Tally, tally: Tally): T | undefined {
+  if (value !== undefined) for (const key of Object.keys(local) as (keyof Tally)[]) tally[key] += local[key];
+  return value;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `raw` without the keys (of those `shape` types) whose values fail their schema: each one counted as a field. */
+function withoutBadFields(raw: Record<string, unknown>, shape: Readonly<Record<string, AnySchema>>, keys: readonly string[], tally: Tally): Record<string, unknown> {
+  const out = { ...raw };
+  for (const key of keys) {
+    const schema = shape[key];
+    if (schema && Object.hasOwn(raw, key) && !schema.safeParse(raw[key]).success) {
+      delete out[key];
+      tally.fields += 1;
+    }
+  }
+  return out;
+}
+
+/** The readable items of an optional list; a non-list counts as one bad field. */
+function readList<T>(raw: unknown, read: (item: unknown) => T | undefined, tally: Tally, kind: 'similarCodes' | 'evidence'): T[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) {
+    tally.fields += 1;
+    return undefined;
+  }
+  const items: T[] = [];
+  for (const item of raw) {
+    const value = read(item);
+    if (value === undefined) tally[kind] += 1;
+    else items.push(value);
+  }
+  return items;
+}
+
+const parsed = <T>(schema: z.ZodMiniType<T>) => (value: unknown): T | undefined => {
+  const result = schema.safeParse(value);
+  return result.success ? result.data : undefined;
+};
+
+function readMetadata(raw: unknown, tally: Tally): CodeMetadata | null | undefined {
+  if (raw === undefined || raw === null) return raw;
+  if (!isRecord(raw)) {
+    tally.fields += 1;
+    return undefined;
+  }
+  return parsed(CodeMetadata)(withoutBadFields(raw, CodeMetadata.shape, Object.keys(CodeMetadata.shape), tally));
+}
+
+const CODE_OPTIONAL_FIELDS = ['score'] as const;
+
+/** A code with its bad optional parts left out, or undefined when its code or code system is unreadable. */
+function readCode(raw: unknown, tally: Tally): Code | undefined {
+  const strict = Code.safeParse(raw);
+  if (strict.success) return strict.data;
+  if (!isRecord(raw)) return undefined;
+  const local = emptyTally();
+  const repaired = withoutBadFields(raw, Code.shape, CODE_OPTIONAL_FIELDS, local);
+  if (Object.hasOwn(raw, 'metadata')) repaired.metadata = readMetadata(raw.metadata, local);
+  // A missing name is shown as the code (see toCodeView): not a reason to lose the code.
+  if (typeof raw.code_name !== 'string') {
+    repaired.code_name = '';
+    local.fields += 1;
+  }
+  return keep(parsed(Code)(repaired), local, tally);
+}
+
+const ENTITY_OPTIONAL_FIELDS = ['id', 'status', 'relevance_score', 'relevance'] as const;
+const readSpan = parsed(Span);
+const readTranscriptReference = parsed(TranscriptReference);
+const readContextReference = parsed(ContextReference);
+
+/** One entity, its unreadable parts dropped and counted; undefined when its primary code is unreadable. */
+function readEntity(raw: unknown, tally: Tally): ClinicalEntity | undefined {
+  const strict = ClinicalEntity.safeParse(raw);
+  if (strict.success) return strict.data;
+  if (!isRecord(raw)) return undefined;
+  const local = emptyTally();
+  const primary = readCode(raw.primary_code, local);
+  if (!primary) return undefined;
+  const entity = parsed(ClinicalEntity)({
+    ...withoutBadFields(raw, ClinicalEntity.shape, ENTITY_OPTIONAL_FIELDS, local),
+    primary_code: primary,
+    similar_codes: readList(raw.similar_codes, (c) => readCode(c, local), local, 'similarCodes'),
+    location_in_note: readList(raw.location_in_note, readSpan, local, 'evidence'),
+    reference_in_transcript: readList(raw.reference_in_transcript, readTranscriptReference, local, 'evidence'),
+    reference_in_context: readList(raw.reference_in_context, readContextReference, local, 'evidence'),
+  });
+  return keep(entity, local, tally);
+}
+
+/**
+ * `GET /sessions/{id}/clinical-codes`. The body must be right as a whole (a session id, a list of entities);
+ * each entity is then read on its own, keeping the good ones, and `dropped` counts what was left out. When
+ * there were entities and not one could be read, the body is not what this widget understands: a schema error.
+ */
+export const ClinicalCodesResponse = z.pipe(
+  ClinicalCodesBody,
+  z.transform((body, ctx) => {
+    const tally = emptyTally();
+    const entities: ClinicalEntity[] = [];
+    for (const raw of body.clinical_entities) {
+      const entity = readEntity(raw, tally);
+      if (entity) entities.push(entity);
+      else tally.entities += 1;
+    }
+    if (entities.length === 0 && body.clinical_entities.length > 0) {
+      const first = ClinicalEntity.safeParse(body.clinical_entities[0]);
+      const issue = first.success ? undefined : first.error.issues[0];
+      ctx.issues.push({
+        code: 'custom',
+        input: body.clinical_entities,
+        path: ['clinical_entities', 0, ...(issue?.path ?? [])],
+        message: `no entity could be read${issue ? ` (${issue.message})` : ''}`,
+      });
+      return z.NEVER;
+    }
+    const dropped: DroppedData = tally.entities + tally.similarCodes + tally.evidence + tally.fields ? tally : NOTHING_DROPPED;
+    return { ...body, clinical_entities: entities, dropped };
+  }),
+);
+export type ClinicalCodesResponse = Omit<z.infer<typeof ClinicalCodesBody>, 'clinical_entities'> & {
+  clinical_entities: ClinicalEntity[];
+  /** What could not be read and was left out (absent when a caller built the response itself). */
+  dropped?: DroppedData;
+};
 
 /**
  * Heidi's error bodies: `{"detail": {"msg", "type"}}`, `{"detail": "..."}`,

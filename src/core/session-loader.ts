@@ -7,7 +7,7 @@
  * every engine failed.
  */
 import type { HeidiError } from './errors.ts';
-import type { CodingModel } from './model.ts';
+import { countScoresOutOfRange, type CodingModel } from './model.ts';
 import { openHeidiSession, type HeidiOpenRequest } from './engines/heidi.ts';
 import { mergeEngineResults } from './engines/merge.ts';
 import { runEngines, type EngineFailure, type ProgressListener } from './engines/pipeline.ts';
@@ -15,7 +15,9 @@ import type { CodingEngine } from './engines/types.ts';
 
 export interface LoadRequest extends Omit<HeidiOpenRequest, 'onProgress'> {
   /** Each engine's progress (Heidi's `processing` is "generating": it may take many seconds). */
-  readonly onProgress: ProgressListener;
+  readonly onProgress?: ProgressListener;
+  /** Heidi is generating the codes (its `processing`), for a caller that follows only Heidi. */
+  readonly onGenerating?: (sessionId: string) => void;
   /** Engines that code Heidi's note beside Heidi, started once the note is known. */
   readonly peers?: readonly CodingEngine[];
 }
@@ -32,9 +34,22 @@ export interface LoadResult {
 
 export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
   const { signal } = request;
-  const heidi = await openHeidiSession({ ...request, onProgress: (progress) => request.onProgress('heidi', progress) });
+  const onProgress: ProgressListener = request.onProgress ?? (() => {});
+  let started = '';
+  const heidi = await openHeidiSession({
+    ...request,
+    onSessionStart: (id, created) => {
+      started = id;
+      request.onSessionStart(id, created);
+    },
+    onProgress: (progress) => {
+      onProgress('heidi', progress);
+      if (progress.phase === 'processing') request.onGenerating?.(started);
+    },
+  });
   const { sessionId, session, transcript, note, sessionError, transcriptError } = await heidi.document;
-  const outcome = await runEngines([heidi.engine, ...(request.peers ?? [])], { note: note ?? '', transcript }, signal, request.onProgress);
-  const model: CodingModel = { sessionId, entities: mergeEngineResults(outcome.results), transcript, note, session };
+  const outcome = await runEngines([heidi.engine, ...(request.peers ?? [])], { note: note ?? '', transcript }, signal, onProgress);
+  const entities = mergeEngineResults(outcome.results);
+  const model: CodingModel = { sessionId, entities, transcript, note, session, dropped: heidi.dropped(), scoresOutOfRange: countScoresOutOfRange(entities) };
   return { model, sessionError, transcriptError, engineFailures: outcome.failures };
 }

@@ -5,7 +5,8 @@
  */
 import ky from 'ky';
 import { JwtResponse, explainSchemaError } from './schemas.ts';
-import { HeidiError, isAbort } from './errors.ts';
+import { HeidiError, isAbort, redactError } from './errors.ts';
+import { redactSecrets } from './text.ts';
 import { describeKyError } from './http-errors.ts';
 
 export type TokenSource =
@@ -25,6 +26,9 @@ export interface TokenManagerOptions {
   now?: () => number;
 }
 
+/** How many past tokens are still redacted from outside text (an upstream may echo one it saw earlier). */
+const REMEMBERED_TOKENS = 8;
+
 interface CachedToken {
   readonly token: string;
   /** ms epoch after which a fresh token is fetched; Infinity when the expiry is unknown. */
@@ -41,6 +45,8 @@ export class TokenManager {
   private requests = new AbortController();
   private readonly margin: number;
   private readonly now: () => number;
+  /** The current token and the last few before it, newest last: what `redact` hides. */
+  private readonly _seen: string[] = [];
 
   constructor(private readonly options: TokenManagerOptions) {
     this.margin = options.refreshMarginMs ?? 30_000;
@@ -57,6 +63,26 @@ export class TokenManager {
     return fresh.token;
   }
 
+  /**
+   * `text` from outside (an error body, a thrown message) with the current and previous tokens removed, before
+   * it is shown or dispatched. Every error built from a response passes through here (see `redactError`).
+   */
+  redact(text: string): string {
+    return redactSecrets(text, this._seen);
+  }
+
+  /** `error` with its outside texts redacted (`redact`). */
+  redactError(error: HeidiError): HeidiError {
+    return redactError(error, (text) => this.redact(text));
+  }
+
+  private _remember(token: string): void {
+    const at = this._seen.indexOf(token);
+    if (at >= 0) this._seen.splice(at, 1);
+    this._seen.push(token);
+    if (this._seen.length > REMEMBERED_TOKENS) this._seen.shift();
+  }
+
   /** Heidi said 401 for this token: forget it (unless a newer one already replaced it). */
   invalidate(token: string): void {
     if (this.cached?.token === token) {
@@ -68,6 +94,7 @@ export class TokenManager {
   /** The host set the `token` property. Wakes calls that waited for it. */
   setHostToken(token: string | undefined): void {
     this.cached = token ? { token, refreshAt: this.refreshTime(jwtExpiry(token) ?? Infinity) } : undefined;
+    if (token) this._remember(token);
     if (token) {
       const waiters = [...this.hostWaiters];
       this.hostWaiters.clear();
@@ -104,7 +131,13 @@ export class TokenManager {
       throw new HeidiError('config', 'No token source: set token-url, tokenProvider or token.', { retryable: false });
     }
     if (source.kind === 'host') return this.waitForHostToken();
-    const body = source.kind === 'url' ? await this.fetchFromUrl(source.url) : await this.fromProvider(source.provide);
+    let body: unknown;
+    try {
+      body = source.kind === 'url' ? await this.fetchFromUrl(source.url) : await this.fromProvider(source.provide);
+    } catch (error) {
+      // The token URL may echo the rejected token (sent in `heidi-rejected-token`), a provider's message anything.
+      throw error instanceof HeidiError ? this.redactError(error) : error;
+    }
     const parsed = JwtResponse.safeParse(body);
     if (!parsed.success) {
       throw new HeidiError('invalid-response', `The token response is not a Heidi JWT response (${explainSchemaError(parsed.error)}).`);
@@ -113,6 +146,7 @@ export class TokenManager {
     const cached = { token: parsed.data.token, refreshAt: this.refreshTime(Number.isFinite(expiresAt) ? expiresAt : Infinity) };
     this.rejected = undefined;
     this.cached = cached;
+    this._remember(cached.token);
     return cached;
   }
 

@@ -4,6 +4,7 @@
  * the catalogue test.
  */
 import type { HeidiErrorCode } from '../core/errors.ts';
+import { ownTable } from '../core/text.ts';
 
 const where = (p: Record<string, string | number>) => `${p.source === 'note' ? 'Note passage' : 'Transcript snippet'} ${p.snippet}`;
 
@@ -34,11 +35,15 @@ export const en = {
   } satisfies Record<HeidiErrorCode, string>,
   details: 'Details',
   degradedTranscript: 'The transcript could not be loaded: evidence is shown without its context.',
+  /** Parts of Heidi's answer that could not be read (see CodingModel.dropped): the rest is shown. */
+  droppedEntities: (count: number) => `${count} suggested ${count === 1 ? 'code' : 'codes'} could not be read and ${count === 1 ? 'is' : 'are'} not shown.`,
+  droppedDetails: (count: number) =>
+    `${count} ${count === 1 ? 'detail' : 'details'} (similar codes, evidence or scores) could not be read and ${count === 1 ? 'is' : 'are'} left out.`,
   degradedSession: 'The consultation details could not be loaded: the note and patient checks are unavailable.',
   // Code card
   score: 'Score',
   relevance: 'Relevance',
-  relevanceValue: { HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low' } as Record<string, string>,
+  relevanceValue: ownTable({ HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low' }),
   status: { PENDING: 'To review', ACCEPTED: 'Accepted', REJECTED: 'Rejected' },
   sent: 'Sent',
   accept: 'Accept',
@@ -65,7 +70,7 @@ export const en = {
   moved: 'Found near the given position',
   noTranscript: 'Transcript unavailable',
   badNoteSpan: 'Note location out of range',
-  speaker: { doctor: 'Doctor', patient: 'Patient' } as Record<string, string>,
+  speaker: ownTable({ doctor: 'Doctor', patient: 'Patient' }),
   // Checks
   checks: {
     sex: (p: Record<string, string | number>) =>
@@ -78,6 +83,7 @@ export const en = {
     historical: (p: Record<string, string | number>) => `${where(p)} may be past history (“${p.cue}”).`,
     'other-person': (p: Record<string, string | number>) => `${where(p)} may be about someone else (“${p.cue}”).`,
     'no-evidence': () => 'No supporting evidence in the transcript or note.',
+    'score-range': (p: Record<string, string | number>) => `Heidi sent a score outside 0–1 (${p.score}): the score shown is not reliable.`,
   },
   checksLabel: (count: number) => `${count} ${count === 1 ? 'check' : 'checks'} to look at`,
   // Toolbar
@@ -90,7 +96,7 @@ export const en = {
   sortRelevance: 'Relevance',
   sortScore: 'Score',
   groupByKind: 'Group diagnoses and procedures',
-  groups: { diagnosis: 'Diagnoses', procedure: 'Procedures', 'clinical-term': 'Clinical terms', other: 'Other codes' } as Record<string, string>,
+  groups: ownTable({ diagnosis: 'Diagnoses', procedure: 'Procedures', 'clinical-term': 'Clinical terms', other: 'Other codes' }),
   progress: (accepted: number, rejected: number, total: number) => `${accepted} accepted, ${rejected} rejected of ${total}`,
   noneMatch: 'No codes match these filters.',
   showMore: (count: number) => `Show ${count} more ${count === 1 ? 'code' : 'codes'}`,

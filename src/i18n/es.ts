@@ -1,5 +1,6 @@
 /** Mensajes en español: mismas claves que `en.ts`. */
 import type { Messages } from './en.ts';
+import { ownTable } from '../core/text.ts';
 
 const donde = (p: Record<string, string | number>) => `${p.source === 'note' ? 'El fragmento de la nota' : 'El fragmento de la transcripción'} ${p.snippet}`;
 const codigo = (n: number) => (n === 1 ? 'código' : 'códigos');
@@ -30,10 +31,16 @@ export const es: Messages = {
   },
   details: 'Detalles',
   degradedTranscript: 'No se pudo cargar la transcripción: la evidencia se muestra sin su contexto.',
+  droppedEntities: (count: number) =>
+    count === 1 ? 'No se pudo leer 1 código sugerido y no se muestra.' : `No se pudieron leer ${count} códigos sugeridos y no se muestran.`,
+  droppedDetails: (count: number) =>
+    count === 1
+      ? 'No se pudo leer 1 dato (códigos similares, evidencia o puntuaciones) y se omite.'
+      : `No se pudieron leer ${count} datos (códigos similares, evidencia o puntuaciones) y se omiten.`,
   degradedSession: 'No se pudieron cargar los datos de la consulta: la nota y las comprobaciones del paciente no están disponibles.',
   score: 'Puntuación',
   relevance: 'Relevancia',
-  relevanceValue: { HIGH: 'Alta', MEDIUM: 'Media', LOW: 'Baja' },
+  relevanceValue: ownTable({ HIGH: 'Alta', MEDIUM: 'Media', LOW: 'Baja' }),
   status: { PENDING: 'Por revisar', ACCEPTED: 'Aceptado', REJECTED: 'Rechazado' },
   sent: 'Enviado',
   accept: 'Aceptar',
@@ -60,7 +67,7 @@ export const es: Messages = {
   moved: 'Encontrado cerca de la posición indicada',
   noTranscript: 'Transcripción no disponible',
   badNoteSpan: 'Ubicación en la nota fuera de rango',
-  speaker: { doctor: 'Médico', patient: 'Paciente' },
+  speaker: ownTable({ doctor: 'Médico', patient: 'Paciente' }),
   checks: {
     sex: (p) =>
       `Incompatibilidad por sexo: este código es solo para pacientes de sexo ${p.codeSex === 'female' ? 'femenino' : 'masculino'}; el sexo registrado es ${p.patientSex === 'female' ? 'femenino' : 'masculino'}.`,
@@ -72,6 +79,7 @@ export const es: Messages = {
     historical: (p) => `${donde(p)} puede ser un antecedente («${p.cue}»).`,
     'other-person': (p) => `${donde(p)} puede referirse a otra persona («${p.cue}»).`,
     'no-evidence': () => 'No hay evidencia que lo respalde en la transcripción ni en la nota.',
+    'score-range': (p: Record<string, string | number>) => `Heidi envió una puntuación fuera de 0–1 (${p.score}): la puntuación mostrada no es fiable.`,
   },
   checksLabel: (count) => `${count} ${count === 1 ? 'aviso' : 'avisos'} que revisar`,
   filterSystem: 'Sistema de codificación',
@@ -83,7 +91,7 @@ export const es: Messages = {
   sortRelevance: 'Relevancia',
   sortScore: 'Puntuación',
   groupByKind: 'Agrupar diagnósticos y procedimientos',
-  groups: { diagnosis: 'Diagnósticos', procedure: 'Procedimientos', 'clinical-term': 'Términos clínicos', other: 'Otros códigos' },
+  groups: ownTable({ diagnosis: 'Diagnósticos', procedure: 'Procedimientos', 'clinical-term': 'Términos clínicos', other: 'Otros códigos' }),
   progress: (accepted, rejected, total) =>
     `${accepted} ${accepted === 1 ? 'aceptado' : 'aceptados'} y ${rejected} ${rejected === 1 ? 'rechazado' : 'rechazados'} de ${total}`,
   noneMatch: 'Ningún código coincide con estos filtros.',

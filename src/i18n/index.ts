@@ -1,13 +1,36 @@
 import { en, type Messages } from './en.ts';
 import { es } from './es.ts';
+import { ownValue } from '../core/text.ts';
 
 export type { Messages };
 
 export const CATALOGUES: Readonly<Record<string, Messages>> = { en, es };
 
-/** The catalogue for a BCP 47 tag (`es-AR` → `es`), English when there is none. */
+/** The catalogue for a BCP 47 tag (`es-AR` → `es`), English when there is none (`constructor` included). */
 export function messagesFor(lang: string | undefined): { lang: string; messages: Messages } {
-  const base = (lang ?? '').toLowerCase().split('-')[0] ?? '';
-  const messages = CATALOGUES[base];
-  return messages ? { lang: lang ?? base, messages } : { lang: 'en', messages: en };
+  const base = (lang ?? '').trim().toLowerCase().split('-')[0] ?? '';
+  const messages = ownValue(CATALOGUES, base);
+  return messages ? { lang: (lang ?? base).trim(), messages } : { lang: 'en', messages: en };
+}
+
+/** A transcript speaker tag (`doctor`, `patient`, or whatever the transcript says) in the UI language, else as written. */
+export function speakerLabel(messages: Messages, speaker: string): string {
+  return ownValue(messages.speaker, speaker) ?? speaker;
+}
+
+/** Heidi's relevance (`HIGH`, `MEDIUM`, `LOW`, or anything else it sends) in the UI language, else as written. */
+export function relevanceLabel(messages: Messages, relevance: string): string {
+  return ownValue(messages.relevanceValue, relevance) ?? relevance;
+}
+
+/** The notices for what Heidi sent that could not be read (`CodingModel.dropped`); none when nothing was lost. */
+export function droppedNotices(
+  messages: Messages,
+  dropped: { readonly entities: number; readonly similarCodes: number; readonly evidence: number; readonly fields: number },
+): string[] {
+  const details = dropped.similarCodes + dropped.evidence + dropped.fields;
+  return [
+    ...(dropped.entities > 0 ? [messages.droppedEntities(dropped.entities)] : []),
+    ...(details > 0 ? [messages.droppedDetails(details)] : []),
+  ];
 }

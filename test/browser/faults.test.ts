@@ -17,7 +17,10 @@
  *   element sees `server`/502 and retries it.
  *
  * 5 routes × 15 faults = 75 cells, plus 1 timing cell (429 with Retry-After: 1
- * waits ≥ 1 s) = 76 tests. Everything else uses Retry-After: 0 and short
+ * waits ≥ 1 s) = 76 tests. A second table (end of file) sends hostile content
+ * instead of failures: one bad field per entity, out-of-range scores,
+ * whitespace-variant quotes and transcripts, dot-segment session ids and error
+ * bodies that echo the bearer token. Everything else uses Retry-After: 0 and short
  * timeouts to stay fast.
  */
 import { expect } from '@open-wc/testing';
@@ -28,6 +31,7 @@ import type { FailureSpec, LogEntry, RouteName } from '../../demo/mock-heidi/ind
 import { en } from '../../src/i18n/en.ts';
 import { spyOnFetch, type SpiedFetch } from './fetch-spy.ts';
 import { cards, deepText, mount, newUser, requestLog, setScenario, shadow, until } from './helpers.ts';
+import { BAD_FIELDS, DOT_SEGMENT_IDS, whitespaceVariant, withBadField, type BadField } from '../node/fuzz-arbitraries.ts';
 
 type Route = Extract<RouteName, 'jwt' | 'create-session' | 'get-session' | 'transcript' | 'clinical-codes'>;
 type Fault =
@@ -321,4 +325,140 @@ describe('fault matrix: route × fault → expected outcome', () => {
       seen.stop();
     }
   });
+});
+
+// ---------------------------------------------------------------- hostile answers (issue 15)
+
+/**
+ * The second table: answers that are well-formed HTTP but hostile in content. Each cell edits the mock's real
+ * answer on its way to the element (so the rest of the load is real) and states what the reviewer sees.
+ */
+type HostileAnswer =
+  | { readonly kind: 'bad-field'; readonly bad: BadField }
+  | { readonly kind: 'score'; readonly score: number }
+  | { readonly kind: 'whitespace-quotes' }
+  | { readonly kind: 'whitespace-transcript' }
+  | { readonly kind: 'session-id'; readonly id: string }
+  | { readonly kind: 'token-echo'; readonly route: Route };
+
+const HOSTILE: readonly HostileAnswer[] = [
+  ...BAD_FIELDS.map((bad) => ({ kind: 'bad-field', bad }) as const),
+  ...[79, 1.5, -0.25].map((score) => ({ kind: 'score', score }) as const),
+  { kind: 'whitespace-quotes' },
+  { kind: 'whitespace-transcript' },
+  ...DOT_SEGMENT_IDS.slice(0, 4).map((id) => ({ kind: 'session-id', id }) as const),
+  ...(['create-session', 'get-session', 'transcript', 'clinical-codes'] as const).map((route) => ({ kind: 'token-echo', route }) as const),
+];
+
+function hostileName(h: HostileAnswer): string {
+  switch (h.kind) {
+    case 'bad-field':
+      return `clinical-codes with one entity's ${h.bad} → ${h.bad === 'primary-empty-code' || h.bad === 'entity-not-object' ? 'that card dropped' : 'every card shown'}, no heidi-error`;
+    case 'score':
+      return `clinical-codes with a score of ${h.score} → shown clamped with a score-range check, never as ${Math.round(h.score * 100)} %`;
+    case 'whitespace-quotes':
+      return 'clinical-codes quoting the transcript with other whitespace → every snippet located as before';
+    case 'whitespace-transcript':
+      return 'transcript with CRLF and NBSP for its line ends and spaces → every snippet located as before';
+    case 'session-id':
+      return `create-session answering session_id ${JSON.stringify(h.id)} → invalid-response, nothing requested with it`;
+    case 'token-echo':
+      return `${h.route} 500 echoing the bearer token → the token is in no event and nowhere in the DOM`;
+  }
+}
+
+/** How many snippets the cards say were not found, after opening every card's evidence. */
+async function unlocatedCount(el: HeidiClinicalCodes): Promise<number> {
+  for (const c of cards(el)) shadow(c).querySelector<HTMLElement>('details[part="evidence"] summary')?.click();
+  await until(() => cards(el).every((c) => shadow(c).querySelector('ul.evidence')), 'every card open');
+  return cards(el).reduce((n, c) => n + (deepText(c).split(en.unlocated).length - 1), 0);
+}
+
+describe('fault matrix, hostile answers: route × hostile content → expected outcome', () => {
+  let baseline: { cards: number; unlocated: number } | undefined;
+  before(async () => {
+    const { el } = await mount({ sessionId: 'fx-knee-oa' });
+    await until(() => cards(el).length > 0, 'baseline codes');
+    baseline = { cards: cards(el).length, unlocated: await unlocatedCount(el) };
+    el.parentElement?.remove();
+  });
+
+  for (const h of HOSTILE) {
+    it(hostileName(h), async () => {
+      const original = window.fetch;
+      let token = '';
+      const routeOf = (request: Request): Route | undefined => {
+        const path = new URL(request.url).pathname;
+        if (!path.startsWith('/mock-heidi/')) return undefined;
+        return path.endsWith('/clinical-codes') ? 'clinical-codes' : path.endsWith('/transcript') ? 'transcript' : request.method === 'POST' && path.endsWith('/sessions') ? 'create-session' : /\/sessions\/[^/]+$/.test(path) ? 'get-session' : undefined;
+      };
+      const answer = async (request: Request, route: Route): Promise<Response> => {
+        if (h.kind === 'token-echo' && route === h.route) {
+          token = request.headers.get('authorization')!.replace(/^Bearer /, '');
+          return Response.json({ detail: { msg: `invalid token ${token}`, type: `Bearer ${token}` } }, { status: 500 });
+        }
+        if (h.kind === 'session-id' && route === 'create-session') return Response.json({ session_id: h.id });
+        const real = await original(request);
+        if (!real.ok) return real;
+        const body = (await real.json()) as { clinical_entities?: Record<string, unknown>[]; transcript?: string };
+        if (route === 'clinical-codes' && body.clinical_entities) {
+          const entities = body.clinical_entities;
+          if (h.kind === 'bad-field') entities[1] = withBadField(entities[1]!, h.bad, 3) as Record<string, unknown>;
+          if (h.kind === 'score') (entities[0]!.primary_code as Record<string, unknown>).score = h.score;
+          if (h.kind === 'whitespace-quotes') {
+            for (const e of entities) for (const ref of (e.reference_in_transcript as { transcript_text: string }[] | undefined) ?? []) ref.transcript_text = whitespaceVariant(ref.transcript_text, [2, 3, 0, 1]);
+          }
+        }
+        if (route === 'transcript' && h.kind === 'whitespace-transcript' && body.transcript) body.transcript = body.transcript.replace(/\n/g, '\r\n').replace(/ /g, (s, at: number) => (at % 3 ? s : '\u00a0'));
+        return Response.json(body, { status: real.status });
+      };
+      const spy = spyOnFetch((request) => {
+        const route = routeOf(request);
+        return route ? answer(request, route) : undefined;
+      });
+      const seen = watch();
+      try {
+        const { el } = await mount(h.kind === 'session-id' || (h.kind === 'token-echo' && h.route === 'create-session') ? {} : { sessionId: 'fx-knee-oa' });
+        await seen.settled();
+        await el.updateComplete;
+        const errors = seen.errors();
+        switch (h.kind) {
+          case 'bad-field': {
+            expect(errors).to.deep.equal([]);
+            const dropped = h.bad === 'primary-empty-code' || h.bad === 'entity-not-object' ? 1 : 0;
+            expect(cards(el).length).to.equal(baseline!.cards - dropped);
+            return;
+          }
+          case 'score': {
+            expect(errors).to.deep.equal([]);
+            const text = deepText(cards(el)[0]!);
+            expect(text).not.to.contain(`${Math.round(h.score * 100)}%`);
+            expect(text).to.contain(en.checks['score-range']({ score: h.score }));
+            return;
+          }
+          case 'whitespace-quotes':
+          case 'whitespace-transcript':
+            expect(errors).to.deep.equal([]);
+            expect(await unlocatedCount(el)).to.equal(baseline!.unlocated);
+            return;
+          case 'session-id':
+            expect(errors.map((e) => e.code)).to.deep.equal(['invalid-response']);
+            expect(spy.calls.filter((c) => new URL(c.url).pathname.startsWith('/mock-heidi')).map((c) => c.method)).to.deep.equal(['POST']);
+            return;
+          case 'token-echo': {
+            expect(token.length).to.be.greaterThan(20);
+            for (const e of errors) expect(JSON.stringify(e)).not.to.contain(token);
+            shadow(el).querySelector<HTMLElement>('[role="alert"] details summary')?.click();
+            await el.updateComplete;
+            expect(deepText(el)).not.to.contain(token);
+            expect(deepText(el)).not.to.contain(token.slice(0, 16));
+            return;
+          }
+        }
+      } finally {
+        seen.stop();
+        spy.restore();
+      }
+    });
+  }
 });

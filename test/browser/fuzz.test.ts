@@ -101,9 +101,10 @@ describe('fuzz: fuzzed bodies through the rendered element', () => {
     }
     console.log(`fuzz (browser): seed ${FUZZ_SEED}, ${BROWSER_RUNS} cases: ${outcomes.rendered} rendered, ${outcomes.invalid} invalid-response, ${outcomes.knownBug} known-bug`);
     expect(outcomes.rendered + outcomes.invalid + outcomes.knownBug).to.equal(BROWSER_RUNS);
-    // Both ends are exercised, not just one.
+    // Both ends are exercised, not just one. Since entities are read one by one (issue 15), only a body wrong
+    // as a whole (damaged text, no session id, not one readable entity) is invalid-response: rarer, but present.
     expect(outcomes.rendered).to.be.greaterThan(5);
-    expect(outcomes.invalid).to.be.greaterThan(5);
+    expect(outcomes.invalid).to.be.greaterThan(0);
   });
 
   // BUG (temporarily skipped, reported): today this ends in heidi-error `server` "URI malformed".

@@ -58,15 +58,6 @@ describe('schemas reject wrong types with a readable message', () => {
     ['token as a number', JwtResponse, { token: 42, expiration_time: 'x' }, /token/],
     ['empty token', JwtResponse, { token: '', expiration_time: 'x' }, /token/],
     ['entities as a string', ClinicalCodesResponse, { session_id: 's', clinical_entities: 'none' }, /clinical_entities/],
-    [
-      'offset as a string',
-      ClinicalCodesResponse,
-      {
-        session_id: 's',
-        clinical_entities: [{ primary_code: { code: 'A', code_name: 'a', code_system: 'icd_10_cm' }, location_in_note: [{ start: '1', end: 2 }] }],
-      },
-      /clinical_entities\.0\.location_in_note\.0\.start/,
-    ],
     ['missing code_system', ClinicalCodesResponse, { session_id: 's', clinical_entities: [{ primary_code: { code: 'A', code_name: 'a' } }] }, /code_system/],
     ['session id as a number', SessionResponse, { session: { session_id: 12 } }, /session\.session_id/],
   ];

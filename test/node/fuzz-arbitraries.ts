@@ -125,6 +125,38 @@ const codeValue = fc.oneof(
   { weight: 1, arbitrary: weirdString },
 );
 
+/** Keys that would find Object.prototype's members in a plain object: hostile `lang`, speaker and id values. */
+export const PROTOTYPE_KEYS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'];
+
+/** A page `lang` as a host might set it: real tags, junk, and prototype keys (bare, with a region, padded). */
+export const hostileLang: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('en', 'es', 'es-AR', 'EN-gb', 'fr', '', ' ', '-', 'es-', 'x-klingon', 'und'),
+  fc.constantFrom(...PROTOTYPE_KEYS).chain((key) => fc.constantFrom(key, `${key}-US`, ` ${key} `, key.toUpperCase())),
+  weirdString,
+);
+
+/** Ids that would climb out of their URL path segment, or name none: dot segments, empty, spaces. */
+export const DOT_SEGMENT_IDS = ['..', '.', '', ' ', ' .. ', '\t.', '..\n'];
+
+/** A session id as a host attribute or an API might give it: ordinary, dot segments, slashes and encodings. */
+export const hostileId: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(...DOT_SEGMENT_IDS),
+  fc.constantFrom('../..', '../jwt', '%2e%2e', '.%2e', 'a/../..', '?x=1', '#frag', '..;', '...', 'fx-knee-oa'),
+  fc.constantFrom(...PROTOTYPE_KEYS),
+  weirdString,
+);
+
+const WHITESPACE = [' ', '  ', '\t', '\u00a0', '\r\n', '\n', ' \n ', '\u202f', '\u2028', '\u3000'];
+
+/**
+ * `text` with its whitespace changed the way exports and copies change it (CRLF, NBSP, tabs, runs of spaces),
+ * same words: a quote that must still be located. `choices` picks each replacement.
+ */
+export function whitespaceVariant(text: string, choices: readonly number[]): string {
+  let i = 0;
+  return text.replace(/\s+/g, () => WHITESPACE[(choices[i++ % Math.max(1, choices.length)] ?? 0) % WHITESPACE.length]!);
+}
+
 // ---------------------------------------------------------------- generated bodies
 
 function spanNear(length: number): fc.Arbitrary<{ start: number; end: number }> {
@@ -148,6 +180,11 @@ function transcriptReference(transcript: string): fc.Arbitrary<unknown> {
     fc.tuple(spanNear(transcript.length), fc.integer({ min: -50, max: 50 })).map(([span, shift]) => ({
       transcript_text: Number.isInteger(span.start) && Number.isInteger(span.end) ? transcript.slice(span.start, span.end) : 'pain',
       location_in_transcript: { start: span.start + shift, end: span.end + shift },
+    })),
+    // exact but for whitespace: the right offsets, the quote's spaces and line endings changed
+    fc.tuple(spanNear(transcript.length), fc.array(fc.nat(), { minLength: 1, maxLength: 6 })).map(([span, choices]) => ({
+      transcript_text: Number.isInteger(span.start) && Number.isInteger(span.end) ? whitespaceVariant(transcript.slice(span.start, span.end), choices) : ' ',
+      location_in_transcript: span,
     })),
     // anything
     fc.record({ transcript_text: weirdString, location_in_transcript: nullish(spanNear(transcript.length)) }, { requiredKeys: ['transcript_text'] }),
@@ -190,7 +227,63 @@ const contextReference = fc.oneof(
 /** Ids from a tiny alphabet so duplicates, and ids that look like the model's own `#n` suffixes, are common. */
 const entityId = nullish(fc.oneof(fc.constantFrom('e1', 'e1', 'e1#2', 'e2', 'icd_10_cm:M17.11', 'icd_10_cm:M17.11#2'), weirdString));
 
+/**
+ * One bad field in an otherwise good entity, as a careless API sends it: each must cost only that field, that
+ * similar code or that evidence item (or, for a bad primary code, that entity), never the whole response.
+ */
+export type BadField =
+  | 'score-string'
+  | 'score-infinite'
+  | 'score-out-of-range'
+  | 'children-string'
+  | 'metadata-string'
+  | 'similar-empty-code'
+  | 'similar-not-list'
+  | 'offset-string'
+  | 'reference-no-text'
+  | 'relevance-number'
+  | 'primary-empty-code'
+  | 'entity-not-object';
+
+export const BAD_FIELDS: readonly BadField[] = [
+  'score-string', 'score-infinite', 'score-out-of-range', 'children-string', 'metadata-string', 'similar-empty-code',
+  'similar-not-list', 'offset-string', 'reference-no-text', 'relevance-number', 'primary-empty-code', 'entity-not-object',
+];
+
+/** `entity` (a plain JSON entity) with one bad field; what it is is plain data, so it shrinks. */
+export function withBadField(entity: Record<string, unknown>, bad: BadField, n: number): unknown {
+  const primary = { ...(entity.primary_code as Record<string, unknown>) };
+  const e: Record<string, unknown> = { ...entity, primary_code: primary };
+  switch (bad) {
+    case 'score-string': primary.score = String(0.5 + (n % 5) / 10); break;
+    case 'score-infinite': primary.score = n % 2 ? Infinity : -Infinity; break;
+    case 'score-out-of-range': primary.score = [79, 1.5, -0.25, 7900, 100][n % 5]; break;
+    case 'children-string': primary.metadata = { ...(primary.metadata as object), children_code: 'M17.11' }; break;
+    case 'metadata-string': primary.metadata = 'n/a'; break;
+    case 'similar-empty-code': e.similar_codes = [{ code: '', code_name: 'x', code_system: 'icd_10_cm' }, ...((e.similar_codes as unknown[]) ?? [])]; break;
+    case 'similar-not-list': e.similar_codes = { code: 'X' }; break;
+    case 'offset-string': e.location_in_note = [{ start: String(n % 10), end: 12 }]; break;
+    case 'reference-no-text': e.reference_in_transcript = [{ location_in_transcript: { start: 0, end: 3 } }]; break;
+    case 'relevance-number': e.relevance = n; break;
+    case 'primary-empty-code': primary.code = ''; break;
+    case 'entity-not-object': return n % 2 ? 'entity' : null;
+  }
+  return e;
+}
+
 function entity(transcript: string, note: string): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    { weight: 6, arbitrary: plainEntity(transcript, note) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(plainEntity(transcript, note), fc.constantFrom(...BAD_FIELDS), fc.nat())
+        .map(([e, bad, n]) => withBadField(e as Record<string, unknown>, bad, n)),
+    },
+  );
+}
+
+function plainEntity(transcript: string, note: string): fc.Arbitrary<unknown> {
   return fc.record(
     {
       id: entityId,
@@ -212,7 +305,10 @@ const transcriptText: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .array(fc.tuple(fc.constantFrom('[doctor] ', '[patient] ', '[nurse practitioner] ', '[', ''), weirdString), { maxLength: 10 })
+      .array(
+        fc.tuple(fc.constantFrom('[doctor] ', '[patient] ', '[nurse practitioner] ', '[', '', ...PROTOTYPE_KEYS.map((k) => `[${k}] `)), weirdString),
+        { maxLength: 10 },
+      )
       .map((turns) => turns.map(([speaker, text]) => speaker + text).join('\n')),
   },
   { weight: 1, arbitrary: weirdString },
@@ -251,7 +347,7 @@ function sessionBody(sessionId: string, note: string): fc.Arbitrary<unknown> {
 
 /** A whole load's bodies, generated from scratch but consistent enough (offsets into the generated texts) to reach deep code. */
 export const generatedCase: fc.Arbitrary<FuzzCase> = fc
-  .tuple(transcriptText, noteText, fc.oneof(fc.constantFrom('fz-1', '1234567890'), nonEmptyWeirdString))
+  .tuple(transcriptText, noteText, fc.oneof({ weight: 6, arbitrary: fc.oneof(fc.constantFrom('fz-1', '1234567890'), nonEmptyWeirdString) }, { weight: 1, arbitrary: hostileId }))
   .chain(([transcript, note, sessionId]) =>
     fc.record({
       codes: fc.record(

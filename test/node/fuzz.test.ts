@@ -30,7 +30,26 @@ import { ReviewState, storageKey } from '../../src/core/review.ts';
 import { isLocated, locatedRanges, segmentText } from '../../src/core/evidence.ts';
 import { codeSystemInfo } from '../../src/core/code-systems.ts';
 import { FIXTURES, generateConsultation } from '../../demo/fixtures/index.ts';
-import { FUZZ_SEED, anyCase, generatedCase, mutatedCase, weirdString, type Body, type FuzzCase } from './fuzz-arbitraries.ts';
+import {
+  BAD_FIELDS,
+  DOT_SEGMENT_IDS,
+  FUZZ_SEED,
+  PROTOTYPE_KEYS,
+  anyCase,
+  generatedCase,
+  hostileId,
+  hostileLang,
+  mutatedCase,
+  weirdString,
+  whitespaceVariant,
+  withBadField,
+  type Body,
+  type FuzzCase,
+} from './fuzz-arbitraries.ts';
+import { idSegment } from '../../src/core/url.ts';
+import { locateTranscriptReference } from '../../src/core/evidence.ts';
+import { en } from '../../src/i18n/en.ts';
+import { messagesFor, relevanceLabel, speakerLabel } from '../../src/i18n/index.ts';
 import { MemoryStorage } from './memory-storage.ts';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : FUZZ_SEED;
@@ -99,8 +118,15 @@ function hasDuplicateIds(model: CodingModel): boolean {
   return new Set(model.entities.map((e) => e.id)).size !== model.entities.length;
 }
 
+const isHighUnit = (t: string, i: number) => i >= 0 && i < t.length && t.charCodeAt(i) >= 0xd800 && t.charCodeAt(i) <= 0xdbff;
+const isLowUnit = (t: string, i: number) => i >= 0 && i < t.length && t.charCodeAt(i) >= 0xdc00 && t.charCodeAt(i) <= 0xdfff;
+/** Does offset `i` fall between the two halves of a surrogate pair? */
+const splitsPair = (t: string, i: number) => isHighUnit(t, i - 1) && isLowUnit(t, i);
+
 function checkModelInvariants(model: CodingModel, transcript: string | undefined, note: string | undefined): void {
   const ids = new Set<string>();
+  for (const count of Object.values(model.dropped)) assert.ok(Number.isInteger(count) && count >= 0, 'dropped counts are counts');
+  let outOfRange = 0;
   const skipIds = KNOWN_BUGS.duplicateEntityIds && hasDuplicateIds(model);
   if (skipIds) knownBugHits.duplicateEntityIds += 1;
   for (const entity of model.entities) {
@@ -108,7 +134,17 @@ function checkModelInvariants(model: CodingModel, transcript: string | undefined
     assert.ok(skipIds || !ids.has(entity.id), `entity ids are unique (duplicate ${JSON.stringify(entity.id)})`);
     ids.add(entity.id);
     assert.ok(entity.primary.display.length > 0, 'a code always has something to display');
-    assert.ok(entity.primary.score === undefined || Number.isFinite(entity.primary.score));
+    for (const code of [entity.primary, ...entity.similar]) {
+      // Scores are 0..1 when shown; one Heidi sent outside that is clamped, and the raw value kept as the flag.
+      assert.ok(code.score === undefined || (code.score >= 0 && code.score <= 1), `score ${code.score} is within 0..1`);
+      if (code.scoreOutOfRange !== undefined) {
+        outOfRange += 1;
+        assert.ok(code.scoreOutOfRange < 0 || code.scoreOutOfRange > 1);
+        assert.equal(code.score, code.scoreOutOfRange < 0 ? 0 : 1);
+      }
+      assert.ok(!code.system.startsWith('urn:heidi:') || codeSystemInfo(code.codeSystem).kind === undefined, 'an unknown system has no kind');
+    }
+    assert.ok(entity.relevanceScore === undefined || (entity.relevanceScore >= 0 && entity.relevanceScore <= 1));
     assert.equal(typeof entity.primary.system, 'string');
     for (const snippet of entity.transcript) {
       if (!isLocated(snippet)) {
@@ -120,6 +156,7 @@ function checkModelInvariants(model: CodingModel, transcript: string | undefined
       assert.ok(isIndexIn(snippet.start, transcript.length) && isIndexIn(snippet.end, transcript.length), `snippet offsets ${snippet.start}..${snippet.end} inside 0..${transcript.length}`);
       assert.ok(snippet.start < snippet.end, 'a located snippet is not empty');
       assert.equal(transcript.slice(snippet.start, snippet.end), snippet.text, 'a located snippet slices the transcript');
+      assert.ok(!splitsPair(transcript, snippet.start) && !splitsPair(transcript, snippet.end), 'a located snippet never splits a code point');
       assert.equal(typeof snippet.before, 'string');
       assert.equal(typeof snippet.after, 'string');
     }
@@ -132,9 +169,11 @@ function checkModelInvariants(model: CodingModel, transcript: string | undefined
       assert.ok(note !== undefined);
       assert.ok(isIndexIn(span.start, note.length) && isIndexIn(span.end, note.length) && span.start < span.end, 'a valid note span lies within the note');
       assert.equal(note.slice(span.start, span.end), span.text);
+      assert.ok(!splitsPair(note, span.start) && !splitsPair(note, span.end), 'a note span never splits a code point');
     }
     for (const text of entity.context) assert.ok(typeof text === 'string' && text.length > 0);
   }
+  assert.equal(model.scoresOutOfRange, outOfRange, 'every out-of-range score is counted');
 }
 
 function checkSegments(text: string, ranges: { start: number; end: number; id: number }[]): void {
@@ -195,7 +234,14 @@ function runCase(c: FuzzCase): void {
   }
 
   batchCandidates(model.entities, review, warnings, DEFAULT_BATCH_FILTER);
-  batchCandidates(model.entities, review, warnings, { minRelevance: 'LOW', minScore: 0, requireEvidence: false, excludeWarnings: false });
+  for (const taken of batchCandidates(model.entities, review, warnings, { minRelevance: 'LOW', minScore: 0, requireEvidence: false, excludeWarnings: false })) {
+    assert.equal(review.chosenCode(taken).scoreOutOfRange, undefined, 'a flagged score is never batch-accepted');
+  }
+  // Labels keyed by outside text (speaker tags, relevance) are own-key lookups: always a string.
+  for (const entity of model.entities) {
+    if (entity.relevance) assert.equal(typeof relevanceLabel(en, entity.relevance), 'string');
+    for (const snippet of entity.transcript) if (snippet.speaker) assert.equal(typeof speakerLabel(en, snippet.speaker), 'string');
+  }
   const systems = [[], ['ICD-10-CM'], ['cpt_2025', 'snomed'], [model.entities[0]?.primary.codeSystem ?? 'x']];
   for (const sort of ['document', 'relevance', 'score'] as SortOrder[]) {
     for (const status of ['ALL', 'PENDING', 'ACCEPTED'] as StatusFilter[]) {
@@ -312,6 +358,98 @@ describe('fuzz: Heidi bodies through schemas, model, checks, review, filters, se
         },
       ),
       params(Math.min(RUNS, 2000)),
+    );
+  });
+});
+
+describe('fuzz: the hostile-input classes of issue 15', () => {
+  it(`whitespace-variant quotes with valid offsets are located, as the transcript's own text (${RUNS} cases)`, () => {
+    const transcripts = FIXTURES.map((f) => f.transcript);
+    fc.assert(
+      fc.property(fc.nat({ max: transcripts.length - 1 }), fc.nat(), fc.integer({ min: 1, max: 120 }), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), fc.boolean(), (i, from, length, choices, crlf) => {
+        const base = transcripts[i]!;
+        const transcript = crlf ? base.replace(/\n/g, '\r\n') : base;
+        const start = from % transcript.length;
+        const end = Math.min(transcript.length, start + length);
+        const slice = transcript.slice(start, end);
+        if (!slice.trim()) return;
+        const quote = whitespaceVariant(slice, choices);
+        const ev = locateTranscriptReference(transcript, { transcript_text: quote, location_in_transcript: { start, end } });
+        assert.ok(isLocated(ev), `${JSON.stringify(quote)} located`);
+        assert.equal(ev.location, 'exact');
+        assert.equal(ev.text, transcript.slice(ev.start, ev.end));
+        // Wrong offsets: still found (moved), with the same words.
+        const moved = locateTranscriptReference(transcript, { transcript_text: quote, location_in_transcript: null });
+        assert.ok(isLocated(moved));
+        assert.equal(moved.text.replace(/\s+/g, ' ').trim().toLowerCase(), quote.replace(/\s+/g, ' ').trim().toLowerCase());
+      }),
+      params(RUNS),
+    );
+  });
+
+  it(`one bad field per entity costs only that field, code or entity (${RUNS} cases)`, () => {
+    const entities = FIXTURES.flatMap((f) => f.clinicalCodes.clinical_entities) as unknown as Record<string, unknown>[];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: entities.length - 1 }), fc.option(fc.constantFrom(...BAD_FIELDS), { nil: undefined }), fc.nat()), { minLength: 1, maxLength: 12 }), (picks) => {
+        const body = {
+          session_id: 's',
+          clinical_entities: picks.map(([i, bad, n]) => (bad ? withBadField(structuredClone(entities[i]!), bad, n) : structuredClone(entities[i]!))),
+        };
+        const fatal = picks.filter(([, bad]) => bad === 'primary-empty-code' || bad === 'entity-not-object').length;
+        const parsed = ClinicalCodesResponse.safeParse(body);
+        if (fatal === picks.length) {
+          assert.equal(parsed.success, false, 'nothing readable: the body is refused as a whole');
+          return;
+        }
+        assert.ok(parsed.success, parsed.success ? '' : explainSchemaError(parsed.error));
+        const model = buildModel(parsed.data, FIXTURES[0]!.transcript, undefined);
+        assert.equal(model.entities.length, picks.length - fatal, 'only the entities without a readable primary code are dropped');
+        assert.equal(model.dropped.entities, fatal);
+        const softBad = picks.filter(([, bad]) => bad && bad !== 'primary-empty-code' && bad !== 'entity-not-object' && bad !== 'score-out-of-range').length;
+        assert.ok(model.dropped.fields + model.dropped.similarCodes + model.dropped.evidence >= softBad, 'each bad field is counted');
+        assert.ok(model.scoresOutOfRange >= picks.filter(([, bad]) => bad === 'score-out-of-range').length);
+        checkModelInvariants(model, FIXTURES[0]!.transcript, undefined);
+      }),
+      params(RUNS),
+    );
+  });
+
+  it(`dot-segment and hostile ids never leave their URL path segment (${RUNS} cases)`, () => {
+    for (const id of DOT_SEGMENT_IDS) assert.throws(() => idSegment(id, 'session id'), (e: unknown) => e instanceof HeidiError && e.code === 'config');
+    fc.assert(
+      fc.property(hostileId, (id) => {
+        let segment: string;
+        try {
+          segment = idSegment(id, 'session id');
+        } catch (error) {
+          assert.ok(error instanceof HeidiError && error.code === 'config', String(error));
+          return;
+        }
+        for (const path of [`sessions/${segment}`, `sessions/${segment}/transcript`, `sessions/${segment}/clinical-codes`]) {
+          const url = new URL(path, 'https://heidi.test/api/v2/');
+          assert.equal(url.origin, 'https://heidi.test');
+          assert.ok(url.pathname.startsWith('/api/v2/sessions/') && url.pathname.split('/')[4] === segment, `${JSON.stringify(id)} → ${url.pathname}`);
+          assert.equal(url.search + url.hash, '');
+        }
+      }),
+      params(RUNS),
+    );
+  });
+
+  it(`hostile lang values pick a real catalogue (${RUNS} cases)`, () => {
+    for (const key of PROTOTYPE_KEYS) assert.equal(messagesFor(key).messages, en);
+    fc.assert(
+      fc.property(hostileLang, (lang) => {
+        const { messages, lang: shown } = messagesFor(lang);
+        assert.equal(typeof messages.generating, 'function');
+        assert.equal(typeof messages.generating(3), 'string');
+        assert.equal(typeof shown, 'string');
+        for (const key of PROTOTYPE_KEYS) {
+          assert.equal(speakerLabel(messages, key), key);
+          assert.equal(relevanceLabel(messages, key), key);
+        }
+      }),
+      params(RUNS),
     );
   });
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { en } from '../../src/i18n/en.ts';
-import { CATALOGUES, messagesFor } from '../../src/i18n/index.ts';
+import { CATALOGUES, messagesFor, relevanceLabel, speakerLabel } from '../../src/i18n/index.ts';
 
 type Shape = string | { fn: number } | { list: Shape[] } | { [key: string]: Shape };
 
@@ -65,6 +65,9 @@ const SAMPLES: Record<string, unknown[][]> = {
   'checks.historical': CHECK_PARAMS.map((p) => [p]),
   'checks.other-person': CHECK_PARAMS.map((p) => [p]),
   'checks.no-evidence': [[]],
+  'checks.score-range': [[{ score: 79 }], [{ score: -0.2 }]],
+  droppedEntities: [[1], [3]],
+  droppedDetails: [[1], [4]],
   checksLabel: [[1], [3]],
   progress: [[0, 0, 5], [1, 1, 5], [2, 3, 5]],
   batchCount: [[0], [1], [4]],
@@ -177,5 +180,35 @@ describe('message catalogues', () => {
     assert.deepEqual(messagesFor('fr-CA'), { lang: 'en', messages: en });
     assert.deepEqual(messagesFor(''), { lang: 'en', messages: en });
     assert.deepEqual(messagesFor(undefined), { lang: 'en', messages: en });
+  });
+
+  // Outside text (a page's `lang`, a transcript's speaker tag, Heidi's relevance) never indexes a plain object:
+  // `constructor`, `__proto__` or `toString` must fall back like any unknown key, not return Object.prototype's members.
+  const HOSTILE_KEYS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf', 'CONSTRUCTOR', '__PROTO__'];
+
+  it('messagesFor falls back to English for every hostile language tag', () => {
+    for (const key of HOSTILE_KEYS) {
+      for (const tag of [key, `${key}-US`, ` ${key}`]) {
+        const { lang, messages } = messagesFor(tag);
+        assert.equal(messages, en, tag);
+        assert.equal(lang, 'en', tag);
+        assert.equal(typeof messages.generating, 'function', tag);
+      }
+    }
+  });
+
+  it('speaker and relevance labels fall back to the raw value for hostile keys', () => {
+    for (const m of [en, CATALOGUES.es!]) {
+      for (const key of HOSTILE_KEYS) {
+        assert.equal(speakerLabel(m, key), key);
+        assert.equal(relevanceLabel(m, key), key);
+        // The tables themselves have no prototype, so a direct `m.speaker[key]` in an element finds nothing either.
+        assert.equal((m.speaker as Record<string, unknown>)[key], undefined, key);
+        assert.equal((m.relevanceValue as Record<string, unknown>)[key], undefined, key);
+        assert.equal((m.groups as Record<string, unknown>)[key], undefined, key);
+      }
+      assert.equal(speakerLabel(m, 'doctor'), m === en ? 'Doctor' : 'Médico');
+      assert.equal(relevanceLabel(m, 'HIGH'), m === en ? 'High' : 'Alta');
+    }
   });
 });

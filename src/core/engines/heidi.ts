@@ -9,7 +9,7 @@ import type { HeidiClient, SessionUpdate } from '../client.ts';
 import { isAbort, type HeidiError } from '../errors.ts';
 import { asHeidiError } from './pipeline.ts';
 import { buildEntities, noteOf } from '../model.ts';
-import type { ClinicalCodesResponse, Session } from '../schemas.ts';
+import { NOTHING_DROPPED, type DroppedData, type Session } from '../schemas.ts';
 import type { CodingEngine, EngineProgress } from './types.ts';
 
 export interface HeidiOpenRequest {
@@ -42,6 +42,8 @@ export interface HeidiRun {
   readonly document: Promise<HeidiDocument>;
   /** Heidi's codes, located in the document the pipeline hands it. */
   readonly engine: CodingEngine;
+  /** What the codes response held that could not be read (once `engine` has coded). */
+  readonly dropped: () => DroppedData;
 }
 
 export async function openHeidiSession(request: HeidiOpenRequest): Promise<HeidiRun> {
@@ -77,21 +79,20 @@ export async function openHeidiSession(request: HeidiOpenRequest): Promise<Heidi
     };
   });
   document.catch(() => undefined);
-  return { sessionId, document, engine: heidiCodes(codesCall) };
-}
-
-/** Heidi's engine for one session: its request is already in flight, so `code` only waits and locates. */
-function heidiCodes(codesCall: Promise<ClinicalCodesResponse>): CodingEngine {
-  return {
+  let dropped = NOTHING_DROPPED;
+  // Heidi's engine for this session: its request is already in flight, so `code` only waits and locates.
+  const engine: CodingEngine = {
     name: 'heidi',
     needsNote: false,
     async code(input, signal) {
       const codes = await codesCall;
       signal.throwIfAborted();
+      dropped = codes.dropped ?? NOTHING_DROPPED;
       // The transcript and note exactly as Heidi gave them ('' when there is no note: nothing located).
       return { engine: 'heidi', entities: buildEntities(codes, input.transcript, input.note || undefined), discarded: [], runId: codes.session_id };
     },
   };
+  return { sessionId, document, engine, dropped: () => dropped };
 }
 
 function degraded(result: PromiseSettledResult<unknown>): HeidiError | undefined {

@@ -13,7 +13,7 @@ import { codeSystemForUri } from '../code-systems.ts';
 import { HeidiError } from '../errors.ts';
 import { locateNoteQuote } from '../evidence.ts';
 import type { EntityView } from '../model.ts';
-import { pathSegment } from '../text.ts';
+import { idSegment } from '../url.ts';
 import { createPeerHttp, peerEntity, type FetchFunction, type PeerEngineResult } from './peer-http.ts';
 import { SullyCoding, SullyCodingResponse, SullyItem } from './sully-schemas.ts';
 import type { CodingEngine, CodingInput, EngineProgress } from './types.ts';
@@ -63,7 +63,7 @@ export function createSullyEngine(options: SullyEngineOptions): SullyEngine {
     let failures = 0;
     for (;;) {
       const answer = id
-        ? await call(`v1/codings/${pathSegment(id)}`, { method: 'get', signal, timeout: options.timeouts?.pollMs }, SullyCodingResponse, 'the coding status')
+        ? await call(`v1/codings/${idSegment(id, 'Sully coding id')}`, { method: 'get', signal, timeout: options.timeouts?.pollMs }, SullyCodingResponse, 'the coding status')
         : await call('v1/codings', { method: 'post', json: { text: input.note }, signal, timeout: options.timeouts?.createMs }, SullyCodingResponse, 'the coding request');
       if (answer.ok) {
         failures = 0;
