@@ -1,5 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import { createDevBackend } from './demo/server/dev-backend.ts';
+import { manglePrivateMembers } from './scripts/vite/mangle-private-members.ts';
+import { minifyLitTemplates } from './scripts/vite/minify-lit-templates.ts';
 
 /** Mounts the mock Heidi API and the EHR token route on the dev and preview servers. */
 function devBackend(): Plugin {
@@ -15,7 +17,7 @@ function devBackend(): Plugin {
 }
 
 export default defineConfig(({ command }) => ({
-  plugins: command === 'serve' ? [devBackend()] : [],
+  plugins: command === 'serve' ? [devBackend()] : [minifyLitTemplates(), manglePrivateMembers()],
   server: { port: 5173, strictPort: false },
   // `npm run build`: this writes the self-contained element bundle (lit, ky and zod inlined, no
   // external imports) after clearing dist/; tsc then adds dist/types and dist/proxy, and
@@ -31,7 +33,7 @@ export default defineConfig(({ command }) => ({
       fileName: () => 'heidi-clinical-codes.js',
     },
     rolldownOptions: {
-      output: { minify: true },
+      output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false } },
     },
   },
 }));
