@@ -12,7 +12,8 @@
  *    must keep its spelling, so the rule "decorated fields never start with `_`" fails safe here.
  * terser then renames exactly those property names across the whole chunk (so a renamed member can
  * never collide with a name lit or the DOM uses: terser avoids every property name it leaves alone),
- * with compress off: Rolldown's own minifier runs afterwards and the sourcemaps are chained.
+ * with compress off (terser also shortens local variable names on the way; harmless): Rolldown's
+ * own minifier runs afterwards and the sourcemaps are chained.
  */
 import { minify } from 'terser';
 import { parseSync, Visitor, type Plugin } from 'vite';
@@ -69,7 +70,7 @@ export function manglePrivateMembers(options: { isOwn?: (id: string) => boolean;
       const result = await minify(code, {
         module: true,
         compress: false,
-        // Local names are left to Rolldown's minifier; only the listed property names change.
+        // Of the property names, only the listed ones change; quoted keys (`obj['_x']`) are reserved.
         mangle: { properties: { regex: new RegExp(`^(?:${escaped.join('|')})$`), keep_quoted: true } },
         nameCache,
         format: { comments: 'some', beautify: false },
