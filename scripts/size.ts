@@ -49,7 +49,13 @@ export function sizeReport(sources: readonly SourceShare[] = sourceBreakdown()):
   const code = readFileSync(DIST_FILE);
   const gzip = gzip9(code);
   const aloneTotal = sources.reduce((n, s) => n + s.gzipAlone, 0) || 1;
-  const rows = sources.map((s) => ({ module: s.source, part: partOf(s.source), bytes: s.bytes, gzipAlone: s.gzipAlone, gzipShare: (gzip * s.gzipAlone) / aloneTotal }));
+  const rows = sources.map((s) => ({
+    module: s.source,
+    part: partOf(s.source),
+    bytes: s.bytes,
+    gzipAlone: s.gzipAlone,
+    gzipShare: (gzip * s.gzipAlone) / aloneTotal,
+  }));
   const parts = Object.fromEntries(
     (['own', 'lit', 'ky', 'zod', 'other'] as const).map((part) => {
       const mine = rows.filter((r) => r.part === part);
@@ -71,17 +77,24 @@ export function formatSizeReport(report: SizeReport, all = false): string {
   const kb = (n: number) => (n / 1024).toFixed(2);
   const lines: string[] = [];
   const row = (name: string, bytes: number, alone: number, share: number) =>
-    lines.push(`${name.padEnd(48)} ${kb(bytes).padStart(8)} ${kb(alone).padStart(8)} ${kb(share).padStart(8)} ${((share / report.gzip) * 100).toFixed(1).padStart(6)}%`);
-  lines.push(`${'module / part'.padEnd(48)} ${'min kB'.padStart(8)} ${'gz alone'.padStart(8)} ${'gz share'.padStart(8)} ${'of gz'.padStart(7)}`);
+    lines.push(
+      `${name.padEnd(48)} ${kb(bytes).padStart(8)} ${kb(alone).padStart(8)} ${kb(share).padStart(8)} ${((share / report.gzip) * 100).toFixed(1).padStart(6)}%`,
+    );
+  lines.push(
+    `${'module / part'.padEnd(48)} ${'min kB'.padStart(8)} ${'gz alone'.padStart(8)} ${'gz share'.padStart(8)} ${'of gz'.padStart(7)}`,
+  );
   for (const part of ['own', 'lit', 'ky', 'zod', 'other'] as const) {
     const p = report.parts[part];
     if (!p.modules) continue;
     row(`[${part}] (${p.modules} module${p.modules === 1 ? '' : 's'})`, p.bytes, p.gzipAlone, p.gzipShare);
     if (part === 'own' || all) {
-      for (const r of report.rows.filter((x) => x.part === part).sort((a, b) => b.gzipShare - a.gzipShare)) row(`  ${r.module}`, r.bytes, r.gzipAlone, r.gzipShare);
+      for (const r of report.rows.filter((x) => x.part === part).sort((a, b) => b.gzipShare - a.gzipShare))
+        row(`  ${r.module}`, r.bytes, r.gzipAlone, r.gzipShare);
     }
   }
-  lines.push(`total: ${report.bytes} B minified, ${report.gzip} B gzip -9 (${kb(report.gzip)} kB); own code ${(report.ownShare * 100).toFixed(1)}% of the gzip bytes`);
+  lines.push(
+    `total: ${report.bytes} B minified, ${report.gzip} B gzip -9 (${kb(report.gzip)} kB); own code ${(report.ownShare * 100).toFixed(1)}% of the gzip bytes`,
+  );
   return lines.join('\n');
 }
 

@@ -50,7 +50,9 @@ async function mount(ctx: BenchContext, page: Page, sessionId: string): Promise<
     (o) =>
       Promise.race([
         window.bench.mount(o),
-        new Promise<MountResult>((resolve) => setTimeout(() => resolve({ ok: false, error: `no codes after ${o.cap} ms` } as MountResult), o.cap)),
+        new Promise<MountResult>((resolve) =>
+          setTimeout(() => resolve({ ok: false, error: `no codes after ${o.cap} ms` } as MountResult), o.cap),
+        ),
       ]),
     options,
   );
@@ -198,7 +200,14 @@ async function transcriptRun(ctx: BenchContext, sessionId: string, select: boole
       shownAfterSelect = result.shown;
       selectLongest = longest(result.tasks);
     }
-    return { transcriptBytes, paint: m.paint - (m.dataArrived ?? Number.NaN), loadLongest: longest(loadTasks), select: times, selectLongest, shownAfterSelect };
+    return {
+      transcriptBytes,
+      paint: m.paint - (m.dataArrived ?? Number.NaN),
+      loadLongest: longest(loadTasks),
+      select: times,
+      selectLongest,
+      shownAfterSelect,
+    };
   } finally {
     await page.close();
   }
@@ -218,25 +227,70 @@ export async function growthFigures(ctx: BenchContext, runs: number): Promise<Fi
     codes[n] = list;
     const at10k = n === 10_000;
     const tag = `${n.toLocaleString('en')} codes`;
-    const reached = (key: 'end' | 'home') => ({ judge: (_s: unknown, v: number[]) => list.every((r) => r[key].reached) && v.every((x) => x <= 300) });
+    const reached = (key: 'end' | 'home') => ({
+      judge: (_s: unknown, v: number[]) => list.every((r) => r[key].reached) && v.every((x) => x <= 300),
+    });
     figures.push(
-      figure(`growth.paint.${k(n)}`, `${tag}: data -> first painted cards`, 'ms', list.map((r) => r.paint), at10k ? { op: '<=', value: 1500 } : undefined),
-      figure(`growth.end.${k(n)}`, `  ${tag}: End -> last card focused, painted`, 'ms', list.map((r) => r.end.ms), at10k ? { op: '<=', value: 300 } : undefined, {
-        ...(at10k ? reached('end') : {}),
-        note: `capped at ${CAP_MS} ms (a capped run shows the cap)`,
-      }),
-      figure(`growth.home.${k(n)}`, `  ${tag}: Home -> first card focused, painted`, 'ms', list.map((r) => r.home.ms), at10k ? { op: '<=', value: 300 } : undefined, {
-        ...(at10k ? reached('home') : {}),
-      }),
-      figure(`growth.moveLongest.${k(n)}`, `  ${tag}: longest task while moving`, 'ms', list.map((r) => r.moveLongest), at10k ? { op: '<=', value: 50 } : undefined, {
-        note: `${ACCEPTS} x a/j, End, Home`,
-      }),
+      figure(
+        `growth.paint.${k(n)}`,
+        `${tag}: data -> first painted cards`,
+        'ms',
+        list.map((r) => r.paint),
+        at10k ? { op: '<=', value: 1500 } : undefined,
+      ),
+      figure(
+        `growth.end.${k(n)}`,
+        `  ${tag}: End -> last card focused, painted`,
+        'ms',
+        list.map((r) => r.end.ms),
+        at10k ? { op: '<=', value: 300 } : undefined,
+        {
+          ...(at10k ? reached('end') : {}),
+          note: `capped at ${CAP_MS} ms (a capped run shows the cap)`,
+        },
+      ),
+      figure(
+        `growth.home.${k(n)}`,
+        `  ${tag}: Home -> first card focused, painted`,
+        'ms',
+        list.map((r) => r.home.ms),
+        at10k ? { op: '<=', value: 300 } : undefined,
+        {
+          ...(at10k ? reached('home') : {}),
+        },
+      ),
+      figure(
+        `growth.moveLongest.${k(n)}`,
+        `  ${tag}: longest task while moving`,
+        'ms',
+        list.map((r) => r.moveLongest),
+        at10k ? { op: '<=', value: 50 } : undefined,
+        {
+          note: `${ACCEPTS} x a/j, End, Home`,
+        },
+      ),
     );
     if (n === 2000 || at10k) {
-      figures.push(figure(`growth.heap.${k(n)}`, `  ${tag}: JS heap after GC, loaded`, 'MB', list.map((r) => r.heapMB ?? Number.NaN), { op: '<=', value: at10k ? 80 : 25 }));
+      figures.push(
+        figure(
+          `growth.heap.${k(n)}`,
+          `  ${tag}: JS heap after GC, loaded`,
+          'MB',
+          list.map((r) => r.heapMB ?? Number.NaN),
+          { op: '<=', value: at10k ? 80 : 25 },
+        ),
+      );
     }
     if (at10k) {
-      figures.push(figure('growth.accept.10k', `  ${tag}: accept key -> next frame p95`, 'ms', list.map((r) => r.acceptRafP95), { op: '<=', value: 16 }));
+      figures.push(
+        figure(
+          'growth.accept.10k',
+          `  ${tag}: accept key -> next frame p95`,
+          'ms',
+          list.map((r) => r.acceptRafP95),
+          { op: '<=', value: 16 },
+        ),
+      );
     }
   }
   const transcripts: Record<string, { missing: TranscriptRun[]; located: TranscriptRun[] }> = {};
@@ -252,15 +306,39 @@ export async function growthFigures(ctx: BenchContext, runs: number): Promise<Fi
     const at5 = size.mb === 5;
     const tag = `${size.mb} MB transcript, 2,000 snippets`;
     figures.push(
-      figure(`growth.transcriptLoad.${size.tag}`, `${tag} not in it: longest task in load`, 'ms', missing.map((r) => r.loadLongest), at5 ? { op: '<=', value: 100 } : undefined),
-      figure(`growth.transcriptPaint.${size.tag}`, `  same: data -> first painted cards`, 'ms', missing.map((r) => r.paint)),
-      figure(`growth.select.${size.tag}`, `  ${tag} located: select a code -> painted`, 'ms', located.map((r) => Math.max(...r.select)), at5 ? { op: '<=', value: 50 } : undefined, {
-        note: 'slowest of 3 selections per run',
-      }),
-      figure(`growth.selectLongest.${size.tag}`, `  same: longest task while selecting`, 'ms', located.map((r) => r.selectLongest)),
+      figure(
+        `growth.transcriptLoad.${size.tag}`,
+        `${tag} not in it: longest task in load`,
+        'ms',
+        missing.map((r) => r.loadLongest),
+        at5 ? { op: '<=', value: 100 } : undefined,
+      ),
+      figure(
+        `growth.transcriptPaint.${size.tag}`,
+        `  same: data -> first painted cards`,
+        'ms',
+        missing.map((r) => r.paint),
+      ),
+      figure(
+        `growth.select.${size.tag}`,
+        `  ${tag} located: select a code -> painted`,
+        'ms',
+        located.map((r) => Math.max(...r.select)),
+        at5 ? { op: '<=', value: 50 } : undefined,
+        {
+          note: 'slowest of 3 selections per run',
+        },
+      ),
+      figure(
+        `growth.selectLongest.${size.tag}`,
+        `  same: longest task while selecting`,
+        'ms',
+        located.map((r) => r.selectLongest),
+      ),
     );
   }
-  const detail = <T extends object>(list: T[]) => list.map((r) => Object.fromEntries(Object.entries(r).map(([key, v]) => [key, typeof v === 'number' ? round(v) : v])));
+  const detail = <T extends object>(list: T[]) =>
+    list.map((r) => Object.fromEntries(Object.entries(r).map(([key, v]) => [key, typeof v === 'number' ? round(v) : v])));
   return {
     figures,
     details: {

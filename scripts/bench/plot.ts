@@ -47,9 +47,17 @@ function panels(figures: readonly ResultFigure[]): Panel[] {
     return { label, color, points, ...(budget !== undefined ? { budget } : {}) };
   };
   const codeSeries = (label: string, prefix: string, i: number) =>
-    series(label, codeXs.map((x) => ({ x: x.value, id: `growth.${prefix}.${x.label}` })), COLORS[i] as string);
+    series(
+      label,
+      codeXs.map((x) => ({ x: x.value, id: `growth.${prefix}.${x.label}` })),
+      COLORS[i] as string,
+    );
   const sizeSeries = (label: string, prefix: string, i: number) =>
-    series(label, sizeXs.map((x) => ({ x: x.value, id: `growth.${prefix}.${x.tag}` })), COLORS[i] as string);
+    series(
+      label,
+      sizeXs.map((x) => ({ x: x.value, id: `growth.${prefix}.${x.tag}` })),
+      COLORS[i] as string,
+    );
   return [
     {
       title: 'Codes in the session',
@@ -78,30 +86,36 @@ function panels(figures: readonly ResultFigure[]): Panel[] {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 function drawPanel(panel: Panel, left: number, width: number, height: number): string {
-  const pad = { l: 56, r: 12, t: 28, b: 40 };
+  const legend = panel.series.length * 15 + 8;
+  const pad = { l: 56, r: 28, t: 28, b: 52 + legend };
   const ys = panel.series.flatMap((s) => [...s.points.map((p) => p.y), ...(s.budget ? [s.budget] : [])]);
   const yMin = 10 ** Math.floor(Math.log10(Math.max(0.1, Math.min(...ys, 10))));
   const yMax = 10 ** Math.ceil(Math.log10(Math.max(...ys, 100)));
   const xMin = Math.log10(panel.xs[0]!.value);
   const xMax = Math.log10(panel.xs[panel.xs.length - 1]!.value);
   const px = (x: number) => left + pad.l + ((Math.log10(x) - xMin) / (xMax - xMin)) * (width - pad.l - pad.r);
-  const py = (y: number) => pad.t + (1 - (Math.log10(y) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * (height - pad.t - pad.b);
+  const py = (y: number) =>
+    pad.t + (1 - (Math.log10(y) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * (height - pad.t - pad.b);
   const out: string[] = [`<text x="${left + pad.l}" y="16" font-weight="bold">${esc(panel.title)}</text>`];
   for (let y = yMin; y <= yMax; y *= 10) {
     out.push(`<line x1="${left + pad.l}" x2="${left + width - pad.r}" y1="${py(y)}" y2="${py(y)}" stroke="#ddd"/>`);
     out.push(`<text x="${left + pad.l - 6}" y="${py(y) + 4}" text-anchor="end">${y >= 1000 ? `${y / 1000} s` : `${y} ms`}</text>`);
   }
   for (const x of panel.xs) out.push(`<text x="${px(x.value)}" y="${height - pad.b + 16}" text-anchor="middle">${esc(x.label)}</text>`);
-  out.push(`<text x="${left + width / 2}" y="${height - 6}" text-anchor="middle">${esc(panel.xLabel)} (log scale)</text>`);
+  out.push(`<text x="${left + width / 2}" y="${height - pad.b + 32}" text-anchor="middle">${esc(panel.xLabel)} (log scale)</text>`);
   panel.series.forEach((s, i) => {
     if (s.budget) {
-      out.push(`<line x1="${left + pad.l}" x2="${left + width - pad.r}" y1="${py(s.budget)}" y2="${py(s.budget)}" stroke="${s.color}" stroke-dasharray="4 3" opacity="0.7"/>`);
+      out.push(
+        `<line x1="${left + pad.l}" x2="${left + width - pad.r}" y1="${py(s.budget)}" y2="${py(s.budget)}" stroke="${s.color}" stroke-dasharray="4 3" opacity="0.7"/>`,
+      );
     }
     if (s.points.length) {
-      out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${s.points.map((p) => `${px(p.x)},${py(p.y)}`).join(' ')}"/>`);
+      out.push(
+        `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${s.points.map((p) => `${px(p.x)},${py(p.y)}`).join(' ')}"/>`,
+      );
       for (const p of s.points) out.push(`<circle cx="${px(p.x)}" cy="${py(p.y)}" r="3" fill="${s.color}"/>`);
     }
-    const ly = pad.t + 6 + i * 15;
+    const ly = height - pad.b + 54 + i * 15;
     out.push(`<rect x="${left + pad.l + 8}" y="${ly - 8}" width="10" height="3" fill="${s.color}"/>`);
     out.push(`<text x="${left + pad.l + 22}" y="${ly - 3}">${esc(s.label)}${s.budget ? ` (budget ${s.budget} ms, dashed)` : ''}</text>`);
   });
@@ -111,7 +125,7 @@ function drawPanel(panel: Panel, left: number, width: number, height: number): s
 export function growthSvg(results: { date?: string; figures: readonly ResultFigure[] }): string {
   const [codes, sizes] = panels(results.figures);
   const width = 960;
-  const height = 360;
+  const height = 420;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 20}" font-family="system-ui, sans-serif" font-size="11">
 <rect width="100%" height="100%" fill="#fff"/>
 ${drawPanel(codes!, 0, width / 2, height)}
