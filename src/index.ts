@@ -29,3 +29,13 @@ export type { CodeRef } from './core/model.ts';
 export type { ReviewStatus } from './core/review.ts';
 export type { CheckKind } from './core/checks.ts';
 export { codeSystemInfo } from './core/code-systems.ts';
+export {
+  toFhirBundle,
+  type FhirBundle,
+  type FhirCodeInput,
+  type FhirContext,
+  type FhirEngineSuggestion,
+  type FhirResource,
+} from './core/fhir.ts';
+export type { AuditEntry, Reviewer } from './core/audit.ts';
+export type { ReviewSnapshot, SnapshotDecision } from './core/review-snapshot.ts';

@@ -3,6 +3,7 @@
  * newest first, capped. Functions in a detail (`waitUntil`) show as
  * "[function]". Built with text nodes only.
  */
+import { clock } from './dom.ts';
 
 export const LOG_CAP = 200;
 const PREVIEW_CHARS = 240;
@@ -44,17 +45,13 @@ function count(list: unknown, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-function time(date: Date): string {
-  return `${date.toLocaleTimeString('en-GB', { hour12: false })}.${String(date.getMilliseconds()).padStart(3, '0')}`;
-}
-
 export class EventLog {
-  private count = 0;
+  private _count = 0;
 
   constructor(
-    private readonly list: HTMLOListElement,
-    private readonly counter: HTMLElement,
-    private readonly cap = LOG_CAP,
+    private readonly _list: HTMLOListElement,
+    private readonly _counter: HTMLElement,
+    private readonly _cap = LOG_CAP,
   ) {}
 
   add(name: string, detail: unknown, source?: string): void {
@@ -73,7 +70,7 @@ export class EventLog {
     nameEl.textContent = name;
     const whenEl = document.createElement('time');
     whenEl.dateTime = at.toISOString();
-    whenEl.textContent = time(at);
+    whenEl.textContent = clock(at);
     head.append(nameEl);
     const about = summarize(name, detail);
     if (about) {
@@ -108,15 +105,15 @@ export class EventLog {
       }
     });
     item.append(details);
-    this.list.prepend(item);
-    while (this.list.children.length > this.cap) this.list.lastElementChild?.remove();
-    this.count += 1;
-    this.counter.textContent = String(this.count);
+    this._list.prepend(item);
+    while (this._list.children.length > this._cap) this._list.lastElementChild?.remove();
+    this._count += 1;
+    this._counter.textContent = String(this._count);
   }
 
   clear(): void {
-    this.list.replaceChildren();
-    this.count = 0;
-    this.counter.textContent = '0';
+    this._list.replaceChildren();
+    this._count = 0;
+    this._counter.textContent = '0';
   }
 }

@@ -33,7 +33,8 @@ const FAMILIES: readonly Family[] = [
   { pattern: /^icd_?9/, uri: 'http://hl7.org/fhir/sid/icd-9', label: 'ICD-9', kind: 'diagnosis' },
   { pattern: /^snomed/, uri: 'http://snomed.info/sct', label: 'SNOMED CT', kind: 'clinical-term' },
   { pattern: /^cpt/, uri: 'http://www.ama-assn.org/go/cpt', label: 'CPT', kind: 'procedure' },
-  { pattern: /^opcs/, uri: 'http://fhir.nhs.net/Id/opcs-4', label: 'OPCS-4', kind: 'procedure' },
+  // No OPCS-4 or ACHI URI is registered with HL7: these are the ones in use (README, "Code systems").
+  { pattern: /^opcs/, uri: 'https://fhir.nhs.uk/Id/opcs-4', label: 'OPCS-4', kind: 'procedure' },
   { pattern: /^achi/, uri: 'http://www.ihacpa.gov.au/achi', label: 'ACHI', kind: 'procedure' },
 ];
 
@@ -60,4 +61,14 @@ export function codeSystemMatches(filterEntry: string, codeSystem: string): bool
   const a = codeSystemInfo(wanted);
   const b = codeSystemInfo(codeSystem);
   return a.known && b.known && a.uri === b.uri;
+}
+
+/**
+ * The FHIR resource an accepted code becomes: `Procedure` for procedure systems, `Condition` for diagnoses.
+ * Only a system without a fixed kind (SNOMED CT, an unknown one) takes the code's own `kind` into account.
+ */
+export function fhirResourceType(codeSystem: string, kind?: CodeKind): 'Condition' | 'Procedure' {
+  const systemKind = codeSystemInfo(codeSystem).kind;
+  const effective = systemKind === 'diagnosis' || systemKind === 'procedure' ? systemKind : kind;
+  return effective === 'procedure' ? 'Procedure' : 'Condition';
 }

@@ -61,7 +61,7 @@ export function toCodeView(code: Code): CodeView {
   };
 }
 
-export function codeRef(code: CodeView): CodeRef {
+export function codeRef(code: CodeRef): CodeRef {
   return { system: code.system, code: code.code, display: code.display, codeSystem: code.codeSystem };
 }
 

@@ -90,7 +90,7 @@ describe('code systems map to FHIR URIs in one place', () => {
     ['SNOMED', 'http://snomed.info/sct', 'SNOMED CT'],
     ['cpt_2025', 'http://www.ama-assn.org/go/cpt', 'CPT'],
     ['achi_13_au', 'http://www.ihacpa.gov.au/achi', 'ACHI'],
-    ['opcs_410', 'http://fhir.nhs.net/Id/opcs-4', 'OPCS-4'],
+    ['opcs_410', 'https://fhir.nhs.uk/Id/opcs-4', 'OPCS-4'],
   ];
   for (const [system, uri, label] of expected) {
     it(`${system} → ${label}`, () => {

@@ -696,11 +696,16 @@ describe('forwarder', () => {
     // the fake numbers every call: 1 = first token, 2 = the rejected session call, 3 = the fresh token
     assert.deepEqual(await response.json(), { ok: 'Bearer tok-u-1-3' });
     assert.equal(fake.sessionCalls[0]!.headers.get('authorization'), 'Bearer tok-u-1-1');
-    // a second 401 in a row is passed through (no loop)
+    // within the minute after a forced refresh, a 401 is passed through without another one
+    rejectNext = 1;
+    assert.equal((await must(proxy(get('/heidi-api/sessions/s1')))).status, 401);
+    assert.equal(fake.sessionCalls.length, 3);
+    // a minute later: one retry again, and a second 401 in a row is passed through (no loop)
+    fake.clock.t += 61_000;
     rejectNext = 2;
     const twice = await must(proxy(get('/heidi-api/sessions/s1')));
     assert.equal(twice.status, 401);
-    assert.equal(fake.sessionCalls.length, 4);
+    assert.equal(fake.sessionCalls.length, 5);
   });
 
   it('maps Heidi network errors and timeouts on forwarded calls', async () => {

@@ -1,0 +1,74 @@
+/**
+ * The audit trail: one entry per review decision, in the order they were made.
+ * Plain JSON (ISO times, no Dates, no class instances) so it can sit in the
+ * commit detail, in `reviewState` and in storage, and it is what the FHIR
+ * Provenance resources take their decision times from.
+ */
+import { codeRef, type CodeRef } from './model.ts';
+import type { ReviewStatus } from './review.ts';
+
+/** The person reviewing, as the host names them: `reference` is a FHIR reference such as `Practitioner/123`. */
+export interface Reviewer {
+  readonly reference: string;
+  readonly display?: string;
+}
+
+export interface AuditEntry {
+  /** ISO 8601 instant of the decision. */
+  readonly at: string;
+  readonly entityId: string;
+  /** The code the entity stood for before the decision (Heidi's suggestion, or an earlier swap). */
+  readonly codeBefore?: CodeRef;
+  /** The code it stands for after: differs from `codeBefore` on a swap or on an undo of one. */
+  readonly codeAfter?: CodeRef;
+  readonly statusBefore: ReviewStatus;
+  readonly statusAfter: ReviewStatus;
+  /** The engines that suggested the code (`heidi`, `sully`, `omniscribe`). */
+  readonly engines: readonly string[];
+  /** 0..1, the suggesting engine's score for `codeAfter` when it gave one. */
+  readonly score?: number;
+  readonly reviewer?: Reviewer;
+}
+
+/** What changed: the review state before and after one decision on one entity. */
+export interface DecisionChange {
+  readonly entityId: string;
+  readonly statusBefore: ReviewStatus;
+  readonly statusAfter: ReviewStatus;
+  readonly codeBefore?: CodeRef;
+  readonly codeAfter?: CodeRef;
+}
+
+export interface AuditContext {
+  /** Decision time; default now. */
+  readonly at?: string;
+  readonly engines?: readonly string[];
+  readonly score?: number;
+  readonly reviewer?: Reviewer | undefined;
+}
+
+/** One audit entry for `change`: optional fields left out, not `undefined`; codes reduced to their four CodeRef fields. */
+export function auditEntry(change: DecisionChange, context: AuditContext = {}): AuditEntry {
+  const { score, reviewer } = context;
+  return {
+    at: context.at ?? new Date().toISOString(),
+    entityId: change.entityId,
+    ...(change.codeBefore && { codeBefore: codeRef(change.codeBefore) }),
+    ...(change.codeAfter && { codeAfter: codeRef(change.codeAfter) }),
+    statusBefore: change.statusBefore,
+    statusAfter: change.statusAfter,
+    engines: [...(context.engines ?? [])],
+    ...(typeof score === 'number' && Number.isFinite(score) && { score }),
+    ...(reviewer && { reviewer: { reference: reviewer.reference, ...(reviewer.display !== undefined && { display: reviewer.display }) } }),
+  };
+}
+
+/** The latest decision time per entity (by time, not position, so a merged log from two tabs still answers right). */
+export function lastDecisionTimes(audit: readonly AuditEntry[]): Map<string, string> {
+  const times = new Map<string, string>();
+  for (const entry of audit) {
+    const known = times.get(entry.entityId);
+    if (known === undefined || Date.parse(entry.at) >= Date.parse(known)) times.set(entry.entityId, entry.at);
+  }
+  return times;
+}

@@ -1,0 +1,249 @@
+/**
+ * Accepted codes as a FHIR R4 `Bundle` (type `collection`) an EHR can file:
+ * a `Condition` per diagnosis or finding, a `Procedure` per procedure, and a
+ * `Provenance` per resource naming the suggesting engines as authors and the
+ * reviewer as verifier, labelled AI-asserted (`AIAST`, HL7 AI Transparency IG).
+ *
+ * Pure: the caller passes only accepted codes. The code-system table
+ * (`code-systems.ts`) decides the URI and the resource type.
+ */
+import type { AuditEntry, Reviewer } from './audit.ts';
+import { lastDecisionTimes } from './audit.ts';
+import { codeSystemInfo, fhirResourceType, type CodeKind } from './code-systems.ts';
+import { randomUuid } from './ids.ts';
+import { pathSegment } from './text.ts';
+
+export interface FhirEngineSuggestion {
+  /** `heidi`, `sully`, `omniscribe`: the Device is named after it. */
+  readonly engine: string;
+  /** 0..1 */
+  readonly score?: number;
+  /** The engine's id for its run: Sully coding id, Omniscribe `run_id`. */
+  readonly runId?: string;
+  /** The engine's reasoning (Omniscribe's `justification`), kept as a note. */
+  readonly justification?: string;
+}
+
+/** An accepted code: the element's `CommittedCode`, or the same shape rebuilt from stored decisions. */
+export interface FhirCodeInput {
+  readonly system: string;
+  readonly code: string;
+  readonly display: string;
+  /** Heidi's `code_system`; picks the URI and the resource type. */
+  readonly codeSystem: string;
+  readonly entityId: string;
+  readonly evidence?: {
+    readonly transcript: readonly { readonly text: string }[];
+    readonly note: readonly { readonly text: string }[];
+  };
+  /** Check warnings the reviewer saw and accepted anyway. */
+  readonly warnings?: readonly string[];
+  /** Default: Heidi alone. */
+  readonly engines?: readonly FhirEngineSuggestion[];
+  /** Decides Condition or Procedure for systems without a fixed kind (SNOMED CT). */
+  readonly kind?: CodeKind;
+  /** ISO time of the acceptance; default: the entity's latest audit entry, else `recorded`. */
+  readonly decidedAt?: string;
+}
+
+export interface FhirContext {
+  readonly sessionId: string;
+  readonly patient?: { readonly id?: string | undefined; readonly display?: string | undefined } | undefined;
+  readonly encounterId?: string | undefined;
+  readonly reviewer?: Reviewer | undefined;
+  /** ISO time the bundle was made; default now. */
+  readonly recorded?: string;
+  readonly audit?: readonly AuditEntry[];
+  /** UUIDs for `fullUrl`s; default `crypto.randomUUID`. */
+  readonly idFactory?: () => string;
+}
+
+export interface FhirCoding {
+  system?: string;
+  code?: string;
+  display?: string;
+}
+export interface FhirCodeableConcept {
+  coding?: FhirCoding[];
+  text?: string;
+}
+export interface FhirReference {
+  reference?: string;
+  display?: string;
+  identifier?: { system?: string; value?: string };
+}
+export interface FhirMeta {
+  security?: FhirCoding[];
+}
+export interface FhirCondition {
+  resourceType: 'Condition';
+  meta: FhirMeta;
+  clinicalStatus: FhirCodeableConcept;
+  verificationStatus: FhirCodeableConcept;
+  category: FhirCodeableConcept[];
+  code: FhirCodeableConcept;
+  subject: FhirReference;
+  encounter?: FhirReference;
+  recordedDate: string;
+  note?: { text: string }[];
+}
+export interface FhirProcedure {
+  resourceType: 'Procedure';
+  meta: FhirMeta;
+  status: 'completed';
+  code: FhirCodeableConcept;
+  subject: FhirReference;
+  encounter?: FhirReference;
+  note?: { text: string }[];
+}
+export interface FhirDevice {
+  resourceType: 'Device';
+  id: string;
+  deviceName: { name: string; type: 'user-friendly-name' }[];
+  property?: { type: FhirCodeableConcept; valueQuantity: { value: number }[] }[];
+}
+export interface FhirProvenance {
+  resourceType: 'Provenance';
+  meta: FhirMeta;
+  contained: FhirDevice[];
+  target: FhirReference[];
+  recorded: string;
+  agent: { type: FhirCodeableConcept; who: FhirReference }[];
+  entity: { role: 'source'; what: FhirReference }[];
+}
+export type FhirResource = FhirCondition | FhirProcedure | FhirProvenance;
+export interface FhirBundle {
+  resourceType: 'Bundle';
+  type: 'collection';
+  timestamp: string;
+  entry: { fullUrl: string; resource: FhirResource }[];
+}
+
+const TERMINOLOGY = 'http://terminology.hl7.org/CodeSystem/';
+/** HL7 AI Transparency IG: "Artificial Intelligence asserted", for `meta.security`. */
+export const AI_ASSERTED: Readonly<FhirCoding> = {
+  system: `${TERMINOLOGY}v3-ObservationValue`,
+  code: 'AIAST',
+  display: 'Artificial Intelligence asserted',
+};
+/** `Provenance.entity` identifier systems: the Heidi session, and each engine's run. */
+export const SESSION_ID_SYSTEM = 'urn:heidi:session-id';
+export const runIdSystem = (engine: string): string => `urn:heidi:run-id:${pathSegment(engine.toLowerCase())}`;
+
+const concept = (cs: string, code: string): FhirCodeableConcept => ({ coding: [{ system: TERMINOLOGY + cs, code }] });
+const participant = (code: 'author' | 'verifier'): FhirCodeableConcept => concept('provenance-participant-type', code);
+
+/** FHIR strings may not be empty and may not hold control characters; the quote is still kept. */
+function fhirText(text: string | undefined): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  const clean = text?.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ' ').trim();
+  return clean || undefined;
+}
+
+/** A valid FHIR instant for `time`, or undefined when it is no time at all. */
+function instant(time: string | undefined): string | undefined {
+  const ms = time === undefined ? NaN : Date.parse(time);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+/** A literal reference with its display, or a display-only one (`fallback` when there is no name either). */
+function named(reference: string | undefined, display: string | undefined, fallback: string): FhirReference {
+  const ref = fhirText(reference);
+  const name = fhirText(display);
+  return ref ? { reference: ref, ...(name && { display: name }) } : { display: name ?? fallback };
+}
+
+const engineLabel = (engine: string): string => engine.charAt(0).toUpperCase() + engine.slice(1);
+
+function notes(code: FhirCodeInput, engines: readonly FhirEngineSuggestion[]): { text: string }[] {
+  const texts = [
+    ...(code.evidence?.transcript ?? []).map((t) => ['Transcript: "', t.text, '"']),
+    ...(code.evidence?.note ?? []).map((n) => ['Note: "', n.text, '"']),
+    ...engines.map((e) => [`${engineLabel(e.engine)} justification: `, e.justification, '']),
+  ].flatMap(([label, text, close]) => {
+    const clean = fhirText(text);
+    return clean ? [label + clean + close] : [];
+  });
+  if (code.warnings?.length) texts.push(`Accepted despite check warnings: ${code.warnings.join(', ')}`);
+  return [...new Set(texts)].map((text) => ({ text }));
+}
+
+function coding(code: FhirCodeInput): FhirCodeableConcept {
+  const info = codeSystemInfo(code.codeSystem);
+  // FHIR `code`: no leading, trailing or doubled whitespace.
+  const value = code.code.trim().replace(/\s+/g, ' ');
+  const display = fhirText(code.display);
+  return {
+    coding: [{ system: info.known ? info.uri : fhirText(code.system) ?? info.uri, ...(value && { code: value }), ...(display && { display }) }],
+    ...(display && { text: display }),
+  };
+}
+
+function author(engine: FhirEngineSuggestion, index: number): { device: FhirDevice; agent: FhirProvenance['agent'][number] } {
+  const name = fhirText(engineLabel(engine.engine)) ?? 'Coding engine';
+  const id = `engine${index + 1}`;
+  const score = engine.score;
+  const device: FhirDevice = {
+    resourceType: 'Device',
+    id,
+    deviceName: [{ name, type: 'user-friendly-name' }],
+    ...(typeof score === 'number' &&
+      Number.isFinite(score) && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score }] }] }),
+  };
+  return { device, agent: { type: participant('author'), who: { reference: `#${id}`, display: name } } };
+}
+
+/**
+ * The bundle for `codes` (accepted ones only). Without a reviewer the verifier is a display-only
+ * "Unidentified reviewer" (`agent.who` is required); without a patient id the subject is display-only.
+ */
+export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirContext): FhirBundle {
+  const newId = context.idFactory ?? randomUuid;
+  const recorded = instant(context.recorded) ?? new Date().toISOString();
+  const decided = lastDecisionTimes(context.audit ?? []);
+  const patientId = fhirText(context.patient?.id);
+  const subject = named(patientId && `Patient/${patientId}`, context.patient?.display, `Patient of Heidi session ${context.sessionId}`);
+  const encounterId = fhirText(context.encounterId);
+  const encounter = encounterId ? { encounter: { reference: `Encounter/${encounterId}` } } : {};
+  const verifier = named(context.reviewer?.reference, context.reviewer?.display, 'Unidentified reviewer');
+  const meta = (): FhirMeta => ({ security: [{ ...AI_ASSERTED }] });
+
+  const entry: FhirBundle['entry'] = [];
+  for (const code of codes) {
+    const engines = code.engines?.length ? code.engines : [{ engine: 'heidi' }];
+    const at = instant(code.decidedAt) ?? instant(decided.get(code.entityId)) ?? recorded;
+    const note = notes(code, engines);
+    const common = { meta: meta(), code: coding(code), subject: { ...subject }, ...encounter, ...(note.length && { note }) };
+    const resource: FhirCondition | FhirProcedure =
+      fhirResourceType(code.codeSystem, code.kind) === 'Procedure'
+        ? { resourceType: 'Procedure', status: 'completed', ...common }
+        : {
+            resourceType: 'Condition',
+            clinicalStatus: concept('condition-clinical', 'active'),
+            verificationStatus: concept('condition-ver-status', 'confirmed'),
+            category: [concept('condition-category', 'encounter-diagnosis')],
+            recordedDate: at,
+            ...common,
+          };
+    const fullUrl = `urn:uuid:${newId()}`;
+    const authors = engines.map(author);
+    const runs = engines.flatMap((e) => {
+      const runId = fhirText(e.runId);
+      return runId && runId !== context.sessionId ? [{ system: runIdSystem(e.engine), value: runId }] : [];
+    });
+    const provenance: FhirProvenance = {
+      resourceType: 'Provenance',
+      meta: meta(),
+      contained: authors.map((a) => a.device),
+      target: [{ reference: fullUrl }],
+      recorded: at,
+      agent: [...authors.map((a) => a.agent), { type: participant('verifier'), who: { ...verifier } }],
+      entity: [{ system: SESSION_ID_SYSTEM, value: context.sessionId }, ...runs].map((identifier) => ({
+        role: 'source',
+        what: { identifier },
+      })),
+    };
+    entry.push({ fullUrl, resource }, { fullUrl: `urn:uuid:${newId()}`, resource: provenance });
+  }
+  return { resourceType: 'Bundle', type: 'collection', timestamp: recorded, entry };
+}

@@ -1,0 +1,132 @@
+/**
+ * `reviewState`: a review a host can keep and give back, on any workstation.
+ * `{sessionId, decisions, audit}` is plain JSON; `decisions` is keyed by entity
+ * id in a prototype-less record, because an entity id is outside text and may
+ * be `__proto__`. Setting it back is checked here, once: a corrupt or foreign
+ * value becomes a `config` HeidiError, never an exception.
+ */
+import * as z from 'zod/mini';
+import { HeidiError } from './errors.ts';
+import { lastDecisionTimes, type AuditEntry } from './audit.ts';
+import type { ReviewStatus } from './review.ts';
+
+export interface SwappedTo {
+  readonly codeSystem: string;
+  readonly code: string;
+}
+
+/** A decision as it travels (snapshot, other tabs): `PENDING` is an undo. */
+export interface SnapshotDecision {
+  readonly status: ReviewStatus;
+  readonly swappedTo?: SwappedTo;
+  /** ISO 8601 time of the decision. */
+  readonly at: string;
+}
+
+export interface ReviewSnapshot {
+  readonly sessionId: string;
+  /** Entity id -> decision. A prototype-less record: read it with `Object.hasOwn`/`Object.entries`. */
+  readonly decisions: Readonly<Record<string, SnapshotDecision>>;
+  readonly audit: readonly AuditEntry[];
+}
+
+z.config({ jitless: true }); // strict CSP: no `new Function` (see schemas.ts)
+
+// Only zod constructors the bundle already ships, plus `refine`: `enum`, `record` and `extend` would add 1.3 kB gzip.
+export const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not a time'));
+const STATUSES: readonly string[] = ['PENDING', 'ACCEPTED', 'REJECTED'] satisfies ReviewStatus[];
+const status = z.string().check(z.refine((s) => STATUSES.includes(s), 'not PENDING, ACCEPTED or REJECTED'));
+const codeRef = z.object({ system: z.string(), code: z.string(), display: z.string(), codeSystem: z.string() });
+const swappedTo = z.optional(z.object({ codeSystem: z.string(), code: z.string() }));
+
+export const DecisionSchema = z.object({ status, swappedTo });
+const SnapshotDecisionSchema = z.object({ status, swappedTo, at: isoTime });
+
+const AuditEntrySchema = z.object({
+  at: isoTime,
+  entityId: z.string(),
+  codeBefore: z.optional(codeRef),
+  codeAfter: z.optional(codeRef),
+  statusBefore: status,
+  statusAfter: status,
+  engines: z.array(z.string()),
+  score: z.optional(z.number()),
+  reviewer: z.optional(z.object({ reference: z.string(), display: z.optional(z.string()) })),
+});
+
+// `decisions` is any object here and checked entry by entry below: a zod record would drop a `__proto__` key.
+const SnapshotSchema = z.object({ sessionId: z.string(), decisions: z.looseObject({}), audit: z.array(AuditEntrySchema) });
+
+function invalid(detail: string): HeidiError {
+  return new HeidiError('config', `reviewState is not a saved review: ${detail}.`, { retryable: false });
+}
+
+function issue(error: z.core.$ZodError): string {
+  const first = error.issues[0];
+  return first ? `${first.path.join('.') || 'value'}: ${first.message}` : 'invalid';
+}
+
+/**
+ * Check a `reviewState` value (the object, or its JSON text) for `expectedSessionId`.
+ * Returns the typed snapshot, or a `config` HeidiError saying what is wrong; never throws.
+ */
+export function parseReviewSnapshot(value: unknown, expectedSessionId: string): ReviewSnapshot | HeidiError {
+  let data = value;
+  if (typeof value === 'string') {
+    try {
+      data = JSON.parse(value);
+    } catch {
+      return invalid('not JSON');
+    }
+  }
+  const top = SnapshotSchema.safeParse(data);
+  if (!top.success) return invalid(issue(top.error));
+  if (top.data.sessionId !== expectedSessionId) {
+    return invalid(`it belongs to session ${top.data.sessionId}, not ${expectedSessionId}`);
+  }
+  const decisions = Object.create(null) as Record<string, SnapshotDecision>;
+  const raw = (data as { decisions: Record<string, unknown> }).decisions;
+  for (const id of Object.keys(raw)) {
+    const parsed = SnapshotDecisionSchema.safeParse(raw[id]);
+    if (!parsed.success) return invalid(`decisions[${JSON.stringify(id)}].${issue(parsed.error)}`);
+    decisions[id] = parsed.data as SnapshotDecision; // zod's output: a fresh object with only the schema's keys
+  }
+  return { sessionId: top.data.sessionId, decisions, audit: top.data.audit as unknown as AuditEntry[] };
+}
+
+/**
+ * The snapshot of a review: each decision's `at` is its entity's latest audit time (else `now`).
+ * `decisions` are the element's current ones, e.g. `ReviewState`'s map entries.
+ */
+export function reviewSnapshot(
+  sessionId: string,
+  decisions: Iterable<readonly [string, { readonly status: ReviewStatus; readonly swappedTo?: SwappedTo | undefined }]>,
+  audit: readonly AuditEntry[],
+  now: string = new Date().toISOString(),
+): ReviewSnapshot {
+  const times = lastDecisionTimes(audit);
+  const record = Object.create(null) as Record<string, SnapshotDecision>;
+  for (const [id, d] of decisions) {
+    const swap = d.swappedTo;
+    record[id] = { status: d.status, ...(swap && { swappedTo: { codeSystem: swap.codeSystem, code: swap.code } }), at: times.get(id) ?? now };
+  }
+  return { sessionId, decisions: record, audit: [...audit] };
+}
+
+export interface SnapshotSplit {
+  /** Decisions for entities the current model has, in the snapshot's order. */
+  readonly applicable: readonly (readonly [entityId: string, decision: SnapshotDecision])[];
+  /** Entity ids the snapshot decided on that no longer exist: for the notice, not applied. */
+  readonly unknown: readonly string[];
+}
+
+/** Split a snapshot's decisions into those that can be applied to `entityIds` and those whose entity is gone. */
+export function splitSnapshot(snapshot: ReviewSnapshot, entityIds: ReadonlySet<string>): SnapshotSplit {
+  const applicable: [string, SnapshotDecision][] = [];
+  const unknown: string[] = [];
+  for (const [id, decision] of Object.entries(snapshot.decisions)) {
+    if (entityIds.has(id)) applicable.push([id, decision]);
+    else unknown.push(id);
+  }
+  return { applicable, unknown };
+}

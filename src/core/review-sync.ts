@@ -1,0 +1,165 @@
+/**
+ * Two tabs, one review: decisions made in one tab on a session reach every other
+ * tab on it, over a BroadcastChannel per session, or, where there is none, the
+ * `storage` event of localStorage (written and removed at once, so no code is
+ * left behind in storage). Two different decisions on one code resolve to the
+ * later `at`, ties to the greater `tabId`, so every tab lands on the same one;
+ * the tab whose own decision lost hears about it, to say so.
+ */
+import * as z from 'zod/mini';
+import { DecisionSchema, isoTime, type SwappedTo } from './review-snapshot.ts';
+import type { ReviewStatus } from './review.ts';
+import { randomUuid } from './ids.ts';
+
+export interface SyncDecision {
+  readonly status: ReviewStatus;
+  readonly swappedTo?: SwappedTo;
+}
+
+export interface SyncMessage {
+  readonly sessionId: string;
+  readonly entityId: string;
+  readonly decision: SyncDecision;
+  /** ISO 8601 time of the decision. */
+  readonly at: string;
+  readonly tabId: string;
+}
+
+/** The parts of BroadcastChannel used here (a test can pass its own). */
+export interface SyncChannel {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  close(): void;
+}
+
+export interface ReviewSyncOptions {
+  readonly sessionId: string;
+  /** Default: a random UUID per instance. */
+  readonly tabId?: string;
+  /** Another tab's decision won: apply it. */
+  readonly onRemote: (message: SyncMessage) => void;
+  /** This tab's own decision on `remote.entityId` was overridden by a later, different one. */
+  readonly onLost?: (remote: SyncMessage, local: SyncMessage) => void;
+  /** Default: `new BroadcastChannel(name)` when there is one; `null` forces the storage fallback. */
+  readonly channel?: SyncChannel | null;
+  /** Fallback transport. Defaults: `localStorage` and `globalThis` (which fires `storage`). */
+  readonly storage?: Pick<Storage, 'setItem' | 'removeItem'>;
+  readonly storageEvents?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+}
+
+const PREFIX = 'heidi-clinical-codes:sync:v1:';
+
+export function syncChannelName(sessionId: string): string {
+  return PREFIX + sessionId;
+}
+
+const MessageSchema = z.object({
+  sessionId: z.string(),
+  entityId: z.string(),
+  decision: DecisionSchema,
+  at: isoTime,
+  tabId: z.string(),
+});
+
+/** Does `a` beat `b`? Later time wins; at the same time, the greater tab id (so both tabs agree). */
+export function laterDecision(a: Pick<SyncMessage, 'at' | 'tabId'>, b: Pick<SyncMessage, 'at' | 'tabId'>): boolean {
+  const ta = Date.parse(a.at);
+  const tb = Date.parse(b.at);
+  return ta !== tb ? ta > tb : a.tabId > b.tabId;
+}
+
+function sameDecision(a: SyncDecision, b: SyncDecision): boolean {
+  return a.status === b.status && a.swappedTo?.codeSystem === b.swappedTo?.codeSystem && a.swappedTo?.code === b.swappedTo?.code;
+}
+
+function localStorageOrUndefined(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined; // sandboxed iframes throw on access
+  }
+}
+
+export class ReviewSync {
+  readonly tabId: string;
+  private readonly _options: ReviewSyncOptions;
+  private readonly _name: string;
+  private readonly _channel: SyncChannel | undefined;
+  private readonly _storage: Pick<Storage, 'setItem' | 'removeItem'> | undefined;
+  private readonly _events: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | undefined;
+  /** The winning message per entity id, from this tab or another. */
+  private readonly _latest = new Map<string, SyncMessage>();
+  private _closed = false;
+
+  constructor(options: ReviewSyncOptions) {
+    this._options = options;
+    this.tabId = options.tabId ?? randomUuid();
+    this._name = syncChannelName(options.sessionId);
+    this._channel =
+      options.channel === null
+        ? undefined
+        : (options.channel ?? (typeof BroadcastChannel === 'function' ? new BroadcastChannel(this._name) : undefined));
+    if (this._channel) {
+      this._channel.addEventListener('message', this._onMessage);
+    } else {
+      this._storage = options.storage ?? localStorageOrUndefined();
+      this._events = options.storageEvents ?? (typeof globalThis.addEventListener === 'function' ? globalThis : undefined);
+      this._events?.addEventListener('storage', this._onStorage);
+    }
+  }
+
+  /** Tell the other tabs about a decision made here (and remember it, to judge theirs). */
+  publish(entityId: string, decision: SyncDecision, at: string = new Date().toISOString()): SyncMessage {
+    const message: SyncMessage = { sessionId: this._options.sessionId, entityId, decision, at, tabId: this.tabId };
+    if (this._closed) return message;
+    this._latest.set(entityId, message);
+    try {
+      if (this._channel) {
+        this._channel.postMessage(message);
+      } else {
+        this._storage?.setItem(this._name, JSON.stringify(message));
+        this._storage?.removeItem(this._name); // the event is already queued with the value; leave nothing behind
+      }
+    } catch {
+      // Quota, privacy mode or a closed channel: this tab's decision still stands.
+    }
+    return message;
+  }
+
+  /** Stop listening and release the channel. Idempotent. */
+  close(): void {
+    if (this._closed) return;
+    this._closed = true;
+    this._channel?.removeEventListener('message', this._onMessage);
+    this._channel?.close();
+    this._events?.removeEventListener('storage', this._onStorage);
+  }
+
+  private readonly _onMessage = (event: MessageEvent): void => {
+    this._receive(event.data);
+  };
+
+  private readonly _onStorage = (event: Event): void => {
+    const { key, newValue } = event as StorageEvent;
+    if (key !== this._name || !newValue) return;
+    try {
+      this._receive(JSON.parse(newValue));
+    } catch {
+      // Not ours to read: another version's or a corrupt value.
+    }
+  };
+
+  private _receive(data: unknown): void {
+    if (this._closed) return;
+    const parsed = MessageSchema.safeParse(data);
+    if (!parsed.success) return;
+    const remote = parsed.data as unknown as SyncMessage;
+    if (remote.sessionId !== this._options.sessionId || remote.tabId === this.tabId) return;
+    const current = this._latest.get(remote.entityId);
+    if (current && !laterDecision(remote, current)) return;
+    this._latest.set(remote.entityId, remote);
+    if (current?.tabId === this.tabId && !sameDecision(current.decision, remote.decision)) this._options.onLost?.(remote, current);
+    this._options.onRemote(remote);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Nothing sent twice: what the next commit carries, given what the host already
+ * confirmed it received. A code already sent and still accepted is not sent
+ * again; `added` and `removed` tell the host how to update its problem list
+ * instead of appending duplicates.
+ */
+import { codeRef, type CodeRef } from './model.ts';
+
+/** A code as it was sent: which entity, which code. */
+export interface SentCode extends CodeRef {
+  readonly entityId: string;
+}
+
+export interface SendDiff<T extends SentCode> {
+  /** The accepted codes the host has not received yet: the commit's `codes`. */
+  readonly toSend: readonly T[];
+  /** Newly accepted or swapped-to codes (the same codes as `toSend`, as plain `SentCode`s). */
+  readonly added: readonly SentCode[];
+  /** Codes sent before that are no longer accepted: rejected, undone, or swapped away. */
+  readonly removed: readonly SentCode[];
+}
+
+const keyOf = (c: Pick<SentCode, 'entityId' | 'codeSystem' | 'code'>): string => JSON.stringify([c.entityId, c.codeSystem, c.code]);
+
+/** Just the entity id and the four CodeRef fields (a commit's code also carries evidence and warnings). */
+export function sentCode(c: SentCode): SentCode {
+  return { entityId: c.entityId, ...codeRef(c) };
+}
+
+/** The diff between `lastSent` (what the host confirmed) and `accepted` (every code accepted now). */
+export function sendDiff<T extends SentCode>(lastSent: readonly SentCode[], accepted: readonly T[]): SendDiff<T> {
+  const sent = new Set(lastSent.map(keyOf));
+  const now = new Set(accepted.map(keyOf));
+  const toSend = accepted.filter((c) => !sent.has(keyOf(c)));
+  return {
+    toSend,
+    added: toSend.map(sentCode),
+    removed: lastSent.filter((c) => !now.has(keyOf(c))).map(sentCode),
+  };
+}
