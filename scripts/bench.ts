@@ -9,7 +9,8 @@
  *
  * Options:
  *   --runs N       runs per figure (default 5)
- *   --only a,b     figure groups: bundle, evidence, ttc, list500, list2000
+ *   --only a,b     figure groups: bundle, evidence, ttc, list500, list2000, growth
+ *   --growth-runs N runs per size in the growth tables (default 1: each size is one point of a curve)
  *   --profile      also record a CPU profile of one (uncounted) large-list load
  *                  into .bench/*.cpuprofile and print the hottest functions
  *   --build        rebuild dist even when it looks fresh
@@ -32,15 +33,18 @@ import {
   type FigureGroup,
   type ProfileSummary,
 } from './bench/figures.ts';
+import { growthFigures } from './bench/growth.ts';
+import { writeGrowthPlot } from './bench/plot.ts';
 import { startServer } from './bench/server.ts';
 import { formatMarkdown, formatTable, type Figure } from './bench/stats.ts';
 
-const GROUPS = ['bundle', 'evidence', 'ttc', 'list500', 'list2000'] as const;
+const GROUPS = ['bundle', 'evidence', 'ttc', 'list500', 'list2000', 'growth'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
+    'growth-runs': { type: 'string', default: '1' },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     build: { type: 'boolean', default: false },
@@ -98,6 +102,7 @@ async function main(): Promise<number> {
     }
     if (only.has('list500')) groups.list500 = await list500Figures(ctx);
     if (only.has('list2000')) groups.list2000 = await list2000Figures(ctx, true, runs);
+    if (only.has('growth')) groups.growth = await growthFigures(ctx, Math.max(1, Number(args['growth-runs']) || 1));
   } finally {
     await context.close();
     await browser.close();
@@ -135,11 +140,13 @@ async function main(): Promise<number> {
       ...(f.budget ? { budget: f.budget } : {}),
       ...(f.ok !== undefined ? { ok: f.ok } : {}),
       ...(f.note ? { note: f.note } : {}),
+      load: f.load,
     })),
     details: Object.fromEntries(Object.entries(groups).map(([g, v]) => [g, v.details])),
   };
   writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(OUT, 'results.md'), `${formatMarkdown(figures)}\n`);
+  if (groups.growth) writeGrowthPlot(results, join(OUT, 'growth.svg'));
 
   console.log(
     `\nheidi-clinical-codes bench: ${runs} runs per figure, ${machine.cpus} cores, Chromium ${machine.chromium}, load average ${machine.loadAverage.before} -> ${machine.loadAverage.after}\n`,
@@ -163,6 +170,10 @@ async function main(): Promise<number> {
     const stamp = `${results.date.slice(0, 10)}, ${runs} runs per figure, ${machine.cpus} cores (${machine.cpuModel}), Chromium ${machine.chromium}, Node ${machine.node}, load average ${machine.loadAverage.before} -> ${machine.loadAverage.after}`;
     writeFileSync(docs, `${text.slice(0, from + start.length)}\n\n_${stamp}_\n\n${formatMarkdown(figures)}\n\n${text.slice(to)}`);
     console.log('updated the table in docs/performance.md');
+    if (groups.growth) {
+      writeGrowthPlot(results, join(ROOT, 'docs', 'performance-growth.svg'));
+      console.log('updated docs/performance-growth.svg');
+    }
   }
   if (missed.length) console.log(`budgets missed: ${missed.map((f) => f.label.trim()).join('; ')}`);
   else console.log('all budgets met');

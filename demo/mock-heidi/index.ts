@@ -16,7 +16,7 @@
  *
  * All state is per user (the token's subject / `third_party_internal_id`).
  * Each user starts with copies of the demo fixtures plus the virtual sessions
- * `generated-0` … `generated-5000` (n clinical entities each).
+ * `generated-0` … `generated-10000` (n clinical entities each; `-t1m`, `-missing` variants: see generated.ts).
  *
  * Choices the seeds leave open:
  * - `POST /sessions` creates an empty consultation: seed session shape, a

@@ -10,15 +10,19 @@
  * Stored sessions are never handed out for mutation except through
  * `findForUpdate`; responses are serialised, so sharing is safe.
  */
-import { FIXTURES, generateConsultation, type Fixture } from '../fixtures/index.ts';
+import { FIXTURES, type Fixture } from '../fixtures/index.ts';
 import { consultNote } from '../fixtures/build.ts';
+import { buildGenerated, parseGeneratedId } from './generated.ts';
 import type { JsonObject, LogEntry, Scenario } from './types.ts';
 
 export const MAX_USERS = 1000;
 export const MAX_LOG_ENTRIES = 1000;
-export const MAX_GENERATED = 5000;
-/** The shared cache of built `generated-<n>` sessions holds at most this many entities in all (generated-5000 is ~18 MB of JSON). */
-const GENERATED_CACHE_ENTITIES = 20_000;
+export { MAX_GENERATED } from './generated.ts';
+/**
+ * The shared cache of built `generated-…` sessions holds at most this much in all, counted in entities
+ * plus 1 per 4,000 transcript characters (generated-5000 is ~18 MB of JSON, generated-10000 ~36 MB).
+ */
+const GENERATED_CACHE_WEIGHT = 25_000;
 
 export type SessionObject = JsonObject & { session_id: string };
 
@@ -41,8 +45,8 @@ export interface UserState {
 
 export class MockStore {
   readonly #users = new Map<string, UserState>();
-  readonly #generated = new Map<number, Fixture>();
-  #generatedEntities = 0;
+  readonly #generated = new Map<string, { fixture: Fixture; weight: number }>();
+  #generatedWeight = 0;
 
   /** The user's state, created on first use; marks it most recently used. */
   user(id: string): UserState {
@@ -76,7 +80,7 @@ export class MockStore {
   clear(): void {
     this.#users.clear();
     this.#generated.clear();
-    this.#generatedEntities = 0;
+    this.#generatedWeight = 0;
   }
 
   log(state: UserState, entry: LogEntry): void {
@@ -163,24 +167,24 @@ export class MockStore {
   }
 
   #generatedSession(id: string): StoredSession | undefined {
-    const match = /^generated-(0|[1-9]\d{0,3})$/.exec(id);
-    if (!match) return undefined;
-    const n = Number(match[1]);
-    if (n > MAX_GENERATED) return undefined;
-    let fixture = this.#generated.get(n);
-    if (fixture) {
-      this.#generated.delete(n);
+    const spec = parseGeneratedId(id);
+    if (!spec) return undefined;
+    let entry = this.#generated.get(id);
+    if (entry) {
+      this.#generated.delete(id);
     } else {
-      fixture = generateConsultation(n);
-      this.#generatedEntities += n;
+      const fixture = buildGenerated(spec);
+      entry = { fixture, weight: spec.entities + Math.ceil(fixture.transcript.length / 4000) };
+      this.#generatedWeight += entry.weight;
       // Evict least recently used until the budget holds (the one just built always stays).
-      for (const [oldN] of this.#generated) {
-        if (this.#generatedEntities <= GENERATED_CACHE_ENTITIES) break;
-        this.#generated.delete(oldN);
-        this.#generatedEntities -= oldN;
+      for (const [oldId, old] of this.#generated) {
+        if (this.#generatedWeight <= GENERATED_CACHE_WEIGHT) break;
+        this.#generated.delete(oldId);
+        this.#generatedWeight -= old.weight;
       }
     }
-    this.#generated.set(n, fixture);
+    this.#generated.set(id, entry);
+    const { fixture } = entry;
     // The generator's session id is expected to be `generated-<n>`; force it so lookups and bodies agree.
     return {
       session: { ...fixture.session, session_id: id } as SessionObject,

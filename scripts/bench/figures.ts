@@ -11,6 +11,7 @@ import type { KeyRecord, MountResult, TaskRecord, FrameRecord } from './page/har
 import type { CoreResult } from './page/core-entry.ts';
 import { roundTrips, type BenchServer } from './server.ts';
 import { figure, median, quantile, type Figure } from './stats.ts';
+import { sizeReport } from '../size.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUT } from './build.ts';
@@ -77,14 +78,23 @@ export async function bundleFigures(): Promise<FigureGroup> {
   const own = total - floor.gzip;
   const ratio = own / floor.gzip;
   const sources = sourceBreakdown();
+  // Per-part cost (npm run size): each part's share of the real gzip total, from the sourcemap.
+  const size = sizeReport(sources);
+  const part = (name: 'own' | 'lit' | 'ky' | 'zod', label: string) =>
+    figure(`bundle.part.${name}`, `  ${label}, share of gzip (npm run size)`, 'kB', [size.parts[name].gzipShare / KB]);
   return {
     figures: [
       figure('bundle.gzip', 'bundle gzip', 'kB', [total / KB], { op: '<=', value: 30 }, { note: `${total} bytes, budget 30720` }),
       figure('bundle.floor', 'dependency floor gzip (lit+ky+zod/mini)', 'kB', [floor.gzip / KB]),
       figure('bundle.own', 'own code gzip (total - floor)', 'kB', [own / KB]),
       figure('bundle.ratio', 'own / floor', 'ratio', [ratio], { op: '<=', value: 1 / 3 }),
+      part('own', 'own code (src/)'),
+      part('lit', 'lit'),
+      part('ky', 'ky'),
+      part('zod', 'zod'),
+      figure('bundle.ownShare', '  own code share of the bundle', '%', [size.ownShare * 100]),
     ],
-    details: { bytes: code.length, gzip: total, floor, own, ratio, sources },
+    details: { bytes: code.length, gzip: total, floor, own, ratio, sources, parts: size.parts },
   };
 }
 

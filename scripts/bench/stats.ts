@@ -1,4 +1,5 @@
 /** Small statistics and the results table for the benchmark. */
+import { loadavg } from 'node:os';
 
 export interface Summary {
   median: number;
@@ -45,6 +46,8 @@ export interface Figure {
   /** Judged on the median, unless a figure says otherwise. */
   ok?: boolean;
   note?: string;
+  /** 1-minute load average of the machine when the figure was taken (other work inflates times). */
+  load: number;
 }
 
 export function figure(
@@ -62,7 +65,8 @@ export function figure(
     else if (options.judge) ok = options.judge(summary, values);
     else ok = budget.op === '<=' ? summary.median <= budget.value : summary.median === budget.value;
   }
-  return { id, label, unit, values, summary, ...(budget ? { budget } : {}), ...(ok !== undefined ? { ok } : {}), ...(options.note ? { note: options.note } : {}) };
+  const load = Math.round((loadavg()[0] ?? 0) * 10) / 10;
+  return { id, label, unit, values, summary, load, ...(budget ? { budget } : {}), ...(ok !== undefined ? { ok } : {}), ...(options.note ? { note: options.note } : {}) };
 }
 
 function fmt(n: number): string {
@@ -74,7 +78,7 @@ function fmt(n: number): string {
 }
 
 export function formatTable(figures: readonly Figure[]): string {
-  const header = ['figure', 'median', 'min', 'max', 'budget', 'ok'];
+  const header = ['figure', 'median', 'min', 'max', 'budget', 'ok', 'load'];
   const rows = figures.map((f) => [
     `${f.label} (${f.unit})`,
     fmt(f.summary.median),
@@ -82,6 +86,7 @@ export function formatTable(figures: readonly Figure[]): string {
     fmt(f.summary.max),
     f.budget ? `${f.budget.op === '==' ? '=' : '<='} ${fmt(f.budget.value)}` : '-',
     f.ok === undefined ? '' : f.ok ? 'yes' : 'NO',
+    f.load.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
@@ -95,7 +100,7 @@ export function formatMarkdown(figures: readonly Figure[]): string {
     (f) =>
       `| ${f.label.replace(/^\s+/, '↳ ')} (${f.unit}) | ${fmt(f.summary.median)} | ${fmt(f.summary.min)} | ${fmt(f.summary.max)} | ${
         f.budget ? `${f.budget.op === '==' ? '=' : '≤'} ${fmt(f.budget.value)}` : '–'
-      } | ${f.ok === undefined ? '' : f.ok ? 'yes' : '**no**'} |`,
+      } | ${f.ok === undefined ? '' : f.ok ? 'yes' : '**no**'} | ${f.load.toFixed(1)} |`,
   );
-  return ['| figure | median | min | max | budget | ok |', '|---|---:|---:|---:|---:|:-:|', ...rows].join('\n');
+  return ['| figure | median | min | max | budget | ok | load |', '|---|---:|---:|---:|---:|:-:|---:|', ...rows].join('\n');
 }

@@ -73,7 +73,7 @@ describe('mock Heidi: fixtures and reads', () => {
 
   it('answers SessionNotFoundError for unknown ids, out-of-range and non-canonical generated ids', async () => {
     const call = createMockHarness().as('u');
-    for (const id of ['nope', 'generated-5001', 'generated-01', 'generated--1', 'linked-user-x']) {
+    for (const id of ['nope', 'generated-10001', 'generated-10-t11m', 'generated-10-t0k', 'generated-01', 'generated--1', 'linked-user-x']) {
       for (const suffix of ['', '/transcript', '/clinical-codes']) {
         const body = await error(await call(`/sessions/${id}${suffix}`), 404);
         assert.deepEqual(body, { detail: { msg: 'Session not found', type: 'SessionNotFoundError' } });
