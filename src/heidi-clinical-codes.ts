@@ -142,7 +142,7 @@ export class HeidiClinicalCodes extends LitElement {
     announcer: this._announcer,
     onSessionChange: () => {
       this._selection.reset(undefined, true);
-      this._focus.setFocused(undefined);
+      this._roving.setFocused(undefined);
       this._commit.reset();
     },
     onLoaded: (result) => this._loaded(result),
@@ -158,10 +158,10 @@ export class HeidiClinicalCodes extends LitElement {
   private readonly _selection = new SelectionController(this, {
     session: this._session,
     review: this._review,
-    onSelect: (entity) => this._focus.setFocused(entity.id),
+    onSelect: (entity) => this._roving.setFocused(entity.id),
   });
   private readonly _progressive = new ProgressiveRenderController(this);
-  private readonly _focus: RovingFocusController = new RovingFocusController(this, {
+  private readonly _roving: RovingFocusController = new RovingFocusController(this, {
     list: this._list,
     progressive: this._progressive,
     review: this._review,
@@ -195,7 +195,7 @@ export class HeidiClinicalCodes extends LitElement {
     this._progressive.reset();
     this._selection.reset(model, false);
     const shown = this._list.shown;
-    if (this._focus.focusedId === undefined) this._focus.setFocused(shown[0]?.id);
+    if (this._roving.focusedId === undefined) this._roving.setFocused(shown[0]?.id);
     const m = this._locale.messages;
     this._announcer.announce(shown.length ? m.loaded(shown.length) : m.empty);
     this.dispatchEvent(new HeidiCodesLoadEvent({ sessionId: model.sessionId, entities: shown.map((e) => loadedEntity(e, review)) }));
@@ -205,7 +205,7 @@ export class HeidiClinicalCodes extends LitElement {
     event.stopPropagation();
     const entity = this._session.model?.entities.find((e) => e.id === event.entityId);
     if (!entity) return;
-    this._focus.setFocused(entity.id);
+    this._roving.setFocused(entity.id);
     const { action } = event;
     const selection = this._selection;
     if (action.type === 'select') selection.select(entity);
@@ -296,7 +296,7 @@ export class HeidiClinicalCodes extends LitElement {
       ${shown.length === 0
         ? emptyTemplate(m)
         : html`<div class="layout">
-            <div @card-action=${this._onCardAction} @keydown=${this._focus.onKeydown} @focusin=${this._focus.onFocusin}>
+            <div @card-action=${this._onCardAction} @keydown=${this._roving.onKeydown} @focusin=${this._roving.onFocusin}>
               ${codeListTemplate(
                 {
                   messages: m,
@@ -304,7 +304,7 @@ export class HeidiClinicalCodes extends LitElement {
                   list,
                   groups,
                   limit: this._progressive.limit,
-                  tabStop: this._focus.tabStop(list),
+                  tabStop: this._roving.tabStop(list),
                   review,
                   warningsFor: (entity) => this._list.warningsFor(entity),
                   selectedId: selection.selectedId,

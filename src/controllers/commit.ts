@@ -51,7 +51,7 @@ export class CommitController {
     if (!model || !state || this._host.readonly || this.phase === 'sending') return false;
     const m = locale.messages;
     if (this.blocked) {
-      this._set('blocked', m.wrongPatient);
+      this._assign('blocked', m.wrongPatient);
       return false;
     }
     const accepted = state.accepted(list.shown);
@@ -70,19 +70,19 @@ export class CommitController {
     });
     this._host.dispatchEvent(event);
     if (event.defaultPrevented) {
-      this._set('cancelled', m.sendCancelled);
+      this._assign('cancelled', m.sendCancelled);
       return false;
     }
-    this._set('sending', m.sending);
+    this._assign('sending', m.sending);
     try {
       await Promise.all(pending);
     } catch (error) {
-      this._set('failed', locale.messages.sendFailed(error instanceof Error ? error.message : typeof error === 'string' ? error : ''));
+      this._assign('failed', locale.messages.sendFailed(error instanceof Error ? error.message : typeof error === 'string' ? error : ''));
       return false;
     }
     if (review.state !== state) return false; // the session changed while the host was writing
     review.markSent(codes);
-    this._set('sent', locale.messages.sentOk(codes.length));
+    this._assign('sent', locale.messages.sentOk(codes.length));
     return true;
   }
 
@@ -98,7 +98,7 @@ export class CommitController {
     this._host.requestUpdate();
   }
 
-  private _set(phase: CommitPhase, message: string): void {
+  private _assign(phase: CommitPhase, message: string): void {
     this.phase = phase;
     this.message = message;
     this._host.requestUpdate();

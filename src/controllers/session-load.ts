@@ -63,7 +63,7 @@ export class SessionLoadController implements ReactiveController {
   private _timer: ReturnType<typeof setInterval> | undefined;
   private _warming: ReturnType<typeof setTimeout> | undefined;
   /** The reload inputs as of the last update, and the token source inputs. */
-  private _args: readonly unknown[] | undefined;
+  private _lastInputs: readonly unknown[] | undefined;
   private _sentPatient: PatientInfo | undefined;
   private _sentNotes: string[] | undefined;
 
@@ -109,7 +109,7 @@ export class SessionLoadController implements ReactiveController {
     const signal = controller.signal;
     const host = this._host;
     const m = this._options.locale.messages;
-    this._set({ phase: 'loading', error: undefined, notices: [] });
+    this._assign({ phase: 'loading', error: undefined, notices: [] });
     this._options.announcer.announce(host.sessionId ? m.loadingSession : m.creatingSession);
     if (host.sessionId !== this.model?.sessionId) {
       this.model = undefined;
@@ -145,7 +145,7 @@ export class SessionLoadController implements ReactiveController {
         },
         onProgress: (engine, progress) => {
           if (signal.aborted || engine !== 'heidi' || progress.phase !== 'processing') return;
-          this._set({ phase: 'generating' });
+          this._assign({ phase: 'generating' });
           this._options.announcer.announce(this._options.locale.messages.generatingStarted);
           this._startTimer(progress.startedAt);
         },
@@ -155,7 +155,7 @@ export class SessionLoadController implements ReactiveController {
       this._sentPatient = sentPatient;
       this._sentNotes = sentNotes;
       const messages = this._options.locale.messages;
-      this._set({
+      this._assign({
         model: result.model,
         phase: 'loaded',
         notices: [...(result.sessionError ? [messages.degradedSession] : []), ...(result.transcriptError ? [messages.degradedTranscript] : [])],
@@ -165,7 +165,7 @@ export class SessionLoadController implements ReactiveController {
     } catch (error) {
       if (signal.aborted || isAbort(error)) return;
       const heidiError = asHeidiError(error);
-      this._set({ phase: 'error', error: heidiError });
+      this._assign({ phase: 'error', error: heidiError });
       this._report(heidiError);
     } finally {
       if (this._run === controller) this._stopTimer();
@@ -175,7 +175,7 @@ export class SessionLoadController implements ReactiveController {
   /** The reviewer stopped waiting for Heidi. */
   cancel(): void {
     this._abort();
-    this._set({ phase: 'cancelled' });
+    this._assign({ phase: 'cancelled' });
     this._options.announcer.announce(this._options.locale.messages.cancelled);
   }
 
@@ -187,8 +187,8 @@ export class SessionLoadController implements ReactiveController {
   hostUpdate(): void {
     const host = this._host;
     const args = [host.sessionId, host.apiBase, host.tokenUrl, host.tokenProvider, host.patientProfileId, host.ehrAppointmentId];
-    const last = this._args;
-    this._args = args;
+    const last = this._lastInputs;
+    this._lastInputs = args;
     if (!last) return; // the first update only records them: the connected host is already loading
     // A new token source: forget the old source's token.
     if (last[2] !== args[2] || last[3] !== args[3]) this._tokens.clear();
@@ -204,7 +204,7 @@ export class SessionLoadController implements ReactiveController {
     this._warming = undefined;
   }
 
-  private _set(patch: Partial<Pick<SessionLoadController, 'phase' | 'model' | 'error' | 'notices' | 'elapsed'>>): void {
+  private _assign(patch: Partial<Pick<SessionLoadController, 'phase' | 'model' | 'error' | 'notices' | 'elapsed'>>): void {
     Object.assign(this, patch);
     this._host.requestUpdate();
   }
@@ -263,7 +263,7 @@ export class SessionLoadController implements ReactiveController {
     try {
       const session = await this._heidiClient().updateSession(model.sessionId, update, signal);
       if (this.model?.sessionId !== model.sessionId || signal?.aborted) return;
-      this._set({ model: { ...this.model, session } });
+      this._assign({ model: { ...this.model, session } });
     } catch (error) {
       if (!isAbort(error)) this._report(asHeidiError(error));
     }
@@ -285,7 +285,7 @@ export class SessionLoadController implements ReactiveController {
   private _startTimer(started: number): void {
     this._stopTimer();
     this.elapsed = 0;
-    this._timer = setInterval(() => this._set({ elapsed: Math.floor((performance.now() - started) / 1000) }), 1000);
+    this._timer = setInterval(() => this._assign({ elapsed: Math.floor((performance.now() - started) / 1000) }), 1000);
   }
 
   private _stopTimer(): void {
