@@ -240,12 +240,14 @@ export class HeidiClinicalCodes extends LitElement {
         ${phase === 'loaded' ? this._renderToolbar() : nothing}
       </div>
       <div role="status" aria-live="polite" class="visually-hidden" id="live"></div>
-      ${phase === 'loaded'
-        ? this._renderLoaded()
-        : statusTemplate(
-            { phase, attaching: !!this.sessionId, elapsed: this._session.elapsed, error: this._session.error, messages: m },
-            { retry: () => void this.refresh(), cancel: () => this._session.cancel() },
-          )}
+      ${
+        phase === 'loaded'
+          ? this._renderLoaded()
+          : statusTemplate(
+              { phase, attaching: !!this.sessionId, elapsed: this._session.elapsed, error: this._session.error, messages: m },
+              { retry: () => void this.refresh(), cancel: () => this._session.cancel() },
+            )
+      }
     </div>`;
   }
 
@@ -282,20 +284,23 @@ export class HeidiClinicalCodes extends LitElement {
     return html`
       ${this._session.notices.map((n) => html`<p class="notice">${n}</p>`)}
       ${this.readonly ? html`<p class="progress">${m.readonlyNote}</p>` : nothing}
-      ${this.batchOpen && !this.readonly
-        ? batchPanelTemplate(
-            { messages: m, filter: this._list.batchFilter, count: this._list.candidates.length },
-            {
-              change: (patch) => this._list.set({ batchFilter: { ...this._list.batchFilter, ...patch } }),
-              confirm: () => this._confirmBatch(),
-              cancel: () => this._closePanel('batch'),
-            },
-          )
-        : nothing}
+      ${
+        this.batchOpen && !this.readonly
+          ? batchPanelTemplate(
+              { messages: m, filter: this._list.batchFilter, count: this._list.candidates.length },
+              {
+                change: (patch) => this._list.set({ batchFilter: { ...this._list.batchFilter, ...patch } }),
+                confirm: () => this._confirmBatch(),
+                cancel: () => this._closePanel('batch'),
+              },
+            )
+          : nothing
+      }
       ${this.shortcutsOpen ? shortcutSheetTemplate({ messages: m }, { close: () => this._closePanel('shortcuts') }) : nothing}
-      ${shown.length === 0
-        ? emptyTemplate(m)
-        : html`<div class="layout">
+      ${
+        shown.length === 0
+          ? emptyTemplate(m)
+          : html`<div class="layout">
             <div @card-action=${this._onCardAction} @keydown=${this._roving.onKeydown} @focusin=${this._roving.onFocusin}>
               ${codeListTemplate(
                 {
@@ -326,13 +331,16 @@ export class HeidiClinicalCodes extends LitElement {
               .messages=${m}
               @source-kind-change=${(e: SourceKindChangeEvent) => selection.showSource(e.kind)}
             ></heidi-source-view>
-          </div>`}
-      ${this.readonly || shown.length === 0
-        ? nothing
-        : footerTemplate(
-            { messages: m, accepted, blocked: this._commit.blocked, phase: this._commit.phase, message: this._commit.message },
-            { send: () => void this.commit() },
-          )}
+          </div>`
+      }
+      ${
+        this.readonly || shown.length === 0
+          ? nothing
+          : footerTemplate(
+              { messages: m, accepted, blocked: this._commit.blocked, phase: this._commit.phase, message: this._commit.message },
+              { send: () => void this.commit() },
+            )
+      }
     `;
   }
 }

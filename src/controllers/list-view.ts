@@ -53,15 +53,40 @@ export class ListViewController implements ReactiveController {
   // Each memo is keyed on everything it reads; `review.snapshot` changes identity with every decision.
   private readonly _shown = memo((model: CodingModel, codeSystems: string) => allowedEntities(model.entities, splitList(codeSystems)));
   private readonly _view = memo(
-    (shown: readonly EntityView[], review: ReviewState, _decisions: unknown, system: string | undefined, status: StatusFilter, sort: SortOrder, grouped: boolean): ListView => {
+    (
+      shown: readonly EntityView[],
+      review: ReviewState,
+      _decisions: unknown,
+      system: string | undefined,
+      status: StatusFilter,
+      sort: SortOrder,
+      grouped: boolean,
+    ): ListView => {
       const narrowed = narrowEntities(shown, review, { system, status, sort });
       const groups = grouped ? groupByKind(narrowed) : undefined;
-      return { shown, list: groups ? groups.flatMap((g) => g.entities) : narrowed, groups, systems: [...new Set(shown.map((e) => e.primary.systemLabel))] };
+      return {
+        shown,
+        list: groups ? groups.flatMap((g) => g.entities) : narrowed,
+        groups,
+        systems: [...new Set(shown.map((e) => e.primary.systemLabel))],
+      };
     },
   );
   private readonly _candidates = memo(
-    (shown: readonly EntityView[], review: ReviewState, _decisions: unknown, system: string | undefined, filter: BatchFilter, _model: CodingModel) =>
-      batchCandidates(narrowEntities(shown, review, { system, status: 'ALL', sort: 'document' }), review, (e) => this.warningsFor(e), filter),
+    (
+      shown: readonly EntityView[],
+      review: ReviewState,
+      _decisions: unknown,
+      system: string | undefined,
+      filter: BatchFilter,
+      _model: CodingModel,
+    ) =>
+      batchCandidates(
+        narrowEntities(shown, review, { system, status: 'ALL', sort: 'document' }),
+        review,
+        (e) => this.warningsFor(e),
+        filter,
+      ),
   );
   private readonly _warnings = new Map<string, { code: CodeView; patient: unknown; warnings: readonly CheckWarning[] }>();
 
@@ -139,5 +164,5 @@ function memo<A extends unknown[], R>(compute: (...args: A) => R): (...args: A) 
     const result = compute(...args);
     last = { args, result };
     return result;
-  }
+  };
 }

@@ -54,7 +54,11 @@ export class RovingFocusController implements ReactiveController {
 
   readonly onKeydown = (event: KeyboardEvent): void => {
     const origin = event.composedPath()[0];
-    if (origin instanceof HTMLElement && (origin.matches('input, select, textarea, [contenteditable=""], [contenteditable="true"]') || origin.isContentEditable)) return;
+    if (
+      origin instanceof HTMLElement &&
+      (origin.matches('input, select, textarea, [contenteditable=""], [contenteditable="true"]') || origin.isContentEditable)
+    )
+      return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     // The card the key came from (a key pressed on a card's own button acts on that card), else the list's focus.
     const fromCard = this._itemIn(event);
@@ -116,7 +120,9 @@ export class RovingFocusController implements ReactiveController {
         });
         return;
       }
-      void host.updateComplete.then(() => (host.renderRoot as ParentNode).querySelector<HTMLElement>(`${this._item}[data-id="${CSS.escape(id)}"]`)?.focus());
+      void host.updateComplete.then(() =>
+        (host.renderRoot as ParentNode).querySelector<HTMLElement>(`${this._item}[data-id="${CSS.escape(id)}"]`)?.focus(),
+      );
     };
     step();
   }

@@ -49,7 +49,9 @@ export class SelectionController {
     this.focus = evidenceTarget(entity, this.kind, open);
     this.kind = this.focus.kind;
     this._host.requestUpdate();
-    this._host.dispatchEvent(new HeidiCodeSelectEvent({ sessionId: model.sessionId, entityId: entity.id, code: codeRef(review.chosenCode(entity)) }));
+    this._host.dispatchEvent(
+      new HeidiCodeSelectEvent({ sessionId: model.sessionId, entityId: entity.id, code: codeRef(review.chosenCode(entity)) }),
+    );
   }
 
   /** Open or close a card's evidence; opening it is opening the code, so it also selects it. */

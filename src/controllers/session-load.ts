@@ -158,7 +158,10 @@ export class SessionLoadController implements ReactiveController {
       this._assign({
         model: result.model,
         phase: 'loaded',
-        notices: [...(result.sessionError ? [messages.degradedSession] : []), ...(result.transcriptError ? [messages.degradedTranscript] : [])],
+        notices: [
+          ...(result.sessionError ? [messages.degradedSession] : []),
+          ...(result.transcriptError ? [messages.degradedTranscript] : []),
+        ],
       });
       this._options.onLoaded(result);
       void this._sendContext();

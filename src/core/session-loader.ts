@@ -50,6 +50,14 @@ export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
   const { sessionId, session, transcript, note, sessionError, transcriptError } = await heidi.document;
   const outcome = await runEngines([heidi.engine, ...(request.peers ?? [])], { note: note ?? '', transcript }, signal, onProgress);
   const entities = mergeEngineResults(outcome.results);
-  const model: CodingModel = { sessionId, entities, transcript, note, session, dropped: heidi.dropped(), scoresOutOfRange: countScoresOutOfRange(entities) };
+  const model: CodingModel = {
+    sessionId,
+    entities,
+    transcript,
+    note,
+    session,
+    dropped: heidi.dropped(),
+    scoresOutOfRange: countScoresOutOfRange(entities),
+  };
   return { model, sessionError, transcriptError, engineFailures: outcome.failures };
 }

@@ -12,7 +12,10 @@ export interface FooterProps {
   readonly message: string;
 }
 
-export function footerTemplate({ messages: m, accepted, blocked, phase, message }: FooterProps, handlers: { readonly send: () => void }): TemplateResult {
+export function footerTemplate(
+  { messages: m, accepted, blocked, phase, message }: FooterProps,
+  handlers: { readonly send: () => void },
+): TemplateResult {
   return html`<div class="footer" part="footer">
     <button class="primary send" ?disabled=${accepted === 0 || blocked} aria-disabled=${phase === 'sending' ? 'true' : 'false'} @click=${handlers.send}>
       ${accepted ? m.sendCount(accepted) : m.sendToEhr}

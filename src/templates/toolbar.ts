@@ -11,7 +11,12 @@ export interface ToolbarProps {
   /** System labels among the shown codes; a filter appears when there is more than one. */
   readonly systems: readonly string[];
   /** The reviewer's current choices. */
-  readonly filters: { readonly system: string | undefined; readonly status: StatusFilter; readonly sort: SortOrder; readonly grouped: boolean };
+  readonly filters: {
+    readonly system: string | undefined;
+    readonly status: StatusFilter;
+    readonly sort: SortOrder;
+    readonly grouped: boolean;
+  };
   readonly readonly: boolean;
   readonly batchOpen: boolean;
   readonly shortcutsOpen: boolean;
@@ -32,17 +37,20 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
   const value = (e: Event) => (e.target as HTMLSelectElement).value;
   return html`
     <span class="progress">${m.progress(p.counts.ACCEPTED, p.counts.REJECTED, p.total)}</span>
-    ${p.total
-      ? html`<div class="toolbar" part="toolbar">
-          ${p.systems.length > 1
-            ? html`<label
+    ${
+      p.total
+        ? html`<div class="toolbar" part="toolbar">
+          ${
+            p.systems.length > 1
+              ? html`<label
                 >${m.filterSystem}
                 <select @change=${(e: Event) => on.set({ system: value(e) || undefined })}>
                   <option value="" ?selected=${!f.system}>${m.allSystems}</option>
                   ${p.systems.map((s) => html`<option value=${s} ?selected=${f.system === s}>${s}</option>`)}
                 </select></label
               >`
-            : nothing}
+              : nothing
+          }
           <label
             >${m.filterStatus}
             <select @change=${(e: Event) => on.set({ status: value(e) as StatusFilter })}>
@@ -60,13 +68,16 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
           <label class="check"
             ><input type="checkbox" .checked=${f.grouped} @change=${(e: Event) => on.set({ grouped: (e.target as HTMLInputElement).checked })} />${m.groupByKind}</label
           >
-          ${p.readonly
-            ? nothing
-            : html`<button data-panel="batch" aria-expanded=${p.batchOpen ? 'true' : 'false'} @click=${on.toggleBatch}>${m.batchAccept}</button>`}
+          ${
+            p.readonly
+              ? nothing
+              : html`<button data-panel="batch" aria-expanded=${p.batchOpen ? 'true' : 'false'} @click=${on.toggleBatch}>${m.batchAccept}</button>`
+          }
           <button data-panel="shortcuts" aria-expanded=${p.shortcutsOpen ? 'true' : 'false'} title="${m.shortcuts} (?)" @click=${on.toggleShortcuts}>
             ${m.shortcuts}
           </button>
         </div>`
-      : nothing}
+        : nothing
+    }
   `;
 }

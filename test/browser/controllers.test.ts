@@ -55,14 +55,14 @@ describe('bugs fixed by the redesign', () => {
       shadow(first).querySelector<HTMLButtonElement>('button.pick')!.click();
       await settle(el);
       expect(tab('Note').getAttribute('aria-pressed')).to.equal('true');
-      expect(shadow(source).querySelector('mark.focus'), 'the code\'s note evidence is focused').to.exist;
+      expect(shadow(source).querySelector('mark.focus'), "the code's note evidence is focused").to.exist;
       await expect(el).to.be.accessible();
     } finally {
       spy.restore();
     }
   });
 
-  it('an ancestor\'s lang changed after load re-renders the UI in the new language', async () => {
+  it("an ancestor's lang changed after load re-renders the UI in the new language", async () => {
     const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
     const title = () => shadow(el).querySelector('h2')!.textContent;
     expect(title()).to.equal('Clinical codes');
@@ -134,7 +134,8 @@ describe('ProgressiveRenderController', () => {
       const el = document.createElement('test-controller-host') as TestHost;
       const progressive = new ProgressiveRenderController(el);
       const items = Array.from({ length: 500 }, (_, i) => i);
-      el.view = () => html`<ul>${items.slice(0, progressive.limit).map((i) => html`<li style="height:2px">${i}</li>`)}</ul>${progressive.limit < items.length ? html`<p class="more">more</p>` : ''}`;
+      el.view = () =>
+        html`<ul>${items.slice(0, progressive.limit).map((i) => html`<li style="height:2px">${i}</li>`)}</ul>${progressive.limit < items.length ? html`<p class="more">more</p>` : ''}`;
       const parent = await fixture<HTMLDivElement>(fixtureHtml`<div></div>`);
       parent.append(el);
       expect(progressive.limit).to.equal(FIRST_CARDS);
@@ -176,7 +177,8 @@ describe('RovingFocusController', () => {
       html`<ul @keydown=${focus.onKeydown} @focusin=${focus.onFocusin}>
         ${entities.slice(0, progressive.limit).map((e) => html`<li data-id=${e.id} tabindex=${e.id === focus.tabStop(entities) ? '0' : '-1'}>${e.id}<input /></li>`)}
       </ul>`;
-    const key = (target: Element, k: string) => target.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, composed: true }));
+    const key = (target: Element, k: string) =>
+      target.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, composed: true }));
     const item = (id: string) => el.shadowRoot!.querySelector<HTMLElement>(`li[data-id="${id}"]`)!;
     return { el, focus, progressive, decided, key, item };
   }
@@ -220,7 +222,7 @@ describe('RovingFocusController', () => {
 });
 
 describe('SessionLoadController', () => {
-  it('a reload input changed mid-load aborts the old run\'s requests; leaving the page aborts the new run and its timer', async () => {
+  it("a reload input changed mid-load aborts the old run's requests; leaving the page aborts the new run and its timer", async () => {
     const user = newUser();
     await setScenario(user, { generationMs: 3000 });
     const spy = spyOnFetch();

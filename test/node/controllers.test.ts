@@ -41,7 +41,13 @@ function model(session: Record<string, unknown> | null = { consult_note: { resul
     {
       session_id: 'S1',
       clinical_entities: [
-        { id: 'knee', primary_code: code('M17.11'), similar_codes: [code('M17.9', 'icd_10_cm', 0.5)], relevance: 'HIGH', location_in_note: [{ start: 0, end: 25 }] },
+        {
+          id: 'knee',
+          primary_code: code('M17.11'),
+          similar_codes: [code('M17.9', 'icd_10_cm', 0.5)],
+          relevance: 'HIGH',
+          location_in_note: [{ start: 0, end: 25 }],
+        },
         { id: 'bmi', primary_code: code('E66.9', 'icd_10_cm', 0.4), relevance: 'LOW' },
         { id: 'inj', primary_code: code('20610', 'cpt_2025', 0.95), relevance: 'HIGH', location_in_note: [{ start: 27, end: 34 }] },
       ],
@@ -80,10 +86,13 @@ describe('ReviewController', () => {
     review.setStatus(entity('knee'), 'ACCEPTED'); // already accepted: nothing
     assert.equal(review.state!.snapshot, after);
     review.swap(entity('knee'), entity('knee').similar[0]!);
-    assert.deepEqual(fired.map((d) => [d.sessionId, d.entityId, d.status, d.code.code, d.previousCode?.code]), [
-      ['S1', 'knee', 'ACCEPTED', 'M17.11', undefined],
-      ['S1', 'knee', 'ACCEPTED', 'M17.9', 'M17.11'],
-    ]);
+    assert.deepEqual(
+      fired.map((d) => [d.sessionId, d.entityId, d.status, d.code.code, d.previousCode?.code]),
+      [
+        ['S1', 'knee', 'ACCEPTED', 'M17.11', undefined],
+        ['S1', 'knee', 'ACCEPTED', 'M17.9', 'M17.11'],
+      ],
+    );
     assert.equal(host.updates, 2);
     assert.deepEqual(announced, ['M17.11', 'M17.9']);
   });
@@ -104,23 +113,44 @@ describe('ListViewController', () => {
     const { host, list, review, entity } = setup();
     const first = list.view;
     assert.equal(list.view, first, 'memoised');
-    assert.deepEqual(first.list.map((e) => e.id), ['knee', 'bmi', 'inj']);
-    assert.deepEqual(first.groups?.map((g) => g.kind), ['diagnosis', 'procedure']);
+    assert.deepEqual(
+      first.list.map((e) => e.id),
+      ['knee', 'bmi', 'inj'],
+    );
+    assert.deepEqual(
+      first.groups?.map((g) => g.kind),
+      ['diagnosis', 'procedure'],
+    );
     review.setStatus(entity('bmi'), 'REJECTED');
     list.set({ status: 'PENDING', grouped: false, sort: 'score' });
     assert.ok(host.updates >= 2);
-    assert.deepEqual(list.view.list.map((e) => e.id), ['inj', 'knee']);
+    assert.deepEqual(
+      list.view.list.map((e) => e.id),
+      ['inj', 'knee'],
+    );
   });
 
   it('code-systems narrows shown, the list, the systems offered and the batch candidates alike', () => {
     const { host, list } = setup();
     assert.deepEqual(list.view.systems, ['ICD-10-CM', 'CPT']);
-    assert.deepEqual(list.candidates.map((e) => e.id), ['knee', 'inj']);
+    assert.deepEqual(
+      list.candidates.map((e) => e.id),
+      ['knee', 'inj'],
+    );
     host.codeSystems = 'cpt_2025';
-    assert.deepEqual(list.shown.map((e) => e.id), ['inj']);
-    assert.deepEqual(list.view.list.map((e) => e.id), ['inj']);
+    assert.deepEqual(
+      list.shown.map((e) => e.id),
+      ['inj'],
+    );
+    assert.deepEqual(
+      list.view.list.map((e) => e.id),
+      ['inj'],
+    );
     assert.deepEqual(list.view.systems, ['CPT']);
-    assert.deepEqual(list.candidates.map((e) => e.id), ['inj']);
+    assert.deepEqual(
+      list.candidates.map((e) => e.id),
+      ['inj'],
+    );
   });
 
   it('warnings are cached per entity until its chosen code changes', () => {
@@ -137,11 +167,16 @@ describe('CommitController', () => {
     const { host, review, commit, entity } = setup();
     review.setStatus(entity('knee'), 'ACCEPTED');
     let finish!: () => void;
-    host.addEventListener('heidi-codes-commit', (e) => (e as CustomEvent<CodesCommitDetail>).detail.waitUntil(new Promise<void>((r) => (finish = r))));
+    host.addEventListener('heidi-codes-commit', (e) =>
+      (e as CustomEvent<CodesCommitDetail>).detail.waitUntil(new Promise<void>((r) => (finish = r))),
+    );
     const sent = host.events<CodesCommitDetail>('heidi-codes-commit');
     const done = commit.commit();
     assert.equal(commit.phase, 'sending');
-    assert.deepEqual(sent[0]!.codes.map((c) => [c.entityId, c.code, c.evidence.note.map((n) => n.text)]), [['knee', 'M17.11', ['Right knee osteoarthritis']]]);
+    assert.deepEqual(
+      sent[0]!.codes.map((c) => [c.entityId, c.code, c.evidence.note.map((n) => n.text)]),
+      [['knee', 'M17.11', ['Right knee osteoarthritis']]],
+    );
     finish();
     assert.equal(await done, true);
     assert.equal(commit.phase, 'sent');
@@ -161,7 +196,9 @@ describe('CommitController', () => {
     assert.equal(await commit.commit(), false);
     assert.equal(commit.phase, 'cancelled');
     host.removeEventListener('heidi-codes-commit', veto);
-    host.addEventListener('heidi-codes-commit', (e) => (e as CustomEvent<CodesCommitDetail>).detail.waitUntil(Promise.reject(new Error('EHR down'))));
+    host.addEventListener('heidi-codes-commit', (e) =>
+      (e as CustomEvent<CodesCommitDetail>).detail.waitUntil(Promise.reject(new Error('EHR down'))),
+    );
     assert.equal(await commit.commit(), false);
     assert.equal(commit.phase, 'failed');
     assert.match(commit.message, /EHR down/);
@@ -181,7 +218,11 @@ describe('SelectionController', () => {
   it('selecting a note-only code after the reviewer chose the transcript tab shows the note with that evidence focused', () => {
     const { host, loaded, review, entity } = setup();
     const focused: string[] = [];
-    const selection = new SelectionController(host as never, { session: { model: loaded }, review, onSelect: (e) => void focused.push(e.id) });
+    const selection = new SelectionController(host as never, {
+      session: { model: loaded },
+      review,
+      onSelect: (e) => void focused.push(e.id),
+    });
     const fired = host.events<CodeSelectDetail>('heidi-code-select');
     selection.reset(loaded, false);
     assert.equal(selection.kind, 'note');
@@ -192,7 +233,10 @@ describe('SelectionController', () => {
     assert.deepEqual(selection.focus, { kind: 'note', id: 0 });
     assert.deepEqual(selection.ranges.note, [{ start: 0, end: 25, id: 0 }]);
     assert.deepEqual(focused, ['knee']);
-    assert.deepEqual(fired.map((d) => [d.sessionId, d.entityId, d.code.code]), [['S1', 'knee', 'M17.11']]);
+    assert.deepEqual(
+      fired.map((d) => [d.sessionId, d.entityId, d.code.code]),
+      [['S1', 'knee', 'M17.11']],
+    );
   });
 
   it('a code with no located evidence keeps the tab shown; opening evidence expands and selects; another session forgets both', () => {

@@ -20,7 +20,16 @@ function entity(engine: EngineName, id: string, code: string, quote: string, sco
   const note = [{ location: 'exact' as const, text: quote, start, end: start + quote.length }];
   return {
     id,
-    primary: { system: 'http://hl7.org/fhir/sid/icd-10-cm', code, display: code, codeSystem: 'icd_10_cm', systemLabel: 'ICD-10-CM', kind: 'diagnosis', score, metadata: undefined },
+    primary: {
+      system: 'http://hl7.org/fhir/sid/icd-10-cm',
+      code,
+      display: code,
+      codeSystem: 'icd_10_cm',
+      systemLabel: 'ICD-10-CM',
+      kind: 'diagnosis',
+      score,
+      metadata: undefined,
+    },
     similar: [],
     relevance: 'HIGH',
     relevanceScore: undefined,
@@ -71,7 +80,10 @@ describe('runEngines', () => {
     b.settle().resolve(result('sully', [entity('sully', 's1', 'E66.9', 'Obesity')]));
     a.settle().resolve(result('heidi', [entity('heidi', 'h1', 'M17.11', 'Right knee osteoarthritis')]));
     const outcome = await run;
-    assert.deepEqual(outcome.results.map((r) => r.engine), ['heidi', 'sully']);
+    assert.deepEqual(
+      outcome.results.map((r) => r.engine),
+      ['heidi', 'sully'],
+    );
     assert.deepEqual(outcome.failures, []);
     assert.deepEqual(log, [
       ['heidi', 'processing'],
@@ -89,14 +101,20 @@ describe('runEngines', () => {
     b.settle().reject(new HeidiError('rate-limited', 'slow down', { status: 429 }));
     a.settle().resolve(result('heidi', [entity('heidi', 'h1', 'M17.11', 'Right knee osteoarthritis')]));
     const outcome = await run;
-    assert.deepEqual(outcome.results.map((r) => r.engine), ['heidi']);
+    assert.deepEqual(
+      outcome.results.map((r) => r.engine),
+      ['heidi'],
+    );
     assert.equal(outcome.failures.length, 1);
     assert.equal(outcome.failures[0]!.engine, 'omniscribe');
     assert.equal(outcome.failures[0]!.error.code, 'rate-limited');
-    assert.deepEqual(log.filter(([engine]) => engine === 'omniscribe').map(([, phase]) => phase), ['processing', 'failed']);
+    assert.deepEqual(
+      log.filter(([engine]) => engine === 'omniscribe').map(([, phase]) => phase),
+      ['processing', 'failed'],
+    );
   });
 
-  it('fails with the first engine\'s error when every engine failed; a non-HeidiError becomes `server`', async () => {
+  it("fails with the first engine's error when every engine failed; a non-HeidiError becomes `server`", async () => {
     const a = fakeEngine('heidi');
     const b = fakeEngine('sully');
     const run = runEngines([a.engine, b.engine], INPUT, new AbortController().signal, () => {});
@@ -110,7 +128,7 @@ describe('runEngines', () => {
     await assert.rejects(only, (error: unknown) => error instanceof HeidiError && error.code === 'server' && error.message === 'boom');
   });
 
-  it('aborting cancels every engine and rejects with the signal\'s reason', async () => {
+  it("aborting cancels every engine and rejects with the signal's reason", async () => {
     const a = fakeEngine('heidi');
     const b = fakeEngine('sully');
     const { log, listener } = progressLog();
@@ -119,19 +137,33 @@ describe('runEngines', () => {
     controller.abort();
     await assert.rejects(run, (error: unknown) => error instanceof DOMException && error.name === 'AbortError');
     assert.ok(a.started[0]!.aborted && b.started[0]!.aborted, 'each engine saw the abort');
-    assert.deepEqual(log.filter(([, phase]) => phase === 'cancelled').map(([engine]) => engine), ['heidi', 'sully']);
-    await assert.rejects(runEngines([fakeEngine('heidi').engine], INPUT, controller.signal, () => {}), { name: 'AbortError' });
+    assert.deepEqual(
+      log.filter(([, phase]) => phase === 'cancelled').map(([engine]) => engine),
+      ['heidi', 'sully'],
+    );
+    await assert.rejects(
+      runEngines([fakeEngine('heidi').engine], INPUT, controller.signal, () => {}),
+      { name: 'AbortError' },
+    );
   });
 
   it('skips an engine that needs a note when the note is empty, without failing the run', async () => {
     const a = fakeEngine('heidi');
     const b = fakeEngine('sully');
     const { log, listener } = progressLog();
-    const run = runEngines([{ ...a.engine, needsNote: false }, b.engine], { note: '  ', transcript: undefined }, new AbortController().signal, listener);
+    const run = runEngines(
+      [{ ...a.engine, needsNote: false }, b.engine],
+      { note: '  ', transcript: undefined },
+      new AbortController().signal,
+      listener,
+    );
     a.settle().resolve(result('heidi', []));
     const outcome = await run;
     assert.equal(b.started.length, 0);
-    assert.deepEqual(outcome.results.map((r) => r.engine), ['heidi']);
+    assert.deepEqual(
+      outcome.results.map((r) => r.engine),
+      ['heidi'],
+    );
     assert.deepEqual(log, [
       ['heidi', 'processing'],
       ['sully', 'skipped'],
@@ -141,40 +173,59 @@ describe('runEngines', () => {
 });
 
 describe('mergeEngineResults', () => {
-  it('one card per FHIR system + code: the first engine\'s card absorbs a later engine\'s suggestion and evidence', () => {
+  it("one card per FHIR system + code: the first engine's card absorbs a later engine's suggestion and evidence", () => {
     const merged = mergeEngineResults([
       result('heidi', [entity('heidi', 'h1', 'M17.11', 'Right knee osteoarthritis', 0.8), entity('heidi', 'h2', 'E66.9', 'Obesity')]),
       result('sully', [entity('sully', 's1', 'M17.11', 'knee', 0.95), entity('sully', 's2', 'Z68.33', 'BMI 33')]),
     ]);
-    assert.deepEqual(merged.map((e) => [e.id, e.primary.code]), [
-      ['h1', 'M17.11'],
-      ['h2', 'E66.9'],
-      ['s2', 'Z68.33'],
-    ]);
+    assert.deepEqual(
+      merged.map((e) => [e.id, e.primary.code]),
+      [
+        ['h1', 'M17.11'],
+        ['h2', 'E66.9'],
+        ['s2', 'Z68.33'],
+      ],
+    );
     const knee = merged[0]!;
-    assert.deepEqual(knee.engines.map((s) => [s.engine, s.entityId, s.score]), [
-      ['heidi', 'h1', 0.8],
-      ['sully', 's1', 0.95],
-    ]);
-    assert.deepEqual(knee.note.map((n) => n.text), ['Right knee osteoarthritis', 'knee']);
-    assert.equal(knee.primary.score, 0.8, 'the first engine\'s code is the card\'s code');
+    assert.deepEqual(
+      knee.engines.map((s) => [s.engine, s.entityId, s.score]),
+      [
+        ['heidi', 'h1', 0.8],
+        ['sully', 's1', 0.95],
+      ],
+    );
+    assert.deepEqual(
+      knee.note.map((n) => n.text),
+      ['Right knee osteoarthritis', 'knee'],
+    );
+    assert.equal(knee.primary.score, 0.8, "the first engine's code is the card's code");
   });
 
-  it('an engine\'s own repeats of a code stay separate cards, and ids stay unique across engines', () => {
+  it("an engine's own repeats of a code stay separate cards, and ids stay unique across engines", () => {
     const merged = mergeEngineResults([
       result('heidi', [entity('heidi', 'x', 'M17.11', 'Right knee'), entity('heidi', 'x#2', 'M17.11', 'osteoarthritis')]),
       result('omniscribe', [entity('omniscribe', 'x', 'E66.9', 'Obesity')]),
     ]);
-    assert.deepEqual(merged.map((e) => e.id), ['x', 'x#2', 'x#3']);
-    assert.deepEqual(merged.map((e) => e.engines.length), [1, 1, 1]);
+    assert.deepEqual(
+      merged.map((e) => e.id),
+      ['x', 'x#2', 'x#3'],
+    );
+    assert.deepEqual(
+      merged.map((e) => e.engines.length),
+      [1, 1, 1],
+    );
   });
 
-  it('Heidi alone: the entities are exactly buildModel\'s, each listing its one Heidi suggestion', () => {
+  it("Heidi alone: the entities are exactly buildModel's, each listing its one Heidi suggestion", () => {
     const model = buildModel(
       {
         session_id: 's',
         clinical_entities: [
-          { id: 'a', primary_code: { code: 'M17.11', code_name: 'OA knee', code_system: 'icd_10_cm' }, location_in_note: [{ start: 0, end: 25 }] },
+          {
+            id: 'a',
+            primary_code: { code: 'M17.11', code_name: 'OA knee', code_system: 'icd_10_cm' },
+            location_in_note: [{ start: 0, end: 25 }],
+          },
           { id: 'a', primary_code: { code: 'M17.11', code_name: 'OA knee', code_system: 'icd_10_cm' } },
         ],
       } as never,
@@ -183,15 +234,26 @@ describe('mergeEngineResults', () => {
     );
     const merged = mergeEngineResults([result('heidi', [...model.entities])]);
     assert.deepEqual(merged, model.entities);
-    assert.deepEqual(merged.map((e) => e.id), ['a', 'a#2']);
-    assert.deepEqual(merged[0]!.engines, [{ engine: 'heidi', entityId: 'a', score: undefined, transcript: [], note: merged[0]!.note, justification: undefined }]);
+    assert.deepEqual(
+      merged.map((e) => e.id),
+      ['a', 'a#2'],
+    );
+    assert.deepEqual(merged[0]!.engines, [
+      { engine: 'heidi', entityId: 'a', score: undefined, transcript: [], note: merged[0]!.note, justification: undefined },
+    ]);
   });
 });
 
 describe('loadCodes (Heidi through the pipeline)', () => {
   const codes = {
     session_id: 'S1',
-    clinical_entities: [{ id: 'h1', primary_code: { code: 'M17.11', code_name: 'OA knee', code_system: 'icd_10_cm' }, location_in_note: [{ start: 0, end: 25 }] }],
+    clinical_entities: [
+      {
+        id: 'h1',
+        primary_code: { code: 'M17.11', code_name: 'OA knee', code_system: 'icd_10_cm' },
+        location_in_note: [{ start: 0, end: 25 }],
+      },
+    ],
   };
   function fakeClient(overrides: Record<string, (...args: never[]) => Promise<unknown>> = {}) {
     const calls: string[] = [];
@@ -221,18 +283,23 @@ describe('loadCodes (Heidi through the pipeline)', () => {
     return { result, events };
   };
 
-  it('creates the session, asks for session, transcript and codes at once, and shows Heidi\'s entities located in the note', async () => {
+  it("creates the session, asks for session, transcript and codes at once, and shows Heidi's entities located in the note", async () => {
     const { client, calls } = fakeClient();
     const { result, events } = await load(client);
     assert.deepEqual(calls, ['authenticate', 'create', 'session', 'transcript', 'codes']);
     assert.deepEqual(events, ['start S1 true', 'heidi processing', 'heidi done']);
     assert.equal(result.model.note, NOTE);
     assert.equal(result.model.entities[0]!.note[0]!.location, 'exact');
-    assert.deepEqual(result.model.entities[0]!.engines.map((s) => s.engine), ['heidi']);
+    assert.deepEqual(
+      result.model.entities[0]!.engines.map((s) => s.engine),
+      ['heidi'],
+    );
   });
 
   it('a failed transcript degrades; failed codes fail the load with their error', async () => {
-    const degraded = await load(fakeClient({ getTranscript: async () => Promise.reject(new HeidiError('server', 'x', { status: 500 })) }).client);
+    const degraded = await load(
+      fakeClient({ getTranscript: async () => Promise.reject(new HeidiError('server', 'x', { status: 500 })) }).client,
+    );
     assert.equal(degraded.result.transcriptError?.code, 'server');
     assert.equal(degraded.result.model.transcript, undefined);
     assert.equal(degraded.result.model.entities.length, 1);

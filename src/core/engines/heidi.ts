@@ -89,7 +89,12 @@ export async function openHeidiSession(request: HeidiOpenRequest): Promise<Heidi
       signal.throwIfAborted();
       dropped = codes.dropped ?? NOTHING_DROPPED;
       // The transcript and note exactly as Heidi gave them ('' when there is no note: nothing located).
-      return { engine: 'heidi', entities: buildEntities(codes, input.transcript, input.note || undefined), discarded: [], runId: codes.session_id };
+      return {
+        engine: 'heidi',
+        entities: buildEntities(codes, input.transcript, input.note || undefined),
+        discarded: [],
+        runId: codes.session_id,
+      };
     },
   };
   return { sessionId, document, engine, dropped: () => dropped };

@@ -34,7 +34,10 @@ export function mergeEngineResults(results: readonly EngineResult[]): EntityView
 function absorb(card: EntityView, entity: EntityView): EntityView {
   return {
     ...card,
-    similar: [...card.similar, ...entity.similar.filter((code) => !sameCode(code, card.primary) && !card.similar.some((c) => sameCode(c, code)))],
+    similar: [
+      ...card.similar,
+      ...entity.similar.filter((code) => !sameCode(code, card.primary) && !card.similar.some((c) => sameCode(c, code))),
+    ],
     transcript: [...card.transcript, ...entity.transcript],
     note: [...card.note, ...entity.note],
     context: [...card.context, ...entity.context.filter((text) => !card.context.includes(text))],

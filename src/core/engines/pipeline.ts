@@ -31,7 +31,8 @@ export async function runEngines(
   onProgress: ProgressListener,
 ): Promise<EnginesOutcome> {
   signal.throwIfAborted();
-  const running = engines.map((engine) => {
+  // Each engine starts at once (an async function runs synchronously up to its first await).
+  const running = engines.map(async (engine) => {
     if (engine.needsNote !== false && !input.note.trim()) {
       onProgress(engine.name, { phase: 'skipped', reason: 'empty-note' });
       return undefined;
@@ -53,7 +54,12 @@ export async function runEngines(
 
 type Outcome = { ok: true; result: EngineResult } | { ok: false; failure: EngineFailure };
 
-async function runOne(engine: CodingEngine, input: CodingInput, signal: AbortSignal, onProgress: ProgressListener): Promise<Outcome | undefined> {
+async function runOne(
+  engine: CodingEngine,
+  input: CodingInput,
+  signal: AbortSignal,
+  onProgress: ProgressListener,
+): Promise<Outcome | undefined> {
   try {
     const result = await engine.code(input, signal, (progress) => {
       if (!signal.aborted) onProgress(engine.name, progress);

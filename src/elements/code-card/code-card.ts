@@ -80,11 +80,13 @@ export class HeidiCodeCard extends LitElement {
         ${e.relevance ? html`<span>${m.relevance}: ${m.relevanceValue[e.relevance] ?? e.relevance}</span>` : nothing}
         ${swapped ? html`<span>${m.swappedFrom(e.primary.code)}</span>` : nothing}
       </div>
-      ${this.warnings.length
-        ? html`<ul class="checks" part="checks" aria-label=${m.checksLabel(this.warnings.length)}>
+      ${
+        this.warnings.length
+          ? html`<ul class="checks" part="checks" aria-label=${m.checksLabel(this.warnings.length)}>
             ${this.warnings.map((w) => html`<li>⚠ ${this.explain(w)}</li>`)}
           </ul>`
-        : nothing}
+          : nothing
+      }
       ${this.readonly ? nothing : this.renderActions(code)} ${this.renderSimilar(code)} ${this.renderEvidence()}
     `;
   }
@@ -115,8 +117,9 @@ export class HeidiCodeCard extends LitElement {
       >
         ${m.reject}
       </button>
-      ${this.status !== 'PENDING' || code !== this.entity.primary
-        ? html`<button
+      ${
+        this.status !== 'PENDING' || code !== this.entity.primary
+          ? html`<button
             class="undo"
             aria-label=${m.undoCode(code.code)}
             title="${m.undo} (u)"
@@ -124,7 +127,8 @@ export class HeidiCodeCard extends LitElement {
           >
             ${m.undo}
           </button>`
-        : nothing}
+          : nothing
+      }
     </div>`;
   }
 
@@ -162,11 +166,13 @@ export class HeidiCodeCard extends LitElement {
           const n = e.similar.indexOf(c) + 1;
           const label = c === e.primary ? m.restorePrimary(c.code) : m.swapTo(c.code, c.display);
           return html`<li>
-            ${this.readonly
-              ? nothing
-              : html`<button aria-label=${label} title=${n > 0 && n < 10 ? `${label} (${n})` : label} @click=${() => this.act({ type: 'swap', code: c })}>
+            ${
+              this.readonly
+                ? nothing
+                : html`<button aria-label=${label} title=${n > 0 && n < 10 ? `${label} (${n})` : label} @click=${() => this.act({ type: 'swap', code: c })}>
                   ${m.use}
-                </button>`}
+                </button>`
+            }
             <span class="code">${c.code}</span> <span>${c.display}</span>
             ${c.score !== undefined ? html`<span class="ctx">${this.percent(c.score)}</span>` : nothing}
           </li>`;
@@ -206,7 +212,13 @@ export class HeidiCodeCard extends LitElement {
       ${e.transcript.map((snippet, index) => {
         const cue = this.cueFor('transcript', index);
         const where =
-          snippet.location === 'unlocated' ? (this.transcriptAvailable ? m.unlocated : m.noTranscript) : snippet.location === 'moved' ? m.moved : '';
+          snippet.location === 'unlocated'
+            ? this.transcriptAvailable
+              ? m.unlocated
+              : m.noTranscript
+            : snippet.location === 'moved'
+              ? m.moved
+              : '';
         return html`<li>
           <span class="where">${m.transcript}${snippet.speaker ? ` · ${m.speaker[snippet.speaker] ?? snippet.speaker}` : ''}${where ? ` · ${where}` : ''}</span>
           <span class="snippet"
@@ -214,19 +226,23 @@ export class HeidiCodeCard extends LitElement {
             ><mark>${withCue(snippet.text, cue?.part === 'text' ? cue : undefined)}</mark
             ><span class="ctx">${snippet.after}</span></span
           >
-          ${isLocated(snippet)
-            ? html`<button class="link" @click=${() => this.act({ type: 'open', source: 'transcript', index })}>${m.openInTranscript}</button>`
-            : nothing}
+          ${
+            isLocated(snippet)
+              ? html`<button class="link" @click=${() => this.act({ type: 'open', source: 'transcript', index })}>${m.openInTranscript}</button>`
+              : nothing
+          }
         </li>`;
       })}
       ${e.note.map((span, index) => {
         const cue = this.cueFor('note', index);
         return html`<li>
           <span class="where">${m.note}${isLocated(span) ? '' : ` · ${m.badNoteSpan}`}</span>
-          ${isLocated(span)
-            ? html`<span class="snippet"><mark>${withCue(span.text, cue)}</mark></span>
+          ${
+            isLocated(span)
+              ? html`<span class="snippet"><mark>${withCue(span.text, cue)}</mark></span>
                 <button class="link" @click=${() => this.act({ type: 'open', source: 'note', index })}>${m.openInNote}</button>`
-            : nothing}
+              : nothing
+          }
         </li>`;
       })}
       ${e.context.map((text) => html`<li><span class="where">${m.context}</span><span class="snippet">${text}</span></li>`)}

@@ -52,12 +52,16 @@ export class HeidiSourceView extends LitElement {
             </button>`,
         )}
       </div>
-      ${text
-        ? html`<div class="text" part="source" tabindex="0" role="group" aria-label=${this.kind === 'note' ? m.note : m.transcript}>${segmentText(
-            text,
-            ranges,
-          ).map((s) => (s.mark < 0 ? s.text : html`<mark data-i=${s.mark} class=${s.mark === focusId ? 'focus' : ''}>${s.text}</mark>`))}</div>`
-        : html`<p class="empty">${this.kind === 'note' ? m.noNote : m.noTranscriptText}</p>`}
+      ${
+        text
+          ? html`<div class="text" part="source" tabindex="0" role="group" aria-label=${this.kind === 'note' ? m.note : m.transcript}>${segmentText(
+              text,
+              ranges,
+            ).map((s) =>
+              s.mark < 0 ? s.text : html`<mark data-i=${s.mark} class=${s.mark === focusId ? 'focus' : ''}>${s.text}</mark>`,
+            )}</div>`
+          : html`<p class="empty">${this.kind === 'note' ? m.noNote : m.noTranscriptText}</p>`
+      }
     `;
   }
 
@@ -70,7 +74,8 @@ export class HeidiSourceView extends LitElement {
     const box = this.textBox;
     if (!box) return;
     const id = this.focusTarget?.kind === this.kind ? this.focusTarget.id : undefined;
-    const mark = box.querySelector<HTMLElement>(id === undefined ? 'mark' : `mark[data-i="${id}"]`) ?? box.querySelector<HTMLElement>('mark');
+    const mark =
+      box.querySelector<HTMLElement>(id === undefined ? 'mark' : `mark[data-i="${id}"]`) ?? box.querySelector<HTMLElement>('mark');
     // Scroll only this box, never the host page.
     if (mark) box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - box.clientHeight / 3);
   }
