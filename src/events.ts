@@ -7,6 +7,7 @@ import type { HeidiErrorCode } from './core/errors.ts';
 import type { CodeRef } from './core/model.ts';
 import type { ReviewStatus } from './core/review.ts';
 import type { CheckKind } from './core/checks.ts';
+import type { EngineName } from './core/engines/types.ts';
 
 export interface SessionStartDetail {
   readonly sessionId: string;
@@ -20,6 +21,8 @@ export interface CodesLoadEntity {
   readonly relevance: string | undefined;
   readonly score: number | undefined;
   readonly status: ReviewStatus;
+  /** The engines that suggested the code, in display order (e.g. `["heidi", "sully"]`). */
+  readonly engines: readonly EngineName[];
 }
 
 export interface CodesLoadDetail {
@@ -52,6 +55,8 @@ export interface CommittedCode extends CodeRef {
   readonly evidence: { readonly transcript: readonly EvidenceSpan[]; readonly note: readonly EvidenceSpan[] };
   /** Kinds of the check warnings the reviewer saw and accepted anyway. */
   readonly warnings: readonly CheckKind[];
+  /** The engines that suggested the code, in display order. */
+  readonly engines: readonly EngineName[];
 }
 
 export interface CodesCommitDetail {
@@ -66,6 +71,8 @@ export interface ErrorDetail {
   readonly message: string;
   readonly status?: number;
   readonly retryable: boolean;
+  /** The engine that failed, when the others' codes are shown (a peer failing, or Heidi failing beside peers). */
+  readonly engine?: EngineName;
 }
 
 export type TokenExpiredDetail = Record<string, never>;

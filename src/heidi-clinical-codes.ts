@@ -31,6 +31,8 @@ import { toolbarTemplate } from './templates/toolbar.ts';
 import { batchPanelTemplate } from './templates/batch-panel.ts';
 import { shortcutSheetTemplate } from './templates/shortcut-sheet.ts';
 import { footerTemplate } from './templates/footer.ts';
+import { engineProgressTemplate, showsEngines } from './templates/engine-progress.ts';
+import { discardedListTemplate } from './templates/discarded-list.ts';
 import { codeListTemplate } from './templates/code-list.ts';
 import { controls } from './styles/controls.ts';
 import { elementStyles } from './styles/element.ts';
@@ -54,6 +56,10 @@ export type { PatientInfo };
  * @attr lang - UI language (`en`, `es`); else the nearest ancestor's `lang`.
  * @attr theme - `light`, `dark` or `auto`.
  * @attr density - `compact` for narrow side panels.
+ * @attr engines - Coding engines in display order: `heidi` (default), `sully`, `omniscribe`.
+ * @attr sully-base - URL of the host's forwarder to Sully's coding API.
+ * @attr omniscribe-base - URL of the host's forwarder to Omniscribe Codify.
+ * @attr omniscribe-model - `fast`, `balanced` (default) or `high-quality`.
  *
  * @fires heidi-session-start - A session was created or attached: `{sessionId, created}`.
  * @fires heidi-codes-load - Codes are shown: `{sessionId, entities}`.
@@ -61,7 +67,7 @@ export type { PatientInfo };
  * @fires heidi-code-review - Accept, reject, undo or swap: `{sessionId, entityId, status, code, previousCode?}`.
  * @fires heidi-codes-commit - Cancelable. The user sends accepted codes: `{sessionId, codes, waitUntil(promise)}`.
  * @fires heidi-token-expired - A new token is needed and only `token` was given.
- * @fires heidi-error - Anything failed: `{code, message, status?, retryable}`.
+ * @fires heidi-error - Anything failed: `{code, message, status?, retryable, engine?}`.
  *
  * @csspart header - Title, progress and toolbar.
  * @csspart toolbar - Filters, sorting, batch accept.
@@ -105,6 +111,13 @@ export class HeidiClinicalCodes extends LitElement {
   @property() override lang = '';
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
   @property({ reflect: true }) density: 'comfortable' | 'compact' = 'comfortable';
+  /** Coding engines, comma-separated in display order: `heidi` (default), `sully`, `omniscribe`. */
+  @property() engines = 'heidi';
+  @property({ attribute: 'sully-base' }) sullyBase = '';
+  @property({ attribute: 'omniscribe-base' }) omniscribeBase = '';
+  @property({ attribute: 'omniscribe-model' }) omniscribeModel: 'fast' | 'balanced' | 'high-quality' = 'balanced';
+  /** The host's own note, coded by the peers when `engines` does not include `heidi` (no Heidi token needed). */
+  @property({ attribute: false }) note: string | undefined;
 
   /** Alternative to `token-url`: the host fetches the JWT response itself. */
   @property({ attribute: false }) tokenProvider: (() => Promise<JwtResponse>) | undefined;
@@ -114,9 +127,9 @@ export class HeidiClinicalCodes extends LitElement {
   @property({ attribute: false }) clinicianNotes: string[] | undefined;
   /**
    * Per-attempt timeouts in ms: `request` for ordinary calls (default 20 s), `codes` for the
-   * clinical-codes call, which Heidi generates on request (default 120 s).
+   * clinical-codes call, which Heidi generates on request (default 120 s), `poll` Sully's wait between polls (default 2 s).
    */
-  @property({ attribute: false }) timeouts: { request?: number; codes?: number } | undefined;
+  @property({ attribute: false }) timeouts: { request?: number; codes?: number; poll?: number } | undefined;
 
   /** A JWT set by the host. Kept in memory only, never reflected. */
   set token(value: string | undefined) {
@@ -244,8 +257,8 @@ export class HeidiClinicalCodes extends LitElement {
         phase === 'loaded'
           ? this._renderLoaded()
           : statusTemplate(
-              { phase, attaching: !!this.sessionId, elapsed: this._session.elapsed, error: this._session.error, messages: m },
-              { retry: () => void this.refresh(), cancel: () => this._session.cancel() },
+              { phase, attaching: !!this.sessionId, elapsed: this._session.elapsed, error: this._session.error, messages: m, engines: { states: this._session.engineStates, now: this._session.now } },
+              { retry: () => void this.refresh(), cancel: () => this._session.cancel(), cancelEngine: (name) => this._session.cancelEngine(name) },
             )
       }
     </div>`;
@@ -253,13 +266,14 @@ export class HeidiClinicalCodes extends LitElement {
 
   private _renderToolbar(): TemplateResult {
     const list = this._list;
-    const { shown, systems } = list.view;
+    const { shown, systems, engineCount } = list.view;
     return toolbarTemplate(
       {
         messages: this._locale.messages,
         counts: this._review.state!.counts(shown),
         total: shown.length,
         systems,
+        engineCount,
         filters: list,
         readonly: this.readonly,
         batchOpen: this.batchOpen,
@@ -282,12 +296,13 @@ export class HeidiClinicalCodes extends LitElement {
     const ranges = selection.ranges;
     const accepted = review.accepted(shown).length;
     return html`
+      ${showsEngines(this._session.engineStates) ? engineProgressTemplate({ messages: m, states: this._session.engineStates, now: 0 }, undefined) : nothing}
       ${this._session.notices.map((n) => html`<p class="notice">${n}</p>`)}
       ${this.readonly ? html`<p class="progress">${m.readonlyNote}</p>` : nothing}
       ${
         this.batchOpen && !this.readonly
           ? batchPanelTemplate(
-              { messages: m, filter: this._list.batchFilter, count: this._list.candidates.length },
+              { messages: m, filter: this._list.batchFilter, count: this._list.candidates.length, engineCount: this._list.view.engineCount },
               {
                 change: (patch) => this._list.set({ batchFilter: { ...this._list.batchFilter, ...patch } }),
                 confirm: () => this._confirmBatch(),
@@ -333,6 +348,7 @@ export class HeidiClinicalCodes extends LitElement {
             ></heidi-source-view>
           </div>`
       }
+      ${discardedListTemplate(m, this._session.discarded, percent)}
       ${
         this.readonly || shown.length === 0
           ? nothing

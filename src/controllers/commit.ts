@@ -40,7 +40,9 @@ export class CommitController {
 
   /** Sending is blocked: the host's patient is not (provably) this session's. */
   get blocked(): boolean {
-    return isWrongPatient(this._host.ehrPatientId, this._options.session.model?.session);
+    const model = this._options.session.model;
+    // The host's own note is the host's own patient: there is no Heidi session to belong to someone else.
+    return !model?.hostNote && isWrongPatient(this._host.ehrPatientId, model?.session);
   }
 
   /** Send the accepted codes. Resolves true when the host confirmed. */

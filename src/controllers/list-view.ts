@@ -39,9 +39,11 @@ export interface ListView {
   readonly groups: readonly EntityGroup[] | undefined;
   /** System labels among `shown`, in first-seen order (the system filter's options). */
   readonly systems: readonly string[];
+  /** How many engines suggested any of `shown` (the agreement filter appears when more than one). */
+  readonly engineCount: number;
 }
 
-const EMPTY: ListView = { shown: [], list: [], groups: undefined, systems: [] };
+const EMPTY: ListView = { shown: [], list: [], groups: undefined, systems: [], engineCount: 0 };
 
 export class ListViewController implements ReactiveController {
   system: string | undefined;
@@ -49,6 +51,8 @@ export class ListViewController implements ReactiveController {
   sort: SortOrder = 'document';
   grouped = true;
   batchFilter: BatchFilter = DEFAULT_BATCH_FILTER;
+  /** Only codes at least this many engines suggested (1: all). */
+  minEngines = 1;
 
   // Each memo is keyed on everything it reads; `review.snapshot` changes identity with every decision.
   private readonly _shown = memo((model: CodingModel, codeSystems: string) => allowedEntities(model.entities, splitList(codeSystems)));
@@ -61,14 +65,16 @@ export class ListViewController implements ReactiveController {
       status: StatusFilter,
       sort: SortOrder,
       grouped: boolean,
+      minEngines: number,
     ): ListView => {
-      const narrowed = narrowEntities(shown, review, { system, status, sort });
+      const narrowed = narrowEntities(shown, review, { system, status, sort, minEngines });
       const groups = grouped ? groupByKind(narrowed) : undefined;
       return {
         shown,
         list: groups ? groups.flatMap((g) => g.entities) : narrowed,
         groups,
         systems: [...new Set(shown.map((e) => e.primary.systemLabel))],
+        engineCount: new Set(shown.flatMap((e) => e.engines.map((s) => s.engine))).size,
       };
     },
   );
@@ -98,7 +104,7 @@ export class ListViewController implements ReactiveController {
   }
 
   /** Change filters, sort, grouping or the batch filter; the host re-renders. */
-  set(patch: Partial<Pick<ListViewController, 'system' | 'status' | 'sort' | 'grouped' | 'batchFilter'>>): void {
+  set(patch: Partial<Pick<ListViewController, 'system' | 'status' | 'sort' | 'grouped' | 'batchFilter' | 'minEngines'>>): void {
     Object.assign(this, patch);
     this._host.requestUpdate();
   }
@@ -107,7 +113,7 @@ export class ListViewController implements ReactiveController {
     const model = this._sources.session.model;
     const review = this._sources.review.state;
     if (!model || !review) return EMPTY;
-    return this._view(this.shown, review, review.snapshot, this.system, this.status, this.sort, this.grouped);
+    return this._view(this.shown, review, review.snapshot, this.system, this.status, this.sort, this.grouped, this.minEngines);
   }
 
   get shown(): readonly EntityView[] {

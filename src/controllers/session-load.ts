@@ -9,8 +9,11 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { HeidiClient, DEFAULT_API_BASE, type SessionUpdate } from '../core/client.ts';
 import { HeidiError, isAbort } from '../core/errors.ts';
 import { TokenManager, type TokenSource } from '../core/token.ts';
-import { loadCodes, type LoadResult } from '../core/session-loader.ts';
-import { asHeidiError } from '../core/engines/pipeline.ts';
+import { loadCodes, loadNoteCodes, type LoadResult } from '../core/session-loader.ts';
+import { createPeers, parseEngines } from '../core/engines/configure.ts';
+import { asHeidiError, cancellable } from '../core/engines/pipeline.ts';
+import type { DiscardedCode, EngineName, EngineProgress } from '../core/engines/types.ts';
+import { loadNotices } from '../templates/engine-progress.ts';
 import type { CodingModel } from '../core/model.ts';
 import { warmSchemas, type JwtResponse } from '../core/schemas.ts';
 import { HeidiErrorEvent, HeidiSessionStartEvent, HeidiTokenExpiredEvent } from '../events.ts';
@@ -34,7 +37,19 @@ export interface SessionLoadHost extends ReactiveControllerHost, HTMLElement {
   readonly ehrPatientId: string;
   readonly patient: PatientInfo | undefined;
   readonly clinicianNotes: string[] | undefined;
-  readonly timeouts: { request?: number; codes?: number } | undefined;
+  readonly timeouts: { request?: number; codes?: number; poll?: number } | undefined;
+  readonly engines: string;
+  readonly sullyBase: string;
+  readonly omniscribeBase: string;
+  readonly omniscribeModel: string;
+  /** The host's note: what the peers code when Heidi is not among the engines. */
+  readonly note: string | undefined;
+}
+
+/** One engine's place in the header: its name and where it is. */
+export interface EngineState {
+  readonly engine: EngineName;
+  readonly progress: EngineProgress;
 }
 
 export interface SessionLoadOptions {
@@ -54,11 +69,18 @@ export class SessionLoadController implements ReactiveController {
   notices: readonly string[] = [];
   /** Seconds Heidi has been generating the codes. */
   elapsed = 0;
+  /** Each engine of the last run, in display order. */
+  engineStates: readonly EngineState[] = [];
+  /** What the engines considered and threw away: listed apart, never suggestions. */
+  discarded: readonly DiscardedCode[] = [];
+  /** `performance.now()` as of the last second's tick: what the engines' seconds are counted against. */
+  now = 0;
 
   private _hostToken: string | undefined;
   private readonly _tokens: TokenManager;
   private _client: { key: string; client: HeidiClient } | undefined;
   private _run: AbortController | undefined;
+  private _engineRuns = new Map<EngineName, AbortController>();
   private _queued = false;
   private _timer: ReturnType<typeof setInterval> | undefined;
   private _warming: ReturnType<typeof setTimeout> | undefined;
@@ -109,62 +131,83 @@ export class SessionLoadController implements ReactiveController {
     const signal = controller.signal;
     const host = this._host;
     const m = this._options.locale.messages;
-    this._assign({ phase: 'loading', error: undefined, notices: [] });
+    this._assign({ phase: 'loading', error: undefined, notices: [], discarded: [], engineStates: [] });
     this._options.announcer.announce(host.sessionId ? m.loadingSession : m.creatingSession);
     if (host.sessionId !== this.model?.sessionId) {
       this.model = undefined;
       this._options.onSessionChange();
     }
     try {
-      if (!this._tokenSource()) {
+      const names = parseEngines(host.engines ?? '');
+      const withHeidi = names.includes('heidi');
+      const peers = createPeers(names, {
+        sullyBase: host.sullyBase,
+        omniscribeBase: host.omniscribeBase,
+        omniscribeModel: host.omniscribeModel,
+        patientId: host.ehrPatientId,
+        pollMs: host.timeouts?.poll,
+      }).map((engine) => cancellable(engine, this._engineSignal(engine.name)));
+      if (withHeidi && !this._tokenSource()) {
         throw new HeidiError('config', 'No token source: set the token-url attribute, or the tokenProvider or token property.', {
           retryable: false,
         });
       }
-      const update = this._contextUpdate(!host.sessionId);
+      this._assign({ engineStates: names.map((engine) => ({ engine, progress: { phase: 'queued' } })) });
+      const onProgress = (engine: EngineName, progress: EngineProgress) => {
+        if (signal.aborted) return;
+        this._setProgress(engine, progress);
+        if (progress.phase !== 'processing' || this.phase !== 'loading') return;
+        this._assign({ phase: 'generating' });
+        this._options.announcer.announce(engine === 'heidi' ? this._options.locale.messages.generatingStarted : m.enginesWorking);
+        this._startTimer(progress.startedAt);
+      };
       const sentPatient = host.patient;
       const sentNotes = host.clinicianNotes;
-      // While the first requests are on the wire: pay the one-off costs (Intl's first formatter, zod's
-      // lazy set-up of each schema) now, not after the data arrives.
-      this._warming = setTimeout(() => {
-        this._warming = undefined;
-        void this._options.locale.current; // Intl's first formatter for this locale
-        warmSchemas();
-      });
-      const result = await loadCodes({
-        client: this._heidiClient(),
-        sessionId: host.sessionId || undefined,
-        create: {
-          ...(host.patientProfileId ? { patient_profile_id: host.patientProfileId } : {}),
-          ...(host.ehrAppointmentId ? { ehr_appointment_id: host.ehrAppointmentId } : {}),
-        },
-        update,
-        signal,
-        onSessionStart: (sessionId, created) => {
-          if (!signal.aborted) host.dispatchEvent(new HeidiSessionStartEvent({ sessionId, created }));
-        },
-        onProgress: (engine, progress) => {
-          if (signal.aborted || engine !== 'heidi' || progress.phase !== 'processing') return;
-          this._assign({ phase: 'generating' });
-          this._options.announcer.announce(this._options.locale.messages.generatingStarted);
-          this._startTimer(progress.startedAt);
-        },
-      });
+      let result: LoadResult;
+      if (withHeidi) {
+        const update = this._contextUpdate(!host.sessionId);
+        // While the first requests are on the wire: pay the one-off costs (Intl's first formatter, zod's
+        // lazy set-up of each schema) now, not after the data arrives.
+        this._warming = setTimeout(() => {
+          this._warming = undefined;
+          void this._options.locale.current; // Intl's first formatter for this locale
+          warmSchemas();
+        });
+        const heidiOwn = this._engineSignal('heidi');
+        result = await loadCodes({
+          client: this._heidiClient(),
+          sessionId: host.sessionId || undefined,
+          create: {
+            ...(host.patientProfileId ? { patient_profile_id: host.patientProfileId } : {}),
+            ...(host.ehrAppointmentId ? { ehr_appointment_id: host.ehrAppointmentId } : {}),
+          },
+          update,
+          signal,
+          onSessionStart: (sessionId, created) => {
+            if (!signal.aborted) host.dispatchEvent(new HeidiSessionStartEvent({ sessionId, created }));
+          },
+          onProgress,
+          heidiSignal: heidiOwn,
+          peers,
+        });
+      } else {
+        result = await loadNoteCodes({ note: host.note ?? '', peers, signal, onProgress });
+      }
       signal.throwIfAborted();
-      // What the PATCH carried; a patient the host set while loading is sent right after.
-      this._sentPatient = sentPatient;
-      this._sentNotes = sentNotes;
-      const messages = this._options.locale.messages;
-      this._assign({
-        model: result.model,
-        phase: 'loaded',
-        notices: [
-          ...(result.sessionError ? [messages.degradedSession] : []),
-          ...(result.transcriptError ? [messages.degradedTranscript] : []),
-        ],
-      });
+      if (withHeidi) {
+        // What the PATCH carried; a patient the host set while loading is sent right after.
+        this._sentPatient = sentPatient;
+        this._sentNotes = sentNotes;
+      }
+      const everyCancelled = result.model.entities.length === 0 && this.engineStates.every((e) => e.progress.phase === 'cancelled');
+      if (everyCancelled) {
+        this.cancel();
+        return;
+      }
+      this._assign({ model: result.model, phase: 'loaded', discarded: result.discarded, notices: loadNotices(m, result) });
       this._options.onLoaded(result);
-      void this._sendContext();
+      for (const failure of result.engineFailures) this._report(failure.error, failure.engine);
+      if (withHeidi) void this._sendContext();
     } catch (error) {
       if (signal.aborted || isAbort(error)) return;
       const heidiError = asHeidiError(error);
@@ -173,6 +216,12 @@ export class SessionLoadController implements ReactiveController {
     } finally {
       if (this._run === controller) this._stopTimer();
     }
+  }
+
+  /** Stop one engine; the others go on, and its codes are left out. */
+  cancelEngine(engine: EngineName): void {
+    this._engineRuns.get(engine)?.abort();
+    this._setProgress(engine, { phase: 'cancelled' });
   }
 
   /** The reviewer stopped waiting for Heidi. */
@@ -189,7 +238,19 @@ export class SessionLoadController implements ReactiveController {
 
   hostUpdate(): void {
     const host = this._host;
-    const args = [host.sessionId, host.apiBase, host.tokenUrl, host.tokenProvider, host.patientProfileId, host.ehrAppointmentId];
+    const args = [
+      host.sessionId,
+      host.apiBase,
+      host.tokenUrl,
+      host.tokenProvider,
+      host.patientProfileId,
+      host.ehrAppointmentId,
+      host.engines,
+      host.sullyBase,
+      host.omniscribeBase,
+      host.omniscribeModel,
+      host.note,
+    ];
     const last = this._lastInputs;
     this._lastInputs = args;
     if (!last) return; // the first update only records them: the connected host is already loading
@@ -207,7 +268,24 @@ export class SessionLoadController implements ReactiveController {
     this._warming = undefined;
   }
 
-  private _assign(patch: Partial<Pick<SessionLoadController, 'phase' | 'model' | 'error' | 'notices' | 'elapsed'>>): void {
+  /** A fresh abort controller for one engine of this run (the header's Cancel for that engine). */
+  private _engineSignal(engine: EngineName): AbortSignal {
+    const own = new AbortController();
+    this._engineRuns.set(engine, own);
+    return own.signal;
+  }
+
+  private _setProgress(engine: EngineName, progress: EngineProgress): void {
+    const states = this.engineStates;
+    const at = states.findIndex((s) => s.engine === engine);
+    // A cancelled engine stays cancelled: its late 'cancelled' or a stray report does not bring it back.
+    if (at < 0 || states[at]!.progress.phase === 'cancelled') return;
+    this._assign({ engineStates: states.map((s, i) => (i === at ? { engine, progress } : s)) });
+  }
+
+  private _assign(
+    patch: Partial<Pick<SessionLoadController, 'phase' | 'model' | 'error' | 'notices' | 'elapsed' | 'engineStates' | 'discarded' | 'now'>>,
+  ): void {
     Object.assign(this, patch);
     this._host.requestUpdate();
   }
@@ -238,6 +316,7 @@ export class SessionLoadController implements ReactiveController {
 
   private _abort(): void {
     this._run?.abort();
+    this._engineRuns.clear();
     this._run = undefined;
     this._stopTimer();
   }
@@ -272,15 +351,16 @@ export class SessionLoadController implements ReactiveController {
     }
   }
 
-  private _report(error: HeidiError): void {
+  private _report(error: HeidiError, engine?: EngineName): void {
     const m = this._options.locale.messages;
-    this._options.announcer.announce(`${m.errorTitle}. ${m.errors[error.code]}`);
+    this._options.announcer.announce(engine ? m.engineFailed(m.engineName[engine], m.engineErrors[error.code]) : `${m.errorTitle}. ${m.errors[error.code]}`);
     this._host.dispatchEvent(
       new HeidiErrorEvent({
         code: error.code,
         message: error.message,
         ...(error.status !== undefined ? { status: error.status } : {}),
         retryable: error.retryable,
+        ...(engine ? { engine } : {}),
       }),
     );
   }
@@ -288,7 +368,11 @@ export class SessionLoadController implements ReactiveController {
   private _startTimer(started: number): void {
     this._stopTimer();
     this.elapsed = 0;
-    this._timer = setInterval(() => this._assign({ elapsed: Math.floor((performance.now() - started) / 1000) }), 1000);
+    this.now = performance.now();
+    this._timer = setInterval(() => {
+      const now = performance.now();
+      this._assign({ now, elapsed: Math.floor((now - started) / 1000) });
+    }, 1000);
   }
 
   private _stopTimer(): void {

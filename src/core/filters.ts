@@ -18,6 +18,8 @@ export interface BatchFilter {
   readonly minScore: number;
   readonly requireEvidence: boolean;
   readonly excludeWarnings: boolean;
+  /** Fewest engines that must have suggested the code (1: any). */
+  readonly minEngines?: number;
 }
 
 export const DEFAULT_BATCH_FILTER: BatchFilter = {
@@ -25,7 +27,13 @@ export const DEFAULT_BATCH_FILTER: BatchFilter = {
   minScore: 0.7,
   requireEvidence: true,
   excludeWarnings: true,
+  minEngines: 1,
 };
+
+/** How many engines suggested the entity's code (its agreement). */
+export function agreement(entity: EntityView): number {
+  return new Set(entity.engines.map((s) => s.engine)).size;
+}
 
 /** Pending entities that pass the batch filter, among those the list shows. Never a blind "accept all". */
 export function batchCandidates(
@@ -43,11 +51,11 @@ export function batchCandidates(
     if (code.score === undefined || code.scoreOutOfRange !== undefined || code.score < filter.minScore) return false;
     if (filter.requireEvidence && !hasDirectEvidence(entity)) return false;
     if (filter.excludeWarnings && warnings(entity).length > 0) return false;
-    return true;
+    return agreement(entity) >= (filter.minEngines ?? 1);
   });
 }
 
-export type SortOrder = 'document' | 'relevance' | 'score';
+export type SortOrder = 'document' | 'relevance' | 'score' | 'agreement';
 export type StatusFilter = 'ALL' | ReviewStatus;
 
 export interface ListOptions {
@@ -57,6 +65,8 @@ export interface ListOptions {
   readonly system: string | undefined;
   readonly status: StatusFilter;
   readonly sort: SortOrder;
+  /** Only codes at least this many engines suggested (1 or undefined: all). */
+  readonly minEngines?: number;
 }
 
 /** Entities the `code-systems` attribute allows at all. */
@@ -73,15 +83,19 @@ export function visibleEntities(entities: readonly EntityView[], review: ReviewS
 export function narrowEntities(
   allowed: readonly EntityView[],
   review: ReviewState,
-  options: Pick<ListOptions, 'system' | 'status' | 'sort'>,
+  options: Pick<ListOptions, 'system' | 'status' | 'sort' | 'minEngines'>,
 ): EntityView[] {
+  const minEngines = options.minEngines ?? 1;
   const shown = allowed.filter(
     (e) =>
       (options.system === undefined || e.primary.systemLabel === options.system) &&
-      (options.status === 'ALL' || review.status(e.id) === options.status),
+      (options.status === 'ALL' || review.status(e.id) === options.status) &&
+      (minEngines <= 1 || agreement(e) >= minEngines),
   );
   if (options.sort === 'document') return shown;
   const score = (e: EntityView) => review.chosenCode(e).score ?? -1;
+  // Agreement first, then the suggesting order (a stable sort keeps the document order among equals).
+  if (options.sort === 'agreement') return shown.sort((a, b) => agreement(b) - agreement(a));
   return shown.sort((a, b) =>
     options.sort === 'relevance'
       ? relevanceRank(b.relevance) - relevanceRank(a.relevance) || score(b) - score(a)

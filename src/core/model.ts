@@ -5,7 +5,7 @@
 import { NOTHING_DROPPED, type ClinicalCodesResponse, type ClinicalEntity, type Code, type CodeMetadata, type ContextReference, type DroppedData, type Session } from './schemas.ts';
 import { codeSystemInfo, type CodeKind } from './code-systems.ts';
 import { isLocated, locateNoteSpan, locateTranscriptReference, prepareText, type NoteEvidence, type PreparedText, type TranscriptEvidence } from './evidence.ts';
-import type { EngineSuggestion } from './engines/types.ts';
+import type { DiscardedCode, EngineSuggestion } from './engines/types.ts';
 import { uniqueId } from './ids.ts';
 
 /** A code as the host receives it: FHIR `system`, `code`, `display`, plus Heidi's own `codeSystem`. */
@@ -45,6 +45,8 @@ export interface EntityView {
   readonly justification?: string;
   /** Every engine that suggested this code (system + code), first engine first: one entry for a Heidi-only card. */
   readonly engines: readonly EngineSuggestion[];
+  /** Another engine considered this code and threw it away (Omniscribe's discarded assessments), with its reason. */
+  readonly discardedBy?: readonly DiscardedCode[];
 }
 
 export interface CodingModel {
@@ -58,6 +60,8 @@ export interface CodingModel {
   readonly dropped: DroppedData;
   /** How many codes (primary or similar) had a score outside 0..1, clamped and flagged. */
   readonly scoresOutOfRange: number;
+  /** The codes are of the host's own note (`note` property, no Heidi session). */
+  readonly hostNote?: boolean;
 }
 
 /** A score as Heidi sent it, as the model keeps it: clamped into 0..1, and flagged when it was outside. */

@@ -7,6 +7,7 @@ import { isLocated, type NoteEvidence, type TranscriptEvidence } from './evidenc
 import { codeRef, type CodeView, type EntityView } from './model.ts';
 import type { ReviewState } from './review.ts';
 import type { Session } from './schemas.ts';
+import type { EngineName } from './engines/types.ts';
 import type { CodesLoadEntity, CommittedCode, EvidenceSpan } from '../events.ts';
 
 /** A shown entity as `heidi-codes-load` lists it: the code the reviewer has chosen so far, and its status. */
@@ -19,6 +20,7 @@ export function loadedEntity(entity: EntityView, review: ReviewState): CodesLoad
     relevance: entity.relevance,
     score: chosen.score,
     status: review.status(entity.id),
+    engines: engineNames(entity),
   };
 }
 
@@ -29,7 +31,13 @@ export function committedCode(entity: EntityView, chosen: CodeView, warnings: re
     entityId: entity.id,
     evidence: { transcript: evidenceSpans(entity.transcript), note: evidenceSpans(entity.note) },
     warnings: warnings.map((w) => w.kind),
+    engines: engineNames(entity),
   };
+}
+
+/** The names of the engines that suggested the entity's code, each once, in display order. */
+export function engineNames(entity: EntityView): EngineName[] {
+  return [...new Set(entity.engines.map((s) => s.engine))];
 }
 
 function evidenceSpans(evidence: readonly (TranscriptEvidence | NoteEvidence)[]): EvidenceSpan[] {

@@ -1,17 +1,19 @@
 /**
  * Loading a consultation's codes: Heidi opens the session (the document:
  * session, transcript, note), then the coding engines run on it side by side
- * (Heidi alone today; a peer engine is one more entry in `peers`), and their
- * entities are merged into one card per FHIR system + code. A failed session
- * or transcript fetch degrades (codes still shown); the load fails only when
+ * (Heidi, plus the peers in `peers` once the note is known), and their
+ * entities are merged into one card per FHIR system + code. Without Heidi
+ * (`loadNoteCodes`) the peers code the host's own note. A failed session or
+ * transcript fetch degrades (codes still shown); the load fails only when
  * every engine failed.
  */
 import type { HeidiError } from './errors.ts';
-import { countScoresOutOfRange, type CodingModel } from './model.ts';
+import { countScoresOutOfRange, type CodingModel, type EntityView } from './model.ts';
+import { NOTHING_DROPPED } from './schemas.ts';
 import { openHeidiSession, type HeidiOpenRequest } from './engines/heidi.ts';
 import { mergeEngineResults } from './engines/merge.ts';
-import { runEngines, type EngineFailure, type ProgressListener } from './engines/pipeline.ts';
-import type { CodingEngine } from './engines/types.ts';
+import { cancellable, runEngines, type EngineFailure, type EnginesOutcome, type ProgressListener } from './engines/pipeline.ts';
+import type { CodingEngine, DiscardedCode, EngineName } from './engines/types.ts';
 
 export interface LoadRequest extends Omit<HeidiOpenRequest, 'onProgress'> {
   /** Each engine's progress (Heidi's `processing` is "generating": it may take many seconds). */
@@ -20,6 +22,8 @@ export interface LoadRequest extends Omit<HeidiOpenRequest, 'onProgress'> {
   readonly onGenerating?: (sessionId: string) => void;
   /** Engines that code Heidi's note beside Heidi, started once the note is known. */
   readonly peers?: readonly CodingEngine[];
+  /** Aborts Heidi's codes alone (the header's Cancel for Heidi): the session and the peers go on. */
+  readonly heidiSignal?: AbortSignal;
 }
 
 export interface LoadResult {
@@ -30,6 +34,12 @@ export interface LoadResult {
   readonly transcriptError: HeidiError | undefined;
   /** Engines that failed while others succeeded. */
   readonly engineFailures: readonly EngineFailure[];
+  /** What the engines considered and threw away (Omniscribe's discarded assessments): never suggestions. */
+  readonly discarded: readonly DiscardedCode[];
+  /** Per peer engine, how many items failed their schema and were left out (Heidi's are in `model.dropped`). */
+  readonly peerDropped: readonly { readonly engine: EngineName; readonly count: number }[];
+  /** Peers skipped because there was no note to code. */
+  readonly skipped: readonly EngineName[];
 }
 
 export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
@@ -48,16 +58,66 @@ export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
     },
   });
   const { sessionId, session, transcript, note, sessionError, transcriptError } = await heidi.document;
-  const outcome = await runEngines([heidi.engine, ...(request.peers ?? [])], { note: note ?? '', transcript }, signal, onProgress);
-  const entities = mergeEngineResults(outcome.results);
+  const skipped: EngineName[] = [];
+  const heidiEngine = request.heidiSignal ? cancellable(heidi.engine, request.heidiSignal) : heidi.engine;
+  const outcome = await runEngines([heidiEngine, ...(request.peers ?? [])], { note: note ?? '', transcript }, signal, (engine, progress) => {
+    if (progress.phase === 'skipped') skipped.push(engine);
+    onProgress(engine, progress);
+  });
+  const model: CodingModel = { ...modelOf(sessionId, outcome), transcript, note, session, dropped: heidi.dropped() };
+  return { model, sessionError, transcriptError, ...extras(outcome), skipped };
+}
+
+export interface NoteLoadRequest {
+  /** The host's own note (the `note` property). */
+  readonly note: string;
+  readonly peers: readonly CodingEngine[];
+  readonly signal: AbortSignal;
+  readonly onProgress?: ProgressListener;
+}
+
+/** Without Heidi: the peers code the host's note; no token, no session. An empty note skips them (no codes, no error). */
+export async function loadNoteCodes(request: NoteLoadRequest): Promise<LoadResult> {
+  const skipped: EngineName[] = [];
+  const outcome = await runEngines(request.peers, { note: request.note, transcript: undefined }, request.signal, (engine, progress) => {
+    if (progress.phase === 'skipped') skipped.push(engine);
+    request.onProgress?.(engine, progress);
+  });
   const model: CodingModel = {
-    sessionId,
-    entities,
-    transcript,
-    note,
-    session,
-    dropped: heidi.dropped(),
-    scoresOutOfRange: countScoresOutOfRange(entities),
+    ...modelOf(noteReviewId(request.note), outcome),
+    transcript: undefined,
+    note: request.note || undefined,
+    session: undefined,
+    dropped: NOTHING_DROPPED,
+    hostNote: true,
   };
-  return { model, sessionError, transcriptError, engineFailures: outcome.failures };
+  return { model, sessionError: undefined, transcriptError: undefined, ...extras(outcome), skipped };
+}
+
+function modelOf(sessionId: string, outcome: EnginesOutcome): Pick<CodingModel, 'sessionId' | 'entities' | 'scoresOutOfRange'> {
+  const discarded = outcome.results.flatMap((r) => r.discarded);
+  // A code one engine threw away and another suggests: the card carries the discarding engine's reason.
+  const entities = mergeEngineResults(outcome.results).map((entity): EntityView => {
+    const against = discarded.filter((d) => d.system === entity.primary.system && d.code === entity.primary.code && entity.engines.every((s) => s.engine !== d.engine));
+    return against.length ? { ...entity, discardedBy: against } : entity;
+  });
+  return { sessionId, entities, scoresOutOfRange: countScoresOutOfRange(entities) };
+}
+
+function extras(outcome: EnginesOutcome): Pick<LoadResult, 'engineFailures' | 'discarded' | 'peerDropped'> {
+  return {
+    engineFailures: outcome.failures,
+    discarded: outcome.results.flatMap((r) => r.discarded),
+    peerDropped: outcome.results.flatMap((r) => ('dropped' in r && typeof r.dropped === 'number' && r.dropped > 0 ? [{ engine: r.engine, count: r.dropped }] : [])),
+  };
+}
+
+/**
+ * The review of a host note is keyed by the note itself (a short FNV-1a hash): a reload of the same note keeps
+ * the reviewer's decisions, a different note starts a new review.
+ */
+export function noteReviewId(note: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < note.length; i++) hash = Math.imul(hash ^ note.charCodeAt(i), 0x01000193);
+  return `note-${(hash >>> 0).toString(36)}`;
 }

@@ -1,5 +1,5 @@
 /** The batch-accept panel: the filter a batch takes (relevance, score, evidence, warnings), its count, confirm and cancel. */
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { BatchFilter } from '../core/filters.ts';
 import type { Messages } from '../i18n/index.ts';
 
@@ -8,6 +8,8 @@ export interface BatchPanelProps {
   readonly filter: BatchFilter;
   /** How many codes the filter takes. */
   readonly count: number;
+  /** Engines among the shown codes: "suggested by at least N engines" appears when more than one. */
+  readonly engineCount?: number;
 }
 
 export interface BatchPanelHandlers {
@@ -16,7 +18,7 @@ export interface BatchPanelHandlers {
   readonly cancel: () => void;
 }
 
-export function batchPanelTemplate({ messages: m, filter: f, count }: BatchPanelProps, on: BatchPanelHandlers): TemplateResult {
+export function batchPanelTemplate({ messages: m, filter: f, count, engineCount = 1 }: BatchPanelProps, on: BatchPanelHandlers): TemplateResult {
   const checked = (e: Event) => (e.target as HTMLInputElement).checked;
   return html`<section class="panel" aria-labelledby="batch-title">
     <h3 id="batch-title">${m.batchTitle}</h3>
@@ -37,6 +39,20 @@ export function batchPanelTemplate({ messages: m, filter: f, count }: BatchPanel
           .value=${String(Math.round(f.minScore * 100))}
           @input=${(e: Event) => on.change({ minScore: clamp01(Number((e.target as HTMLInputElement).value) / 100) })}
       /></label>
+      ${
+        engineCount > 1
+          ? html`<label
+              >${m.batchMinEngines}
+              <input
+                type="number"
+                class="min-engines"
+                min="1"
+                max=${engineCount}
+                .value=${String(f.minEngines ?? 1)}
+                @input=${(e: Event) => on.change({ minEngines: Math.max(1, Math.round(Number((e.target as HTMLInputElement).value)) || 1) })}
+            /></label>`
+          : nothing
+      }
     </div>
     <label class="row"
       ><input type="checkbox" .checked=${f.requireEvidence} @change=${(e: Event) => on.change({ requireEvidence: checked(e) })} />${m.batchRequireEvidence}</label

@@ -3,6 +3,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { HeidiError } from '../core/errors.ts';
 import type { LoadPhase } from '../controllers/session-load.ts';
 import type { Messages } from '../i18n/index.ts';
+import type { EngineName } from '../core/engines/types.ts';
+import { engineProgressTemplate, showsEngines, type EngineProgressProps } from './engine-progress.ts';
 
 export interface StatusProps {
   readonly phase: Exclude<LoadPhase, 'loaded'>;
@@ -11,15 +13,26 @@ export interface StatusProps {
   readonly elapsed: number;
   readonly error: HeidiError | undefined;
   readonly messages: Messages;
+  /** Each engine's progress (more than Heidi alone: one line each, with its own Cancel). */
+  readonly engines?: Pick<EngineProgressProps, 'states' | 'now'>;
 }
 
 export interface StatusHandlers {
   readonly retry: () => void;
   readonly cancel: () => void;
+  readonly cancelEngine?: (engine: EngineName) => void;
 }
 
 export function statusTemplate(props: StatusProps, handlers: StatusHandlers): TemplateResult {
   const m = props.messages;
+  const engines = props.engines;
+  if ((props.phase === 'loading' || props.phase === 'generating') && engines && showsEngines(engines.states)) {
+    const waiting = props.phase === 'generating' ? m.enginesWorking : props.attaching ? m.loadingSession : m.creatingSession;
+    return html`<div class="state" part="status">
+      <span>${waiting}</span>
+      ${engineProgressTemplate({ messages: m, ...engines }, handlers.cancelEngine)}
+    </div>`;
+  }
   switch (props.phase) {
     case 'idle':
     case 'loading':

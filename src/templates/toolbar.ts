@@ -16,7 +16,11 @@ export interface ToolbarProps {
     readonly status: StatusFilter;
     readonly sort: SortOrder;
     readonly grouped: boolean;
+    /** Only codes at least this many engines suggested. */
+    readonly minEngines: number;
   };
+  /** Engines among the shown codes: the agreement filter and sort appear when there is more than one. */
+  readonly engineCount: number;
   readonly readonly: boolean;
   readonly batchOpen: boolean;
   readonly shortcutsOpen: boolean;
@@ -24,7 +28,7 @@ export interface ToolbarProps {
 
 export interface ToolbarHandlers {
   /** Change the system or status filter, the sort or the grouping. */
-  readonly set: (patch: { system?: string | undefined; status?: StatusFilter; sort?: SortOrder; grouped?: boolean }) => void;
+  readonly set: (patch: { system?: string | undefined; status?: StatusFilter; sort?: SortOrder; grouped?: boolean; minEngines?: number }) => void;
   readonly toggleBatch: () => void;
   readonly toggleShortcuts: () => void;
 }
@@ -63,8 +67,10 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
               <option value="document" ?selected=${f.sort === 'document'}>${m.sortDocument}</option>
               <option value="relevance" ?selected=${f.sort === 'relevance'}>${m.sortRelevance}</option>
               <option value="score" ?selected=${f.sort === 'score'}>${m.sortScore}</option>
+              ${p.engineCount > 1 ? html`<option value="agreement" ?selected=${f.sort === 'agreement'}>${m.sortAgreement}</option>` : nothing}
             </select></label
           >
+          ${p.engineCount > 1 ? agreementFilter(p, on) : nothing}
           <label class="check"
             ><input type="checkbox" .checked=${f.grouped} @change=${(e: Event) => on.set({ grouped: (e.target as HTMLInputElement).checked })} />${m.groupByKind}</label
           >
@@ -80,4 +86,17 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
         : nothing
     }
   `;
+}
+
+/** "Suggested by": any engine, or at least 2..n of them. */
+function agreementFilter(p: ToolbarProps, on: ToolbarHandlers): TemplateResult {
+  const m = p.messages;
+  const counts = Array.from({ length: p.engineCount - 1 }, (_, i) => i + 2);
+  return html`<label
+    >${m.filterEngines}
+    <select class="agreement" @change=${(e: Event) => on.set({ minEngines: Number((e.target as HTMLSelectElement).value) })}>
+      <option value="1" ?selected=${p.filters.minEngines <= 1}>${m.anyEngines}</option>
+      ${counts.map((n) => html`<option value=${n} ?selected=${p.filters.minEngines === n}>${m.atLeastEngines(n)}</option>`)}
+    </select></label
+  >`;
 }

@@ -83,3 +83,23 @@ export function asHeidiError(error: unknown): HeidiError {
   if (error instanceof HeidiError) return error;
   return new HeidiError('server', error instanceof Error ? error.message : 'Unexpected failure.', { cause: error });
 }
+
+/** `engine`, cancelled when `own` aborts as well as when the whole run does (the header's Cancel per engine). */
+export function cancellable(engine: CodingEngine, own: AbortSignal): CodingEngine {
+  return {
+    name: engine.name,
+    needsNote: engine.needsNote,
+    code(input, signal, onProgress) {
+      const both = AbortSignal.any([signal, own]);
+      // Heidi's codes request belongs to the whole load; a cancelled engine stops waiting for it.
+      return new Promise((resolve, reject) => {
+        const onAbort = () => reject(both.reason);
+        both.addEventListener('abort', onAbort, { once: true });
+        engine
+          .code(input, both, onProgress)
+          .then(resolve, reject)
+          .finally(() => both.removeEventListener('abort', onAbort));
+      });
+    },
+  };
+}

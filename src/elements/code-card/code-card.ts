@@ -13,6 +13,7 @@ import type { ReviewStatus } from '../../core/review.ts';
 import type { Messages } from '../../i18n/en.ts';
 import { controls } from '../../styles/controls.ts';
 import { cardStyles } from './styles.ts';
+import { cardEnginesTemplate } from './engines.ts';
 
 export type CardAction =
   | { type: 'select' }
@@ -87,6 +88,7 @@ export class HeidiCodeCard extends LitElement {
           </ul>`
           : nothing
       }
+      ${cardEnginesTemplate(e, m, this.percent)}
       ${this.readonly ? nothing : this.renderActions(code)} ${this.renderSimilar(code)} ${this.renderEvidence()}
     `;
   }

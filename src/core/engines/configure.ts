@@ -1,0 +1,45 @@
+/**
+ * The element's engine settings turned into engines: the `engines` list
+ * checked (an unknown name is a `config` error), the peers built from their
+ * forwarder URLs, and each engine wrapped so it can be cancelled on its own.
+ */
+import { HeidiError } from '../errors.ts';
+import { createOmniscribeEngine, OMNISCRIBE_MODELS, type OmniscribeModel } from './omniscribe.ts';
+import { createSullyEngine } from './sully.ts';
+import { ENGINE_NAMES, type CodingEngine, type EngineName } from './types.ts';
+
+export interface PeerSettings {
+  readonly sullyBase: string;
+  readonly omniscribeBase: string;
+  readonly omniscribeModel: string;
+  readonly patientId: string;
+  /** Sully's wait between polls (default 2 s). */
+  readonly pollMs: number | undefined;
+}
+
+const notSetUp = (message: string) => new HeidiError('config', message, { retryable: false });
+
+/** `heidi, sully` -> `['heidi', 'sully']`, in display order, each once; '' is Heidi alone. */
+export function parseEngines(value: string): EngineName[] {
+  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const unknown = names.find((n) => !(ENGINE_NAMES as readonly string[]).includes(n));
+  if (unknown !== undefined) throw notSetUp(`Unknown coding engine in the engines attribute: "${unknown}" (use heidi, sully, omniscribe).`);
+  return names.length ? [...new Set(names as EngineName[])] : ['heidi'];
+}
+
+/** The peer engines among `names`, in their order; a peer without its forwarder URL is a `config` error. */
+export function createPeers(names: readonly EngineName[], settings: PeerSettings): CodingEngine[] {
+  return names.flatMap((name): CodingEngine[] => {
+    if (name === 'sully') {
+      if (!settings.sullyBase) throw notSetUp('The sully engine needs the sully-base attribute (the URL of your forwarder to Sully).');
+      return [createSullyEngine({ base: settings.sullyBase, ...(settings.pollMs ? { pollIntervalMs: settings.pollMs } : {}) })];
+    }
+    if (name === 'omniscribe') {
+      if (!settings.omniscribeBase) throw notSetUp('The omniscribe engine needs the omniscribe-base attribute (the URL of your forwarder to Omniscribe).');
+      const model = settings.omniscribeModel || 'balanced';
+      if (!(OMNISCRIBE_MODELS as readonly string[]).includes(model)) throw notSetUp(`Unknown omniscribe-model "${model}" (use fast, balanced, high-quality).`);
+      return [createOmniscribeEngine({ base: settings.omniscribeBase, model: model as OmniscribeModel, patientId: settings.patientId || undefined })];
+    }
+    return [];
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * Each coding engine's progress (queued, coding with its seconds, done,
+ * failed, cancelled, skipped) with a Cancel per engine while it works, and the
+ * notices a multi-engine load leaves (engines failed, skipped, codes dropped).
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { EngineState } from '../controllers/session-load.ts';
+import type { EngineName } from '../core/engines/types.ts';
+import type { LoadResult } from '../core/session-loader.ts';
+import { droppedNotices, type Messages } from '../i18n/index.ts';
+
+export interface EngineProgressProps {
+  readonly messages: Messages;
+  readonly states: readonly EngineState[];
+  /** `performance.now()` as of the last tick, for the seconds of an engine at work. */
+  readonly now: number;
+}
+
+/** Only worth a line when there is more than Heidi alone (Heidi alone keeps its one status line). */
+export function showsEngines(states: readonly EngineState[]): boolean {
+  return states.length > 1 || (states.length === 1 && states[0]!.engine !== 'heidi');
+}
+
+export function engineProgressTemplate(p: EngineProgressProps, cancel: ((engine: EngineName) => void) | undefined): TemplateResult {
+  const m = p.messages;
+  return html`<ul class="engines-progress" aria-label=${m.filterEngines}>
+    ${p.states.map(({ engine, progress }) => {
+      const name = m.engineName[engine];
+      const busy = progress.phase === 'queued' || progress.phase === 'processing';
+      const text =
+        progress.phase === 'queued'
+          ? m.engineQueued
+          : progress.phase === 'processing'
+            ? m.engineProcessing(Math.max(0, Math.floor((p.now - progress.startedAt) / 1000)))
+            : progress.phase === 'done'
+              ? m.engineDone(progress.count)
+              : progress.phase === 'failed'
+                ? m.engineFailedShort
+                : progress.phase === 'cancelled'
+                  ? m.engineCancelled
+                  : m.engineSkipped;
+      return html`<li data-engine=${engine} data-phase=${progress.phase}>
+        ${busy ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}<strong>${name}</strong> <span>${text}</span>
+        ${busy && cancel ? html`<button class="link" aria-label=${m.cancelEngine(name)} @click=${() => cancel(engine)}>${m.cancel}</button>` : nothing}
+      </li>`;
+    })}
+  </ul>`;
+}
+
+/** Degraded loads, engines that failed or were skipped, and what could not be read: each a notice. */
+export function loadNotices(m: Messages, result: LoadResult): string[] {
+  const name = (engine: EngineName) => m.engineName[engine];
+  return [
+    ...(result.sessionError ? [m.degradedSession] : []),
+    ...(result.transcriptError ? [m.degradedTranscript] : []),
+    ...result.engineFailures.map((f) => m.engineFailed(name(f.engine), m.engineErrors[f.error.code])),
+    ...(result.skipped.length ? [m.enginesSkipped(result.skipped.map(name).join(', '))] : []),
+    ...droppedNotices(m, result.model.dropped),
+    ...result.peerDropped.map((d) => m.engineDropped(name(d.engine), d.count)),
+  ];
+}
