@@ -1,0 +1,248 @@
+/**
+ * The three coding engines in one review, against the peer mocks behind the dev backend's forwarders
+ * (`/ehr/sully`, `/ehr/omniscribe`). The mocks' scenarios are shared (Sully's by every caller, Omniscribe's by
+ * the demo user the forwarder names), so every peer-scenario test lives in this one file and resets them after.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
+import type { CodesLoadEntity, CommittedCode, ErrorDetail } from '../../src/events.ts';
+import { spyOnFetch } from './fetch-spy.ts';
+import { button, card, cards, deepText, mountLoaded, newUser, settle, shadow, tokenUrl, until } from './helpers.ts';
+
+const PEERS = { 'sully-base': '/ehr/sully', 'omniscribe-base': '/ehr/omniscribe' };
+const FAST = { timeouts: { poll: 20 } };
+const SEED_SULLY_NOTE =
+  'Patient presents with migraine headache, experiencing throbbing pain on the right side for 3 days. Photophobia and nausea present. Started on sumatriptan 50mg as needed. Follow-up visit scheduled in 2 weeks.';
+const QUICKSTART_NOTE = 'Patient presents with Type 2 Diabetes Mellitus. Current medications: Metformin 500mg BID, Glipizide 5mg QD.';
+
+async function post(path: string, body: unknown = {}): Promise<void> {
+  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+}
+/** Omniscribe's mock state is per `x-doctor`: the forwarder names the demo user when the request names none. */
+const omniscribeScenario = (scenario: object) => post('/mock-omniscribe/__scenario', { user: 'demo-clinician', ...scenario });
+const sullyScenario = (scenario: object) => post('/mock-sully/__scenario', scenario);
+
+/** Mount with no Heidi token source at all: the peers code the host's note. Resolves once codes or an error show. */
+async function mountNote(note: string, attrs: Record<string, string>, props: Partial<HeidiClinicalCodes> = {}) {
+  const el = document.createElement('heidi-clinical-codes');
+  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
+  Object.assign(el, { note, ...FAST, ...props });
+  const errors: ErrorDetail[] = [];
+  el.addEventListener('heidi-error', (e) => errors.push(e.detail));
+  let entities: readonly CodesLoadEntity[] | undefined;
+  el.addEventListener('heidi-codes-load', (e) => (entities = e.detail.entities));
+  const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
+  wrapper.append(el);
+  return { el, errors, loaded: () => entities };
+}
+
+const enginesOf = (el: HeidiClinicalCodes, code: string) =>
+  [...shadow(card(el, code)).querySelectorAll('.engines li')].map((li) => li.getAttribute('data-engine'));
+
+describe('coding engines', () => {
+  afterEach(async () => {
+    await post('/mock-sully/__reset');
+    await post('/mock-omniscribe/__reset');
+  });
+
+  it('Heidi alone is the default: every loaded entity says engines ["heidi"], no engines line on the cards', async () => {
+    let entities: readonly CodesLoadEntity[] = [];
+    document.addEventListener('heidi-codes-load', (e) => (entities = e.detail.entities), { once: true });
+    const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review' });
+    await settle(el);
+    expect(entities.length).to.be.greaterThan(0);
+    expect(entities.every((e) => e.engines.length === 1 && e.engines[0] === 'heidi')).to.equal(true);
+    expect(shadow(card(el, 'E11.65')).querySelector('.engines')).to.equal(null);
+    expect(shadow(el).querySelector('.engines-progress')).to.equal(null);
+  });
+
+  it('Sully alone codes the host note with no Heidi token: the seed example renders, "migraine headache" marked in the note', async () => {
+    const spy = spyOnFetch();
+    try {
+      const { el, errors, loaded } = await mountNote(SEED_SULLY_NOTE, { engines: 'sully', ...PEERS });
+      await until(() => loaded() !== undefined, 'codes');
+      await settle(el);
+      expect(errors).to.deep.equal([]);
+      expect(spy.calls.some((c) => c.url.includes('heidi'))).to.equal(false);
+      expect(loaded()!.map((e) => e.code.code)).to.include.members(['G43.909', '37796009', '99213']);
+      expect(loaded()!.every((e) => e.engines.join() === 'sully')).to.equal(true);
+      expect(shadow(card(el, '37796009')).textContent).to.include('SNOMED');
+      expect(deepText(card(el, '99213'))).to.include('CPT');
+      expect(enginesOf(el, 'G43.909')).to.deep.equal(['sully']);
+      shadow(card(el, 'G43.909')).querySelector<HTMLButtonElement>('button.pick')!.click();
+      await settle(el);
+      const source = shadow(el).querySelector('heidi-source-view')!;
+      const marks = [...shadow(source).querySelectorAll('mark')].map((m) => m.textContent);
+      expect(marks).to.include('migraine headache');
+      await expect(el).to.be.accessible();
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it('Sully polls at least twice before completed (pollsToComplete), at the poll interval timeouts.poll sets', async () => {
+    await sullyScenario({ pollsToComplete: 3 });
+    const spy = spyOnFetch();
+    try {
+      const { el, loaded } = await mountNote(SEED_SULLY_NOTE, { engines: 'sully', ...PEERS });
+      await until(() => loaded() !== undefined, 'codes');
+      const polls = spy.calls.filter((c) => c.method === 'GET' && /\/ehr\/sully\/v1\/codings\/[^/]+$/.test(c.url));
+      expect(polls.length).to.be.at.least(3);
+      expect(cards(el).length).to.be.greaterThan(0);
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it('Omniscribe alone renders the quickstart: E11.9 and Z79.84 with justifications and 92 % / 96 %', async () => {
+    const { el, errors, loaded } = await mountNote(QUICKSTART_NOTE, { engines: 'omniscribe', ...PEERS, 'ehr-patient-id': 'PT-7' });
+    await until(() => loaded() !== undefined, 'codes');
+    await settle(el);
+    expect(errors).to.deep.equal([]);
+    expect(loaded()!.map((e) => e.code.code).sort()).to.deep.equal(['E11.9', 'Z79.84']);
+    const e119 = deepText(card(el, 'E11.9'));
+    const z7984 = deepText(card(el, 'Z79.84'));
+    expect(e119).to.match(/92\s?%/);
+    expect(z7984).to.match(/96\s?%/);
+    expect(e119).to.include('Omniscribe');
+    // The justifications are shown as text on the cards.
+    expect(shadow(card(el, 'E11.9')).querySelector('.engines li')!.textContent!.length).to.be.greaterThan(20);
+    await expect(el).to.be.accessible();
+  });
+
+  it('all three engines: one card per code, each engine with its own score; a discarded code flagged and listed', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { engines: 'heidi,sully,omniscribe', ...PEERS }, props: FAST });
+    await settle(el);
+    // E11.65: all three suggested it, one card.
+    expect(cards(el).filter((c) => shadow(c).querySelector('.code')?.textContent?.trim() === 'E11.65')).to.have.length(1);
+    expect(enginesOf(el, 'E11.65')).to.deep.equal(['heidi', 'sully', 'omniscribe']);
+    expect(deepText(card(el, 'E11.65'))).to.match(/Omniscribe\s*95\s?%/);
+    // Z79.84: Sully and Omniscribe merged, Heidi did not suggest it.
+    expect(enginesOf(el, 'Z79.84')).to.deep.equal(['sully', 'omniscribe']);
+    // O24.410: Heidi suggests it, Omniscribe threw it away: the card warns with Omniscribe's reason.
+    const flagged = shadow(card(el, 'O24.410')).querySelector('.discarded-by')!;
+    expect(flagged.textContent).to.include('Omniscribe considered this code and discarded it');
+    expect(flagged.textContent).to.include("wife's history");
+    // Discarded codes are listed apart, never as suggestions (Z79.4 is Heidi's too, and so flagged; R07.9 also).
+    const listed = shadow(el).querySelector('details.discarded')!;
+    expect(listed.textContent).to.include('Considered and discarded (3)');
+    expect(listed.textContent).to.include('The note states the patient is not on insulin.');
+    // Each engine is done, shown in the header.
+    const phases = [...shadow(el).querySelectorAll('.engines-progress li')].map((li) => `${li.getAttribute('data-engine')}:${li.getAttribute('data-phase')}`);
+    expect(phases).to.deep.equal(['heidi:done', 'sully:done', 'omniscribe:done']);
+    await expect(el).to.be.accessible();
+  });
+
+  it('filters and sorts by agreement; the batch filter takes "suggested by at least N engines"; engines on committed codes', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { engines: 'heidi,sully,omniscribe', ...PEERS }, props: FAST });
+    await settle(el);
+    const root = shadow(el);
+    const agreement = root.querySelector<HTMLSelectElement>('select.agreement')!;
+    agreement.value = '3';
+    agreement.dispatchEvent(new Event('change'));
+    await settle(el);
+    const codes = cards(el).map((c) => shadow(c).querySelector('.code')!.textContent!.trim());
+    expect(codes).to.include('E11.65');
+    expect(codes).not.to.include('O24.410');
+    expect(codes).not.to.include('Z79.84');
+    agreement.value = '1';
+    agreement.dispatchEvent(new Event('change'));
+    const sort = [...root.querySelectorAll<HTMLSelectElement>('.toolbar select')].find((s) => [...s.options].some((o) => o.value === 'agreement'))!;
+    sort.value = 'agreement';
+    sort.dispatchEvent(new Event('change'));
+    root.querySelector<HTMLInputElement>('.toolbar input[type=checkbox]')!.click(); // ungroup
+    await settle(el);
+    const first = cards(el)[0]!;
+    expect(shadow(first).querySelectorAll('.engines li').length).to.equal(3);
+
+    button(root, 'Accept filtered').click();
+    await settle(el);
+    const min = root.querySelector<HTMLInputElement>('input.min-engines')!;
+    await expect(el).to.be.accessible();
+    const panel = root.querySelector('.panel')!;
+    const minScore = panel.querySelector<HTMLInputElement>('input[type=number]:not(.min-engines)')!;
+    minScore.value = '0';
+    minScore.dispatchEvent(new Event('input'));
+    panel.querySelector<HTMLSelectElement>('select')!.value = 'LOW';
+    panel.querySelector<HTMLSelectElement>('select')!.dispatchEvent(new Event('change'));
+    for (const box of panel.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) if (box.checked) box.click();
+    min.value = '3';
+    min.dispatchEvent(new Event('input'));
+    await settle(el);
+    // E11.65, I10 and E78.5: the codes all three engines suggested.
+    expect(panel.textContent).to.match(/3 pending codes pass/);
+    root.querySelector<HTMLButtonElement>('.batch-confirm')!.click();
+    await settle(el);
+    let committed: readonly CommittedCode[] = [];
+    el.addEventListener('heidi-codes-commit', (e) => (committed = e.detail.codes), { once: true });
+    await el.commit();
+    expect(committed.map((c) => c.code).sort()).to.deep.equal(['E11.65', 'E78.5', 'I10']);
+    expect(committed.every((c) => c.engines.join() === 'heidi,sully,omniscribe')).to.equal(true);
+  });
+
+  it('one engine failing: the others show, a notice names it, heidi-error has engine set', async () => {
+    await sullyScenario({ failures: [{ kind: 'failed' }] });
+    const errors: ErrorDetail[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent<ErrorDetail>).detail);
+    document.addEventListener('heidi-error', onError);
+    try {
+      const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { engines: 'heidi,sully,omniscribe', ...PEERS }, props: FAST });
+      await settle(el);
+      expect(errors.map((e) => [e.engine, e.code])).to.deep.equal([['sully', 'server']]);
+      const notices = [...shadow(el).querySelectorAll('.notice')].map((n) => n.textContent);
+      expect(notices.some((n) => n!.startsWith('Sully could not code this consultation'))).to.equal(true);
+      expect(enginesOf(el, 'E11.65')).to.deep.equal(['heidi', 'omniscribe']);
+      expect(shadow(el).querySelector('.engines-progress li[data-engine=sully]')!.getAttribute('data-phase')).to.equal('failed');
+      await expect(el).to.be.accessible();
+    } finally {
+      document.removeEventListener('heidi-error', onError);
+    }
+  });
+
+  it('every engine failing is the whole load failing (Omniscribe 413 is invalid-request)', async () => {
+    const big = `${QUICKSTART_NOTE} ${'Stable. '.repeat(8000)}`;
+    const { el, errors } = await mountNote(big, { engines: 'omniscribe', ...PEERS });
+    await until(() => errors.length > 0, 'heidi-error');
+    await el.updateComplete;
+    expect(errors[0]).to.include({ code: 'invalid-request', status: 413 });
+    expect(errors[0]!.engine).to.equal(undefined);
+    expect(shadow(el).querySelector('[role=alert]')!.textContent).to.include('refused the note');
+    await expect(el).to.be.accessible();
+  });
+
+  it('Cancel per engine: a slow Omniscribe is cancelled, Heidi and Sully are shown', async () => {
+    await omniscribeScenario({ latencyMs: 20_000 });
+    const user = newUser();
+    const el = document.createElement('heidi-clinical-codes');
+    for (const [k, v] of Object.entries({ 'api-base': '/mock-heidi', 'token-url': tokenUrl(user), 'session-id': 'fx-t2dm-review', engines: 'heidi,sully,omniscribe', ...PEERS })) el.setAttribute(k, v);
+    Object.assign(el, FAST);
+    let loaded = false;
+    el.addEventListener('heidi-codes-load', () => (loaded = true));
+    (await fixture<HTMLDivElement>(html`<div></div>`)).append(el);
+    const row = () => shadow(el).querySelector('.engines-progress li[data-engine=omniscribe]');
+    await until(() => row()?.getAttribute('data-phase') === 'processing' && shadow(el).querySelector('.engines-progress li[data-engine=sully]')?.getAttribute('data-phase') === 'done', 'Omniscribe at work');
+    expect(row()!.textContent).to.match(/Coding… \d+ s/);
+    await expect(el).to.be.accessible();
+    button(shadow(el), 'Cancel Omniscribe').click();
+    await until(() => loaded, 'codes');
+    await settle(el);
+    expect(row()!.getAttribute('data-phase')).to.equal('cancelled');
+    expect(enginesOf(el, 'E11.65')).to.deep.equal(['heidi', 'sully']);
+    await expect(el).to.be.accessible();
+  });
+
+  it('an empty host note skips the peers with a notice, not an error; an unknown engine is a config error', async () => {
+    const empty = await mountNote('  ', { engines: 'sully,omniscribe', ...PEERS });
+    await until(() => empty.loaded() !== undefined, 'load');
+    await empty.el.updateComplete;
+    expect(empty.errors).to.deep.equal([]);
+    expect(deepText(empty.el)).to.include('There is no note to code: Sully, Omniscribe skipped.');
+    await expect(empty.el).to.be.accessible();
+
+    const bad = await mountNote('x', { engines: 'heidi,watson', ...PEERS });
+    await until(() => bad.errors.length > 0, 'heidi-error');
+    expect(bad.errors[0]).to.include({ code: 'config', retryable: false });
+    expect(bad.errors[0]!.message).to.include('watson');
+  });
+});
