@@ -12,7 +12,7 @@ import { TokenManager, type TokenSource } from '../core/token.ts';
 import { loadCodes, loadNoteCodes, type LoadResult } from '../core/session-loader.ts';
 import { createPeers, parseEngines } from '../core/engines/configure.ts';
 import { asHeidiError, cancellable } from '../core/engines/pipeline.ts';
-import type { DiscardedCode, EngineName, EngineProgress } from '../core/engines/types.ts';
+import { engineLabel, type DiscardedCode, type EngineName, type EngineProgress } from '../core/engines/types.ts';
 import { loadNotices } from '../templates/engine-progress.ts';
 import type { CodingModel } from '../core/model.ts';
 import { warmSchemas, type JwtResponse } from '../core/schemas.ts';
@@ -158,7 +158,7 @@ export class SessionLoadController implements ReactiveController {
         this._setProgress(engine, progress);
         if (progress.phase !== 'processing' || this.phase !== 'loading') return;
         this._assign({ phase: 'generating' });
-        this._options.announcer.announce(engine === 'heidi' ? this._options.locale.messages.generatingStarted : m.enginesWorking);
+        this._options.announcer.announce(engine === 'heidi' ? m.generatingStarted : `${engineLabel(engine)}: ${m.enginePhase.processing}`);
         this._startTimer(progress.startedAt);
       };
       const sentPatient = host.patient;
@@ -353,7 +353,7 @@ export class SessionLoadController implements ReactiveController {
 
   private _report(error: HeidiError, engine?: EngineName): void {
     const m = this._options.locale.messages;
-    this._options.announcer.announce(engine ? m.engineFailed(m.engineName[engine], m.engineErrors[error.code]) : `${m.errorTitle}. ${m.errors[error.code]}`);
+    this._options.announcer.announce(engine ? m.engineFailed(engineLabel(engine)) : `${m.errorTitle}. ${m.errors[error.code]}`);
     this._host.dispatchEvent(
       new HeidiErrorEvent({
         code: error.code,

@@ -4,7 +4,6 @@
  * the catalogue test.
  */
 import type { HeidiErrorCode } from '../core/errors.ts';
-import type { EngineName } from '../core/engines/types.ts';
 import { ownTable } from '../core/text.ts';
 
 const where = (p: Record<string, string | number>) => `${p.source === 'note' ? 'Note passage' : 'Transcript snippet'} ${p.snippet}`;
@@ -87,39 +86,17 @@ export const en = {
     'score-range': (p: Record<string, string | number>) => `Heidi sent a score outside 0–1 (${p.score}): the score shown is not reliable.`,
   },
   checksLabel: (count: number) => `${count} ${count === 1 ? 'check' : 'checks'} to look at`,
-  // Coding engines
-  engineName: { heidi: 'Heidi', sully: 'Sully', omniscribe: 'Omniscribe' } satisfies Record<EngineName, string>,
-  enginesWorking: 'The coding engines are working…',
-  engineQueued: 'Waiting for the note',
-  engineProcessing: (seconds: number) => `Coding… ${seconds} s`,
-  engineDone: (count: number) => `Done: ${count} ${count === 1 ? 'code' : 'codes'}`,
-  engineFailedShort: 'Failed',
-  engineCancelled: 'Cancelled',
-  engineSkipped: 'Skipped: no note',
+  // Coding engines (their names are not translated)
+  enginePhase: { queued: 'Waiting for the note', processing: 'Coding…', done: 'Done', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped: no note' },
   cancelEngine: (name: string) => `Cancel ${name}`,
-  engineFailed: (name: string, reason: string) => `${name} could not code this consultation: ${reason} The other engines' codes are shown.`,
-  engineErrors: {
-    auth: 'it did not accept the sign-in.',
-    network: 'it could not be reached.',
-    timeout: 'it took too long to answer.',
-    'not-found': 'the coding was not found.',
-    'rate-limited': 'it is busy right now.',
-    server: 'it had a problem answering.',
-    'invalid-response': 'it sent data this widget cannot read.',
-    'invalid-request': 'it refused the note (for example, it was over its size limit).',
-    config: 'it is not set up.',
-  } satisfies Record<HeidiErrorCode, string>,
-  enginesSkipped: (names: string) => `There is no note to code: ${names} skipped.`,
-  engineDropped: (name: string, count: number) =>
-    `${name}: ${count} suggested ${count === 1 ? 'code' : 'codes'} could not be read and ${count === 1 ? 'is' : 'are'} not shown.`,
+  engineFailed: (name: string) => `${name} could not code this consultation; the other engines' codes are shown.`,
+  enginesSkipped: (names: string) => `No note to code: ${names} skipped.`,
+  engineDropped: (name: string, count: number) => `${name}: ${count} suggested ${count === 1 ? 'code' : 'codes'} could not be read.`,
   suggestedBy: 'Suggested by',
-  discardedBy: (name: string, reason: string) => `${name} considered this code and discarded it${reason ? `: ${reason}` : '.'}`,
-  discardedTitle: (count: number) => `Considered and discarded (${count})`,
-  filterEngines: 'Suggested by',
-  anyEngines: 'Any engine',
-  atLeastEngines: (count: number) => `At least ${count} engines`,
+  discardedBy: (name: string, reason: string) => `${name} discarded this code: ${reason}`,
+  discarded: 'Considered and discarded',
+  atLeastEngines: (count: number) => `At least ${count}`,
   sortAgreement: 'Agreement',
-  batchMinEngines: 'Suggested by at least (engines)',
   // Toolbar
   filterSystem: 'Code system',
   allSystems: 'All systems',

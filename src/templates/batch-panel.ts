@@ -2,6 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { BatchFilter } from '../core/filters.ts';
 import type { Messages } from '../i18n/index.ts';
+import { agreementSelect } from './toolbar.ts';
 
 export interface BatchPanelProps {
   readonly messages: Messages;
@@ -39,20 +40,7 @@ export function batchPanelTemplate({ messages: m, filter: f, count, engineCount 
           .value=${String(Math.round(f.minScore * 100))}
           @input=${(e: Event) => on.change({ minScore: clamp01(Number((e.target as HTMLInputElement).value) / 100) })}
       /></label>
-      ${
-        engineCount > 1
-          ? html`<label
-              >${m.batchMinEngines}
-              <input
-                type="number"
-                class="min-engines"
-                min="1"
-                max=${engineCount}
-                .value=${String(f.minEngines ?? 1)}
-                @input=${(e: Event) => on.change({ minEngines: Math.max(1, Math.round(Number((e.target as HTMLInputElement).value)) || 1) })}
-            /></label>`
-          : nothing
-      }
+      ${engineCount > 1 ? agreementSelect(m, engineCount, f.minEngines ?? 1, (minEngines) => on.change({ minEngines }), 'min-engines') : nothing}
     </div>
     <label class="row"
       ><input type="checkbox" .checked=${f.requireEvidence} @change=${(e: Event) => on.change({ requireEvidence: checked(e) })} />${m.batchRequireEvidence}</label

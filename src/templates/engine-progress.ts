@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { EngineState } from '../controllers/session-load.ts';
-import type { EngineName } from '../core/engines/types.ts';
+import { engineLabel, type EngineName } from '../core/engines/types.ts';
 import type { LoadResult } from '../core/session-loader.ts';
 import { droppedNotices, type Messages } from '../i18n/index.ts';
 
@@ -18,29 +18,23 @@ export interface EngineProgressProps {
 
 /** Only worth a line when there is more than Heidi alone (Heidi alone keeps its one status line). */
 export function showsEngines(states: readonly EngineState[]): boolean {
-  return states.length > 1 || (states.length === 1 && states[0]!.engine !== 'heidi');
+  return states.some((s) => s.engine !== 'heidi');
 }
 
 export function engineProgressTemplate(p: EngineProgressProps, cancel: ((engine: EngineName) => void) | undefined): TemplateResult {
   const m = p.messages;
-  return html`<ul class="engines-progress" aria-label=${m.filterEngines}>
+  return html`<ul class="engines-progress" aria-label=${m.suggestedBy}>
     ${p.states.map(({ engine, progress }) => {
-      const name = m.engineName[engine];
+      const name = engineLabel(engine);
       const busy = progress.phase === 'queued' || progress.phase === 'processing';
-      const text =
-        progress.phase === 'queued'
-          ? m.engineQueued
-          : progress.phase === 'processing'
-            ? m.engineProcessing(Math.max(0, Math.floor((p.now - progress.startedAt) / 1000)))
-            : progress.phase === 'done'
-              ? m.engineDone(progress.count)
-              : progress.phase === 'failed'
-                ? m.engineFailedShort
-                : progress.phase === 'cancelled'
-                  ? m.engineCancelled
-                  : m.engineSkipped;
+      const extra =
+        progress.phase === 'processing'
+          ? ` ${Math.max(0, Math.floor((p.now - progress.startedAt) / 1000))} s`
+          : progress.phase === 'done'
+            ? ` (${progress.count})`
+            : '';
       return html`<li data-engine=${engine} data-phase=${progress.phase}>
-        ${busy ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}<strong>${name}</strong> <span>${text}</span>
+        <strong>${name}</strong> ${m.enginePhase[progress.phase]}${extra}
         ${busy && cancel ? html`<button class="link" aria-label=${m.cancelEngine(name)} @click=${() => cancel(engine)}>${m.cancel}</button>` : nothing}
       </li>`;
     })}
@@ -49,13 +43,12 @@ export function engineProgressTemplate(p: EngineProgressProps, cancel: ((engine:
 
 /** Degraded loads, engines that failed or were skipped, and what could not be read: each a notice. */
 export function loadNotices(m: Messages, result: LoadResult): string[] {
-  const name = (engine: EngineName) => m.engineName[engine];
   return [
     ...(result.sessionError ? [m.degradedSession] : []),
     ...(result.transcriptError ? [m.degradedTranscript] : []),
-    ...result.engineFailures.map((f) => m.engineFailed(name(f.engine), m.engineErrors[f.error.code])),
-    ...(result.skipped.length ? [m.enginesSkipped(result.skipped.map(name).join(', '))] : []),
+    ...result.engineFailures.map((f) => m.engineFailed(engineLabel(f.engine))),
+    ...(result.skipped.length ? [m.enginesSkipped(result.skipped.map(engineLabel).join(', '))] : []),
     ...droppedNotices(m, result.model.dropped),
-    ...result.peerDropped.map((d) => m.engineDropped(name(d.engine), d.count)),
+    ...result.peerDropped.map((d) => m.engineDropped(engineLabel(d.engine), d.count)),
   ];
 }

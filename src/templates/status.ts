@@ -27,9 +27,8 @@ export function statusTemplate(props: StatusProps, handlers: StatusHandlers): Te
   const m = props.messages;
   const engines = props.engines;
   if ((props.phase === 'loading' || props.phase === 'generating') && engines && showsEngines(engines.states)) {
-    const waiting = props.phase === 'generating' ? m.enginesWorking : props.attaching ? m.loadingSession : m.creatingSession;
     return html`<div class="state" part="status">
-      <span>${waiting}</span>
+      ${props.phase === 'loading' ? html`<span>${props.attaching ? m.loadingSession : m.creatingSession}</span>` : nothing}
       ${engineProgressTemplate({ messages: m, ...engines }, handlers.cancelEngine)}
     </div>`;
   }

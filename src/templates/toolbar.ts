@@ -70,7 +70,7 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
               ${p.engineCount > 1 ? html`<option value="agreement" ?selected=${f.sort === 'agreement'}>${m.sortAgreement}</option>` : nothing}
             </select></label
           >
-          ${p.engineCount > 1 ? agreementFilter(p, on) : nothing}
+          ${p.engineCount > 1 ? agreementSelect(m, p.engineCount, f.minEngines, (minEngines) => on.set({ minEngines }), 'agreement') : nothing}
           <label class="check"
             ><input type="checkbox" .checked=${f.grouped} @change=${(e: Event) => on.set({ grouped: (e.target as HTMLInputElement).checked })} />${m.groupByKind}</label
           >
@@ -88,15 +88,14 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
   `;
 }
 
-/** "Suggested by": any engine, or at least 2..n of them. */
-function agreementFilter(p: ToolbarProps, on: ToolbarHandlers): TemplateResult {
-  const m = p.messages;
-  const counts = Array.from({ length: p.engineCount - 1 }, (_, i) => i + 2);
+/** "Suggested by": any engine, or at least 2..n of them (the toolbar's filter and the batch filter). */
+export function agreementSelect(m: Messages, engineCount: number, value: number, change: (minEngines: number) => void, name: string): TemplateResult {
+  const counts = Array.from({ length: engineCount - 1 }, (_, i) => i + 2);
   return html`<label
-    >${m.filterEngines}
-    <select class="agreement" @change=${(e: Event) => on.set({ minEngines: Number((e.target as HTMLSelectElement).value) })}>
-      <option value="1" ?selected=${p.filters.minEngines <= 1}>${m.anyEngines}</option>
-      ${counts.map((n) => html`<option value=${n} ?selected=${p.filters.minEngines === n}>${m.atLeastEngines(n)}</option>`)}
+    >${m.suggestedBy}
+    <select class=${name} @change=${(e: Event) => change(Number((e.target as HTMLSelectElement).value))}>
+      <option value="1" ?selected=${value <= 1}>${m.allStatuses}</option>
+      ${counts.map((n) => html`<option value=${n} ?selected=${value === n}>${m.atLeastEngines(n)}</option>`)}
     </select></label
   >`;
 }

@@ -122,7 +122,7 @@ describe('coding engines', () => {
     expect(enginesOf(el, 'Z79.84')).to.deep.equal(['sully', 'omniscribe']);
     // O24.410: Heidi suggests it, Omniscribe threw it away: the card warns with Omniscribe's reason.
     const flagged = shadow(card(el, 'O24.410')).querySelector('.discarded-by')!;
-    expect(flagged.textContent).to.include('Omniscribe considered this code and discarded it');
+    expect(flagged.textContent).to.include('Omniscribe discarded this code: ');
     expect(flagged.textContent).to.include("wife's history");
     // Discarded codes are listed apart, never as suggestions (Z79.4 is Heidi's too, and so flagged; R07.9 also).
     const listed = shadow(el).querySelector('details.discarded')!;
@@ -158,17 +158,17 @@ describe('coding engines', () => {
 
     button(root, 'Accept filtered').click();
     await settle(el);
-    const min = root.querySelector<HTMLInputElement>('input.min-engines')!;
+    const min = root.querySelector<HTMLSelectElement>('select.min-engines')!;
     await expect(el).to.be.accessible();
     const panel = root.querySelector('.panel')!;
-    const minScore = panel.querySelector<HTMLInputElement>('input[type=number]:not(.min-engines)')!;
+    const minScore = panel.querySelector<HTMLInputElement>('input[type=number]')!;
     minScore.value = '0';
     minScore.dispatchEvent(new Event('input'));
     panel.querySelector<HTMLSelectElement>('select')!.value = 'LOW';
     panel.querySelector<HTMLSelectElement>('select')!.dispatchEvent(new Event('change'));
     for (const box of panel.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) if (box.checked) box.click();
     min.value = '3';
-    min.dispatchEvent(new Event('input'));
+    min.dispatchEvent(new Event('change'));
     await settle(el);
     // E11.65, I10 and E78.5: the codes all three engines suggested.
     expect(panel.textContent).to.match(/3 pending codes pass/);
@@ -237,7 +237,7 @@ describe('coding engines', () => {
     await until(() => empty.loaded() !== undefined, 'load');
     await empty.el.updateComplete;
     expect(empty.errors).to.deep.equal([]);
-    expect(deepText(empty.el)).to.include('There is no note to code: Sully, Omniscribe skipped.');
+    expect(deepText(empty.el)).to.include('No note to code: Sully, Omniscribe skipped.');
     await expect(empty.el).to.be.accessible();
 
     const bad = await mountNote('x', { engines: 'heidi,watson', ...PEERS });

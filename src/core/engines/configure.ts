@@ -23,7 +23,7 @@ const notSetUp = (message: string) => new HeidiError('config', message, { retrya
 export function parseEngines(value: string): EngineName[] {
   const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   const unknown = names.find((n) => !(ENGINE_NAMES as readonly string[]).includes(n));
-  if (unknown !== undefined) throw notSetUp(`Unknown coding engine in the engines attribute: "${unknown}" (use heidi, sully, omniscribe).`);
+  if (unknown !== undefined) throw notSetUp(`Unknown engine "${unknown}" in engines (heidi, sully, omniscribe).`);
   return names.length ? [...new Set(names as EngineName[])] : ['heidi'];
 }
 
@@ -31,13 +31,13 @@ export function parseEngines(value: string): EngineName[] {
 export function createPeers(names: readonly EngineName[], settings: PeerSettings): CodingEngine[] {
   return names.flatMap((name): CodingEngine[] => {
     if (name === 'sully') {
-      if (!settings.sullyBase) throw notSetUp('The sully engine needs the sully-base attribute (the URL of your forwarder to Sully).');
+      if (!settings.sullyBase) throw notSetUp('The sully engine needs sully-base.');
       return [createSullyEngine({ base: settings.sullyBase, ...(settings.pollMs ? { pollIntervalMs: settings.pollMs } : {}) })];
     }
     if (name === 'omniscribe') {
-      if (!settings.omniscribeBase) throw notSetUp('The omniscribe engine needs the omniscribe-base attribute (the URL of your forwarder to Omniscribe).');
+      if (!settings.omniscribeBase) throw notSetUp('The omniscribe engine needs omniscribe-base.');
       const model = settings.omniscribeModel || 'balanced';
-      if (!(OMNISCRIBE_MODELS as readonly string[]).includes(model)) throw notSetUp(`Unknown omniscribe-model "${model}" (use fast, balanced, high-quality).`);
+      if (!(OMNISCRIBE_MODELS as readonly string[]).includes(model)) throw notSetUp(`Unknown omniscribe-model "${model}" (${OMNISCRIBE_MODELS.join(', ')}).`);
       return [createOmniscribeEngine({ base: settings.omniscribeBase, model: model as OmniscribeModel, patientId: settings.patientId || undefined })];
     }
     return [];

@@ -16,6 +16,9 @@ export type EngineName = 'heidi' | 'sully' | 'omniscribe';
 
 export const ENGINE_NAMES: readonly EngineName[] = ['heidi', 'sully', 'omniscribe'];
 
+/** An engine's name as shown: a product name, the same in every language. */
+export const engineLabel = (engine: EngineName): string => engine[0]!.toUpperCase() + engine.slice(1);
+
 /** Where one engine is, as the header shows it. `startedAt` is a `performance.now()` time. */
 export type EngineProgress =
   | { readonly phase: 'queued' }

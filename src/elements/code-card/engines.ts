@@ -7,6 +7,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { isLocated } from '../../core/evidence.ts';
 import type { EntityView } from '../../core/model.ts';
+import { engineLabel } from '../../core/engines/types.ts';
 import type { Messages } from '../../i18n/en.ts';
 
 export function cardEnginesTemplate(entity: EntityView, m: Messages, percent: (score: number) => string): TemplateResult | typeof nothing {
@@ -23,7 +24,7 @@ export function cardEnginesTemplate(entity: EntityView, m: Messages, percent: (s
             ${suggestions.map((s) => {
               const quotes = s.note.filter(isLocated).map((e) => e.text);
               return html`<li data-engine=${s.engine}>
-                <strong>${m.engineName[s.engine]}</strong>${s.score !== undefined ? ` ${percent(s.score)}` : ''}${quotes.map((q) => html` · “${q}”`)}${s.justification ? ` · ${s.justification}` : ''}
+                <strong>${engineLabel(s.engine)}</strong>${s.score !== undefined ? ` ${percent(s.score)}` : ''}${quotes.map((q) => html` · “${q}”`)}${s.justification ? ` · ${s.justification}` : ''}
               </li>`;
             })}
           </ul>
@@ -31,7 +32,7 @@ export function cardEnginesTemplate(entity: EntityView, m: Messages, percent: (s
   }${
     discarded.length
       ? html`<ul class="checks discarded-by">
-          ${discarded.map((d) => html`<li>⚠ ${m.discardedBy(m.engineName[d.engine], d.justification)}</li>`)}
+          ${discarded.map((d) => html`<li>⚠ ${m.discardedBy(engineLabel(d.engine), d.justification)}</li>`)}
         </ul>`
       : nothing
   }`;
