@@ -34,11 +34,12 @@ import {
   type ProfileSummary,
 } from './bench/figures.ts';
 import { growthFigures } from './bench/growth.ts';
+import { enginesFigures } from './bench/engines.ts';
 import { writeGrowthPlot } from './bench/plot.ts';
 import { startServer } from './bench/server.ts';
 import { formatMarkdown, formatTable, type Figure } from './bench/stats.ts';
 
-const GROUPS = ['bundle', 'evidence', 'ttc', 'list500', 'list2000', 'growth'] as const;
+const GROUPS = ['bundle', 'evidence', 'ttc', 'engines', 'list500', 'list2000', 'growth'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values: args } = parseArgs({
@@ -99,6 +100,10 @@ async function main(): Promise<number> {
     if (only.has('ttc')) {
       log('time to codes and round trips at 100 ms latency');
       groups.ttc = await timeToCodesFigures(ctx);
+    }
+    if (only.has('engines')) {
+      log('time to codes, three engines, against its network floor');
+      groups.engines = await enginesFigures(ctx);
     }
     if (only.has('list500')) groups.list500 = await list500Figures(ctx);
     if (only.has('list2000')) groups.list2000 = await list2000Figures(ctx, true, runs);

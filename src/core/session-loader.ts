@@ -12,7 +12,7 @@ import { countScoresOutOfRange, type CodingModel, type EntityView } from './mode
 import { NOTHING_DROPPED } from './schemas.ts';
 import { openHeidiSession, type HeidiOpenRequest } from './engines/heidi.ts';
 import { mergeEngineResults } from './engines/merge.ts';
-import { cancellable, runEngines, type EngineFailure, type EnginesOutcome, type ProgressListener } from './engines/pipeline.ts';
+import { cancellable, failUnlessAny, runEngines, settleEngines, type EngineFailure, type EnginesOutcome, type ProgressListener } from './engines/pipeline.ts';
 import type { CodingEngine, DiscardedCode, EngineName } from './engines/types.ts';
 
 export interface LoadRequest extends Omit<HeidiOpenRequest, 'onProgress'> {
@@ -57,13 +57,19 @@ export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
       if (progress.phase === 'processing') request.onGenerating?.(started);
     },
   });
-  const { sessionId, session, transcript, note, sessionError, transcriptError } = await heidi.document;
   const skipped: EngineName[] = [];
+  const progress: ProgressListener = (engine, p) => {
+    if (p.phase === 'skipped') skipped.push(engine);
+    onProgress(engine, p);
+  };
+  // The peers start as soon as the note is known (the session read), beside Heidi's codes; Heidi's are
+  // located once the transcript is in too.
+  const peersRun = heidi.note.then((peerNote) => settleEngines(request.peers ?? [], { note: peerNote ?? '', transcript: undefined }, signal, progress));
+  peersRun.catch(() => undefined);
+  const { sessionId, session, transcript, note, sessionError, transcriptError } = await heidi.document;
   const heidiEngine = request.heidiSignal ? cancellable(heidi.engine, request.heidiSignal) : heidi.engine;
-  const outcome = await runEngines([heidiEngine, ...(request.peers ?? [])], { note: note ?? '', transcript }, signal, (engine, progress) => {
-    if (progress.phase === 'skipped') skipped.push(engine);
-    onProgress(engine, progress);
-  });
+  const [own, peers] = await Promise.all([settleEngines([heidiEngine], { note: note ?? '', transcript }, signal, progress), peersRun]);
+  const outcome = failUnlessAny({ results: [...own.results, ...peers.results], failures: [...own.failures, ...peers.failures] });
   const model: CodingModel = { ...modelOf(sessionId, outcome), transcript, note, session, dropped: heidi.dropped() };
   return { model, sessionError, transcriptError, ...extras(outcome), skipped };
 }

@@ -278,11 +278,14 @@ const bench = {
   now: () => performance.now(),
 
   /** Append <heidi-clinical-codes> and resolve once the codes are painted (or it reports an error). */
-  mount(options: { user: string; sessionId?: string }): Promise<MountResult> {
+  mount(options: { user: string; sessionId?: string; attrs?: Record<string, string>; props?: Record<string, unknown> }): Promise<MountResult> {
     const el = document.createElement('heidi-clinical-codes') as unknown as CardHost;
     el.setAttribute('api-base', '/mock-heidi');
     el.setAttribute('token-url', `/ehr/heidi-token?as=${encodeURIComponent(options.user)}`);
     if (options.sessionId) el.setAttribute('session-id', options.sessionId);
+    // Other attributes (engines, sully-base...) and properties (timeouts) for the engine rows.
+    for (const [name, value] of Object.entries(options.attrs ?? {})) el.setAttribute(name, value);
+    Object.assign(el, options.props ?? {});
     current = el;
     const fetchesBefore = fetches.length;
     const before: Timings = { ...timings };

@@ -40,6 +40,8 @@ export interface HeidiDocument {
 export interface HeidiRun {
   readonly sessionId: string;
   readonly document: Promise<HeidiDocument>;
+  /** The consult note as soon as the session is read (before the transcript): what the peers code. */
+  readonly note: Promise<string | undefined>;
   /** Heidi's codes, located in the document the pipeline hands it. */
   readonly engine: CodingEngine;
   /** What the codes response held that could not be read (once `engine` has coded). */
@@ -97,7 +99,8 @@ export async function openHeidiSession(request: HeidiOpenRequest): Promise<Heidi
       };
     },
   };
-  return { sessionId, document, engine, dropped: () => dropped };
+  const note = sessionCall.then(noteOf, () => undefined);
+  return { sessionId, document, note, engine, dropped: () => dropped };
 }
 
 function degraded(result: PromiseSettledResult<unknown>): HeidiError | undefined {

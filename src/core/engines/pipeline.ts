@@ -30,6 +30,23 @@ export async function runEngines(
   signal: AbortSignal,
   onProgress: ProgressListener,
 ): Promise<EnginesOutcome> {
+  return failUnlessAny(await settleEngines(engines, input, signal, onProgress));
+}
+
+/** The run's outcome, or the first engine's error when every engine that ran failed. */
+export function failUnlessAny(outcome: EnginesOutcome): EnginesOutcome {
+  const first = outcome.failures[0];
+  if (outcome.results.length === 0 && first) throw first.error;
+  return outcome;
+}
+
+/** As `runEngines`, but resolves with the failures even when every engine failed (for runs combined later). */
+export async function settleEngines(
+  engines: readonly CodingEngine[],
+  input: CodingInput,
+  signal: AbortSignal,
+  onProgress: ProgressListener,
+): Promise<EnginesOutcome> {
   signal.throwIfAborted();
   // Each engine starts at once (an async function runs synchronously up to its first await).
   const running = engines.map(async (engine) => {
@@ -47,8 +64,6 @@ export async function runEngines(
     if (outcome?.ok) results.push(outcome.result);
     else if (outcome) failures.push(outcome.failure);
   }
-  const first = failures[0];
-  if (results.length === 0 && first) throw first.error;
   return { results, failures };
 }
 
