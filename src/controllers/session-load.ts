@@ -249,7 +249,8 @@ export class SessionLoadController implements ReactiveController {
       host.sullyBase,
       host.omniscribeBase,
       host.omniscribeModel,
-      host.note,
+      // The host's note is what is coded only without Heidi (else the session's note is).
+      /\bheidi\b/i.test(host.engines || 'heidi') ? undefined : host.note,
     ];
     const last = this._lastInputs;
     this._lastInputs = args;
