@@ -21,7 +21,11 @@ const user = (ctx: BenchContext) => `bench-engines-${ctx.stamp}-${(counter += 1)
 const round = (n: number) => Math.round(n * 100) / 100;
 
 async function post(ctx: BenchContext, path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${ctx.server.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${ctx.server.origin}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
 }
 
@@ -66,11 +70,19 @@ async function floorRun(ctx: BenchContext): Promise<number> {
         const token = (await (await fetch(`/ehr/heidi-token?as=${encodeURIComponent(who)}`)).json()) as { token: string };
         const headers = { authorization: `Bearer ${token.token}`, accept: 'application/json' };
         const base = `/mock-heidi/sessions/${session}`;
-        const [codes, sessionRead, transcript] = [`${base}/clinical-codes`, base, `${base}/transcript`].map((url) => fetch(url, { headers }).then((r) => r.json()));
+        const [codes, sessionRead, transcript] = [`${base}/clinical-codes`, base, `${base}/transcript`].map((url) =>
+          fetch(url, { headers }).then((r) => r.json()),
+        );
         const sessionBody = (await sessionRead) as { session: { consult_note?: { result?: string } } };
         const note = sessionBody.session.consult_note?.result ?? '';
-        const omniscribe = fetch('/ehr/omniscribe/v1/codify', { method: 'POST', headers: json, body: JSON.stringify({ medical_note: note, model: 'balanced' }) }).then((r) => r.json());
-        const created = (await (await fetch('/ehr/sully/v1/codings', { method: 'POST', headers: json, body: JSON.stringify({ text: note }) })).json()) as { data: { id?: string } };
+        const omniscribe = fetch('/ehr/omniscribe/v1/codify', {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ medical_note: note, model: 'balanced' }),
+        }).then((r) => r.json());
+        const created = (await (
+          await fetch('/ehr/sully/v1/codings', { method: 'POST', headers: json, body: JSON.stringify({ text: note }) })
+        ).json()) as { data: { id?: string } };
         let status = '';
         while (!status.startsWith('complete')) {
           await new Promise((r) => setTimeout(r, poll));
@@ -100,10 +112,19 @@ export async function enginesFigures(ctx: BenchContext): Promise<FigureGroup> {
     const budget = median(floor) + 60;
     return {
       figures: [
-        figure('ttc.engines', `time to codes, three engines @${LATENCY_MS} ms`, 'ms', element, { op: '<=', value: round(budget) }, {
-          note: `floor median + 60 ms; Sully polled every ${POLL_MS} ms`,
+        figure(
+          'ttc.engines',
+          `time to codes, three engines @${LATENCY_MS} ms`,
+          'ms',
+          element,
+          { op: '<=', value: round(budget) },
+          {
+            note: `floor median + 60 ms; Sully polled every ${POLL_MS} ms`,
+          },
+        ),
+        figure('ttc.engines.floor', '  bare fetches, no element, three engines', 'ms', floor, undefined, {
+          note: 'the same requests in the same order',
         }),
-        figure('ttc.engines.floor', '  bare fetches, no element, three engines', 'ms', floor, undefined, { note: 'the same requests in the same order' }),
       ],
       details: { latencyMs: LATENCY_MS, pollMs: POLL_MS, session: SESSION, element: element.map(round), floor: floor.map(round) },
     };

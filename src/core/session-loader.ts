@@ -12,7 +12,15 @@ import { countScoresOutOfRange, type CodingModel, type EntityView } from './mode
 import { NOTHING_DROPPED } from './schemas.ts';
 import { openHeidiSession, type HeidiOpenRequest } from './engines/heidi.ts';
 import { mergeEngineResults } from './engines/merge.ts';
-import { cancellable, failUnlessAny, runEngines, settleEngines, type EngineFailure, type EnginesOutcome, type ProgressListener } from './engines/pipeline.ts';
+import {
+  cancellable,
+  failUnlessAny,
+  runEngines,
+  settleEngines,
+  type EngineFailure,
+  type EnginesOutcome,
+  type ProgressListener,
+} from './engines/pipeline.ts';
 import type { CodingEngine, DiscardedCode, EngineName } from './engines/types.ts';
 
 export interface LoadRequest extends Omit<HeidiOpenRequest, 'onProgress'> {
@@ -64,7 +72,9 @@ export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
   };
   // The peers start as soon as the note is known (the session read), beside Heidi's codes; Heidi's are
   // located once the transcript is in too.
-  const peersRun = heidi.note.then((peerNote) => settleEngines(request.peers ?? [], { note: peerNote ?? '', transcript: undefined }, signal, progress));
+  const peersRun = heidi.note.then((peerNote) =>
+    settleEngines(request.peers ?? [], { note: peerNote ?? '', transcript: undefined }, signal, progress),
+  );
   peersRun.catch(() => undefined);
   const { sessionId, session, transcript, note, sessionError, transcriptError } = await heidi.document;
   const heidiEngine = request.heidiSignal ? cancellable(heidi.engine, request.heidiSignal) : heidi.engine;
@@ -104,7 +114,9 @@ function modelOf(sessionId: string, outcome: EnginesOutcome): Pick<CodingModel, 
   const discarded = outcome.results.flatMap((r) => r.discarded);
   // A code one engine threw away and another suggests: the card carries the discarding engine's reason.
   const entities = mergeEngineResults(outcome.results).map((entity): EntityView => {
-    const against = discarded.filter((d) => d.system === entity.primary.system && d.code === entity.primary.code && entity.engines.every((s) => s.engine !== d.engine));
+    const against = discarded.filter(
+      (d) => d.system === entity.primary.system && d.code === entity.primary.code && entity.engines.every((s) => s.engine !== d.engine),
+    );
     return against.length ? { ...entity, discardedBy: against } : entity;
   });
   return { sessionId, entities, scoresOutOfRange: countScoresOutOfRange(entities) };
@@ -114,7 +126,9 @@ function extras(outcome: EnginesOutcome): Pick<LoadResult, 'engineFailures' | 'd
   return {
     engineFailures: outcome.failures,
     discarded: outcome.results.flatMap((r) => r.discarded),
-    peerDropped: outcome.results.flatMap((r) => ('dropped' in r && typeof r.dropped === 'number' && r.dropped > 0 ? [{ engine: r.engine, count: r.dropped }] : [])),
+    peerDropped: outcome.results.flatMap((r) =>
+      'dropped' in r && typeof r.dropped === 'number' && r.dropped > 0 ? [{ engine: r.engine, count: r.dropped }] : [],
+    ),
   };
 }
 

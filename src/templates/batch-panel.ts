@@ -19,7 +19,10 @@ export interface BatchPanelHandlers {
   readonly cancel: () => void;
 }
 
-export function batchPanelTemplate({ messages: m, filter: f, count, engineCount = 1 }: BatchPanelProps, on: BatchPanelHandlers): TemplateResult {
+export function batchPanelTemplate(
+  { messages: m, filter: f, count, engineCount = 1 }: BatchPanelProps,
+  on: BatchPanelHandlers,
+): TemplateResult {
   const checked = (e: Event) => (e.target as HTMLInputElement).checked;
   return html`<section class="panel" aria-labelledby="batch-title">
     <h3 id="batch-title">${m.batchTitle}</h3>

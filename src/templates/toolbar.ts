@@ -28,7 +28,13 @@ export interface ToolbarProps {
 
 export interface ToolbarHandlers {
   /** Change the system or status filter, the sort or the grouping. */
-  readonly set: (patch: { system?: string | undefined; status?: StatusFilter; sort?: SortOrder; grouped?: boolean; minEngines?: number }) => void;
+  readonly set: (patch: {
+    system?: string | undefined;
+    status?: StatusFilter;
+    sort?: SortOrder;
+    grouped?: boolean;
+    minEngines?: number;
+  }) => void;
   readonly toggleBatch: () => void;
   readonly toggleShortcuts: () => void;
 }
@@ -89,7 +95,13 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
 }
 
 /** "Suggested by": any engine, or at least 2..n of them (the toolbar's filter and the batch filter). */
-export function agreementSelect(m: Messages, engineCount: number, value: number, change: (minEngines: number) => void, name: string): TemplateResult {
+export function agreementSelect(
+  m: Messages,
+  engineCount: number,
+  value: number,
+  change: (minEngines: number) => void,
+  name: string,
+): TemplateResult {
   const counts = Array.from({ length: engineCount - 1 }, (_, i) => i + 2);
   return html`<label
     >${m.suggestedBy}

@@ -32,18 +32,43 @@ const PAYLOADS: readonly string[] = [
   `&lt;img src=x onerror=${SET}&gt; &#60;script&#62;`,
 ];
 const BASES = { 'sully-base': '/stub-sully', 'omniscribe-base': '/stub-omniscribe' };
-const FORBIDDEN = ['script', 'img', 'iframe', 'frame', 'svg', 'math', 'object', 'embed', 'video', 'audio', 'source', 'link', 'meta', 'base', 'style', 'form', 'noscript'];
+const FORBIDDEN = [
+  'script',
+  'img',
+  'iframe',
+  'frame',
+  'svg',
+  'math',
+  'object',
+  'embed',
+  'video',
+  'audio',
+  'source',
+  'link',
+  'meta',
+  'base',
+  'style',
+  'form',
+  'noscript',
+];
 const NOTE = `Patient note. ${PAYLOADS.join(' | ')}`;
 
 type Stub = (request: Request, body: unknown) => Response | Promise<Response>;
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+  new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
 /** Mount on the host's note with the given peers stubbed; resolves once codes or an error show. */
 async function mountStubbed(engines: string, stubs: { sully?: Stub; omniscribe?: Stub }, note = NOTE) {
   const spy = spyOnFetch((request) => {
     const url = new URL(request.url);
-    const stub = url.pathname.startsWith('/stub-sully/') ? stubs.sully : url.pathname.startsWith('/stub-omniscribe/') ? stubs.omniscribe : undefined;
+    const stub = url.pathname.startsWith('/stub-sully/')
+      ? stubs.sully
+      : url.pathname.startsWith('/stub-omniscribe/')
+        ? stubs.omniscribe
+        : undefined;
     if (!stub) return undefined;
     return request.text().then((text) => stub(request, text ? JSON.parse(text) : undefined));
   });
@@ -96,7 +121,11 @@ function expectInert(el: HeidiClinicalCodes): void {
   expect(elements.filter((e) => FORBIDDEN.includes(e.localName)).map((e) => e.localName)).to.deep.equal([]);
   const urlAttribute = /^(href|src|action|formaction|xlink:href|data|srcdoc)$/i;
   expect(
-    elements.flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name) || (urlAttribute.test(a.name) && /^\s*javascript:/i.test(a.value))).map((a) => a.name)),
+    elements.flatMap((e) =>
+      [...e.attributes]
+        .filter((a) => /^on/i.test(a.name) || (urlAttribute.test(a.name) && /^\s*javascript:/i.test(a.value)))
+        .map((a) => a.name),
+    ),
   ).to.deep.equal([]);
 }
 
@@ -114,7 +143,8 @@ function hostileSully(): Stub {
 
 function hostileOmniscribe(): Stub {
   const a = (p: string, i: number) => ({ code: `X${i} ${p}`, description: p, justification: p, confidence_percent: 50 });
-  return () => json(200, { success: true, final_code_assessments: PAYLOADS.map(a), discarded_code_assessments: PAYLOADS.map(a), run_id: PAYLOADS[0] });
+  return () =>
+    json(200, { success: true, final_code_assessments: PAYLOADS.map(a), discarded_code_assessments: PAYLOADS.map(a), run_id: PAYLOADS[0] });
 }
 
 describe('peer engines, hostile text: every field renders as inert text', () => {
@@ -136,7 +166,9 @@ describe('peer engines, hostile text: every field renders as inert text', () => 
 
   it('a refused note and an engine failure carry hostile messages as text only', async () => {
     const payload = PAYLOADS[1]!;
-    const { el, errors } = await mountStubbed('omniscribe', { omniscribe: () => json(422, { success: false, error: payload, details: payload }) });
+    const { el, errors } = await mountStubbed('omniscribe', {
+      omniscribe: () => json(422, { success: false, error: payload, details: payload }),
+    });
     expect(errors[0]).to.include({ code: 'invalid-request', status: 422 });
     const details = shadow(el).querySelector('[role=alert] details')!;
     expect(details.textContent).to.include(payload);
@@ -197,14 +229,38 @@ describe('peer engines, fuzzed bodies (seeded): rendered or heidi-error, never u
       {
         id: value,
         // Never still in progress: a coding that never finishes polls for ten minutes (engine-sully.test.ts covers that).
-        status: fc.oneof(fc.constantFrom('completed', 'complete', 'failed'), weirdString.filter((t) => !['', 'pending', 'processing'].includes(t))),
-        result: fc.oneof(value, fc.record({ diagnoses: fc.oneof(value, fc.array(fc.record({ code: fc.oneof(value, fc.record({ coding: fc.array(fc.record({ system: value, code: value, display: value })) })), text_span: fc.oneof(value, fc.record({ start_char: value, end_char: value, text: value })) }), { maxLength: 3 })) })),
+        status: fc.oneof(
+          fc.constantFrom('completed', 'complete', 'failed'),
+          weirdString.filter((t) => !['', 'pending', 'processing'].includes(t)),
+        ),
+        result: fc.oneof(
+          value,
+          fc.record({
+            diagnoses: fc.oneof(
+              value,
+              fc.array(
+                fc.record({
+                  code: fc.oneof(value, fc.record({ coding: fc.array(fc.record({ system: value, code: value, display: value })) })),
+                  text_span: fc.oneof(value, fc.record({ start_char: value, end_char: value, text: value })),
+                }),
+                { maxLength: 3 },
+              ),
+            ),
+          }),
+        ),
       },
       { requiredKeys: ['status'] },
     ),
   });
   const omniscribeBody = fc.record(
-    { final_code_assessments: fc.oneof(value, fc.array(fc.record({ code: value, description: value, justification: value, confidence_percent: value }), { maxLength: 3 })), discarded_code_assessments: value, run_id: value },
+    {
+      final_code_assessments: fc.oneof(
+        value,
+        fc.array(fc.record({ code: value, description: value, justification: value, confidence_percent: value }), { maxLength: 3 }),
+      ),
+      discarded_code_assessments: value,
+      run_id: value,
+    },
     { requiredKeys: [] },
   );
 
@@ -214,7 +270,10 @@ describe('peer engines, fuzzed bodies (seeded): rendered or heidi-error, never u
     const onError = (e: ErrorEvent) => uncaught.push(e.error ?? e.message);
     window.addEventListener('error', onError);
     try {
-      const cases = fc.sample(fc.tuple(sullyBody, omniscribeBody, fc.constantFrom(200, 200, 200, 201, 500)), { seed: FUZZ_SEED, numRuns: 24 });
+      const cases = fc.sample(fc.tuple(sullyBody, omniscribeBody, fc.constantFrom(200, 200, 200, 201, 500)), {
+        seed: FUZZ_SEED,
+        numRuns: 24,
+      });
       for (const [sully, omniscribe, status] of cases) {
         const { el, errors, loaded } = await mountStubbed('sully,omniscribe', {
           sully: (r) => (r.method === 'POST' ? json(201, { data: { id: 'c-1', status: 'pending' } }) : json(status, sully)),

@@ -100,7 +100,11 @@ describe('coding engines', () => {
     await until(() => loaded() !== undefined, 'codes');
     await settle(el);
     expect(errors).to.deep.equal([]);
-    expect(loaded()!.map((e) => e.code.code).sort()).to.deep.equal(['E11.9', 'Z79.84']);
+    expect(
+      loaded()!
+        .map((e) => e.code.code)
+        .sort(),
+    ).to.deep.equal(['E11.9', 'Z79.84']);
     const e119 = deepText(card(el, 'E11.9'));
     const z7984 = deepText(card(el, 'Z79.84'));
     expect(e119).to.match(/92\s?%/);
@@ -129,7 +133,9 @@ describe('coding engines', () => {
     expect(listed.textContent).to.include('Considered and discarded (3)');
     expect(listed.textContent).to.include('The note states the patient is not on insulin.');
     // Each engine is done, shown in the header.
-    const phases = [...shadow(el).querySelectorAll('.engines-progress li')].map((li) => `${li.getAttribute('data-engine')}:${li.getAttribute('data-phase')}`);
+    const phases = [...shadow(el).querySelectorAll('.engines-progress li')].map(
+      (li) => `${li.getAttribute('data-engine')}:${li.getAttribute('data-phase')}`,
+    );
     expect(phases).to.deep.equal(['heidi:done', 'sully:done', 'omniscribe:done']);
     await expect(el).to.be.accessible();
   });
@@ -148,7 +154,9 @@ describe('coding engines', () => {
     expect(codes).not.to.include('Z79.84');
     agreement.value = '1';
     agreement.dispatchEvent(new Event('change'));
-    const sort = [...root.querySelectorAll<HTMLSelectElement>('.toolbar select')].find((s) => [...s.options].some((o) => o.value === 'agreement'))!;
+    const sort = [...root.querySelectorAll<HTMLSelectElement>('.toolbar select')].find((s) =>
+      [...s.options].some((o) => o.value === 'agreement'),
+    )!;
     sort.value = 'agreement';
     sort.dispatchEvent(new Event('change'));
     root.querySelector<HTMLInputElement>('.toolbar input[type=checkbox]')!.click(); // ungroup
@@ -187,7 +195,11 @@ describe('coding engines', () => {
     const onError = (e: Event) => errors.push((e as CustomEvent<ErrorDetail>).detail);
     document.addEventListener('heidi-error', onError);
     try {
-      const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { engines: 'heidi,sully,omniscribe', ...PEERS }, props: FAST });
+      const { el } = await mountLoaded({
+        sessionId: 'fx-t2dm-review',
+        attrs: { engines: 'heidi,sully,omniscribe', ...PEERS },
+        props: FAST,
+      });
       await settle(el);
       expect(errors.map((e) => [e.engine, e.code])).to.deep.equal([['sully', 'server']]);
       const notices = [...shadow(el).querySelectorAll('.notice')].map((n) => n.textContent);
@@ -215,13 +227,25 @@ describe('coding engines', () => {
     await omniscribeScenario({ latencyMs: 20_000 });
     const user = newUser();
     const el = document.createElement('heidi-clinical-codes');
-    for (const [k, v] of Object.entries({ 'api-base': '/mock-heidi', 'token-url': tokenUrl(user), 'session-id': 'fx-t2dm-review', engines: 'heidi,sully,omniscribe', ...PEERS })) el.setAttribute(k, v);
+    for (const [k, v] of Object.entries({
+      'api-base': '/mock-heidi',
+      'token-url': tokenUrl(user),
+      'session-id': 'fx-t2dm-review',
+      engines: 'heidi,sully,omniscribe',
+      ...PEERS,
+    }))
+      el.setAttribute(k, v);
     Object.assign(el, FAST);
     let loaded = false;
     el.addEventListener('heidi-codes-load', () => (loaded = true));
     (await fixture<HTMLDivElement>(html`<div></div>`)).append(el);
     const row = () => shadow(el).querySelector('.engines-progress li[data-engine=omniscribe]');
-    await until(() => row()?.getAttribute('data-phase') === 'processing' && shadow(el).querySelector('.engines-progress li[data-engine=sully]')?.getAttribute('data-phase') === 'done', 'Omniscribe at work');
+    await until(
+      () =>
+        row()?.getAttribute('data-phase') === 'processing' &&
+        shadow(el).querySelector('.engines-progress li[data-engine=sully]')?.getAttribute('data-phase') === 'done',
+      'Omniscribe at work',
+    );
     expect(row()!.textContent).to.match(/Coding… \d+ s/);
     await expect(el).to.be.accessible();
     button(shadow(el), 'Cancel Omniscribe').click();

@@ -76,6 +76,12 @@ const SAMPLES: Record<string, unknown[][]> = {
   sendCount: [[1], [4]],
   sentOk: [[1], [4]],
   sendFailed: [[''], ['EHR is offline']],
+  cancelEngine: [['Sully']],
+  engineFailed: [['Omniscribe']],
+  enginesSkipped: [['Sully'], ['Sully, Omniscribe']],
+  engineDropped: [['Sully', 1], ['Omniscribe', 3]],
+  discardedBy: [['Omniscribe', 'The note states the patient is not on insulin.']],
+  atLeastEngines: [[2], [3]],
 };
 
 /** Every function message of a catalogue rendered with every sample: `[path, args, output]`. */

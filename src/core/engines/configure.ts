@@ -21,7 +21,10 @@ const notSetUp = (message: string) => new HeidiError('config', message, { retrya
 
 /** `heidi, sully` -> `['heidi', 'sully']`, in display order, each once; '' is Heidi alone. */
 export function parseEngines(value: string): EngineName[] {
-  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = names.find((n) => !(ENGINE_NAMES as readonly string[]).includes(n));
   if (unknown !== undefined) throw notSetUp(`Unknown engine "${unknown}" in engines (heidi, sully, omniscribe).`);
   return names.length ? [...new Set(names as EngineName[])] : ['heidi'];
@@ -37,8 +40,15 @@ export function createPeers(names: readonly EngineName[], settings: PeerSettings
     if (name === 'omniscribe') {
       if (!settings.omniscribeBase) throw notSetUp('The omniscribe engine needs omniscribe-base.');
       const model = settings.omniscribeModel || 'balanced';
-      if (!(OMNISCRIBE_MODELS as readonly string[]).includes(model)) throw notSetUp(`Unknown omniscribe-model "${model}" (${OMNISCRIBE_MODELS.join(', ')}).`);
-      return [createOmniscribeEngine({ base: settings.omniscribeBase, model: model as OmniscribeModel, patientId: settings.patientId || undefined })];
+      if (!(OMNISCRIBE_MODELS as readonly string[]).includes(model))
+        throw notSetUp(`Unknown omniscribe-model "${model}" (${OMNISCRIBE_MODELS.join(', ')}).`);
+      return [
+        createOmniscribeEngine({
+          base: settings.omniscribeBase,
+          model: model as OmniscribeModel,
+          patientId: settings.patientId || undefined,
+        }),
+      ];
     }
     return [];
   });

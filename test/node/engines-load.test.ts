@@ -1,0 +1,142 @@
+/**
+ * The engines as the element loads them: `engines` parsed (unknown names are `config`), peers built
+ * from their forwarder URLs, one engine cancelled on its own, the host's note coded without Heidi
+ * (discarded codes flagged on another engine's card, skipped and dropped counted), agreement filters.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { HeidiError } from '../../src/core/errors.ts';
+import { createPeers, parseEngines } from '../../src/core/engines/configure.ts';
+import { cancellable } from '../../src/core/engines/pipeline.ts';
+import { peerEntity } from '../../src/core/engines/peer-http.ts';
+import type { CodingEngine, EngineName, EngineResult } from '../../src/core/engines/types.ts';
+import { loadNoteCodes, noteReviewId } from '../../src/core/session-loader.ts';
+import { agreement, batchCandidates, narrowEntities } from '../../src/core/filters.ts';
+import { ReviewState } from '../../src/core/review.ts';
+
+const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
+const settings = { sullyBase: '/ehr/sully', omniscribeBase: '/ehr/omniscribe', omniscribeModel: '', patientId: '', pollMs: undefined };
+
+function isConfig(error: unknown): boolean {
+  return error instanceof HeidiError && error.code === 'config' && error.retryable === false;
+}
+
+function engine(name: EngineName, result: Omit<EngineResult, 'engine' | 'runId'> & { dropped?: number }): CodingEngine {
+  return { name, code: async () => ({ engine: name, runId: undefined, ...result }) };
+}
+
+const code = (engineName: EngineName, value: string, score: number, used = new Set<string>()) =>
+  peerEntity(engineName, { system: ICD, code: value, display: value, score, procedure: false }, [], used);
+
+describe('engines: settings', () => {
+  it('parses engines in display order, each once, default heidi; an unknown name is config', () => {
+    assert.deepEqual(parseEngines(''), ['heidi']);
+    assert.deepEqual(parseEngines(' Sully , heidi,sully,omniscribe '), ['sully', 'heidi', 'omniscribe']);
+    assert.throws(
+      () => parseEngines('heidi,watson'),
+      (e) => isConfig(e) && /watson/.test((e as Error).message),
+    );
+    assert.throws(() => parseEngines('constructor'), isConfig);
+  });
+
+  it('builds the peers in order; a peer without its base or an unknown model is config', () => {
+    assert.deepEqual(
+      createPeers(['omniscribe', 'heidi', 'sully'], settings).map((e) => e.name),
+      ['omniscribe', 'sully'],
+    );
+    assert.throws(() => createPeers(['sully'], { ...settings, sullyBase: '' }), isConfig);
+    assert.throws(() => createPeers(['omniscribe'], { ...settings, omniscribeBase: '' }), isConfig);
+    assert.throws(() => createPeers(['omniscribe'], { ...settings, omniscribeModel: 'huge' }), isConfig);
+  });
+
+  it('cancellable: aborting the engine alone rejects with an AbortError while the run goes on', async () => {
+    const own = new AbortController();
+    const slow: CodingEngine = { name: 'sully', code: () => new Promise(() => {}) };
+    const run = cancellable(slow, own.signal).code({ note: 'x', transcript: undefined }, new AbortController().signal, () => {});
+    own.abort();
+    await assert.rejects(run, (e) => e instanceof DOMException && e.name === 'AbortError');
+  });
+});
+
+describe('engines: the host note without Heidi', () => {
+  it('merges, flags a code another engine discarded, lists the discarded, counts dropped', async () => {
+    const sully = engine('sully', { entities: [code('sully', 'E11.9', 0.8), code('sully', 'Z79.4', 0.5)], discarded: [], dropped: 2 });
+    const omniscribe = engine('omniscribe', {
+      entities: [code('omniscribe', 'E11.9', 0.92)],
+      discarded: [{ engine: 'omniscribe', system: ICD, code: 'Z79.4', display: 'Insulin', justification: 'Not on insulin.', score: 0.03 }],
+      dropped: 0,
+    });
+    const result = await loadNoteCodes({ note: 'Type 2 diabetes.', peers: [sully, omniscribe], signal: new AbortController().signal });
+    const { entities } = result.model;
+    assert.deepEqual(
+      entities.map((e) => [e.primary.code, e.engines.map((s) => [s.engine, s.score])]),
+      [
+        [
+          'E11.9',
+          [
+            ['sully', 0.8],
+            ['omniscribe', 0.92],
+          ],
+        ],
+        ['Z79.4', [['sully', 0.5]]],
+      ],
+    );
+    assert.deepEqual(
+      entities[1]!.discardedBy?.map((d) => d.justification),
+      ['Not on insulin.'],
+    );
+    assert.equal(entities[0]!.discardedBy, undefined);
+    assert.deepEqual(
+      result.discarded.map((d) => d.code),
+      ['Z79.4'],
+    );
+    assert.deepEqual(result.peerDropped, [{ engine: 'sully', count: 2 }]);
+    assert.equal(result.model.hostNote, true);
+    assert.equal(result.model.sessionId, noteReviewId('Type 2 diabetes.'));
+  });
+
+  it('an empty note skips the peers (no codes, no error); every peer failing is the load failing', async () => {
+    const sully = engine('sully', { entities: [code('sully', 'E11.9', 0.8)], discarded: [] });
+    const skipped = await loadNoteCodes({ note: '  ', peers: [sully], signal: new AbortController().signal });
+    assert.deepEqual(skipped.skipped, ['sully']);
+    assert.equal(skipped.model.entities.length, 0);
+    const failing: CodingEngine = {
+      name: 'omniscribe',
+      code: async () => Promise.reject(new HeidiError('invalid-request', 'too large', { status: 413 })),
+    };
+    await assert.rejects(
+      loadNoteCodes({ note: 'x', peers: [failing], signal: new AbortController().signal }),
+      (e) => e instanceof HeidiError && e.code === 'invalid-request',
+    );
+  });
+
+  it('the review of a host note is keyed by the note: the same note the same id, another note another', () => {
+    assert.equal(noteReviewId('a note'), noteReviewId('a note'));
+    assert.notEqual(noteReviewId('a note'), noteReviewId('a note.'));
+  });
+});
+
+describe('engines: agreement', () => {
+  it('filters and sorts by how many engines suggested a code; the batch filter takes at least N engines', () => {
+    const used = new Set<string>();
+    const one = code('sully', 'A00', 0.95, used);
+    const two = { ...code('heidi', 'B00', 0.95, used), relevance: 'HIGH' };
+    const both = { ...two, engines: [...two.engines, ...code('omniscribe', 'B00', 0.9, used).engines] };
+    const review = new ReviewState('s');
+    assert.equal(agreement(both), 2);
+    const sorted = narrowEntities([{ ...one, relevance: 'HIGH' }, both], review, { system: undefined, status: 'ALL', sort: 'agreement' });
+    assert.deepEqual(
+      sorted.map((e) => e.primary.code),
+      ['B00', 'A00'],
+    );
+    assert.deepEqual(
+      narrowEntities([one, both], review, { system: undefined, status: 'ALL', sort: 'document', minEngines: 2 }).map((e) => e.primary.code),
+      ['B00'],
+    );
+    const filter = { minRelevance: 'HIGH' as const, minScore: 0.5, requireEvidence: false, excludeWarnings: false };
+    const candidates = (minEngines: number) =>
+      batchCandidates([{ ...one, relevance: 'HIGH' }, both], review, () => [], { ...filter, minEngines }).map((e) => e.primary.code);
+    assert.deepEqual(candidates(1), ['A00', 'B00']);
+    assert.deepEqual(candidates(2), ['B00']);
+  });
+});
