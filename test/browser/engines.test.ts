@@ -96,8 +96,12 @@ describe('coding engines', () => {
   });
 
   it('Omniscribe alone renders the quickstart: E11.9 and Z79.84 with justifications and 92 % / 96 %', async () => {
+    const spy = spyOnFetch();
     const { el, errors, loaded } = await mountNote(QUICKSTART_NOTE, { engines: 'omniscribe', ...PEERS, 'ehr-patient-id': 'PT-7' });
-    await until(() => loaded() !== undefined, 'codes');
+    await until(() => loaded() !== undefined, 'codes').finally(() => spy.restore());
+    const codify = spy.calls.find((c) => c.url.endsWith('/ehr/omniscribe/v1/codify'))!;
+    expect(codify.headers.get('x-patient')).to.equal('PT-7');
+    expect(codify.headers.get('authorization')).to.equal(null);
     await settle(el);
     expect(errors).to.deep.equal([]);
     expect(
