@@ -57,6 +57,11 @@ const ATTRIBUTES = [
   'lang',
   'theme',
   'density',
+  // Coding engines (PRODUCT.md "Coding engines")
+  'engines',
+  'sully-base',
+  'omniscribe-base',
+  'omniscribe-model',
 ];
 const EVENTS = [
   'heidi-session-start',
@@ -142,7 +147,7 @@ test('every public attribute of PRODUCT.md, with its property', () => {
 test('the properties and methods of the public API, and no private members', () => {
   const members = element.members ?? [];
   const memberNames = names(members);
-  for (const name of ['tokenProvider', 'token', 'patient', 'clinicianNotes', 'sessionId', 'tokenUrl', 'refresh', 'commit']) {
+  for (const name of ['tokenProvider', 'token', 'patient', 'clinicianNotes', 'sessionId', 'tokenUrl', 'note', 'engines', 'refresh', 'commit']) {
     assert.ok(memberNames.includes(name), `member ${name}`);
   }
   assert.deepEqual(
