@@ -254,7 +254,8 @@ describe('send to EHR', () => {
     expect(detail.sessionId).to.equal('fx-knee-oa');
     expect(detail.codes.map((c) => c.code)).to.deep.equal(accepted);
     const first = detail.codes[0]!;
-    expect(first).to.have.keys(['system', 'code', 'display', 'codeSystem', 'entityId', 'evidence', 'warnings']);
+    expect(first).to.have.keys(['system', 'code', 'display', 'codeSystem', 'entityId', 'evidence', 'warnings', 'engines']);
+    expect(first.engines).to.deep.equal(['heidi']);
     expect(first.system).to.equal('http://hl7.org/fhir/sid/icd-10-cm');
     expect(first.evidence.transcript[0]).to.have.keys(['start', 'end', 'text']);
     await settle(el);
