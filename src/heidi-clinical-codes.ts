@@ -250,6 +250,7 @@ export class HeidiClinicalCodes extends LitElement {
     return html`<div lang=${lang}>
       <div class="header" part="header">
         <h2>${m.title}</h2>
+        ${this._renderEngines()}
         ${phase === 'loaded' ? this._renderToolbar() : nothing}
       </div>
       <div role="status" aria-live="polite" class="visually-hidden" id="live"></div>
@@ -257,11 +258,20 @@ export class HeidiClinicalCodes extends LitElement {
         phase === 'loaded'
           ? this._renderLoaded()
           : statusTemplate(
-              { phase, attaching: !!this.sessionId, elapsed: this._session.elapsed, error: this._session.error, messages: m, engines: { states: this._session.engineStates, now: this._session.now } },
-              { retry: () => void this.refresh(), cancel: () => this._session.cancel(), cancelEngine: (name) => this._session.cancelEngine(name) },
+              { phase, attaching: !!this.sessionId, elapsed: this._session.elapsed, error: this._session.error, messages: m, engines: showsEngines(this._session.engineStates) },
+              { retry: () => void this.refresh(), cancel: () => this._session.cancel() },
             )
       }
     </div>`;
+  }
+
+  /** Each engine's progress, with a Cancel per engine while the load is under way (none for Heidi alone). */
+  private _renderEngines(): TemplateResult | typeof nothing {
+    const session = this._session;
+    if (!showsEngines(session.engineStates)) return nothing;
+    const busy = session.phase === 'loading' || session.phase === 'generating';
+    const props = { messages: this._locale.messages, states: session.engineStates, now: session.now };
+    return engineProgressTemplate(props, busy ? (engine) => session.cancelEngine(engine) : undefined);
   }
 
   private _renderToolbar(): TemplateResult {
@@ -296,7 +306,6 @@ export class HeidiClinicalCodes extends LitElement {
     const ranges = selection.ranges;
     const accepted = review.accepted(shown).length;
     return html`
-      ${showsEngines(this._session.engineStates) ? engineProgressTemplate({ messages: m, states: this._session.engineStates, now: 0 }, undefined) : nothing}
       ${this._session.notices.map((n) => html`<p class="notice">${n}</p>`)}
       ${this.readonly ? html`<p class="progress">${m.readonlyNote}</p>` : nothing}
       ${

@@ -26,6 +26,15 @@ export const elementStyles = css`
     font-size: 1.125em;
     margin: 0;
   }
+  .engines-progress {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25em 1em;
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    font-size: 0.875em;
+  }
   h3 {
     font-size: 1em;
     margin: var(--_space) 0 calc(var(--_space) / 2);

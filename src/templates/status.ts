@@ -3,8 +3,6 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { HeidiError } from '../core/errors.ts';
 import type { LoadPhase } from '../controllers/session-load.ts';
 import type { Messages } from '../i18n/index.ts';
-import type { EngineName } from '../core/engines/types.ts';
-import { engineProgressTemplate, showsEngines, type EngineProgressProps } from './engine-progress.ts';
 
 export interface StatusProps {
   readonly phase: Exclude<LoadPhase, 'loaded'>;
@@ -13,24 +11,19 @@ export interface StatusProps {
   readonly elapsed: number;
   readonly error: HeidiError | undefined;
   readonly messages: Messages;
-  /** Each engine's progress (more than Heidi alone: one line each, with its own Cancel). */
-  readonly engines?: Pick<EngineProgressProps, 'states' | 'now'>;
+  /** More engines than Heidi alone: their progress (and Cancels) is in the header, this is one line. */
+  readonly engines?: boolean;
 }
 
 export interface StatusHandlers {
   readonly retry: () => void;
   readonly cancel: () => void;
-  readonly cancelEngine?: (engine: EngineName) => void;
 }
 
 export function statusTemplate(props: StatusProps, handlers: StatusHandlers): TemplateResult {
   const m = props.messages;
-  const engines = props.engines;
-  if ((props.phase === 'loading' || props.phase === 'generating') && engines && showsEngines(engines.states)) {
-    return html`<div class="state" part="status">
-      ${props.phase === 'loading' ? html`<span>${props.attaching ? m.loadingSession : m.creatingSession}</span>` : nothing}
-      ${engineProgressTemplate({ messages: m, ...engines }, handlers.cancelEngine)}
-    </div>`;
+  if (props.phase === 'generating' && props.engines) {
+    return html`<div class="state" part="status"><span><span class="spinner" aria-hidden="true"></span>${m.enginePhase.processing}</span></div>`;
   }
   switch (props.phase) {
     case 'idle':
