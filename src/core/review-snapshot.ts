@@ -42,7 +42,7 @@ const swappedTo = z.optional(z.object({ codeSystem: z.string(), code: z.string()
 export const DecisionSchema = z.object({ status, swappedTo });
 const SnapshotDecisionSchema = z.object({ status, swappedTo, at: isoTime });
 
-const AuditEntrySchema = z.object({
+export const AuditEntrySchema = z.object({
   at: isoTime,
   entityId: z.string(),
   codeBefore: z.optional(codeRef),

@@ -7,7 +7,8 @@
  * the tab whose own decision lost hears about it, to say so.
  */
 import * as z from 'zod/mini';
-import { DecisionSchema, isoTime, type SwappedTo } from './review-snapshot.ts';
+import type { AuditEntry } from './audit.ts';
+import { AuditEntrySchema, DecisionSchema, isoTime, type SwappedTo } from './review-snapshot.ts';
 import type { ReviewStatus } from './review.ts';
 import { randomUuid } from './ids.ts';
 
@@ -23,6 +24,8 @@ export interface SyncMessage {
   /** ISO 8601 time of the decision. */
   readonly at: string;
   readonly tabId: string;
+  /** The decision's audit entry, so every tab's trail has it. */
+  readonly entry?: AuditEntry;
 }
 
 /** The parts of BroadcastChannel used here (a test can pass its own). */
@@ -60,6 +63,7 @@ const MessageSchema = z.object({
   decision: DecisionSchema,
   at: isoTime,
   tabId: z.string(),
+  entry: z.optional(AuditEntrySchema),
 });
 
 /** Does `a` beat `b`? Later time wins; at the same time, the greater tab id (so both tabs agree). */
@@ -110,8 +114,8 @@ export class ReviewSync {
   }
 
   /** Tell the other tabs about a decision made here (and remember it, to judge theirs). */
-  publish(entityId: string, decision: SyncDecision, at: string = new Date().toISOString()): SyncMessage {
-    const message: SyncMessage = { sessionId: this._options.sessionId, entityId, decision, at, tabId: this.tabId };
+  publish(entityId: string, decision: SyncDecision, at: string = new Date().toISOString(), entry?: AuditEntry): SyncMessage {
+    const message: SyncMessage = { sessionId: this._options.sessionId, entityId, decision, at, tabId: this.tabId, ...(entry && { entry }) };
     if (this._closed) return message;
     this._latest.set(entityId, message);
     try {

@@ -6,8 +6,8 @@ import type { Messages } from '../i18n/index.ts';
 export interface FooterProps {
   readonly messages: Messages;
   readonly accepted: number;
-  /** The host's patient is not this session's. */
-  readonly blocked: boolean;
+  /** Why sending is blocked (the host's patient is not provably this session's), or ''. */
+  readonly blocked: string;
   readonly phase: CommitPhase;
   readonly message: string;
 }
@@ -17,9 +17,14 @@ export function footerTemplate(
   handlers: { readonly send: () => void },
 ): TemplateResult {
   return html`<div class="footer" part="footer">
-    <button class="primary send" ?disabled=${accepted === 0 || blocked} aria-disabled=${phase === 'sending' ? 'true' : 'false'} @click=${handlers.send}>
+    <button
+      class="primary send"
+      ?disabled=${accepted === 0 || !!blocked}
+      aria-disabled=${phase === 'sending' ? 'true' : 'false'}
+      @click=${(e: MouseEvent) => e.detail > 1 || handlers.send()}
+    >
       ${accepted ? m.sendCount(accepted) : m.sendToEhr}
     </button>
-    <span class="commit-msg ${blocked ? 'blocked' : phase}">${blocked ? m.wrongPatient : phase === 'idle' ? (accepted ? '' : m.nothingToSend) : message}</span>
+    <span class="commit-msg ${blocked ? 'blocked' : phase}">${blocked || (phase === 'idle' ? (accepted ? '' : m.nothingToSend) : message)}</span>
   </div>`;
 }
