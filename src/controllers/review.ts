@@ -104,19 +104,22 @@ export class ReviewController implements ReactiveController {
 
   setStatus(entity: EntityView, status: ReviewStatus): void {
     if (this._host.readonly || !this.state) return;
-    this._apply([this.state.setStatus(entity, status)]);
+    const before = this.state.status(entity.id);
+    this._apply([this.state.setStatus(entity, status)], () => before);
   }
 
   swap(entity: EntityView, code: CodeView): void {
     if (this._host.readonly || !this.state) return;
-    this._apply([this.state.swap(entity, code)]);
+    const before = this.state.status(entity.id);
+    this._apply([this.state.swap(entity, code)], () => before);
   }
 
   /** Accept many at once (saved once). Returns how many changed. */
   acceptAll(entities: readonly EntityView[]): number {
     if (this._host.readonly || !this.state) return 0;
+    const before = this.state.snapshot;
     const changes = this.state.setStatuses(entities, 'ACCEPTED');
-    this._apply(changes);
+    this._apply(changes, (id) => before.get(id)?.status ?? 'PENDING');
     return changes.length;
   }
 
@@ -157,7 +160,8 @@ export class ReviewController implements ReactiveController {
     this._host.requestUpdate();
   }
 
-  private _apply(changes: readonly (ReviewChange | undefined)[]): void {
+  /** `statusBefore`: each entity's status before these changes. */
+  private _apply(changes: readonly (ReviewChange | undefined)[], statusBefore: (entityId: string) => ReviewStatus): void {
     const state = this.state;
     if (!state) return;
     const at = new Date().toISOString();
@@ -167,7 +171,7 @@ export class ReviewController implements ReactiveController {
     const entries = done.map((change) => {
       const entity = this._entities.get(change.entityId);
       return auditEntry(
-        { ...change, statusAfter: change.status, codeBefore: change.previousCode ?? change.code, codeAfter: change.code },
+        { ...change, statusBefore: statusBefore(change.entityId), statusAfter: change.status, codeBefore: change.previousCode ?? change.code, codeAfter: change.code },
         { at, engines: entity?.engines.map((s) => s.engine) ?? [], ...(entity && { score: state.chosenCode(entity).score }), reviewer },
       );
     });

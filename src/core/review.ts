@@ -23,7 +23,6 @@ export interface ReviewChange {
   readonly status: ReviewStatus;
   readonly code: CodeRef;
   readonly previousCode?: CodeRef;
-  readonly statusBefore: ReviewStatus;
 }
 
 /** A code the host holds, as stored: `[entityId, codeSystem, code, system]` (no display: no names in storage). */
@@ -98,12 +97,12 @@ export class ReviewState {
       if (!current) return undefined;
       const previous = this.chosenCode(entity);
       this.edit((decisions) => decisions.delete(entity.id));
-      const change = { entityId: entity.id, status, code: codeRef(entity.primary), statusBefore: current.status };
+      const change = { entityId: entity.id, status, code: codeRef(entity.primary) };
       return previous === entity.primary ? change : { ...change, previousCode: codeRef(previous) };
     }
     if (current?.status === status) return undefined;
     this.edit((decisions) => decisions.set(entity.id, { ...current, status }));
-    return { entityId: entity.id, status, code: codeRef(this.chosenCode(entity)), statusBefore: current?.status ?? 'PENDING' };
+    return { entityId: entity.id, status, code: codeRef(this.chosenCode(entity)) };
   }
 
   /** Accept (or reject) many at once, saved once: a batch of thousands stays linear. */
@@ -114,7 +113,7 @@ export class ReviewState {
       const current = next.get(entity.id);
       if (current?.status === status) continue;
       next.set(entity.id, { ...current, status });
-      changes.push({ entityId: entity.id, status, code: codeRef(this.chosenCode(entity)), statusBefore: current?.status ?? 'PENDING' });
+      changes.push({ entityId: entity.id, status, code: codeRef(this.chosenCode(entity)) });
     }
     if (changes.length) {
       this.decisions = next;
@@ -126,7 +125,6 @@ export class ReviewState {
   /** Swap to a similar code (or back to the primary). Swapping is a choice, so it also accepts. */
   swap(entity: EntityView, to: CodeView): ReviewChange | undefined {
     const previous = this.chosenCode(entity);
-    const statusBefore = this.status(entity.id);
     if (sameCode(previous, to)) return undefined;
     const isPrimary = sameCode(entity.primary, to);
     if (!isPrimary && !entity.similar.some((c) => sameCode(c, to))) return undefined;
@@ -136,7 +134,7 @@ export class ReviewState {
         ...(isPrimary ? {} : { swappedTo: { codeSystem: to.codeSystem, code: to.code } }),
       }),
     );
-    return { entityId: entity.id, status: 'ACCEPTED', code: codeRef(to), previousCode: codeRef(previous), statusBefore };
+    return { entityId: entity.id, status: 'ACCEPTED', code: codeRef(to), previousCode: codeRef(previous) };
   }
 
   accepted(entities: readonly EntityView[]): EntityView[] {
