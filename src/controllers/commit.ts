@@ -47,8 +47,8 @@ function oncePerCode<T extends CodeRef>(codes: readonly T[], except: readonly Co
 export class CommitController {
   /** The last outcome, and the session it was for. */
   private _outcome: { sessionId: string; phase: CommitPhase; message: string } | undefined;
-  /** The send under way per session: a second click or a `commit()` from a commit listener joins it. */
-  private readonly _inFlight = new Map<string, Promise<boolean>>();
+  /** The sessions with a send under way. */
+  private readonly _inFlight = new Set<string>();
 
   constructor(
     private readonly _host: CommitHost,
@@ -82,14 +82,11 @@ export class CommitController {
     const model = this._options.session.model;
     const state = this._options.review.state;
     if (!model || !state || this._host.readonly) return Promise.resolve(false);
-    const running = this._inFlight.get(state.sessionId);
-    if (running) return running;
-    // Registered before the event fires, so a listener's own commit() joins this one instead of recursing.
-    let settle!: (ok: boolean) => void;
-    const run = new Promise<boolean>((resolve) => (settle = resolve));
-    this._inFlight.set(state.sessionId, run);
-    this._send(model, state).then(settle, () => settle(false));
-    return run.finally(() => this._inFlight.delete(state.sessionId));
+    // One send per session at a time: a second click, or a `commit()` from a commit listener, does nothing.
+    const id = state.sessionId;
+    if (this._inFlight.has(id)) return Promise.resolve(false);
+    this._inFlight.add(id); // before the event fires, so a listener's own commit() cannot recurse
+    return this._send(model, state).finally(() => this._inFlight.delete(id));
   }
 
   /** A decision changed what would be sent: the last outcome no longer applies (unless a send is under way). Called as the review re-renders. */

@@ -22,6 +22,8 @@ export interface ReviewHost extends ReactiveControllerHost, EventTarget {
   /** The session asked for (`session-id`): a `reviewState` set while another one is shown waits for it. */
   readonly sessionId: string;
   readonly isConnected: boolean;
+  readonly apiBase: string;
+  readonly tokenUrl: string;
 }
 
 export interface ReviewOptions {
@@ -142,6 +144,8 @@ export class ReviewController implements ReactiveController {
     if (this._sync || !state || !this._host.isConnected) return;
     this._sync = new ReviewSync({
       sessionId: state.sessionId,
+      // One reviewer's tabs (same API, same token source); the same session id elsewhere is not theirs.
+      scope: `${this._host.apiBase} ${this._host.tokenUrl}`,
       onRemote: (message) => this._remote(state, message),
       onLost: (remote) => {
         const entity = this._entities.get(remote.entityId);

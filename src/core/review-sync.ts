@@ -38,6 +38,8 @@ export interface SyncChannel {
 
 export interface ReviewSyncOptions {
   readonly sessionId: string;
+  /** Whose review (e.g. the API and token source): the same session id under another scope is another review. */
+  readonly scope?: string;
   /** Default: a random UUID per instance. */
   readonly tabId?: string;
   /** Another tab's decision won: apply it. */
@@ -53,8 +55,8 @@ export interface ReviewSyncOptions {
 
 const PREFIX = 'heidi-clinical-codes:sync:v1:';
 
-export function syncChannelName(sessionId: string): string {
-  return PREFIX + sessionId;
+export function syncChannelName(sessionId: string, scope = ''): string {
+  return PREFIX + (scope && `${scope} `) + sessionId;
 }
 
 const MessageSchema = z.object({
@@ -99,7 +101,7 @@ export class ReviewSync {
   constructor(options: ReviewSyncOptions) {
     this._options = options;
     this.tabId = options.tabId ?? randomUuid();
-    this._name = syncChannelName(options.sessionId);
+    this._name = syncChannelName(options.sessionId, options.scope);
     this._channel =
       options.channel === null
         ? undefined
