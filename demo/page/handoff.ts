@@ -1,8 +1,9 @@
 /**
- * The hand-off extras of `heidi-codes-commit` that the element is gaining
- * (PRODUCT.md "Hand-off"): `fhir` (a FHIR R4 Bundle), `audit` (every decision)
- * and `added` / `removed` (changes since the last send). Each is checked by its
- * own schema, so an element without them, or with one in another shape, still
+ * The hand-off extras of `heidi-codes-commit` (PRODUCT.md "Hand-off"; typed as
+ * `CodesCommitDetail` in src/events.ts): `fhir` (a FHIR R4 Bundle), `audit`
+ * (every decision) and `added` / `removed` (changes since the last send). Each
+ * is checked by its own schema, as a real EHR page would check what it
+ * receives, so an older element without them, or one in another shape, still
  * shows the rest; nothing here is required.
  */
 import * as z from 'zod/mini';
@@ -22,7 +23,7 @@ const SendDiff = z.object({ added: z.optional(z.array(CodeLike)), removed: z.opt
 
 const Reviewer = z.looseObject({ reference: z.string(), display: z.optional(z.string()) });
 
-/** One decision, as the element's `AuditEntry` (src/core/audit.ts on the hand-off branch) writes it. */
+/** One decision, as the element's `AuditEntry` (src/core/audit.ts) writes it. */
 const AuditEntry = z.looseObject({
   at: z.string(),
   entityId: z.string(),

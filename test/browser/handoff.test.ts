@@ -8,6 +8,7 @@ import { expect } from '@open-wc/testing';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { CodesCommitDetail, ErrorDetail } from '../../src/events.ts';
 import type { FhirCondition, FhirProcedure, FhirProvenance } from '../../src/core/fhir.ts';
+import { renderHandoff } from '../../demo/page/handoff.ts';
 import { button, cards, mountLoaded, newUser, settle, shadow, tokenUrl, until } from './helpers.ts';
 
 const SESSION = 'fx-knee-oa';
@@ -94,6 +95,10 @@ describe('hand-off: the commit an EHR can file', () => {
     }
     // The Provenance is dated by the decision.
     expect(provenance[0]!.recorded).to.equal(detail.audit[0]!.at);
+    // The demo's "Received by the EHR" panel reads every part of the real detail.
+    const parts = renderHandoff(detail);
+    expect(parts.map((p) => p.dataset.part ?? p.querySelector<HTMLElement>('[data-part]')?.dataset.part)).to.deep.equal(['fhir', 'diff', 'audit']);
+    expect(parts.some((p) => p.classList.contains('handoff-unreadable'))).to.equal(false);
     // The detail is plain JSON a host can store as it is.
     expect(JSON.parse(JSON.stringify({ fhir: detail.fhir, audit: detail.audit }))).to.deep.equal({ fhir: detail.fhir, audit: detail.audit });
   });
