@@ -111,7 +111,11 @@ function fhirPanel(bundle: unknown, count: number): HTMLElement {
 
 function codeItems(codes: readonly CodeLike[], empty: string): HTMLElement {
   if (!codes.length) return el('p', { className: 'muted', text: empty });
-  return el('ul', { className: 'handoff-codes' }, ...codes.map((c) => el('li', {}, el('span', { className: 'mono code', text: c.code }), ` ${c.display}`)));
+  return el(
+    'ul',
+    { className: 'handoff-codes' },
+    ...codes.map((c) => el('li', {}, el('span', { className: 'mono code', text: c.code }), ` ${c.display}`)),
+  );
 }
 
 function diffPanel(added: readonly CodeLike[], removed: readonly CodeLike[]): HTMLElement {
@@ -159,7 +163,10 @@ function auditTable(entries: readonly AuditEntry[]): HTMLElement {
         {},
         el('td', { className: 'num', text: auditTime(entry.at) }),
         el('td', { className: 'mono', text: entry.entityId }),
-        titled(el('td', { className: 'mono', text: change(entry.codeBefore?.code ?? '–', entry.codeAfter?.code ?? '–') }), describeCodes(entry)),
+        titled(
+          el('td', { className: 'mono', text: change(entry.codeBefore?.code ?? '–', entry.codeAfter?.code ?? '–') }),
+          describeCodes(entry),
+        ),
         el('td', { text: change(entry.statusBefore, entry.statusAfter) }),
         el('td', { text: entry.engines?.join(', ') || '–' }),
         el('td', { className: 'num', text: scoreText(entry.score) }),

@@ -145,7 +145,8 @@ export class CommitController {
       removed,
       waitUntil: (promise) => {
         // As ExtendableEvent.waitUntil: only while the listener runs, or "sent" could show before the host is done.
-        if (!listening) throw new DOMException('waitUntil() must be called while the heidi-codes-commit listener runs.', 'InvalidStateError');
+        if (!listening)
+          throw new DOMException('waitUntil() must be called while the heidi-codes-commit listener runs.', 'InvalidStateError');
         pending.push(Promise.resolve(promise));
       },
     });
@@ -159,7 +160,11 @@ export class CommitController {
     try {
       await Promise.all(pending);
     } catch (error) {
-      this._assign(state, 'failed', locale.messages.sendFailed(error instanceof Error ? error.message : typeof error === 'string' ? error : ''));
+      this._assign(
+        state,
+        'failed',
+        locale.messages.sendFailed(error instanceof Error ? error.message : typeof error === 'string' ? error : ''),
+      );
       return false;
     }
     // Marked in the session it was for, even when another is shown now (that session's review, if it was reopened).

@@ -149,7 +149,9 @@ export class ReviewController implements ReactiveController {
       onRemote: (message) => this._remote(state, message),
       onLost: (remote) => {
         const entity = this._entities.get(remote.entityId);
-        this._notice(this._options.locale.messages.lostToOtherTab(remote.decision.swappedTo?.code ?? entity?.primary.code ?? remote.entityId));
+        this._notice(
+          this._options.locale.messages.lostToOtherTab(remote.decision.swappedTo?.code ?? entity?.primary.code ?? remote.entityId),
+        );
       },
     });
   }
@@ -175,7 +177,13 @@ export class ReviewController implements ReactiveController {
     const entries = done.map((change) => {
       const entity = this._entities.get(change.entityId);
       return auditEntry(
-        { ...change, statusBefore: statusBefore(change.entityId), statusAfter: change.status, codeBefore: change.previousCode ?? change.code, codeAfter: change.code },
+        {
+          ...change,
+          statusBefore: statusBefore(change.entityId),
+          statusAfter: change.status,
+          codeBefore: change.previousCode ?? change.code,
+          codeAfter: change.code,
+        },
         { at, engines: entity?.engines.map((s) => s.engine) ?? [], ...(entity && { score: state.chosenCode(entity).score }), reviewer },
       );
     });

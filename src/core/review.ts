@@ -170,7 +170,9 @@ export class ReviewState {
    */
   apply(entityId: string, decision: Decision, entry?: AuditEntry): boolean {
     const current = this.decisions.get(entityId);
-    const same = (current?.status ?? 'PENDING') === decision.status && current?.swappedTo?.code === decision.swappedTo?.code &&
+    const same =
+      (current?.status ?? 'PENDING') === decision.status &&
+      current?.swappedTo?.code === decision.swappedTo?.code &&
       current?.swappedTo?.codeSystem === decision.swappedTo?.codeSystem;
     if (entry) this._audit = [...this._audit, entry];
     if (!same) {

@@ -70,7 +70,7 @@ describe('a commit belongs to its session (issue 15.1)', () => {
     expect(commits.details[0]!.added).to.deep.equal([]);
   });
 
-  it("a host failure for S1 after switching to S2 is not shown in S2, nor is anything marked sent", async () => {
+  it('a host failure for S1 after switching to S2 is not shown in S2, nor is anything marked sent', async () => {
     const { el } = await mountLoaded({ sessionId: S1 });
     await acceptTwo(el);
     let fail!: (e: Error) => void;
@@ -153,7 +153,9 @@ describe('sending is idempotent (issue 15.8)', () => {
     const detail = commits.details[0]!;
     expect(detail.codes.filter((c) => c.code === code(a!))).to.have.length(1);
     expect(detail.added.filter((c) => c.code === code(a!))).to.have.length(1);
-    expect(detail.fhir.entry.filter((e) => e.resource.resourceType === 'Condition' && e.resource.code.coding?.[0]?.code === code(a!))).to.have.length(1);
+    expect(
+      detail.fhir.entry.filter((e) => e.resource.resourceType === 'Condition' && e.resource.code.coding?.[0]?.code === code(a!)),
+    ).to.have.length(1);
     await settle(el);
     expect(twins.every((c) => shadow(c).querySelector('.sent'))).to.equal(true);
     // Rejecting one twin removes nothing: the other still holds the code.

@@ -17,7 +17,9 @@ const REVIEWER = { reference: 'Practitioner/dr-lee', display: 'Dr Lee' };
 const codeOf = (c: Element): string => shadow(c).querySelector('.code')!.textContent!.trim();
 const idOf = (c: Element): string => c.getAttribute('data-id')!;
 const statusOf = (el: HeidiClinicalCodes, id: string): string | null =>
-  cards(el).find((c) => idOf(c) === id)?.getAttribute('status') ?? null;
+  cards(el)
+    .find((c) => idOf(c) === id)
+    ?.getAttribute('status') ?? null;
 const notices = (el: HeidiClinicalCodes): string[] => [...shadow(el).querySelectorAll('.notice')].map((n) => n.textContent!.trim());
 
 /** Commit, the host confirming at once; returns what commit() resolved and the detail. */
@@ -97,10 +99,17 @@ describe('hand-off: the commit an EHR can file', () => {
     expect(provenance[0]!.recorded).to.equal(detail.audit[0]!.at);
     // The demo's "Received by the EHR" panel reads every part of the real detail.
     const parts = renderHandoff(detail);
-    expect(parts.map((p) => p.dataset.part ?? p.querySelector<HTMLElement>('[data-part]')?.dataset.part)).to.deep.equal(['fhir', 'diff', 'audit']);
+    expect(parts.map((p) => p.dataset.part ?? p.querySelector<HTMLElement>('[data-part]')?.dataset.part)).to.deep.equal([
+      'fhir',
+      'diff',
+      'audit',
+    ]);
     expect(parts.some((p) => p.classList.contains('handoff-unreadable'))).to.equal(false);
     // The detail is plain JSON a host can store as it is.
-    expect(JSON.parse(JSON.stringify({ fhir: detail.fhir, audit: detail.audit }))).to.deep.equal({ fhir: detail.fhir, audit: detail.audit });
+    expect(JSON.parse(JSON.stringify({ fhir: detail.fhir, audit: detail.audit }))).to.deep.equal({
+      fhir: detail.fhir,
+      audit: detail.audit,
+    });
   });
 
   it('a second commit after one change carries only that change in added / removed; sent codes stay marked sent', async () => {
@@ -116,7 +125,10 @@ describe('hand-off: the commit an EHR can file', () => {
     expect(shadow(a).querySelector('.sent'), 'marked sent').to.not.equal(null);
 
     // One change: B rejected. Only B is removed; nothing is added.
-    button(cards(el).find((x) => idOf(x) === idB)!, 'Reject ').click();
+    button(
+      cards(el).find((x) => idOf(x) === idB)!,
+      'Reject ',
+    ).click();
     await settle(el);
     const second = await commitWith(el);
     expect(second.detail.added).to.deep.equal([]);
@@ -259,6 +271,5 @@ describe('hand-off: two pages, one review', () => {
     // Both pages hold both decisions in their audit.
     expect(one.reviewState!.audit.map((e) => e.statusAfter)).to.deep.equal(['ACCEPTED', 'REJECTED']);
     expect(one.reviewState!.decisions[id]!.status).to.equal('REJECTED');
-
   });
 });

@@ -12,7 +12,12 @@ import type { Session } from '../../src/core/schemas.ts';
 import { MemoryStorage } from './memory-storage.ts';
 
 const session = (ehr_patient_id: string | null | undefined) => ({ session_id: 's1', ehr_patient_id }) as Session;
-const KNEE = { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M17.11', display: 'Unilateral primary osteoarthritis, right knee', codeSystem: 'icd_10_cm' };
+const KNEE = {
+  system: 'http://hl7.org/fhir/sid/icd-10-cm',
+  code: 'M17.11',
+  display: 'Unilateral primary osteoarthritis, right knee',
+  codeSystem: 'icd_10_cm',
+};
 
 describe('the wrong-patient guard', () => {
   it('sends only once the session patient equals the host patient', () => {
@@ -30,7 +35,12 @@ describe('the review keeps its audit trail and what the host holds', () => {
     const first = new ReviewState('s1', { storage });
     const entry = auditEntry(
       { entityId: 'e1', statusBefore: 'PENDING', statusAfter: 'ACCEPTED', codeBefore: KNEE, codeAfter: KNEE },
-      { at: '2026-12-01T10:00:00.000Z', engines: ['heidi'], score: 0.9, reviewer: { reference: 'Practitioner/7', display: 'Dr Mother Name' } },
+      {
+        at: '2026-12-01T10:00:00.000Z',
+        engines: ['heidi'],
+        score: 0.9,
+        reviewer: { reference: 'Practitioner/7', display: 'Dr Mother Name' },
+      },
     );
     first.apply('e1', { status: 'ACCEPTED' }, entry);
     first.markSent([{ entityId: 'e1', ...KNEE }]);
@@ -47,9 +57,15 @@ describe('the review keeps its audit trail and what the host holds', () => {
 
   it('markSent is what the host holds now (a later send replaces it); apply of an undo removes the decision', () => {
     const review = new ReviewState('s1', { storage: null });
-    review.markSent([{ entityId: 'e1', codeSystem: 'icd_10_cm', code: 'A' }, { entityId: 'e2', codeSystem: 'icd_10_cm', code: 'B' }]);
+    review.markSent([
+      { entityId: 'e1', codeSystem: 'icd_10_cm', code: 'A' },
+      { entityId: 'e2', codeSystem: 'icd_10_cm', code: 'B' },
+    ]);
     review.markSent([{ entityId: 'e2', codeSystem: 'icd_10_cm', code: 'B' }]);
-    assert.deepEqual(review.sentCodes.map((c) => c.entityId), ['e2']);
+    assert.deepEqual(
+      review.sentCodes.map((c) => c.entityId),
+      ['e2'],
+    );
     assert.equal(review.apply('e2', { status: 'REJECTED' }), true);
     assert.equal(review.apply('e2', { status: 'REJECTED' }), false, 'the same decision changes nothing');
     assert.equal(review.apply('e2', { status: 'PENDING' }), true);
