@@ -351,7 +351,7 @@ export class HeidiClinicalCodes extends LitElement {
         this.readonly || shown.length === 0
           ? nothing
           : footerTemplate(
-              { messages: m, accepted, blocked: this._commit.blockedMessage, phase: this._commit.phase, message: this._commit.message },
+              { messages: m, accepted, held: review.sentCodes.length, ...this._commit.view },
               { send: () => void this.commit() },
             )
       }

@@ -77,6 +77,11 @@ export class CommitController {
     return reason === 'other' ? m.wrongPatient : reason ? m.patientUnlinked : '';
   }
 
+  /** What the footer shows of sending. */
+  get view(): { blocked: string; phase: CommitPhase; message: string } {
+    return { blocked: this.blockedMessage, phase: this.phase, message: this.message };
+  }
+
   /** Send the accepted codes. Resolves true when the host confirmed. */
   commit(): Promise<boolean> {
     const model = this._options.session.model;

@@ -147,6 +147,7 @@ export class ReviewController implements ReactiveController {
       // One reviewer's tabs (same API, same token source); the same session id elsewhere is not theirs.
       scope: `${this._host.apiBase} ${this._host.tokenUrl}`,
       onRemote: (message) => this._remote(state, message),
+      onStale: ({ entry }) => entry && state.log([entry]),
       onLost: (remote) => {
         const entity = this._entities.get(remote.entityId);
         this._notice(

@@ -44,6 +44,8 @@ export interface ReviewSyncOptions {
   readonly tabId?: string;
   /** Another tab's decision won: apply it. */
   readonly onRemote: (message: SyncMessage) => void;
+  /** Another tab's decision that came too late to win (its audit entry still belongs in the trail). */
+  readonly onStale?: (message: SyncMessage) => void;
   /** This tab's own decision on `remote.entityId` was overridden by a later, different one. */
   readonly onLost?: (remote: SyncMessage, local: SyncMessage) => void;
   /** Default: `new BroadcastChannel(name)` when there is one; `null` forces the storage fallback. */
@@ -163,7 +165,7 @@ export class ReviewSync {
     const remote = parsed.data as unknown as SyncMessage;
     if (remote.sessionId !== this._options.sessionId || remote.tabId === this.tabId) return;
     const current = this._latest.get(remote.entityId);
-    if (current && !laterDecision(remote, current)) return;
+    if (current && !laterDecision(remote, current)) return this._options.onStale?.(remote);
     this._latest.set(remote.entityId, remote);
     if (current?.tabId === this.tabId && !sameDecision(current.decision, remote.decision)) this._options.onLost?.(remote, current);
     this._options.onRemote(remote);

@@ -151,6 +151,27 @@ describe('hand-off: the commit an EHR can file', () => {
   });
 });
 
+describe('hand-off: removing what was sent', () => {
+  it('with every sent code undone, Send stays enabled and tells the host they were removed', async () => {
+    const { el } = await mountLoaded({ sessionId: SESSION });
+    const a = cards(el)[0]!;
+    button(a, 'Accept ').click();
+    await settle(el);
+    await commitWith(el);
+    button(a, 'Undo ').click();
+    await settle(el);
+    const send = shadow(el).querySelector<HTMLButtonElement>('button.send')!;
+    expect(send.disabled).to.equal(false);
+    let detail: CodesCommitDetail | undefined;
+    el.addEventListener('heidi-codes-commit', (e) => (detail = e.detail), { once: true });
+    send.click();
+    await settle(el);
+    expect(detail!.codes).to.deep.equal([]);
+    expect(detail!.removed.map((x) => x.entityId)).to.deep.equal([idOf(a)]);
+    expect(send.disabled, 'nothing left to tell').to.equal(true);
+  });
+});
+
 describe('hand-off: reviewState, the draft the host keeps', () => {
   it('round-trips through a host that saves it on each heidi-code-review and restores it on a fresh page', async () => {
     const user = newUser('draft');
