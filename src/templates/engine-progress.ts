@@ -4,8 +4,7 @@
  * notices a multi-engine load leaves (engines failed, skipped, codes dropped).
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { EngineState } from '../controllers/session-load.ts';
-import { engineLabel, type EngineName } from '../core/engines/types.ts';
+import { engineLabel, type EngineName, type EngineState } from '../core/engines/types.ts';
 import type { LoadResult } from '../core/session-loader.ts';
 import { droppedNotices, type Messages } from '../i18n/index.ts';
 

@@ -28,6 +28,12 @@ export type EngineProgress =
   | { readonly phase: 'cancelled' }
   | { readonly phase: 'skipped'; readonly reason: 'empty-note' };
 
+/** One engine's place in the header: its name and where it is. */
+export interface EngineState {
+  readonly engine: EngineName;
+  readonly progress: EngineProgress;
+}
+
 /** What the engines code: the consult note (Heidi's, or the host's `note`), and the transcript when Heidi gave one. */
 export interface CodingInput {
   readonly note: string;
