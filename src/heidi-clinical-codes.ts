@@ -308,7 +308,7 @@ export class HeidiClinicalCodes extends LitElement {
                   percent,
                   list,
                   groups,
-                  limit: this._progressive.limit,
+                  ...this._progressive.windowFor(list.length),
                   tabStop: this._roving.tabStop(list),
                   review,
                   warningsFor: (entity) => this._list.warningsFor(entity),
