@@ -257,7 +257,7 @@ export class HeidiClinicalCodes extends LitElement {
     return toolbarTemplate(
       {
         messages: this._locale.messages,
-        counts: this._review.state!.counts(shown),
+        counts: list.counts,
         total: shown.length,
         systems,
         filters: list,
@@ -280,7 +280,7 @@ export class HeidiClinicalCodes extends LitElement {
     const { shown, list, groups } = this._list.view;
     const selection = this._selection;
     const ranges = selection.ranges;
-    const accepted = review.accepted(shown).length;
+    const accepted = this._list.counts.ACCEPTED;
     return html`
       ${this._session.notices.map((n) => html`<p class="notice">${n}</p>`)}
       ${this.readonly ? html`<p class="progress">${m.readonlyNote}</p>` : nothing}

@@ -31,6 +31,8 @@ export class ProgressiveRenderController implements ReactiveController {
   /** The measured average height of a rendered card, px: what a spacer gives each card it stands for. */
   cardHeight = FIRST_ESTIMATE;
   private _observer: IntersectionObserver | undefined;
+  /** The spacers (and card height) the observer watches, as text: re-observed only when it changes. */
+  private _observed = '';
 
   constructor(
     private readonly _host: ProgressiveHost,
@@ -73,6 +75,11 @@ export class ProgressiveRenderController implements ReactiveController {
     if (spacers.length === 0) return;
     // Heights through the CSSOM (never a style attribute: the host page's CSP may forbid inline styles).
     for (const spacer of spacers) if (spacer.dataset.to) this._size(spacer);
+    // A decision re-renders the element but moves nothing: the observer is left as it is (no new
+    // intersection pass per keypress).
+    const layout = `${this.cardHeight} ${spacers.map((s) => `${s.dataset.from}-${s.dataset.to}`).join()}`;
+    if (this._observer && layout === this._observed) return;
+    this._observed = layout;
     this._observer ??= new IntersectionObserver((entries) => this._onNearView(entries), { rootMargin: '400px' });
     // Re-observing makes the observer report the spacers' current positions, so a window that does not
     // fill the view keeps growing, and one that a fast scroll left behind catches up.
@@ -84,6 +91,7 @@ export class ProgressiveRenderController implements ReactiveController {
     // No observer outlives the element.
     this._observer?.disconnect();
     this._observer = undefined;
+    this._observed = '';
   }
 
   private _onNearView(entries: readonly IntersectionObserverEntry[]): void {
@@ -131,7 +139,8 @@ export class ProgressiveRenderController implements ReactiveController {
 
   private _size(spacer: HTMLElement): void {
     const cards = Number(spacer.dataset.to) - Number(spacer.dataset.from);
-    spacer.style.height = `${Math.round(cards * this.cardHeight)}px`;
+    const height = `${Math.round(cards * this.cardHeight)}px`;
+    if (spacer.style.height !== height) spacer.style.height = height;
   }
 
   /** Widen the window to take in `index`, dropping cards at the far end beyond `MAX_CARDS`. */
