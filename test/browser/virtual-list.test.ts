@@ -107,7 +107,11 @@ describe('windowed list (2,000 codes)', function () {
     const { el } = await mountLoaded({ sessionId: SESSION });
     cards(el)[0]!.focus();
     await press('End');
-    await until(() => focusedCard(el) !== undefined && focusedCard(el)!.getAttribute('aria-posinset') === focusedCard(el)!.getAttribute('aria-setsize'), 'the last card focused');
+    await until(
+      () =>
+        focusedCard(el) !== undefined && focusedCard(el)!.getAttribute('aria-posinset') === focusedCard(el)!.getAttribute('aria-setsize'),
+      'the last card focused',
+    );
     const last = focusedCard(el)!;
     const id = last.dataset.id;
     const code = shadow(last).querySelector('.code')!.textContent!.trim();
@@ -129,6 +133,10 @@ describe('windowed list (2,000 codes)', function () {
     await expect(el).to.be.accessible();
     shadow(el).querySelector('h3')!.scrollIntoView({ block: 'start' });
     await until(() => cards(el)[0]?.dataset.id === firstId, 'the first card rendered again');
-    expect(cards(el).filter((c) => c.tabIndex === 0).map((c) => c.dataset.id)).to.deep.equal([firstId]);
+    expect(
+      cards(el)
+        .filter((c) => c.tabIndex === 0)
+        .map((c) => c.dataset.id),
+    ).to.deep.equal([firstId]);
   });
 });

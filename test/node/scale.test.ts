@@ -65,9 +65,15 @@ describe('evidence located in slices', () => {
       const fixture = buildGenerated(parseGeneratedId(id)!);
       const codes = fixture.clinicalCodes as Parameters<typeof buildEntities>[0];
       let pauses = 0;
-      const sliced = await buildEntitiesInSlices(codes, fixture.transcript, noteOf(fixture.session as Parameters<typeof noteOf>[0]), undefined, async () => {
-        pauses += 1;
-      });
+      const sliced = await buildEntitiesInSlices(
+        codes,
+        fixture.transcript,
+        noteOf(fixture.session as Parameters<typeof noteOf>[0]),
+        undefined,
+        async () => {
+          pauses += 1;
+        },
+      );
       assert.deepEqual(sliced, buildEntities(codes, fixture.transcript, noteOf(fixture.session as Parameters<typeof noteOf>[0])));
       // A transcript whose snippets all need a search is folded in slices; exact offsets need no folding.
       if (id.endsWith('-missing')) assert.ok(pauses >= 4, `paused ${pauses} times`);
@@ -89,7 +95,13 @@ describe('evidence located in slices', () => {
     const fixture = buildGenerated(parseGeneratedId('generated-60-t300k-missing')!);
     const controller = new AbortController();
     const codes = fixture.clinicalCodes as Parameters<typeof buildEntities>[0];
-    const building = buildEntitiesInSlices(codes, fixture.transcript, noteOf(fixture.session as Parameters<typeof noteOf>[0]), controller.signal, async () => controller.abort());
+    const building = buildEntitiesInSlices(
+      codes,
+      fixture.transcript,
+      noteOf(fixture.session as Parameters<typeof noteOf>[0]),
+      controller.signal,
+      async () => controller.abort(),
+    );
     await assert.rejects(building, (e: Error) => e.name === 'AbortError');
   });
 });

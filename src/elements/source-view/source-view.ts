@@ -86,6 +86,10 @@ export class HeidiSourceView extends LitElement {
       box.querySelector<HTMLElement>(id === undefined ? 'mark' : `mark[data-i="${id}"]`) ?? box.querySelector<HTMLElement>('mark');
     // Scroll only this box, never the host page. Measured from the boxes, not offsetTop: a chunk with
     // `content-visibility` contains its layout, so it would be the mark's offsetParent.
-    if (mark) box.scrollTop = Math.max(0, box.scrollTop + mark.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3);
+    if (mark)
+      box.scrollTop = Math.max(
+        0,
+        box.scrollTop + mark.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3,
+      );
   }
 }
