@@ -103,7 +103,11 @@ export class ProgressiveRenderController implements ReactiveController {
       const d = (e.target as HTMLElement).dataset;
       return d.to ? (Number(d.from) === this.limit || Number(d.to) === this.start ? 0 : 1) : 2;
     };
-    const entry = near.sort((a, b) => adjacent(a) - adjacent(b))[0]!;
+    const sorted = near.sort((a, b) => adjacent(a) - adjacent(b));
+    // Both ends near the view with the window full: its cards are shorter than the view, and sliding would
+    // only chase itself.
+    if (this.limit - this.start >= MAX_CARDS && sorted.filter((e) => adjacent(e) === 0).length > 1) return;
+    const entry = sorted[0]!;
     const target = entry.target as HTMLElement;
     if (!target.dataset.to) {
       this.showMore(MORE_CARDS); // the "Show more" line
@@ -131,10 +135,12 @@ export class ProgressiveRenderController implements ReactiveController {
     for (const list of root.querySelectorAll<HTMLElement>('ul.list')) {
       const cards = list.children.length;
       if (cards === 0) continue;
-      height += list.getBoundingClientRect().height + parseFloat(getComputedStyle(list).rowGap || '0');
+      height += list.getBoundingClientRect().height + (parseFloat(getComputedStyle(list).rowGap) || 0);
       count += cards;
     }
-    if (count > 0 && height > 0) this.cardHeight = height / count;
+    if (count === 0 || !(height > 0)) return;
+    this.cardHeight = height / count;
+    for (const spacer of root.querySelectorAll<HTMLElement>('.spacer')) this._size(spacer);
   }
 
   private _size(spacer: HTMLElement): void {

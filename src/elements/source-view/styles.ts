@@ -33,7 +33,7 @@ export const sourceViewStyles = css`
       /* A long transcript is drawn in chunks; only those near the view are laid out (issue 16). */
       .chunk {
         content-visibility: auto;
-        contain-intrinsic-size: auto 30em;
+        contain-intrinsic-block-size: auto 30em;
       }
       mark.focus {
         outline: 2px solid var(--_accent);
