@@ -294,7 +294,7 @@ export class HeidiClinicalCodes extends LitElement {
     return toolbarTemplate(
       {
         messages: this._locale.messages,
-        counts: this._review.state!.counts(shown),
+        counts: list.counts,
         total: shown.length,
         systems,
         engineCount,
@@ -318,7 +318,7 @@ export class HeidiClinicalCodes extends LitElement {
     const { shown, list, groups } = this._list.view;
     const selection = this._selection;
     const ranges = selection.ranges;
-    const accepted = review.accepted(shown).length;
+    const accepted = this._list.counts.ACCEPTED;
     return html`
       ${[...this._session.notices, ...this._review.notices].map((n) => html`<p class="notice">${n}</p>`)}
       ${this.readonly ? html`<p class="progress">${m.readonlyNote}</p>` : nothing}
@@ -346,7 +346,7 @@ export class HeidiClinicalCodes extends LitElement {
                   percent,
                   list,
                   groups,
-                  limit: this._progressive.limit,
+                  ...this._progressive.windowFor(list.length),
                   tabStop: this._roving.tabStop(list),
                   review,
                   warningsFor: (entity) => this._list.warningsFor(entity),

@@ -5,7 +5,8 @@
  */
 import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
-import { segmentText, type SourceRange } from '../../core/evidence.ts';
+import type { SourceRange } from '../../core/evidence.ts';
+import { chunkContents, chunkText } from '../../core/text-chunks.ts';
 import type { Messages } from '../../i18n/en.ts';
 import { controls } from '../../styles/controls.ts';
 import { sourceViewStyles } from './styles.ts';
@@ -54,11 +55,18 @@ export class HeidiSourceView extends LitElement {
       </div>
       ${
         text
-          ? html`<div class="text" part="source" tabindex="0" role="group" aria-label=${this.kind === 'note' ? m.note : m.transcript}>${segmentText(
-              text,
+          ? html`<div class="text" part="source" tabindex="0" role="group" aria-label=${this.kind === 'note' ? m.note : m.transcript}>${chunkContents(
+              chunkText(text),
               ranges,
-            ).map((s) =>
-              s.mark < 0 ? s.text : html`<mark data-i=${s.mark} class=${s.mark === focusId ? 'focus' : ''}>${s.text}</mark>`,
+            ).map(
+              (content) =>
+                html`<div class="chunk">${
+                  typeof content === 'string'
+                    ? content
+                    : content.map((s) =>
+                        s.mark < 0 ? s.text : html`<mark data-i=${s.mark} class=${s.mark === focusId ? 'focus' : ''}>${s.text}</mark>`,
+                      )
+                }</div>`,
             )}</div>`
           : html`<p class="empty">${this.kind === 'note' ? m.noNote : m.noTranscriptText}</p>`
       }
@@ -76,7 +84,12 @@ export class HeidiSourceView extends LitElement {
     const id = this.focusTarget?.kind === this.kind ? this.focusTarget.id : undefined;
     const mark =
       box.querySelector<HTMLElement>(id === undefined ? 'mark' : `mark[data-i="${id}"]`) ?? box.querySelector<HTMLElement>('mark');
-    // Scroll only this box, never the host page.
-    if (mark) box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - box.clientHeight / 3);
+    // Scroll only this box, never the host page. Measured from the boxes, not offsetTop: a chunk with
+    // `content-visibility` contains its layout, so it would be the mark's offsetParent.
+    if (mark)
+      box.scrollTop = Math.max(
+        0,
+        box.scrollTop + mark.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3,
+      );
   }
 }
