@@ -105,7 +105,9 @@ test('the tarball holds the built package and nothing else', (t) => {
   assert.deepEqual(stray, [], 'only dist/, the manifest, README and package.json are shipped');
   const sources = paths.filter((p) => /\.(ts|tsx)$/.test(p) && !p.endsWith('.d.ts'));
   assert.deepEqual(sources, [], 'no TypeScript sources are shipped');
-  assert.ok(packed.size < 400 * 1024, `tarball is ${packed.size} bytes`);
+  // Most of it is the bundle's source map (every source inlined): 400 KiB until the three engines and the
+  // windowed list landed together (issues 13 and 16), which took it to about 415 KiB.
+  assert.ok(packed.size < 448 * 1024, `tarball is ${packed.size} bytes`);
 });
 
 test('the proxy imports in Node and hands out a token', async (t) => {
