@@ -34,7 +34,9 @@ export interface SessionLoadHost extends ReactiveControllerHost, HTMLElement {
   readonly ehrPatientId: string;
   readonly patient: PatientInfo | undefined;
   readonly clinicianNotes: string[] | undefined;
-  readonly timeouts: { request?: number; codes?: number } | undefined;
+  readonly timeouts: { request?: number; codes?: number; hostToken?: number } | undefined;
+  /** A property set to a wrong type (core/config-check): no load runs and nothing is sent while it stands. */
+  readonly configError?: HeidiError | undefined;
 }
 
 export interface SessionLoadOptions {
@@ -75,6 +77,7 @@ export class SessionLoadController implements ReactiveController {
       source: () => this._tokenSource(),
       onHostTokenNeeded: () => _host.dispatchEvent(new HeidiTokenExpiredEvent()),
       timeoutMs: () => _host.timeouts?.request,
+      hostTimeoutMs: () => _host.timeouts?.hostToken,
     });
     _host.addController(this);
   }
@@ -116,6 +119,7 @@ export class SessionLoadController implements ReactiveController {
       this._options.onSessionChange();
     }
     try {
+      if (host.configError) throw host.configError;
       if (!this._tokenSource()) {
         throw new HeidiError('config', 'No token source: set the token-url attribute, or the tokenProvider or token property.', {
           retryable: false,
@@ -257,7 +261,7 @@ export class SessionLoadController implements ReactiveController {
   private async _sendContext(): Promise<void> {
     const model = this.model;
     const { patient, clinicianNotes } = this._host;
-    if (!model || (patient === this._sentPatient && clinicianNotes === this._sentNotes)) return;
+    if (!model || this._host.configError || (patient === this._sentPatient && clinicianNotes === this._sentNotes)) return;
     const update = this._contextUpdate(false);
     if (!update) return;
     this._sentPatient = patient;

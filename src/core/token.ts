@@ -23,6 +23,8 @@ export interface TokenManagerOptions {
   refreshMarginMs?: number;
   /** Per-attempt timeout of the token URL call; read at each call. */
   timeoutMs?: () => number | undefined;
+  /** How long to wait for the host to answer `heidi-token-expired` (default 30 s); read at each wait. */
+  hostTimeoutMs?: () => number | undefined;
   now?: () => number;
 }
 
@@ -150,10 +152,23 @@ export class TokenManager {
     return cached;
   }
 
+  /** Every wait ends: a host that never answers `heidi-token-expired` gets an `auth` error (with Retry), not a spinner. */
   private waitForHostToken(): Promise<CachedToken> {
-    return new Promise<CachedToken>((resolve) => {
+    const limit = this.options.hostTimeoutMs?.() ?? 30_000;
+    return new Promise<CachedToken>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.hostWaiters.delete(wake);
+        reject(
+          new HeidiError('auth', `The page did not give a new Heidi token within ${Math.round(limit / 1000)} s of heidi-token-expired.`, {
+            retryable: true,
+          }),
+        );
+      }, limit);
       const wake = () => {
-        if (this.cached) resolve(this.cached);
+        if (!this.cached) return;
+        clearTimeout(timer);
+        this.hostWaiters.delete(wake);
+        resolve(this.cached);
       };
       this.hostWaiters.add(wake);
       this.options.onHostTokenNeeded();
@@ -162,16 +177,17 @@ export class TokenManager {
 
   private async fetchFromUrl(url: string): Promise<unknown> {
     try {
-      const text = await ky
-        .get(url, {
-          credentials: 'same-origin',
-          headers: { accept: 'application/json', ...(this.rejected ? { 'heidi-rejected-token': this.rejected } : {}) },
-          timeout: this.options.timeoutMs?.() ?? 15_000,
-          retry: { limit: 2, statusCodes: [429, 502, 503, 504], afterStatusCodes: [429, 503], maxRetryAfter: 30_000, backoffLimit: 5_000 },
-          cache: 'no-store',
-          signal: this.requests.signal,
-        })
-        .text();
+      const response = await ky.get(url, {
+        credentials: 'same-origin',
+        headers: { accept: 'application/json', ...(this.rejected ? { 'heidi-rejected-token': this.rejected } : {}) },
+        timeout: this.options.timeoutMs?.() ?? 15_000,
+        retry: { limit: 2, statusCodes: [429, 502, 503, 504], afterStatusCodes: [429, 503], maxRetryAfter: 30_000, backoffLimit: 5_000 },
+        cache: 'no-store',
+        signal: this.requests.signal,
+      });
+      const text = await response.text();
+      // A sign-in page (the EHR session ended and the backend redirected): the reviewer must sign in again.
+      if (/html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(text)) throw signedOut();
       return parseJsonBody(text, 'the token request');
     } catch (error) {
       if (error instanceof HeidiError || isAbort(error)) throw error;
@@ -193,6 +209,18 @@ export class TokenManager {
       throw new HeidiError('auth', `Could not get a Heidi token: ${message}`, { cause: error });
     }
   }
+}
+
+/** The token URL answered with a web page: most often the EHR's sign-in page after its session ended. */
+function signedOut(status?: number): HeidiError {
+  return new HeidiError(
+    'auth',
+    'The token URL answered with a web page, not a token: the EHR session may have ended. Sign in again, then retry.',
+    {
+      ...(status !== undefined ? { status } : {}),
+      retryable: true,
+    },
+  );
 }
 
 export function parseJsonBody(text: string, what: string): unknown {
@@ -234,4 +262,3 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
     );
   });
 }
-
