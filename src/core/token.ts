@@ -23,7 +23,7 @@ export interface TokenManagerOptions {
   refreshMarginMs?: number;
   /** Per-attempt timeout of the token URL call; read at each call. */
   timeoutMs?: () => number | undefined;
-  /** How long to wait for the host to answer `heidi-token-expired` (default 30 s); read at each wait. */
+  /** How long the host may take to give a token (`tokenProvider`, or a `token` after `heidi-token-expired`); default 30 s, read at each wait. */
   hostTimeoutMs?: () => number | undefined;
   now?: () => number;
 }
@@ -154,7 +154,7 @@ export class TokenManager {
 
   /** Every wait ends: a host that never answers `heidi-token-expired` gets an `auth` error (with Retry), not a spinner. */
   private waitForHostToken(): Promise<CachedToken> {
-    const limit = this.options.hostTimeoutMs?.() ?? 30_000;
+    const limit = this._hostLimit();
     return new Promise<CachedToken>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.hostWaiters.delete(wake);
@@ -201,13 +201,31 @@ export class TokenManager {
   }
 
   private async fromProvider(provide: () => Promise<JwtResponse>): Promise<unknown> {
+    const limit = this._hostLimit();
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return await provide();
+      // A provider that never settles would hold the element on "loading" for ever.
+      return await Promise.race([
+        provide(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new HeidiError('auth', `tokenProvider() did not settle within ${Math.round(limit / 1000)} s.`)),
+            limit,
+          );
+        }),
+      ]);
     } catch (error) {
       if (error instanceof HeidiError) throw error;
       const message = error instanceof Error && error.message ? error.message : 'tokenProvider() failed.';
       throw new HeidiError('auth', `Could not get a Heidi token: ${message}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /** How long the host (its `tokenProvider`, or its answer to `heidi-token-expired`) may take. */
+  private _hostLimit(): number {
+    return this.options.hostTimeoutMs?.() ?? 30_000;
   }
 }
 

@@ -141,6 +141,25 @@ describe('every token wait ends (issue 15 item 10)', () => {
     }
   });
 
+  it('a tokenProvider that never settles: auth error after the host limit, not loading for ever', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const manager = new TokenManager({
+        source: () => ({ kind: 'provider', provide: () => new Promise(() => {}) }),
+        onHostTokenNeeded: () => {},
+      });
+      const waiting = manager.get();
+      await new Promise((r) => setImmediate(r));
+      mock.timers.tick(30_000);
+      await assert.rejects(
+        waiting,
+        (e: unknown) => e instanceof HeidiError && e.code === 'auth' && e.retryable && /tokenProvider\(\) did not settle/.test(e.message),
+      );
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
   for (const [what, response] of [
     [
       'redirects to an HTML sign-in page',
