@@ -11,7 +11,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { DEFAULT_API_BASE } from './core/client.ts';
-import { checkProperty } from './core/config-check.ts';
+import { checkProperty, checkedProperties } from './core/config-check.ts';
 import type { HeidiError } from './core/errors.ts';
 import { loadedEntity } from './core/payloads.ts';
 import type { JwtResponse } from './core/schemas.ts';
@@ -189,13 +189,19 @@ export class HeidiClinicalCodes extends LitElement {
   private readonly _invalid = new Map<string, HeidiError>();
 
   /** Record whether `value` fits property `name`; a change either way reloads (to show or clear the error). */
-  private _checkDoor(name: string, value: unknown): boolean {
+  private _checkDoor(name: string, value: unknown, reload = true): boolean {
     const error = checkProperty(name, value);
     const was = this._invalid.has(name);
     if (error) this._invalid.set(name, error);
     else this._invalid.delete(name);
-    if (error || was) this._session.queue();
+    if (reload && (error || was)) this._session.queue();
     return !error;
+  }
+
+  override connectedCallback(): void {
+    // Before the connect-time token request: a wrong type set before attaching sends nothing.
+    for (const name of checkedProperties()) this._checkDoor(name, this[name as keyof this], false);
+    super.connectedCallback();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

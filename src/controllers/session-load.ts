@@ -68,6 +68,8 @@ export class SessionLoadController implements ReactiveController {
   private _lastInputs: readonly unknown[] | undefined;
   private _sentPatient: PatientInfo | undefined;
   private _sentNotes: string[] | undefined;
+  /** The token source inputs the connect-time token request was made for. */
+  private _prefetched: readonly unknown[] | undefined;
 
   constructor(
     private readonly _host: SessionLoadHost,
@@ -118,6 +120,10 @@ export class SessionLoadController implements ReactiveController {
       this.model = undefined;
       this._options.onSessionChange();
     }
+    // A token source set after connect (or before the upgrade) is not the one prefetched.
+    const prefetched = this._prefetched;
+    this._prefetched = undefined;
+    if (prefetched && (prefetched[0] !== host.tokenUrl || prefetched[1] !== host.tokenProvider)) this._tokens.clear();
     try {
       if (host.configError) throw host.configError;
       if (!this._tokenSource()) {
@@ -187,7 +193,10 @@ export class SessionLoadController implements ReactiveController {
   }
 
   hostConnected(): void {
-    // Queued before anything is drawn, so the token request is on the wire at once.
+    // The token request goes on the wire now, before the first render (the queued run shares it).
+    const host = this._host;
+    this._prefetched = [host.tokenUrl, host.tokenProvider];
+    if (this._tokenSource()?.kind !== 'host' && !host.configError) this._tokens.get().catch(() => {});
     this.queue();
   }
 

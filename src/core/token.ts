@@ -49,6 +49,8 @@ export class TokenManager {
   private readonly now: () => number;
   /** The current token and the last few before it, newest last: what `redact` hides. */
   private readonly _seen: string[] = [];
+  /** Bumped by `clear`: a token fetched for an earlier source is not cached. */
+  private _epoch = 0;
 
   constructor(private readonly options: TokenManagerOptions) {
     this.margin = options.refreshMarginMs ?? 30_000;
@@ -58,9 +60,12 @@ export class TokenManager {
   /** A token valid for a while yet; concurrent callers share one fetch. */
   async get(signal?: AbortSignal): Promise<string> {
     if (this.cached && this.isFresh(this.cached)) return this.cached.token;
-    this.inflight ??= this.fetchToken().finally(() => {
-      this.inflight = undefined;
-    });
+    if (!this.inflight) {
+      const request: Promise<CachedToken> = this.fetchToken().finally(() => {
+        if (this.inflight === request) this.inflight = undefined;
+      });
+      this.inflight = request;
+    }
     const fresh = await abortable(this.inflight, signal);
     return fresh.token;
   }
@@ -104,9 +109,11 @@ export class TokenManager {
     }
   }
 
-  /** Drop everything, e.g. when the token source changes. */
+  /** Drop everything, e.g. when the token source changes: a request under way for the old source is not joined or kept. */
   clear(): void {
     this.cached = undefined;
+    this.inflight = undefined;
+    this._epoch += 1;
   }
 
   /** The element left the page: abort a token request under way (its callers see an abort). */
@@ -128,6 +135,7 @@ export class TokenManager {
   }
 
   private async fetchToken(): Promise<CachedToken> {
+    const epoch = this._epoch;
     const source = this.options.source();
     if (!source) {
       throw new HeidiError('config', 'No token source: set token-url, tokenProvider or token.', { retryable: false });
@@ -146,33 +154,38 @@ export class TokenManager {
     }
     const expiresAt = Date.parse(parsed.data.expiration_time);
     const cached = { token: parsed.data.token, refreshAt: this.refreshTime(Number.isFinite(expiresAt) ? expiresAt : Infinity) };
-    this.rejected = undefined;
-    this.cached = cached;
     this._remember(cached.token);
+    if (epoch === this._epoch) {
+      this.rejected = undefined;
+      this.cached = cached;
+    }
     return cached;
   }
 
-  /** Every wait ends: a host that never answers `heidi-token-expired` gets an `auth` error (with Retry), not a spinner. */
   private waitForHostToken(): Promise<CachedToken> {
-    const limit = this._hostLimit();
-    return new Promise<CachedToken>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.hostWaiters.delete(wake);
-        reject(
-          new HeidiError('auth', `The page did not give a new Heidi token within ${Math.round(limit / 1000)} s of heidi-token-expired.`, {
-            retryable: true,
-          }),
-        );
-      }, limit);
-      const wake = () => {
-        if (!this.cached) return;
-        clearTimeout(timer);
-        this.hostWaiters.delete(wake);
-        resolve(this.cached);
-      };
-      this.hostWaiters.add(wake);
-      this.options.onHostTokenNeeded();
+    return this._withinHostLimit(
+      new Promise<CachedToken>((resolve) => {
+        const wake = () => {
+          if (this.cached) resolve(this.cached);
+        };
+        this.hostWaiters.add(wake);
+        this.options.onHostTokenNeeded();
+      }),
+      'No new token from the page after heidi-token-expired',
+    );
+  }
+
+  /**
+   * Every wait ends: a host that never answers `heidi-token-expired`, or a `tokenProvider` that never settles,
+   * is an `auth` error (with Retry) after `hostTimeoutMs`, not a spinner for ever.
+   */
+  private _withinHostLimit<T>(promise: Promise<T>, what: string): Promise<T> {
+    const limit = this.options.hostTimeoutMs?.() ?? 30_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HeidiError('auth', `${what} within ${limit / 1000} s.`)), limit);
     });
+    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
   }
 
   private async fetchFromUrl(url: string): Promise<unknown> {
@@ -201,44 +214,19 @@ export class TokenManager {
   }
 
   private async fromProvider(provide: () => Promise<JwtResponse>): Promise<unknown> {
-    const limit = this._hostLimit();
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      // A provider that never settles would hold the element on "loading" for ever.
-      return await Promise.race([
-        provide(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new HeidiError('auth', `tokenProvider() did not settle within ${Math.round(limit / 1000)} s.`)),
-            limit,
-          );
-        }),
-      ]);
+      return await this._withinHostLimit(provide(), 'No token from tokenProvider()');
     } catch (error) {
       if (error instanceof HeidiError) throw error;
       const message = error instanceof Error && error.message ? error.message : 'tokenProvider() failed.';
       throw new HeidiError('auth', `Could not get a Heidi token: ${message}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
     }
-  }
-
-  /** How long the host (its `tokenProvider`, or its answer to `heidi-token-expired`) may take. */
-  private _hostLimit(): number {
-    return this.options.hostTimeoutMs?.() ?? 30_000;
   }
 }
 
 /** The token URL answered with a web page: most often the EHR's sign-in page after its session ended. */
-function signedOut(status?: number): HeidiError {
-  return new HeidiError(
-    'auth',
-    'The token URL answered with a web page, not a token: the EHR session may have ended. Sign in again, then retry.',
-    {
-      ...(status !== undefined ? { status } : {}),
-      retryable: true,
-    },
-  );
+function signedOut(): HeidiError {
+  return new HeidiError('auth', 'The token URL answered a web page, not a token: the EHR session may have ended.');
 }
 
 export function parseJsonBody(text: string, what: string): unknown {

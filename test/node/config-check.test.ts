@@ -57,7 +57,7 @@ describe('property types at the door', () => {
     const error = checkProperty('token', { token: 'secret-jwt-value' });
     assert.ok(error);
     assert.doesNotMatch(error.message, /secret-jwt-value/);
-    assert.match(checkProperty('clinicianNotes', 'Follow-up')!.message, /array of strings, not a string/);
+    assert.match(checkProperty('clinicianNotes', 'Follow-up')!.message, /clinicianNotes must be an array of strings, not string/);
   });
   it('names outside the table (internal state) and prototype names pass', () => {
     assert.equal(checkProperty('batchOpen', 'x'), undefined);

@@ -153,7 +153,7 @@ describe('every token wait ends (issue 15 item 10)', () => {
       mock.timers.tick(30_000);
       await assert.rejects(
         waiting,
-        (e: unknown) => e instanceof HeidiError && e.code === 'auth' && e.retryable && /tokenProvider\(\) did not settle/.test(e.message),
+        (e: unknown) => e instanceof HeidiError && e.code === 'auth' && e.retryable && /tokenProvider\(\) within 30 s/.test(e.message),
       );
     } finally {
       mock.timers.reset();
