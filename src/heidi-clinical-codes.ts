@@ -8,9 +8,11 @@
  * templates (src/templates) and the card and source-view parts; the rules
  * live in the DOM-free core (src/core).
  */
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { DEFAULT_API_BASE } from './core/client.ts';
+import { checkProperty, checkedProperties } from './core/config-check.ts';
+import type { HeidiError } from './core/errors.ts';
 import { loadedEntity } from './core/payloads.ts';
 import type { JwtResponse } from './core/schemas.ts';
 import type { Reviewer } from './core/audit.ts';
@@ -33,8 +35,7 @@ import { toolbarTemplate } from './templates/toolbar.ts';
 import { batchPanelTemplate } from './templates/batch-panel.ts';
 import { shortcutSheetTemplate } from './templates/shortcut-sheet.ts';
 import { footerTemplate } from './templates/footer.ts';
-import { engineProgressTemplate, showsEngines } from './templates/engine-progress.ts';
-import { discardedListTemplate } from './templates/discarded-list.ts';
+import { engineHeaderTemplate, showsEngines } from './templates/engine-progress.ts';
 import { codeListTemplate } from './templates/code-list.ts';
 import { controls } from './styles/controls.ts';
 import { elementStyles } from './styles/element.ts';
@@ -113,7 +114,6 @@ export class HeidiClinicalCodes extends LitElement {
   @property() override lang = '';
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
   @property({ reflect: true }) density: 'comfortable' | 'compact' = 'comfortable';
-  /** Coding engines, comma-separated in display order: `heidi` (default), `sully`, `omniscribe`. */
   @property() engines = 'heidi';
   @property({ attribute: 'sully-base' }) sullyBase = '';
   @property({ attribute: 'omniscribe-base' }) omniscribeBase = '';
@@ -127,11 +127,8 @@ export class HeidiClinicalCodes extends LitElement {
   @property({ attribute: false }) patient: PatientInfo | undefined;
   /** Context for the session (`clinician_notes`). */
   @property({ attribute: false }) clinicianNotes: string[] | undefined;
-  /**
-   * Per-attempt timeouts in ms: `request` for ordinary calls (default 20 s), `codes` for the
-   * clinical-codes call, which Heidi generates on request (default 120 s), `poll` Sully's wait between polls (default 2 s).
-   */
-  @property({ attribute: false }) timeouts: { request?: number; codes?: number; poll?: number } | undefined;
+  /** Timeouts in ms: `request` (20 s), `codes` (120 s), `hostToken` (30 s for the host to give a token), `poll` (Sully, 2 s). */
+  @property({ attribute: false }) timeouts: { request?: number; codes?: number; hostToken?: number; poll?: number } | undefined;
   /** The person reviewing (`{reference: 'Practitioner/123', display}`): the audit's reviewer, the FHIR verifier. */
   @property({ attribute: false }) reviewer: Reviewer | undefined;
 
@@ -145,7 +142,7 @@ export class HeidiClinicalCodes extends LitElement {
 
   /** A JWT set by the host. Kept in memory only, never reflected. */
   set token(value: string | undefined) {
-    this._session.setHostToken(value);
+    if (this._checkDoor('token', value)) this._session.setHostToken(value);
   }
   get token(): string | undefined {
     return this._session.hostToken;
@@ -206,6 +203,33 @@ export class HeidiClinicalCodes extends LitElement {
     }
   }
 
+  /** The first property the host set to a wrong type (a `config` error naming it); loads refuse to run while set. */
+  get configError(): HeidiError | undefined {
+    return this._invalid.values().next().value;
+  }
+
+  private readonly _invalid = new Map<string, HeidiError>();
+
+  /** Record whether `value` fits property `name`; a change either way reloads (to show or clear the error). */
+  private _checkDoor(name: string, value: unknown, reload = true): boolean {
+    const error = checkProperty(name, value);
+    const was = this._invalid.has(name);
+    if (error) this._invalid.set(name, error);
+    else this._invalid.delete(name);
+    if (reload && (error || was)) this._session.queue();
+    return !error;
+  }
+
+  override connectedCallback(): void {
+    // Before the connect-time token request: a wrong type set before attaching sends nothing.
+    for (const name of checkedProperties()) this._checkDoor(name, this[name as keyof this], false);
+    super.connectedCallback();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    for (const name of changed.keys()) this._checkDoor(name as string, this[name as keyof this]);
+  }
+
   /** Reload the codes (the Retry button does the same). */
   refresh(): Promise<void> {
     return this._session.run();
@@ -264,7 +288,7 @@ export class HeidiClinicalCodes extends LitElement {
     return html`<div lang=${lang}>
       <div class="header" part="header">
         <h2>${m.title}</h2>
-        ${this._renderEngines()}
+        ${engineHeaderTemplate(m, this._locale.current.percent, this._session)}
         ${phase === 'loaded' ? this._renderToolbar() : nothing}
       </div>
       <div role="status" aria-live="polite" class="visually-hidden" id="live"></div>
@@ -277,15 +301,6 @@ export class HeidiClinicalCodes extends LitElement {
             )
       }
     </div>`;
-  }
-
-  /** Each engine's progress, with a Cancel per engine while the load is under way (none for Heidi alone). */
-  private _renderEngines(): TemplateResult | typeof nothing {
-    const session = this._session;
-    if (!showsEngines(session.engineStates)) return nothing;
-    const busy = session.phase === 'loading' || session.phase === 'generating';
-    const props = { messages: this._locale.messages, states: session.engineStates, now: session.now };
-    return engineProgressTemplate(props, busy ? (engine) => session.cancelEngine(engine) : undefined);
   }
 
   private _renderToolbar(): TemplateResult {
@@ -371,7 +386,6 @@ export class HeidiClinicalCodes extends LitElement {
             ></heidi-source-view>
           </div>`
       }
-      ${discardedListTemplate(m, this._session.discarded, percent)}
       ${
         this.readonly || shown.length === 0
           ? nothing

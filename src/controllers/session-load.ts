@@ -10,8 +10,8 @@ import { HeidiClient, DEFAULT_API_BASE, type SessionUpdate } from '../core/clien
 import { HeidiError, isAbort } from '../core/errors.ts';
 import { TokenManager, type TokenSource } from '../core/token.ts';
 import { loadCodes, loadNoteCodes, type LoadResult } from '../core/session-loader.ts';
-import { createPeers, parseEngines } from '../core/engines/configure.ts';
-import { asHeidiError, cancellable } from '../core/engines/pipeline.ts';
+import { configureEngines } from '../core/engines/configure.ts';
+import { asHeidiError } from '../core/engines/pipeline.ts';
 import { engineLabel, type DiscardedCode, type EngineName, type EngineProgress, type EngineState } from '../core/engines/types.ts';
 import { loadNotices } from '../templates/engine-progress.ts';
 import type { CodingModel } from '../core/model.ts';
@@ -37,7 +37,9 @@ export interface SessionLoadHost extends ReactiveControllerHost, HTMLElement {
   readonly ehrPatientId: string;
   readonly patient: PatientInfo | undefined;
   readonly clinicianNotes: string[] | undefined;
-  readonly timeouts: { request?: number; codes?: number; poll?: number } | undefined;
+  readonly timeouts: { request?: number; codes?: number; hostToken?: number; poll?: number } | undefined;
+  /** A property set to a wrong type (core/config-check): no load runs and nothing is sent while it stands. */
+  readonly configError?: HeidiError | undefined;
   readonly engines: string;
   readonly sullyBase: string;
   readonly omniscribeBase: string;
@@ -83,6 +85,8 @@ export class SessionLoadController implements ReactiveController {
   private _lastInputs: readonly unknown[] | undefined;
   private _sentPatient: PatientInfo | undefined;
   private _sentNotes: string[] | undefined;
+  /** The token source inputs the connect-time token request was made for. */
+  private _prefetched: readonly unknown[] | undefined;
   /** The session and patient last linked (`ehr_patient_id`), so a link is asked once. */
   private _linked = '';
 
@@ -94,6 +98,7 @@ export class SessionLoadController implements ReactiveController {
       source: () => this._tokenSource(),
       onHostTokenNeeded: () => _host.dispatchEvent(new HeidiTokenExpiredEvent()),
       timeoutMs: () => _host.timeouts?.request,
+      hostTimeoutMs: () => _host.timeouts?.hostToken,
     });
     _host.addController(this);
   }
@@ -134,16 +139,13 @@ export class SessionLoadController implements ReactiveController {
       this.model = undefined;
       this._options.onSessionChange();
     }
+    // A token source set after connect (or before the upgrade) is not the one prefetched.
+    const prefetched = this._prefetched;
+    this._prefetched = undefined;
+    if (prefetched && (prefetched[0] !== host.tokenUrl || prefetched[1] !== host.tokenProvider)) this._tokens.clear();
     try {
-      const names = parseEngines(host.engines ?? '');
-      const withHeidi = names.includes('heidi');
-      const peers = createPeers(names, {
-        sullyBase: host.sullyBase,
-        omniscribeBase: host.omniscribeBase,
-        omniscribeModel: host.omniscribeModel,
-        patientId: host.ehrPatientId,
-        pollMs: host.timeouts?.poll,
-      }).map((engine) => cancellable(engine, this._engineSignal(engine.name)));
+      if (host.configError) throw host.configError;
+      const { names, withHeidi, peers } = configureEngines(host, (engine) => this._engineSignal(engine));
       if (withHeidi && !this._tokenSource()) {
         throw new HeidiError('config', 'No token source: set the token-url attribute, or the tokenProvider or token property.', {
           retryable: false,
@@ -229,7 +231,10 @@ export class SessionLoadController implements ReactiveController {
   }
 
   hostConnected(): void {
-    // Queued before anything is drawn, so the token request is on the wire at once.
+    // The token request goes on the wire now, before the first render (the queued run shares it).
+    const host = this._host;
+    this._prefetched = [host.tokenUrl, host.tokenProvider];
+    if (this._tokenSource()?.kind !== 'host' && !host.configError) this._tokens.get().catch(() => {});
     this.queue();
   }
 
@@ -339,7 +344,7 @@ export class SessionLoadController implements ReactiveController {
     const { patient, clinicianNotes, ehrPatientId } = this._host;
     const link = `${model?.sessionId} ${ehrPatientId}`;
     const linking = !!ehrPatientId && !!model?.session && !model.session.ehr_patient_id && this._linked !== link;
-    if (!model || (!linking && patient === this._sentPatient && clinicianNotes === this._sentNotes)) return;
+    if (!model || this._host.configError || (!linking && patient === this._sentPatient && clinicianNotes === this._sentNotes)) return;
     const update = this._contextUpdate(linking);
     if (!update) return;
     if (linking) this._linked = link;

@@ -7,6 +7,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { engineLabel, type EngineName, type EngineState } from '../core/engines/types.ts';
 import type { LoadResult } from '../core/session-loader.ts';
 import { droppedNotices, type Messages } from '../i18n/index.ts';
+import type { DiscardedCode } from '../core/engines/types.ts';
+import { discardedListTemplate } from './discarded-list.ts';
 
 export interface EngineProgressProps {
   readonly messages: Messages;
@@ -38,6 +40,26 @@ export function engineProgressTemplate(p: EngineProgressProps, cancel: ((engine:
       </li>`;
     })}
   </ul>`;
+}
+
+/** Where the header stands on the engines: where it reads them from (the session-load controller). */
+export interface EnginesSource {
+  readonly engineStates: readonly EngineState[];
+  readonly now: number;
+  readonly phase: string;
+  readonly discarded: readonly DiscardedCode[];
+  cancelEngine(engine: EngineName): void;
+}
+
+/**
+ * The header's engine part: each engine's progress (a Cancel per engine while the load is under way)
+ * and, once loaded, what they considered and discarded. Nothing for Heidi alone.
+ */
+export function engineHeaderTemplate(m: Messages, percent: (score: number) => string, s: EnginesSource): TemplateResult | typeof nothing {
+  if (!showsEngines(s.engineStates)) return nothing;
+  const busy = s.phase === 'loading' || s.phase === 'generating';
+  return html`${engineProgressTemplate({ messages: m, states: s.engineStates, now: s.now }, busy ? (engine) => s.cancelEngine(engine) : undefined)}
+  ${discardedListTemplate(m, s.discarded, percent)}`;
 }
 
 /** Degraded loads, engines that failed or were skipped, and what could not be read: each a notice. */

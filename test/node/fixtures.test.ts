@@ -215,13 +215,10 @@ test('generateConsultation is deterministic', () => {
   assert.notDeepEqual(generateConsultation(300, { seed: 1 }), generateConsultation(300, { seed: 2 }));
 });
 
-test('generateConsultation is fast (2000 < 200 ms, 5000 completes)', () => {
-  generateConsultation(100); // warm-up
-  const t0 = performance.now();
+// Its speed is a bench figure (npm run bench builds the same sessions), never a timed assertion here.
+test('generateConsultation builds large consultations whose offsets stay exact (2000 and 5000 codes)', () => {
   const g = generateConsultation(2000);
-  const ms = performance.now() - t0;
   assert.equal(g.clinicalCodes.clinical_entities.length, 2000);
-  assert.ok(ms < 200, `2000 entities took ${ms.toFixed(1)} ms`);
   const big = generateConsultation(5000);
   assert.equal(big.clinicalCodes.clinical_entities.length, 5000);
   const last = big.clinicalCodes.clinical_entities[4999]?.reference_in_transcript?.[1];

@@ -6,6 +6,7 @@
 import { HeidiError } from '../errors.ts';
 import { createOmniscribeEngine, OMNISCRIBE_MODELS, type OmniscribeModel } from './omniscribe.ts';
 import { createSullyEngine } from './sully.ts';
+import { cancellable } from './pipeline.ts';
 import { ENGINE_NAMES, type CodingEngine, type EngineName } from './types.ts';
 
 export interface PeerSettings {
@@ -52,4 +53,22 @@ export function createPeers(names: readonly EngineName[], settings: PeerSettings
     }
     return [];
   });
+}
+
+/** The element's engine attributes, as `configureEngines` reads them. */
+export interface EngineSettings {
+  readonly engines: string | null;
+  readonly sullyBase: string;
+  readonly omniscribeBase: string;
+  readonly omniscribeModel: string;
+  readonly ehrPatientId: string;
+  readonly timeouts: { readonly poll?: number } | undefined;
+}
+
+/** The engines of one load: their names in display order, whether Heidi is one, and the peers, each cancellable on its own. */
+export function configureEngines(host: EngineSettings, signalFor: (engine: EngineName) => AbortSignal) {
+  const names = parseEngines(host.engines ?? '');
+  const settings = { ...host, patientId: host.ehrPatientId, pollMs: host.timeouts?.poll };
+  const peers = createPeers(names, settings).map((engine) => cancellable(engine, signalFor(engine.name)));
+  return { names, withHeidi: names.includes('heidi'), peers };
 }
