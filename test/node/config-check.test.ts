@@ -13,8 +13,8 @@ const CASES: [string, unknown[], unknown[]][] = [
   ['patient', [{ name: 'Ada', dob: '1990-01-01' }, {}, { name: null }], ['Ada', ['Ada'], { name: 42 }, { dob: new Date() }]],
   [
     'timeouts',
-    [{ request: 5000 }, { hostToken: 1000, codes: 60000 }, {}],
-    [30000, { request: '5000' }, { hostToken: -1 }, { codes: Infinity }, { request: 0 }],
+    [{ request: 5000 }, { hostToken: 1000, codes: 60000 }, { poll: 50 }, {}],
+    [30000, { request: '5000' }, { hostToken: -1 }, { codes: Infinity }, { request: 0 }, { poll: '2s' }],
   ],
   ['tokenUrl', ['/t', ''], [42, { url: '/t' }]],
   ['sessionId', ['s1'], [7, ['s1']]],
@@ -29,6 +29,9 @@ const CASES: [string, unknown[], unknown[]][] = [
   ['readonly', [true, false], ['false', 1]],
   ['note', ['Assessment: hypertension.'], [['Assessment'], { text: 'a' }]],
   ['engines', ['heidi,sully'], [['heidi', 'sully']]],
+  ['sullyBase', ['/ehr/sully'], [new URL('https://sully.example'), 1]],
+  ['omniscribeBase', ['/ehr/omniscribe'], [{ base: '/ehr/omniscribe' }]],
+  ['omniscribeModel', ['fast', 'high-quality'], [2, ['fast']]],
   [
     'reviewer',
     [{ reference: 'Practitioner/1', display: 'Dr A' }, { reference: 'Practitioner/1' }],
