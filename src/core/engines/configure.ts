@@ -68,7 +68,9 @@ export interface EngineSettings {
 /** The engines of one load: their names in display order, whether Heidi is one, and the peers, each cancellable on its own. */
 export function configureEngines(host: EngineSettings, signalFor: (engine: EngineName) => AbortSignal) {
   const names = parseEngines(host.engines ?? '');
-  const settings = { ...host, patientId: host.ehrPatientId, pollMs: host.timeouts?.poll };
+  // Read one by one: the host is an element, whose properties are accessors (a spread would copy none).
+  const { sullyBase, omniscribeBase, omniscribeModel } = host;
+  const settings = { sullyBase, omniscribeBase, omniscribeModel, patientId: host.ehrPatientId, pollMs: host.timeouts?.poll };
   const peers = createPeers(names, settings).map((engine) => cancellable(engine, signalFor(engine.name)));
   return { names, withHeidi: names.includes('heidi'), peers };
 }
