@@ -167,6 +167,7 @@ export class HeidiClinicalCodes extends LitElement {
     review: this._review,
     expand: (entity) => this._selection.setExpanded(entity, true),
     toggleShortcuts: () => (this.shortcutsOpen = !this.shortcutsOpen),
+    pending: (entity) => this._review.state?.status(entity.id) === 'PENDING',
   });
 
   constructor() {
@@ -209,10 +210,22 @@ export class HeidiClinicalCodes extends LitElement {
     const { action } = event;
     const selection = this._selection;
     if (action.type === 'select') selection.select(entity);
-    else if (action.type === 'status') this._review.setStatus(entity, action.status);
-    else if (action.type === 'swap') this._review.swap(entity, action.code);
-    else if (action.type === 'open') selection.select(entity, { source: action.source, index: action.index });
+    else if (action.type === 'status') {
+      const decide = () => this._review.setStatus(entity, action.status);
+      if (action.status === 'PENDING') decide();
+      else this._roving.decide(entity, decide);
+    } else if (action.type === 'swap') this._review.swap(entity, action.code);
+    else if (action.type === 'open') selection.select(entity, { source: action.source, index: action.index, focus: action.focus });
     else selection.setExpanded(entity, action.open);
+  }
+
+  /** The drawer closed (Close, Escape): focus goes back to the card the reviewer was on. */
+  private _closeSource(): void {
+    this._selection.closeView();
+    const id = this._roving.focusedId;
+    void this.updateComplete.then(() => {
+      if (id !== undefined) this.renderRoot.querySelector<HTMLElement>(`heidi-code-card[data-id="${CSS.escape(id)}"]`)?.focus();
+    });
   }
 
   /** Close a toolbar panel and give focus back to the button that opened it. */
@@ -259,6 +272,7 @@ export class HeidiClinicalCodes extends LitElement {
         messages: this._locale.messages,
         counts: this._review.state!.counts(shown),
         total: shown.length,
+        autoAdvance: this._roving.autoAdvance,
         systems,
         filters: list,
         readonly: this.readonly,
@@ -269,6 +283,7 @@ export class HeidiClinicalCodes extends LitElement {
         set: (patch) => list.set(patch),
         toggleBatch: () => (this.batchOpen = !this.batchOpen),
         toggleShortcuts: () => (this.shortcutsOpen = !this.shortcutsOpen),
+        setAutoAdvance: (on) => this._roving.setAutoAdvance(on),
       },
     );
   }
@@ -315,6 +330,7 @@ export class HeidiClinicalCodes extends LitElement {
                   selectedId: selection.selectedId,
                   expanded: selection.expanded,
                   readonly: this.readonly,
+                  compact: this.density === 'compact',
                   transcriptAvailable: model.transcript !== undefined,
                 },
                 { showMore: (count) => this._progressive.showMore(count) },
@@ -328,8 +344,10 @@ export class HeidiClinicalCodes extends LitElement {
               .noteRanges=${ranges.note}
               .transcriptRanges=${ranges.transcript}
               .focusTarget=${selection.focus}
+              .open=${selection.viewOpen}
               .messages=${m}
               @source-kind-change=${(e: SourceKindChangeEvent) => selection.showSource(e.kind)}
+              @source-close=${() => this._closeSource()}
             ></heidi-source-view>
           </div>`
       }

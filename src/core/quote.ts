@@ -27,7 +27,7 @@ export interface Quote {
 }
 
 /** About one line of a 400 px card either side of the marked words. */
-export const QUOTE_CONTEXT_CHARS = 48;
+export const QUOTE_CONTEXT_CHARS = 40;
 
 const ELLIPSIS = '…';
 

@@ -2,7 +2,8 @@
 import type { Messages } from './en.ts';
 import { ownTable } from '../core/text.ts';
 
-const donde = (p: Record<string, string | number>) => `${p.source === 'note' ? 'El fragmento de la nota' : 'El fragmento de la transcripción'} ${p.snippet}`;
+const donde = (p: Record<string, string | number>) =>
+  `${p.source === 'note' ? 'El fragmento de la nota' : 'El fragmento de la transcripción'} ${p.snippet}`;
 const codigo = (n: number) => (n === 1 ? 'código' : 'códigos');
 
 export const es: Messages = {
@@ -74,13 +75,21 @@ export const es: Messages = {
     age: (p) => `Incompatibilidad por edad: este código es para edades de ${p.min} a ${p.max} años; el paciente tenía ${p.age} años.`,
     invalid: (p) => `Código no válido para codificar (${p.status}).`,
     rare: (p) => `Código de uso poco frecuente (${p.flag}): compruebe que es aplicable.`,
-    unspecified: (p) => `Código no especificado: ${Number(p.count) === 1 ? 'existe 1 código más específico' : `existen ${p.count} códigos más específicos`}.`,
+    unspecified: (p) =>
+      `Código no especificado: ${Number(p.count) === 1 ? 'existe 1 código más específico' : `existen ${p.count} códigos más específicos`}.`,
     negated: (p) => `${donde(p)} puede estar negado («${p.cue}»).`,
     historical: (p) => `${donde(p)} puede ser un antecedente («${p.cue}»).`,
     'other-person': (p) => `${donde(p)} puede referirse a otra persona («${p.cue}»).`,
     'no-evidence': () => 'No hay evidencia que lo respalde en la transcripción ni en la nota.',
-    'score-range': (p: Record<string, string | number>) => `Heidi envió una puntuación fuera de 0–1 (${p.score}): la puntuación mostrada no es fiable.`,
+    'score-range': (p: Record<string, string | number>) =>
+      `Heidi envió una puntuación fuera de 0–1 (${p.score}): la puntuación mostrada no es fiable.`,
   },
+  quoteChecks: {
+    negated: (cue) => `Puede estar negado («${cue}»)`,
+    historical: (cue) => `Puede ser un antecedente («${cue}»)`,
+    'other-person': (cue) => `Puede referirse a otra persona («${cue}»)`,
+  },
+  moreEvidence: (count) => `${count} más`,
   checksLabel: (count) => `${count} ${count === 1 ? 'aviso' : 'avisos'} que revisar`,
   filterSystem: 'Sistema de codificación',
   allSystems: 'Todos los sistemas',
@@ -91,9 +100,16 @@ export const es: Messages = {
   sortRelevance: 'Relevancia',
   sortScore: 'Puntuación',
   groupByKind: 'Agrupar diagnósticos y procedimientos',
-  groups: ownTable({ diagnosis: 'Diagnósticos', procedure: 'Procedimientos', 'clinical-term': 'Términos clínicos', other: 'Otros códigos' }),
+  groups: ownTable({
+    diagnosis: 'Diagnósticos',
+    procedure: 'Procedimientos',
+    'clinical-term': 'Términos clínicos',
+    other: 'Otros códigos',
+  }),
   progress: (accepted, rejected, total) =>
     `${accepted} ${accepted === 1 ? 'aceptado' : 'aceptados'} y ${rejected} ${rejected === 1 ? 'rechazado' : 'rechazados'} de ${total}`,
+  reviewedOf: (reviewed, total) => `${reviewed} de ${total} ${reviewed === 1 ? 'revisado' : 'revisados'}`,
+  advanceSetting: 'Avanzar tras decidir',
   noneMatch: 'Ningún código coincide con estos filtros.',
   showMore: (count) => `Mostrar ${count} ${count === 1 ? 'código más' : 'códigos más'}`,
   batchAccept: 'Aceptar filtrados…',
@@ -111,12 +127,14 @@ export const es: Messages = {
     ['a', 'Aceptar'],
     ['r', 'Rechazar'],
     ['u', 'Deshacer'],
+    ['n / p', 'Código siguiente / anterior por revisar'],
     ['1–9', 'Usar el código similar con ese número'],
     ['Intro', 'Abrir la evidencia'],
     ['?', 'Mostrar u ocultar esta lista'],
   ],
   close: 'Cerrar',
   documentView: 'Documento de origen',
+  closeSource: 'Cerrar la nota y la transcripción',
   noNote: 'Esta consulta no tiene nota.',
   noTranscriptText: 'Esta consulta no tiene transcripción.',
   sendToEhr: 'Enviar a la historia clínica',
@@ -124,7 +142,8 @@ export const es: Messages = {
   nothingToSend: 'Acepte códigos para enviarlos a la historia clínica.',
   sending: 'Enviando a la historia clínica…',
   sentOk: (count) => `Se ${count === 1 ? 'envió' : 'enviaron'} ${count} ${codigo(count)} a la historia clínica.`,
-  sendFailed: (reason) => `La historia clínica no recibió los códigos${reason ? `: ${reason}` : ''}. Sus decisiones se conservan; vuelva a intentarlo.`,
+  sendFailed: (reason) =>
+    `La historia clínica no recibió los códigos${reason ? `: ${reason}` : ''}. Sus decisiones se conservan; vuelva a intentarlo.`,
   sendCancelled: 'La historia clínica rechazó los códigos. No se marcó nada como enviado.',
   wrongPatient: 'Esta consulta pertenece a un paciente distinto del abierto en la historia clínica. El envío está bloqueado.',
   readonlyNote: 'Vista de solo lectura',

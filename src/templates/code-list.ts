@@ -23,6 +23,8 @@ export interface CodeListProps {
   readonly selectedId: string | undefined;
   readonly expanded: ReadonlySet<string>;
   readonly readonly: boolean;
+  /** `density="compact"`: the cards' tighter layout. */
+  readonly compact: boolean;
   readonly transcriptAvailable: boolean;
 }
 
@@ -59,6 +61,7 @@ function card(p: CodeListProps, entity: EntityView): TemplateResult {
     .selected=${entity.id === p.selectedId}
     .sent=${review.isSent(entity)}
     .readonly=${p.readonly}
+    .compact=${p.compact}
     .expanded=${p.expanded.has(entity.id)}
     .messages=${p.messages}
     .percent=${p.percent}

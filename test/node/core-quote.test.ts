@@ -24,7 +24,12 @@ const code = { code: 'M17.11', code_name: 'Primary osteoarthritis, right knee', 
 describe('bestQuote', () => {
   it('is the located transcript snippet: marked words are the span, context clipped to about a line at word boundaries', () => {
     const start = TRANSCRIPT.indexOf(KNEE);
-    const [e] = entities([{ primary_code: code, reference_in_transcript: [{ transcript_text: KNEE, location_in_transcript: { start, end: start + KNEE.length } }] }]);
+    const [e] = entities([
+      {
+        primary_code: code,
+        reference_in_transcript: [{ transcript_text: KNEE, location_in_transcript: { start, end: start + KNEE.length } }],
+      },
+    ]);
     const q = bestQuote(e!)!;
     assert.equal(q.source, 'transcript');
     assert.equal(q.text, TRANSCRIPT.slice(start, start + KNEE.length));
@@ -49,7 +54,13 @@ describe('bestQuote', () => {
           { transcript_text: KNEE, location_in_transcript: { start, end: start + KNEE.length } },
         ],
       },
-      { primary_code: code, location_in_note: [{ start: 999, end: 1000 }, { start: 12, end: 38 }] },
+      {
+        primary_code: code,
+        location_in_note: [
+          { start: 999, end: 1000 },
+          { start: 12, end: 38 },
+        ],
+      },
       { primary_code: code, reference_in_context: ['clinician says: knee'] },
       { primary_code: code, reference_in_transcript: [{ transcript_text: 'said but not found' }] },
     ]);
@@ -79,7 +90,12 @@ describe('clipping', () => {
 
   it('quoteFor maps a snippet with its cue kept; clipAfter ends at a word', () => {
     const start = TRANSCRIPT.indexOf(KNEE);
-    const [e] = entities([{ primary_code: code, reference_in_transcript: [{ transcript_text: KNEE, location_in_transcript: { start, end: start + KNEE.length } }] }]);
+    const [e] = entities([
+      {
+        primary_code: code,
+        reference_in_transcript: [{ transcript_text: KNEE, location_in_transcript: { start, end: start + KNEE.length } }],
+      },
+    ]);
     const snippet = e!.transcript[0]!;
     const at = snippet.before.indexOf('long');
     const q = quoteFor(e!, 'transcript', 0, at)!;
@@ -88,7 +104,9 @@ describe('clipping', () => {
   });
 
   it('the seed example: 11200-00 has a quote (unlocated without a transcript), with its speaker-less text', () => {
-    const seed = ClinicalCodesResponse.parse(JSON.parse(readFileSync(new URL('../data/seed-clinical-codes.json', import.meta.url), 'utf8')));
+    const seed = ClinicalCodesResponse.parse(
+      JSON.parse(readFileSync(new URL('../data/seed-clinical-codes.json', import.meta.url), 'utf8')),
+    );
     const model = buildModel(seed, undefined, undefined);
     const glaucoma = model.entities.find((x) => x.primary.code === '11200-00')!;
     const q = bestQuote(glaucoma)!;

@@ -4,11 +4,13 @@ import { css } from 'lit';
 export const cardStyles = css`
       :host {
         display: block;
+        min-width: 0;
         border: 1px solid var(--_border);
         border-left: 6px solid var(--_border);
         border-radius: var(--_radius);
         background: var(--_surface);
-        padding: var(--_space);
+        padding: calc(var(--_space) * 0.6) var(--_space);
+        line-height: 1.35;
       }
       :host(:focus-visible) {
         outline: 3px solid var(--_focus);
@@ -35,6 +37,7 @@ export const cardStyles = css`
       .pick {
         all: unset;
         cursor: pointer;
+        min-height: 24px;
         display: inline-flex;
         flex-wrap: wrap;
         gap: 0.2em 0.5em;
@@ -54,15 +57,18 @@ export const cardStyles = css`
       .name {
         overflow-wrap: anywhere;
       }
+      /* Its own line under the code and name (it sits in the head's flex row, after the status badge). */
       .meta {
+        order: 1;
+        flex-basis: 100%;
         display: flex;
         flex-wrap: wrap;
         gap: 0.3em 0.8em;
         color: var(--_muted);
         font-size: 0.875em;
-        margin-top: 0.25em;
       }
       .badge {
+        margin-left: auto;
         font-size: 0.8125em;
         font-weight: 600;
         padding: 0.1em 0.5em;
@@ -95,11 +101,65 @@ export const cardStyles = css`
         padding: 0.15em 0.4em;
         font-size: 0.875em;
       }
+      /* Actions and the two disclosures share one row; an open disclosure takes the full width below. */
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.4em 0.8em;
+        margin-top: calc(var(--_space) * 0.5);
+      }
       .actions {
         display: flex;
         flex-wrap: wrap;
         gap: 0.4em;
-        margin-top: 0.5em;
+      }
+      .bar > details[open] {
+        flex-basis: 100%;
+        order: 1;
+      }
+      .quote {
+        display: flex;
+        margin-top: calc(var(--_space) * 0.4);
+        font-size: 0.9375em;
+      }
+      .said {
+        all: unset;
+        cursor: pointer;
+        min-height: 24px;
+        flex: 1 1 16em;
+        min-width: 0;
+        overflow-wrap: anywhere;
+        border-left: 3px solid var(--_mark-edge);
+        padding-left: 0.5em;
+        border-radius: 2px;
+      }
+      .said:hover mark:not(.cue) {
+        text-decoration: underline;
+      }
+      .said:focus-visible {
+        outline: 3px solid var(--_focus);
+        outline-offset: 2px;
+      }
+      .who {
+        font-weight: 600;
+        font-size: 0.875em;
+      }
+      .who::after {
+        content: ':';
+      }
+      .loc {
+        color: var(--_muted);
+        font-size: 0.8125em;
+        font-style: italic;
+      }
+      .warn {
+        color: var(--_warn);
+        background: var(--_warn-bg);
+        border-radius: 4px;
+        padding: 0 0.4em;
+        font-size: 0.875em;
+        white-space: nowrap;
       }
       /* Symbols as CSS content: the accessible name stays "Accept M17.11", the visible label "Accept". */
       button.accept::before {
@@ -121,11 +181,10 @@ export const cardStyles = css`
         color: var(--_bad);
         border-color: var(--_bad);
       }
-      details {
-        margin-top: 0.5em;
-      }
       summary {
         cursor: pointer;
+        min-height: 24px;
+        line-height: 24px;
         color: var(--_accent);
         font-weight: 600;
         font-size: 0.9375em;
@@ -137,11 +196,15 @@ export const cardStyles = css`
         display: grid;
         gap: 0.3em;
       }
+      /* A similar code keeps its button, code, name and score together: the row wraps as a unit. */
       .similar li {
         display: flex;
         gap: 0.5em;
         align-items: baseline;
-        flex-wrap: wrap;
+      }
+      .similar .alt {
+        flex: 1 1 auto;
+        min-width: 0;
       }
       .evidence li {
         border-left: 3px solid var(--_border);
@@ -164,13 +227,71 @@ export const cardStyles = css`
         color: var(--_accent);
         text-decoration: underline;
         padding: 0;
-        min-height: 0;
+        min-height: 24px;
         font-size: 0.875em;
       }
       .related {
         font-size: 0.875em;
         color: var(--_muted);
         margin: 0.3em 0 0;
+      }
+      .total + .more::before {
+        content: ' · ';
+      }
+      /* density="compact": one line for the code and name, symbol-sized controls, the evidence count as "+n more". */
+      :host([compact]) .pick {
+        flex-wrap: nowrap;
+        overflow: hidden;
+      }
+      :host([compact]) .name {
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        min-width: 0;
+      }
+      :host([compact]) button:not(.said, .pick) {
+        min-height: 24px;
+        min-width: 28px;
+        padding: 0.05em 0.4em;
+      }
+      /* Compact actions show their symbol; the word stays in the tooltip and the accessible name ("Accept M17.11"). */
+      :host([compact]) .actions .label {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip: rect(0 0 0 0);
+        white-space: nowrap;
+      }
+      :host([compact]) {
+        padding: 4px var(--_space);
+      }
+      :host([compact]) .quote {
+        font-size: 0.8125em;
+        margin-top: 2px;
+      }
+      :host([compact]) .bar {
+        margin-top: 2px;
+      }
+      :host([compact]) .meta {
+        font-size: 0.8125em;
+      }
+      :host([compact]) .said {
+        display: -webkit-box;
+        -webkit-box-orient: vertical;
+        -webkit-line-clamp: 3;
+        overflow: hidden;
+      }
+      :host([compact]) .total:has(+ .more) {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip: rect(0 0 0 0);
+        white-space: nowrap;
+      }
+      :host([compact]) .more::before {
+        content: '+';
       }
       .sent {
         color: var(--_ok);
