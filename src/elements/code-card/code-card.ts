@@ -192,7 +192,7 @@ export class HeidiCodeCard extends LitElement {
     const meta = chosen.metadata;
     const children = meta?.children_code?.filter(Boolean) ?? [];
     const siblings = meta?.sibling_code?.filter(Boolean) ?? [];
-    return html`<ul class="plain similar">
+    return html`<ul class="plain similar ${this.readonly ? 'ro' : ''}">
         ${alternatives.map((c) => {
           const n = e.similar.indexOf(c) + 1;
           const label = c === e.primary ? m.restorePrimary(c.code) : m.swapTo(c.code, c.display);

@@ -114,6 +114,9 @@ export const cardStyles = css`
         flex-wrap: wrap;
         gap: 0.4em;
       }
+      .bar > details {
+        min-width: 0;
+      }
       .bar > details[open] {
         flex-basis: 100%;
         order: 1;
@@ -159,7 +162,6 @@ export const cardStyles = css`
         border-radius: 4px;
         padding: 0 0.4em;
         font-size: 0.875em;
-        white-space: nowrap;
       }
       /* Symbols as CSS content: the accessible name stays "Accept M17.11", the visible label "Accept". */
       button.accept::before {
@@ -198,13 +200,16 @@ export const cardStyles = css`
       }
       /* A similar code keeps its button, code, name and score together: the row wraps as a unit. */
       .similar li {
-        display: flex;
+        display: grid;
+        grid-template-columns: auto auto minmax(0, 1fr) auto;
         gap: 0.5em;
         align-items: baseline;
       }
+      .similar.ro li {
+        grid-template-columns: auto minmax(0, 1fr) auto;
+      }
       .similar .alt {
-        flex: 1 1 auto;
-        min-width: 0;
+        overflow-wrap: anywhere;
       }
       .evidence li {
         border-left: 3px solid var(--_border);
