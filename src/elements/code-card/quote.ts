@@ -65,14 +65,11 @@ export function quoteTemplate(q: Quote, warning: CueWarning | undefined, c: Quot
   const beforeCue =
     cue?.part === 'before' ? { ...cue, start: cue.start - q.cut + (q.cut ? 1 : 0), end: cue.end - q.cut + (q.cut ? 1 : 0) } : undefined;
   const where = whereLabel(q, c);
-  const located = q.location !== 'unlocated';
   // One inline flow (words, then where it was found and the warning), so a warning takes a line only when it must.
   return html`<div class="quote ${q.source}" part="quote">
     <button class="said" data-source=${q.source} data-index=${q.index} @click=${() => c.open(q)}>
-      ${located ? html`<span class="visually-hidden">${q.source === 'note' ? m.openInNote : m.openInTranscript}: </span>` : nothing}
       ${q.speaker ? html`<span class="who">${speakerLabel(m, q.speaker)}</span> ` : q.source === 'note' ? html`<span class="who">${m.note}</span> ` : nothing}
-      <span class="ctx">${withCue(q.before, beforeCue)}</span><mark>${withCue(q.text, cue?.part === 'text' ? cue : undefined)}</mark
-      ><span class="ctx">${q.after}</span>
+      ${withCue(q.before, beforeCue)}<mark>${withCue(q.text, cue?.part === 'text' ? cue : undefined)}</mark>${q.after}
       ${where ? html` <span class="loc">${where}</span>` : nothing}
       ${warning ? html` <span class="warn">⚠ ${m.quoteChecks[warning.kind](warning.cue.cue)}</span>` : nothing}
     </button>

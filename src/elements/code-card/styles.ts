@@ -136,6 +136,8 @@ export const cardStyles = css`
         border-left: 3px solid var(--_mark-edge);
         padding-left: 0.5em;
         border-radius: 2px;
+        /* The context around the marked words is muted; the words and the speaker are not. */
+        color: var(--_muted);
       }
       .said:hover mark:not(.cue) {
         text-decoration: underline;
@@ -145,6 +147,7 @@ export const cardStyles = css`
         outline-offset: 2px;
       }
       .who {
+        color: var(--_text);
         font-weight: 600;
         font-size: 0.875em;
       }
