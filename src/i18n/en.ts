@@ -93,7 +93,7 @@ export const en = {
     historical: (cue: string) => `May be past history (“${cue}”)`,
     'other-person': (cue: string) => `May be about someone else (“${cue}”)`,
   },
-  moreEvidence: (count: number) => `${count} more`,
+  moreEvidence: (count: number) => `${count} more ${count === 1 ? 'quote' : 'quotes'}`,
   checksLabel: (count: number) => `${count} ${count === 1 ? 'check' : 'checks'} to look at`,
   // Toolbar
   filterSystem: 'Code system',

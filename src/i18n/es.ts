@@ -89,7 +89,7 @@ export const es: Messages = {
     historical: (cue) => `Puede ser un antecedente («${cue}»)`,
     'other-person': (cue) => `Puede referirse a otra persona («${cue}»)`,
   },
-  moreEvidence: (count) => `${count} más`,
+  moreEvidence: (count) => `${count} ${count === 1 ? 'cita más' : 'citas más'}`,
   checksLabel: (count) => `${count} ${count === 1 ? 'aviso' : 'avisos'} que revisar`,
   filterSystem: 'Sistema de codificación',
   allSystems: 'Todos los sistemas',

@@ -9,7 +9,8 @@ export const cardStyles = css`
         border-left: 6px solid var(--_border);
         border-radius: var(--_radius);
         background: var(--_surface);
-        padding: calc(var(--_space) * 0.6) var(--_space);
+        /* Less below: the action row's buttons bring their own height. */
+        padding: var(--_space) var(--_space) calc(var(--_space) * 0.5);
         line-height: 1.35;
       }
       :host(:focus-visible) {
@@ -246,7 +247,7 @@ export const cardStyles = css`
       .total + .more::before {
         content: ' · ';
       }
-      /* density="compact": one line for the code and name, symbol-sized controls, the evidence count as "+n more". */
+      /* density="compact": one line for the code and name, symbol-sized controls. */
       :host([compact]) .pick {
         flex-wrap: nowrap;
         overflow: hidden;
@@ -271,9 +272,6 @@ export const cardStyles = css`
         clip: rect(0 0 0 0);
         white-space: nowrap;
       }
-      :host([compact]) {
-        padding: 4px var(--_space);
-      }
       :host([compact]) .quote {
         font-size: 0.8125em;
         margin-top: 2px;
@@ -290,16 +288,9 @@ export const cardStyles = css`
         -webkit-line-clamp: 3;
         overflow: hidden;
       }
-      :host([compact]) .total:has(+ .more) {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip: rect(0 0 0 0);
-        white-space: nowrap;
-      }
-      :host([compact]) .more::before {
-        content: '+';
+      /* Compact: the disclosure reads "Evidence (4)"; the quote above it is the first of the four. */
+      :host([compact]) .more {
+        display: none;
       }
       .sent {
         color: var(--_ok);
