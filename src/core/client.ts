@@ -93,8 +93,7 @@ export class HeidiClient {
         afterStatusCodes: [429, 503],
         maxRetryAfter: this.options.maxRetryDelayMs ?? 30_000,
         // `undefined` leaves 429/503 to ky's own logic (which honours Retry-After); everything else is not retried.
-        shouldRetry: ({ error }) =>
-          isHTTPError(error) && (error.response.status === 429 || error.response.status === 503) ? undefined : false,
+        shouldRetry: ({ error }) => (isHTTPError(error) && (error.response.status === 429 || error.response.status === 503) ? undefined : false),
       },
     });
     return data.session_id;
@@ -114,29 +113,17 @@ export class HeidiClient {
   }
 
   async getTranscript(sessionId: string, signal?: AbortSignal): Promise<string> {
-    const data = await this.request(
-      'get',
-      `sessions/${idSegment(sessionId, 'session id')}/transcript`,
-      TranscriptResponse,
-      'the transcript',
-      {
-        signal,
-      },
-    );
+    const data = await this.request('get', `sessions/${idSegment(sessionId, 'session id')}/transcript`, TranscriptResponse, 'the transcript', {
+      signal,
+    });
     return data.transcript ?? '';
   }
 
   async getClinicalCodes(sessionId: string, signal?: AbortSignal): Promise<ClinicalCodesResponse> {
-    return this.request(
-      'get',
-      `sessions/${idSegment(sessionId, 'session id')}/clinical-codes`,
-      ClinicalCodesResponse,
-      'the clinical codes',
-      {
-        signal,
-        timeout: this.options.codesTimeoutMs ?? 120_000,
-      },
-    );
+    return this.request('get', `sessions/${idSegment(sessionId, 'session id')}/clinical-codes`, ClinicalCodesResponse, 'the clinical codes', {
+      signal,
+      timeout: this.options.codesTimeoutMs ?? 120_000,
+    });
   }
 
   async listLinkedSessions(pageSize: number, signal?: AbortSignal): Promise<LinkedSessionsResponse> {

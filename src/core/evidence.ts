@@ -206,6 +206,7 @@ function toFolded(map: Uint32Array, offset: number): number {
 // Shown as Heidi quoted it, but never with a lone surrogate (an API may cut a pair).
 const unlocated = (quoted: string): TranscriptEvidence => ({ text: wellFormed(quoted), location: 'unlocated', before: '', after: '' });
 
+
 /**
  * Where a quoted snippet is in the transcript. "exact" when the offsets slice out the quote (whitespace and
  * line endings aside), "moved" when the quote is found elsewhere (as written first, then ignoring case and
@@ -223,12 +224,7 @@ export function locateTranscriptReference(transcript: string | PreparedText | un
   if (validSpan) {
     const snapped = snapToCodePoints(text, loc.start, loc.end);
     const sliced = text.slice(loc.start, loc.end);
-    if (
-      quoted === '' ||
-      sliced === quoted ||
-      spaced(sliced) === spaced(quoted) ||
-      spaced(text.slice(snapped.start, snapped.end)) === spaced(quoted)
-    ) {
+    if (quoted === '' || sliced === quoted || spaced(sliced) === spaced(quoted) || spaced(text.slice(snapped.start, snapped.end)) === spaced(quoted)) {
       return withContext(text, snapped.start, snapped.end, 'exact');
     }
   }

@@ -108,11 +108,7 @@ export function reviewSnapshot(
   const record = Object.create(null) as Record<string, SnapshotDecision>;
   for (const [id, d] of decisions) {
     const swap = d.swappedTo;
-    record[id] = {
-      status: d.status,
-      ...(swap && { swappedTo: { codeSystem: swap.codeSystem, code: swap.code } }),
-      at: times.get(id) ?? now,
-    };
+    record[id] = { status: d.status, ...(swap && { swappedTo: { codeSystem: swap.codeSystem, code: swap.code } }), at: times.get(id) ?? now };
   }
   return { sessionId, decisions: record, audit: [...audit] };
 }

@@ -3,22 +3,10 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { HeidiErrorCode } from '../../src/core/errors.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
 import { spyOnFetch } from './fetch-spy.ts';
-import {
-  card,
-  cards,
-  deepText,
-  mount,
-  mountLoaded,
-  newUser,
-  oneEvent,
-  requestLog,
-  setScenario,
-  shadow,
-  tokenUrl,
-  until,
-} from './helpers.ts';
+import { card, cards, deepText, mount, mountLoaded, newUser, oneEvent, requestLog, setScenario, shadow, tokenUrl, until } from './helpers.ts';
 
 const knee = FIXTURES.find((f) => f.id === 'fx-knee-oa')!;
+
 
 async function getToken(user: string): Promise<string> {
   const response = await fetch(tokenUrl(user));
@@ -43,9 +31,7 @@ describe('session: attach and create', () => {
     const { detail } = await started;
     expect(detail.created).to.equal(true);
     expect((await loaded).detail.sessionId).to.equal(detail.sessionId);
-    const session = await (
-      await fetch(`/mock-heidi/sessions/${detail.sessionId}`, { headers: { authorization: `Bearer ${await getToken(user)}` } })
-    ).json();
+    const session = await (await fetch(`/mock-heidi/sessions/${detail.sessionId}`, { headers: { authorization: `Bearer ${await getToken(user)}` } })).json();
     expect(session.session.ehr_appt_id).to.equal('APPT-9');
   });
 
@@ -169,8 +155,7 @@ describe('codes and evidence', () => {
     const spy = spyOnFetch((request) => {
       if (request.url.endsWith('/sessions/offsets/clinical-codes')) return Response.json(codes);
       if (request.url.endsWith('/sessions/offsets/transcript')) return Response.json({ transcript });
-      if (request.url.endsWith('/sessions/offsets'))
-        return Response.json({ session: { session_id: 'offsets', consult_note: { result: 'Short note.' } } });
+      if (request.url.endsWith('/sessions/offsets')) return Response.json({ session: { session_id: 'offsets', consult_note: { result: 'Short note.' } } });
       return undefined;
     });
     try {
@@ -229,7 +214,7 @@ describe('selecting', () => {
     expect(first.hasAttribute('selected')).to.equal(true);
   });
 
-  it("opening a card's evidence selects it; closing and pressing Enter opens it again", async () => {
+  it('opening a card\'s evidence selects it; closing and pressing Enter opens it again', async () => {
     const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
     const first = cards(el)[0]!;
     const details = () => shadow(first).querySelector<HTMLDetailsElement>('details[part="evidence"]')!;
@@ -380,21 +365,10 @@ describe('switching and removing', () => {
 });
 
 describe('errors: every contract code, a message, and Retry where it helps', () => {
-  const cases: {
-    code: HeidiErrorCode;
-    scenario?: Parameters<typeof setScenario>[1];
-    session?: string;
-    retryable: boolean;
-    status?: number;
-  }[] = [
+  const cases: { code: HeidiErrorCode; scenario?: Parameters<typeof setScenario>[1]; session?: string; retryable: boolean; status?: number }[] = [
     { code: 'auth', scenario: { failures: [{ route: 'clinical-codes', status: 403 }] }, retryable: true, status: 403 },
     { code: 'not-found', session: 'no-such-session', retryable: false, status: 404 },
-    {
-      code: 'rate-limited',
-      scenario: { failures: [{ route: 'clinical-codes', status: 429, retryAfter: 0, count: 3 }] },
-      retryable: true,
-      status: 429,
-    },
+    { code: 'rate-limited', scenario: { failures: [{ route: 'clinical-codes', status: 429, retryAfter: 0, count: 3 }] }, retryable: true, status: 429 },
     { code: 'server', scenario: { failures: [{ route: 'clinical-codes', status: 500 }] }, retryable: true, status: 500 },
     { code: 'invalid-response', scenario: { failures: [{ route: 'clinical-codes', kind: 'malformed' }] }, retryable: false },
     { code: 'network', scenario: { failures: [{ route: 'clinical-codes', kind: 'network', count: 50 }] }, retryable: true },
