@@ -25,11 +25,11 @@ async function main(): Promise<void> {
     const cards = page.locator('#codes-main heidi-code-card');
     await cards.first().waitFor();
 
-    // Accept the first code, then open the second one's evidence: a selected card and marks in the note.
+    // Accept the first code (focus moves on to the second), then press the second one's quote: its details stay
+    // closed, every card shows its quote, and the transcript view has the words marked and focused.
     await cards.nth(0).locator('button[aria-label^="Accept "]').click();
     await cards.nth(0).locator('.badge.ACCEPTED').waitFor();
-    await cards.nth(1).locator('button.pick').click();
-    await cards.nth(1).locator('details[part="evidence"] > summary').click();
+    await cards.nth(1).locator('button.said').first().click();
     await page.locator('#event-log li[data-event="heidi-code-select"]').first().waitFor();
     // Let the log's highlight and any layout settle; park the mouse away from hover states.
     await page.mouse.move(0, 999);

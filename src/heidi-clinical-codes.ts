@@ -75,6 +75,8 @@ export type { PatientInfo };
  * @csspart card-checks - A card's check warnings.
  * @csspart card-similar - A card's similar and related codes.
  * @csspart card-evidence - A card's evidence list.
+ * @csspart card-quote - A card's always-visible quote (and a flagged one's warning).
+ * @csspart progress - The header's reviewed / total progress bar.
  *
  * @cssprop --heidi-accent - Accent colour (buttons, links, selection).
  * @cssprop --heidi-on-accent - Text on the accent colour.

@@ -51,7 +51,7 @@ function card(p: CodeListProps, entity: EntityView): TemplateResult {
   const { review } = p;
   return html`<heidi-code-card
     role="listitem"
-    exportparts="code: card-code, status: card-status, actions: card-actions, checks: card-checks, similar: card-similar, evidence: card-evidence"
+    exportparts="code: card-code, status: card-status, actions: card-actions, checks: card-checks, similar: card-similar, evidence: card-evidence, quote: card-quote"
     data-id=${entity.id}
     tabindex=${entity.id === p.tabStop ? '0' : '-1'}
     .entity=${entity}
