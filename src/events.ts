@@ -7,6 +7,9 @@ import type { HeidiErrorCode } from './core/errors.ts';
 import type { CodeRef } from './core/model.ts';
 import type { ReviewStatus } from './core/review.ts';
 import type { CheckKind } from './core/checks.ts';
+import type { AuditEntry } from './core/audit.ts';
+import type { FhirBundle } from './core/fhir.ts';
+import type { SentCode } from './core/send-diff.ts';
 
 export interface SessionStartDetail {
   readonly sessionId: string;
@@ -56,8 +59,20 @@ export interface CommittedCode extends CodeRef {
 
 export interface CodesCommitDetail {
   readonly sessionId: string;
+  /** Every accepted code, each once (the host upserts): `added` / `removed` say what changed. */
   readonly codes: readonly CommittedCode[];
-  /** The host's write-back: the widget shows "sent" only when this promise resolves. */
+  /** `codes` as a FHIR R4 Bundle: a Condition or Procedure per code, a Provenance per resource. */
+  readonly fhir: FhirBundle;
+  /** Every decision of this review, in order. */
+  readonly audit: readonly AuditEntry[];
+  /** Codes the host did not hold after its last confirmed send of this session. */
+  readonly added: readonly SentCode[];
+  /** Codes the host holds that are no longer accepted (rejected, undone or swapped away). */
+  readonly removed: readonly SentCode[];
+  /**
+   * The host's write-back: the widget shows "sent" only when this promise resolves. Call it while the
+   * listener runs; a later call throws an `InvalidStateError` DOMException (as `ExtendableEvent.waitUntil`).
+   */
   waitUntil(promise: Promise<unknown>): void;
 }
 

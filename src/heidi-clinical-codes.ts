@@ -13,6 +13,8 @@ import { property, state } from 'lit/decorators.js';
 import { DEFAULT_API_BASE } from './core/client.ts';
 import { loadedEntity } from './core/payloads.ts';
 import type { JwtResponse } from './core/schemas.ts';
+import type { Reviewer } from './core/audit.ts';
+import type { ReviewSnapshot } from './core/review-snapshot.ts';
 import type { LoadResult } from './core/session-loader.ts';
 import { HeidiCodesLoadEvent } from './events.ts';
 import type { CardActionEvent } from './elements/code-card/code-card.ts';
@@ -119,6 +121,16 @@ export class HeidiClinicalCodes extends LitElement {
    * clinical-codes call, which Heidi generates on request (default 120 s).
    */
   @property({ attribute: false }) timeouts: { request?: number; codes?: number } | undefined;
+  /** The person reviewing (`{reference: 'Practitioner/123', display}`): the audit's reviewer, the FHIR verifier. */
+  @property({ attribute: false }) reviewer: Reviewer | undefined;
+
+  /** The review as JSON (`{sessionId, decisions, audit}`) for the host to keep; set it to restore one. */
+  get reviewState(): ReviewSnapshot | undefined {
+    return this._review.snapshot;
+  }
+  set reviewState(value: unknown) {
+    this._review.restore(value);
+  }
 
   /** A JWT set by the host. Kept in memory only, never reflected. */
   set token(value: string | undefined) {
@@ -134,6 +146,7 @@ export class HeidiClinicalCodes extends LitElement {
   private readonly _locale = new LocaleController(this);
   private readonly _announcer = new AnnouncerController(this);
   private readonly _review: ReviewController = new ReviewController(this, {
+    locale: this._locale,
     onChange: (change) => {
       this._commit.onReviewChange();
       this._announcer.announce(`${change.code.code}: ${this._locale.messages.status[change.status]}`);
@@ -146,6 +159,7 @@ export class HeidiClinicalCodes extends LitElement {
       this._selection.reset(undefined, true);
       this._roving.setFocused(undefined);
       this._commit.reset();
+      this._review.close();
     },
     onLoaded: (result) => this._loaded(result),
   });
@@ -193,7 +207,7 @@ export class HeidiClinicalCodes extends LitElement {
   }
 
   private _loaded({ model }: LoadResult): void {
-    const review = this._review.open(model.sessionId);
+    const review = this._review.open(model.sessionId, model.entities);
     this._list.reset();
     this._progressive.reset();
     this._selection.reset(model, false);
@@ -299,7 +313,7 @@ export class HeidiClinicalCodes extends LitElement {
     const ranges = selection.ranges;
     const accepted = review.accepted(shown).length;
     return html`
-      ${this._session.notices.map((n) => html`<p class="notice">${n}</p>`)}
+      ${[...this._session.notices, ...this._review.notices].map((n) => html`<p class="notice">${n}</p>`)}
       ${this.readonly ? html`<p class="progress">${m.readonlyNote}</p>` : nothing}
       ${
         this.batchOpen && !this.readonly
@@ -357,7 +371,7 @@ export class HeidiClinicalCodes extends LitElement {
         this.readonly || shown.length === 0
           ? nothing
           : footerTemplate(
-              { messages: m, accepted, blocked: this._commit.blocked, phase: this._commit.phase, message: this._commit.message },
+              { messages: m, accepted, held: review.sentCodes.length, ...this._commit.view },
               { send: () => void this.commit() },
             )
       }

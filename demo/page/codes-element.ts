@@ -23,7 +23,6 @@ import { ui } from './ui.ts';
  */
 interface ComingProperties {
   note?: string;
-  reviewer?: { reference: string; display: string };
 }
 
 export type CodesElement = HeidiClinicalCodes & ComingProperties;

@@ -1,8 +1,9 @@
 /**
- * The hand-off extras of `heidi-codes-commit` that the element is gaining
- * (PRODUCT.md "Hand-off"): `fhir` (a FHIR R4 Bundle), `audit` (every decision)
- * and `added` / `removed` (changes since the last send). Each is checked by its
- * own schema, so an element without them, or with one in another shape, still
+ * The hand-off extras of `heidi-codes-commit` (PRODUCT.md "Hand-off"; typed as
+ * `CodesCommitDetail` in src/events.ts): `fhir` (a FHIR R4 Bundle), `audit`
+ * (every decision) and `added` / `removed` (changes since the last send). Each
+ * is checked by its own schema, as a real EHR page would check what it
+ * receives, so an older element without them, or one in another shape, still
  * shows the rest; nothing here is required.
  */
 import * as z from 'zod/mini';
@@ -22,7 +23,7 @@ const SendDiff = z.object({ added: z.optional(z.array(CodeLike)), removed: z.opt
 
 const Reviewer = z.looseObject({ reference: z.string(), display: z.optional(z.string()) });
 
-/** One decision, as the element's `AuditEntry` (src/core/audit.ts on the hand-off branch) writes it. */
+/** One decision, as the element's `AuditEntry` (src/core/audit.ts) writes it. */
 const AuditEntry = z.looseObject({
   at: z.string(),
   entityId: z.string(),
@@ -110,7 +111,11 @@ function fhirPanel(bundle: unknown, count: number): HTMLElement {
 
 function codeItems(codes: readonly CodeLike[], empty: string): HTMLElement {
   if (!codes.length) return el('p', { className: 'muted', text: empty });
-  return el('ul', { className: 'handoff-codes' }, ...codes.map((c) => el('li', {}, el('span', { className: 'mono code', text: c.code }), ` ${c.display}`)));
+  return el(
+    'ul',
+    { className: 'handoff-codes' },
+    ...codes.map((c) => el('li', {}, el('span', { className: 'mono code', text: c.code }), ` ${c.display}`)),
+  );
 }
 
 function diffPanel(added: readonly CodeLike[], removed: readonly CodeLike[]): HTMLElement {
@@ -158,7 +163,10 @@ function auditTable(entries: readonly AuditEntry[]): HTMLElement {
         {},
         el('td', { className: 'num', text: auditTime(entry.at) }),
         el('td', { className: 'mono', text: entry.entityId }),
-        titled(el('td', { className: 'mono', text: change(entry.codeBefore?.code ?? '–', entry.codeAfter?.code ?? '–') }), describeCodes(entry)),
+        titled(
+          el('td', { className: 'mono', text: change(entry.codeBefore?.code ?? '–', entry.codeAfter?.code ?? '–') }),
+          describeCodes(entry),
+        ),
         el('td', { text: change(entry.statusBefore, entry.statusAfter) }),
         el('td', { text: entry.engines?.join(', ') || '–' }),
         el('td', { className: 'num', text: scoreText(entry.score) }),

@@ -1,12 +1,18 @@
 /**
  * Sending the accepted codes to the EHR: `heidi-codes-commit` (cancelable,
- * with `waitUntil` for the host's write-back), the phases the footer shows,
- * and the wrong-patient guard.
+ * with `waitUntil` for the host's write-back, the FHIR bundle, the audit and
+ * what changed since the last send), the phases the footer shows, and the
+ * wrong-patient guard. A commit belongs to its session: its outcome is
+ * recorded and shown there only, and one runs per session at a time.
  */
 import type { ReactiveControllerHost } from 'lit';
-import { committedCode, isWrongPatient } from '../core/payloads.ts';
+import type { Reviewer } from '../core/audit.ts';
 import type { CheckWarning } from '../core/checks.ts';
-import type { CodingModel, EntityView } from '../core/model.ts';
+import { toFhirBundle } from '../core/fhir.ts';
+import { codeRef, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
+import { committedCode, patientBlock } from '../core/payloads.ts';
+import type { ReviewState } from '../core/review.ts';
+import { sendDiff, type SentCode } from '../core/send-diff.ts';
 import { HeidiCodesCommitEvent } from '../events.ts';
 import type { Messages } from '../i18n/index.ts';
 import type { ReviewController } from './review.ts';
@@ -16,6 +22,8 @@ export type CommitPhase = 'idle' | 'sending' | 'sent' | 'failed' | 'cancelled' |
 export interface CommitHost extends ReactiveControllerHost, EventTarget {
   readonly readonly: boolean;
   readonly ehrPatientId: string;
+  readonly ehrAppointmentId?: string;
+  readonly reviewer?: Reviewer | undefined;
 }
 
 /** The controllers a send reads: the review, the list (what is shown, with which warnings), the model, the language, the live region. */
@@ -28,80 +36,160 @@ export interface CommitOptions {
   readonly announcer: { announce(message: string): void };
 }
 
+/** One code is one FHIR system + code, whichever entities hold it. */
+const codeKey = (c: CodeRef): string => `${c.system}|${c.code}`;
+function oncePerCode<T extends CodeRef>(codes: readonly T[], except: readonly CodeRef[] = []): T[] {
+  const seen = new Set(except.map(codeKey));
+  return codes.filter((c) => !seen.has(codeKey(c)) && !!seen.add(codeKey(c)));
+}
+
 /** Not a lifecycle hook user: a send under way when the element leaves still completes, so nothing sent is lost. */
 export class CommitController {
-  phase: CommitPhase = 'idle';
-  message = '';
+  /** The last outcome, and the session it was for. */
+  private _outcome: { sessionId: string; phase: CommitPhase; message: string } | undefined;
+  /** The sessions with a send under way. */
+  private readonly _inFlight = new Set<string>();
 
   constructor(
     private readonly _host: CommitHost,
     private readonly _options: CommitOptions,
   ) {}
 
+  /** The phase of the last send of the session shown (`idle` when it was another session's). */
+  get phase(): CommitPhase {
+    const outcome = this._outcome;
+    return outcome && outcome.sessionId === this._options.session.model?.sessionId ? outcome.phase : 'idle';
+  }
+
+  get message(): string {
+    return this.phase === 'idle' ? '' : this._outcome!.message;
+  }
+
   /** Sending is blocked: the host's patient is not (provably) this session's. */
   get blocked(): boolean {
-    return isWrongPatient(this._host.ehrPatientId, this._options.session.model?.session);
+    return !!this.blockedMessage;
+  }
+
+  /** Why sending is blocked, or '' when it is not. */
+  get blockedMessage(): string {
+    const reason = patientBlock(this._host.ehrPatientId, this._options.session.model?.session);
+    const m = this._options.locale.messages;
+    return reason === 'other' ? m.wrongPatient : reason ? m.patientUnlinked : '';
+  }
+
+  /** What the footer shows of sending. */
+  get view(): { blocked: string; phase: CommitPhase; message: string } {
+    return { blocked: this.blockedMessage, phase: this.phase, message: this.message };
   }
 
   /** Send the accepted codes. Resolves true when the host confirmed. */
-  async commit(): Promise<boolean> {
-    const { review, locale, list } = this._options;
+  commit(): Promise<boolean> {
     const model = this._options.session.model;
-    const state = review.state;
-    if (!model || !state || this._host.readonly || this.phase === 'sending') return false;
-    const m = locale.messages;
-    if (this.blocked) {
-      this._assign('blocked', m.wrongPatient);
-      return false;
-    }
-    const accepted = state.accepted(list.shown);
-    if (accepted.length === 0) {
-      this._options.announcer.announce(m.nothingToSend);
-      return false;
-    }
-    const codes = accepted.map((entity) => committedCode(entity, state.chosenCode(entity), list.warningsFor(entity)));
-    const pending: Promise<unknown>[] = [];
-    const event = new HeidiCodesCommitEvent({
-      sessionId: model.sessionId,
-      codes,
-      waitUntil: (promise) => {
-        pending.push(Promise.resolve(promise));
-      },
-    });
-    this._host.dispatchEvent(event);
-    if (event.defaultPrevented) {
-      this._assign('cancelled', m.sendCancelled);
-      return false;
-    }
-    this._assign('sending', m.sending);
-    try {
-      await Promise.all(pending);
-    } catch (error) {
-      this._assign('failed', locale.messages.sendFailed(error instanceof Error ? error.message : typeof error === 'string' ? error : ''));
-      return false;
-    }
-    if (review.state !== state) return false; // the session changed while the host was writing
-    review.markSent(codes);
-    this._assign('sent', locale.messages.sentOk(codes.length));
-    return true;
+    const state = this._options.review.state;
+    if (!model || !state || this._host.readonly) return Promise.resolve(false);
+    // One send per session at a time: a second click, or a `commit()` from a commit listener, does nothing.
+    const id = state.sessionId;
+    if (this._inFlight.has(id)) return Promise.resolve(false);
+    this._inFlight.add(id); // before the event fires, so a listener's own commit() cannot recurse
+    return this._send(model, state).finally(() => this._inFlight.delete(id));
   }
 
   /** A decision changed what would be sent: the last outcome no longer applies (unless a send is under way). Called as the review re-renders. */
   onReviewChange(): void {
-    if (this.phase !== 'sending') this.phase = 'idle';
+    if (this._outcome?.phase !== 'sending') this._outcome = undefined;
   }
 
-  /** Another session: nothing of the last one's sending shows. */
+  /** Another session: nothing of the last one's outcome shows (a send under way still completes for its own session). */
   reset(): void {
-    this.phase = 'idle';
-    this.message = '';
     this._host.requestUpdate();
   }
 
-  private _assign(phase: CommitPhase, message: string): void {
-    this.phase = phase;
-    this.message = message;
+  private async _send(model: CodingModel, state: ReviewState): Promise<boolean> {
+    const { locale, list } = this._options;
+    const m = locale.messages;
+    const blocked = this.blockedMessage;
+    if (blocked) {
+      this._assign(state, 'blocked', blocked);
+      return false;
+    }
+    const accepted = state.accepted(list.shown);
+    const held: SentCode[] = accepted.map((entity) => ({ entityId: entity.id, ...codeRef(state.chosenCode(entity)) }));
+    const codes = oncePerCode(accepted.map((entity) => committedCode(entity, state.chosenCode(entity), list.warningsFor(entity))));
+    const lastSent = state.sentCodes;
+    const diff = sendDiff(lastSent, held);
+    // By code, not entity: a code another entity already gave the host is not new, one another entity still holds is not gone.
+    const added = oncePerCode(diff.added, lastSent);
+    const removed = oncePerCode(diff.removed, held).map((c) => this._named(model, c));
+    if (!codes.length && !removed.length) {
+      this._options.announcer.announce(m.nothingToSend);
+      return false;
+    }
+    const byId = new Map(accepted.map((e) => [e.id, e]));
+    const host = this._host;
+    const fhir = toFhirBundle(
+      codes.map((c) => ({
+        ...c,
+        engines: (byId.get(c.entityId)?.engines ?? []).map(({ engine, score }) => ({ engine, ...(score !== undefined && { score }) })),
+      })),
+      {
+        sessionId: state.sessionId,
+        patient: { id: host.ehrPatientId, display: model.session?.patient?.name ?? undefined },
+        encounterId: host.ehrAppointmentId,
+        reviewer: host.reviewer,
+        audit: state.audit,
+      },
+    );
+    const pending: Promise<unknown>[] = [];
+    let listening = true;
+    const event = new HeidiCodesCommitEvent({
+      sessionId: state.sessionId,
+      codes,
+      fhir,
+      audit: [...state.audit],
+      added,
+      removed,
+      waitUntil: (promise) => {
+        // As ExtendableEvent.waitUntil: only while the listener runs, or "sent" could show before the host is done.
+        if (!listening)
+          throw new DOMException('waitUntil() must be called while the heidi-codes-commit listener runs.', 'InvalidStateError');
+        pending.push(Promise.resolve(promise));
+      },
+    });
+    host.dispatchEvent(event);
+    listening = false;
+    if (event.defaultPrevented) {
+      this._assign(state, 'cancelled', m.sendCancelled);
+      return false;
+    }
+    this._assign(state, 'sending', m.sending);
+    try {
+      await Promise.all(pending);
+    } catch (error) {
+      this._assign(
+        state,
+        'failed',
+        locale.messages.sendFailed(error instanceof Error ? error.message : typeof error === 'string' ? error : ''),
+      );
+      return false;
+    }
+    // Marked in the session it was for, even when another is shown now (that session's review, if it was reopened).
+    const current = this._options.review.state;
+    (current?.sessionId === state.sessionId ? current : state).markSent(held);
+    this._assign(state, 'sent', locale.messages.sentOk(codes.length));
+    return true;
+  }
+
+  /** A stored sent code has no name (none is kept in storage): take it from the entity when it is still there. */
+  private _named(model: CodingModel, code: SentCode): SentCode {
+    if (code.display) return code;
+    const entity = model.entities.find((e) => e.id === code.entityId);
+    const known = entity && [entity.primary, ...entity.similar].find((c) => c.codeSystem === code.codeSystem && c.code === code.code);
+    return known ? { entityId: code.entityId, ...codeRef(known) } : code;
+  }
+
+  private _assign(state: ReviewState, phase: CommitPhase, message: string): void {
+    this._outcome = { sessionId: state.sessionId, phase, message };
     this._host.requestUpdate();
-    this._options.announcer.announce(message);
+    if (this.phase === phase) this._options.announcer.announce(message);
   }
 }

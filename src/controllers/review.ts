@@ -1,69 +1,196 @@
 /**
  * The review of the loaded session: accept, reject, undo, swap, batch accept.
  * Owns the session's `ReviewState` (one per session id, persisted by the
- * core), fires `heidi-code-review` for each change and asks the host to
- * re-render; the state's `snapshot` changes identity with every decision, so
- * views keyed on it recompute without a counter.
+ * core) with its audit trail, fires `heidi-code-review` for each change, keeps
+ * other tabs on the session in step (`ReviewSync`), and reads and restores
+ * `reviewState`. The state's `snapshot` changes identity with every decision,
+ * so views keyed on it recompute without a counter.
  */
-import type { ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { auditEntry, lastDecisionTimes, type AuditEntry, type Reviewer } from '../core/audit.ts';
+import { HeidiError } from '../core/errors.ts';
 import type { CodeView, EntityView } from '../core/model.ts';
 import { ReviewState, type ReviewChange, type ReviewStatus } from '../core/review.ts';
-import { HeidiCodeReviewEvent } from '../events.ts';
+import { parseReviewSnapshot, reviewSnapshot, splitSnapshot, type ReviewSnapshot } from '../core/review-snapshot.ts';
+import { ReviewSync, type SyncMessage } from '../core/review-sync.ts';
+import { HeidiCodeReviewEvent, HeidiErrorEvent } from '../events.ts';
+import type { Messages } from '../i18n/index.ts';
 
 export interface ReviewHost extends ReactiveControllerHost, EventTarget {
   readonly readonly: boolean;
+  readonly reviewer: Reviewer | undefined;
+  /** The session asked for (`session-id`): a `reviewState` set while another one is shown waits for it. */
+  readonly sessionId: string;
+  readonly isConnected: boolean;
+  readonly apiBase: string;
+  readonly tokenUrl: string;
 }
 
 export interface ReviewOptions {
   /** Told of each change after the host re-renders is requested and before the event fires. */
   readonly onChange: (change: ReviewChange) => void;
+  readonly locale: { readonly messages: Messages };
 }
 
-/** Not a lifecycle hook user: nothing to connect or release (the core persists each decision as it is made). */
-export class ReviewController {
+/** An audit entry's identity, to merge a restored trail without doubling entries. */
+const entryKey = (e: AuditEntry): string => JSON.stringify([e.at, e.entityId, e.statusAfter, e.codeAfter?.code]);
+
+export class ReviewController implements ReactiveController {
   /** The review of the session shown, once one has loaded. */
   state: ReviewState | undefined;
+  /** Restored decisions that were not applied, decisions another tab overrode. */
+  notices: readonly string[] = [];
+
+  private _entities = new Map<string, EntityView>();
+  private _sync: ReviewSync | undefined;
+  /** A `reviewState` the host set before the codes loaded. */
+  private _pending: unknown;
 
   constructor(
     private readonly _host: ReviewHost,
     private readonly _options: ReviewOptions,
-  ) {}
+  ) {
+    _host.addController(this);
+  }
 
-  /** Review `sessionId`: the same session keeps its state (a reload), another one reads its own. */
-  open(sessionId: string): ReviewState {
-    if (this.state?.sessionId !== sessionId) this.state = new ReviewState(sessionId);
+  /** Review `sessionId` and its `entities`: the same session keeps its state (a reload), another one reads its own. */
+  open(sessionId: string, entities: readonly EntityView[] = []): ReviewState {
+    if (this.state?.sessionId !== sessionId) {
+      this.close();
+      this.state = new ReviewState(sessionId);
+      this.notices = [];
+    }
+    this._entities = new Map(entities.map((e) => [e.id, e]));
+    this._connect();
+    if (this._pending !== undefined) {
+      const pending = this._pending;
+      this._pending = undefined;
+      this.restore(pending);
+    }
     return this.state;
+  }
+
+  /** `reviewState`: the review as plain JSON, for a host to keep. */
+  get snapshot(): ReviewSnapshot | undefined {
+    const state = this.state;
+    return state && reviewSnapshot(state.sessionId, state.snapshot, state.audit);
+  }
+
+  /**
+   * Restore a `reviewState` (before the codes load: when they load). Per entity the later decision
+   * wins over one made here; decisions for entities that no longer exist are named in a notice.
+   */
+  restore(value: unknown): void {
+    const state = this.state;
+    const wanted = this._host.sessionId;
+    if (!state || (wanted && wanted !== state.sessionId)) {
+      this._pending = value;
+      return;
+    }
+    const parsed = parseReviewSnapshot(value, state.sessionId);
+    if (parsed instanceof HeidiError) {
+      this._host.dispatchEvent(new HeidiErrorEvent({ code: 'config', message: parsed.message, retryable: false }));
+      return;
+    }
+    const { applicable, unknown } = splitSnapshot(parsed, new Set(this._entities.keys()));
+    const times = lastDecisionTimes(state.audit);
+    for (const [id, { status, swappedTo, at }] of applicable) {
+      const local = times.get(id);
+      if (local === undefined || Date.parse(at) >= Date.parse(local)) state.apply(id, { status, ...(swappedTo && { swappedTo }) });
+    }
+    const known = new Set(state.audit.map(entryKey));
+    state.log(parsed.audit.filter((e) => !known.has(entryKey(e))));
+    if (unknown.length) this._notice(this._options.locale.messages.restoredUnknown(unknown.length));
+    this._host.requestUpdate();
   }
 
   setStatus(entity: EntityView, status: ReviewStatus): void {
     if (this._host.readonly || !this.state) return;
-    this._apply([this.state.setStatus(entity, status)]);
+    const before = this.state.status(entity.id);
+    this._apply([this.state.setStatus(entity, status)], () => before);
   }
 
   swap(entity: EntityView, code: CodeView): void {
     if (this._host.readonly || !this.state) return;
-    this._apply([this.state.swap(entity, code)]);
+    const before = this.state.status(entity.id);
+    this._apply([this.state.swap(entity, code)], () => before);
   }
 
   /** Accept many at once (saved once). Returns how many changed. */
   acceptAll(entities: readonly EntityView[]): number {
     if (this._host.readonly || !this.state) return 0;
+    const before = this.state.snapshot;
     const changes = this.state.setStatuses(entities, 'ACCEPTED');
-    this._apply(changes);
+    this._apply(changes, (id) => before.get(id)?.status ?? 'PENDING');
     return changes.length;
   }
 
-  /** The host confirmed it received these codes. */
-  markSent(codes: readonly { entityId: string; codeSystem: string; code: string }[]): void {
-    this.state?.markSent(codes);
+  /** Stop hearing other tabs (another session, or the element left). */
+  close(): void {
+    this._sync?.close();
+    this._sync = undefined;
+  }
+
+  hostConnected(): void {
+    this._connect();
+  }
+
+  hostDisconnected(): void {
+    this.close();
+  }
+
+  private _connect(): void {
+    const state = this.state;
+    if (this._sync || !state || !this._host.isConnected) return;
+    this._sync = new ReviewSync({
+      sessionId: state.sessionId,
+      // One reviewer's tabs (same API, same token source); the same session id elsewhere is not theirs.
+      scope: `${this._host.apiBase} ${this._host.tokenUrl}`,
+      onRemote: (message) => this._remote(state, message),
+      onStale: ({ entry }) => entry && state.log([entry]),
+      onLost: (remote) => {
+        const entity = this._entities.get(remote.entityId);
+        this._notice(
+          this._options.locale.messages.lostToOtherTab(remote.decision.swappedTo?.code ?? entity?.primary.code ?? remote.entityId),
+        );
+      },
+    });
+  }
+
+  /** Another tab's decision won: apply it as it is, no event (that tab's host heard it). */
+  private _remote(state: ReviewState, { entityId, decision, entry }: SyncMessage): void {
+    if (this.state === state && state.apply(entityId, decision, entry)) this._host.requestUpdate();
+  }
+
+  private _notice(text: string): void {
+    this.notices = [...new Set([...this.notices, text])].slice(-3);
     this._host.requestUpdate();
   }
 
-  private _apply(changes: readonly (ReviewChange | undefined)[]): void {
+  /** `statusBefore`: each entity's status before these changes. */
+  private _apply(changes: readonly (ReviewChange | undefined)[], statusBefore: (entityId: string) => ReviewStatus): void {
     const state = this.state;
     if (!state) return;
-    for (const change of changes) {
-      if (!change) continue;
+    const at = new Date().toISOString();
+    const reviewer = this._host.reviewer;
+    const done = changes.filter((c): c is ReviewChange => !!c);
+    // Logged before the events fire: a host that saves `reviewState` on each one saves its audit entry too.
+    const entries = done.map((change) => {
+      const entity = this._entities.get(change.entityId);
+      return auditEntry(
+        {
+          ...change,
+          statusBefore: statusBefore(change.entityId),
+          statusAfter: change.status,
+          codeBefore: change.previousCode ?? change.code,
+          codeAfter: change.code,
+        },
+        { at, engines: entity?.engines.map((s) => s.engine) ?? [], ...(entity && { score: state.chosenCode(entity).score }), reviewer },
+      );
+    });
+    state.log(entries);
+    done.forEach((change, i) => {
+      this._sync?.publish(change.entityId, state.snapshot.get(change.entityId) ?? { status: 'PENDING' }, at, entries[i]);
       this._host.requestUpdate();
       this._options.onChange(change);
       this._host.dispatchEvent(
@@ -75,6 +202,6 @@ export class ReviewController {
           ...(change.previousCode ? { previousCode: change.previousCode } : {}),
         }),
       );
-    }
+    });
   }
 }

@@ -66,6 +66,8 @@ export class SessionLoadController implements ReactiveController {
   private _lastInputs: readonly unknown[] | undefined;
   private _sentPatient: PatientInfo | undefined;
   private _sentNotes: string[] | undefined;
+  /** The session and patient last linked (`ehr_patient_id`), so a link is asked once. */
+  private _linked = '';
 
   constructor(
     private readonly _host: SessionLoadHost,
@@ -243,23 +245,29 @@ export class SessionLoadController implements ReactiveController {
   }
 
   /** PATCH body from the host's patient and context, if it set any. */
-  private _contextUpdate(creating: boolean): SessionUpdate | undefined {
+  private _contextUpdate(link: boolean): SessionUpdate | undefined {
     const { patient, clinicianNotes, ehrPatientId } = this._host;
     const update: SessionUpdate & { ehr_patient_id?: string } = {};
     if (patient) update.patient = pickPatient(patient);
     if (clinicianNotes) update.clinician_notes = [...clinicianNotes];
-    // A session this element created is linked to the host's patient, so the wrong-patient guard can check it later.
-    if (creating && ehrPatientId) update.ehr_patient_id = ehrPatientId;
+    // A session created here, or one with no EHR patient, is linked to the host's patient, so the wrong-patient guard can check it.
+    if (link && ehrPatientId) update.ehr_patient_id = ehrPatientId;
     return Object.keys(update).length ? update : undefined;
   }
 
-  /** Send the host's patient and context when they changed since the last PATCH. */
+  /**
+   * Send the host's patient and context when they changed since the last PATCH, and link a session
+   * that has no EHR patient to the host's (once per session and patient), so the wrong-patient guard can prove it.
+   */
   private async _sendContext(): Promise<void> {
     const model = this.model;
-    const { patient, clinicianNotes } = this._host;
-    if (!model || (patient === this._sentPatient && clinicianNotes === this._sentNotes)) return;
-    const update = this._contextUpdate(false);
+    const { patient, clinicianNotes, ehrPatientId } = this._host;
+    const link = `${model?.sessionId} ${ehrPatientId}`;
+    const linking = !!ehrPatientId && !!model?.session && !model.session.ehr_patient_id && this._linked !== link;
+    if (!model || (!linking && patient === this._sentPatient && clinicianNotes === this._sentNotes)) return;
+    const update = this._contextUpdate(linking);
     if (!update) return;
+    if (linking) this._linked = link;
     this._sentPatient = patient;
     this._sentNotes = clinicianNotes;
     const signal = this._run?.signal;

@@ -37,12 +37,12 @@ function evidenceSpans(evidence: readonly (TranscriptEvidence | NoteEvidence)[])
 }
 
 /**
- * Is this session another patient's? With a host patient id and no session read, it cannot be
- * proved to be this patient's: blocked rather than risk the wrong chart.
+ * Why sending is blocked for the host's patient, if it is: `other` (the session is another patient's) or
+ * `unlinked` (not read, or not linked to any patient: it cannot be proved to be this one's). Sending is
+ * allowed only once the session's patient id equals the host's.
  */
-export function isWrongPatient(ehrPatientId: string, session: Session | undefined): boolean {
-  if (!ehrPatientId) return false;
-  if (!session) return true;
-  const sessionPatient = session.ehr_patient_id;
-  return !!sessionPatient && sessionPatient !== ehrPatientId;
+export function patientBlock(ehrPatientId: string, session: Session | undefined): 'other' | 'unlinked' | undefined {
+  if (!ehrPatientId) return undefined;
+  const sessionPatient = session?.ehr_patient_id;
+  return sessionPatient === ehrPatientId ? undefined : sessionPatient ? 'other' : 'unlinked';
 }

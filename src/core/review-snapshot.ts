@@ -42,7 +42,7 @@ const swappedTo = z.optional(z.object({ codeSystem: z.string(), code: z.string()
 export const DecisionSchema = z.object({ status, swappedTo });
 const SnapshotDecisionSchema = z.object({ status, swappedTo, at: isoTime });
 
-const AuditEntrySchema = z.object({
+export const AuditEntrySchema = z.object({
   at: isoTime,
   entityId: z.string(),
   codeBefore: z.optional(codeRef),
@@ -108,7 +108,11 @@ export function reviewSnapshot(
   const record = Object.create(null) as Record<string, SnapshotDecision>;
   for (const [id, d] of decisions) {
     const swap = d.swappedTo;
-    record[id] = { status: d.status, ...(swap && { swappedTo: { codeSystem: swap.codeSystem, code: swap.code } }), at: times.get(id) ?? now };
+    record[id] = {
+      status: d.status,
+      ...(swap && { swappedTo: { codeSystem: swap.codeSystem, code: swap.code } }),
+      at: times.get(id) ?? now,
+    };
   }
   return { sessionId, decisions: record, audit: [...audit] };
 }

@@ -7,7 +7,8 @@
  * the tab whose own decision lost hears about it, to say so.
  */
 import * as z from 'zod/mini';
-import { DecisionSchema, isoTime, type SwappedTo } from './review-snapshot.ts';
+import type { AuditEntry } from './audit.ts';
+import { AuditEntrySchema, DecisionSchema, isoTime, type SwappedTo } from './review-snapshot.ts';
 import type { ReviewStatus } from './review.ts';
 import { randomUuid } from './ids.ts';
 
@@ -23,6 +24,8 @@ export interface SyncMessage {
   /** ISO 8601 time of the decision. */
   readonly at: string;
   readonly tabId: string;
+  /** The decision's audit entry, so every tab's trail has it. */
+  readonly entry?: AuditEntry;
 }
 
 /** The parts of BroadcastChannel used here (a test can pass its own). */
@@ -35,10 +38,14 @@ export interface SyncChannel {
 
 export interface ReviewSyncOptions {
   readonly sessionId: string;
+  /** Whose review (e.g. the API and token source): the same session id under another scope is another review. */
+  readonly scope?: string;
   /** Default: a random UUID per instance. */
   readonly tabId?: string;
   /** Another tab's decision won: apply it. */
   readonly onRemote: (message: SyncMessage) => void;
+  /** Another tab's decision that came too late to win (its audit entry still belongs in the trail). */
+  readonly onStale?: (message: SyncMessage) => void;
   /** This tab's own decision on `remote.entityId` was overridden by a later, different one. */
   readonly onLost?: (remote: SyncMessage, local: SyncMessage) => void;
   /** Default: `new BroadcastChannel(name)` when there is one; `null` forces the storage fallback. */
@@ -50,8 +57,8 @@ export interface ReviewSyncOptions {
 
 const PREFIX = 'heidi-clinical-codes:sync:v1:';
 
-export function syncChannelName(sessionId: string): string {
-  return PREFIX + sessionId;
+export function syncChannelName(sessionId: string, scope = ''): string {
+  return PREFIX + (scope && `${scope} `) + sessionId;
 }
 
 const MessageSchema = z.object({
@@ -60,6 +67,7 @@ const MessageSchema = z.object({
   decision: DecisionSchema,
   at: isoTime,
   tabId: z.string(),
+  entry: z.optional(AuditEntrySchema),
 });
 
 /** Does `a` beat `b`? Later time wins; at the same time, the greater tab id (so both tabs agree). */
@@ -95,7 +103,7 @@ export class ReviewSync {
   constructor(options: ReviewSyncOptions) {
     this._options = options;
     this.tabId = options.tabId ?? randomUuid();
-    this._name = syncChannelName(options.sessionId);
+    this._name = syncChannelName(options.sessionId, options.scope);
     this._channel =
       options.channel === null
         ? undefined
@@ -110,8 +118,8 @@ export class ReviewSync {
   }
 
   /** Tell the other tabs about a decision made here (and remember it, to judge theirs). */
-  publish(entityId: string, decision: SyncDecision, at: string = new Date().toISOString()): SyncMessage {
-    const message: SyncMessage = { sessionId: this._options.sessionId, entityId, decision, at, tabId: this.tabId };
+  publish(entityId: string, decision: SyncDecision, at: string = new Date().toISOString(), entry?: AuditEntry): SyncMessage {
+    const message: SyncMessage = { sessionId: this._options.sessionId, entityId, decision, at, tabId: this.tabId, ...(entry && { entry }) };
     if (this._closed) return message;
     this._latest.set(entityId, message);
     try {
@@ -157,7 +165,7 @@ export class ReviewSync {
     const remote = parsed.data as unknown as SyncMessage;
     if (remote.sessionId !== this._options.sessionId || remote.tabId === this.tabId) return;
     const current = this._latest.get(remote.entityId);
-    if (current && !laterDecision(remote, current)) return;
+    if (current && !laterDecision(remote, current)) return this._options.onStale?.(remote);
     this._latest.set(remote.entityId, remote);
     if (current?.tabId === this.tabId && !sameDecision(current.decision, remote.decision)) this._options.onLost?.(remote, current);
     this._options.onRemote(remote);

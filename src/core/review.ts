@@ -4,7 +4,11 @@
  * are codes), statuses, chosen codes and what was sent: never transcript or
  * note text, names, or the token.
  */
+import * as z from 'zod/mini';
+import type { AuditEntry } from './audit.ts';
 import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
+import { AuditEntrySchema } from './review-snapshot.ts';
+import type { SentCode } from './send-diff.ts';
 
 export type ReviewStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED';
 
@@ -21,12 +25,20 @@ export interface ReviewChange {
   readonly previousCode?: CodeRef;
 }
 
+/** A code the host holds, as stored: `[entityId, codeSystem, code, system]` (no display: no names in storage). */
+type StoredSent = [string, string, string, string];
+
 interface Persisted {
   v: 1;
   d: Record<string, { s: ReviewStatus; c?: [string, string] }>;
-  /** `entityId|codeSystem|code` of every code the host confirmed it received. */
-  sent: string[];
+  /** Every code the host confirmed it holds, as of its last confirmed send. */
+  sent: StoredSent[];
+  /** The audit trail, code names and reviewer names left out. */
+  a: AuditEntry[];
 }
+
+const AuditSchema = z.array(AuditEntrySchema);
+const noName = (c: CodeRef | undefined): CodeRef | undefined => c && { ...codeRef(c), display: '' };
 
 const STORAGE_PREFIX = 'heidi-clinical-codes:review:v1:';
 
@@ -45,7 +57,9 @@ function safeStorage(): Storage | undefined {
 export class ReviewState {
   /** Replaced, never edited, on every change: `decisions` identity says whether anything changed (memo keys). */
   private decisions: ReadonlyMap<string, Decision> = new Map<string, Decision>();
-  private sent = new Set<string>();
+  /** What the host holds, by `sentKey`. */
+  private sent = new Map<string, SentCode>();
+  private _audit: readonly AuditEntry[] = [];
   private readonly storage: Storage | undefined;
 
   constructor(
@@ -133,11 +147,45 @@ export class ReviewState {
     return counts;
   }
 
-  /** Remember that the host received these codes, so a reload shows them as sent. */
-  markSent(codes: readonly { entityId: string; codeSystem: string; code: string }[]): void {
-    const sent = new Set(this.sent);
-    for (const c of codes) sent.add(sentKey(c.entityId, c.codeSystem, c.code));
-    this.sent = sent;
+  /** The decisions in order (latest last), each with its time, codes, statuses, engines and reviewer. */
+  get audit(): readonly AuditEntry[] {
+    return this._audit;
+  }
+
+  /** The codes the host holds as of its last confirmed send. */
+  get sentCodes(): SentCode[] {
+    return [...this.sent.values()];
+  }
+
+  /** Add decisions to the audit trail (saved with the decisions). */
+  log(entries: readonly AuditEntry[]): void {
+    if (!entries.length) return;
+    this._audit = [...this._audit, ...entries];
+    this.save();
+  }
+
+  /**
+   * Set a decision made elsewhere (another tab, a restored `reviewState`) as it is, logging its
+   * audit entry. `PENDING` without a swap is an undo. Returns whether anything changed.
+   */
+  apply(entityId: string, decision: Decision, entry?: AuditEntry): boolean {
+    const current = this.decisions.get(entityId);
+    const same =
+      (current?.status ?? 'PENDING') === decision.status &&
+      current?.swappedTo?.code === decision.swappedTo?.code &&
+      current?.swappedTo?.codeSystem === decision.swappedTo?.codeSystem;
+    if (entry) this._audit = [...this._audit, entry];
+    if (!same) {
+      this.edit((decisions) =>
+        decision.status === 'PENDING' && !decision.swappedTo ? decisions.delete(entityId) : decisions.set(entityId, decision),
+      );
+    } else if (entry) this.save();
+    return !same;
+  }
+
+  /** The host confirmed it holds exactly these codes now, so cards (and a reload) show them as sent. */
+  markSent(codes: readonly (Pick<SentCode, 'entityId' | 'codeSystem' | 'code'> & Partial<SentCode>)[]): void {
+    this.sent = new Map(codes.map((c) => [sentKey(c.entityId, c.codeSystem, c.code), { system: '', display: '', ...c }]));
     // What was sent shows on the cards: a new snapshot so views keyed on it recompute.
     this.edit(() => undefined);
   }
@@ -173,7 +221,13 @@ export class ReviewState {
         decisions.set(id, { status: entry.s, ...(c ? { swappedTo: { codeSystem: c[0], code: c[1] } } : {}) });
       }
       this.decisions = decisions;
-      if (Array.isArray(data.sent)) data.sent.filter((s) => typeof s === 'string').forEach((s) => this.sent.add(s));
+      for (const c of Array.isArray(data.sent) ? data.sent : []) {
+        if (!Array.isArray(c) || !c.every((part) => typeof part === 'string')) continue;
+        const [entityId = '', codeSystem = '', code = '', system = ''] = c;
+        this.sent.set(sentKey(entityId, codeSystem, code), { entityId, codeSystem, code, system, display: '' });
+      }
+      const audit = AuditSchema.safeParse(data.a);
+      if (audit.success) this._audit = audit.data as AuditEntry[];
     } catch {
       // A corrupt entry is dropped, not fatal: the review starts fresh.
     }
@@ -196,7 +250,14 @@ export class ReviewState {
         ? { s: decision.status, c: [decision.swappedTo.codeSystem, decision.swappedTo.code] }
         : { s: decision.status };
     }
-    const data: Persisted = { v: 1, d, sent: [...this.sent] };
+    const sent = this.sentCodes.map((c): StoredSent => [c.entityId, c.codeSystem, c.code, c.system]);
+    const a = this._audit.map(({ codeBefore, codeAfter, reviewer, ...rest }) => ({
+      ...rest,
+      ...(codeBefore && { codeBefore: noName(codeBefore) }),
+      ...(codeAfter && { codeAfter: noName(codeAfter) }),
+      ...(reviewer && { reviewer: { reference: reviewer.reference } }),
+    })) as AuditEntry[];
+    const data: Persisted = { v: 1, d, sent, a };
     try {
       this.storage.setItem(storageKey(this.sessionId), JSON.stringify(data));
     } catch {

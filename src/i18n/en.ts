@@ -148,6 +148,10 @@ export const en = {
   sendFailed: (reason: string) => `The EHR did not receive the codes${reason ? `: ${reason}` : ''}. Your decisions are kept; try again.`,
   sendCancelled: 'The EHR declined the codes. Nothing was marked as sent.',
   wrongPatient: 'This consultation belongs to another patient than the one open in the EHR. Sending is blocked.',
+  patientUnlinked: 'This consultation is not linked to the patient open in the EHR. Sending is blocked until it is.',
+  restoredUnknown: (count: number) =>
+    `${count} saved ${count === 1 ? 'decision is' : 'decisions are'} for codes no longer suggested and ${count === 1 ? 'was' : 'were'} not applied.`,
+  lostToOtherTab: (code: string) => `${code} was changed in another tab or window: the later decision is kept.`,
   readonlyNote: 'Read-only view',
 };
 

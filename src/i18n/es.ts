@@ -137,5 +137,9 @@ export const es: Messages = {
   sendFailed: (reason) => `La historia clínica no recibió los códigos${reason ? `: ${reason}` : ''}. Sus decisiones se conservan; vuelva a intentarlo.`,
   sendCancelled: 'La historia clínica rechazó los códigos. No se marcó nada como enviado.',
   wrongPatient: 'Esta consulta pertenece a un paciente distinto del abierto en la historia clínica. El envío está bloqueado.',
+  patientUnlinked: 'Esta consulta no está vinculada al paciente abierto en la historia clínica. El envío está bloqueado hasta que lo esté.',
+  restoredUnknown: (count) =>
+    `${count} ${count === 1 ? 'decisión guardada es' : 'decisiones guardadas son'} de códigos que ya no se sugieren y no se ${count === 1 ? 'aplicó' : 'aplicaron'}.`,
+  lostToOtherTab: (code) => `${code} se cambió en otra pestaña o ventana: se conserva la decisión más reciente.`,
   readonlyNote: 'Vista de solo lectura',
 };

@@ -6,20 +6,27 @@ import type { Messages } from '../i18n/index.ts';
 export interface FooterProps {
   readonly messages: Messages;
   readonly accepted: number;
-  /** The host's patient is not this session's. */
-  readonly blocked: boolean;
+  /** Codes the EHR holds from earlier sends: with none accepted now, Send still tells it they were removed. */
+  readonly held: number;
+  /** Why sending is blocked (the host's patient is not provably this session's), or ''. */
+  readonly blocked: string;
   readonly phase: CommitPhase;
   readonly message: string;
 }
 
 export function footerTemplate(
-  { messages: m, accepted, blocked, phase, message }: FooterProps,
+  { messages: m, accepted, held, blocked, phase, message }: FooterProps,
   handlers: { readonly send: () => void },
 ): TemplateResult {
   return html`<div class="footer" part="footer">
-    <button class="primary send" ?disabled=${accepted === 0 || blocked} aria-disabled=${phase === 'sending' ? 'true' : 'false'} @click=${handlers.send}>
+    <button
+      class="primary send"
+      ?disabled=${(accepted === 0 && held === 0) || !!blocked}
+      aria-disabled=${phase === 'sending' ? 'true' : 'false'}
+      @click=${(e: MouseEvent) => e.detail > 1 || handlers.send()}
+    >
       ${accepted ? m.sendCount(accepted) : m.sendToEhr}
     </button>
-    <span class="commit-msg ${blocked ? 'blocked' : phase}">${blocked ? m.wrongPatient : phase === 'idle' ? (accepted ? '' : m.nothingToSend) : message}</span>
+    <span class="commit-msg ${blocked ? 'blocked' : phase}">${blocked || (phase === 'idle' ? (accepted ? '' : m.nothingToSend) : message)}</span>
   </div>`;
 }

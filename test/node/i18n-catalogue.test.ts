@@ -80,6 +80,8 @@ const SAMPLES: Record<string, unknown[][]> = {
   batchDone: [[1], [4]],
   sendCount: [[1], [4]],
   sentOk: [[1], [4]],
+  restoredUnknown: [[1], [3]],
+  lostToOtherTab: [['M17.11']],
   sendFailed: [[''], ['EHR is offline']],
 };
 

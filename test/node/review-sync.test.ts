@@ -75,6 +75,20 @@ describe('ReviewSync over BroadcastChannel', () => {
     assert.deepEqual(a.lost, []);
   });
 
+  it("a decision too late to win still reaches onStale, with its audit entry, so every tab's trail has it", async () => {
+    const stale: SyncMessage[] = [];
+    const a = tab('sess', 'tab-a', { onStale: (m) => stale.push(m) });
+    const b = tab('sess', 'tab-b');
+    const aHeardAll = a.next('marker');
+    a.sync.publish('e1', { status: 'ACCEPTED' }, T2);
+    const entry = { at: T1, entityId: 'e1', statusBefore: 'PENDING', statusAfter: 'REJECTED', engines: ['heidi'] } as const;
+    b.sync.publish('e1', { status: 'REJECTED' }, T1, entry);
+    b.sync.publish('marker', { status: 'PENDING' }, T1);
+    await aHeardAll;
+    assert.deepEqual(stale.map((m) => [m.entityId, m.entry]), [['e1', entry]]);
+    assert.deepEqual(a.applied.map((m) => m.entityId), ['marker']);
+  });
+
   it('at the same instant the greater tab id wins, on both sides', async () => {
     const a = tab('sess', 'tab-a');
     const b = tab('sess', 'tab-b');

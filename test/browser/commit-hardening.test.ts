@@ -1,0 +1,231 @@
+/**
+ * Issue 15, items 1, 8, 9 and 11, as the host and the reviewer see them:
+ * a commit belongs to its session; sending is idempotent; `waitUntil` has
+ * ExtendableEvent's rule; and the wrong-patient guard links an unlinked
+ * session to the host's patient and sends only once they match.
+ */
+import { expect } from '@open-wc/testing';
+import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
+import type { CodesCommitDetail } from '../../src/events.ts';
+import { storageKey } from '../../src/core/review.ts';
+import { spyOnFetch } from './fetch-spy.ts';
+import { button, cards, mountLoaded, newUser, oneEvent, requestLog, setScenario, settle, shadow, tokenUrl, until } from './helpers.ts';
+
+const S1 = 'fx-knee-oa';
+const S2 = 'fx-t2dm-review';
+
+const footerText = (el: HeidiClinicalCodes): string => shadow(el).querySelector('.commit-msg')?.textContent?.trim() ?? '';
+const sendButton = (el: HeidiClinicalCodes): HTMLButtonElement => shadow(el).querySelector<HTMLButtonElement>('button.send')!;
+const sentCount = (el: HeidiClinicalCodes): number => cards(el).filter((c) => shadow(c).querySelector('.sent')).length;
+const storedSent = (sessionId: string): unknown[] =>
+  (JSON.parse(sessionStorage.getItem(storageKey(sessionId)) ?? '{"sent":[]}') as { sent: unknown[] }).sent;
+
+async function acceptTwo(el: HeidiClinicalCodes): Promise<void> {
+  for (const c of cards(el).slice(0, 2)) button(c, 'Accept ').click();
+  await settle(el);
+}
+
+function countCommits(el: HeidiClinicalCodes): { readonly count: number; details: CodesCommitDetail[] } {
+  const details: CodesCommitDetail[] = [];
+  el.addEventListener('heidi-codes-commit', (e) => details.push(e.detail));
+  return {
+    get count() {
+      return details.length;
+    },
+    details,
+  };
+}
+
+async function switchSession(el: HeidiClinicalCodes, sessionId: string): Promise<void> {
+  const loaded = oneEvent(el, 'heidi-codes-load');
+  el.sessionId = sessionId;
+  await loaded;
+  await settle(el);
+}
+
+afterEach(() => sessionStorage.clear());
+
+describe('a commit belongs to its session (issue 15.1)', () => {
+  it("switching session mid-commit: S1's answer never shows in S2, and S1's codes are marked sent in S1 when the host confirms", async () => {
+    const { el } = await mountLoaded({ sessionId: S1 });
+    await acceptTwo(el);
+    let confirm!: () => void;
+    el.addEventListener('heidi-codes-commit', (e) => e.detail.waitUntil(new Promise<void>((r) => (confirm = r))), { once: true });
+    const committing = el.commit();
+    await settle(el);
+    expect(footerText(el)).to.contain('Sending');
+    await switchSession(el, S2);
+    expect(footerText(el)).to.not.contain('Sending');
+    confirm();
+    expect(await committing).to.equal(true);
+    await settle(el);
+    expect(footerText(el)).to.not.contain('Sent');
+    expect(storedSent(S1), "marked sent in S1's stored review").to.have.length(2);
+    expect(storedSent(S2)).to.have.length(0);
+    // Back on S1: shown as sent, and the next commit adds nothing.
+    await switchSession(el, S1);
+    expect(sentCount(el)).to.equal(2);
+    const commits = countCommits(el);
+    await el.commit();
+    expect(commits.details[0]!.added).to.deep.equal([]);
+  });
+
+  it('a host failure for S1 after switching to S2 is not shown in S2, nor is anything marked sent', async () => {
+    const { el } = await mountLoaded({ sessionId: S1 });
+    await acceptTwo(el);
+    let fail!: (e: Error) => void;
+    el.addEventListener('heidi-codes-commit', (e) => e.detail.waitUntil(new Promise<void>((_, r) => (fail = r))), { once: true });
+    const committing = el.commit();
+    await switchSession(el, S2);
+    fail(new Error('EHR offline'));
+    expect(await committing).to.equal(false);
+    await settle(el);
+    expect(footerText(el)).to.not.contain('did not receive');
+    expect(storedSent(S1)).to.have.length(0);
+  });
+});
+
+describe('sending is idempotent (issue 15.8)', () => {
+  it('a double click on Send fires one heidi-codes-commit', async () => {
+    const { el } = await mountLoaded({ sessionId: S1 });
+    await acceptTwo(el);
+    const commits = countCommits(el);
+    sendButton(el).dispatchEvent(new MouseEvent('click', { detail: 1, bubbles: true, composed: true }));
+    await settle(el);
+    sendButton(el).dispatchEvent(new MouseEvent('click', { detail: 2, bubbles: true, composed: true }));
+    await settle(el);
+    expect(commits.count).to.equal(1);
+  });
+
+  it('commit() from inside a commit listener does not recurse; Send is disabled while a send is in flight', async () => {
+    const { el } = await mountLoaded({ sessionId: S1 });
+    await acceptTwo(el);
+    let nested: Promise<boolean> | undefined;
+    let release!: () => void;
+    const commits = countCommits(el);
+    el.addEventListener(
+      'heidi-codes-commit',
+      (e) => {
+        nested = el.commit();
+        e.detail.waitUntil(new Promise<void>((r) => (release = r)));
+      },
+      { once: true },
+    );
+    const first = el.commit();
+    expect(await nested).to.equal(false);
+    await settle(el);
+    expect(sendButton(el).getAttribute('aria-disabled')).to.equal('true');
+    sendButton(el).click();
+    expect(await el.commit()).to.equal(false);
+    expect(commits.count).to.equal(1);
+    await expect(el).to.be.accessible();
+    release();
+    expect(await first).to.equal(true);
+    await settle(el);
+    expect(sendButton(el).getAttribute('aria-disabled')).to.equal('false');
+  });
+
+  it('the same code on two entities is sent once per commit, and both are marked sent', async () => {
+    // Heidi answers the same code twice (two entities): both cards show, the EHR gets it once.
+    const original = window.fetch.bind(window);
+    const spy = spyOnFetch((request) => {
+      if (!request.url.endsWith('/clinical-codes')) return undefined;
+      return original(request).then(async (response) => {
+        const body = (await response.json()) as { clinical_entities: unknown[] };
+        body.clinical_entities = [body.clinical_entities[0], ...body.clinical_entities];
+        return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+      });
+    });
+    let el: HeidiClinicalCodes;
+    try {
+      ({ el } = await mountLoaded({ sessionId: S1 }));
+    } finally {
+      spy.restore();
+    }
+    const code = (c: Element) => shadow(c).querySelector('.code')!.textContent!.trim();
+    const [a, b] = cards(el);
+    const twins = cards(el).filter((c) => code(c) === code(a!));
+    expect(twins.length, 'two cards with one code').to.equal(2);
+    for (const c of [...twins, b!].filter((c, i, all) => all.indexOf(c) === i)) button(c, 'Accept ').click();
+    await settle(el);
+    const commits = countCommits(el);
+    expect(await el.commit()).to.equal(true);
+    const detail = commits.details[0]!;
+    expect(detail.codes.filter((c) => c.code === code(a!))).to.have.length(1);
+    expect(detail.added.filter((c) => c.code === code(a!))).to.have.length(1);
+    expect(
+      detail.fhir.entry.filter((e) => e.resource.resourceType === 'Condition' && e.resource.code.coding?.[0]?.code === code(a!)),
+    ).to.have.length(1);
+    await settle(el);
+    expect(twins.every((c) => shadow(c).querySelector('.sent'))).to.equal(true);
+    // Rejecting one twin removes nothing: the other still holds the code.
+    button(twins[0]!, 'Reject ').click();
+    await settle(el);
+    await el.commit();
+    expect(commits.details[1]!.removed).to.deep.equal([]);
+  });
+});
+
+describe('waitUntil has rules (issue 15.9)', () => {
+  it('called after the listener returned, it throws InvalidStateError', async () => {
+    const { el } = await mountLoaded({ sessionId: S1 });
+    await acceptTwo(el);
+    let kept!: CodesCommitDetail;
+    el.addEventListener('heidi-codes-commit', (e) => (kept = e.detail), { once: true });
+    expect(await el.commit()).to.equal(true);
+    let thrown: unknown;
+    try {
+      kept.waitUntil(new Promise(() => undefined));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).to.be.instanceOf(DOMException);
+    expect((thrown as DOMException).name).to.equal('InvalidStateError');
+  });
+});
+
+describe('the wrong-patient guard guards (issue 15.11)', () => {
+  /** Make the fixture session unlinked (`ehr_patient_id: null`) for this user, as a session started elsewhere may be. */
+  async function unlink(user: string): Promise<string> {
+    const { token } = (await (await fetch(tokenUrl(user))).json()) as { token: string };
+    const response = await fetch(`/mock-heidi/sessions/${S1}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ehr_patient_id: null }),
+    });
+    expect(response.ok).to.equal(true);
+    return token;
+  }
+
+  it("an unlinked session is linked to the host's patient on attach, and sending is allowed once they match", async () => {
+    const user = newUser('link');
+    const token = await unlink(user);
+    const { el } = await mountLoaded({ user, sessionId: S1, attrs: { 'ehr-patient-id': 'EHR-PT-42' } });
+    await acceptTwo(el);
+    await until(() => !sendButton(el).disabled, 'the session to be linked');
+    const patches = (await requestLog(user)).filter((e) => e.route === 'patch-session' && e.status === 200);
+    expect(patches.length, 'the unlink and the link').to.equal(2);
+    const session = (await (await fetch(`/mock-heidi/sessions/${S1}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      session: { ehr_patient_id: string | null };
+    };
+    expect(session.session.ehr_patient_id).to.equal('EHR-PT-42');
+    expect(sendButton(el).disabled).to.equal(false);
+    const commits = countCommits(el);
+    expect(await el.commit()).to.equal(true);
+    expect(commits.count).to.equal(1);
+  });
+
+  it('when the link fails, sending is blocked with a message that says why', async () => {
+    const user = newUser('link');
+    await unlink(user);
+    await setScenario(user, { failures: [{ route: 'patch-session', count: 5, status: 500 }] });
+    const { el } = await mountLoaded({ user, sessionId: S1, attrs: { 'ehr-patient-id': 'EHR-PT-42' } });
+    await acceptTwo(el);
+    const commits = countCommits(el);
+    expect(sendButton(el).disabled).to.equal(true);
+    expect(footerText(el)).to.contain('not linked to the patient open in the EHR');
+    expect(await el.commit()).to.equal(false);
+    expect(commits.count).to.equal(0);
+    await expect(el).to.be.accessible();
+  });
+});
