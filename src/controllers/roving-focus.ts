@@ -26,7 +26,7 @@ export interface RovingFocusActions {
   readonly expand: (entity: EntityView) => void;
   /** `?` */
   readonly toggleShortcuts: () => void;
-  /** Still to review (what n / p and the advance after a decision look for); every card when not given. */
+  /** Still to review (what n / p and the advance after a decision look for); without it they do nothing. */
   readonly pending?: (entity: EntityView) => boolean;
 }
 
@@ -102,7 +102,8 @@ export class RovingFocusController implements ReactiveController {
   private _nextPending(list: readonly EntityView[], from: number, step: 1 | -1): EntityView | undefined {
     const n = list.length;
     const start = from < 0 ? (step > 0 ? -1 : n) : from;
-    const pending = this._actions.pending ?? (() => true);
+    const pending = this._actions.pending;
+    if (!pending) return undefined;
     for (let k = 1; k < n + (from < 0 ? 1 : 0); k++) {
       const candidate = list[(((start + step * k) % n) + n) % n];
       if (candidate && pending(candidate)) return candidate;
