@@ -56,10 +56,15 @@ export class HeidiCodeCard extends LitElement {
 
   /** The evidence section was opened by its own summary (not "open the details"): the similar codes stay as they were. */
   private _summaryToggle = false;
+  /**
+   * The similar list's `open` as last rendered: follows the element's own toggles and is set only when the
+   * details open as a whole, so a re-render between a summary click and its default action never undoes it.
+   */
+  private _similarOpenAttr = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // Opening the card's details (the code clicked, Enter) opens the evidence and the similar codes together.
-    if (changed.has('expanded') && this.expanded && !this._summaryToggle) this.similarOpen = true;
+    if (changed.has('expanded') && this.expanded && !this._summaryToggle) this.similarOpen = this._similarOpenAttr = true;
     this._summaryToggle = false;
     if (changed.has('entity') || changed.has('chosen') || changed.has('messages')) {
       this.setAttribute('aria-label', `${this.chosen.code} ${this.chosen.display}`);
@@ -169,7 +174,7 @@ export class HeidiCodeCard extends LitElement {
     const meta = chosen.metadata;
     if (!e.similar.length && !meta?.parent_code && !meta?.children_code?.length && !meta?.sibling_code?.length) return nothing;
     // The rows are only built when opened: most cards are decided without them, and 500 cards x 5 rows add up.
-    return html`<details part="similar" ?open=${this.similarOpen} @toggle=${this.onSimilarToggle}>
+    return html`<details part="similar" ?open=${this._similarOpenAttr} @toggle=${this.onSimilarToggle}>
       <summary @click=${this.onSimilarClick}>${m.similarCodes(e.similar.length)}</summary>
       ${this.similarOpen ? this.renderSimilarList(chosen) : nothing}
     </details>`;
@@ -182,7 +187,7 @@ export class HeidiCodeCard extends LitElement {
   }
 
   private onSimilarToggle(event: Event): void {
-    this.similarOpen = (event.target as HTMLDetailsElement).open;
+    this.similarOpen = this._similarOpenAttr = (event.target as HTMLDetailsElement).open;
   }
 
   private renderSimilarList(chosen: CodeView): TemplateResult {
