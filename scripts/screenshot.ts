@@ -25,12 +25,11 @@ async function main(): Promise<void> {
     const cards = page.locator('#codes-main heidi-code-card');
     await cards.first().waitFor();
 
-    // Accept the first code (focus moves on to the second), then press the second one's quote: its details stay
-    // closed, every card shows its quote, and the transcript view has the words marked and focused.
+    // Accept the first code: focus moves on to the next one to review, the progress bar moves, and every card
+    // shows its quote with no click (in this column the note / transcript view is a closed drawer below the list).
     await cards.nth(0).locator('button[aria-label^="Accept "]').click();
     await cards.nth(0).locator('.badge.ACCEPTED').waitFor();
-    await cards.nth(1).locator('button.said').first().click();
-    await page.locator('#event-log li[data-event="heidi-code-select"]').first().waitFor();
+    await page.locator('#event-log li[data-event="heidi-code-review"]').first().waitFor();
     // Let the log's highlight and any layout settle; park the mouse away from hover states.
     await page.mouse.move(0, 999);
     await page.waitForTimeout(300);
