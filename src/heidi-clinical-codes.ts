@@ -8,9 +8,11 @@
  * templates (src/templates) and the card and source-view parts; the rules
  * live in the DOM-free core (src/core).
  */
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { DEFAULT_API_BASE } from './core/client.ts';
+import { checkProperty, checkedProperties } from './core/config-check.ts';
+import type { HeidiError } from './core/errors.ts';
 import { loadedEntity } from './core/payloads.ts';
 import type { JwtResponse } from './core/schemas.ts';
 import type { Reviewer } from './core/audit.ts';
@@ -118,9 +120,10 @@ export class HeidiClinicalCodes extends LitElement {
   @property({ attribute: false }) clinicianNotes: string[] | undefined;
   /**
    * Per-attempt timeouts in ms: `request` for ordinary calls (default 20 s), `codes` for the
-   * clinical-codes call, which Heidi generates on request (default 120 s).
+   * clinical-codes call, which Heidi generates on request (default 120 s), `hostToken` for the host to give a
+   * token (`tokenProvider()`, or `token` after `heidi-token-expired`; default 30 s).
    */
-  @property({ attribute: false }) timeouts: { request?: number; codes?: number } | undefined;
+  @property({ attribute: false }) timeouts: { request?: number; codes?: number; hostToken?: number } | undefined;
   /** The person reviewing (`{reference: 'Practitioner/123', display}`): the audit's reviewer, the FHIR verifier. */
   @property({ attribute: false }) reviewer: Reviewer | undefined;
 
@@ -134,7 +137,7 @@ export class HeidiClinicalCodes extends LitElement {
 
   /** A JWT set by the host. Kept in memory only, never reflected. */
   set token(value: string | undefined) {
-    this._session.setHostToken(value);
+    if (this._checkDoor('token', value)) this._session.setHostToken(value);
   }
   get token(): string | undefined {
     return this._session.hostToken;
@@ -194,6 +197,33 @@ export class HeidiClinicalCodes extends LitElement {
       delete (this as { token?: string }).token;
       this.token = early;
     }
+  }
+
+  /** The first property the host set to a wrong type (a `config` error naming it); loads refuse to run while set. */
+  get configError(): HeidiError | undefined {
+    return this._invalid.values().next().value;
+  }
+
+  private readonly _invalid = new Map<string, HeidiError>();
+
+  /** Record whether `value` fits property `name`; a change either way reloads (to show or clear the error). */
+  private _checkDoor(name: string, value: unknown, reload = true): boolean {
+    const error = checkProperty(name, value);
+    const was = this._invalid.has(name);
+    if (error) this._invalid.set(name, error);
+    else this._invalid.delete(name);
+    if (reload && (error || was)) this._session.queue();
+    return !error;
+  }
+
+  override connectedCallback(): void {
+    // Before the connect-time token request: a wrong type set before attaching sends nothing.
+    for (const name of checkedProperties()) this._checkDoor(name, this[name as keyof this], false);
+    super.connectedCallback();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    for (const name of changed.keys()) this._checkDoor(name as string, this[name as keyof this]);
   }
 
   /** Reload the codes (the Retry button does the same). */
@@ -286,7 +316,7 @@ export class HeidiClinicalCodes extends LitElement {
     return toolbarTemplate(
       {
         messages: this._locale.messages,
-        counts: this._review.state!.counts(shown),
+        counts: list.counts,
         total: shown.length,
         autoAdvance: this._roving.autoAdvance,
         systems,
@@ -311,7 +341,7 @@ export class HeidiClinicalCodes extends LitElement {
     const { shown, list, groups } = this._list.view;
     const selection = this._selection;
     const ranges = selection.ranges;
-    const accepted = review.accepted(shown).length;
+    const accepted = this._list.counts.ACCEPTED;
     return html`
       ${[...this._session.notices, ...this._review.notices].map((n) => html`<p class="notice">${n}</p>`)}
       ${this.readonly ? html`<p class="progress">${m.readonlyNote}</p>` : nothing}
@@ -339,7 +369,7 @@ export class HeidiClinicalCodes extends LitElement {
                   percent,
                   list,
                   groups,
-                  limit: this._progressive.limit,
+                  ...this._progressive.windowFor(list.length),
                   tabStop: this._roving.tabStop(list),
                   review,
                   warningsFor: (entity) => this._list.warningsFor(entity),

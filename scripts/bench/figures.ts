@@ -242,6 +242,14 @@ export async function timeToCodesFigures(ctx: BenchContext): Promise<FigureGroup
   const floor: number[] = [];
   for (let i = 0; i < ctx.runs; i++) floor.push(await fetchFloorRun(ctx));
   figures.push(figure('ttc.floor', `  bare fetches, no element, attach`, 'ms', floor, undefined, { note: 'what this harness and mock cost' }));
+  // Issue 16 item 1: the cold element against the floor measured in the same run (a ratio survives machine load better).
+  const attachCold = (details.attach as { cold: { ms: number } }[]).map((r) => r.cold.ms);
+  figures.push(
+    figure('ttc.attach.ratio', `time to codes, attach, cold / bare fetches (medians)`, 'ratio', [median(attachCold) / median(floor)], {
+      op: '<=',
+      value: 1.1,
+    }),
+  );
   details.floor = floor.map(ms);
   return { figures, details };
 }

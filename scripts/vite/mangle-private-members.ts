@@ -12,8 +12,8 @@
  *    must keep its spelling, so the rule "decorated fields never start with `_`" fails safe here.
  * terser then renames exactly those property names across the whole chunk (so a renamed member can
  * never collide with a name lit or the DOM uses: terser avoids every property name it leaves alone),
- * with compress off (terser also shortens local variable names on the way; harmless): Rolldown's
- * own minifier runs afterwards and the sourcemaps are chained.
+ * with terser's compressor on (two passes: it folds and inlines more than Rolldown's minifier, about
+ * 0.5 kB gzip on this bundle); Rolldown's own minifier runs afterwards and the sourcemaps are chained.
  */
 import { minify } from 'terser';
 import { parseSync, Visitor, type Plugin } from 'vite';
@@ -69,7 +69,7 @@ export function manglePrivateMembers(options: { isOwn?: (id: string) => boolean;
       const nameCache: { props?: { props?: Record<string, string> } } = {};
       const result = await minify(code, {
         module: true,
-        compress: false,
+        compress: { ecma: 2020, passes: 2 },
         // Of the property names, only the listed ones change; quoted keys (`obj['_x']`) are reserved.
         mangle: { properties: { regex: new RegExp(`^(?:${escaped.join('|')})$`), keep_quoted: true } },
         nameCache,

@@ -18,7 +18,7 @@ import {
   type StatusFilter,
 } from '../core/filters.ts';
 import type { CodeView, CodingModel, EntityView } from '../core/model.ts';
-import type { ReviewState } from '../core/review.ts';
+import type { Decision, ReviewState, ReviewStatus } from '../core/review.ts';
 
 export interface ListViewHost extends ReactiveControllerHost {
   /** The `code-systems` attribute: comma-separated. */
@@ -88,6 +88,15 @@ export class ListViewController implements ReactiveController {
         filter,
       ),
   );
+  private readonly _shownIds = memo((shown: readonly EntityView[]) => new Set(shown.map((e) => e.id)));
+  private readonly _counts = memo((shown: readonly EntityView[], decisions: ReadonlyMap<string, Decision>) => {
+    // From the decisions, not the codes: a keypress costs O(decisions), never a pass over 10,000 codes.
+    const ids = this._shownIds(shown);
+    const counts: Record<ReviewStatus, number> = { PENDING: 0, ACCEPTED: 0, REJECTED: 0 };
+    for (const [id, decision] of decisions) if (decision.status !== 'PENDING' && ids.has(id)) counts[decision.status] += 1;
+    counts.PENDING = shown.length - counts.ACCEPTED - counts.REJECTED;
+    return counts;
+  });
   private readonly _warnings = new Map<string, { code: CodeView; patient: unknown; warnings: readonly CheckWarning[] }>();
 
   constructor(
@@ -107,12 +116,22 @@ export class ListViewController implements ReactiveController {
     const model = this._sources.session.model;
     const review = this._sources.review.state;
     if (!model || !review) return EMPTY;
-    return this._view(this.shown, review, review.snapshot, this.system, this.status, this.sort, this.grouped);
+    // The list depends on the decisions only through a status filter or a score sort (a swap changes the
+    // score): with neither, a decision keeps the same list and costs no O(n) pass (issue 16: 10,000 codes).
+    const decisions = this.status === 'ALL' && this.sort === 'document' ? undefined : review.snapshot;
+    return this._view(this.shown, review, decisions, this.system, this.status, this.sort, this.grouped);
   }
 
   get shown(): readonly EntityView[] {
     const model = this._sources.session.model;
     return model ? this._shown(model, this._host.codeSystems ?? '') : [];
+  }
+
+  /** How many of `shown` are pending, accepted, rejected (the toolbar's counts and the footer's accepted). */
+  get counts(): Readonly<Record<ReviewStatus, number>> {
+    const review = this._sources.review.state;
+    if (!review) return { PENDING: this.shown.length, ACCEPTED: 0, REJECTED: 0 };
+    return this._counts(this.shown, review.snapshot);
   }
 
   /** Pending entities the batch filter takes, among those the system filter shows (any status filter). */

@@ -34,7 +34,9 @@ export interface SessionLoadHost extends ReactiveControllerHost, HTMLElement {
   readonly ehrPatientId: string;
   readonly patient: PatientInfo | undefined;
   readonly clinicianNotes: string[] | undefined;
-  readonly timeouts: { request?: number; codes?: number } | undefined;
+  readonly timeouts: { request?: number; codes?: number; hostToken?: number } | undefined;
+  /** A property set to a wrong type (core/config-check): no load runs and nothing is sent while it stands. */
+  readonly configError?: HeidiError | undefined;
 }
 
 export interface SessionLoadOptions {
@@ -66,6 +68,8 @@ export class SessionLoadController implements ReactiveController {
   private _lastInputs: readonly unknown[] | undefined;
   private _sentPatient: PatientInfo | undefined;
   private _sentNotes: string[] | undefined;
+  /** The token source inputs the connect-time token request was made for. */
+  private _prefetched: readonly unknown[] | undefined;
   /** The session and patient last linked (`ehr_patient_id`), so a link is asked once. */
   private _linked = '';
 
@@ -77,6 +81,7 @@ export class SessionLoadController implements ReactiveController {
       source: () => this._tokenSource(),
       onHostTokenNeeded: () => _host.dispatchEvent(new HeidiTokenExpiredEvent()),
       timeoutMs: () => _host.timeouts?.request,
+      hostTimeoutMs: () => _host.timeouts?.hostToken,
     });
     _host.addController(this);
   }
@@ -117,7 +122,12 @@ export class SessionLoadController implements ReactiveController {
       this.model = undefined;
       this._options.onSessionChange();
     }
+    // A token source set after connect (or before the upgrade) is not the one prefetched.
+    const prefetched = this._prefetched;
+    this._prefetched = undefined;
+    if (prefetched && (prefetched[0] !== host.tokenUrl || prefetched[1] !== host.tokenProvider)) this._tokens.clear();
     try {
+      if (host.configError) throw host.configError;
       if (!this._tokenSource()) {
         throw new HeidiError('config', 'No token source: set the token-url attribute, or the tokenProvider or token property.', {
           retryable: false,
@@ -185,7 +195,10 @@ export class SessionLoadController implements ReactiveController {
   }
 
   hostConnected(): void {
-    // Queued before anything is drawn, so the token request is on the wire at once.
+    // The token request goes on the wire now, before the first render (the queued run shares it).
+    const host = this._host;
+    this._prefetched = [host.tokenUrl, host.tokenProvider];
+    if (this._tokenSource()?.kind !== 'host' && !host.configError) this._tokens.get().catch(() => {});
     this.queue();
   }
 
@@ -264,7 +277,7 @@ export class SessionLoadController implements ReactiveController {
     const { patient, clinicianNotes, ehrPatientId } = this._host;
     const link = `${model?.sessionId} ${ehrPatientId}`;
     const linking = !!ehrPatientId && !!model?.session && !model.session.ehr_patient_id && this._linked !== link;
-    if (!model || (!linking && patient === this._sentPatient && clinicianNotes === this._sentNotes)) return;
+    if (!model || this._host.configError || (!linking && patient === this._sentPatient && clinicianNotes === this._sentNotes)) return;
     const update = this._contextUpdate(linking);
     if (!update) return;
     if (linking) this._linked = link;

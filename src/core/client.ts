@@ -53,13 +53,13 @@ interface RequestOptions {
 }
 
 export class HeidiClient {
-  private readonly http: KyInstance;
+  private readonly _http: KyInstance;
 
-  constructor(private readonly options: HeidiClientOptions) {
-    const maxDelay = options.maxRetryDelayMs ?? 30_000;
-    this.http = ky.create({
-      prefix: options.apiBase,
-      timeout: options.timeoutMs ?? 20_000,
+  constructor(private readonly _options: HeidiClientOptions) {
+    const maxDelay = _options.maxRetryDelayMs ?? 30_000;
+    this._http = ky.create({
+      prefix: _options.apiBase,
+      timeout: _options.timeoutMs ?? 20_000,
       headers: { accept: 'application/json' },
       // 429 and the gateway errors are worth retrying; other 4xx never are.
       retry: {
@@ -77,11 +77,11 @@ export class HeidiClient {
 
   /** Get a token before anything else, so parallel calls after it share it. */
   async authenticate(signal?: AbortSignal): Promise<void> {
-    await this.options.tokens.get(signal);
+    await this._options.tokens.get(signal);
   }
 
   async createSession(body: { patient_profile_id?: string; ehr_appointment_id?: string }, signal?: AbortSignal): Promise<string> {
-    const data = await this.request('post', 'sessions', CreateSessionResponse, 'creating the session', {
+    const data = await this._request('post', 'sessions', CreateSessionResponse, 'creating the session', {
       json: body,
       signal,
       // Creating is retried only on 429/503, which say Heidi did not process it; after anything else
@@ -91,21 +91,22 @@ export class HeidiClient {
         methods: ['post'],
         statusCodes: [429, 503],
         afterStatusCodes: [429, 503],
-        maxRetryAfter: this.options.maxRetryDelayMs ?? 30_000,
+        maxRetryAfter: this._options.maxRetryDelayMs ?? 30_000,
         // `undefined` leaves 429/503 to ky's own logic (which honours Retry-After); everything else is not retried.
-        shouldRetry: ({ error }) => (isHTTPError(error) && (error.response.status === 429 || error.response.status === 503) ? undefined : false),
+        shouldRetry: ({ error }) =>
+          isHTTPError(error) && (error.response.status === 429 || error.response.status === 503) ? undefined : false,
       },
     });
     return data.session_id;
   }
 
   async getSession(sessionId: string, signal?: AbortSignal): Promise<Session> {
-    const data = await this.request('get', `sessions/${idSegment(sessionId, 'session id')}`, SessionResponse, 'the session', { signal });
+    const data = await this._request('get', `sessions/${idSegment(sessionId, 'session id')}`, SessionResponse, 'the session', { signal });
     return data.session;
   }
 
   async updateSession(sessionId: string, update: SessionUpdate, signal?: AbortSignal): Promise<Session> {
-    const data = await this.request('patch', `sessions/${idSegment(sessionId, 'session id')}`, SessionResponse, 'updating the session', {
+    const data = await this._request('patch', `sessions/${idSegment(sessionId, 'session id')}`, SessionResponse, 'updating the session', {
       json: update,
       signal,
     });
@@ -113,28 +114,40 @@ export class HeidiClient {
   }
 
   async getTranscript(sessionId: string, signal?: AbortSignal): Promise<string> {
-    const data = await this.request('get', `sessions/${idSegment(sessionId, 'session id')}/transcript`, TranscriptResponse, 'the transcript', {
-      signal,
-    });
+    const data = await this._request(
+      'get',
+      `sessions/${idSegment(sessionId, 'session id')}/transcript`,
+      TranscriptResponse,
+      'the transcript',
+      {
+        signal,
+      },
+    );
     return data.transcript ?? '';
   }
 
   async getClinicalCodes(sessionId: string, signal?: AbortSignal): Promise<ClinicalCodesResponse> {
-    return this.request('get', `sessions/${idSegment(sessionId, 'session id')}/clinical-codes`, ClinicalCodesResponse, 'the clinical codes', {
-      signal,
-      timeout: this.options.codesTimeoutMs ?? 120_000,
-    });
+    return this._request(
+      'get',
+      `sessions/${idSegment(sessionId, 'session id')}/clinical-codes`,
+      ClinicalCodesResponse,
+      'the clinical codes',
+      {
+        signal,
+        timeout: this._options.codesTimeoutMs ?? 120_000,
+      },
+    );
   }
 
   async listLinkedSessions(pageSize: number, signal?: AbortSignal): Promise<LinkedSessionsResponse> {
-    return this.request('get', 'sessions/linked-user', LinkedSessionsResponse, 'recent sessions', {
+    return this._request('get', 'sessions/linked-user', LinkedSessionsResponse, 'recent sessions', {
       signal,
       searchParams: { page_size: pageSize },
     });
   }
 
   /** One call: token, request, one refresh-and-retry on 401, schema check; every error's outside text redacted. */
-  private async request<S extends z.ZodMiniType>(
+  private async _request<S extends z.ZodMiniType>(
     method: 'get' | 'post' | 'patch',
     path: string,
     schema: S,
@@ -142,40 +155,40 @@ export class HeidiClient {
     options: RequestOptions,
   ): Promise<z.infer<S>> {
     try {
-      return await this.requestOnce(method, path, schema, what, options);
+      return await this._requestOnce(method, path, schema, what, options);
     } catch (error) {
       // An upstream error body may echo the bearer token: it never reaches the page or `heidi-error`.
-      throw error instanceof HeidiError ? this.options.tokens.redactError(error) : error;
+      throw error instanceof HeidiError ? this._options.tokens.redactError(error) : error;
     }
   }
 
-  private async requestOnce<S extends z.ZodMiniType>(
+  private async _requestOnce<S extends z.ZodMiniType>(
     method: 'get' | 'post' | 'patch',
     path: string,
     schema: S,
     what: string,
     options: RequestOptions,
   ): Promise<z.infer<S>> {
-    let token = await this.options.tokens.get(options.signal);
+    let token = await this._options.tokens.get(options.signal);
     let text: string;
     try {
-      text = await this.send(method, path, token, options);
+      text = await this._send(method, path, token, options);
     } catch (error) {
-      if (!(isHTTPError(error) && error.response.status === 401)) throw this.describe(error, what);
+      if (!(isHTTPError(error) && error.response.status === 401)) throw this._describe(error, what);
       // The token expired or was revoked: one fresh token, one retry.
-      this.options.tokens.invalidate(token);
-      token = await this.options.tokens.get(options.signal);
+      this._options.tokens.invalidate(token);
+      token = await this._options.tokens.get(options.signal);
       try {
-        text = await this.send(method, path, token, options);
+        text = await this._send(method, path, token, options);
       } catch (retryError) {
-        throw this.describe(retryError, what);
+        throw this._describe(retryError, what);
       }
     }
     return parseResponse(schema, text, what);
   }
 
-  private send(method: 'get' | 'post' | 'patch', path: string, token: string, options: RequestOptions): Promise<string> {
-    return this.http(path, {
+  private _send(method: 'get' | 'post' | 'patch', path: string, token: string, options: RequestOptions): Promise<string> {
+    return this._http(path, {
       method,
       json: options.json,
       signal: options.signal,
@@ -186,7 +199,7 @@ export class HeidiClient {
     }).text();
   }
 
-  private describe(error: unknown, what: string): unknown {
+  private _describe(error: unknown, what: string): unknown {
     if (error instanceof HeidiError || isAbort(error)) return error;
     return describeKyError(error, what);
   }

@@ -97,6 +97,8 @@ export interface PreparedText {
   folded(): { readonly text: string; readonly toOriginal: Uint32Array };
   /** Could `needle` (folded) occur in the folded text? False means certainly not, without scanning the text. */
   mayContain(needle: string): boolean;
+  /** Fold and index the text now, a slice at a time with `pause()` between slices, so no search later blocks. */
+  prepareInSlices(pause: () => Promise<void>): Promise<void>;
 }
 
 export function prepareText(text: string): PreparedText {
@@ -105,9 +107,52 @@ export function prepareText(text: string): PreparedText {
   const prepared: PreparedText = {
     text,
     folded: () => (folded ??= fold(text)),
-    mayContain: (needle) => (words ??= vocabulary(prepared.folded().text)).mayContain(needle),
+    mayContain: (needle) => (words ??= vocabulary(new Set(prepared.folded().text.split(' ')))).mayContain(needle),
+    async prepareInSlices(pause) {
+      if (folded && words) return;
+      const texts: string[] = [];
+      const maps: Uint32Array[] = [];
+      const starts: number[] = [];
+      const seen = new Set<string>();
+      let length = 0;
+      for (let at = 0; at < text.length; ) {
+        const end = sliceEnd(text, at + SLICE_CHARS);
+        // Cut after a run of whitespace, so each slice folds exactly as it would inside the whole text.
+        const piece = fold(text.slice(at, end));
+        texts.push(piece.text);
+        maps.push(piece.toOriginal);
+        starts.push(at);
+        for (const word of piece.text.split(' ')) seen.add(word);
+        length += piece.text.length;
+        at = end;
+        await pause();
+      }
+      const toOriginal = new Uint32Array(length + 1);
+      let out = 0;
+      for (let i = 0; i < maps.length; i++) {
+        const map = maps[i]!;
+        const start = starts[i]!;
+        // Each slice's map ends with its own length: that entry is the next slice's first offset.
+        for (let k = 0; k < map.length - 1; k++) toOriginal[out++] = map[k]! + start;
+        if (i % 4 === 3) await pause();
+      }
+      toOriginal[out] = text.length;
+      folded ??= { text: texts.join(''), toOriginal };
+      words ??= vocabulary(seen);
+    },
   };
   return prepared;
+}
+
+/** Characters folded per slice when preparing in slices (a few milliseconds of work each). */
+const SLICE_CHARS = 65_536;
+
+/** Where a slice that should end near `target` ends: after the run of whitespace at or after it (or the end). */
+function sliceEnd(text: string, target: number): number {
+  let end = Math.min(text.length, target);
+  while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
+  while (end < text.length && isSpace(text.charCodeAt(end))) end++;
+  return end;
 }
 
 interface Vocabulary {
@@ -119,8 +164,7 @@ interface Vocabulary {
  * occur where `w2…wn-1` are whole words, `w1` ends a word and `wn` starts one (or, alone, `w1` is inside one):
  * a quote that is nowhere in a 5 MB transcript is refused by a few set lookups, not a pass over the text.
  */
-function vocabulary(folded: string): Vocabulary {
-  const words = new Set(folded.split(' '));
+function vocabulary(words: ReadonlySet<string>): Vocabulary {
   // Every word between NULs (which folding never produces as a separator), for the partial first and last words.
   const joined = `\0${[...words].join('\0')}\0`;
   return {
@@ -220,16 +264,26 @@ export function locateTranscriptReference(transcript: string | PreparedText | un
   const loc = ref.location_in_transcript ?? undefined;
   if (!prepared || !text) return unlocated(quoted);
 
-  const validSpan = loc && isIndex(loc.start, text.length) && isIndex(loc.end, text.length) && loc.start < loc.end;
-  if (validSpan) {
-    const snapped = snapToCodePoints(text, loc.start, loc.end);
-    const sliced = text.slice(loc.start, loc.end);
-    if (quoted === '' || sliced === quoted || spaced(sliced) === spaced(quoted) || spaced(text.slice(snapped.start, snapped.end)) === spaced(quoted)) {
-      return withContext(text, snapped.start, snapped.end, 'exact');
-    }
-  }
+  const exact = exactSpan(text, ref);
+  if (exact) return withContext(text, exact.start, exact.end, 'exact');
   const found = findInPrepared(prepared, quoted, loc?.start);
   return found ? withContext(text, found.start, found.end, 'moved') : unlocated(quoted);
+}
+
+/** The reference's own offsets (whole code points) when they slice out its quote (whitespace aside), else undefined. */
+function exactSpan(text: string, ref: TranscriptReference): { start: number; end: number } | undefined {
+  const quoted = ref.transcript_text;
+  const loc = ref.location_in_transcript ?? undefined;
+  if (!loc || !isIndex(loc.start, text.length) || !isIndex(loc.end, text.length) || loc.start >= loc.end) return undefined;
+  const snapped = snapToCodePoints(text, loc.start, loc.end);
+  const sliced = text.slice(loc.start, loc.end);
+  const same = quoted === '' || sliced === quoted || spaced(sliced) === spaced(quoted) || spaced(text.slice(snapped.start, snapped.end)) === spaced(quoted);
+  return same ? snapped : undefined;
+}
+
+/** Would locating `ref` search the transcript (its offsets do not slice out its quote)? */
+export function needsSearch(text: string, ref: TranscriptReference): boolean {
+  return !exactSpan(text, ref) && spaced(ref.transcript_text) !== '';
 }
 
 /**

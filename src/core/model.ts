@@ -4,7 +4,7 @@
  */
 import { NOTHING_DROPPED, type ClinicalCodesResponse, type ClinicalEntity, type Code, type CodeMetadata, type ContextReference, type DroppedData, type Session } from './schemas.ts';
 import { codeSystemInfo, type CodeKind } from './code-systems.ts';
-import { isLocated, locateNoteSpan, locateTranscriptReference, prepareText, type NoteEvidence, type PreparedText, type TranscriptEvidence } from './evidence.ts';
+import { isLocated, locateNoteSpan, locateTranscriptReference, needsSearch, prepareText, type NoteEvidence, type PreparedText, type TranscriptEvidence } from './evidence.ts';
 import type { EngineSuggestion } from './engines/types.ts';
 import { uniqueId } from './ids.ts';
 
@@ -117,6 +117,47 @@ export function buildEntities(codes: ClinicalCodesResponse, transcript: string |
   // Prepared once for every snippet of every entity (issue 16: 5 MB transcripts, thousands of snippets).
   const prepared = transcript ? prepareText(transcript) : undefined;
   return codes.clinical_entities.map((entity) => buildEntity(entity, prepared, note, used));
+}
+
+/** Work done between two pauses of `buildEntitiesInSlices`: well under a 50 ms long task on a slow machine. */
+const SLICE_MS = 8;
+
+/** Give the main thread back (input, paint) and continue soon after. */
+export function pauseForMainThread(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * `buildEntities` in slices of a few milliseconds with the main thread given back between them (issue 16:
+ * 5 MB transcripts with thousands of snippets must not freeze the page). A transcript is folded and indexed
+ * in slices first, and only when some snippet will be searched for.
+ */
+export async function buildEntitiesInSlices(
+  codes: ClinicalCodesResponse,
+  transcript: string | undefined,
+  note: string | undefined,
+  signal?: AbortSignal,
+  pause: () => Promise<void> = pauseForMainThread,
+): Promise<EntityView[]> {
+  const paused = async () => {
+    await pause();
+    signal?.throwIfAborted();
+  };
+  const prepared = transcript ? prepareText(transcript) : undefined;
+  const refs = codes.clinical_entities.flatMap((e) => e.reference_in_transcript ?? []);
+  if (prepared && transcript && refs.some((ref) => needsSearch(transcript, ref))) await prepared.prepareInSlices(paused);
+  const used = new Set<string>();
+  const entities: EntityView[] = [];
+  let sliceStart = performance.now();
+  for (const entity of codes.clinical_entities) {
+    entities.push(buildEntity(entity, prepared, note, used));
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await paused();
+      sliceStart = performance.now();
+    }
+  }
+  return entities;
 }
 
 /** How many codes (primary or similar) had a score outside 0..1. */

@@ -23,6 +23,8 @@ export interface TokenManagerOptions {
   refreshMarginMs?: number;
   /** Per-attempt timeout of the token URL call; read at each call. */
   timeoutMs?: () => number | undefined;
+  /** How long the host may take to give a token (`tokenProvider`, or a `token` after `heidi-token-expired`); default 30 s, read at each wait. */
+  hostTimeoutMs?: () => number | undefined;
   now?: () => number;
 }
 
@@ -36,30 +38,35 @@ interface CachedToken {
 }
 
 export class TokenManager {
-  private cached: CachedToken | undefined;
+  private _cached: CachedToken | undefined;
   /** The token Heidi last rejected, told to the token URL so a caching backend drops it too. */
-  private rejected: string | undefined;
-  private inflight: Promise<CachedToken> | undefined;
-  private hostWaiters = new Set<() => void>();
+  private _rejected: string | undefined;
+  private _inflight: Promise<CachedToken> | undefined;
+  private _hostWaiters = new Set<() => void>();
   /** Aborts the token URL request when its element goes away. */
-  private requests = new AbortController();
-  private readonly margin: number;
-  private readonly now: () => number;
+  private _requests = new AbortController();
+  private readonly _margin: number;
+  private readonly _now: () => number;
   /** The current token and the last few before it, newest last: what `redact` hides. */
   private readonly _seen: string[] = [];
+  /** Bumped by `clear`: a token fetched for an earlier source is not cached. */
+  private _epoch = 0;
 
-  constructor(private readonly options: TokenManagerOptions) {
-    this.margin = options.refreshMarginMs ?? 30_000;
-    this.now = options.now ?? Date.now;
+  constructor(private readonly _options: TokenManagerOptions) {
+    this._margin = _options.refreshMarginMs ?? 30_000;
+    this._now = _options.now ?? Date.now;
   }
 
   /** A token valid for a while yet; concurrent callers share one fetch. */
   async get(signal?: AbortSignal): Promise<string> {
-    if (this.cached && this.isFresh(this.cached)) return this.cached.token;
-    this.inflight ??= this.fetchToken().finally(() => {
-      this.inflight = undefined;
-    });
-    const fresh = await abortable(this.inflight, signal);
+    if (this._cached && this._isFresh(this._cached)) return this._cached.token;
+    if (!this._inflight) {
+      const request: Promise<CachedToken> = this._fetchToken().finally(() => {
+        if (this._inflight === request) this._inflight = undefined;
+      });
+      this._inflight = request;
+    }
+    const fresh = await abortable(this._inflight, signal);
     return fresh.token;
   }
 
@@ -85,55 +92,58 @@ export class TokenManager {
 
   /** Heidi said 401 for this token: forget it (unless a newer one already replaced it). */
   invalidate(token: string): void {
-    if (this.cached?.token === token) {
-      this.cached = undefined;
-      this.rejected = token;
+    if (this._cached?.token === token) {
+      this._cached = undefined;
+      this._rejected = token;
     }
   }
 
   /** The host set the `token` property. Wakes calls that waited for it. */
   setHostToken(token: string | undefined): void {
-    this.cached = token ? { token, refreshAt: this.refreshTime(jwtExpiry(token) ?? Infinity) } : undefined;
+    this._cached = token ? { token, refreshAt: this._refreshTime(jwtExpiry(token) ?? Infinity) } : undefined;
     if (token) this._remember(token);
     if (token) {
-      const waiters = [...this.hostWaiters];
-      this.hostWaiters.clear();
+      const waiters = [...this._hostWaiters];
+      this._hostWaiters.clear();
       waiters.forEach((wake) => wake());
     }
   }
 
-  /** Drop everything, e.g. when the token source changes. */
+  /** Drop everything, e.g. when the token source changes: a request under way for the old source is not joined or kept. */
   clear(): void {
-    this.cached = undefined;
+    this._cached = undefined;
+    this._inflight = undefined;
+    this._epoch += 1;
   }
 
   /** The element left the page: abort a token request under way (its callers see an abort). */
   abort(): void {
-    this.requests.abort();
-    this.requests = new AbortController();
-    this.inflight = undefined;
+    this._requests.abort();
+    this._requests = new AbortController();
+    this._inflight = undefined;
   }
 
-  private isFresh(cached: CachedToken): boolean {
-    return cached.refreshAt > this.now();
+  private _isFresh(cached: CachedToken): boolean {
+    return cached.refreshAt > this._now();
   }
 
   /** Refresh `margin` before expiry, or halfway through a lifetime shorter than twice the margin. */
-  private refreshTime(expiresAt: number): number {
+  private _refreshTime(expiresAt: number): number {
     if (!Number.isFinite(expiresAt)) return Infinity;
-    const lifetime = expiresAt - this.now();
-    return expiresAt - Math.min(this.margin, Math.max(0, lifetime / 2));
+    const lifetime = expiresAt - this._now();
+    return expiresAt - Math.min(this._margin, Math.max(0, lifetime / 2));
   }
 
-  private async fetchToken(): Promise<CachedToken> {
-    const source = this.options.source();
+  private async _fetchToken(): Promise<CachedToken> {
+    const epoch = this._epoch;
+    const source = this._options.source();
     if (!source) {
       throw new HeidiError('config', 'No token source: set token-url, tokenProvider or token.', { retryable: false });
     }
-    if (source.kind === 'host') return this.waitForHostToken();
+    if (source.kind === 'host') return this._waitForHostToken();
     let body: unknown;
     try {
-      body = source.kind === 'url' ? await this.fetchFromUrl(source.url) : await this.fromProvider(source.provide);
+      body = source.kind === 'url' ? await this._fetchFromUrl(source.url) : await this._fromProvider(source.provide);
     } catch (error) {
       // The token URL may echo the rejected token (sent in `heidi-rejected-token`), a provider's message anything.
       throw error instanceof HeidiError ? this.redactError(error) : error;
@@ -143,35 +153,54 @@ export class TokenManager {
       throw new HeidiError('invalid-response', `The token response is not a Heidi JWT response (${explainSchemaError(parsed.error)}).`);
     }
     const expiresAt = Date.parse(parsed.data.expiration_time);
-    const cached = { token: parsed.data.token, refreshAt: this.refreshTime(Number.isFinite(expiresAt) ? expiresAt : Infinity) };
-    this.rejected = undefined;
-    this.cached = cached;
+    const cached = { token: parsed.data.token, refreshAt: this._refreshTime(Number.isFinite(expiresAt) ? expiresAt : Infinity) };
     this._remember(cached.token);
+    if (epoch === this._epoch) {
+      this._rejected = undefined;
+      this._cached = cached;
+    }
     return cached;
   }
 
-  private waitForHostToken(): Promise<CachedToken> {
-    return new Promise<CachedToken>((resolve) => {
-      const wake = () => {
-        if (this.cached) resolve(this.cached);
-      };
-      this.hostWaiters.add(wake);
-      this.options.onHostTokenNeeded();
-    });
+  private _waitForHostToken(): Promise<CachedToken> {
+    return this._withinHostLimit(
+      new Promise<CachedToken>((resolve) => {
+        const wake = () => {
+          if (this._cached) resolve(this._cached);
+        };
+        this._hostWaiters.add(wake);
+        this._options.onHostTokenNeeded();
+      }),
+      'No new token from the page after heidi-token-expired',
+    );
   }
 
-  private async fetchFromUrl(url: string): Promise<unknown> {
+  /**
+   * Every wait ends: a host that never answers `heidi-token-expired`, or a `tokenProvider` that never settles,
+   * is an `auth` error (with Retry) after `hostTimeoutMs`, not a spinner for ever.
+   */
+  private _withinHostLimit<T>(promise: Promise<T>, what: string): Promise<T> {
+    const limit = this._options.hostTimeoutMs?.() ?? 30_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HeidiError('auth', `${what} within ${limit / 1000} s.`)), limit);
+    });
+    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  }
+
+  private async _fetchFromUrl(url: string): Promise<unknown> {
     try {
-      const text = await ky
-        .get(url, {
-          credentials: 'same-origin',
-          headers: { accept: 'application/json', ...(this.rejected ? { 'heidi-rejected-token': this.rejected } : {}) },
-          timeout: this.options.timeoutMs?.() ?? 15_000,
-          retry: { limit: 2, statusCodes: [429, 502, 503, 504], afterStatusCodes: [429, 503], maxRetryAfter: 30_000, backoffLimit: 5_000 },
-          cache: 'no-store',
-          signal: this.requests.signal,
-        })
-        .text();
+      const response = await ky.get(url, {
+        credentials: 'same-origin',
+        headers: { accept: 'application/json', ...(this._rejected ? { 'heidi-rejected-token': this._rejected } : {}) },
+        timeout: this._options.timeoutMs?.() ?? 15_000,
+        retry: { limit: 2, statusCodes: [429, 502, 503, 504], afterStatusCodes: [429, 503], maxRetryAfter: 30_000, backoffLimit: 5_000 },
+        cache: 'no-store',
+        signal: this._requests.signal,
+      });
+      const text = await response.text();
+      // A sign-in page (the EHR session ended and the backend redirected): the reviewer must sign in again.
+      if (/html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(text)) throw signedOut();
       return parseJsonBody(text, 'the token request');
     } catch (error) {
       if (error instanceof HeidiError || isAbort(error)) throw error;
@@ -184,15 +213,20 @@ export class TokenManager {
     }
   }
 
-  private async fromProvider(provide: () => Promise<JwtResponse>): Promise<unknown> {
+  private async _fromProvider(provide: () => Promise<JwtResponse>): Promise<unknown> {
     try {
-      return await provide();
+      return await this._withinHostLimit(provide(), 'No token from tokenProvider()');
     } catch (error) {
       if (error instanceof HeidiError) throw error;
       const message = error instanceof Error && error.message ? error.message : 'tokenProvider() failed.';
       throw new HeidiError('auth', `Could not get a Heidi token: ${message}`, { cause: error });
     }
   }
+}
+
+/** The token URL answered with a web page: most often the EHR's sign-in page after its session ended. */
+function signedOut(): HeidiError {
+  return new HeidiError('auth', 'The token URL answered a web page, not a token: the EHR session may have ended.');
 }
 
 export function parseJsonBody(text: string, what: string): unknown {
@@ -234,4 +268,3 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
     );
   });
 }
-

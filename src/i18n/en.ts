@@ -31,7 +31,7 @@ export const en = {
     server: 'Heidi had a problem answering. Retry in a moment.',
     'invalid-response': 'Heidi sent data this widget cannot read.',
     'invalid-request': 'The coding service refused the note it was sent (for example, it was over its size limit).',
-    config: 'The widget is not set up: it needs a token-url, a tokenProvider or a token.',
+    config: 'The widget is not set up: it needs a token-url, a tokenProvider or a token, and properties of the right type.',
   } satisfies Record<HeidiErrorCode, string>,
   details: 'Details',
   degradedTranscript: 'The transcript could not be loaded: evidence is shown without its context.',

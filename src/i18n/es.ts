@@ -27,7 +27,7 @@ export const es: Messages = {
     server: 'Heidi tuvo un problema al responder. Reintente en un momento.',
     'invalid-response': 'Heidi envió datos que este componente no puede leer.',
     'invalid-request': 'El servicio de codificación rechazó la nota que se le envió (por ejemplo, superaba su límite de tamaño).',
-    config: 'El componente no está configurado: necesita token-url, tokenProvider o token.',
+    config: 'El componente no está configurado: necesita token-url, tokenProvider o token, y propiedades del tipo correcto.',
   },
   details: 'Detalles',
   degradedTranscript: 'No se pudo cargar la transcripción: la evidencia se muestra sin su contexto.',

@@ -1,9 +1,12 @@
 /**
- * The cards, in display order, grouped by kind or not. Only the first `limit`
- * are rendered: a long consultation's list grows as it scrolls into view (and
- * as the keyboard moves), so 500 or 2,000 codes paint as fast as 40.
+ * The cards, in display order, grouped by kind or not. Only a window of them
+ * (`start..limit`, see controllers/progressive.ts) is rendered, keyed by id;
+ * spacers stand for the rest, and each card says where it is in its group
+ * (`aria-posinset` / `aria-setsize`), so 10,000 codes cost what 120 do.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { MORE_CARDS } from '../controllers/progressive.ts';
 import type { CheckWarning } from '../core/checks.ts';
 import type { EntityGroup } from '../core/filters.ts';
 import type { EntityView } from '../core/model.ts';
@@ -15,6 +18,8 @@ export interface CodeListProps {
   readonly percent: (score: number) => string;
   readonly list: readonly EntityView[];
   readonly groups: readonly EntityGroup[] | undefined;
+  /** The window: the cards `start..limit` of `list` are rendered, the rest stand as spacers. */
+  readonly start: number;
   readonly limit: number;
   /** The list's tab stop. */
   readonly tabStop: string | undefined;
@@ -31,29 +36,46 @@ export interface CodeListProps {
 export function codeListTemplate(p: CodeListProps, handlers: { readonly showMore: (count: number) => void }): TemplateResult {
   const m = p.messages;
   if (p.list.length === 0) return html`<p class="progress">${m.noneMatch}</p>`;
-  let budget = p.limit;
-  const take = (entities: readonly EntityView[]) => {
-    const rendered = entities.slice(0, Math.max(0, budget));
-    budget -= rendered.length;
-    return rendered.map((entity) => card(p, entity));
-  };
-  const more = p.list.length - p.limit;
+  const end = Math.min(p.limit, p.list.length);
+  const start = Math.min(p.start, end);
+  // When the tab stop's card is outside the window, the first rendered card takes the tab stop.
+  const stopIndex = p.tabStop === undefined ? -1 : p.list.findIndex((e) => e.id === p.tabStop);
+  const tabStop = stopIndex >= start && stopIndex < end ? p.tabStop : p.list[start]?.id;
+  const groups = p.groups ?? [{ kind: undefined, entities: p.list }];
+  let offset = 0;
+  const drawn = groups.map((group) => {
+    const from = offset;
+    offset += group.entities.length;
+    const label = group.kind === undefined ? m.title : (m.groups[group.kind] ?? m.title);
+    const first = Math.min(Math.max(start - from, 0), group.entities.length);
+    const last = Math.max(Math.min(end - from, group.entities.length), first);
+    const setSize = group.entities.length;
+    return html`${group.kind === undefined ? nothing : html`<h3>${m.groups[group.kind]} (${setSize})</h3>`}${spacer(from, from + first)}
+      <ul class="list" part="list" aria-label=${label}>${repeat(
+        group.entities.slice(first, last),
+        (entity) => entity.id,
+        (entity, i) => card(p, entity, tabStop, first + i + 1, setSize),
+      )}</ul>${spacer(from + last, from + setSize)}`;
+  });
+  const more = Math.min(p.list.length - end, MORE_CARDS);
   const rest = more > 0 ? html`<p class="more"><button @click=${() => handlers.showMore(more)}>${m.showMore(more)}</button></p>` : nothing;
-  if (!p.groups) return html`<ul class="list" part="list" aria-label=${m.title}>${take(p.list)}</ul>${rest}`;
-  return html`${p.groups.map((group) => {
-    if (budget <= 0) return nothing;
-    return html`<h3>${m.groups[group.kind]} (${group.entities.length})</h3>
-      <ul class="list" part="list" aria-label=${m.groups[group.kind] ?? m.title}>${take(group.entities)}</ul>`;
-  })}${rest}`;
+  return html`${drawn}${rest}`;
 }
 
-function card(p: CodeListProps, entity: EntityView): TemplateResult {
+/** Stands for the cards `from..to` of the list that are not rendered (the window controller sets its height). */
+function spacer(from: number, to: number): TemplateResult | typeof nothing {
+  return to > from ? html`<div class="spacer" aria-hidden="true" data-from=${from} data-to=${to}></div>` : nothing;
+}
+
+function card(p: CodeListProps, entity: EntityView, tabStop: string | undefined, position: number, setSize: number): TemplateResult {
   const { review } = p;
   return html`<heidi-code-card
     role="listitem"
     exportparts="code: card-code, status: card-status, actions: card-actions, checks: card-checks, similar: card-similar, evidence: card-evidence, quote: card-quote"
+    aria-posinset=${position}
+    aria-setsize=${setSize}
     data-id=${entity.id}
-    tabindex=${entity.id === p.tabStop ? '0' : '-1'}
+    tabindex=${entity.id === tabStop ? '0' : '-1'}
     .entity=${entity}
     .chosen=${review.chosenCode(entity)}
     .status=${review.status(entity.id)}

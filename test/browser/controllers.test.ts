@@ -9,7 +9,7 @@ import { cards, mount, mountLoaded, newUser, setScenario, settle, shadow, until 
 import { spyOnFetch } from './fetch-spy.ts';
 import { LocaleController } from '../../src/controllers/locale.ts';
 import { AnnouncerController } from '../../src/controllers/announcer.ts';
-import { ProgressiveRenderController, FIRST_CARDS, MORE_CARDS } from '../../src/controllers/progressive.ts';
+import { ProgressiveRenderController, FIRST_CARDS, MAX_CARDS, MORE_CARDS } from '../../src/controllers/progressive.ts';
 import { RovingFocusController } from '../../src/controllers/roving-focus.ts';
 import type { EntityView } from '../../src/core/model.ts';
 import type { ReviewStatus } from '../../src/core/review.ts';
@@ -123,7 +123,7 @@ describe('AnnouncerController', () => {
 });
 
 describe('ProgressiveRenderController', () => {
-  it('renders a first chunk, grows as the sentinel nears the view and towards an index, and stops observing when disconnected', async () => {
+  it('renders a first window, grows it as a spacer nears the view, moves it towards an index, and stops observing when disconnected', async () => {
     const disconnects: IntersectionObserver[] = [];
     const original = IntersectionObserver.prototype.disconnect;
     IntersectionObserver.prototype.disconnect = function (this: IntersectionObserver) {
@@ -134,19 +134,29 @@ describe('ProgressiveRenderController', () => {
       const el = document.createElement('test-controller-host') as TestHost;
       const progressive = new ProgressiveRenderController(el);
       const items = Array.from({ length: 500 }, (_, i) => i);
-      el.view = () =>
-        html`<ul>${items.slice(0, progressive.limit).map((i) => html`<li style="height:2px">${i}</li>`)}</ul>${progressive.limit < items.length ? html`<p class="more">more</p>` : ''}`;
+      const spacer = (from: number, to: number) => (to > from ? html`<div class="spacer" data-from=${from} data-to=${to}></div>` : '');
+      el.view = () => {
+        const { start, limit } = progressive.windowFor(items.length);
+        return html`${spacer(0, start)}<ul class="list">${items.slice(start, limit).map((i) => html`<li style="height:2px">${i}</li>`)}</ul>${spacer(limit, items.length)}`;
+      };
       const parent = await fixture<HTMLDivElement>(fixtureHtml`<div></div>`);
       parent.append(el);
       expect(progressive.limit).to.equal(FIRST_CARDS);
-      // 40 rows of 2px leave the sentinel in view: the list keeps growing until it fills it.
-      await until(() => progressive.limit > FIRST_CARDS + MORE_CARDS, 'growth by the sentinel');
-      expect(progressive.growTo(10)).to.equal(true);
-      const before = progressive.limit;
-      expect(progressive.growTo(before + 100)).to.equal(false);
-      expect(progressive.limit).to.equal(before + MORE_CARDS);
+      // 40 rows of 2px leave the spacer after them in view: the window grows until it is full.
+      await until(() => progressive.limit > FIRST_CARDS + MORE_CARDS, 'growth by the spacer');
+      await until(() => progressive.limit - progressive.start > MAX_CARDS - MORE_CARDS, 'a full window');
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      expect(progressive.limit - progressive.start, 'never more than the window').to.be.at.most(MAX_CARDS);
+      expect(el.shadowRoot!.querySelectorAll('li').length).to.equal(progressive.limit - progressive.start);
+      // The spacers stand for the cards they replace, at the measured card height (2 px).
+      const after = el.shadowRoot!.querySelector<HTMLElement>('.spacer[data-to="500"]')!;
+      expect(after.getBoundingClientRect().height).to.be.closeTo((500 - progressive.limit) * 2, 2 * 20);
+      expect(progressive.growTo(progressive.start + 1)).to.equal(true);
+      expect(progressive.growTo(400)).to.equal(false);
+      expect(progressive.start).to.be.at.most(400);
+      expect(progressive.limit).to.be.greaterThan(400);
       progressive.reset();
-      expect(progressive.limit).to.equal(FIRST_CARDS);
+      expect([progressive.start, progressive.limit]).to.deep.equal([0, FIRST_CARDS]);
       const count = disconnects.length;
       el.remove();
       expect(disconnects.length).to.be.greaterThan(count);
@@ -175,7 +185,7 @@ describe('RovingFocusController', () => {
     );
     el.view = () =>
       html`<ul @keydown=${focus.onKeydown} @focusin=${focus.onFocusin}>
-        ${entities.slice(0, progressive.limit).map((e) => html`<li data-id=${e.id} tabindex=${e.id === focus.tabStop(entities) ? '0' : '-1'}>${e.id}<input /></li>`)}
+        ${entities.slice(progressive.windowFor(entities.length).start, progressive.limit).map((e) => html`<li data-id=${e.id} tabindex=${e.id === focus.tabStop(entities) ? '0' : '-1'}>${e.id}<input /></li>`)}
       </ul>`;
     const key = (target: Element, k: string) =>
       target.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, composed: true }));
@@ -207,7 +217,9 @@ describe('RovingFocusController', () => {
     item('e0').focus();
     key(item('e0'), 'End');
     await until(() => el.shadowRoot!.activeElement === item('e299'), 'focus on the last item');
-    expect(progressive.limit).to.equal(300);
+    // The window jumped to the end: the first items are not rendered, and never more than the window.
+    expect(progressive.start).to.be.greaterThan(0);
+    expect(el.shadowRoot!.querySelectorAll('li').length).to.be.at.most(MAX_CARDS);
 
     const second = rovingHost(300);
     (await fixture<HTMLDivElement>(fixtureHtml`<div style="height:0;overflow:hidden"></div>`)).append(second.el);
@@ -215,9 +227,9 @@ describe('RovingFocusController', () => {
     second.item('e0').focus();
     second.key(second.item('e0'), 'End');
     second.el.remove();
-    const limit = second.progressive.limit;
+    const window = [second.progressive.start, second.progressive.limit];
     await new Promise((r) => setTimeout(r, 100));
-    expect(second.progressive.limit, 'no growth after the host left').to.equal(limit);
+    expect([second.progressive.start, second.progressive.limit], 'no move after the host left').to.deep.equal(window);
   });
 });
 

@@ -429,7 +429,11 @@ describe('long consultations', () => {
     // The keyboard reaches the last code: End renders up to it and focuses it.
     cards(el)[0]!.focus();
     cards(el)[0]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
-    await until(() => shadow(el).activeElement === cards(el).at(-1) && cards(el).length === 300, 'the last card focused');
+    // The window (issue 16) renders the cards around it; the last card says it is the last of its group.
+    await until(
+      () => shadow(el).activeElement === cards(el).at(-1) && cards(el).at(-1)!.getAttribute('aria-posinset') === cards(el).at(-1)!.getAttribute('aria-setsize'),
+      'the last card focused',
+    );
     expect(shadow(el).querySelector('.more')).to.equal(null);
     await expect(el).to.be.accessible();
   });
@@ -437,7 +441,9 @@ describe('long consultations', () => {
   it('grows while its end is in view', async () => {
     const { el } = await mountLoaded({ sessionId: 'generated-200' });
     const first = cards(el).length;
+    const lastShown = () => cards(el).at(-1)!.dataset.id;
+    const before = lastShown();
     shadow(el).querySelector('.more')!.scrollIntoView();
-    await until(() => cards(el).length > first, 'more cards');
+    await until(() => cards(el).length > first || lastShown() !== before, 'more cards');
   });
 });

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { TokenManager, jwtExpiry, type TokenSource } from '../../src/core/token.ts';
 import { HeidiError } from '../../src/core/errors.ts';
@@ -59,7 +59,10 @@ describe('token manager', () => {
     await assert.rejects(manager.get(), (e: unknown) => e instanceof HeidiError && e.code === 'config');
   });
   it('a provider answer that is not a JWT response is invalid-response; a throwing provider is auth', async () => {
-    const bad = new TokenManager({ source: () => ({ kind: 'provider', provide: async () => ({ token: 5 }) as never }), onHostTokenNeeded: () => {} });
+    const bad = new TokenManager({
+      source: () => ({ kind: 'provider', provide: async () => ({ token: 5 }) as never }),
+      onHostTokenNeeded: () => {},
+    });
     await assert.rejects(bad.get(), (e: unknown) => e instanceof HeidiError && e.code === 'invalid-response');
     const throwing = new TokenManager({
       source: () => ({ kind: 'provider', provide: () => Promise.reject(new Error('backend down')) }),
@@ -89,5 +92,116 @@ describe('token manager', () => {
     const payload = Buffer.from(JSON.stringify({ exp: 1_700_000_000 })).toString('base64url');
     assert.equal(jwtExpiry(`h.${payload}.s`), 1_700_000_000_000);
     assert.equal(jwtExpiry('opaque-token'), undefined);
+  });
+});
+
+describe('every token wait ends (issue 15 item 10)', () => {
+  it('a host that never answers heidi-token-expired: an auth error with Retry after 30 s, not a spinner forever', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const manager = new TokenManager({ source: () => ({ kind: 'host' }), onHostTokenNeeded: () => {} });
+      let outcome = 'pending' as unknown;
+      const waiting = manager.get().then(
+        (token) => (outcome = token),
+        (error: unknown) => (outcome = error),
+      );
+      mock.timers.tick(29_999);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(outcome, 'pending');
+      mock.timers.tick(1);
+      await waiting;
+      const error: unknown = outcome;
+      assert.ok(error instanceof HeidiError, String(error));
+      assert.equal(error.code, 'auth');
+      assert.equal(error.retryable, true);
+      assert.match(error.message, /heidi-token-expired/);
+      // A token set later still serves the next attempt (Retry).
+      manager.setHostToken('late');
+      assert.equal(await manager.get(), 'late');
+    } finally {
+      mock.timers.reset();
+    }
+  });
+  it('the limit is configurable, read at each wait, and a token in time clears the timer', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      let limit = 5_000;
+      const manager = new TokenManager({ source: () => ({ kind: 'host' }), onHostTokenNeeded: () => {}, hostTimeoutMs: () => limit });
+      const first = manager.get();
+      mock.timers.tick(5_000);
+      await assert.rejects(first, (e: unknown) => e instanceof HeidiError && e.code === 'auth' && /5 s/.test(e.message));
+      limit = 60_000;
+      const second = manager.get();
+      mock.timers.tick(59_000);
+      manager.setHostToken('in-time');
+      assert.equal(await second, 'in-time');
+      mock.timers.tick(10_000); // the cleared timer never fires a rejection
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('a tokenProvider that never settles: auth error after the host limit, not loading for ever', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const manager = new TokenManager({
+        source: () => ({ kind: 'provider', provide: () => new Promise(() => {}) }),
+        onHostTokenNeeded: () => {},
+      });
+      const waiting = manager.get();
+      await new Promise((r) => setImmediate(r));
+      mock.timers.tick(30_000);
+      await assert.rejects(
+        waiting,
+        (e: unknown) => e instanceof HeidiError && e.code === 'auth' && e.retryable && /tokenProvider\(\) within 30 s/.test(e.message),
+      );
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  for (const [what, response] of [
+    [
+      'redirects to an HTML sign-in page',
+      () => new Response('<!doctype html><title>Sign in</title>', { headers: { 'content-type': 'text/html; charset=utf-8' } }),
+    ],
+    [
+      'answers HTML labelled as JSON',
+      () => new Response('  <html><body>Please log in</body></html>', { headers: { 'content-type': 'application/json' } }),
+    ],
+  ] as const) {
+    it(`a token-url that ${what}: auth (the EHR session may have ended), with Retry, not invalid-response`, async () => {
+      const original = globalThis.fetch;
+      globalThis.fetch = async () => response();
+      try {
+        const manager = new TokenManager({
+          source: () => ({ kind: 'url', url: 'http://ehr.test/heidi-token' }),
+          onHostTokenNeeded: () => {},
+        });
+        await assert.rejects(manager.get(), (e: unknown) => {
+          assert.ok(e instanceof HeidiError);
+          assert.equal(e.code, 'auth');
+          assert.equal(e.retryable, true);
+          assert.match(e.message, /EHR session may have ended/);
+          assert.doesNotMatch(e.message, /Heidi/);
+          return true;
+        });
+      } finally {
+        globalThis.fetch = original;
+      }
+    });
+  }
+  it('a token-url answering bad JSON is still invalid-response', async () => {
+    const original = globalThis.fetch;
+    globalThis.fetch = async () => new Response('{"token": ', { headers: { 'content-type': 'application/json' } });
+    try {
+      const manager = new TokenManager({
+        source: () => ({ kind: 'url', url: 'http://ehr.test/heidi-token' }),
+        onHostTokenNeeded: () => {},
+      });
+      await assert.rejects(manager.get(), (e: unknown) => e instanceof HeidiError && e.code === 'invalid-response');
+    } finally {
+      globalThis.fetch = original;
+    }
   });
 });

@@ -8,7 +8,7 @@
 import type { HeidiClient, SessionUpdate } from '../client.ts';
 import { isAbort, type HeidiError } from '../errors.ts';
 import { asHeidiError } from './pipeline.ts';
-import { buildEntities, noteOf } from '../model.ts';
+import { buildEntitiesInSlices, noteOf } from '../model.ts';
 import { NOTHING_DROPPED, type DroppedData, type Session } from '../schemas.ts';
 import type { CodingEngine, EngineProgress } from './types.ts';
 
@@ -91,7 +91,7 @@ export async function openHeidiSession(request: HeidiOpenRequest): Promise<Heidi
       // The transcript and note exactly as Heidi gave them ('' when there is no note: nothing located).
       return {
         engine: 'heidi',
-        entities: buildEntities(codes, input.transcript, input.note || undefined),
+        entities: await buildEntitiesInSlices(codes, input.transcript, input.note || undefined, signal),
         discarded: [],
         runId: codes.session_id,
       };

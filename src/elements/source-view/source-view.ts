@@ -7,7 +7,8 @@
  */
 import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
-import { segmentText, type SourceRange } from '../../core/evidence.ts';
+import type { SourceRange } from '../../core/evidence.ts';
+import { chunkContents, chunkText } from '../../core/text-chunks.ts';
 import type { Messages } from '../../i18n/en.ts';
 import { controls } from '../../styles/controls.ts';
 import { sourceViewStyles } from './styles.ts';
@@ -69,15 +70,22 @@ export class HeidiSourceView extends LitElement {
       <div class="body" part="body" @keydown=${this.onKeydown}>
         ${
           text
-            ? html`<div class="text" part="source" tabindex="0" role="group" aria-label=${this.kind === 'note' ? m.note : m.transcript}>${segmentText(
-                text,
+            ? html`<div class="text" part="source" tabindex="0" role="group" aria-label=${this.kind === 'note' ? m.note : m.transcript}>${chunkContents(
+                chunkText(text),
                 ranges,
-              ).map((s) =>
-                s.mark < 0
-                  ? s.text
-                  : s.mark === focusId
-                    ? html`<mark data-i=${s.mark} class="focus" tabindex="-1">${s.text}</mark>`
-                    : html`<mark data-i=${s.mark}>${s.text}</mark>`,
+              ).map(
+                (content) =>
+                  html`<div class="chunk">${
+                    typeof content === 'string'
+                      ? content
+                      : content.map((s) =>
+                          s.mark < 0
+                            ? s.text
+                            : s.mark === focusId
+                              ? html`<mark data-i=${s.mark} class="focus" tabindex="-1">${s.text}</mark>`
+                              : html`<mark data-i=${s.mark}>${s.text}</mark>`,
+                        )
+                  }</div>`,
               )}</div>`
             : html`<p class="empty">${this.kind === 'note' ? m.noNote : m.noTranscriptText}</p>`
         }
@@ -112,6 +120,8 @@ export class HeidiSourceView extends LitElement {
     if (!mark) return;
     // Focus the words the reviewer asked for (a quote pressed) without scrolling the host page; scroll only this box.
     if (changed.has('focusTarget') && this.focusTarget?.move && mark.classList.contains('focus')) mark.focus({ preventScroll: true });
-    box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - box.clientHeight / 3);
+    // Measured from the boxes, not offsetTop: a chunk with `content-visibility` contains its layout, so it
+    // would be the mark's offsetParent.
+    box.scrollTop = Math.max(0, box.scrollTop + mark.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3);
   }
 }

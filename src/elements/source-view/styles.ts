@@ -38,6 +38,11 @@ export const sourceViewStyles = css`
         margin: 0;
         font: inherit;
       }
+      /* A long transcript is drawn in chunks; only those near the view are laid out (issue 16). */
+      .chunk {
+        content-visibility: auto;
+        contain-intrinsic-block-size: auto 30em;
+      }
       mark.focus {
         outline: 2px solid var(--_accent);
       }

@@ -1,0 +1,61 @@
+/**
+ * The element's properties checked at the door. A host that sets
+ * `el.clinicianNotes = "Follow-up"` gets a `config` error naming the property,
+ * never a string spread into `["F", "o", …]` and sent to Heidi, and never an
+ * exception thrown from deep inside a load.
+ *
+ * One table, keyed by property name, so a property added to the element is
+ * checked as soon as its entry is here. `null` and `undefined` always pass:
+ * they mean "not set" (Lit sets an attribute-backed property to `null` when
+ * the attribute is removed).
+ */
+import { HeidiError } from './errors.ts';
+
+type Check = (value: unknown) => boolean;
+
+const isString: Check = (value) => typeof value === 'string';
+const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+/** An object whose listed fields are each absent, nullish or pass their check. */
+const fields =
+  (check: Check, ...names: string[]): Check =>
+  (value) =>
+    isObject(value) && names.every((key) => value[key] == null || check(value[key]));
+const isPositive: Check = (value) => typeof value === 'number' && value > 0 && value < Infinity;
+
+/** property name → [check, what it must be (for the message)]. */
+const PROPERTY_TYPES = new Map<string, readonly [Check, string]>([
+  ['readonly', [(value) => typeof value === 'boolean', 'a boolean']],
+  ['tokenProvider', [(value) => typeof value === 'function', 'a function']],
+  ['patient', [fields(isString, 'name', 'gender', 'dob'), 'an object of strings']],
+  ['clinicianNotes', [(value) => Array.isArray(value) && value.every(isString), 'an array of strings']],
+  ['timeouts', [fields(isPositive, 'request', 'codes', 'hostToken'), 'an object of positive ms']],
+  [
+    'reviewer',
+    [
+      (value) => fields(isString, 'display')(value) && isString((value as { reference?: unknown }).reference),
+      'an object {reference, display?}',
+    ],
+  ],
+  ['reviewState', [isObject, 'an object']],
+]);
+for (const name of 'tokenUrl apiBase sessionId patientProfileId ehrAppointmentId codeSystems ehrPatientId lang theme density token note engines'.split(
+  ' ',
+)) {
+  PROPERTY_TYPES.set(name, [isString, 'a string']);
+}
+
+/**
+ * A `config` error when `value` is of the wrong type for the property `name`, else undefined. Properties
+ * without an entry pass (the element's own internal state is not the host's door). The message names the
+ * value's type, never its content (it may be a token or patient data).
+ */
+export function checkProperty(name: string, value: unknown): HeidiError | undefined {
+  const entry = PROPERTY_TYPES.get(name);
+  if (!entry || value == null || entry[0](value)) return undefined;
+  return new HeidiError('config', `${name} must be ${entry[1]}, not ${Array.isArray(value) ? 'an array' : typeof value}.`, {
+    retryable: false,
+  });
+}
+
+/** The property names the table knows (for tests and documentation). */
+export const checkedProperties = (): string[] => [...PROPERTY_TYPES.keys()];

@@ -1,0 +1,165 @@
+/**
+ * Issue 15 items 4 and 10 as the host page sees them: a property of the wrong type is a `config` error that
+ * names it (and nothing reshaped reaches Heidi), and every wait ends: a host that never answers
+ * `heidi-token-expired`, or a token URL that answers with a sign-in page, is an `auth` error with Retry.
+ */
+import { expect, oneEvent } from '@open-wc/testing';
+import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
+import type { ErrorDetail } from '../../src/events.ts';
+import { en } from '../../src/i18n/en.ts';
+import { spyOnFetch } from './fetch-spy.ts';
+import { mount, mountLoaded, newUser, setScenario, shadow, tokenUrl, until } from './helpers.ts';
+
+const FX = 'fx-knee-oa';
+
+function nextError(el: HTMLElement): Promise<ErrorDetail> {
+  return oneEvent(el, 'heidi-error').then((e) => (e as CustomEvent<ErrorDetail>).detail);
+}
+
+function retryButton(el: HeidiClinicalCodes): HTMLButtonElement | undefined {
+  return [...shadow(el).querySelectorAll('button')].find((b) => b.textContent?.trim() === en.retry);
+}
+
+async function getToken(user: string): Promise<string> {
+  const response = await fetch(tokenUrl(user));
+  return ((await response.json()) as { token: string }).token;
+}
+
+describe('property types are checked at the door', () => {
+  it('clinicianNotes set to a string: a config error naming it, no PATCH of ["F","o",…]; an array then loads and is sent', async () => {
+    const { el } = await mountLoaded({ sessionId: FX });
+    const spy = spyOnFetch();
+    try {
+      const failed = nextError(el);
+      (el as unknown as { clinicianNotes: unknown }).clinicianNotes = 'Follow-up for hypertension';
+      const detail = await failed;
+      expect(detail.code).to.equal('config');
+      expect(detail.retryable).to.equal(false);
+      expect(detail.message).to.contain('clinicianNotes');
+      await el.updateComplete;
+      expect(shadow(el).querySelector('[role="alert"]')?.textContent).to.contain(en.errorTitle);
+      await expect(el).to.be.accessible();
+      expect(spy.calls.filter((c) => c.method === 'PATCH')).to.deep.equal([]);
+
+      const loaded = oneEvent(el, 'heidi-codes-load');
+      el.clinicianNotes = ['Follow-up for hypertension'];
+      await loaded;
+      await until(() => spy.calls.some((c) => c.method === 'PATCH'), 'the PATCH with the notes');
+    } finally {
+      spy.restore();
+      el.remove();
+    }
+  });
+
+  for (const [name, value] of [
+    ['timeouts', 30_000],
+    ['patient', 'Ada Lovelace'],
+    ['tokenProvider', '/ehr/heidi-token'],
+    ['sessionId', 42],
+    ['readonly', 'false'],
+    ['reviewer', 'Dr A'],
+    ['note', ['Assessment']],
+  ] as const) {
+    it(`${name} = ${JSON.stringify(value)} before it is attached: config error naming ${name}, nothing fetched`, async function () {
+      // `reviewer` and `note` land with the hand-off and engine work; the table already has their entries.
+      const properties = (customElements.get('heidi-clinical-codes') as unknown as { elementProperties: Map<string, unknown> })
+        .elementProperties;
+      if (!properties.has(name)) this.skip();
+      const spy = spyOnFetch();
+      const failed = new Promise<ErrorDetail>((resolve) =>
+        document.addEventListener('heidi-error', (e) => resolve((e as CustomEvent<ErrorDetail>).detail), { once: true }),
+      );
+      try {
+        const { el } = await mount({ sessionId: FX, props: { [name]: value } as Partial<HeidiClinicalCodes> });
+        const detail = await failed;
+        expect(detail.code).to.equal('config');
+        expect(detail.message).to.contain(name);
+        await el.updateComplete;
+        expect(shadow(el).querySelector('heidi-code-card')).to.equal(null);
+        expect(spy.calls).to.deep.equal([]);
+        el.remove();
+      } finally {
+        spy.restore();
+      }
+    });
+  }
+
+  it('token set to an object: a config error naming token, the object is never used as a bearer', async () => {
+    const spy = spyOnFetch();
+    const el = document.createElement('heidi-clinical-codes') as HeidiClinicalCodes;
+    el.setAttribute('api-base', '/mock-heidi');
+    el.setAttribute('session-id', FX);
+    (el as unknown as { token: unknown }).token = { token: 'x' };
+    const failed = nextError(el);
+    document.body.append(el);
+    try {
+      const detail = await failed;
+      expect(detail.code).to.equal('config');
+      expect(detail.message).to.contain('token');
+      expect(spy.calls).to.deep.equal([]);
+    } finally {
+      spy.restore();
+      el.remove();
+    }
+  });
+});
+
+describe('every wait ends', () => {
+  it('only a host-set token, a 401, and a host that never answers heidi-token-expired: auth error with Retry', async () => {
+    const user = newUser();
+    const token = await getToken(user);
+    await setScenario(user, { failures: [{ route: 'clinical-codes', status: 401 }] });
+    const el = document.createElement('heidi-clinical-codes') as HeidiClinicalCodes;
+    el.setAttribute('api-base', '/mock-heidi');
+    el.setAttribute('session-id', FX);
+    el.token = token;
+    el.timeouts = { hostToken: 300 };
+    const expired = oneEvent(el, 'heidi-token-expired');
+    const failed = nextError(el);
+    document.body.append(el);
+    try {
+      await expired;
+      const detail = await failed;
+      expect(detail.code).to.equal('auth');
+      expect(detail.retryable).to.equal(true);
+      expect(detail.message).to.contain('heidi-token-expired');
+      await el.updateComplete;
+      expect(shadow(el).textContent).to.contain(en.errors.auth);
+      expect(shadow(el).textContent).not.to.contain(en.generatingStarted);
+      expect(retryButton(el), 'a Retry button').to.exist;
+      await expect(el).to.be.accessible();
+      // The host answers late; Retry loads with the new token.
+      el.token = await getToken(user);
+      const loaded = oneEvent(el, 'heidi-codes-load');
+      retryButton(el)!.click();
+      await loaded;
+    } finally {
+      el.remove();
+    }
+  });
+
+  it('a token-url that redirects to an HTML sign-in page: auth error saying the EHR session may have ended, with Retry', async () => {
+    const spy = spyOnFetch((request) =>
+      new URL(request.url).pathname === '/ehr/heidi-token'
+        ? new Response('<!doctype html><title>Sign in to the EHR</title><form></form>', { headers: { 'content-type': 'text/html' } })
+        : undefined,
+    );
+    try {
+      const failed = new Promise<ErrorDetail>((resolve) =>
+        document.addEventListener('heidi-error', (e) => resolve((e as CustomEvent<ErrorDetail>).detail), { once: true }),
+      );
+      const { el } = await mount({ sessionId: FX });
+      const detail = await failed;
+      expect(detail.code).to.equal('auth');
+      expect(detail.code).not.to.equal('invalid-response');
+      expect(detail.message).to.contain('EHR session may have ended');
+      await el.updateComplete;
+      expect(retryButton(el), 'a Retry button').to.exist;
+      expect(shadow(el).textContent).not.to.contain(en.errors['invalid-response']);
+      await expect(el).to.be.accessible();
+      el.remove();
+    } finally {
+      spy.restore();
+    }
+  });
+});
