@@ -25,12 +25,11 @@ async function main(): Promise<void> {
     const cards = page.locator('#codes-main heidi-code-card');
     await cards.first().waitFor();
 
-    // Accept the first code, then open the second one's evidence: a selected card and marks in the note.
+    // Accept the first code: focus moves on to the next one to review, the progress bar moves, and every card
+    // shows its quote with no click (in this column the note / transcript view is a closed drawer below the list).
     await cards.nth(0).locator('button[aria-label^="Accept "]').click();
     await cards.nth(0).locator('.badge.ACCEPTED').waitFor();
-    await cards.nth(1).locator('button.pick').click();
-    await cards.nth(1).locator('details[part="evidence"] > summary').click();
-    await page.locator('#event-log li[data-event="heidi-code-select"]').first().waitFor();
+    await page.locator('#event-log li[data-event="heidi-code-review"]').first().waitFor();
     // Let the log's highlight and any layout settle; park the mouse away from hover states.
     await page.mouse.move(0, 999);
     await page.waitForTimeout(300);

@@ -84,6 +84,8 @@ export type { PatientInfo };
  * @csspart card-checks - A card's check warnings.
  * @csspart card-similar - A card's similar and related codes.
  * @csspart card-evidence - A card's evidence list.
+ * @csspart card-quote - A card's always-visible quote (and a flagged one's warning).
+ * @csspart progress - The header's reviewed / total progress bar.
  *
  * @cssprop --heidi-accent - Accent colour (buttons, links, selection).
  * @cssprop --heidi-on-accent - Text on the accent colour.
@@ -191,6 +193,7 @@ export class HeidiClinicalCodes extends LitElement {
     review: this._review,
     expand: (entity) => this._selection.setExpanded(entity, true),
     toggleShortcuts: () => (this.shortcutsOpen = !this.shortcutsOpen),
+    pending: (entity) => this._review.state?.status(entity.id) === 'PENDING',
   });
 
   constructor() {
@@ -260,10 +263,22 @@ export class HeidiClinicalCodes extends LitElement {
     const { action } = event;
     const selection = this._selection;
     if (action.type === 'select') selection.select(entity);
-    else if (action.type === 'status') this._review.setStatus(entity, action.status);
-    else if (action.type === 'swap') this._review.swap(entity, action.code);
-    else if (action.type === 'open') selection.select(entity, { source: action.source, index: action.index });
+    else if (action.type === 'status') {
+      const decide = () => this._review.setStatus(entity, action.status);
+      if (action.status === 'PENDING') decide();
+      else this._roving.decide(entity, decide);
+    } else if (action.type === 'swap') this._review.swap(entity, action.code);
+    else if (action.type === 'open') selection.select(entity, { source: action.source, index: action.index, focus: action.focus });
     else selection.setExpanded(entity, action.open);
+  }
+
+  /** The drawer closed (Close, Escape): focus goes back to the card the reviewer was on. */
+  private _closeSource(): void {
+    this._selection.closeView();
+    const id = this._roving.focusedId;
+    void this.updateComplete.then(() => {
+      if (id !== undefined) this.renderRoot.querySelector<HTMLElement>(`heidi-code-card[data-id="${CSS.escape(id)}"]`)?.focus();
+    });
   }
 
   /** Close a toolbar panel and give focus back to the button that opened it. */
@@ -311,6 +326,7 @@ export class HeidiClinicalCodes extends LitElement {
         messages: this._locale.messages,
         counts: list.counts,
         total: shown.length,
+        autoAdvance: this._roving.autoAdvance,
         systems,
         engineCount,
         filters: list,
@@ -322,6 +338,7 @@ export class HeidiClinicalCodes extends LitElement {
         set: (patch) => list.set(patch),
         toggleBatch: () => (this.batchOpen = !this.batchOpen),
         toggleShortcuts: () => (this.shortcutsOpen = !this.shortcutsOpen),
+        setAutoAdvance: (on) => this._roving.setAutoAdvance(on),
       },
     );
   }
@@ -368,6 +385,7 @@ export class HeidiClinicalCodes extends LitElement {
                   selectedId: selection.selectedId,
                   expanded: selection.expanded,
                   readonly: this.readonly,
+                  compact: this.density === 'compact',
                   transcriptAvailable: model.transcript !== undefined,
                 },
                 { showMore: (count) => this._progressive.showMore(count) },
@@ -381,8 +399,10 @@ export class HeidiClinicalCodes extends LitElement {
               .noteRanges=${ranges.note}
               .transcriptRanges=${ranges.transcript}
               .focusTarget=${selection.focus}
+              .open=${selection.viewOpen}
               .messages=${m}
               @source-kind-change=${(e: SourceKindChangeEvent) => selection.showSource(e.kind)}
+              @source-close=${() => this._closeSource()}
             ></heidi-source-view>
           </div>`
       }

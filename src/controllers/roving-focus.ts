@@ -1,8 +1,10 @@
 /**
  * Keyboard review of the list: one card is the list's tab stop (roving
  * tabindex), arrows / j k / Home / End move it, and single-key shortcuts act on
- * the card the key was pressed on (a, r, u, 1-9, Enter, ?). Keys typed into
- * form controls are left alone.
+ * the card the key was pressed on (a, r, u, 1-9, Enter, ?); n / p jump to the
+ * next / previous card still to review. After an accept or reject the focus
+ * goes on to the next card to review (`autoAdvance`, a per-browser setting).
+ * Keys typed into form controls are left alone.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CodeView, EntityView } from '../core/model.ts';
@@ -24,11 +26,26 @@ export interface RovingFocusActions {
   readonly expand: (entity: EntityView) => void;
   /** `?` */
   readonly toggleShortcuts: () => void;
+  /** Still to review (what n / p and the advance after a decision look for); without it they do nothing. */
+  readonly pending?: (entity: EntityView) => boolean;
+}
+
+/** The one thing stored for the review flow: whether focus advances after a decision (never codes or ids). */
+export const ADVANCE_STORAGE_KEY = 'heidi-clinical-codes:advance';
+
+function readAdvance(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(ADVANCE_STORAGE_KEY) !== 'false';
+  } catch {
+    return true; // storage blocked (sandboxed frame, privacy mode): the default
+  }
 }
 
 export class RovingFocusController implements ReactiveController {
   /** The card the shortcuts act on, and the list's tab stop. */
   focusedId: string | undefined;
+  /** After an accept or reject, focus moves to the next card to review. On by default; remembered per browser. */
+  autoAdvance = readAdvance();
   private _frame: number | undefined;
 
   constructor(
@@ -50,6 +67,58 @@ export class RovingFocusController implements ReactiveController {
     if (id === this.focusedId) return;
     this.focusedId = id;
     this._host.requestUpdate();
+  }
+
+  setAutoAdvance(on: boolean): void {
+    this.autoAdvance = on;
+    try {
+      globalThis.localStorage?.setItem(ADVANCE_STORAGE_KEY, String(on));
+    } catch {
+      // Not remembered where storage is blocked; the setting still holds for this page.
+    }
+    this._host.requestUpdate();
+  }
+
+  /**
+   * Make a decision on `entity` (`apply`), then go on to the next card still to review after it, when the
+   * reviewer wants that. The order is the list's before the decision, so a "To review" filter that hides
+   * the decided card still moves on to the card that followed it.
+   */
+  decide(entity: EntityView, apply: () => void): void {
+    const before = this._actions.list.view.list;
+    apply();
+    if (!this.autoAdvance) return;
+    const next = this._nextPending(
+      before,
+      before.findIndex((e) => e.id === entity.id),
+      1,
+    );
+    const list = this._actions.list.view.list;
+    const at = next ? list.findIndex((e) => e.id === next.id) : -1;
+    if (at >= 0) this._move(list, at);
+  }
+
+  /** The next (`step` 1) or previous (-1) card still to review after index `from` (-1: none), wrapping round. */
+  private _nextPending(list: readonly EntityView[], from: number, step: 1 | -1): EntityView | undefined {
+    const n = list.length;
+    const start = from < 0 ? (step > 0 ? -1 : n) : from;
+    const pending = this._actions.pending;
+    if (!pending) return undefined;
+    for (let k = 1; k < n + (from < 0 ? 1 : 0); k++) {
+      const candidate = list[(((start + step * k) % n) + n) % n];
+      if (candidate && pending(candidate)) return candidate;
+    }
+    return undefined;
+  }
+
+  private _jumpPending(step: 1 | -1): void {
+    const list = this._actions.list.view.list;
+    const next = this._nextPending(
+      list,
+      list.findIndex((e) => e.id === this.focusedId),
+      step,
+    );
+    if (next) this._move(list, list.indexOf(next));
   }
 
   readonly onKeydown = (event: KeyboardEvent): void => {
@@ -74,9 +143,10 @@ export class RovingFocusController implements ReactiveController {
     else if (key === 'Home') this._move(list, 0);
     else if (key === 'End') this._move(list, list.length - 1);
     else if (key === '?') toggleShortcuts();
+    else if (key === 'n') this._jumpPending(1);
+    else if (key === 'p') this._jumpPending(-1);
     else if (!entity) handled = false;
-    else if (key === 'a') review.setStatus(entity, 'ACCEPTED');
-    else if (key === 'r') review.setStatus(entity, 'REJECTED');
+    else if (key === 'a' || key === 'r') this.decide(entity, () => review.setStatus(entity, key === 'a' ? 'ACCEPTED' : 'REJECTED'));
     else if (key === 'u') review.setStatus(entity, 'PENDING');
     else if (/^[1-9]$/.test(key)) {
       const code = entity.similar[Number(key) - 1];

@@ -1,7 +1,8 @@
 /**
  * What the reviewer has open: the selected code (fires `heidi-code-select`),
  * the cards whose evidence is expanded, and the source view's tab and focused
- * evidence. The source view is controlled: its tab comes from here, and a tab
+ * evidence, and whether the view is open (below about 900 px it is a drawer
+ * that opens on selection). The source view is controlled: its tab comes from here, and a tab
  * click comes back as `source-kind-change`, so a later selection can always
  * move it to where the code's evidence is.
  */
@@ -25,8 +26,10 @@ export class SelectionController {
   expanded: ReadonlySet<string> = new Set<string>();
   /** The document the source view shows. */
   kind: SourceKind = 'note';
-  /** The evidence to bring into view: a new object each time the reviewer asks. */
-  focus: { kind: SourceKind; id: number } | undefined;
+  /** The evidence to bring into view: a new object each time the reviewer asks; `move` also moves focus to it. */
+  focus: { kind: SourceKind; id: number; move?: boolean } | undefined;
+  /** The view is open: it only matters where the view is a drawer (a narrow element). */
+  viewOpen = false;
 
   constructor(
     private readonly _host: ReactiveControllerHost & EventTarget,
@@ -40,14 +43,16 @@ export class SelectionController {
   }
 
   /** Select a card, and show its evidence (the one asked for, else its first located one). */
-  select(entity: EntityView, open?: { source: SourceKind; index: number }): void {
+  select(entity: EntityView, open?: { source: SourceKind; index: number; focus?: boolean }): void {
     const model = this._sources.session.model;
     const review = this._sources.review.state;
     if (!model || !review) return;
     this.selectedId = entity.id;
     this._sources.onSelect(entity);
-    this.focus = evidenceTarget(entity, this.kind, open);
-    this.kind = this.focus.kind;
+    const target = evidenceTarget(entity, this.kind, open);
+    this.focus = open?.focus ? { ...target, move: true } : target;
+    this.kind = target.kind;
+    this.viewOpen = true;
     this._host.requestUpdate();
     this._host.dispatchEvent(
       new HeidiCodeSelectEvent({ sessionId: model.sessionId, entityId: entity.id, code: codeRef(review.chosenCode(entity)) }),
@@ -64,9 +69,16 @@ export class SelectionController {
     if (open) this.select(entity);
   }
 
-  /** The reviewer picked a tab. */
+  /** The reviewer picked a tab (which opens the view where it is a drawer). */
   showSource(kind: SourceKind): void {
     this.kind = kind;
+    this.viewOpen = true;
+    this._host.requestUpdate();
+  }
+
+  /** The drawer's Close button or Escape. */
+  closeView(): void {
+    this.viewOpen = false;
     this._host.requestUpdate();
   }
 
@@ -76,6 +88,7 @@ export class SelectionController {
     if (forget) {
       this.selectedId = undefined;
       this.expanded = new Set();
+      this.viewOpen = false;
     }
     this._host.requestUpdate();
   }

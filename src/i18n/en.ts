@@ -36,7 +36,8 @@ export const en = {
   details: 'Details',
   degradedTranscript: 'The transcript could not be loaded: evidence is shown without its context.',
   /** Parts of Heidi's answer that could not be read (see CodingModel.dropped): the rest is shown. */
-  droppedEntities: (count: number) => `${count} suggested ${count === 1 ? 'code' : 'codes'} could not be read and ${count === 1 ? 'is' : 'are'} not shown.`,
+  droppedEntities: (count: number) =>
+    `${count} suggested ${count === 1 ? 'code' : 'codes'} could not be read and ${count === 1 ? 'is' : 'are'} not shown.`,
   droppedDetails: (count: number) =>
     `${count} ${count === 1 ? 'detail' : 'details'} (similar codes, evidence or scores) could not be read and ${count === 1 ? 'is' : 'are'} left out.`,
   degradedSession: 'The consultation details could not be loaded: the note and patient checks are unavailable.',
@@ -78,13 +79,21 @@ export const en = {
     age: (p: Record<string, string | number>) => `Age edit: this code is for ages ${p.min}–${p.max}; the patient was ${p.age}.`,
     invalid: (p: Record<string, string | number>) => `Not a valid code to report (${p.status}).`,
     rare: (p: Record<string, string | number>) => `Rarely used code (${p.flag}): check it applies.`,
-    unspecified: (p: Record<string, string | number>) => `Unspecified code: ${p.count} more specific ${Number(p.count) === 1 ? 'code exists' : 'codes exist'}.`,
+    unspecified: (p: Record<string, string | number>) =>
+      `Unspecified code: ${p.count} more specific ${Number(p.count) === 1 ? 'code exists' : 'codes exist'}.`,
     negated: (p: Record<string, string | number>) => `${where(p)} may be negated (“${p.cue}”).`,
     historical: (p: Record<string, string | number>) => `${where(p)} may be past history (“${p.cue}”).`,
     'other-person': (p: Record<string, string | number>) => `${where(p)} may be about someone else (“${p.cue}”).`,
     'no-evidence': () => 'No supporting evidence in the transcript or note.',
     'score-range': (p: Record<string, string | number>) => `Heidi sent a score outside 0–1 (${p.score}): the score shown is not reliable.`,
   },
+  /** A negation / history / family warning drawn beside the quote it concerns (the cue is marked in the quote). */
+  quoteChecks: {
+    negated: (cue: string) => `May be negated (“${cue}”)`,
+    historical: (cue: string) => `May be past history (“${cue}”)`,
+    'other-person': (cue: string) => `May be about someone else (“${cue}”)`,
+  },
+  moreEvidence: (count: number) => `${count} more ${count === 1 ? 'quote' : 'quotes'}`,
   checksLabel: (count: number) => `${count} ${count === 1 ? 'check' : 'checks'} to look at`,
   // Coding engines (their names are not translated)
   enginePhase: { queued: 'Waiting for the note', processing: 'Coding…', done: 'Done', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped: no note' },
@@ -109,6 +118,8 @@ export const en = {
   groupByKind: 'Group diagnoses and procedures',
   groups: ownTable({ diagnosis: 'Diagnoses', procedure: 'Procedures', 'clinical-term': 'Clinical terms', other: 'Other codes' }),
   progress: (accepted: number, rejected: number, total: number) => `${accepted} accepted, ${rejected} rejected of ${total}`,
+  reviewedOf: (reviewed: number, total: number) => `${reviewed} of ${total} reviewed`,
+  advanceSetting: 'Move on after a decision',
   noneMatch: 'No codes match these filters.',
   showMore: (count: number) => `Show ${count} more ${count === 1 ? 'code' : 'codes'}`,
   // Batch accept
@@ -128,6 +139,7 @@ export const en = {
     ['a', 'Accept'],
     ['r', 'Reject'],
     ['u', 'Undo'],
+    ['n / p', 'Next / previous code to review'],
     ['1–9', 'Use the n-th similar code'],
     ['Enter', 'Open the evidence'],
     ['?', 'Show or hide this list'],
@@ -135,6 +147,7 @@ export const en = {
   close: 'Close',
   // Evidence document view
   documentView: 'Source',
+  closeSource: 'Close the note and transcript',
   noNote: 'No note for this consultation.',
   noTranscriptText: 'No transcript for this consultation.',
   // Send

@@ -19,8 +19,39 @@ export const elementStyles = css`
   }
   .header {
     display: grid;
-    gap: calc(var(--_space) / 2);
+    grid-template-columns: auto minmax(0, 1fr);
+    align-items: center;
+    gap: calc(var(--_space) / 2) var(--_space);
     margin-bottom: var(--_space);
+  }
+  .header > .toolbar {
+    grid-column: 1 / -1;
+  }
+  /* Compact: the filter captions are read by screen readers but not drawn; controls are 24 px high. */
+  :host([density='compact']) .toolbar .cap {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+  :host([density='compact']) :is(button, select) {
+    min-height: 24px;
+    padding-block: 0.05em;
+  }
+  :host([density='compact']) h2 {
+    font-size: 1em;
+  }
+  :host([density='compact']) .review-progress {
+    font-size: 0.875em;
+  }
+  :host([density='compact']) .toolbar {
+    gap: 0.3em 0.5em;
+    font-size: 0.875em;
+  }
+  :host([density='compact']) button[data-panel='shortcuts']::before {
+    content: '?';
   }
   h2 {
     font-size: 1.125em;
@@ -61,18 +92,76 @@ export const elementStyles = css`
     gap: 0.3em;
     align-items: center;
   }
-  .layout {
-    display: grid;
-    gap: var(--_space);
+  .review-progress {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.2em 0.8em;
   }
-  @container (min-width: 760px) {
+  .review-progress label.check {
+    display: flex;
+    gap: 0.3em;
+    align-items: center;
+    font-size: 0.8125em;
+    color: var(--_muted);
+  }
+  progress {
+    appearance: none;
+    flex: 1 1 6em;
+    max-width: 16em;
+    height: 0.5em;
+    border: 1px solid var(--_control-border);
+    border-radius: 999px;
+    background: var(--_surface-2);
+    overflow: hidden;
+  }
+  progress::-webkit-progress-bar {
+    background: var(--_surface-2);
+  }
+  progress::-webkit-progress-value {
+    background: var(--_accent);
+  }
+  progress::-moz-progress-bar {
+    background: var(--_accent);
+  }
+  /* Narrow (a side panel): the note / transcript view is a drawer. Closed it is one row of tabs after the list;
+     open (a selection, a tab) it sticks to the bottom of the visible list, so a tall note never pushes the
+     list down. Block layout, not grid, so the sticky drawer's containing block is the whole layout. */
+  @container (max-width: 839.98px) {
+    .layout > heidi-source-view {
+      margin-top: var(--_space);
+      --_source-max: min(var(--heidi-source-height, 24rem), 45vh);
+    }
+    .layout > heidi-source-view[open] {
+      position: sticky;
+      bottom: 0;
+      z-index: 1;
+      padding: calc(var(--_space) / 2) var(--_space);
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius) var(--_radius) 0 0;
+      box-shadow: 0 -4px 12px rgb(0 0 0 / 0.18);
+    }
+    .layout > heidi-source-view:not([open])::part(body),
+    .layout > heidi-source-view:not([open])::part(close) {
+      display: none;
+    }
+  }
+  /* From about 900 px: list and view side by side, the view sticking while the list scrolls. */
+  @container (min-width: 840px) {
     .layout {
-      grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);
+      display: grid;
+      gap: var(--_space);
+      grid-template-columns: minmax(0, 1.3fr) minmax(0, 1fr);
       align-items: start;
     }
-    heidi-source-view {
+    .layout > heidi-source-view {
       position: sticky;
       top: 0;
+      --_source-max: min(var(--heidi-source-height, 24rem), calc(100vh - 4rem));
+    }
+    .layout > heidi-source-view::part(close) {
+      display: none;
     }
   }
   .list {

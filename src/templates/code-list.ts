@@ -28,6 +28,8 @@ export interface CodeListProps {
   readonly selectedId: string | undefined;
   readonly expanded: ReadonlySet<string>;
   readonly readonly: boolean;
+  /** `density="compact"`: the cards' tighter layout. */
+  readonly compact: boolean;
   readonly transcriptAvailable: boolean;
 }
 
@@ -69,7 +71,7 @@ function card(p: CodeListProps, entity: EntityView, tabStop: string | undefined,
   const { review } = p;
   return html`<heidi-code-card
     role="listitem"
-    exportparts="code: card-code, status: card-status, actions: card-actions, checks: card-checks, similar: card-similar, evidence: card-evidence"
+    exportparts="code: card-code, status: card-status, actions: card-actions, checks: card-checks, similar: card-similar, evidence: card-evidence, quote: card-quote"
     aria-posinset=${position}
     aria-setsize=${setSize}
     data-id=${entity.id}
@@ -81,6 +83,7 @@ function card(p: CodeListProps, entity: EntityView, tabStop: string | undefined,
     .selected=${entity.id === p.selectedId}
     .sent=${review.isSent(entity)}
     .readonly=${p.readonly}
+    .compact=${p.compact}
     .expanded=${p.expanded.has(entity.id)}
     .messages=${p.messages}
     .percent=${p.percent}

@@ -1,4 +1,4 @@
-/** The header's progress count and the toolbar: system and status filters, sort, grouping, batch and shortcut buttons. */
+/** The header's progress (count, bar, the advance-after-a-decision setting) and the toolbar: system and status filters, sort, grouping, batch and shortcut buttons. */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SortOrder, StatusFilter } from '../core/filters.ts';
 import type { ReviewStatus } from '../core/review.ts';
@@ -8,6 +8,8 @@ export interface ToolbarProps {
   readonly messages: Messages;
   readonly counts: Readonly<Record<ReviewStatus, number>>;
   readonly total: number;
+  /** Focus moves to the next code to review after a decision (the reviewer's setting). */
+  readonly autoAdvance: boolean;
   /** System labels among the shown codes; a filter appears when there is more than one. */
   readonly systems: readonly string[];
   /** The reviewer's current choices. */
@@ -37,6 +39,7 @@ export interface ToolbarHandlers {
   }) => void;
   readonly toggleBatch: () => void;
   readonly toggleShortcuts: () => void;
+  readonly setAutoAdvance: (on: boolean) => void;
 }
 
 const STATUSES = ['ALL', 'PENDING', 'ACCEPTED', 'REJECTED'] as const;
@@ -45,15 +48,30 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
   const m = p.messages;
   const f = p.filters;
   const value = (e: Event) => (e.target as HTMLSelectElement).value;
+  const reviewed = p.counts.ACCEPTED + p.counts.REJECTED;
   return html`
-    <span class="progress">${m.progress(p.counts.ACCEPTED, p.counts.REJECTED, p.total)}</span>
+    <div class="review-progress">
+      <span class="progress">${m.progress(p.counts.ACCEPTED, p.counts.REJECTED, p.total)}</span>
+      ${
+        p.total
+          ? html`<progress part="progress" max=${p.total} .value=${reviewed} aria-label=${m.reviewedOf(reviewed, p.total)}></progress>
+            ${
+              p.readonly
+                ? nothing
+                : html`<label class="check"
+                  ><input type="checkbox" .checked=${p.autoAdvance} @change=${(e: Event) => on.setAutoAdvance((e.target as HTMLInputElement).checked)} />${m.advanceSetting}</label
+                >`
+            }`
+          : nothing
+      }
+    </div>
     ${
       p.total
         ? html`<div class="toolbar" part="toolbar">
           ${
             p.systems.length > 1
               ? html`<label
-                >${m.filterSystem}
+                ><span class="cap">${m.filterSystem}</span>
                 <select @change=${(e: Event) => on.set({ system: value(e) || undefined })}>
                   <option value="" ?selected=${!f.system}>${m.allSystems}</option>
                   ${p.systems.map((s) => html`<option value=${s} ?selected=${f.system === s}>${s}</option>`)}
@@ -62,13 +80,13 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
               : nothing
           }
           <label
-            >${m.filterStatus}
+            ><span class="cap">${m.filterStatus}</span>
             <select @change=${(e: Event) => on.set({ status: value(e) as StatusFilter })}>
               ${STATUSES.map((s) => html`<option value=${s} ?selected=${f.status === s}>${s === 'ALL' ? m.allStatuses : m.status[s]}</option>`)}
             </select></label
           >
           <label
-            >${m.sortBy}
+            ><span class="cap">${m.sortBy}</span>
             <select @change=${(e: Event) => on.set({ sort: value(e) as SortOrder })}>
               <option value="document" ?selected=${f.sort === 'document'}>${m.sortDocument}</option>
               <option value="relevance" ?selected=${f.sort === 'relevance'}>${m.sortRelevance}</option>
@@ -86,7 +104,7 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
               : html`<button data-panel="batch" aria-expanded=${p.batchOpen ? 'true' : 'false'} @click=${on.toggleBatch}>${m.batchAccept}</button>`
           }
           <button data-panel="shortcuts" aria-expanded=${p.shortcutsOpen ? 'true' : 'false'} title="${m.shortcuts} (?)" @click=${on.toggleShortcuts}>
-            ${m.shortcuts}
+            <span class="cap">${m.shortcuts}</span>
           </button>
         </div>`
         : nothing

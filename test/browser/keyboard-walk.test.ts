@@ -20,8 +20,16 @@ interface Page {
 
 // Decisions persist per session in sessionStorage: every test starts clean and leaves nothing behind
 // (review.test.ts once saw a restored decision it had not made).
-beforeEach(() => sessionStorage.clear());
-afterEach(() => sessionStorage.clear());
+// These walks check that focus stays on the decided card: the advance-after-a-decision setting (issue 12,
+// on by default) is turned off here; test/browser/evidence-glance.test.ts walks it on.
+beforeEach(() => {
+  sessionStorage.clear();
+  localStorage.setItem('heidi-clinical-codes:advance', 'false');
+});
+afterEach(() => {
+  sessionStorage.clear();
+  localStorage.removeItem('heidi-clinical-codes:advance');
+});
 
 /** The element between two host-page buttons, loaded. */
 async function page(sessionId = 'fx-knee-oa', attrs: Record<string, string> = {}): Promise<Page> {

@@ -202,14 +202,20 @@ describe('keyboard-first review', () => {
   });
 
   it('a key acts on the card it was pressed on, even if another card was focused before', async () => {
-    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
-    const reviews = collect<CodeReviewDetail>(el, 'heidi-code-review');
-    const [first, third] = [cards(el)[0]!, cards(el)[2]!];
-    first.focus();
-    press(third, 'a');
-    await settle(el);
-    expect(reviews.map((r) => r.entityId)).to.deep.equal([third.dataset.id]);
-    expect(third.tabIndex).to.equal(0, 'it becomes the tab stop');
+    // Focus stays on the decided card with the advance-after-a-decision setting off (issue 12; on by default).
+    localStorage.setItem('heidi-clinical-codes:advance', 'false');
+    try {
+      const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+      const reviews = collect<CodeReviewDetail>(el, 'heidi-code-review');
+      const [first, third] = [cards(el)[0]!, cards(el)[2]!];
+      first.focus();
+      press(third, 'a');
+      await settle(el);
+      expect(reviews.map((r) => r.entityId)).to.deep.equal([third.dataset.id]);
+      expect(third.tabIndex).to.equal(0, 'it becomes the tab stop');
+    } finally {
+      localStorage.removeItem('heidi-clinical-codes:advance');
+    }
   });
 
   it('shortcuts never fire while typing in an input', async () => {

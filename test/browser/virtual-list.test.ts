@@ -104,21 +104,27 @@ describe('windowed list (2,000 codes)', function () {
   });
 
   it('a decision on a far card is announced and keeps the focus on that card', async () => {
-    const { el } = await mountLoaded({ sessionId: SESSION });
-    cards(el)[0]!.focus();
-    await press('End');
-    await until(
-      () =>
-        focusedCard(el) !== undefined && focusedCard(el)!.getAttribute('aria-posinset') === focusedCard(el)!.getAttribute('aria-setsize'),
-      'the last card focused',
-    );
-    const last = focusedCard(el)!;
-    const id = last.dataset.id;
-    const code = shadow(last).querySelector('.code')!.textContent!.trim();
-    await press('a');
-    await until(() => liveText(el) === `${code}: Accepted`, `the live region to say "${code}: Accepted" (says "${liveText(el)}")`);
-    expect(focusedCard(el)?.dataset.id).to.equal(id);
-    await expect(el).to.be.accessible();
+    // With the advance-after-a-decision setting (issue 12, on by default) focus would wrap to the first card to review.
+    localStorage.setItem('heidi-clinical-codes:advance', 'false');
+    try {
+      const { el } = await mountLoaded({ sessionId: SESSION });
+      cards(el)[0]!.focus();
+      await press('End');
+      await until(
+        () =>
+          focusedCard(el) !== undefined && focusedCard(el)!.getAttribute('aria-posinset') === focusedCard(el)!.getAttribute('aria-setsize'),
+        'the last card focused',
+      );
+      const last = focusedCard(el)!;
+      const id = last.dataset.id;
+      const code = shadow(last).querySelector('.code')!.textContent!.trim();
+      await press('a');
+      await until(() => liveText(el) === `${code}: Accepted`, `the live region to say "${code}: Accepted" (says "${liveText(el)}")`);
+      expect(focusedCard(el)?.dataset.id).to.equal(id);
+      await expect(el).to.be.accessible();
+    } finally {
+      localStorage.removeItem('heidi-clinical-codes:advance');
+    }
   });
 
   it('scrolling far renders the cards scrolled to, and the tab stop stays on a rendered card', async () => {

@@ -162,7 +162,8 @@ describe('codes and evidence', () => {
       const { el } = await mountLoaded({ sessionId: 'offsets' });
       const c = card(el, 'M25.561');
       shadow(c).querySelector<HTMLElement>('details[part="evidence"] summary')!.click();
-      await until(() => deepText(c).includes('worse on stairs'), 'evidence');
+      // The card's quote shows one snippet before any click: wait for the evidence list itself.
+      await until(() => !!shadow(c).querySelector('.evidence'), 'evidence');
       const text = deepText(c);
       expect(text).to.contain('hip pain').and.contain('Not found in the transcript');
       expect(text).to.contain('Found near the given position');

@@ -9,9 +9,12 @@ import { property, state } from 'lit/decorators.js';
 import type { CheckWarning, CueLocation } from '../../core/checks.ts';
 import type { CodeView, EntityView } from '../../core/model.ts';
 import { isLocated } from '../../core/evidence.ts';
+import { bestQuote, evidenceCount, type Quote } from '../../core/quote.ts';
 import type { ReviewStatus } from '../../core/review.ts';
 import type { Messages } from '../../i18n/en.ts';
 import { controls } from '../../styles/controls.ts';
+import { speakerLabel } from '../../i18n/index.ts';
+import { isCueWarning, quoteTemplate, visibleQuotes, withCue } from './quote.ts';
 import { cardStyles } from './styles.ts';
 import { cardEnginesTemplate } from './engines.ts';
 
@@ -19,7 +22,8 @@ export type CardAction =
   | { type: 'select' }
   | { type: 'status'; status: ReviewStatus }
   | { type: 'swap'; code: CodeView }
-  | { type: 'open'; source: 'transcript' | 'note'; index: number }
+  /** Show evidence `index` in the view; `focus` moves focus to its mark there (a quote or "Open in" link was pressed). */
+  | { type: 'open'; source: 'transcript' | 'note'; index: number; focus?: boolean }
   | { type: 'expand'; open: boolean };
 
 export class CardActionEvent extends Event {
@@ -41,6 +45,8 @@ export class HeidiCodeCard extends LitElement {
   @property({ type: Boolean, reflect: true }) selected = false;
   @property({ type: Boolean }) sent = false;
   @property({ type: Boolean }) readonly = false;
+  /** The element's `density="compact"`: the card's tighter layout (CSS only). */
+  @property({ type: Boolean, reflect: true }) compact = false;
   /** Evidence section open (Enter on a focused card opens it). */
   @property({ type: Boolean }) expanded = false;
   /** False when the transcript could not be loaded: snippets are then shown without a location. */
@@ -49,7 +55,18 @@ export class HeidiCodeCard extends LitElement {
   @property({ attribute: false }) messages!: Messages;
   @property({ attribute: false }) percent: (score: number) => string = (s) => `${Math.round(s * 100)}%`;
 
+  /** The evidence section was opened by its own summary (not "open the details"): the similar codes stay as they were. */
+  private _summaryToggle = false;
+  /**
+   * The similar list's `open` as last rendered: follows the element's own toggles and is set only when the
+   * details open as a whole, so a re-render between a summary click and its default action never undoes it.
+   */
+  private _similarOpenAttr = false;
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // Opening the card's details (the code clicked, Enter) opens the evidence and the similar codes together.
+    if (changed.has('expanded') && this.expanded && !this._summaryToggle) this.similarOpen = this._similarOpenAttr = true;
+    this._summaryToggle = false;
     if (changed.has('entity') || changed.has('chosen') || changed.has('messages')) {
       this.setAttribute('aria-label', `${this.chosen.code} ${this.chosen.display}`);
     }
@@ -64,33 +81,51 @@ export class HeidiCodeCard extends LitElement {
     const e = this.entity;
     const code = this.chosen;
     const swapped = code !== e.primary;
+    const cueless = this.warnings.filter((w) => !isCueWarning(w));
     return html`
       <div class="head">
-        <button class="pick" part="code" aria-pressed=${this.selected ? 'true' : 'false'} @click=${() => this.act({ type: 'select' })}>
+        <button
+          class="pick"
+          part="code"
+          aria-pressed=${this.selected ? 'true' : 'false'}
+          @click=${() => this.act(this.expanded ? { type: 'select' } : { type: 'expand', open: true })}
+        >
           <span class="code">${code.code}</span>
           <span class="name">${code.display}</span>
         </button>
+        <div class="meta">
+          <span>${code.systemLabel}</span>
+        ${code.score !== undefined ? html`<span>${m.score} ${this.percent(code.score)}</span>` : nothing}
+        ${e.relevance ? html`<span>${m.relevance}: ${m.relevanceValue[e.relevance] ?? e.relevance}</span>` : nothing}
+        ${swapped ? html`<span>${m.swappedFrom(e.primary.code)}</span>` : nothing}
+        </div>
         <span class="badge ${this.status}" part="status">
           ${this.status === 'ACCEPTED' ? '✓ ' : this.status === 'REJECTED' ? '✕ ' : '○ '}${m.status[this.status]}
         </span>
         ${this.sent ? html`<span class="sent">✓ ${m.sent}</span>` : nothing}
       </div>
-      <div class="meta">
-        <span>${code.systemLabel}</span>
-        ${code.score !== undefined ? html`<span>${m.score} ${this.percent(code.score)}</span>` : nothing}
-        ${e.relevance ? html`<span>${m.relevance}: ${m.relevanceValue[e.relevance] ?? e.relevance}</span>` : nothing}
-        ${swapped ? html`<span>${m.swappedFrom(e.primary.code)}</span>` : nothing}
-      </div>
+      ${cardEnginesTemplate(e, m, this.percent)}
+      ${this.renderQuotes()}
       ${
-        this.warnings.length
-          ? html`<ul class="checks" part="checks" aria-label=${m.checksLabel(this.warnings.length)}>
-            ${this.warnings.map((w) => html`<li>⚠ ${this.explain(w)}</li>`)}
+        cueless.length
+          ? html`<ul class="checks" part="checks" aria-label=${m.checksLabel(cueless.length)}>
+            ${cueless.map((w) => html`<li>⚠ ${this.explain(w)}</li>`)}
           </ul>`
           : nothing
       }
-      ${cardEnginesTemplate(e, m, this.percent)}
-      ${this.readonly ? nothing : this.renderActions(code)} ${this.renderSimilar(code)} ${this.renderEvidence()}
+      <div class="bar">${this.readonly ? nothing : this.renderActions(code)} ${this.renderEvidence()} ${this.renderSimilar(code)}</div>
     `;
+  }
+
+  private renderQuotes(): TemplateResult[] {
+    const context = { messages: this.messages, transcriptAvailable: this.transcriptAvailable, open: (q: Quote) => this.openQuote(q) };
+    return visibleQuotes(this.entity, this.warnings).map(({ quote, warning }) => quoteTemplate(quote, warning, context));
+  }
+
+  /** A quote pressed: its words are shown and focused in the view; one that cannot be pointed at selects the code. */
+  private openQuote(q: Quote): void {
+    if (q.source !== 'context' && q.location !== 'unlocated') this.act({ type: 'open', source: q.source, index: q.index, focus: true });
+    else this.act({ type: 'select' });
   }
 
   private explain(warning: CheckWarning): string {
@@ -108,7 +143,7 @@ export class HeidiCodeCard extends LitElement {
         title="${m.accept} (a)"
         @click=${() => this.act({ type: 'status', status: 'ACCEPTED' })}
       >
-        ${m.accept}
+        <span class="label">${m.accept}</span>
       </button>
       <button
         class="reject"
@@ -117,7 +152,7 @@ export class HeidiCodeCard extends LitElement {
         title="${m.reject} (r)"
         @click=${() => this.act({ type: 'status', status: 'REJECTED' })}
       >
-        ${m.reject}
+        <span class="label">${m.reject}</span>
       </button>
       ${
         this.status !== 'PENDING' || code !== this.entity.primary
@@ -127,7 +162,7 @@ export class HeidiCodeCard extends LitElement {
             title="${m.undo} (u)"
             @click=${() => this.act({ type: 'status', status: 'PENDING' })}
           >
-            ${m.undo}
+            <span class="label">${m.undo}</span>
           </button>`
           : nothing
       }
@@ -140,7 +175,7 @@ export class HeidiCodeCard extends LitElement {
     const meta = chosen.metadata;
     if (!e.similar.length && !meta?.parent_code && !meta?.children_code?.length && !meta?.sibling_code?.length) return nothing;
     // The rows are only built when opened: most cards are decided without them, and 500 cards x 5 rows add up.
-    return html`<details part="similar" @toggle=${this.onSimilarToggle}>
+    return html`<details part="similar" ?open=${this._similarOpenAttr} @toggle=${this.onSimilarToggle}>
       <summary @click=${this.onSimilarClick}>${m.similarCodes(e.similar.length)}</summary>
       ${this.similarOpen ? this.renderSimilarList(chosen) : nothing}
     </details>`;
@@ -153,7 +188,7 @@ export class HeidiCodeCard extends LitElement {
   }
 
   private onSimilarToggle(event: Event): void {
-    this.similarOpen = (event.target as HTMLDetailsElement).open;
+    this.similarOpen = this._similarOpenAttr = (event.target as HTMLDetailsElement).open;
   }
 
   private renderSimilarList(chosen: CodeView): TemplateResult {
@@ -163,7 +198,7 @@ export class HeidiCodeCard extends LitElement {
     const meta = chosen.metadata;
     const children = meta?.children_code?.filter(Boolean) ?? [];
     const siblings = meta?.sibling_code?.filter(Boolean) ?? [];
-    return html`<ul class="plain similar">
+    return html`<ul class="plain similar ${this.readonly ? 'ro' : ''}">
         ${alternatives.map((c) => {
           const n = e.similar.indexOf(c) + 1;
           const label = c === e.primary ? m.restorePrimary(c.code) : m.swapTo(c.code, c.display);
@@ -175,7 +210,7 @@ export class HeidiCodeCard extends LitElement {
                   ${m.use}
                 </button>`
             }
-            <span class="code">${c.code}</span> <span>${c.display}</span>
+            <span class="code">${c.code}</span> <span class="alt">${c.display}</span>
             ${c.score !== undefined ? html`<span class="ctx">${this.percent(c.score)}</span>` : nothing}
           </li>`;
         })}
@@ -188,9 +223,10 @@ export class HeidiCodeCard extends LitElement {
   private renderEvidence(): TemplateResult {
     const m = this.messages;
     const e = this.entity;
-    const count = e.transcript.length + e.note.length + e.context.length;
+    const count = evidenceCount(e);
+    const more = count - (bestQuote(e) ? 1 : 0);
     return html`<details part="evidence" ?open=${this.expanded} @toggle=${this.onToggle}>
-      <summary>${m.evidence(count)}</summary>
+      <summary><span class="total">${m.evidence(count)}</span>${more > 0 ? html`<span class="more">${m.moreEvidence(more)}</span>` : nothing}</summary>
       ${this.expanded ? this.renderEvidenceList() : nothing}
     </details>`;
   }
@@ -198,6 +234,7 @@ export class HeidiCodeCard extends LitElement {
   private onToggle(event: Event): void {
     const open = (event.target as HTMLDetailsElement).open;
     if (open === this.expanded) return;
+    this._summaryToggle = true;
     this.expanded = open;
     // The list keeps which cards are open (Enter opens them too), so it hears every toggle.
     this.act({ type: 'expand', open });
@@ -205,6 +242,14 @@ export class HeidiCodeCard extends LitElement {
 
   private cueFor(source: 'transcript' | 'note', index: number): CueLocation | undefined {
     return this.warnings.find((w) => w.cue?.source === source && w.cue.index === index)?.cue;
+  }
+
+  /** The warning about one piece of evidence, beside it in the list. */
+  private warningFor(cue: CueLocation | undefined): TemplateResult | typeof nothing {
+    const warning = cue && this.warnings.find((w) => w.cue === cue);
+    return warning && isCueWarning(warning)
+      ? html`<span class="warn">⚠ ${this.messages.quoteChecks[warning.kind](cue.cue)}</span>`
+      : nothing;
   }
 
   private renderEvidenceList(): TemplateResult {
@@ -222,15 +267,16 @@ export class HeidiCodeCard extends LitElement {
               ? m.moved
               : '';
         return html`<li>
-          <span class="where">${m.transcript}${snippet.speaker ? ` · ${m.speaker[snippet.speaker] ?? snippet.speaker}` : ''}${where ? ` · ${where}` : ''}</span>
+          <span class="where">${m.transcript}${snippet.speaker ? ` · ${speakerLabel(m, snippet.speaker)}` : ''}${where ? ` · ${where}` : ''}</span>
           <span class="snippet"
             ><span class="ctx">${withCue(snippet.before, cue?.part === 'before' ? cue : undefined)}</span
             ><mark>${withCue(snippet.text, cue?.part === 'text' ? cue : undefined)}</mark
             ><span class="ctx">${snippet.after}</span></span
           >
+          ${this.warningFor(cue)}
           ${
             isLocated(snippet)
-              ? html`<button class="link" @click=${() => this.act({ type: 'open', source: 'transcript', index })}>${m.openInTranscript}</button>`
+              ? html`<button class="link" @click=${() => this.act({ type: 'open', source: 'transcript', index, focus: true })}>${m.openInTranscript}</button>`
               : nothing
           }
         </li>`;
@@ -241,8 +287,8 @@ export class HeidiCodeCard extends LitElement {
           <span class="where">${m.note}${isLocated(span) ? '' : ` · ${m.badNoteSpan}`}</span>
           ${
             isLocated(span)
-              ? html`<span class="snippet"><mark>${withCue(span.text, cue)}</mark></span>
-                <button class="link" @click=${() => this.act({ type: 'open', source: 'note', index })}>${m.openInNote}</button>`
+              ? html`<span class="snippet"><mark>${withCue(span.text, cue)}</mark></span> ${this.warningFor(cue)}
+                <button class="link" @click=${() => this.act({ type: 'open', source: 'note', index, focus: true })}>${m.openInNote}</button>`
               : nothing
           }
         </li>`;
@@ -250,10 +296,4 @@ export class HeidiCodeCard extends LitElement {
       ${e.context.map((text) => html`<li><span class="where">${m.context}</span><span class="snippet">${text}</span></li>`)}
     </ul>`;
   }
-}
-
-/** Text with the check's cue words highlighted: as text nodes, never HTML. */
-function withCue(text: string, cue: CueLocation | undefined): TemplateResult | string {
-  if (!cue || cue.start < 0 || cue.end > text.length || cue.start >= cue.end) return text;
-  return html`${text.slice(0, cue.start)}<mark class="cue">${text.slice(cue.start, cue.end)}</mark>${text.slice(cue.end)}`;
 }

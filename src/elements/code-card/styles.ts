@@ -4,11 +4,14 @@ import { css } from 'lit';
 export const cardStyles = css`
       :host {
         display: block;
+        min-width: 0;
         border: 1px solid var(--_border);
         border-left: 6px solid var(--_border);
         border-radius: var(--_radius);
         background: var(--_surface);
-        padding: var(--_space);
+        /* Less below: the action row's buttons bring their own height. */
+        padding: var(--_space) var(--_space) calc(var(--_space) * 0.5);
+        line-height: 1.35;
       }
       :host(:focus-visible) {
         outline: 3px solid var(--_focus);
@@ -35,6 +38,7 @@ export const cardStyles = css`
       .pick {
         all: unset;
         cursor: pointer;
+        min-height: 24px;
         display: inline-flex;
         flex-wrap: wrap;
         gap: 0.2em 0.5em;
@@ -54,15 +58,18 @@ export const cardStyles = css`
       .name {
         overflow-wrap: anywhere;
       }
+      /* Its own line under the code and name (it sits in the head's flex row, after the status badge). */
       .meta {
+        order: 1;
+        flex-basis: 100%;
         display: flex;
         flex-wrap: wrap;
         gap: 0.3em 0.8em;
         color: var(--_muted);
         font-size: 0.875em;
-        margin-top: 0.25em;
       }
       .badge {
+        margin-left: auto;
         font-size: 0.8125em;
         font-weight: 600;
         padding: 0.1em 0.5em;
@@ -95,11 +102,70 @@ export const cardStyles = css`
         padding: 0.15em 0.4em;
         font-size: 0.875em;
       }
+      /* Actions and the two disclosures share one row; an open disclosure takes the full width below. */
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.4em 0.8em;
+        margin-top: calc(var(--_space) * 0.5);
+      }
       .actions {
         display: flex;
         flex-wrap: wrap;
         gap: 0.4em;
-        margin-top: 0.5em;
+      }
+      .bar > details {
+        min-width: 0;
+      }
+      .bar > details[open] {
+        flex-basis: 100%;
+        order: 1;
+      }
+      .quote {
+        display: flex;
+        margin-top: calc(var(--_space) * 0.4);
+        font-size: 0.9375em;
+      }
+      .said {
+        all: unset;
+        cursor: pointer;
+        min-height: 24px;
+        flex: 1 1 16em;
+        min-width: 0;
+        overflow-wrap: anywhere;
+        border-left: 3px solid var(--_mark-edge);
+        padding-left: 0.5em;
+        border-radius: 2px;
+        /* The context around the marked words is muted; the words and the speaker are not. */
+        color: var(--_muted);
+      }
+      .said:hover mark:not(.cue) {
+        text-decoration: underline;
+      }
+      .said:focus-visible {
+        outline: 3px solid var(--_focus);
+        outline-offset: 2px;
+      }
+      .who {
+        color: var(--_text);
+        font-weight: 600;
+        font-size: 0.875em;
+      }
+      .who::after {
+        content: ':';
+      }
+      .loc {
+        color: var(--_muted);
+        font-size: 0.8125em;
+        font-style: italic;
+      }
+      .warn {
+        color: var(--_warn);
+        background: var(--_warn-bg);
+        border-radius: 4px;
+        padding: 0 0.4em;
+        font-size: 0.875em;
       }
       /* Symbols as CSS content: the accessible name stays "Accept M17.11", the visible label "Accept". */
       button.accept::before {
@@ -121,11 +187,10 @@ export const cardStyles = css`
         color: var(--_bad);
         border-color: var(--_bad);
       }
-      details {
-        margin-top: 0.5em;
-      }
       summary {
         cursor: pointer;
+        min-height: 24px;
+        line-height: 24px;
         color: var(--_accent);
         font-weight: 600;
         font-size: 0.9375em;
@@ -137,11 +202,18 @@ export const cardStyles = css`
         display: grid;
         gap: 0.3em;
       }
+      /* A similar code keeps its button, code, name and score together: the row wraps as a unit. */
       .similar li {
-        display: flex;
+        display: grid;
+        grid-template-columns: auto auto minmax(0, 1fr) auto;
         gap: 0.5em;
         align-items: baseline;
-        flex-wrap: wrap;
+      }
+      .similar.ro li {
+        grid-template-columns: auto minmax(0, 1fr) auto;
+      }
+      .similar .alt {
+        overflow-wrap: anywhere;
       }
       .evidence li {
         border-left: 3px solid var(--_border);
@@ -164,13 +236,61 @@ export const cardStyles = css`
         color: var(--_accent);
         text-decoration: underline;
         padding: 0;
-        min-height: 0;
+        min-height: 24px;
         font-size: 0.875em;
       }
       .related {
         font-size: 0.875em;
         color: var(--_muted);
         margin: 0.3em 0 0;
+      }
+      .total + .more::before {
+        content: ' · ';
+      }
+      /* density="compact": one line for the code and name, symbol-sized controls. */
+      :host([compact]) .pick {
+        flex-wrap: nowrap;
+        overflow: hidden;
+      }
+      :host([compact]) .name {
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        min-width: 0;
+      }
+      :host([compact]) button:not(.said, .pick) {
+        min-height: 24px;
+        min-width: 28px;
+        padding: 0.05em 0.4em;
+      }
+      /* Compact actions show their symbol; the word stays in the tooltip and the accessible name ("Accept M17.11"). */
+      :host([compact]) .actions .label {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip: rect(0 0 0 0);
+        white-space: nowrap;
+      }
+      :host([compact]) .quote {
+        font-size: 0.8125em;
+        margin-top: 2px;
+      }
+      :host([compact]) .bar {
+        margin-top: 2px;
+      }
+      :host([compact]) .meta {
+        font-size: 0.8125em;
+      }
+      :host([compact]) .said {
+        display: -webkit-box;
+        -webkit-box-orient: vertical;
+        -webkit-line-clamp: 3;
+        overflow: hidden;
+      }
+      /* Compact: the disclosure reads "Evidence (4)"; the quote above it is the first of the four. */
+      :host([compact]) .more {
+        display: none;
       }
       .sent {
         color: var(--_ok);

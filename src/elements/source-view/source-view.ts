@@ -2,6 +2,8 @@
  * The consult note or transcript with the selected code's evidence marked.
  * Text is rendered as text nodes; the marks come from checked offsets only.
  * Controlled: `kind` comes down from the parent, a tab click goes up as `source-kind-change`.
+ * Where the parent lays it out as a drawer (a narrow element), `open` shows its text and a Close
+ * button (`source-close`, Escape too); the parent's CSS hides both while it is closed.
  */
 import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
@@ -25,6 +27,13 @@ export class SourceKindChangeEvent extends Event {
   }
 }
 
+/** The reviewer closed the drawer (its Close button or Escape). */
+export class SourceCloseEvent extends Event {
+  constructor() {
+    super('source-close', { bubbles: true, composed: true });
+  }
+}
+
 export class HeidiSourceView extends LitElement {
   static override styles = [controls, sourceViewStyles];
 
@@ -34,7 +43,9 @@ export class HeidiSourceView extends LitElement {
   @property({ attribute: false }) noteRanges: readonly SourceRange[] = [];
   @property({ attribute: false }) transcriptRanges: readonly SourceRange[] = [];
   /** The evidence item to bring into view; a new object each time the user asks. */
-  @property({ attribute: false }) focusTarget: { kind: SourceKind; id: number } | undefined;
+  @property({ attribute: false }) focusTarget: { kind: SourceKind; id: number; move?: boolean } | undefined;
+  /** Open as a drawer (only the parent's narrow layout looks at it). */
+  @property({ type: Boolean, reflect: true }) open = false;
   @property({ attribute: false }) messages!: Messages;
 
   @query('.text') private textBox?: HTMLElement;
@@ -45,51 +56,72 @@ export class HeidiSourceView extends LitElement {
     const ranges = this.kind === 'note' ? this.noteRanges : this.transcriptRanges;
     const focusId = this.focusTarget?.kind === this.kind ? this.focusTarget.id : -1;
     return html`
-      <div class="tabs" role="group" aria-label=${m.documentView}>
-        ${(['note', 'transcript'] as const).map(
-          (kind) =>
-            html`<button aria-pressed=${this.kind === kind ? 'true' : 'false'} @click=${() => this.show(kind)}>
-              ${kind === 'note' ? m.note : m.transcript}
-            </button>`,
-        )}
+      <div class="bar">
+        <div class="tabs" role="group" aria-label=${m.documentView}>
+          ${(['note', 'transcript'] as const).map(
+            (kind) =>
+              html`<button aria-pressed=${this.kind === kind ? 'true' : 'false'} @click=${() => this.show(kind)}>
+                ${kind === 'note' ? m.note : m.transcript}
+              </button>`,
+          )}
+        </div>
+        <button class="close" part="close" aria-label=${m.closeSource} title=${m.closeSource} @click=${this.close}>✕</button>
       </div>
-      ${
-        text
-          ? html`<div class="text" part="source" tabindex="0" role="group" aria-label=${this.kind === 'note' ? m.note : m.transcript}>${chunkContents(
-              chunkText(text),
-              ranges,
-            ).map(
-              (content) =>
-                html`<div class="chunk">${
-                  typeof content === 'string'
-                    ? content
-                    : content.map((s) =>
-                        s.mark < 0 ? s.text : html`<mark data-i=${s.mark} class=${s.mark === focusId ? 'focus' : ''}>${s.text}</mark>`,
-                      )
-                }</div>`,
-            )}</div>`
-          : html`<p class="empty">${this.kind === 'note' ? m.noNote : m.noTranscriptText}</p>`
-      }
+      <div class="body" part="body" @keydown=${this.onKeydown}>
+        ${
+          text
+            ? html`<div class="text" part="source" tabindex="0" role="group" aria-label=${this.kind === 'note' ? m.note : m.transcript}>${chunkContents(
+                chunkText(text),
+                ranges,
+              ).map(
+                (content) =>
+                  html`<div class="chunk">${
+                    typeof content === 'string'
+                      ? content
+                      : content.map((s) =>
+                          s.mark < 0
+                            ? s.text
+                            : s.mark === focusId
+                              ? html`<mark data-i=${s.mark} class="focus" tabindex="-1">${s.text}</mark>`
+                              : html`<mark data-i=${s.mark}>${s.text}</mark>`,
+                        )
+                  }</div>`,
+              )}</div>`
+            : html`<p class="empty">${this.kind === 'note' ? m.noNote : m.noTranscriptText}</p>`
+        }
+      </div>
     `;
   }
 
+  private close(): void {
+    this.dispatchEvent(new SourceCloseEvent());
+  }
+
+  private onKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this.open) {
+      event.stopPropagation();
+      this.close();
+    }
+  }
+
   private show(kind: SourceKind): void {
-    if (kind !== this.kind) this.dispatchEvent(new SourceKindChangeEvent(kind));
+    // The shown tab too: in a closed drawer it opens the view.
+    this.dispatchEvent(new SourceKindChangeEvent(kind));
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('focusTarget') && !changed.has('kind') && !changed.has('noteRanges') && !changed.has('transcriptRanges')) return;
+    const moved = changed.has('focusTarget') || changed.has('kind') || changed.has('open');
+    if (!moved && !changed.has('noteRanges') && !changed.has('transcriptRanges')) return;
     const box = this.textBox;
     if (!box) return;
     const id = this.focusTarget?.kind === this.kind ? this.focusTarget.id : undefined;
     const mark =
       box.querySelector<HTMLElement>(id === undefined ? 'mark' : `mark[data-i="${id}"]`) ?? box.querySelector<HTMLElement>('mark');
-    // Scroll only this box, never the host page. Measured from the boxes, not offsetTop: a chunk with
-    // `content-visibility` contains its layout, so it would be the mark's offsetParent.
-    if (mark)
-      box.scrollTop = Math.max(
-        0,
-        box.scrollTop + mark.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3,
-      );
+    if (!mark) return;
+    // Focus the words the reviewer asked for (a quote pressed) without scrolling the host page; scroll only this box.
+    if (changed.has('focusTarget') && this.focusTarget?.move && mark.classList.contains('focus')) mark.focus({ preventScroll: true });
+    // Measured from the boxes, not offsetTop: a chunk with `content-visibility` contains its layout, so it
+    // would be the mark's offsetParent.
+    box.scrollTop = Math.max(0, box.scrollTop + mark.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3);
   }
 }

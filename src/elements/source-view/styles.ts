@@ -7,10 +7,18 @@ export const sourceViewStyles = css`
         flex-direction: column;
         min-height: 0;
       }
+      .bar {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: 0.4em;
+      }
       .tabs {
         display: flex;
         gap: 0.4em;
-        margin-bottom: 0.4em;
+      }
+      .body {
+        margin-top: 0.4em;
       }
       .tabs button[aria-pressed='true'] {
         background: var(--_accent);
@@ -21,7 +29,7 @@ export const sourceViewStyles = css`
         white-space: pre-wrap;
         overflow-wrap: anywhere;
         overflow: auto;
-        max-height: var(--heidi-source-height, 24rem);
+        max-height: var(--_source-max, var(--heidi-source-height, 24rem));
         border: 1px solid var(--_border);
         border-radius: var(--_radius);
         padding: var(--_space);
@@ -37,6 +45,10 @@ export const sourceViewStyles = css`
       }
       mark.focus {
         outline: 2px solid var(--_accent);
+      }
+      mark.focus:focus {
+        outline: 3px solid var(--_focus);
+        outline-offset: 2px;
       }
       .empty {
         color: var(--_muted);

@@ -1,0 +1,279 @@
+/**
+ * Issue 12, evidence at a glance: every card shows its best quote before any click, the quote leads to its
+ * words in the view, warnings sit on the words they concern, compact lists fit 6 cards in 400 × 900 (5 at
+ * 1280 × 900 in the default density), focus moves on after a decision, and the view is a drawer when narrow.
+ */
+import { expect } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
+import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
+import { findFixture } from '../../demo/fixtures/index.ts';
+import { ADVANCE_STORAGE_KEY } from '../../src/controllers/roving-focus.ts';
+import { spyOnFetch } from './fetch-spy.ts';
+import { button, card, cards, deepText, mountLoaded, settle, shadow, until } from './helpers.ts';
+
+type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
+
+const sourceView = (el: HeidiClinicalCodes) => shadow(el).querySelector<Updatable>('heidi-source-view')!;
+
+async function settled(el: HeidiClinicalCodes): Promise<void> {
+  await settle(el);
+  await Promise.all(cards(el).map((c) => (c as Updatable).updateComplete));
+  await sourceView(el)?.updateComplete;
+  await new Promise((r) => requestAnimationFrame(r));
+}
+
+/** The focused element, through every open shadow root. */
+function focused(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+/** Cards whose box (and their first quote's) is wholly inside the viewport and above the drawer, if one overlaps. */
+function fullyVisible(el: HeidiClinicalCodes): HTMLElement[] {
+  const view = sourceView(el).getBoundingClientRect();
+  const drawerTop = getComputedStyle(sourceView(el)).bottom === '0px' ? view.top : innerHeight;
+  const bottom = Math.min(innerHeight, drawerTop);
+  return cards(el).filter((c) => {
+    const box = c.getBoundingClientRect();
+    const quote = shadow(c).querySelector('[part="quote"]')?.getBoundingClientRect();
+    return !!quote && box.top >= 0 && box.bottom <= bottom && quote.top >= box.top && quote.bottom <= box.bottom;
+  });
+}
+
+beforeEach(() => {
+  sessionStorage.clear();
+  localStorage.removeItem(ADVANCE_STORAGE_KEY);
+});
+afterEach(async () => {
+  localStorage.removeItem(ADVANCE_STORAGE_KEY);
+  await setViewport({ width: 800, height: 600 });
+});
+
+describe('the best quote on every card, without a click', () => {
+  it('right after heidi-codes-load each card shows a quote whose marked words are the API located span, with its speaker', async () => {
+    const fixture = findFixture('fx-knee-oa')!;
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    await settled(el);
+    const list = cards(el);
+    expect(list).to.have.length(fixture.clinicalCodes.clinical_entities.length);
+    for (const c of list) {
+      const code = shadow(c).querySelector('.code')!.textContent!.trim();
+      const entity = fixture.clinicalCodes.clinical_entities.find((e) => e.primary_code.code === code)!;
+      const ref = entity.reference_in_transcript![0]!;
+      const span = fixture.transcript.slice(ref.location_in_transcript!.start, ref.location_in_transcript!.end);
+      const quote = shadow(c).querySelector('[part="quote"]')!;
+      expect(quote.querySelector('mark:not(.cue)')!.textContent, `${code}: marked words`).to.equal(span);
+      expect(quote.querySelector('.who')!.textContent, `${code}: speaker`).to.match(/^(Doctor|Patient)$/);
+      // No evidence section was opened to see it.
+      expect(shadow(c).querySelector('details[part="evidence"]')!.hasAttribute('open')).to.equal(false);
+    }
+    await expect(el).to.be.accessible();
+  });
+
+  it('the seed: 11200-00 shows its transcript snippet before any click, and 92016-00 Tonometry is one click away', async () => {
+    const seedCodes = (await (await fetch('/test/data/seed-clinical-codes.json')).json()) as {
+      clinical_entities: { primary_code: { code: string }; reference_in_transcript: { transcript_text: string }[] }[];
+    };
+    const spy = spyOnFetch((request) =>
+      request.url.endsWith('/sessions/1234567890/clinical-codes') ? Response.json(seedCodes) : undefined,
+    );
+    try {
+      const { el } = await mountLoaded({ sessionId: '1234567890' });
+      await settled(el);
+      const c = card(el, '11200-00');
+      const snippet = seedCodes.clinical_entities.find((e) => e.primary_code.code === '11200-00')!.reference_in_transcript[0]!
+        .transcript_text;
+      const quote = shadow(c).querySelector('[part="quote"]')!;
+      expect(quote.querySelector('mark')!.textContent).to.equal(snippet);
+      // The transcript could not be loaded here: the snippet is still shown, marked as such.
+      expect(quote.textContent).to.contain('Transcript unavailable');
+      expect(deepText(c)).not.to.contain('Tonometry');
+      shadow(c).querySelector<HTMLButtonElement>('button.pick')!.click();
+      await settled(el);
+      expect(deepText(c)).to.contain('92016-00').and.contain('Tonometry');
+      expect(shadow(c).querySelector('details[part="similar"]')!.hasAttribute('open')).to.equal(true);
+      await expect(el).to.be.accessible();
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it('clicking a quote selects its code and focuses its words in the view', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    await settled(el);
+    const third = cards(el)[2]!;
+    const said = shadow(third).querySelector<HTMLButtonElement>('[part="quote"] button.said')!;
+    const selected = new Promise<CustomEvent>((resolve) =>
+      el.addEventListener('heidi-code-select', resolve as EventListener, { once: true }),
+    );
+    said.click();
+    expect((await selected).detail.entityId).to.equal(third.dataset.id);
+    await settled(el);
+    expect(third.hasAttribute('selected')).to.equal(true);
+    const mark = focused()!;
+    expect(mark.localName, 'focus is on a mark in the view').to.equal('mark');
+    expect(mark.getRootNode() === shadow(sourceView(el)), 'the mark is in the view').to.equal(true);
+    expect(mark.getAttribute('data-i')).to.equal(said.dataset.index);
+    expect(mark.textContent).to.equal(said.querySelector('mark')!.textContent);
+    expect(shadow(sourceView(el)).querySelector('button[aria-pressed="true"]')!.textContent).to.contain('Transcript');
+    await expect(el).to.be.accessible();
+  });
+
+  it('a negation / family warning is drawn inside the quote it concerns: the cue marked, the warning beside it', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review' });
+    await settled(el);
+    const flagged = cards(el).flatMap((c) => [...shadow(c).querySelectorAll('[part="quote"]')].filter((q) => q.querySelector('.warn')));
+    expect(flagged.length, 'some quotes carry a warning').to.be.greaterThan(0);
+    for (const quote of flagged) {
+      const cue = quote.querySelector('mark.cue')!;
+      expect(cue, 'the cue is marked in the quote').to.exist;
+      expect(quote.querySelector('.warn')!.textContent).to.contain(`“${cue.textContent}”`);
+    }
+    for (const c of cards(el)) expect(deepText(c)).not.to.match(/snippet \d|passage \d/i);
+    await expect(el).to.be.accessible();
+  });
+});
+
+describe('density', () => {
+  it('compact, 400 × 900: at least 6 cards with their quotes are fully visible; hit targets ≥ 24 × 24', async () => {
+    await setViewport({ width: 400, height: 900 });
+    // A long synthetic consultation (20 codes, each with two transcript snippets and five similar codes).
+    const { el } = await mountLoaded({ sessionId: 'generated-20', attrs: { density: 'compact' } });
+    await settled(el);
+    const visible = fullyVisible(el);
+    const heights = cards(el).map((c) => Math.round(c.getBoundingClientRect().height));
+    console.log(
+      `compact 400x900: ${visible.length} cards fully visible; card heights ${heights.join(', ')}; list top ${Math.round(cards(el)[0]!.getBoundingClientRect().top)}`,
+    );
+    expect(visible.length).to.be.at.least(6);
+    for (const c of cards(el)) {
+      for (const target of shadow(c).querySelectorAll<HTMLElement>('button, summary')) {
+        const box = target.getBoundingClientRect();
+        if (box.width === 0) continue; // inside a closed disclosure
+        expect(box.width, `${target.textContent?.trim()} width`).to.be.at.least(24);
+        expect(box.height, `${target.textContent?.trim()} height`).to.be.at.least(24);
+      }
+      const code = shadow(c).querySelector('.code')!.textContent!.trim();
+      expect(button(c, `Accept ${code}`)).to.exist;
+    }
+    await expect(el).to.be.accessible();
+  });
+
+  it('default density, 1280 × 900: at least 5 cards with their quotes are fully visible, beside the view', async () => {
+    await setViewport({ width: 1280, height: 900 });
+    const { el } = await mountLoaded({ sessionId: 'generated-20' });
+    await settled(el);
+    const visible = fullyVisible(el);
+    console.log(
+      `default 1280x900: ${visible.length} cards fully visible; card heights ${cards(el)
+        .map((c) => Math.round(c.getBoundingClientRect().height))
+        .join(', ')}`,
+    );
+    expect(visible.length).to.be.at.least(5);
+    const list = shadow(el).querySelector('ul[part="list"]')!.getBoundingClientRect();
+    const view = sourceView(el).getBoundingClientRect();
+    expect(view.left, 'the view is beside the list').to.be.at.least(list.right);
+    expect(view.top).to.be.lessThan(list.top + 80);
+  });
+});
+
+describe('review flow', () => {
+  it('after Accept or Reject focus moves to the next card to review; n / p jump between pending cards', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    await settled(el);
+    const list = cards(el);
+    const progress = () => shadow(el).querySelector('progress')!;
+    expect(progress().max).to.equal(list.length);
+    expect(progress().value).to.equal(0);
+    button(list[0]!, 'Accept ').click();
+    await settled(el);
+    expect(focused() === list[1], 'focus on the second card after accepting the first').to.equal(true);
+    button(list[2]!, 'Reject ').click();
+    await settled(el);
+    expect(focused() === list[3], 'focus on the card after the rejected one').to.equal(true);
+    expect(progress().value).to.equal(2);
+    expect(progress().getAttribute('aria-label')).to.equal(`2 of ${list.length} reviewed`);
+    // p from the fourth: back to the second (the first and third are decided); n: on to the fourth again.
+    list[3]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'p', bubbles: true, composed: true }));
+    await settled(el);
+    expect(focused() === list[1], 'p: the previous card to review').to.equal(true);
+    list[1]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'n', bubbles: true, composed: true }));
+    await settled(el);
+    expect(focused() === list[3], 'n: the next card to review').to.equal(true);
+    // a from the keyboard advances too.
+    list[3]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'a', bubbles: true, composed: true }));
+    await settled(el);
+    expect(focused() === list[4], 'a: on to the next card').to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
+  it('the setting turns the advance off, and the browser remembers only that boolean', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    await settled(el);
+    const setting = [...shadow(el).querySelectorAll<HTMLInputElement>('.review-progress input[type="checkbox"]')][0]!;
+    expect(setting.checked, 'on by default').to.equal(true);
+    setting.click();
+    await settled(el);
+    expect(localStorage.getItem(ADVANCE_STORAGE_KEY)).to.equal('false');
+    const first = cards(el)[0]!;
+    first.focus();
+    button(first, 'Accept ').click();
+    await settled(el);
+    expect(focused() === first || focused()?.getRootNode() === shadow(first), 'focus stays on the decided card').to.equal(true);
+    el.remove();
+    const { el: again } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    await settled(again);
+    expect(shadow(again).querySelector<HTMLInputElement>('.review-progress input[type="checkbox"]')!.checked).to.equal(false);
+  });
+});
+
+describe('layout follows the space', () => {
+  it('narrow: the view is a closed drawer until a selection; it never pushes the list; Close returns focus; axe open and closed', async () => {
+    await setViewport({ width: 400, height: 900 });
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa', attrs: { density: 'compact' } });
+    await settled(el);
+    const view = sourceView(el);
+    const text = () => shadow(view).querySelector<HTMLElement>('.text')!;
+    expect(view.hasAttribute('open')).to.equal(false);
+    expect(text().getBoundingClientRect().height, 'closed: no text shown').to.equal(0);
+    await expect(el).to.be.accessible();
+    const first = cards(el)[0]!;
+    const top = first.getBoundingClientRect().top;
+    shadow(first).querySelector<HTMLButtonElement>('button.pick')!.click();
+    await settled(el);
+    expect(view.hasAttribute('open')).to.equal(true);
+    expect(text().getBoundingClientRect().height).to.be.greaterThan(40);
+    expect(first.getBoundingClientRect().top, 'the list did not move').to.equal(top);
+    const drawer = view.getBoundingClientRect();
+    expect(drawer.bottom).to.be.at.most(innerHeight + 1);
+    expect(drawer.height).to.be.at.most(innerHeight * 0.6);
+    await expect(el).to.be.accessible();
+    shadow(view).querySelector<HTMLButtonElement>('button.close')!.click();
+    await settled(el);
+    expect(view.hasAttribute('open')).to.equal(false);
+    expect(focused() === first, 'focus back on the card').to.equal(true);
+    // A quote opens it again with focus on the words; Escape closes it.
+    shadow(first).querySelector<HTMLButtonElement>('button.said')!.click();
+    await settled(el);
+    expect(focused()!.localName).to.equal('mark');
+    focused()!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await settled(el);
+    expect(view.hasAttribute('open')).to.equal(false);
+    expect(focused() === first).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
+  it('wide: the view sticks beside the list while the page scrolls', async () => {
+    await setViewport({ width: 1280, height: 700 });
+    const { el } = await mountLoaded({ sessionId: 'generated-30' });
+    await settled(el);
+    const view = sourceView(el);
+    const start = view.getBoundingClientRect().top;
+    window.scrollTo(0, start + 900);
+    await until(() => Math.abs(view.getBoundingClientRect().top) < 2, 'the view stuck at the top');
+    const list = shadow(el).querySelector('ul[part="list"]')!.getBoundingClientRect();
+    expect(list.top).to.be.lessThan(-800);
+    window.scrollTo(0, 0);
+  });
+});
