@@ -7,8 +7,7 @@ import { createDevBackend } from './demo/server/dev-backend.ts';
 const backend = createDevBackend();
 
 /** The strict policy test/browser/csp.test.ts holds the built element to (Lit's own Trusted Types policy only). */
-const STRICT_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'; trusted-types lit-html";
+const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'; trusted-types lit-html";
 
 const config: TestRunnerConfig = {
   files: ['test/browser/**/*.test.ts'],

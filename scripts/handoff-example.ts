@@ -30,9 +30,30 @@ export function handoffExample(): HandoffExample {
   const engines = (e: EntityView) => ({ engines: ['heidi'], ...(e.primary.score !== undefined && { score: e.primary.score }), reviewer });
 
   const audit = [
-    auditEntry({ entityId: excision.id, statusBefore: 'PENDING', statusAfter: 'ACCEPTED', codeBefore: excision.primary, codeAfter: excision.primary }, { at: '2026-11-30T14:02:11.000Z', ...engines(excision) }),
-    auditEntry({ entityId: history.id, statusBefore: 'PENDING', statusAfter: 'REJECTED', codeBefore: history.primary, codeAfter: history.primary }, { at: '2026-11-30T14:02:40.000Z', ...engines(history) }),
-    auditEntry({ entityId: carcinoma.id, statusBefore: 'PENDING', statusAfter: 'ACCEPTED', codeBefore: carcinoma.primary, codeAfter: carcinoma.primary }, { at: '2026-11-30T14:03:05.000Z', ...engines(carcinoma) }),
+    auditEntry(
+      {
+        entityId: excision.id,
+        statusBefore: 'PENDING',
+        statusAfter: 'ACCEPTED',
+        codeBefore: excision.primary,
+        codeAfter: excision.primary,
+      },
+      { at: '2026-11-30T14:02:11.000Z', ...engines(excision) },
+    ),
+    auditEntry(
+      { entityId: history.id, statusBefore: 'PENDING', statusAfter: 'REJECTED', codeBefore: history.primary, codeAfter: history.primary },
+      { at: '2026-11-30T14:02:40.000Z', ...engines(history) },
+    ),
+    auditEntry(
+      {
+        entityId: carcinoma.id,
+        statusBefore: 'PENDING',
+        statusAfter: 'ACCEPTED',
+        codeBefore: carcinoma.primary,
+        codeAfter: carcinoma.primary,
+      },
+      { at: '2026-11-30T14:03:05.000Z', ...engines(carcinoma) },
+    ),
   ];
 
   const committed = (e: EntityView): FhirCodeInput => ({
@@ -70,7 +91,11 @@ export const exampleJson = (value: unknown): string => JSON.stringify(value, nul
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { bundle, audit, reviewState } = handoffExample();
-  for (const [name, value] of [['bundle', bundle], ['audit', audit], ['reviewState', reviewState]] as const) {
+  for (const [name, value] of [
+    ['bundle', bundle],
+    ['audit', audit],
+    ['reviewState', reviewState],
+  ] as const) {
     console.log(`<!-- ${name} -->\n\`\`\`json\n${exampleJson(value)}\n\`\`\``);
   }
 }

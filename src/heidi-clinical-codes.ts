@@ -311,7 +311,14 @@ export class HeidiClinicalCodes extends LitElement {
         phase === 'loaded'
           ? this._renderLoaded()
           : statusTemplate(
-              { phase, attaching: !!this.sessionId, elapsed: this._session.elapsed, error: this._session.error, messages: m, engines: showsEngines(this._session.engineStates) },
+              {
+                phase,
+                attaching: !!this.sessionId,
+                elapsed: this._session.elapsed,
+                error: this._session.error,
+                messages: m,
+                engines: showsEngines(this._session.engineStates),
+              },
               { retry: () => void this.refresh(), cancel: () => this._session.cancel() },
             )
       }
@@ -357,7 +364,12 @@ export class HeidiClinicalCodes extends LitElement {
       ${
         this.batchOpen && !this.readonly
           ? batchPanelTemplate(
-              { messages: m, filter: this._list.batchFilter, count: this._list.candidates.length, engineCount: this._list.view.engineCount },
+              {
+                messages: m,
+                filter: this._list.batchFilter,
+                count: this._list.candidates.length,
+                engineCount: this._list.view.engineCount,
+              },
               {
                 change: (patch) => this._list.set({ batchFilter: { ...this._list.batchFilter, ...patch } }),
                 confirm: () => this._confirmBatch(),

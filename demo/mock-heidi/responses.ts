@@ -39,14 +39,12 @@ export function validationError(issues: ValidationIssue[]): Response {
 
 export const notFound = (): Response => detailError(404, 'Not Found');
 
-export const methodNotAllowed = (allow: readonly string[]): Response =>
-  detailError(405, 'Method Not Allowed', { allow: allow.join(', ') });
+export const methodNotAllowed = (allow: readonly string[]): Response => detailError(405, 'Method Not Allowed', { allow: allow.join(', ') });
 
 export const sessionNotFound = (): Response => heidiError(404, 'Session not found', 'SessionNotFoundError');
 
 /** Missing, malformed, forged or unknown bearer token. */
-export const invalidCredentials = (): Response =>
-  detailError(401, 'Could not validate credentials', { 'www-authenticate': 'Bearer' });
+export const invalidCredentials = (): Response => detailError(401, 'Could not validate credentials', { 'www-authenticate': 'Bearer' });
 
 export const tokenExpired = (headers: Record<string, string> = {}): Response =>
   heidiError(401, 'Token has expired', 'TokenExpiredError', { 'www-authenticate': 'Bearer', ...headers });

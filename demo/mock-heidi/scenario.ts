@@ -49,11 +49,13 @@ export function parseScenario(body: unknown): Parsed<UserState['scenario']> {
 }
 
 function parseFailure(spec: unknown, loc: (string | number)[]): Parsed<FailureSpec> {
-  if (!isObject(spec)) return { ok: false, issues: [{ loc, msg: 'Input should be an object', type: 'model_attributes_type', input: spec }] };
+  if (!isObject(spec))
+    return { ok: false, issues: [{ loc, msg: 'Input should be an object', type: 'model_attributes_type', input: spec }] };
   const issues: ValidationIssue[] = [];
   const bad = (field: string, msg: string) => issues.push({ loc: [...loc, field], msg, type: 'value_error', input: spec[field] });
   const route = spec.route ?? 'any';
-  if (route !== 'any' && !ROUTE_NAMES.includes(route as RouteName)) bad('route', `Input should be one of ${[...ROUTE_NAMES, 'any'].join(', ')}`);
+  if (route !== 'any' && !ROUTE_NAMES.includes(route as RouteName))
+    bad('route', `Input should be one of ${[...ROUTE_NAMES, 'any'].join(', ')}`);
   const kind = spec.kind ?? 'status';
   if (!FAILURE_KINDS.includes(kind as FailureSpec['kind'] & string)) bad('kind', `Input should be one of ${FAILURE_KINDS.join(', ')}`);
   const count = spec.count ?? 1;
@@ -63,9 +65,11 @@ function parseFailure(spec: unknown, loc: (string | number)[]): Parsed<FailureSp
     bad('status', 'Input should be an integer from 400 to 599');
   }
   const retryAfter = spec.retryAfter;
-  if (retryAfter !== undefined && (!Number.isInteger(retryAfter) || (retryAfter as number) < 0)) bad('retryAfter', 'Input should be an integer >= 0 (seconds)');
+  if (retryAfter !== undefined && (!Number.isInteger(retryAfter) || (retryAfter as number) < 0))
+    bad('retryAfter', 'Input should be an integer >= 0 (seconds)');
   const hangMs = spec.hangMs;
-  if (hangMs !== undefined && (typeof hangMs !== 'number' || !Number.isFinite(hangMs) || hangMs < 0)) bad('hangMs', 'Input should be a number >= 0');
+  if (hangMs !== undefined && (typeof hangMs !== 'number' || !Number.isFinite(hangMs) || hangMs < 0))
+    bad('hangMs', 'Input should be a number >= 0');
   const detail = spec.detail;
   if (detail !== undefined && typeof detail !== 'string') bad('detail', 'Input should be a valid string');
   if (issues.length) return { ok: false, issues };

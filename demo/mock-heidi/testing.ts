@@ -52,13 +52,15 @@ export function createMockHarness(options: MockHeidiOptions = {}): MockHarness {
   };
 
   const tokens = new Map<string, string>();
-  const as = (user: string) => async (path: string, init: RequestInit = {}): Promise<Response> => {
-    let t = tokens.get(user);
-    if (!t) tokens.set(user, (t = await token(user)));
-    const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${t}`);
-    return fetch(path, { ...init, headers });
-  };
+  const as =
+    (user: string) =>
+    async (path: string, init: RequestInit = {}): Promise<Response> => {
+      let t = tokens.get(user);
+      if (!t) tokens.set(user, (t = await token(user)));
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${t}`);
+      return fetch(path, { ...init, headers });
+    };
 
   const setScenario = (scenario: Scenario) =>
     fetch('/__scenario', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(scenario) });

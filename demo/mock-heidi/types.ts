@@ -5,14 +5,7 @@
  */
 
 /** The Heidi routes the mock answers (used by failure specs and the request log). */
-export type RouteName =
-  | 'jwt'
-  | 'create-session'
-  | 'get-session'
-  | 'patch-session'
-  | 'linked-user'
-  | 'transcript'
-  | 'clinical-codes';
+export type RouteName = 'jwt' | 'create-session' | 'get-session' | 'patch-session' | 'linked-user' | 'transcript' | 'clinical-codes';
 
 export const ROUTE_NAMES: readonly RouteName[] = [
   'jwt',
@@ -26,15 +19,7 @@ export const ROUTE_NAMES: readonly RouteName[] = [
 
 export type FailureKind = 'status' | 'malformed' | 'truncated' | 'html' | 'wrong-types' | 'network' | 'hang';
 
-export const FAILURE_KINDS: readonly FailureKind[] = [
-  'status',
-  'malformed',
-  'truncated',
-  'html',
-  'wrong-types',
-  'network',
-  'hang',
-];
+export const FAILURE_KINDS: readonly FailureKind[] = ['status', 'malformed', 'truncated', 'html', 'wrong-types', 'network', 'hang'];
 
 /**
  * One injected fault. The next `count` authenticated calls matching `route`

@@ -21,7 +21,14 @@ export async function readJsonObject(request: Request): Promise<Parsed<JsonObjec
   if (!isObject(value)) {
     return {
       ok: false,
-      issues: [{ loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type', input: value }],
+      issues: [
+        {
+          loc: ['body'],
+          msg: 'Input should be a valid dictionary or object to extract fields from',
+          type: 'model_attributes_type',
+          input: value,
+        },
+      ],
     };
   }
   return { ok: true, value };
@@ -110,7 +117,12 @@ export function validateSessionPatch(body: JsonObject): Parsed<SessionPatch> {
     const value = body.patient;
     if (value === null) patient = null;
     else if (!isObject(value)) {
-      issues.push({ loc: ['body', 'patient'], msg: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type', input: value });
+      issues.push({
+        loc: ['body', 'patient'],
+        msg: 'Input should be a valid dictionary or object to extract fields from',
+        type: 'model_attributes_type',
+        input: value,
+      });
     } else {
       patient = {};
       for (const [name, check] of Object.entries(PATIENT_FIELDS)) {
@@ -147,9 +159,27 @@ export function positiveIntQuery(url: URL, name: string, fallback: number, max: 
   if (raw === null || raw === '') return { ok: true, value: fallback };
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) {
-    return { ok: false, issues: [{ loc: ['query', name], msg: 'Input should be a valid integer, unable to parse string as an integer', type: 'int_parsing', input: raw }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          loc: ['query', name],
+          msg: 'Input should be a valid integer, unable to parse string as an integer',
+          type: 'int_parsing',
+          input: raw,
+        },
+      ],
+    };
   }
-  if (n < 1) return { ok: false, issues: [{ loc: ['query', name], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal', input: raw }] };
-  if (n > max) return { ok: false, issues: [{ loc: ['query', name], msg: `Input should be less than or equal to ${max}`, type: 'less_than_equal', input: raw }] };
+  if (n < 1)
+    return {
+      ok: false,
+      issues: [{ loc: ['query', name], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal', input: raw }],
+    };
+  if (n > max)
+    return {
+      ok: false,
+      issues: [{ loc: ['query', name], msg: `Input should be less than or equal to ${max}`, type: 'less_than_equal', input: raw }],
+    };
   return { ok: true, value: n };
 }

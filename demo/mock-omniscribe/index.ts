@@ -17,7 +17,19 @@
  * sets, else `default`. `latencyMs` delays each answer (the slow scenario);
  * a client that gives up ends the wait.
  */
-import { UserStates, DEFAULT_USER, aborted, isObject, json, optionalNumber, parseJson, pathBelow, readBody, takeFailure, userOf } from '../mock-peers/common.ts';
+import {
+  UserStates,
+  DEFAULT_USER,
+  aborted,
+  isObject,
+  json,
+  optionalNumber,
+  parseJson,
+  pathBelow,
+  readBody,
+  takeFailure,
+  userOf,
+} from '../mock-peers/common.ts';
 import { codify } from './codes.ts';
 
 export { OMNISCRIBE_QUICKSTART_NOTE } from './codes.ts';
@@ -103,7 +115,11 @@ export function createMockOmniscribe(options: MockOmniscribeOptions = {}): MockO
     const failure = takeFailure(scenario.failures);
     if (failure) {
       const headers: Record<string, string> = failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {};
-      if (failure.kind === 'malformed') return new Response('{"final_code_assessments": [oops', { status: 200, headers: { 'content-type': 'application/json', ...headers } });
+      if (failure.kind === 'malformed')
+        return new Response('{"final_code_assessments": [oops', {
+          status: 200,
+          headers: { 'content-type': 'application/json', ...headers },
+        });
       // Omniscribe asks to quote the run id of a 500 when reporting it.
       const extra = failure.status === 500 ? { run_id: nextRunId() } : {};
       return omniscribeError(failure.status, 'Injected by the mock scenario', extra, headers);
@@ -113,7 +129,10 @@ export function createMockOmniscribe(options: MockOmniscribeOptions = {}): MockO
 
   async function codifyRoute(request: Request): Promise<Response> {
     const body = await readBody(request, MAX_BODY_BYTES);
-    if (!body.ok) return body.tooLarge ? omniscribeError(413, 'The request body is too large') : omniscribeError(400, 'Could not read the request body');
+    if (!body.ok)
+      return body.tooLarge
+        ? omniscribeError(413, 'The request body is too large')
+        : omniscribeError(400, 'Could not read the request body');
     const parsed = parseJson(body.text);
     if (!parsed.ok || !isObject(parsed.value)) return omniscribeError(400, 'The body must be a JSON object');
     const { medical_note: note, model = 'balanced', pdf_file: pdf } = parsed.value;
@@ -161,9 +180,17 @@ function parseFailures(value: unknown, problems: string[]): OmniscribeFailure[] 
     const count = spec.count ?? 1;
     if (!Number.isInteger(count) || (count as number) < 1) problems.push(`${where}.count must be an integer >= 1`);
     const status = spec.status ?? 500;
-    if (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599) problems.push(`${where}.status must be 400..599`);
+    if (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599)
+      problems.push(`${where}.status must be 400..599`);
     const retryAfter = optionalNumber(spec, 'retryAfter', problems, true);
     if (problems.length > before) return [];
-    return [{ count: count as number, status: status as number, kind: kind as OmniscribeFailure['kind'], ...(retryAfter !== undefined ? { retryAfter } : {}) }];
+    return [
+      {
+        count: count as number,
+        status: status as number,
+        kind: kind as OmniscribeFailure['kind'],
+        ...(retryAfter !== undefined ? { retryAfter } : {}),
+      },
+    ];
   });
 }

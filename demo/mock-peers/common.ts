@@ -115,7 +115,10 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+  });
 }
 
 /** `'/mock-sully/v1/codings'` below `'/mock-sully'` → `'/v1/codings'`; undefined when the path is elsewhere. */

@@ -85,7 +85,10 @@ const sullyError = (status: number, message: string, headers?: Record<string, st
 export function createMockSully(options: MockSullyOptions = {}): MockSully {
   const basePath = (options.basePath ?? MOCK_SULLY_BASE_PATH).replace(/\/+$/, '');
   const now = options.now ?? Date.now;
-  const users = new UserStates<UserState>(() => ({ scenario: { pollsToComplete: DEFAULT_POLLS_TO_COMPLETE, failures: [] }, codings: new Map() }));
+  const users = new UserStates<UserState>(() => ({
+    scenario: { pollsToComplete: DEFAULT_POLLS_TO_COMPLETE, failures: [] },
+    codings: new Map(),
+  }));
   let serial = 0;
 
   async function handle(request: Request): Promise<Response | undefined> {
@@ -114,7 +117,8 @@ export function createMockSully(options: MockSullyOptions = {}): MockSully {
     const failure = takeFailure(state.scenario.failures, (f) => f.kind !== 'failed' && (f.route === 'any' || f.route === route));
     if (failure) {
       const headers: Record<string, string> = failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {};
-      if (failure.kind === 'malformed') return new Response('{"data": {"status": oops', { status: 200, headers: { 'content-type': 'application/json', ...headers } });
+      if (failure.kind === 'malformed')
+        return new Response('{"data": {"status": oops', { status: 200, headers: { 'content-type': 'application/json', ...headers } });
       const status = failure.status ?? 500;
       return sullyError(status, status === 429 ? 'Too many requests' : 'Internal server error', headers);
     }
@@ -147,7 +151,8 @@ export function createMockSully(options: MockSullyOptions = {}): MockSully {
     const progress = scenario.completeAfterMs !== undefined && elapsed < scenario.completeAfterMs / 2 ? 'pending' : 'processing';
     const common = { codingId: id, created_at: new Date(coding.createdAt).toISOString(), updated_at: new Date(now()).toISOString() };
     if (!done) {
-      const headers: Record<string, string> = scenario.retryAfterSeconds !== undefined ? { 'retry-after': String(scenario.retryAfterSeconds) } : {};
+      const headers: Record<string, string> =
+        scenario.retryAfterSeconds !== undefined ? { 'retry-after': String(scenario.retryAfterSeconds) } : {};
       return json(200, { data: { ...common, status: progress } }, headers);
     }
     if (coding.fails) return json(200, { data: { ...common, status: 'failed', error: 'Coding extraction failed' } });
@@ -199,7 +204,8 @@ function parseFailures(value: unknown, problems: string[]): SullyFailure[] {
     const count = spec.count ?? 1;
     if (!Number.isInteger(count) || (count as number) < 1) problems.push(`${where}.count must be an integer >= 1`);
     const status = spec.status;
-    if (status !== undefined && (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599)) problems.push(`${where}.status must be 400..599`);
+    if (status !== undefined && (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599))
+      problems.push(`${where}.status must be 400..599`);
     const retryAfter = optionalNumber(spec, 'retryAfter', problems, true);
     if (problems.length > before) return [];
     const failure: SullyFailure = { count: count as number, kind: kind as SullyFailure['kind'], route: route as SullyFailure['route'] };

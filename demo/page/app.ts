@@ -5,7 +5,15 @@
  */
 import { findFixture } from '../fixtures/index.ts';
 import { HEIDI_EVENT_TYPES, type SessionStartDetail } from '../../src/index.ts';
-import { cancelSessionLookup, fixtureAppointment, fixturePatient, showAppointment, showNote, showPatient, showSessionFromHeidi } from './chart.ts';
+import {
+  cancelSessionLookup,
+  fixtureAppointment,
+  fixturePatient,
+  showAppointment,
+  showNote,
+  showPatient,
+  showSessionFromHeidi,
+} from './chart.ts';
 import { mainElement, syncMain } from './codes-element.ts';
 import { EventLog } from './event-log.ts';
 import { clearReceived } from './received.ts';

@@ -109,7 +109,11 @@ export function showAppointment(appointment: Appointment | undefined): void {
     appointment.minutes ? `${appointment.minutes} min` : undefined,
     'Dr A. Rahman',
   ].filter((p): p is string => !!p);
-  ui.appointment.append(el('strong', { text: 'Appointment ' }), el('span', { className: 'mono', text: appointment.id ?? 'unscheduled' }), ` · ${parts.join(' · ')}`);
+  ui.appointment.append(
+    el('strong', { text: 'Appointment ' }),
+    el('span', { className: 'mono', text: appointment.id ?? 'unscheduled' }),
+    ` · ${parts.join(' · ')}`,
+  );
 }
 
 /** Show the note; `text` is also what the peer engines code when Heidi is not among the engines. */

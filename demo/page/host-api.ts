@@ -89,7 +89,9 @@ export async function postPeerScenario(peer: PeerMock, body: object): Promise<Pe
  */
 export async function peerScenarioExists(peer: PeerMock): Promise<boolean> {
   try {
-    const response = await fetch(`${PEER_SCENARIO_URLS[peer]}?user=${encodeURIComponent(user)}`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`${PEER_SCENARIO_URLS[peer]}?user=${encodeURIComponent(user)}`, {
+      headers: { accept: 'application/json' },
+    });
     return response.status !== 404 && !(response.headers.get('content-type') ?? '').includes('text/html');
   } catch {
     return false;

@@ -73,10 +73,7 @@ export function createDevBackend(options: DevBackendOptions = {}) {
       );
     }
     return (
-      (await mock.handle(request)) ??
-      (await mockSully.handle(request)) ??
-      (await mockOmniscribe.handle(request)) ??
-      (await proxy(request))
+      (await mock.handle(request)) ?? (await mockSully.handle(request)) ?? (await mockOmniscribe.handle(request)) ?? (await proxy(request))
     );
   }
 

@@ -120,12 +120,34 @@ export async function evidenceFigures(ctx: BenchContext): Promise<FigureGroup> {
   const first = exact[0];
   return {
     figures: [
-      figure('evidence.total', 'evidence: 60k transcript, 200 snippets', 'ms', exact.map((r) => r.total), { op: '<=', value: 20 }, {
-        note: 'buildModel + segmentText, exact offsets',
-      }),
-      figure('evidence.model', '  of which buildModel', 'ms', exact.map((r) => r.model)),
-      figure('evidence.segment', '  of which segmentText', 'ms', exact.map((r) => r.segment)),
-      figure('evidence.moved', 'evidence, every offset wrong (search)', 'ms', moved.map((r) => r.total)),
+      figure(
+        'evidence.total',
+        'evidence: 60k transcript, 200 snippets',
+        'ms',
+        exact.map((r) => r.total),
+        { op: '<=', value: 20 },
+        {
+          note: 'buildModel + segmentText, exact offsets',
+        },
+      ),
+      figure(
+        'evidence.model',
+        '  of which buildModel',
+        'ms',
+        exact.map((r) => r.model),
+      ),
+      figure(
+        'evidence.segment',
+        '  of which segmentText',
+        'ms',
+        exact.map((r) => r.segment),
+      ),
+      figure(
+        'evidence.moved',
+        'evidence, every offset wrong (search)',
+        'ms',
+        moved.map((r) => r.total),
+      ),
     ],
     details: {
       transcriptChars: data.transcript.length,
@@ -159,13 +181,19 @@ async function timeToCodesMount(ctx: BenchContext, page: Page, mode: 'attach' | 
   const options = mode === 'attach' ? { user, sessionId: ATTACH_SESSION } : { user };
   const result = mountOk(await page.evaluate((o) => window.bench.mount(o), options), `time to codes (${mode})`);
   const log = await ctx.server.log(user);
-  const trips = roundTrips(result.fetches.map((f) => ({ label: `${f.method} ${f.path.replace(/\?.*$/, '')}`, start: f.start, end: f.end })));
+  const trips = roundTrips(
+    result.fetches.map((f) => ({ label: `${f.method} ${f.path.replace(/\?.*$/, '')}`, start: f.start, end: f.end })),
+  );
   const logTrips = roundTrips(log.map((e) => ({ label: `${e.method} ${e.route}`, start: e.startedAt, end: e.endedAt })));
   const t0 = Math.min(...log.map((e) => e.startedAt));
   return {
     ms: result.paint - result.connect,
     page: {
-      requests: result.fetches.map((f) => ({ path: `${f.method} ${f.path.replace(/\?.*$/, '')}`, start: ms(f.start - result.connect), end: ms(f.end - result.connect) })),
+      requests: result.fetches.map((f) => ({
+        path: `${f.method} ${f.path.replace(/\?.*$/, '')}`,
+        start: ms(f.start - result.connect),
+        end: ms(f.end - result.connect),
+      })),
       load: ms(result.load - result.connect),
       paint: ms(result.paint - result.connect),
     },
@@ -204,7 +232,9 @@ async function fetchFloorRun(ctx: BenchContext): Promise<number> {
         const token = (await (await fetch(`/ehr/heidi-token?as=${encodeURIComponent(u)}`)).json()) as { token: string };
         const headers = { authorization: `Bearer ${token.token}`, accept: 'application/json' };
         const base = `/mock-heidi/sessions/${session}`;
-        await Promise.all([base, `${base}/transcript`, `${base}/clinical-codes`].map(async (url) => (await fetch(url, { headers })).json()));
+        await Promise.all(
+          [base, `${base}/transcript`, `${base}/clinical-codes`].map(async (url) => (await fetch(url, { headers })).json()),
+        );
         await window.bench.settle(1);
         return performance.now() - t0;
       },
@@ -225,23 +255,58 @@ export async function timeToCodesFigures(ctx: BenchContext): Promise<FigureGroup
     const target = mode === 'attach' ? 2 : 3;
     const trips = runs.flatMap((r) => [r.cold.roundTrips, r.warm.roundTrips]);
     figures.push(
-      figure(`roundtrips.${mode}`, `round trips before codes, ${mode}`, 'count', runs.map((r) => r.cold.roundTrips), { op: '<=', value: target }, {
-        judge: () => trips.every((v) => v <= target),
-      }),
-      figure(`roundtrips.${mode}.log`, `  same, from the mock's request log`, 'count', runs.map((r) => r.cold.logRoundTrips), undefined, {
-        note: 'server-side clock: a request the loaded server accepts late can look sequential',
-      }),
-      figure(`ttc.${mode}`, `time to codes @${LATENCY_MS} ms, ${mode}`, 'ms', runs.map((r) => r.cold.ms), { op: '<=', value: target * LATENCY_MS + 60 }, {
-        note: 'first element in a fresh page',
-      }),
-      figure(`ttc.${mode}.warm`, `  same, second element in the page`, 'ms', runs.map((r) => r.warm.ms)),
+      figure(
+        `roundtrips.${mode}`,
+        `round trips before codes, ${mode}`,
+        'count',
+        runs.map((r) => r.cold.roundTrips),
+        { op: '<=', value: target },
+        {
+          judge: () => trips.every((v) => v <= target),
+        },
+      ),
+      figure(
+        `roundtrips.${mode}.log`,
+        `  same, from the mock's request log`,
+        'count',
+        runs.map((r) => r.cold.logRoundTrips),
+        undefined,
+        {
+          note: 'server-side clock: a request the loaded server accepts late can look sequential',
+        },
+      ),
+      figure(
+        `ttc.${mode}`,
+        `time to codes @${LATENCY_MS} ms, ${mode}`,
+        'ms',
+        runs.map((r) => r.cold.ms),
+        { op: '<=', value: target * LATENCY_MS + 60 },
+        {
+          note: 'first element in a fresh page',
+        },
+      ),
+      figure(
+        `ttc.${mode}.warm`,
+        `  same, second element in the page`,
+        'ms',
+        runs.map((r) => r.warm.ms),
+      ),
     );
-    const detail = (r: TtcRun) => ({ ms: ms(r.ms), roundTrips: r.roundTrips, logRoundTrips: r.logRoundTrips, levels: r.levels, page: r.page, log: r.log });
+    const detail = (r: TtcRun) => ({
+      ms: ms(r.ms),
+      roundTrips: r.roundTrips,
+      logRoundTrips: r.logRoundTrips,
+      levels: r.levels,
+      page: r.page,
+      log: r.log,
+    });
     details[mode] = runs.map((r) => ({ cold: detail(r.cold), warm: detail(r.warm) }));
   }
   const floor: number[] = [];
   for (let i = 0; i < ctx.runs; i++) floor.push(await fetchFloorRun(ctx));
-  figures.push(figure('ttc.floor', `  bare fetches, no element, attach`, 'ms', floor, undefined, { note: 'what this harness and mock cost' }));
+  figures.push(
+    figure('ttc.floor', `  bare fetches, no element, attach`, 'ms', floor, undefined, { note: 'what this harness and mock cost' }),
+  );
   // Issue 16 item 1: the cold element against the floor measured in the same run (a ratio survives machine load better).
   const attachCold = (details.attach as { cold: { ms: number } }[]).map((r) => r.cold.ms);
   figures.push(
@@ -283,7 +348,15 @@ async function pressAndWait(page: Page, key: string, expected: number): Promise<
 
 async function listRun(
   ctx: BenchContext,
-  options: { entities: number; accepts: number; heap: boolean; contentVisibility: boolean; end: boolean; profile: boolean; floorKeys?: number },
+  options: {
+    entities: number;
+    accepts: number;
+    heap: boolean;
+    contentVisibility: boolean;
+    end: boolean;
+    profile: boolean;
+    floorKeys?: number;
+  },
 ): Promise<ListRun> {
   const user = newUser(ctx, `list${options.entities}`);
   const page = await elementPage(ctx);
@@ -302,7 +375,9 @@ async function listRun(
       await page.evaluate((o) => window.bench.mount(o), { user, sessionId: `generated-${options.entities}` }),
       `${options.entities} codes`,
     );
-    const profile = options.profile ? await stopProfile(cdp, `list-${options.entities}${options.contentVisibility ? '' : '-nocv'}`) : undefined;
+    const profile = options.profile
+      ? await stopProfile(cdp, `list-${options.entities}${options.contentVisibility ? '' : '-nocv'}`)
+      : undefined;
     // The element renders the first cards at once and the rest as the list scrolls into view (or the
     // keyboard moves there): "a painted list" is that first screenful, never an empty or partial card.
     if (mount.cards < Math.min(options.entities, 20)) throw new Error(`${options.entities} codes: only ${mount.cards} cards in the DOM`);
@@ -406,29 +481,84 @@ export async function list500Figures(ctx: BenchContext): Promise<FigureGroup> {
   const allAccept = accept.flatMap((a) => a.paint);
   return {
     figures: [
-      figure('list500.render', '500 codes: data -> painted list', 'ms', runs.map((r) => r.render), { op: '<=', value: 100 }),
-      figure('list500.longest', '500 codes: longest task in render', 'ms', runs.map((r) => longest(r.loadTasks))),
-      figure('accept500.rafP95', 'accept key -> next frame p95, 500 codes', 'ms', accept.map((a) => a.rafP95), { op: '<=', value: 16 }, {
-        note: 'keydown event.timeStamp to the first rAF callback after the element updated',
-      }),
-      figure('accept500.rafP50', 'accept key -> next frame p50, 500 codes', 'ms', accept.map((a) => a.rafP50)),
-      figure('accept500.p95', 'accept key -> after paint p95, 500 codes', 'ms', accept.map((a) => a.p95), undefined, {
-        note: 'to a task queued from that rAF: the frame has been styled, laid out and painted',
-      }),
-      figure('keyfloor.rafP95', '  floor: inert key -> next frame p95', 'ms', floor.map((a) => a.rafP95), undefined, {
-        note: 'a focused div with no key handling: the harness and frame alignment alone',
-      }),
-      figure('keyfloor.p95', '  floor: inert key -> after paint p95', 'ms', floor.map((a) => a.p95)),
-      figure('move500.p95', 'move key (j) -> after paint p95, 500 codes', 'ms', move.map((a) => a.p95)),
+      figure(
+        'list500.render',
+        '500 codes: data -> painted list',
+        'ms',
+        runs.map((r) => r.render),
+        { op: '<=', value: 100 },
+      ),
+      figure(
+        'list500.longest',
+        '500 codes: longest task in render',
+        'ms',
+        runs.map((r) => longest(r.loadTasks)),
+      ),
+      figure(
+        'accept500.rafP95',
+        'accept key -> next frame p95, 500 codes',
+        'ms',
+        accept.map((a) => a.rafP95),
+        { op: '<=', value: 16 },
+        {
+          note: 'keydown event.timeStamp to the first rAF callback after the element updated',
+        },
+      ),
+      figure(
+        'accept500.rafP50',
+        'accept key -> next frame p50, 500 codes',
+        'ms',
+        accept.map((a) => a.rafP50),
+      ),
+      figure(
+        'accept500.p95',
+        'accept key -> after paint p95, 500 codes',
+        'ms',
+        accept.map((a) => a.p95),
+        undefined,
+        {
+          note: 'to a task queued from that rAF: the frame has been styled, laid out and painted',
+        },
+      ),
+      figure(
+        'keyfloor.rafP95',
+        '  floor: inert key -> next frame p95',
+        'ms',
+        floor.map((a) => a.rafP95),
+        undefined,
+        {
+          note: 'a focused div with no key handling: the harness and frame alignment alone',
+        },
+      ),
+      figure(
+        'keyfloor.p95',
+        '  floor: inert key -> after paint p95',
+        'ms',
+        floor.map((a) => a.p95),
+      ),
+      figure(
+        'move500.p95',
+        'move key (j) -> after paint p95, 500 codes',
+        'ms',
+        move.map((a) => a.p95),
+      ),
       figure(
         'rerender.accept',
         'card renders per accept, 500 codes',
         'cards',
         accept.map((a) => Math.max(...a.renders)),
         { op: '==', value: 1 },
-        { judge: () => acceptRenders.length > 0 && acceptRenders.every((n) => n === 1), note: 'every accept press must re-render exactly one card' },
+        {
+          judge: () => acceptRenders.length > 0 && acceptRenders.every((n) => n === 1),
+          note: 'every accept press must re-render exactly one card',
+        },
       ),
-      figure('rerender.move', 'card renders per move (j), 500 codes', 'cards', move.map((a) => Math.max(...a.renders))),
+      figure(
+        'rerender.move',
+        'card renders per move (j), 500 codes',
+        'cards',
+        move.map((a) => Math.max(...a.renders)),
+      ),
     ],
     details: {
       runs: runs.map((r) => ({
@@ -448,7 +578,13 @@ export async function list500Figures(ctx: BenchContext): Promise<FigureGroup> {
         const f = runs.flatMap((r) => r.keys.filter((k) => k.key === 'floor:a'));
         const raf = f.map((k) => k.raf - k.at);
         const paint = f.map((k) => k.paint - k.at);
-        return { n: f.length, rafP50: quantile(raf, 0.5), rafP95: quantile(raf, 0.95), paintP50: quantile(paint, 0.5), paintP95: quantile(paint, 0.95) };
+        return {
+          n: f.length,
+          rafP50: quantile(raf, 0.5),
+          rafP95: quantile(raf, 0.95),
+          paintP50: quantile(paint, 0.5),
+          paintP95: quantile(paint, 0.95),
+        };
       })(),
       acceptRendersPerPress: acceptRenders,
       moveRendersPerPress: move.flatMap((a) => a.renders),
@@ -471,9 +607,24 @@ export async function list2000Figures(ctx: BenchContext, contentVisibility: bool
   const accept = runs.map((r) => keyStats(r.keys, 'a'));
   const end = runs.map((r) => keyStats(r.keys, 'End'));
   const figures: Figure[] = [
-    figure(`${id}.render`, `${tag}: data -> painted list`, 'ms', runs.map((r) => r.render)),
-    figure(`${id}.connect`, `${tag}: connect -> painted list`, 'ms', runs.map((r) => r.connectToPaint)),
-    figure(`${id}.loadLongest`, `${tag}: longest task in load`, 'ms', runs.map((r) => longest(r.loadTasks))),
+    figure(
+      `${id}.render`,
+      `${tag}: data -> painted list`,
+      'ms',
+      runs.map((r) => r.render),
+    ),
+    figure(
+      `${id}.connect`,
+      `${tag}: connect -> painted list`,
+      'ms',
+      runs.map((r) => r.connectToPaint),
+    ),
+    figure(
+      `${id}.loadLongest`,
+      `${tag}: longest task in load`,
+      'ms',
+      runs.map((r) => longest(r.loadTasks)),
+    ),
     figure(
       `${id}.afterLong`,
       `${tag}: long tasks after load`,
@@ -482,19 +633,56 @@ export async function list2000Figures(ctx: BenchContext, contentVisibility: bool
       contentVisibility ? { op: '<=', value: 0, note: 'stays interactive: no task > 50 ms while using the list' } : undefined,
       contentVisibility ? { judge: (_s, values) => values.every((v) => v === 0) } : {},
     ),
-    figure(`${id}.afterLongest`, `${tag}: longest task after load`, 'ms', runs.map((r) => longest(r.afterTasks))),
-    figure(`${id}.acceptRaf`, `${tag}: accept key -> next frame p95`, 'ms', accept.map((a) => a.rafP95)),
-    figure(`${id}.accept`, `${tag}: accept key -> after paint p95`, 'ms', accept.map((a) => a.p95)),
-    figure(`${id}.end`, `${tag}: End key -> after paint`, 'ms', end.map((a) => a.max)),
+    figure(
+      `${id}.afterLongest`,
+      `${tag}: longest task after load`,
+      'ms',
+      runs.map((r) => longest(r.afterTasks)),
+    ),
+    figure(
+      `${id}.acceptRaf`,
+      `${tag}: accept key -> next frame p95`,
+      'ms',
+      accept.map((a) => a.rafP95),
+    ),
+    figure(
+      `${id}.accept`,
+      `${tag}: accept key -> after paint p95`,
+      'ms',
+      accept.map((a) => a.p95),
+    ),
+    figure(
+      `${id}.end`,
+      `${tag}: End key -> after paint`,
+      'ms',
+      end.map((a) => a.max),
+    ),
   ];
   if (contentVisibility) {
     const heaps = runs.map((r) => r.heap!);
     figures.push(
-      figure('list2000.heap', '2,000 codes: JS heap used after GC', 'MB', heaps.map((h) => h.loaded / MB), { op: '<=', value: 25 }, {
-        note: 'absolute usedJSHeapSize of the page with the element loaded',
-      }),
-      figure('list2000.heapDelta', '2,000 codes: JS heap delta (element)', 'MB', heaps.map((h) => (h.loaded - h.baseline) / MB)),
-      figure('list2000.domHeapDelta', '2,000 codes: DOM (Oilpan) heap delta', 'MB', heaps.map((h) => (h.embedderLoaded - h.embedderBaseline) / MB)),
+      figure(
+        'list2000.heap',
+        '2,000 codes: JS heap used after GC',
+        'MB',
+        heaps.map((h) => h.loaded / MB),
+        { op: '<=', value: 25 },
+        {
+          note: 'absolute usedJSHeapSize of the page with the element loaded',
+        },
+      ),
+      figure(
+        'list2000.heapDelta',
+        '2,000 codes: JS heap delta (element)',
+        'MB',
+        heaps.map((h) => (h.loaded - h.baseline) / MB),
+      ),
+      figure(
+        'list2000.domHeapDelta',
+        '2,000 codes: DOM (Oilpan) heap delta',
+        'MB',
+        heaps.map((h) => (h.embedderLoaded - h.embedderBaseline) / MB),
+      ),
     );
   }
   return {
@@ -528,7 +716,13 @@ function summarizeFrame(f: FrameRecord) {
     styleAndLayout: f.styleAndLayoutStart ? ms(f.start + f.duration - f.styleAndLayoutStart) : 0,
     scripts: f.scripts
       .filter((s) => s.duration >= 5)
-      .map((s) => ({ invoker: s.invoker, fn: s.sourceFunctionName, at: s.sourceCharPosition, ms: ms(s.duration), forcedLayout: ms(s.forcedStyleAndLayoutDuration) })),
+      .map((s) => ({
+        invoker: s.invoker,
+        fn: s.sourceFunctionName,
+        at: s.sourceCharPosition,
+        ms: ms(s.duration),
+        forcedLayout: ms(s.forcedStyleAndLayoutDuration),
+      })),
   };
 }
 

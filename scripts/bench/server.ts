@@ -53,7 +53,10 @@ export async function startServer(): Promise<BenchServer> {
   const files = async (res: ServerResponse, path: string) => {
     try {
       const body = await readFile(path);
-      res.writeHead(200, { 'content-type': TYPES[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': TYPES[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end();

@@ -66,7 +66,17 @@ export function figure(
     else ok = budget.op === '<=' ? summary.median <= budget.value : summary.median === budget.value;
   }
   const load = Math.round((loadavg()[0] ?? 0) * 10) / 10;
-  return { id, label, unit, values, summary, load, ...(budget ? { budget } : {}), ...(ok !== undefined ? { ok } : {}), ...(options.note ? { note: options.note } : {}) };
+  return {
+    id,
+    label,
+    unit,
+    values,
+    summary,
+    load,
+    ...(budget ? { budget } : {}),
+    ...(ok !== undefined ? { ok } : {}),
+    ...(options.note ? { note: options.note } : {}),
+  };
 }
 
 function fmt(n: number): string {
@@ -90,7 +100,10 @@ export function formatTable(figures: readonly Figure[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 

@@ -48,7 +48,6 @@ export interface SessionLoadHost extends ReactiveControllerHost, HTMLElement {
   readonly note: string | undefined;
 }
 
-
 export interface SessionLoadOptions {
   /** `current` is read once while the first requests are in flight, to make the locale's formatter early. */
   readonly locale: Pick<LocaleController, 'messages' | 'current'>;

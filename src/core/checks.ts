@@ -8,16 +8,7 @@ import { hasAnyEvidence } from './model.ts';
 import { isLocated } from './evidence.ts';
 
 export type CheckKind =
-  | 'sex'
-  | 'age'
-  | 'invalid'
-  | 'rare'
-  | 'unspecified'
-  | 'negated'
-  | 'historical'
-  | 'other-person'
-  | 'no-evidence'
-  | 'score-range';
+  'sex' | 'age' | 'invalid' | 'rare' | 'unspecified' | 'negated' | 'historical' | 'other-person' | 'no-evidence' | 'score-range';
 
 /** Where in a piece of evidence the cue words sit, so the card can highlight them. */
 export interface CueLocation {
@@ -97,8 +88,7 @@ export function ageInYears(dob: string | null | undefined, at: string | null | u
   if (Number.isNaN(birth.getTime()) || Number.isNaN(ref.getTime())) return undefined;
   let years = ref.getUTCFullYear() - birth.getUTCFullYear();
   const beforeBirthday =
-    ref.getUTCMonth() < birth.getUTCMonth() ||
-    (ref.getUTCMonth() === birth.getUTCMonth() && ref.getUTCDate() < birth.getUTCDate());
+    ref.getUTCMonth() < birth.getUTCMonth() || (ref.getUTCMonth() === birth.getUTCMonth() && ref.getUTCDate() < birth.getUTCDate());
   if (beforeBirthday) years -= 1;
   return years >= 0 ? years : undefined;
 }

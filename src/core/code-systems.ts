@@ -65,7 +65,10 @@ const MATCHERS = FAMILIES.map((family) => ({ family, pattern: familyPattern(fami
 
 /** Any case; spaces, `-` and `.` are `_`; runs collapse (`ICD-10-CM 2025`, `OPCS-4.10`). */
 function normalise(codeSystem: string): string {
-  return codeSystem.trim().toLowerCase().replace(/[\s._-]+/g, '_');
+  return codeSystem
+    .trim()
+    .toLowerCase()
+    .replace(/[\s._-]+/g, '_');
 }
 
 // Keyed by text from the API, so bounded: a response naming 100,000 systems must not grow memory for the page's life.
@@ -118,5 +121,9 @@ export function codeSystemForUri(uri: string): (CodeSystemInfo & { readonly code
 }
 
 function comparableUri(uri: string): string {
-  return uri.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  return uri
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '');
 }

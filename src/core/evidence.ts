@@ -115,7 +115,7 @@ export function prepareText(text: string): PreparedText {
       const starts: number[] = [];
       const seen = new Set<string>();
       let length = 0;
-      for (let at = 0; at < text.length; ) {
+      for (let at = 0; at < text.length;) {
         const end = sliceEnd(text, at + SLICE_CHARS);
         // Cut after a run of whitespace, so each slice folds exactly as it would inside the whole text.
         const piece = fold(text.slice(at, end));
@@ -250,7 +250,6 @@ function toFolded(map: Uint32Array, offset: number): number {
 // Shown as Heidi quoted it, but never with a lone surrogate (an API may cut a pair).
 const unlocated = (quoted: string): TranscriptEvidence => ({ text: wellFormed(quoted), location: 'unlocated', before: '', after: '' });
 
-
 /**
  * Where a quoted snippet is in the transcript. "exact" when the offsets slice out the quote (whitespace and
  * line endings aside), "moved" when the quote is found elsewhere (as written first, then ignoring case and
@@ -277,7 +276,11 @@ function exactSpan(text: string, ref: TranscriptReference): { start: number; end
   if (!loc || !isIndex(loc.start, text.length) || !isIndex(loc.end, text.length) || loc.start >= loc.end) return undefined;
   const snapped = snapToCodePoints(text, loc.start, loc.end);
   const sliced = text.slice(loc.start, loc.end);
-  const same = quoted === '' || sliced === quoted || spaced(sliced) === spaced(quoted) || spaced(text.slice(snapped.start, snapped.end)) === spaced(quoted);
+  const same =
+    quoted === '' ||
+    sliced === quoted ||
+    spaced(sliced) === spaced(quoted) ||
+    spaced(text.slice(snapped.start, snapped.end)) === spaced(quoted);
   return same ? snapped : undefined;
 }
 

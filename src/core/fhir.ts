@@ -174,7 +174,9 @@ function coding(code: FhirCodeInput): FhirCodeableConcept {
   const value = code.code.trim().replace(/\s+/g, ' ');
   const display = fhirText(code.display);
   return {
-    coding: [{ system: info.known ? info.uri : fhirText(code.system) ?? info.uri, ...(value && { code: value }), ...(display && { display }) }],
+    coding: [
+      { system: info.known ? info.uri : (fhirText(code.system) ?? info.uri), ...(value && { code: value }), ...(display && { display }) },
+    ],
     ...(display && { text: display }),
   };
 }

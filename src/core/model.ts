@@ -2,9 +2,27 @@
  * The coding model: Heidi's clinical-codes response joined with the
  * transcript and the session, shaped for review. Built once per load.
  */
-import { NOTHING_DROPPED, type ClinicalCodesResponse, type ClinicalEntity, type Code, type CodeMetadata, type ContextReference, type DroppedData, type Session } from './schemas.ts';
+import {
+  NOTHING_DROPPED,
+  type ClinicalCodesResponse,
+  type ClinicalEntity,
+  type Code,
+  type CodeMetadata,
+  type ContextReference,
+  type DroppedData,
+  type Session,
+} from './schemas.ts';
 import { codeSystemInfo, type CodeKind } from './code-systems.ts';
-import { isLocated, locateNoteSpan, locateTranscriptReference, needsSearch, prepareText, type NoteEvidence, type PreparedText, type TranscriptEvidence } from './evidence.ts';
+import {
+  isLocated,
+  locateNoteSpan,
+  locateTranscriptReference,
+  needsSearch,
+  prepareText,
+  type NoteEvidence,
+  type PreparedText,
+  type TranscriptEvidence,
+} from './evidence.ts';
 import type { DiscardedCode, EngineSuggestion } from './engines/types.ts';
 import { uniqueId } from './ids.ts';
 
@@ -100,14 +118,18 @@ function contextText(ref: ContextReference): string | undefined {
   return ref.text ?? ref.context_text ?? ref.clinician_note ?? undefined;
 }
 
-export function buildModel(
-  codes: ClinicalCodesResponse,
-  transcript: string | undefined,
-  session: Session | undefined,
-): CodingModel {
+export function buildModel(codes: ClinicalCodesResponse, transcript: string | undefined, session: Session | undefined): CodingModel {
   const note = noteOf(session);
   const entities = buildEntities(codes, transcript, note);
-  return { sessionId: codes.session_id, entities, transcript, note, session, dropped: codes.dropped ?? NOTHING_DROPPED, scoresOutOfRange: countScoresOutOfRange(entities) };
+  return {
+    sessionId: codes.session_id,
+    entities,
+    transcript,
+    note,
+    session,
+    dropped: codes.dropped ?? NOTHING_DROPPED,
+    scoresOutOfRange: countScoresOutOfRange(entities),
+  };
 }
 
 /** The consult note of a session, if it has one. */
@@ -190,7 +212,9 @@ function buildEntity(
     transcript: transcriptEvidence,
     note: noteEvidence,
     context: (entity.reference_in_context ?? []).map(contextText).filter((t): t is string => !!t),
-    engines: [{ engine: 'heidi', entityId: id, score: primary.score, transcript: transcriptEvidence, note: noteEvidence, justification: undefined }],
+    engines: [
+      { engine: 'heidi', entityId: id, score: primary.score, transcript: transcriptEvidence, note: noteEvidence, justification: undefined },
+    ],
   };
 }
 

@@ -184,7 +184,12 @@ function keep<T>(value: T | undefined, local: Tally, tally: Tally): T | undefine
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `raw` without the keys (of those `shape` types) whose values fail their schema: each one counted as a field. */
-function withoutBadFields(raw: Record<string, unknown>, shape: Readonly<Record<string, AnySchema>>, keys: readonly string[], tally: Tally): Record<string, unknown> {
+function withoutBadFields(
+  raw: Record<string, unknown>,
+  shape: Readonly<Record<string, AnySchema>>,
+  keys: readonly string[],
+  tally: Tally,
+): Record<string, unknown> {
   const out = { ...raw };
   for (const key of keys) {
     const schema = shape[key];
@@ -197,7 +202,12 @@ function withoutBadFields(raw: Record<string, unknown>, shape: Readonly<Record<s
 }
 
 /** The readable items of an optional list; a non-list counts as one bad field. */
-function readList<T>(raw: unknown, read: (item: unknown) => T | undefined, tally: Tally, kind: 'similarCodes' | 'evidence'): T[] | undefined {
+function readList<T>(
+  raw: unknown,
+  read: (item: unknown) => T | undefined,
+  tally: Tally,
+  kind: 'similarCodes' | 'evidence',
+): T[] | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (!Array.isArray(raw)) {
     tally.fields += 1;
@@ -212,10 +222,12 @@ function readList<T>(raw: unknown, read: (item: unknown) => T | undefined, tally
   return items;
 }
 
-const parsed = <T>(schema: z.ZodMiniType<T>) => (value: unknown): T | undefined => {
-  const result = schema.safeParse(value);
-  return result.success ? result.data : undefined;
-};
+const parsed =
+  <T>(schema: z.ZodMiniType<T>) =>
+  (value: unknown): T | undefined => {
+    const result = schema.safeParse(value);
+    return result.success ? result.data : undefined;
+  };
 
 function readMetadata(raw: unknown, tally: Tally): CodeMetadata | null | undefined {
   if (raw === undefined || raw === null) return raw;

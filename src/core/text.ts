@@ -66,7 +66,9 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
   for (const pattern of CREDENTIAL_PATTERNS) {
     for (const match of text.matchAll(pattern)) {
       // Keep a header's name (`Bearer `, `api_key=`), hide its value.
-      const keep = match[0].toLowerCase().startsWith('bearer') ? match[0].search(/\s/) + 1 : (match[1]?.length ?? 0) + (match[2]?.length ?? 0);
+      const keep = match[0].toLowerCase().startsWith('bearer')
+        ? match[0].search(/\s/) + 1
+        : (match[1]?.length ?? 0) + (match[2]?.length ?? 0);
       hide(match.index + Math.max(0, keep), match.index + match[0].length);
     }
   }

@@ -96,7 +96,14 @@ export const en = {
   moreEvidence: (count: number) => `${count} more ${count === 1 ? 'quote' : 'quotes'}`,
   checksLabel: (count: number) => `${count} ${count === 1 ? 'check' : 'checks'} to look at`,
   // Coding engines (their names are not translated)
-  enginePhase: { queued: 'Waiting for the note', processing: 'Coding…', done: 'Done', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped: no note' },
+  enginePhase: {
+    queued: 'Waiting for the note',
+    processing: 'Coding…',
+    done: 'Done',
+    failed: 'Failed',
+    cancelled: 'Cancelled',
+    skipped: 'Skipped: no note',
+  },
   cancelEngine: (name: string) => `Cancel ${name}`,
   engineFailed: (name: string) => `${name} could not code this consultation; the other engines' codes are shown.`,
   enginesSkipped: (names: string) => `No note to code: ${names} skipped.`,

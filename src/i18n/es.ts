@@ -2,7 +2,8 @@
 import type { Messages } from './en.ts';
 import { ownTable } from '../core/text.ts';
 
-const donde = (p: Record<string, string | number>) => `${p.source === 'note' ? 'El fragmento de la nota' : 'El fragmento de la transcripción'} ${p.snippet}`;
+const donde = (p: Record<string, string | number>) =>
+  `${p.source === 'note' ? 'El fragmento de la nota' : 'El fragmento de la transcripción'} ${p.snippet}`;
 const codigo = (n: number) => (n === 1 ? 'código' : 'códigos');
 
 export const es: Messages = {
@@ -74,12 +75,14 @@ export const es: Messages = {
     age: (p) => `Incompatibilidad por edad: este código es para edades de ${p.min} a ${p.max} años; el paciente tenía ${p.age} años.`,
     invalid: (p) => `Código no válido para codificar (${p.status}).`,
     rare: (p) => `Código de uso poco frecuente (${p.flag}): compruebe que es aplicable.`,
-    unspecified: (p) => `Código no especificado: ${Number(p.count) === 1 ? 'existe 1 código más específico' : `existen ${p.count} códigos más específicos`}.`,
+    unspecified: (p) =>
+      `Código no especificado: ${Number(p.count) === 1 ? 'existe 1 código más específico' : `existen ${p.count} códigos más específicos`}.`,
     negated: (p) => `${donde(p)} puede estar negado («${p.cue}»).`,
     historical: (p) => `${donde(p)} puede ser un antecedente («${p.cue}»).`,
     'other-person': (p) => `${donde(p)} puede referirse a otra persona («${p.cue}»).`,
     'no-evidence': () => 'No hay evidencia que lo respalde en la transcripción ni en la nota.',
-    'score-range': (p: Record<string, string | number>) => `Heidi envió una puntuación fuera de 0–1 (${p.score}): la puntuación mostrada no es fiable.`,
+    'score-range': (p: Record<string, string | number>) =>
+      `Heidi envió una puntuación fuera de 0–1 (${p.score}): la puntuación mostrada no es fiable.`,
   },
   quoteChecks: {
     negated: (cue) => `Puede estar negado («${cue}»)`,
@@ -89,7 +92,14 @@ export const es: Messages = {
   moreEvidence: (count) => `${count} ${count === 1 ? 'cita más' : 'citas más'}`,
   checksLabel: (count) => `${count} ${count === 1 ? 'aviso' : 'avisos'} que revisar`,
   // Motores de codificación (sus nombres no se traducen)
-  enginePhase: { queued: 'Esperando la nota', processing: 'Codificando…', done: 'Listo', failed: 'Falló', cancelled: 'Cancelado', skipped: 'Omitido: sin nota' },
+  enginePhase: {
+    queued: 'Esperando la nota',
+    processing: 'Codificando…',
+    done: 'Listo',
+    failed: 'Falló',
+    cancelled: 'Cancelado',
+    skipped: 'Omitido: sin nota',
+  },
   cancelEngine: (name) => `Cancelar ${name}`,
   engineFailed: (name) => `${name} no pudo codificar esta consulta; se muestran los códigos de los demás motores.`,
   enginesSkipped: (names) => `No hay nota que codificar: se omitió ${names}.`,
@@ -108,7 +118,12 @@ export const es: Messages = {
   sortRelevance: 'Relevancia',
   sortScore: 'Puntuación',
   groupByKind: 'Agrupar diagnósticos y procedimientos',
-  groups: ownTable({ diagnosis: 'Diagnósticos', procedure: 'Procedimientos', 'clinical-term': 'Términos clínicos', other: 'Otros códigos' }),
+  groups: ownTable({
+    diagnosis: 'Diagnósticos',
+    procedure: 'Procedimientos',
+    'clinical-term': 'Términos clínicos',
+    other: 'Otros códigos',
+  }),
   progress: (accepted, rejected, total) =>
     `${accepted} ${accepted === 1 ? 'aceptado' : 'aceptados'} y ${rejected} ${rejected === 1 ? 'rechazado' : 'rechazados'} de ${total}`,
   reviewedOf: (reviewed, total) => `${reviewed} de ${total} ${reviewed === 1 ? 'revisado' : 'revisados'}`,
@@ -145,7 +160,8 @@ export const es: Messages = {
   nothingToSend: 'Acepte códigos para enviarlos a la historia clínica.',
   sending: 'Enviando a la historia clínica…',
   sentOk: (count) => `Se ${count === 1 ? 'envió' : 'enviaron'} ${count} ${codigo(count)} a la historia clínica.`,
-  sendFailed: (reason) => `La historia clínica no recibió los códigos${reason ? `: ${reason}` : ''}. Sus decisiones se conservan; vuelva a intentarlo.`,
+  sendFailed: (reason) =>
+    `La historia clínica no recibió los códigos${reason ? `: ${reason}` : ''}. Sus decisiones se conservan; vuelva a intentarlo.`,
   sendCancelled: 'La historia clínica rechazó los códigos. No se marcó nada como enviado.',
   wrongPatient: 'Esta consulta pertenece a un paciente distinto del abierto en la historia clínica. El envío está bloqueado.',
   patientUnlinked: 'Esta consulta no está vinculada al paciente abierto en la historia clínica. El envío está bloqueado hasta que lo esté.',

@@ -6,8 +6,7 @@
 import type { Failure } from './responses.ts';
 
 export type BoundedRead =
-  | { ok: true; bytes: Uint8Array<ArrayBuffer> }
-  | { ok: false; reason: 'too-large' | 'timeout' | 'error'; error?: unknown };
+  { ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false; reason: 'too-large' | 'timeout' | 'error'; error?: unknown };
 
 /**
  * Read `stream` whole unless it passes `max` bytes or `signal` aborts first.

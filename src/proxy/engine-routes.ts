@@ -83,11 +83,7 @@ export async function handleOmniscribe<Context>(
   if (patient !== null && !/^[\x20-\x7e]{1,256}$/.test(patient)) {
     return fail({ status: 400, type: 'InvalidHeader', msg: 'x-patient must be 1-256 printable ASCII characters.' });
   }
-  const read = await readRequestBody(
-    request,
-    Math.min(config.maxBodyBytes, OMNISCRIBE_MAX_BODY_BYTES),
-    config.bodyTimeoutMs,
-  );
+  const read = await readRequestBody(request, Math.min(config.maxBodyBytes, OMNISCRIBE_MAX_BODY_BYTES), config.bodyTimeoutMs);
   if (!read.ok) return fail(read.failure);
   const headers = new Headers({
     Accept: 'application/json',

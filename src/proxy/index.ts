@@ -95,13 +95,7 @@ import { createUpstreamCaller } from './upstream.ts';
 export { toNodeMiddleware, toFetchRequest, sendFetchResponse } from './node.ts';
 export type { FetchHandler } from './node.ts';
 export { DEFAULT_API_BASE, DEFAULT_OMNISCRIBE_PREFIX, DEFAULT_SULLY_API_BASE, DEFAULT_SULLY_PREFIX } from './options.ts';
-export type {
-  HeidiProxyErrorEvent,
-  HeidiProxyOptions,
-  HeidiUser,
-  OmniscribeProxyOptions,
-  SullyProxyOptions,
-} from './options.ts';
+export type { HeidiProxyErrorEvent, HeidiProxyOptions, HeidiUser, OmniscribeProxyOptions, SullyProxyOptions } from './options.ts';
 export { REJECTED_TOKEN_HEADER } from './heidi-routes.ts';
 
 /** The handler `createHeidiProxy` returns. */
@@ -117,9 +111,7 @@ export interface HeidiProxyHandler<Context = unknown> {
   unsupportedMethod(pathname: string): Response | undefined;
 }
 
-type Route =
-  | { kind: 'token' }
-  | { kind: 'forward' | 'sully' | 'omniscribe'; rest: string };
+type Route = { kind: 'token' } | { kind: 'forward' | 'sully' | 'omniscribe'; rest: string };
 
 function under(pathname: string, prefix: string | undefined): boolean {
   return prefix !== undefined && (pathname === prefix || pathname.startsWith(`${prefix}/`));

@@ -53,10 +53,7 @@ export interface HeidiProxyOptions<Context = unknown> {
    * browser sends in the query or headers is ever used as identity.
    * `context` is the handler's optional second argument (e.g. Express's `req`).
    */
-  resolveUser(
-    request: Request,
-    context: Context | undefined,
-  ): HeidiUser | null | undefined | Promise<HeidiUser | null | undefined>;
+  resolveUser(request: Request, context: Context | undefined): HeidiUser | null | undefined | Promise<HeidiUser | null | undefined>;
   /** The route this handler answers with the token (exact pathname match). Default `/heidi-token`. */
   tokenPath?: string;
   /**
@@ -178,9 +175,7 @@ function routePath(value: unknown, name: string): string {
   const path = value.length > 1 ? trimTrailingSlashes(value) : value;
   const segments = path.split('/');
   const ok =
-    path.startsWith('/') &&
-    path !== '/' &&
-    segments.slice(1).every((s) => /^[A-Za-z0-9._~-]+$/.test(s) && s !== '.' && s !== '..');
+    path.startsWith('/') && path !== '/' && segments.slice(1).every((s) => /^[A-Za-z0-9._~-]+$/.test(s) && s !== '.' && s !== '..');
   if (!ok) fail(`${name} must be an absolute path of plain segments, such as "/heidi-api" (not "/").`);
   return path;
 }
@@ -188,10 +183,7 @@ function routePath(value: unknown, name: string): string {
 function positive(value: unknown, name: string, fallback: number, { integer = false, allowZero = false } = {}): number {
   if (value === undefined) return fallback;
   const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (allowZero ? value >= 0 : value > 0) &&
-    (!integer || Number.isInteger(value));
+    typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && (!integer || Number.isInteger(value));
   if (!ok) fail(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite ${integer ? 'integer' : 'number'}.`);
   return value as number;
 }
@@ -216,7 +208,10 @@ export function resolveConfig<Context>(options: HeidiProxyOptions<Context>): Pro
     options.forwardPrefix === undefined || options.forwardPrefix === ''
       ? undefined
       : // The first release accepted "heidi-api" for "/heidi-api"; keep accepting it.
-        routePath(typeof options.forwardPrefix === 'string' ? `/${options.forwardPrefix.replace(/^\/+/, '')}` : options.forwardPrefix, 'forwardPrefix');
+        routePath(
+          typeof options.forwardPrefix === 'string' ? `/${options.forwardPrefix.replace(/^\/+/, '')}` : options.forwardPrefix,
+          'forwardPrefix',
+        );
   const secrets = [apiKey];
 
   let sully: SullyConfig | undefined;

@@ -54,7 +54,7 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     }
     if (!covered) return text;
     let out = '';
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       if (covered[i]) {
         while (i < text.length && covered[i]) i++;
         out += MARK;

@@ -39,7 +39,12 @@ export async function userOf<Context>(
     if (typeof user !== 'object') throw new TypeError('resolveUser must return an object');
     // Read each field once: a getter or proxy is not trusted to answer the same twice.
     const { email, third_party_internal_id } = user as Record<string, unknown>;
-    if (typeof email !== 'string' || email.trim() === '' || typeof third_party_internal_id !== 'string' || third_party_internal_id.trim() === '') {
+    if (
+      typeof email !== 'string' ||
+      email.trim() === '' ||
+      typeof third_party_internal_id !== 'string' ||
+      third_party_internal_id.trim() === ''
+    ) {
       throw new TypeError('resolveUser must return { email, third_party_internal_id } as non-empty strings');
     }
     return { email, third_party_internal_id };

@@ -37,10 +37,7 @@ export function privateHeaders(extra?: Record<string, string>): Headers {
 
 export type FailureResponder = (failure: Failure) => Response;
 
-export function createFailureResponder(
-  onError: ((event: HeidiProxyErrorEvent) => void) | undefined,
-  redact: Redactor,
-): FailureResponder {
+export function createFailureResponder(onError: ((event: HeidiProxyErrorEvent) => void) | undefined, redact: Redactor): FailureResponder {
   return (failure) => {
     if (onError) {
       try {

@@ -13,10 +13,7 @@ export interface UpstreamCaller {
   (upstream: Upstream, url: URL, init: RequestInit): Promise<UpstreamOutcome>;
 }
 
-export function createUpstreamCaller(
-  doFetch: (input: Request) => Promise<Response>,
-  maxResponseBytes: number,
-): UpstreamCaller {
+export function createUpstreamCaller(doFetch: (input: Request) => Promise<Response>, maxResponseBytes: number): UpstreamCaller {
   return async (upstream, url, init) => {
     const { name, timeoutMs } = upstream;
     const timer = deadline(timeoutMs, `${name} did not answer within ${timeoutMs} ms`);

@@ -10,9 +10,6 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { HeidiCodeCard } from '../../src/elements/code-card/code-card.ts';
 import { button, card, cards, deepText, mount, mountLoaded, newUser, setScenario, shadow, until, settle } from './helpers.ts';
 
-
-
-
 /** Open the similar-codes and evidence sections of every card, as a user clicking each summary would. */
 async function expandAll(el: HeidiClinicalCodes): Promise<void> {
   for (const c of cards(el)) {
@@ -37,7 +34,10 @@ function liveRegion(el: HeidiClinicalCodes): HTMLElement {
 
 /** Wait until the live region says exactly `message` (it is cleared first, then set, so repeats are re-announced). */
 async function announced(el: HeidiClinicalCodes, message: string): Promise<void> {
-  await until(() => liveRegion(el).textContent?.trim() === message, `live region to say "${message}" (says "${liveRegion(el).textContent?.trim()}")`);
+  await until(
+    () => liveRegion(el).textContent?.trim() === message,
+    `live region to say "${message}" (says "${liveRegion(el).textContent?.trim()}")`,
+  );
 }
 
 function sendButton(el: HeidiClinicalCodes): HTMLButtonElement {
@@ -348,7 +348,9 @@ describe('reflow', () => {
         const rect = node.getBoundingClientRect();
         if (rect.width === 0 || node.classList.contains('visually-hidden')) continue;
         if (rect.right > box.right + 1 || rect.left < box.left - 1) {
-          problems.push(`${where} ${node.localName}.${[...node.classList].join('.')} spans ${Math.round(rect.left)}–${Math.round(rect.right)}, box ${Math.round(box.left)}–${Math.round(box.right)}`);
+          problems.push(
+            `${where} ${node.localName}.${[...node.classList].join('.')} spans ${Math.round(rect.left)}–${Math.round(rect.right)}, box ${Math.round(box.left)}–${Math.round(box.right)}`,
+          );
         }
         if (node.shadowRoot) check(node.shadowRoot, rect, node.localName);
       }

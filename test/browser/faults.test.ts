@@ -149,13 +149,13 @@ function expected(route: Route, fault: Fault): Outcome {
 function describeOutcome(route: Route, o: Outcome): string {
   const tries = o.attempts === 1 ? 'not retried' : o.tokens ? `one token refresh, ${o.attempts} attempts` : `${o.attempts} attempts`;
   if (o.result === 'codes') return `${tries}, codes shown`;
-  if (o.result === 'degraded') return `${tries}, codes shown with a ${route === 'transcript' ? 'transcript' : 'session'} notice, no heidi-error`;
+  if (o.result === 'degraded')
+    return `${tries}, codes shown with a ${route === 'transcript' ? 'transcript' : 'session'} notice, no heidi-error`;
   const status = o.status ? ` ${o.status}` : '';
   return `${tries}, heidi-error ${o.code}${status}${o.retryable ? ', Retry shows codes' : ', not retryable, refresh() shows codes'}`;
 }
 
 // ---------------------------------------------------------------- helpers
-
 
 interface Seen {
   readonly type: string;
@@ -220,8 +220,13 @@ describe('fault matrix: route × fault → expected outcome', () => {
           const seen = watch();
           spy = spyOnFetch();
           try {
-            const timeouts = fault === 'timeout' ? (route === 'clinical-codes' ? { codes: SHORT_TIMEOUT } : { request: SHORT_TIMEOUT }) : undefined;
-            const { el } = await mount({ user, ...(route === 'create-session' ? {} : { sessionId: 'fx-knee-oa' }), ...(timeouts ? { props: { timeouts } } : {}) });
+            const timeouts =
+              fault === 'timeout' ? (route === 'clinical-codes' ? { codes: SHORT_TIMEOUT } : { request: SHORT_TIMEOUT }) : undefined;
+            const { el } = await mount({
+              user,
+              ...(route === 'create-session' ? {} : { sessionId: 'fx-knee-oa' }),
+              ...(timeouts ? { props: { timeouts } } : {}),
+            });
             await seen.settled();
             await el.updateComplete;
             // Let a late heidi-error (there must be none for a degraded load) show up.
@@ -234,14 +239,17 @@ describe('fault matrix: route × fault → expected outcome', () => {
             const served = log.filter((e) => e.route === route);
             if (fault === 'network failure') expect(served.length, 'mock saw').to.be.at.least(outcome.attempts);
             else if (fault !== 'timeout') expect(served.length, 'mock saw').to.equal(outcome.attempts);
-            if (outcome.tokens !== undefined) expect(log.filter((e) => e.route === 'jwt').length, 'token requests').to.equal(outcome.tokens);
+            if (outcome.tokens !== undefined)
+              expect(log.filter((e) => e.route === 'jwt').length, 'token requests').to.equal(outcome.tokens);
             if (fault === '401 once') expect(served.map((e) => e.status)).to.deep.equal([401, 200]);
             // Retries back off (ky: 300 ms, then 600 ms) unless the server said when: Retry-After: 0 is honoured.
             const gaps = served.slice(1).map((e, i) => e.startedAt - served[i]!.endedAt);
             const honoursRetryAfter = fault === '429' || (fault === '503' && route !== 'jwt');
-            const backsOff = outcome.attempts > 1 && !honoursRetryAfter && (route === 'jwt' || ['502', '504', 'HTML error page'].includes(fault));
+            const backsOff =
+              outcome.attempts > 1 && !honoursRetryAfter && (route === 'jwt' || ['502', '504', 'HTML error page'].includes(fault));
             if (backsOff) gaps.forEach((gap, i) => expect(gap, `backoff before retry ${i + 1}`).to.be.at.least(270 * 2 ** i));
-            if (honoursRetryAfter && outcome.attempts > 1) gaps.forEach((gap) => expect(gap, 'Retry-After: 0, no backoff').to.be.below(250));
+            if (honoursRetryAfter && outcome.attempts > 1)
+              gaps.forEach((gap) => expect(gap, 'Retry-After: 0, no backoff').to.be.below(250));
 
             if (outcome.result === 'codes') {
               expect(seen.errors()).to.deep.equal([]);
@@ -390,7 +398,15 @@ describe('fault matrix, hostile answers: route × hostile content → expected o
       const routeOf = (request: Request): Route | undefined => {
         const path = new URL(request.url).pathname;
         if (!path.startsWith('/mock-heidi/')) return undefined;
-        return path.endsWith('/clinical-codes') ? 'clinical-codes' : path.endsWith('/transcript') ? 'transcript' : request.method === 'POST' && path.endsWith('/sessions') ? 'create-session' : /\/sessions\/[^/]+$/.test(path) ? 'get-session' : undefined;
+        return path.endsWith('/clinical-codes')
+          ? 'clinical-codes'
+          : path.endsWith('/transcript')
+            ? 'transcript'
+            : request.method === 'POST' && path.endsWith('/sessions')
+              ? 'create-session'
+              : /\/sessions\/[^/]+$/.test(path)
+                ? 'get-session'
+                : undefined;
       };
       const answer = async (request: Request, route: Route): Promise<Response> => {
         if (h.kind === 'token-echo' && route === h.route) {
@@ -406,10 +422,13 @@ describe('fault matrix, hostile answers: route × hostile content → expected o
           if (h.kind === 'bad-field') entities[1] = withBadField(entities[1]!, h.bad, 3) as Record<string, unknown>;
           if (h.kind === 'score') (entities[0]!.primary_code as Record<string, unknown>).score = h.score;
           if (h.kind === 'whitespace-quotes') {
-            for (const e of entities) for (const ref of (e.reference_in_transcript as { transcript_text: string }[] | undefined) ?? []) ref.transcript_text = whitespaceVariant(ref.transcript_text, [2, 3, 0, 1]);
+            for (const e of entities)
+              for (const ref of (e.reference_in_transcript as { transcript_text: string }[] | undefined) ?? [])
+                ref.transcript_text = whitespaceVariant(ref.transcript_text, [2, 3, 0, 1]);
           }
         }
-        if (route === 'transcript' && h.kind === 'whitespace-transcript' && body.transcript) body.transcript = body.transcript.replace(/\n/g, '\r\n').replace(/ /g, (s, at: number) => (at % 3 ? s : '\u00a0'));
+        if (route === 'transcript' && h.kind === 'whitespace-transcript' && body.transcript)
+          body.transcript = body.transcript.replace(/\n/g, '\r\n').replace(/ /g, (s, at: number) => (at % 3 ? s : '\u00a0'));
         return Response.json(body, { status: real.status });
       };
       const spy = spyOnFetch((request) => {
@@ -418,7 +437,9 @@ describe('fault matrix, hostile answers: route × hostile content → expected o
       });
       const seen = watch();
       try {
-        const { el } = await mount(h.kind === 'session-id' || (h.kind === 'token-echo' && h.route === 'create-session') ? {} : { sessionId: 'fx-knee-oa' });
+        const { el } = await mount(
+          h.kind === 'session-id' || (h.kind === 'token-echo' && h.route === 'create-session') ? {} : { sessionId: 'fx-knee-oa' },
+        );
         await seen.settled();
         await el.updateComplete;
         const errors = seen.errors();

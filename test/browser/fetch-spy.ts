@@ -12,7 +12,13 @@ export function spyOnFetch(respond?: (request: Request) => Response | Promise<Re
   const calls: SpiedFetch[] = [];
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(input, init);
-    const entry: SpiedFetch = { url: request.url, method: request.method, signal: request.signal, headers: request.headers, settled: false };
+    const entry: SpiedFetch = {
+      url: request.url,
+      method: request.method,
+      signal: request.signal,
+      headers: request.headers,
+      settled: false,
+    };
     calls.push(entry);
     try {
       const canned = respond?.(request);

@@ -29,7 +29,6 @@ function serve(body: Body): Response {
   return new Response(bodyText(body), { status: 200, headers: { 'content-type': 'application/json' } });
 }
 
-
 describe('fuzz: fuzzed bodies through the rendered element', () => {
   it(`${BROWSER_RUNS} seeded cases (generated and mutated fixtures) end rendered or as invalid-response, never uncaught`, async function () {
     this.timeout(60_000);
@@ -76,7 +75,10 @@ describe('fuzz: fuzzed bodies through the rendered element', () => {
           const context = `${id} (${c.origin}): ${JSON.stringify(first)}`;
           if (first.type === 'heidi-codes-load') {
             outcomes.rendered += 1;
-            expect(events.filter((e) => e.type === 'heidi-error'), context).to.deep.equal([]);
+            expect(
+              events.filter((e) => e.type === 'heidi-error'),
+              context,
+            ).to.deep.equal([]);
           } else {
             const detail = first.detail as ErrorDetail;
             if (LONE_SURROGATE_CODE_SYSTEM_BUG && detail.code === 'server' && LONE_SURROGATE_CODE_SYSTEM.test(bodyText(c.codes))) {
@@ -99,7 +101,9 @@ describe('fuzz: fuzzed bodies through the rendered element', () => {
       window.removeEventListener('error', onError);
       window.removeEventListener('unhandledrejection', onRejection);
     }
-    console.log(`fuzz (browser): seed ${FUZZ_SEED}, ${BROWSER_RUNS} cases: ${outcomes.rendered} rendered, ${outcomes.invalid} invalid-response, ${outcomes.knownBug} known-bug`);
+    console.log(
+      `fuzz (browser): seed ${FUZZ_SEED}, ${BROWSER_RUNS} cases: ${outcomes.rendered} rendered, ${outcomes.invalid} invalid-response, ${outcomes.knownBug} known-bug`,
+    );
     expect(outcomes.rendered + outcomes.invalid + outcomes.knownBug).to.equal(BROWSER_RUNS);
     // Both ends are exercised, not just one. Since entities are read one by one (issue 15), only a body wrong
     // as a whole (damaged text, no session id, not one readable entity) is invalid-response: rarer, but present.
@@ -109,9 +113,12 @@ describe('fuzz: fuzzed bodies through the rendered element', () => {
 
   // BUG (temporarily skipped, reported): today this ends in heidi-error `server` "URI malformed".
   it('a code_system with a lone surrogate ("\\ud800") is shown raw, not a server error', async () => {
-    const text = '{"session_id":"fz-surrogate","clinical_entities":[{"primary_code":{"code":"X1","code_name":"Lone","code_system":"loinc\\ud800"}}]}';
+    const text =
+      '{"session_id":"fz-surrogate","clinical_entities":[{"primary_code":{"code":"X1","code_name":"Lone","code_system":"loinc\\ud800"}}]}';
     const spy = spyOnFetch((request) =>
-      request.url.endsWith('/sessions/fz-surrogate/clinical-codes') ? new Response(text, { headers: { 'content-type': 'application/json' } }) : undefined,
+      request.url.endsWith('/sessions/fz-surrogate/clinical-codes')
+        ? new Response(text, { headers: { 'content-type': 'application/json' } })
+        : undefined,
     );
     const events: string[] = [];
     const record = (e: Event) => events.push(`${e.type} ${JSON.stringify((e as CustomEvent).detail)}`);

@@ -80,16 +80,19 @@ export function cards(el: HeidiClinicalCodes): HTMLElement[] {
 
 export function card(el: HeidiClinicalCodes, code: string): HTMLElement {
   const found = cards(el).find((c) => shadow(c).querySelector('.code')?.textContent?.trim() === code);
-  if (!found) throw new Error(`no card for ${code}; have ${cards(el).map((c) => shadow(c).querySelector('.code')?.textContent).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `no card for ${code}; have ${cards(el)
+        .map((c) => shadow(c).querySelector('.code')?.textContent)
+        .join(', ')}`,
+    );
   return found;
 }
 
 /** The button in a card whose accessible name (aria-label or text) contains `name`. */
 export function button(root: Element | ShadowRoot, name: string): HTMLButtonElement {
   const scope = root instanceof ShadowRoot ? root : shadow(root);
-  const found = [...scope.querySelectorAll('button')].find(
-    (b) => (b.getAttribute('aria-label') ?? b.textContent ?? '').includes(name),
-  );
+  const found = [...scope.querySelectorAll('button')].find((b) => (b.getAttribute('aria-label') ?? b.textContent ?? '').includes(name));
   if (!found) throw new Error(`no button "${name}"`);
   return found;
 }

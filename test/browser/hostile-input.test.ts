@@ -22,7 +22,9 @@ async function edited(request: Request, original: typeof fetch, edit: (body: Rec
 }
 
 function firstError(): Promise<ErrorDetail> {
-  return new Promise((resolve) => document.addEventListener('heidi-error', (e) => resolve((e as CustomEvent<ErrorDetail>).detail), { once: true }));
+  return new Promise((resolve) =>
+    document.addEventListener('heidi-error', (e) => resolve((e as CustomEvent<ErrorDetail>).detail), { once: true }),
+  );
 }
 
 async function settled(el: HeidiClinicalCodes): Promise<void> {
@@ -114,7 +116,8 @@ describe('ids are path segments, never paths', () => {
         const detail = await failed;
         await el.updateComplete;
         const heidi = spy.calls.filter((c) => new URL(c.url).pathname.startsWith('/mock-heidi'));
-        for (const c of heidi) expect(new URL(c.url).pathname, c.url).to.match(/^\/mock-heidi\/sessions\/[^/]+(\/(transcript|clinical-codes))?$/);
+        for (const c of heidi)
+          expect(new URL(c.url).pathname, c.url).to.match(/^\/mock-heidi\/sessions\/[^/]+(\/(transcript|clinical-codes))?$/);
         if (id === '../..') expect(detail.code).to.equal('not-found');
         else {
           expect(detail.code).to.equal('config');
@@ -129,7 +132,9 @@ describe('ids are path segments, never paths', () => {
 
   it('POST /sessions answering session_id ".." is an invalid response; nothing is requested with it', async () => {
     const spy = spyOnFetch((request) =>
-      request.method === 'POST' && new URL(request.url).pathname === '/mock-heidi/sessions' ? Response.json({ session_id: '..' }) : undefined,
+      request.method === 'POST' && new URL(request.url).pathname === '/mock-heidi/sessions'
+        ? Response.json({ session_id: '..' })
+        : undefined,
     );
     try {
       const failed = firstError();
@@ -212,7 +217,9 @@ describe('evidence text survives small differences', () => {
             {
               id: 'w1',
               primary_code: { code: 'M25.561', code_name: 'Pain in right knee', code_system: 'icd_10_cm', score: 0.9 },
-              reference_in_transcript: [{ transcript_text: 'my right knee\nhurts on  the stairs', location_in_transcript: { start, end: transcript.length } }],
+              reference_in_transcript: [
+                { transcript_text: 'my right knee\nhurts on  the stairs', location_in_transcript: { start, end: transcript.length } },
+              ],
             },
           ],
         }));

@@ -68,7 +68,25 @@ export const PAYLOADS: readonly string[] = [
   `<base href="javascript:${SET}//">`,
 ];
 
-const FORBIDDEN_TAGS = ['script', 'img', 'iframe', 'frame', 'svg', 'math', 'object', 'embed', 'video', 'audio', 'source', 'link', 'meta', 'base', 'style', 'form', 'noscript'];
+const FORBIDDEN_TAGS = [
+  'script',
+  'img',
+  'iframe',
+  'frame',
+  'svg',
+  'math',
+  'object',
+  'embed',
+  'video',
+  'audio',
+  'source',
+  'link',
+  'meta',
+  'base',
+  'style',
+  'form',
+  'noscript',
+];
 
 /** Every element of the element's shadow trees (and the light DOM below it), recursively. */
 function allElements(root: Element | ShadowRoot): Element[] {
@@ -97,7 +115,6 @@ function rawText(node: Node): string {
   return text;
 }
 
-
 function expectInert(el: HeidiClinicalCodes): void {
   expect(window.__pwned, 'a payload ran').to.equal(undefined);
   const elements = allElements(el);
@@ -106,7 +123,9 @@ function expectInert(el: HeidiClinicalCodes): void {
   expect(bad, 'forbidden elements in the shadow trees').to.deep.equal([]);
   const handlers = elements.flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.localName}[${a.name}]`));
   expect(handlers, 'event-handler attributes').to.deep.equal([]);
-  const urls = elements.flatMap((e) => [...e.attributes].filter((a) => /^\s*javascript:/i.test(a.value)).map((a) => `${e.localName}[${a.name}]`));
+  const urls = elements.flatMap((e) =>
+    [...e.attributes].filter((a) => /^\s*javascript:/i.test(a.value)).map((a) => `${e.localName}[${a.name}]`),
+  );
   expect(urls, 'javascript: URLs in attributes').to.deep.equal([]);
 }
 
@@ -234,7 +253,10 @@ describe(`hostile text: ${PAYLOADS.length} payloads render as inert text`, () =>
         shadow(card).querySelector<HTMLElement>('details[part="similar"] summary')!.click();
         shadow(card).querySelector<HTMLElement>('details[part="evidence"] summary')!.click();
       }
-      await until(() => list.every((c) => shadow(c).querySelector('ul.similar') && shadow(c).querySelector('ul.evidence')), 'every card open');
+      await until(
+        () => list.every((c) => shadow(c).querySelector('ul.similar') && shadow(c).querySelector('ul.evidence')),
+        'every card open',
+      );
       await settleAll(el);
       expectInert(el);
       for (const card of list) {
@@ -244,10 +266,19 @@ describe(`hostile text: ${PAYLOADS.length} payloads render as inert text`, () =>
         const where = `payload ${i}`;
         expect(root.querySelector('.name')!.textContent, `${where}: code name`).to.equal(p);
         const similar = [...root.querySelectorAll('details[part="similar"] li')].map((li) => rawText(li));
-        expect(similar.some((t) => t.includes(`similar ${p}`)), `${where}: similar name`).to.equal(true);
+        expect(
+          similar.some((t) => t.includes(`similar ${p}`)),
+          `${where}: similar name`,
+        ).to.equal(true);
         const related = [...root.querySelectorAll('.related')].map((r) => r.textContent ?? '');
-        expect(related.some((t) => t.includes(p)), `${where}: parent code`).to.equal(true);
-        expect(related.some((t) => t.includes(`child ${p}`)), `${where}: child code`).to.equal(true);
+        expect(
+          related.some((t) => t.includes(p)),
+          `${where}: parent code`,
+        ).to.equal(true);
+        expect(
+          related.some((t) => t.includes(`child ${p}`)),
+          `${where}: child code`,
+        ).to.equal(true);
         // Relevance is shown upper-cased (HIGH, MEDIUM, LOW, or whatever Heidi sent).
         expect(rawText(root.querySelector('.meta')!), `${where}: relevance`).to.contain(`rel ${p}`.toUpperCase());
         const marks = [...root.querySelectorAll('.evidence mark:not(.cue)')].map((m) => m.textContent);
@@ -268,7 +299,9 @@ describe(`hostile text: ${PAYLOADS.length} payloads render as inert text`, () =>
       }
       const noteText = rawText(shadow(source).querySelector('.text')!);
       expect(noteText).to.equal(c.note);
-      const transcriptTab = [...shadow(source).querySelectorAll<HTMLButtonElement>('.tabs button')].find((b) => b.textContent?.includes('Transcript'))!;
+      const transcriptTab = [...shadow(source).querySelectorAll<HTMLButtonElement>('.tabs button')].find((b) =>
+        b.textContent?.includes('Transcript'),
+      )!;
       transcriptTab.click();
       await settleAll(el);
       expect(rawText(shadow(source).querySelector('.text')!)).to.equal(c.transcript);
@@ -282,8 +315,15 @@ describe(`hostile text: ${PAYLOADS.length} payloads render as inert text`, () =>
 
   it('in the code and code-system fields (and so in aria-labels and data-ids): verbatim text, nothing runs', async () => {
     const sessionId = 'hostile-codes';
-    const entities = PAYLOADS.map((p, i) => ({ id: `hc-${i}-${p}`, primary_code: { code: `C${i} ${p}`, code_name: `name ${i}`, code_system: `sys ${p}` } }));
-    const spy = spyOnFetch((request) => (new URL(request.url).pathname.endsWith(`/sessions/${sessionId}/clinical-codes`) ? Response.json({ session_id: sessionId, clinical_entities: entities }) : undefined));
+    const entities = PAYLOADS.map((p, i) => ({
+      id: `hc-${i}-${p}`,
+      primary_code: { code: `C${i} ${p}`, code_name: `name ${i}`, code_system: `sys ${p}` },
+    }));
+    const spy = spyOnFetch((request) =>
+      new URL(request.url).pathname.endsWith(`/sessions/${sessionId}/clinical-codes`)
+        ? Response.json({ session_id: sessionId, clinical_entities: entities })
+        : undefined,
+    );
     try {
       const el = await mountLoadedHere(sessionId);
       await settleAll(el);
@@ -292,7 +332,10 @@ describe(`hostile text: ${PAYLOADS.length} payloads render as inert text`, () =>
       const labels = cards(el).map((c) => rawText(shadow(c).querySelector('.meta')!));
       PAYLOADS.forEach((p, i) => {
         expect(codes, `payload ${i}: code`).to.include(`C${i} ${p}`);
-        expect(labels.some((l) => l.includes(`sys ${p}`)), `payload ${i}: unknown code system shown raw`).to.equal(true);
+        expect(
+          labels.some((l) => l.includes(`sys ${p}`)),
+          `payload ${i}: unknown code system shown raw`,
+        ).to.equal(true);
       });
       // Keyboard focus moves by data-id through CSS.escape: still works with hostile ids.
       const first = cards(el)[0]!;
@@ -317,8 +360,14 @@ describe(`hostile text: ${PAYLOADS.length} payloads render as inert text`, () =>
     for (const [i, p] of PAYLOADS.entries()) {
       const form = forms[i % forms.length]!;
       const sessionId = `hostile-error-${i}`;
-      const spy = spyOnFetch((request) => (new URL(request.url).pathname.endsWith(`/sessions/${sessionId}/clinical-codes`) ? Response.json(form.body(p), { status: form.status }) : undefined));
-      const failed = new Promise<CustomEvent>((resolve) => document.addEventListener('heidi-error', (e) => resolve(e as CustomEvent), { once: true }));
+      const spy = spyOnFetch((request) =>
+        new URL(request.url).pathname.endsWith(`/sessions/${sessionId}/clinical-codes`)
+          ? Response.json(form.body(p), { status: form.status })
+          : undefined,
+      );
+      const failed = new Promise<CustomEvent>((resolve) =>
+        document.addEventListener('heidi-error', (e) => resolve(e as CustomEvent), { once: true }),
+      );
       try {
         const { el } = await mount({ sessionId });
         const event = await failed;

@@ -17,9 +17,16 @@ import { spyOnFetch } from './fetch-spy.ts';
 import { button, cards, mount, newUser, setScenario, shadow, tokenUrl, until } from './helpers.ts';
 
 const knee = FIXTURES.find((f) => f.id === 'fx-knee-oa')!;
-const HEIDI_EVENTS = ['heidi-session-start', 'heidi-codes-load', 'heidi-code-select', 'heidi-code-review', 'heidi-codes-commit', 'heidi-token-expired', 'heidi-error'];
+const HEIDI_EVENTS = [
+  'heidi-session-start',
+  'heidi-codes-load',
+  'heidi-code-select',
+  'heidi-code-review',
+  'heidi-codes-commit',
+  'heidi-token-expired',
+  'heidi-error',
+];
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const;
-
 
 /** Everything observable a token could leak into, recorded while the element works. */
 function observe() {
@@ -48,7 +55,10 @@ function observe() {
 
 function safeStringify(value: unknown): string {
   try {
-    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'function' ? `[function ${(v as { name?: string }).name ?? ''}]` : v)) ?? String(value);
+    return (
+      JSON.stringify(value, (_k, v: unknown) => (typeof v === 'function' ? `[function ${(v as { name?: string }).name ?? ''}]` : v)) ??
+      String(value)
+    );
   } catch {
     return String(value);
   }
@@ -84,7 +94,12 @@ interface Leak {
   token: string;
 }
 
-function findLeaks(tokens: readonly string[], el: HeidiClinicalCodes, spy: ReturnType<typeof spyOnFetch>, seen: ReturnType<typeof observe>): Leak[] {
+function findLeaks(
+  tokens: readonly string[],
+  el: HeidiClinicalCodes,
+  spy: ReturnType<typeof spyOnFetch>,
+  seen: ReturnType<typeof observe>,
+): Leak[] {
   const leaks: Leak[] = [];
   const dom = domDump(el);
   const urls = [...spy.calls.map((c) => c.url), ...performance.getEntriesByType('resource').map((e) => e.name), location.href];
@@ -92,7 +107,8 @@ function findLeaks(tokens: readonly string[], el: HeidiClinicalCodes, spy: Retur
     // The whole token and its signature alone (a JWT is header.payload.signature).
     const needles = [token, token.split('.')[2] ?? token].filter((n) => n.length >= 16);
     const check = (where: string, haystack: string) => {
-      if (needles.some((n) => haystack.includes(n) || haystack.includes(encodeURIComponent(n)))) leaks.push({ where, token: `${token.slice(0, 12)}…` });
+      if (needles.some((n) => haystack.includes(n) || haystack.includes(encodeURIComponent(n))))
+        leaks.push({ where, token: `${token.slice(0, 12)}…` });
     };
     check('localStorage', storageDump(localStorage));
     check('sessionStorage', storageDump(sessionStorage));
@@ -116,10 +132,27 @@ function findLeaks(tokens: readonly string[], el: HeidiClinicalCodes, spy: Retur
 /** The texts the review state must never hold: transcript, note, code names, patient and session names. */
 function privateTexts(patientName: string): string[] {
   const evidence = knee.clinicalCodes.clinical_entities.flatMap((e) => (e.reference_in_transcript ?? []).map((r) => r.transcript_text));
-  const noteLines = (knee.session.consult_note?.result ?? '').split('\n').map((l) => l.trim()).filter((l) => l.length >= 12);
-  const turns = knee.transcript.split('\n').map((t) => t.replace(/^\[\w+\]\s*/, '').slice(0, 30)).filter((t) => t.length >= 12);
-  const names = knee.clinicalCodes.clinical_entities.flatMap((e) => [e.primary_code.code_name, ...(e.similar_codes ?? []).map((c) => c.code_name)]);
-  return [...evidence, ...noteLines, ...turns, ...names, knee.session.session_name ?? '', knee.session.patient?.name ?? '', patientName].filter((t) => t.length >= 4);
+  const noteLines = (knee.session.consult_note?.result ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length >= 12);
+  const turns = knee.transcript
+    .split('\n')
+    .map((t) => t.replace(/^\[\w+\]\s*/, '').slice(0, 30))
+    .filter((t) => t.length >= 12);
+  const names = knee.clinicalCodes.clinical_entities.flatMap((e) => [
+    e.primary_code.code_name,
+    ...(e.similar_codes ?? []).map((c) => c.code_name),
+  ]);
+  return [
+    ...evidence,
+    ...noteLines,
+    ...turns,
+    ...names,
+    knee.session.session_name ?? '',
+    knee.session.patient?.name ?? '',
+    patientName,
+  ].filter((t) => t.length >= 4);
 }
 
 async function reviewAndCommit(el: HeidiClinicalCodes): Promise<void> {
@@ -133,10 +166,14 @@ async function reviewAndCommit(el: HeidiClinicalCodes): Promise<void> {
   shadow(list[2]!).querySelector<HTMLButtonElement>('details[part="similar"] button')!.click();
   await el.updateComplete;
   let committed: CodesCommitDetail | undefined;
-  el.addEventListener('heidi-codes-commit', (e) => {
-    committed = e.detail;
-    e.detail.waitUntil(Promise.resolve());
-  }, { once: true });
+  el.addEventListener(
+    'heidi-codes-commit',
+    (e) => {
+      committed = e.detail;
+      e.detail.waitUntil(Promise.resolve());
+    },
+    { once: true },
+  );
   expect(await el.commit()).to.equal(true);
   expect(committed!.codes.length).to.equal(2);
 }
@@ -167,7 +204,11 @@ describe('token hygiene', () => {
       // One 401: the element refreshes its token, so two tokens pass through it.
       await setScenario(user, { failures: [{ route: 'clinical-codes', status: 401, count: 1 }] });
       const loaded = new Promise((r) => document.addEventListener('heidi-codes-load', r, { once: true }));
-      const { el } = await mount({ user, sessionId: 'fx-knee-oa', props: { patient: { name: patientName, gender: 'MALE', dob: '1957-01-01' }, clinicianNotes: ['Knee pain'] } });
+      const { el } = await mount({
+        user,
+        sessionId: 'fx-knee-oa',
+        props: { patient: { name: patientName, gender: 'MALE', dob: '1957-01-01' }, clinicianNotes: ['Knee pain'] },
+      });
       await loaded;
       await el.updateComplete;
       expect(tokens.length, 'a token refresh happened').to.equal(2);
@@ -186,7 +227,10 @@ describe('token hygiene', () => {
       await el.updateComplete;
 
       expect(findLeaks(tokens, el, spy, seen)).to.deep.equal([]);
-      expect(spy.calls.some((c) => c.headers.get('authorization') === `Bearer ${tokens[1]}`), 'sanity: the token was used').to.equal(true);
+      expect(
+        spy.calls.some((c) => c.headers.get('authorization') === `Bearer ${tokens[1]}`),
+        'sanity: the token was used',
+      ).to.equal(true);
       expect(seen.eventDetails.length).to.be.greaterThan(5);
 
       // The persisted review state: ids, statuses, codes. No private text.
@@ -213,13 +257,16 @@ describe('token hygiene', () => {
       el.setAttribute('api-base', '/mock-heidi');
       el.setAttribute('session-id', 'fx-knee-oa');
       el.token = first;
-      const expired = new Promise<CustomEvent>((r) => el.addEventListener('heidi-token-expired', (e) => r(e as CustomEvent), { once: true }));
+      const expired = new Promise<CustomEvent>((r) =>
+        el.addEventListener('heidi-token-expired', (e) => r(e as CustomEvent), { once: true }),
+      );
       const loaded = new Promise((r) => el.addEventListener('heidi-codes-load', r, { once: true }));
       document.body.append(el);
       const event = await expired;
       expect(event.detail).to.deep.equal({});
       // The host gets a fresh token (telling its backend which one Heidi rejected) and hands it over.
-      const second = ((await (await fetch(tokenUrl(user), { headers: { 'heidi-rejected-token': first } })).json()) as { token: string }).token;
+      const second = ((await (await fetch(tokenUrl(user), { headers: { 'heidi-rejected-token': first } })).json()) as { token: string })
+        .token;
       expect(second).not.to.equal(first);
       tokens.push(second);
       el.token = second;
@@ -229,7 +276,10 @@ describe('token hygiene', () => {
       expect(el.hasAttribute('token')).to.equal(false);
       await reviewAndCommit(el);
       expect(findLeaks(tokens, el, spy, seen)).to.deep.equal([]);
-      expect(spy.calls.some((c) => c.headers.get('authorization') === `Bearer ${second}`), 'sanity: the host token was used').to.equal(true);
+      expect(
+        spy.calls.some((c) => c.headers.get('authorization') === `Bearer ${second}`),
+        'sanity: the host token was used',
+      ).to.equal(true);
       const found = privateTexts('').filter((t) => storageDump(sessionStorage).includes(t));
       expect(found).to.deep.equal([]);
     } finally {

@@ -11,9 +11,6 @@ import { es } from '../../src/i18n/es.ts';
 import { FIXTURES, type Fixture } from '../../demo/fixtures/index.ts';
 import { button, card, cards, mount, mountLoaded, newUser, setScenario, shadow, tokenUrl, until, settle } from './helpers.ts';
 
-
-
-
 // Decisions persist per session in sessionStorage: every test starts clean and leaves nothing behind
 // (review.test.ts once saw a restored decision it had not made).
 beforeEach(() => sessionStorage.clear());
@@ -34,12 +31,26 @@ function holes(fn: (...args: never[]) => unknown): unknown[][] {
   const checkParams = (n: number) =>
     new Proxy({} as Record<string, string | number>, {
       get: (_, key) =>
-        key === 'count' ? n : key === 'codeSex' || key === 'patientSex' ? (n === 1 ? 'female' : 'male') : key === 'source' ? (n === 1 ? 'note' : 'transcript') : HOLE,
+        key === 'count'
+          ? n
+          : key === 'codeSex' || key === 'patientSex'
+            ? n === 1
+              ? 'female'
+              : 'male'
+            : key === 'source'
+              ? n === 1
+                ? 'note'
+                : 'transcript'
+              : HOLE,
     });
   if (fn.length === 0) return [[]];
   // Which argument kinds a message takes is in its English source: numbers are named count/seconds/accepted/...
   const source = fn.toString();
-  const params = /^\(?([^)=]*)\)?\s*=>/.exec(source)?.[1]?.split(',').map((p) => p.trim().split(':')[0]!.trim()) ?? [];
+  const params =
+    /^\(?([^)=]*)\)?\s*=>/
+      .exec(source)?.[1]
+      ?.split(',')
+      .map((p) => p.trim().split(':')[0]!.trim()) ?? [];
   const numeric = /^(count|seconds|accepted|rejected|total|n)$/;
   return [1, 7].map((n) => params.map((p) => (p === 'p' ? checkParams(n) : numeric.test(p) ? n : HOLE)));
 }
@@ -58,7 +69,9 @@ function englishPieces(): string[] {
   for (const leaf of leaves(en)) {
     if (/^shortcutList\.\d+\.0$/.test(leaf.path)) continue;
     if (typeof leaf.value === 'string') fragments(leaf.value).forEach((f) => pieces.add(f));
-    else for (const args of holes(leaf.value as (...a: never[]) => unknown)) fragments(String((leaf.value as (...a: unknown[]) => unknown)(...args))).forEach((f) => pieces.add(f));
+    else
+      for (const args of holes(leaf.value as (...a: never[]) => unknown))
+        fragments(String((leaf.value as (...a: unknown[]) => unknown)(...args))).forEach((f) => pieces.add(f));
   }
   // Words a Spanish message uses too (proper names, identifiers like token-url) are not English leftovers.
   const spanish = leaves(es)
@@ -85,7 +98,8 @@ function apiText(fixture: Fixture): string[] {
       }
     }
     for (const ref of entity.reference_in_transcript ?? []) out.push(ref.transcript_text ?? '');
-    for (const ref of entity.reference_in_context ?? []) out.push(...Object.values(ref ?? {}).filter((v): v is string => typeof v === 'string'));
+    for (const ref of entity.reference_in_context ?? [])
+      out.push(...Object.values(ref ?? {}).filter((v): v is string => typeof v === 'string'));
   }
   return out.filter((s) => s.trim().length > 0).sort((a, b) => b.length - a.length);
 }
@@ -145,11 +159,21 @@ const API = [...new Set([...apiText(glaucoma), ...apiText(knee)])].sort((a, b) =
 type How = 'lang="es" on the element' | 'only an ancestor <div lang="es-MX">';
 const HOWS: How[] = ['lang="es" on the element', 'only an ancestor <div lang="es-MX">'];
 
-async function mountIn(how: How, sessionId: string, attrs: Record<string, string> = {}, user = newUser('i18n'), wait = true): Promise<HeidiClinicalCodes> {
+async function mountIn(
+  how: How,
+  sessionId: string,
+  attrs: Record<string, string> = {},
+  user = newUser('i18n'),
+  wait = true,
+): Promise<HeidiClinicalCodes> {
   if (how === 'lang="es" on the element') {
-    return wait ? (await mountLoaded({ user, sessionId, attrs: { lang: 'es', ...attrs } })).el : (await mount({ user, sessionId, attrs: { lang: 'es', ...attrs } })).el;
+    return wait
+      ? (await mountLoaded({ user, sessionId, attrs: { lang: 'es', ...attrs } })).el
+      : (await mount({ user, sessionId, attrs: { lang: 'es', ...attrs } })).el;
   }
-  const loaded = wait ? new Promise((resolve) => document.addEventListener('heidi-codes-load', resolve, { once: true })) : Promise.resolve();
+  const loaded = wait
+    ? new Promise((resolve) => document.addEventListener('heidi-codes-load', resolve, { once: true }))
+    : Promise.resolve();
   const wrapper = await fixture<HTMLDivElement>(html`<div lang="es-MX"><section><p>Página del EHR</p></section></div>`);
   const el = document.createElement('heidi-clinical-codes');
   el.setAttribute('api-base', '/mock-heidi');
@@ -275,7 +299,9 @@ for (const how of HOWS) {
       el = await mountIn(how, 'fx-knee-oa', {}, failing, false);
       await until(() => !!shadow(el).querySelector('[role="alert"]'), 'error');
       await check('error');
-      expect(shadow(el).querySelector('[role="alert"]')!.textContent).to.contain('No se pudieron mostrar los códigos').and.contain('Reintentar');
+      expect(shadow(el).querySelector('[role="alert"]')!.textContent)
+        .to.contain('No se pudieron mostrar los códigos')
+        .and.contain('Reintentar');
       await until(() => !!shadow(el).querySelector('[role="status"]')!.textContent?.trim(), 'the error announcement');
       await check('error announced');
       expect(problems).to.deep.equal([]);
@@ -374,7 +400,7 @@ describe('language of the content', () => {
 });
 
 describe('language from an ancestor across shadow roots', () => {
-  it('an element inside another component\'s shadow root takes the lang of that component\'s ancestors', async () => {
+  it("an element inside another component's shadow root takes the lang of that component's ancestors", async () => {
     const outer = document.createElement('div');
     outer.lang = 'es';
     const host = document.createElement('div');

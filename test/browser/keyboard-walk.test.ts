@@ -160,7 +160,10 @@ describe('keyboard-only review', () => {
     // On to the list: one stop for the whole list (roving tabindex), on the first card.
     await tabUntil((n) => n?.localName === 'heidi-code-card', 'the list');
     const list = cards(el);
-    expect(list.filter((c) => c.tabIndex === 0), 'cards in the tab order').to.have.length(1);
+    expect(
+      list.filter((c) => c.tabIndex === 0),
+      'cards in the tab order',
+    ).to.have.length(1);
     expectFocusOn(list[0], 'the first card');
 
     // Arrows and j/k move focus and the roving tabindex with it.
@@ -177,7 +180,12 @@ describe('keyboard-only review', () => {
       await settle(el);
       expectFocusOn(cards(el)[index], `card ${index} after ${key}`);
       expectVisibleFocus(`after ${key}`);
-      expect(cards(el).map((c) => c.tabIndex).filter((t) => t === 0), `one tab stop after ${key}`).to.have.length(1);
+      expect(
+        cards(el)
+          .map((c) => c.tabIndex)
+          .filter((t) => t === 0),
+        `one tab stop after ${key}`,
+      ).to.have.length(1);
       expect(cards(el)[index]!.tabIndex).to.equal(0);
     }
 
@@ -227,7 +235,9 @@ describe('keyboard-only review', () => {
 
     // Send: Tab to "Send to EHR" and press Enter.
     const accepted = cards(el).filter((c) => c.getAttribute('status') === 'ACCEPTED').length;
-    const commit = new Promise<CustomEvent>((resolve) => el.addEventListener('heidi-codes-commit', resolve as EventListener, { once: true }));
+    const commit = new Promise<CustomEvent>((resolve) =>
+      el.addEventListener('heidi-codes-commit', resolve as EventListener, { once: true }),
+    );
     await tabUntil((n) => !!n?.classList.contains('send'), 'Send to EHR', { max: 40 });
     expect(focused()!.textContent).to.contain(`Send ${accepted} to EHR`);
     await press('Enter');

@@ -18,8 +18,6 @@ const SESSION = 'fx-knee-oa';
 const codeOf = (c: HTMLElement) => shadow(c).querySelector('.code')!.textContent!.trim();
 const cardFor = (el: HeidiClinicalCodes, entityId: string) => cards(el).find((c) => c.getAttribute('data-id') === entityId)!;
 
-
-
 function statuses(el: HeidiClinicalCodes): Record<string, string> {
   return Object.fromEntries(cards(el).map((c) => [c.getAttribute('data-id')!, c.getAttribute('status')!]));
 }
@@ -32,7 +30,10 @@ function sentIds(el: HeidiClinicalCodes): string[] {
 }
 
 /** Commit with the host's write-back resolving or rejecting; returns what commit() resolved and the event detail. */
-async function commitWith(el: HeidiClinicalCodes, hostWrite: () => Promise<unknown>): Promise<{ ok: boolean; detail: CodesCommitDetail | undefined }> {
+async function commitWith(
+  el: HeidiClinicalCodes,
+  hostWrite: () => Promise<unknown>,
+): Promise<{ ok: boolean; detail: CodesCommitDetail | undefined }> {
   let detail: CodesCommitDetail | undefined;
   el.addEventListener(
     'heidi-codes-commit',
@@ -47,7 +48,8 @@ async function commitWith(el: HeidiClinicalCodes, hostWrite: () => Promise<unkno
   return { ok, detail };
 }
 
-const sentSet = (detail: CodesCommitDetail | undefined) => (detail?.codes ?? []).map((c) => `${c.entityId}|${c.codeSystem}|${c.code}`).sort();
+const sentSet = (detail: CodesCommitDetail | undefined) =>
+  (detail?.codes ?? []).map((c) => `${c.entityId}|${c.codeSystem}|${c.code}`).sort();
 
 /** Remove the element (a page reload, as far as it is concerned) and create it again on the same session. */
 async function reload(el: HeidiClinicalCodes, user: string): Promise<HeidiClinicalCodes> {

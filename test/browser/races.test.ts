@@ -14,11 +14,16 @@ import { spyOnFetch, type SpiedFetch } from './fetch-spy.ts';
 import { button, cards, mount, newUser, setScenario, shadow, tokenUrl, until } from './helpers.ts';
 
 const fixture = (id: string) => FIXTURES.find((f) => f.id === id)!;
-const primaryCodes = (id: string) => fixture(id).clinicalCodes.clinical_entities.map((e) => e.primary_code.code).sort();
-const shownCodes = (el: HeidiClinicalCodes) => cards(el).map((c) => shadow(c).querySelector('.code')!.textContent!.trim()).sort();
+const primaryCodes = (id: string) =>
+  fixture(id)
+    .clinicalCodes.clinical_entities.map((e) => e.primary_code.code)
+    .sort();
+const shownCodes = (el: HeidiClinicalCodes) =>
+  cards(el)
+    .map((c) => shadow(c).querySelector('.code')!.textContent!.trim())
+    .sort();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 
 function collect<T>(target: EventTarget, type: string) {
   const seen: { detail: T; target: EventTarget | null }[] = [];
@@ -63,7 +68,10 @@ describe('races', () => {
       const stale = spy.calls.filter((c) => isApiCall(c) && !c.url.includes(`/sessions/${last}`));
       expect(stale.length, 'superseded loads had started').to.be.greaterThan(5);
       expect(stale.every(doneOrAborted)).to.equal(true);
-      expect(stale.some((c) => c.signal?.aborted), 'some superseded requests were aborted').to.equal(true);
+      expect(
+        stale.some((c) => c.signal?.aborted),
+        'some superseded requests were aborted',
+      ).to.equal(true);
     } finally {
       spy.restore();
       loads.stop();
@@ -260,19 +268,39 @@ describe('races', () => {
       if (id !== undefined) liveTimeouts.delete(id);
       Reflect.apply(originals.clearTimeout, window, [id]);
     };
-    Object.assign(window, { setInterval: wrappedSetInterval, clearInterval: wrappedClearInterval, setTimeout: wrappedSetTimeout, clearTimeout: wrappedClearTimeout });
-    EventTarget.prototype.addEventListener = function (this: EventTarget, type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions) {
+    Object.assign(window, {
+      setInterval: wrappedSetInterval,
+      clearInterval: wrappedClearInterval,
+      setTimeout: wrappedSetTimeout,
+      clearTimeout: wrappedClearTimeout,
+    });
+    EventTarget.prototype.addEventListener = function (
+      this: EventTarget,
+      type: string,
+      listener: EventListenerOrEventListenerObject | null,
+      options?: boolean | AddEventListenerOptions,
+    ) {
       listeners.get(this)?.add(keyOf(type, listener, options));
       return originals.add.call(this, type, listener, options);
     };
-    EventTarget.prototype.removeEventListener = function (this: EventTarget, type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions) {
+    EventTarget.prototype.removeEventListener = function (
+      this: EventTarget,
+      type: string,
+      listener: EventListenerOrEventListenerObject | null,
+      options?: boolean | EventListenerOptions,
+    ) {
       listeners.get(this)?.delete(keyOf(type, listener, options));
       return originals.remove.call(this, type, listener, options);
     };
 
     const spy = spyOnFetch();
     const counts: { window: number; document: number; intervals: number; timeouts: number }[] = [];
-    const snapshot = () => ({ window: listeners.get(window)!.size, document: listeners.get(document)!.size, intervals: liveIntervals.size, timeouts: liveTimeouts.size });
+    const snapshot = () => ({
+      window: listeners.get(window)!.size,
+      document: listeners.get(document)!.size,
+      intervals: liveIntervals.size,
+      timeouts: liveTimeouts.size,
+    });
     const container = document.createElement('div');
     document.body.append(container);
     try {
@@ -311,7 +339,10 @@ describe('races', () => {
         el.remove();
         const mine = spy.calls.slice(callsBefore).filter(isApiCall);
         expect(mine.length).to.be.greaterThan(0);
-        expect(mine.filter((c) => !doneOrAborted(c)).map((c) => c.url), `cycle ${cycle}: open Heidi requests after removal`).to.deep.equal([]);
+        expect(
+          mine.filter((c) => !doneOrAborted(c)).map((c) => c.url),
+          `cycle ${cycle}: open Heidi requests after removal`,
+        ).to.deep.equal([]);
         counts.push(snapshot());
       }
       await sleep(50);
@@ -328,7 +359,12 @@ describe('races', () => {
     } finally {
       container.remove();
       spy.restore();
-      Object.assign(window, { setInterval: originals.setInterval, clearInterval: originals.clearInterval, setTimeout: originals.setTimeout, clearTimeout: originals.clearTimeout });
+      Object.assign(window, {
+        setInterval: originals.setInterval,
+        clearInterval: originals.clearInterval,
+        setTimeout: originals.setTimeout,
+        clearTimeout: originals.clearTimeout,
+      });
       EventTarget.prototype.addEventListener = originals.add;
       EventTarget.prototype.removeEventListener = originals.remove;
       sessionStorage.clear();

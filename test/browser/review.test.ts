@@ -14,7 +14,6 @@ function collect<T>(target: EventTarget, type: string): T[] {
   return seen;
 }
 
-
 function sendButton(el: HeidiClinicalCodes): HTMLButtonElement {
   return shadow(el).querySelector<HTMLButtonElement>('button.send')!;
 }
@@ -111,7 +110,10 @@ describe('filtered batch accept', () => {
     // Default: HIGH relevance, score ≥ 70 %, direct evidence, no warnings. In this consultation only 92016-00 passes.
     expect(panel.textContent).to.contain('1 pending code passes');
     const score = panel.querySelector<HTMLInputElement>('input[type="number"]')!;
-    const [evidence, warnings] = [...panel.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')] as [HTMLInputElement, HTMLInputElement];
+    const [evidence, warnings] = [...panel.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')] as [
+      HTMLInputElement,
+      HTMLInputElement,
+    ];
     warnings.click();
     await el.updateComplete;
     expect(panel.textContent).to.contain('2 pending codes pass', 'H40.10 has warnings');
@@ -280,7 +282,7 @@ describe('send to EHR', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('on the host\'s failure shows it and keeps every decision', async () => {
+  it("on the host's failure shows it and keeps every decision", async () => {
     const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
     const accepted = await acceptTwo(el);
     el.addEventListener('heidi-codes-commit', (e) => e.detail.waitUntil(Promise.reject(new Error('EHR is offline'))), { once: true });
@@ -302,7 +304,7 @@ describe('send to EHR', () => {
     expect(deepText(el)).to.contain('declined').and.not.contain('✓ Sent');
   });
 
-  it('is blocked for another patient\'s session, with a clear message', async () => {
+  it("is blocked for another patient's session, with a clear message", async () => {
     const { el } = await mountLoaded({ sessionId: 'fx-knee-oa', attrs: { 'ehr-patient-id': 'EHR-PT-9999' } });
     await acceptTwo(el);
     let fired = 0;

@@ -9,9 +9,6 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { HeidiCodeCard } from '../../src/elements/code-card/code-card.ts';
 import { button, card, cards, mount, mountLoaded, newUser, setScenario, shadow, until, settle } from './helpers.ts';
 
-
-
-
 function sourceView(el: HeidiClinicalCodes): ShadowRoot {
   return shadow(shadow(el).querySelector('heidi-source-view')!);
 }
@@ -62,7 +59,10 @@ describe('public custom properties each have an effect', () => {
     '--heidi-on-accent': { value: 'rgb(250, 240, 10)', reads: { 'Send button text': (el) => getComputedStyle(send(el)).color } },
     '--heidi-surface': {
       value: 'rgb(250, 245, 235)',
-      reads: { 'host background': (el) => getComputedStyle(el).backgroundColor, 'card background': (el) => getComputedStyle(firstCard(el)).backgroundColor },
+      reads: {
+        'host background': (el) => getComputedStyle(el).backgroundColor,
+        'card background': (el) => getComputedStyle(firstCard(el)).backgroundColor,
+      },
     },
     '--heidi-surface-raised': {
       value: 'rgb(230, 240, 250)',
@@ -70,30 +70,51 @@ describe('public custom properties each have an effect', () => {
     },
     '--heidi-text': {
       value: 'rgb(20, 40, 60)',
-      reads: { 'title colour': (el) => getComputedStyle(q(shadow(el), 'h2')).color, 'code name colour': (el) => getComputedStyle(q(shadow(firstCard(el)), '.name')).color },
+      reads: {
+        'title colour': (el) => getComputedStyle(q(shadow(el), 'h2')).color,
+        'code name colour': (el) => getComputedStyle(q(shadow(firstCard(el)), '.name')).color,
+      },
     },
     '--heidi-text-muted': {
       value: 'rgb(70, 60, 50)',
-      reads: { 'progress colour': (el) => getComputedStyle(q(shadow(el), '.progress')).color, 'card meta colour': (el) => getComputedStyle(q(shadow(firstCard(el)), '.meta')).color },
+      reads: {
+        'progress colour': (el) => getComputedStyle(q(shadow(el), '.progress')).color,
+        'card meta colour': (el) => getComputedStyle(q(shadow(firstCard(el)), '.meta')).color,
+      },
     },
     '--heidi-border': {
       value: 'rgb(200, 100, 0)',
-      reads: { 'host border': (el) => getComputedStyle(el).borderTopColor, 'card border': (el) => getComputedStyle(firstCard(el)).borderTopColor },
+      reads: {
+        'host border': (el) => getComputedStyle(el).borderTopColor,
+        'card border': (el) => getComputedStyle(firstCard(el)).borderTopColor,
+      },
     },
     '--heidi-radius': {
       value: '3px',
-      reads: { 'host corners': (el) => getComputedStyle(el).borderTopLeftRadius, 'card corners': (el) => getComputedStyle(firstCard(el)).borderTopLeftRadius },
+      reads: {
+        'host corners': (el) => getComputedStyle(el).borderTopLeftRadius,
+        'card corners': (el) => getComputedStyle(firstCard(el)).borderTopLeftRadius,
+      },
     },
     '--heidi-font': {
       value: 'Georgia, serif',
-      reads: { 'host font': (el) => getComputedStyle(el).fontFamily, 'code name font': (el) => getComputedStyle(q(shadow(firstCard(el)), '.name')).fontFamily },
+      reads: {
+        'host font': (el) => getComputedStyle(el).fontFamily,
+        'code name font': (el) => getComputedStyle(q(shadow(firstCard(el)), '.name')).fontFamily,
+      },
     },
     '--heidi-space': {
       value: '20px',
-      reads: { 'host padding': (el) => getComputedStyle(el).paddingTop, 'card padding': (el) => getComputedStyle(firstCard(el)).paddingTop },
+      reads: {
+        'host padding': (el) => getComputedStyle(el).paddingTop,
+        'card padding': (el) => getComputedStyle(firstCard(el)).paddingTop,
+      },
     },
     '--heidi-font-size': { value: '20px', reads: { 'host font size': (el) => getComputedStyle(el).fontSize } },
-    '--heidi-source-height': { value: '123px', reads: { 'source text max height': (el) => getComputedStyle(q(sourceView(el), '.text')).maxHeight } },
+    '--heidi-source-height': {
+      value: '123px',
+      reads: { 'source text max height': (el) => getComputedStyle(q(sourceView(el), '.text')).maxHeight },
+    },
   };
 
   for (const [property, { value, expected = value, reads }] of Object.entries(cases)) {
@@ -115,7 +136,9 @@ describe('public custom properties each have an effect', () => {
     target.focus();
     expect(target.matches(':focus-visible')).to.equal(true);
     const before = getComputedStyle(target).outlineColor;
-    expect(await withHostStyle(el, '--heidi-focus', 'rgb(255, 0, 128)', () => getComputedStyle(target).outlineColor)).to.equal('rgb(255, 0, 128)');
+    expect(await withHostStyle(el, '--heidi-focus', 'rgb(255, 0, 128)', () => getComputedStyle(target).outlineColor)).to.equal(
+      'rgb(255, 0, 128)',
+    );
     expect(before).not.to.equal('rgb(255, 0, 128)');
   });
 });
@@ -125,11 +148,19 @@ describe('theme and density', () => {
 
   it('theme="dark" switches surfaces, text and accent; theme="light" is the default', async () => {
     const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
-    const light = [getComputedStyle(el).backgroundColor, getComputedStyle(el).color, getComputedStyle(q(shadow(cards(el)[0]!), 'summary')).color];
+    const light = [
+      getComputedStyle(el).backgroundColor,
+      getComputedStyle(el).color,
+      getComputedStyle(q(shadow(cards(el)[0]!), 'summary')).color,
+    ];
     expect(light[0]).to.equal('rgb(255, 255, 255)');
     el.theme = 'dark';
     await settle(el);
-    const dark = [getComputedStyle(el).backgroundColor, getComputedStyle(el).color, getComputedStyle(q(shadow(cards(el)[0]!), 'summary')).color];
+    const dark = [
+      getComputedStyle(el).backgroundColor,
+      getComputedStyle(el).color,
+      getComputedStyle(q(shadow(cards(el)[0]!), 'summary')).color,
+    ];
     dark.forEach((value, i) => expect(value, `value ${i}`).not.to.equal(light[i]));
     expect(luminance(parse(dark[0]!))).to.be.below(0.05);
     expect(getComputedStyle(el).colorScheme).to.equal('dark');
@@ -235,12 +266,18 @@ type RGBA = [number, number, number, number];
 function parse(colour: string): RGBA {
   const srgb = /^color\(srgb ([^)]+)\)$/.exec(colour);
   if (srgb) {
-    const [r = 0, g = 0, b = 0, a = 1] = srgb[1]!.split(/[\s/]+/).filter(Boolean).map(Number);
+    const [r = 0, g = 0, b = 0, a = 1] = srgb[1]!
+      .split(/[\s/]+/)
+      .filter(Boolean)
+      .map(Number);
     return [r * 255, g * 255, b * 255, a];
   }
   const m = /^rgba?\(([^)]+)\)$/.exec(colour);
   if (!m) throw new Error(`cannot read colour ${colour}`);
-  const [r = 0, g = 0, b = 0, a = 1] = m[1]!.split(/[\s,/]+/).filter(Boolean).map(Number);
+  const [r = 0, g = 0, b = 0, a = 1] = m[1]!
+    .split(/[\s,/]+/)
+    .filter(Boolean)
+    .map(Number);
   return [r, g, b, a];
 }
 
@@ -307,8 +344,14 @@ const SAMPLES: Sample[] = [
   { name: 'badge Accepted', find: (el) => q(shadow(cards(el).find((c) => c.getAttribute('status') === 'ACCEPTED')!), '.badge') },
   { name: 'badge Rejected', find: (el) => q(shadow(cards(el).find((c) => c.getAttribute('status') === 'REJECTED')!), '.badge') },
   { name: 'badge To review', find: (el) => q(shadow(cards(el).find((c) => c.getAttribute('status') === 'PENDING')!), '.badge') },
-  { name: 'Accept button pressed', find: (el) => q(shadow(cards(el).find((c) => c.getAttribute('status') === 'ACCEPTED')!), 'button.accept') },
-  { name: 'Reject button pressed', find: (el) => q(shadow(cards(el).find((c) => c.getAttribute('status') === 'REJECTED')!), 'button.reject') },
+  {
+    name: 'Accept button pressed',
+    find: (el) => q(shadow(cards(el).find((c) => c.getAttribute('status') === 'ACCEPTED')!), 'button.accept'),
+  },
+  {
+    name: 'Reject button pressed',
+    find: (el) => q(shadow(cards(el).find((c) => c.getAttribute('status') === 'REJECTED')!), 'button.reject'),
+  },
   { name: 'check warning', find: inCard('H40.10', '.checks li') },
   { name: 'link (summary)', find: inCard('H40.10', 'summary') },
   { name: 'link (Open in note)', find: inCard('H40.10', 'button.link') },
@@ -321,7 +364,11 @@ const SAMPLES: Sample[] = [
   { name: 'focus ring vs surface', find: (el) => cards(el)[0]!, kind: 'outline' },
   { name: 'batch panel label', find: (el) => q(shadow(el), 'section.panel label') },
   { name: 'select edge vs surface', find: (el) => q(shadow(el), '.toolbar select'), kind: 'border' },
-  { name: 'number field edge vs raised surface (batch panel)', find: (el) => q(shadow(el), 'section.panel input[type="number"]'), kind: 'border' },
+  {
+    name: 'number field edge vs raised surface (batch panel)',
+    find: (el) => q(shadow(el), 'section.panel input[type="number"]'),
+    kind: 'border',
+  },
 ];
 
 /** A loaded element with every text style on screen: a decision of each kind, warnings, evidence open, a code sent. */
@@ -402,6 +449,9 @@ for (const theme of ['light', 'dark'] as const) {
 after(() => {
   // The table for the report: `npm run test:browser` prints it with the browser logs.
   console.log(
-    ['contrast ratios (light / dark):', ...Object.entries(measured).map(([name, v]) => `  ${name}: ${v.light ?? '-'} / ${v.dark ?? '-'}`)].join('\n'),
+    [
+      'contrast ratios (light / dark):',
+      ...Object.entries(measured).map(([name, v]) => `  ${name}: ${v.light ?? '-'} / ${v.dark ?? '-'}`),
+    ].join('\n'),
   );
 });

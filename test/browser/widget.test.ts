@@ -3,10 +3,22 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { HeidiErrorCode } from '../../src/core/errors.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
 import { spyOnFetch } from './fetch-spy.ts';
-import { card, cards, deepText, mount, mountLoaded, newUser, oneEvent, requestLog, setScenario, shadow, tokenUrl, until } from './helpers.ts';
+import {
+  card,
+  cards,
+  deepText,
+  mount,
+  mountLoaded,
+  newUser,
+  oneEvent,
+  requestLog,
+  setScenario,
+  shadow,
+  tokenUrl,
+  until,
+} from './helpers.ts';
 
 const knee = FIXTURES.find((f) => f.id === 'fx-knee-oa')!;
-
 
 async function getToken(user: string): Promise<string> {
   const response = await fetch(tokenUrl(user));
@@ -31,7 +43,9 @@ describe('session: attach and create', () => {
     const { detail } = await started;
     expect(detail.created).to.equal(true);
     expect((await loaded).detail.sessionId).to.equal(detail.sessionId);
-    const session = await (await fetch(`/mock-heidi/sessions/${detail.sessionId}`, { headers: { authorization: `Bearer ${await getToken(user)}` } })).json();
+    const session = await (
+      await fetch(`/mock-heidi/sessions/${detail.sessionId}`, { headers: { authorization: `Bearer ${await getToken(user)}` } })
+    ).json();
     expect(session.session.ehr_appt_id).to.equal('APPT-9');
   });
 
@@ -155,7 +169,8 @@ describe('codes and evidence', () => {
     const spy = spyOnFetch((request) => {
       if (request.url.endsWith('/sessions/offsets/clinical-codes')) return Response.json(codes);
       if (request.url.endsWith('/sessions/offsets/transcript')) return Response.json({ transcript });
-      if (request.url.endsWith('/sessions/offsets')) return Response.json({ session: { session_id: 'offsets', consult_note: { result: 'Short note.' } } });
+      if (request.url.endsWith('/sessions/offsets'))
+        return Response.json({ session: { session_id: 'offsets', consult_note: { result: 'Short note.' } } });
       return undefined;
     });
     try {
@@ -214,7 +229,7 @@ describe('selecting', () => {
     expect(first.hasAttribute('selected')).to.equal(true);
   });
 
-  it('opening a card\'s evidence selects it; closing and pressing Enter opens it again', async () => {
+  it("opening a card's evidence selects it; closing and pressing Enter opens it again", async () => {
     const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
     const first = cards(el)[0]!;
     const details = () => shadow(first).querySelector<HTMLDetailsElement>('details[part="evidence"]')!;
@@ -365,10 +380,21 @@ describe('switching and removing', () => {
 });
 
 describe('errors: every contract code, a message, and Retry where it helps', () => {
-  const cases: { code: HeidiErrorCode; scenario?: Parameters<typeof setScenario>[1]; session?: string; retryable: boolean; status?: number }[] = [
+  const cases: {
+    code: HeidiErrorCode;
+    scenario?: Parameters<typeof setScenario>[1];
+    session?: string;
+    retryable: boolean;
+    status?: number;
+  }[] = [
     { code: 'auth', scenario: { failures: [{ route: 'clinical-codes', status: 403 }] }, retryable: true, status: 403 },
     { code: 'not-found', session: 'no-such-session', retryable: false, status: 404 },
-    { code: 'rate-limited', scenario: { failures: [{ route: 'clinical-codes', status: 429, retryAfter: 0, count: 3 }] }, retryable: true, status: 429 },
+    {
+      code: 'rate-limited',
+      scenario: { failures: [{ route: 'clinical-codes', status: 429, retryAfter: 0, count: 3 }] },
+      retryable: true,
+      status: 429,
+    },
     { code: 'server', scenario: { failures: [{ route: 'clinical-codes', status: 500 }] }, retryable: true, status: 500 },
     { code: 'invalid-response', scenario: { failures: [{ route: 'clinical-codes', kind: 'malformed' }] }, retryable: false },
     { code: 'network', scenario: { failures: [{ route: 'clinical-codes', kind: 'network', count: 50 }] }, retryable: true },
@@ -431,7 +457,9 @@ describe('long consultations', () => {
     cards(el)[0]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
     // The window (issue 16) renders the cards around it; the last card says it is the last of its group.
     await until(
-      () => shadow(el).activeElement === cards(el).at(-1) && cards(el).at(-1)!.getAttribute('aria-posinset') === cards(el).at(-1)!.getAttribute('aria-setsize'),
+      () =>
+        shadow(el).activeElement === cards(el).at(-1) &&
+        cards(el).at(-1)!.getAttribute('aria-posinset') === cards(el).at(-1)!.getAttribute('aria-setsize'),
       'the last card focused',
     );
     expect(shadow(el).querySelector('.more')).to.equal(null);

@@ -88,7 +88,12 @@ async function run() {
     innerHTMLBlocked = true;
   }
   await sleep(50);
-  post({ ...result, ...shown, violations: seen, probes: { evalBlocked, innerHTMLBlocked, probeViolations: violations.length - seen.length } });
+  post({
+    ...result,
+    ...shown,
+    violations: seen,
+    probes: { evalBlocked, innerHTMLBlocked, probeViolations: violations.length - seen.length },
+  });
 }
 
 run().catch((error) => post({ loaded: false, crash: String(error && error.stack ? error.stack : error), violations }));

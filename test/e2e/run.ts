@@ -120,7 +120,10 @@ async function main(): Promise<number> {
         await page.locator('#received-status[data-state="ok"]').waitFor();
         const rows = page.locator('#ehr-received tr[data-code]');
         const received = (await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.code ?? ''))).sort();
-        assert(JSON.stringify(received) === JSON.stringify([...chosen].sort()), `received ${received.join(', ')}; expected ${[...chosen].sort().join(', ')}`);
+        assert(
+          JSON.stringify(received) === JSON.stringify([...chosen].sort()),
+          `received ${received.join(', ')}; expected ${[...chosen].sort().join(', ')}`,
+        );
         const message = page.locator('#codes-main .commit-msg.sent');
         await message.waitFor();
         assert(/Sent 3 codes/.test((await message.textContent()) ?? ''), `unexpected commit message: ${await message.textContent()}`);

@@ -51,7 +51,10 @@ afterEach(() => {
 
 function client(token: () => Promise<string> = () => harness.token('u')): { client: HeidiClient; tokens: TokenManager } {
   const tokens = new TokenManager({
-    source: () => ({ kind: 'provider', provide: async () => ({ token: await token(), expiration_time: new Date(Date.now() + 600_000).toISOString() }) }),
+    source: () => ({
+      kind: 'provider',
+      provide: async () => ({ token: await token(), expiration_time: new Date(Date.now() + 600_000).toISOString() }),
+    }),
     onHostTokenNeeded: () => {},
   });
   return { client: new HeidiClient({ apiBase: API_BASE, tokens, maxRetryDelayMs: 0 }), tokens };
@@ -66,7 +69,11 @@ describe('ids are path segments, never paths', () => {
     assert.equal(idSegment('...', 'session id'), '...');
     assert.equal(idSegment('%2e%2e', 'session id'), '%252e%252e');
     for (const id of CLIMBING_IDS) {
-      assert.throws(() => idSegment(id, 'session id'), (e: unknown) => e instanceof HeidiError && e.code === 'config' && !e.retryable, JSON.stringify(id));
+      assert.throws(
+        () => idSegment(id, 'session id'),
+        (e: unknown) => e instanceof HeidiError && e.code === 'config' && !e.retryable,
+        JSON.stringify(id),
+      );
     }
   });
 
@@ -90,7 +97,15 @@ describe('ids are path segments, never paths', () => {
     overrides.set('POST /sessions', () => Response.json({ session_id: '..' }));
     const { client: c } = client();
     await assert.rejects(
-      loadCodes({ client: c, sessionId: undefined, create: {}, update: undefined, signal: new AbortController().signal, onSessionStart: () => {}, onGenerating: () => {} }),
+      loadCodes({
+        client: c,
+        sessionId: undefined,
+        create: {},
+        update: undefined,
+        signal: new AbortController().signal,
+        onSessionStart: () => {},
+        onGenerating: () => {},
+      }),
       (e: unknown) => e instanceof HeidiError && e.code === 'invalid-response',
     );
     assert.deepEqual(paths(), ['POST /sessions']);
@@ -129,7 +144,11 @@ describe('secrets never reach the page', () => {
     ['a truncated token', 500, (t) => ({ detail: `bad token ${t.slice(0, 40)}...` })],
     ['the tail of the token', 500, (t) => ({ detail: `signature ${t.slice(-20)} mismatch` })],
     ['the token upper-cased', 500, (t) => ({ detail: `TOKEN=${t.toUpperCase()}` })],
-    ['a FastAPI validation list', 422, (t) => ({ detail: [{ loc: ['header', 'authorization'], msg: `invalid value ${t}`, type: 'value_error' }] })],
+    [
+      'a FastAPI validation list',
+      422,
+      (t) => ({ detail: [{ loc: ['header', 'authorization'], msg: `invalid value ${t}`, type: 'value_error' }] }),
+    ],
   ];
   for (const [name, status, body] of ECHOES) {
     it(`an error body echoing ${name} is redacted`, async () => {
@@ -139,7 +158,13 @@ describe('secrets never reach the page', () => {
       const token = sent[0]!.authorization!.replace(/^Bearer /, '');
       assert.ok(token.length > 20);
       assert.ok(!visible(error).includes(token), visible(error));
-      for (let i = 0; i + 12 <= token.length; i += 6) assert.ok(!visible(error).toLowerCase().includes(token.slice(i, i + 12).toLowerCase()), visible(error));
+      for (let i = 0; i + 12 <= token.length; i += 6)
+        assert.ok(
+          !visible(error)
+            .toLowerCase()
+            .includes(token.slice(i, i + 12).toLowerCase()),
+          visible(error),
+        );
       assert.match(visible(error), /\[redacted\]/);
       assert.equal(error.status, status);
       // Nothing else was lost: the status wording and the what stay readable.
@@ -185,7 +210,10 @@ describe('secrets never reach the page', () => {
     const { client: c, tokens } = client();
     tokens.setHostToken('host-set-secret-value-0123456789');
     overrides.set(`GET /sessions/${FX}`, () =>
-      Response.json({ detail: 'saw host-set-secret-value-0123456789, Bearer abc.def-ghi and eyJhbGciOi.eyJzdWIiOiIx.c2ln' }, { status: 500 }),
+      Response.json(
+        { detail: 'saw host-set-secret-value-0123456789, Bearer abc.def-ghi and eyJhbGciOi.eyJzdWIiOiIx.c2ln' },
+        { status: 500 },
+      ),
     );
     const error = await caught(c.getSession(FX));
     assert.equal(error.message, 'Heidi had a problem answering (the session, HTTP 500): saw [redacted], Bearer [redacted] and [redacted]');

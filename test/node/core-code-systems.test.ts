@@ -15,7 +15,17 @@ const ACCEPTED: Record<string, readonly string[]> = {
   'ICD-10': ['icd_10', 'ICD-10', 'icd10', 'icd_10_2019', 'ICD 10'],
   'ICD-9-CM': ['icd_9_cm', 'ICD-9-CM', 'icd9cm'],
   'ICD-9': ['icd_9', 'ICD-9', 'icd9'],
-  'SNOMED CT': ['snomed', 'SNOMED', 'snomed_ct', 'SNOMED-CT', 'snomedct', 'snomed_ct_au', 'snomed_ct_us', 'snomed_ct_international', 'snomed_ct_20250301'],
+  'SNOMED CT': [
+    'snomed',
+    'SNOMED',
+    'snomed_ct',
+    'SNOMED-CT',
+    'snomedct',
+    'snomed_ct_au',
+    'snomed_ct_us',
+    'snomed_ct_international',
+    'snomed_ct_20250301',
+  ],
   CPT: ['cpt', 'CPT', 'cpt_2025', 'CPT-2025', 'cpt2025', 'cpt_4', 'cpt4'],
   'OPCS-4': ['opcs', 'opcs_4', 'opcs_410', 'OPCS-410', 'opcs_4_10', 'opcs4', 'OPCS-4.10'],
   ACHI: ['achi', 'achi_13', 'ACHI-13', 'achi_13_au', 'achi13'],
@@ -87,5 +97,4 @@ describe('code systems: neighbours are unknown, never borrowed', () => {
     assert.ok(codeSystemMatches('icd_10_pcs', 'ICD_10_PCS'));
     assert.ok(codeSystemMatches('OPCS-4', 'opcs_4_10'));
   });
-
 });

@@ -20,7 +20,13 @@ const TRANSCRIPT = '[doctor] Any knee pain?\n[patient] Yes, my right knee hurts 
 function goodEntity(i: number): Record<string, unknown> {
   return {
     id: `e${i}`,
-    primary_code: { code: `M17.${i}`, code_name: `Osteoarthritis ${i}`, code_system: 'icd_10_cm', score: 0.9, metadata: { sex: null, children_code: [`M17.${i}1`] } },
+    primary_code: {
+      code: `M17.${i}`,
+      code_name: `Osteoarthritis ${i}`,
+      code_system: 'icd_10_cm',
+      score: 0.9,
+      metadata: { sex: null, children_code: [`M17.${i}1`] },
+    },
     similar_codes: [{ code: `M16.${i}`, code_name: `Hip ${i}`, code_system: 'icd_10_cm', score: 0.4 }],
     reference_in_transcript: [{ transcript_text: 'my right knee hurts', location_in_transcript: { start: 39, end: 58 } }],
     location_in_note: [],
@@ -44,21 +50,57 @@ function model(body: unknown): CodingModel {
 const code = (e: Record<string, unknown>) => e.primary_code as Record<string, unknown>;
 
 describe('one bad entity is not a bad response', () => {
-  const cases: [string, (e: Record<string, unknown>) => unknown, { shown: number; entities?: number; similarCodes?: number; evidence?: number; fields?: number }][] = [
+  const cases: [
+    string,
+    (e: Record<string, unknown>) => unknown,
+    { shown: number; entities?: number; similarCodes?: number; evidence?: number; fields?: number },
+  ][] = [
     ['a score given as a string', (e) => ({ ...e, primary_code: { ...code(e), score: '0.9' } }), { shown: 50, fields: 1 }],
     ['a score of Infinity (1e999 in JSON)', (e) => ({ ...e, primary_code: { ...code(e), score: Infinity } }), { shown: 50, fields: 1 }],
     ['a score of NaN', (e) => ({ ...e, primary_code: { ...code(e), score: NaN } }), { shown: 50, fields: 1 }],
-    ['children_code as a string', (e) => ({ ...e, primary_code: { ...code(e), metadata: { children_code: 'M17.11', sex: 'Male' } } }), { shown: 50, fields: 1 }],
+    [
+      'children_code as a string',
+      (e) => ({ ...e, primary_code: { ...code(e), metadata: { children_code: 'M17.11', sex: 'Male' } } }),
+      { shown: 50, fields: 1 },
+    ],
     ['metadata as a string', (e) => ({ ...e, primary_code: { ...code(e), metadata: 'none' } }), { shown: 50, fields: 1 }],
     ['a code_name that is missing', (e) => ({ ...e, primary_code: { ...code(e), code_name: undefined } }), { shown: 50, fields: 1 }],
-    ['a similar code with code ""', (e) => ({ ...e, similar_codes: [{ code: '', code_name: 'x', code_system: 'icd_10_cm' }, { code: 'B1', code_name: 'b', code_system: 'icd_10_cm' }] }), { shown: 50, similarCodes: 1 }],
+    [
+      'a similar code with code ""',
+      (e) => ({
+        ...e,
+        similar_codes: [
+          { code: '', code_name: 'x', code_system: 'icd_10_cm' },
+          { code: 'B1', code_name: 'b', code_system: 'icd_10_cm' },
+        ],
+      }),
+      { shown: 50, similarCodes: 1 },
+    ],
     ['similar_codes as an object', (e) => ({ ...e, similar_codes: { code: 'B1' } }), { shown: 50, fields: 1 }],
-    ['an offset given as a string', (e) => ({ ...e, location_in_note: [{ start: '1', end: 2 }, { start: 0, end: 1 }] }), { shown: 50, evidence: 1 }],
-    ['a transcript reference without text', (e) => ({ ...e, reference_in_transcript: [{ location_in_transcript: { start: 0, end: 4 } }] }), { shown: 50, evidence: 1 }],
+    [
+      'an offset given as a string',
+      (e) => ({
+        ...e,
+        location_in_note: [
+          { start: '1', end: 2 },
+          { start: 0, end: 1 },
+        ],
+      }),
+      { shown: 50, evidence: 1 },
+    ],
+    [
+      'a transcript reference without text',
+      (e) => ({ ...e, reference_in_transcript: [{ location_in_transcript: { start: 0, end: 4 } }] }),
+      { shown: 50, evidence: 1 },
+    ],
     ['relevance as a number', (e) => ({ ...e, relevance: 3 }), { shown: 50, fields: 1 }],
     ['an id as a number', (e) => ({ ...e, id: 7 }), { shown: 50, fields: 1 }],
     ['a primary code with code ""', (e) => ({ ...e, primary_code: { ...code(e), code: '' } }), { shown: 49, entities: 1 }],
-    ['a primary code without code_system', (e) => ({ ...e, primary_code: { ...code(e), code_system: undefined } }), { shown: 49, entities: 1 }],
+    [
+      'a primary code without code_system',
+      (e) => ({ ...e, primary_code: { ...code(e), code_system: undefined } }),
+      { shown: 49, entities: 1 },
+    ],
     ['an entity that is a string', () => 'oops', { shown: 49, entities: 1 }],
     ['an entity that is null', () => null, { shown: 49, entities: 1 }],
   ];
@@ -77,7 +119,9 @@ describe('one bad entity is not a bad response', () => {
   }
 
   it('the repaired entity keeps what was readable', () => {
-    const m = model(fiftyWith(7, (e) => ({ ...e, primary_code: { ...code(e), score: '0.9', metadata: { children_code: 'x', sex: 'Male' } } })));
+    const m = model(
+      fiftyWith(7, (e) => ({ ...e, primary_code: { ...code(e), score: '0.9', metadata: { children_code: 'x', sex: 'Male' } } })),
+    );
     const e = m.entities.find((x) => x.id === 'e7')!;
     assert.equal(e.primary.code, 'M17.7');
     assert.equal(e.primary.score, undefined);
@@ -95,7 +139,10 @@ describe('one bad entity is not a bad response', () => {
   });
 
   it('the notice says what was left out, in English and Spanish', () => {
-    const m = model({ session_id: 's', clinical_entities: [goodEntity(1), 'x', { ...goodEntity(2), similar_codes: [{ code: '' }], location_in_note: [{}] }] });
+    const m = model({
+      session_id: 's',
+      clinical_entities: [goodEntity(1), 'x', { ...goodEntity(2), similar_codes: [{ code: '' }], location_in_note: [{}] }],
+    });
     assert.deepEqual(droppedNotices(en, m.dropped), [
       '1 suggested code could not be read and is not shown.',
       '2 details (similar codes, evidence or scores) could not be read and are left out.',
@@ -108,7 +155,10 @@ describe('one bad entity is not a bad response', () => {
     ['entities as a string', { session_id: 's', clinical_entities: 'none' }],
     ['no session id', { clinical_entities: [goodEntity(1)] }],
     ['an array body', [goodEntity(1)]],
-    ['every entity unreadable (a renamed field)', { session_id: 's', clinical_entities: [{ code: goodEntity(1).primary_code }, { code: goodEntity(2).primary_code }] }],
+    [
+      'every entity unreadable (a renamed field)',
+      { session_id: 's', clinical_entities: [{ code: goodEntity(1).primary_code }, { code: goodEntity(2).primary_code }] },
+    ],
   ];
   for (const [name, body] of wholeBodyWrong) {
     it(`a body wrong as a whole is still refused: ${name}`, () => {
@@ -124,9 +174,23 @@ describe('one bad entity is not a bad response', () => {
 
 describe('scores outside 0..1 are clamped and flagged', () => {
   const withScore = (score: number, similar = 0.4) =>
-    model({ session_id: 's', clinical_entities: [{ ...goodEntity(1), primary_code: { ...goodEntity(1).primary_code as object, score }, similar_codes: [{ code: 'B', code_name: 'b', code_system: 'icd_10_cm', score: similar }] }] });
+    model({
+      session_id: 's',
+      clinical_entities: [
+        {
+          ...goodEntity(1),
+          primary_code: { ...(goodEntity(1).primary_code as object), score },
+          similar_codes: [{ code: 'B', code_name: 'b', code_system: 'icd_10_cm', score: similar }],
+        },
+      ],
+    });
 
-  for (const [raw, clamped] of [[79, 1], [1.0001, 1], [-0.2, 0], [-5, 0]] as const) {
+  for (const [raw, clamped] of [
+    [79, 1],
+    [1.0001, 1],
+    [-0.2, 0],
+    [-5, 0],
+  ] as const) {
     it(`a score of ${raw} is shown as ${clamped} and flagged`, () => {
       const m = withScore(raw);
       const e = m.entities[0]!;
@@ -143,7 +207,10 @@ describe('scores outside 0..1 are clamped and flagged', () => {
     const m = withScore(79);
     const review = new ReviewState('s', { storage: null });
     const lenient = { ...DEFAULT_BATCH_FILTER, minScore: 0, minRelevance: 'LOW' as const, requireEvidence: false, excludeWarnings: false };
-    assert.deepEqual(batchCandidates(m.entities, review, () => [], lenient), []);
+    assert.deepEqual(
+      batchCandidates(m.entities, review, () => [], lenient),
+      [],
+    );
     // The same entity with an in-range score passes that filter: the flag is what stops it.
     assert.equal(batchCandidates(withScore(0.95).entities, review, () => [], lenient).length, 1);
   });
@@ -167,7 +234,15 @@ describe('scores outside 0..1 are clamped and flagged', () => {
       ],
     };
     const m = model(body);
-    const sorted = visibleEntities(m.entities, new ReviewState('s', { storage: null }), { codeSystems: [], system: undefined, status: 'ALL', sort: 'score' });
-    assert.deepEqual(sorted.map((e) => e.id), ['e3', 'e1', 'e2']);
+    const sorted = visibleEntities(m.entities, new ReviewState('s', { storage: null }), {
+      codeSystems: [],
+      system: undefined,
+      status: 'ALL',
+      sort: 'score',
+    });
+    assert.deepEqual(
+      sorted.map((e) => e.id),
+      ['e3', 'e1', 'e2'],
+    );
   });
 });

@@ -1,6 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { findNearest, isLocated, locateNoteSpan, locateTranscriptReference, prepareText, segmentText, snapToCodePoints, speakerAt } from '../../src/core/evidence.ts';
+import {
+  findNearest,
+  isLocated,
+  locateNoteSpan,
+  locateTranscriptReference,
+  prepareText,
+  segmentText,
+  snapToCodePoints,
+  speakerAt,
+} from '../../src/core/evidence.ts';
 import { buildModel } from '../../src/core/model.ts';
 
 const transcript = [
@@ -15,7 +24,10 @@ const at = (text: string, from = 0) => transcript.indexOf(text, from);
 describe('transcript evidence: offsets are checked, not trusted', () => {
   it('uses exact offsets when they slice out the quoted text, with context and speaker', () => {
     const text = 'my right knee has been aching';
-    const ev = locateTranscriptReference(transcript, { transcript_text: text, location_in_transcript: { start: at(text), end: at(text) + text.length } });
+    const ev = locateTranscriptReference(transcript, {
+      transcript_text: text,
+      location_in_transcript: { start: at(text), end: at(text) + text.length },
+    });
     assert.equal(ev.location, 'exact');
     assert.equal(ev.text, text);
     assert.equal(ev.speaker, 'patient');
@@ -31,7 +43,10 @@ describe('transcript evidence: offsets are checked, not trusted', () => {
   });
   it('prefers the occurrence nearest to the given offset', () => {
     const second = at('swelling', at('swelling') + 1);
-    const ev = locateTranscriptReference(transcript, { transcript_text: 'swelling', location_in_transcript: { start: second - 4, end: second + 4 } });
+    const ev = locateTranscriptReference(transcript, {
+      transcript_text: 'swelling',
+      location_in_transcript: { start: second - 4, end: second + 4 },
+    });
     assert.ok(isLocated(ev));
     assert.equal(ev.start, second);
   });
@@ -61,7 +76,10 @@ describe('transcript evidence: offsets are checked, not trusted', () => {
     assert.deepEqual([ev.location, ev.text], ['unlocated', 'knee']);
   });
   it('uses the sliced text when Heidi quoted nothing but gave valid offsets', () => {
-    const ev = locateTranscriptReference(transcript, { transcript_text: '', location_in_transcript: { start: at('six months'), end: at('six months') + 10 } });
+    const ev = locateTranscriptReference(transcript, {
+      transcript_text: '',
+      location_in_transcript: { start: at('six months'), end: at('six months') + 10 },
+    });
     assert.deepEqual([ev.location, ev.text], ['exact', 'six months']);
   });
   it('trims context at turn boundaries and words', () => {
@@ -80,7 +98,12 @@ describe('transcript evidence: offsets are checked, not trusted', () => {
 describe('note evidence', () => {
   const note = 'Assessment: primary osteoarthritis of the right knee.';
   it('slices valid spans', () => {
-    assert.deepEqual(locateNoteSpan(note, { start: 12, end: 39 }), { location: 'exact', text: 'primary osteoarthritis of t', start: 12, end: 39 });
+    assert.deepEqual(locateNoteSpan(note, { start: 12, end: 39 }), {
+      location: 'exact',
+      text: 'primary osteoarthritis of t',
+      start: 12,
+      end: 39,
+    });
   });
   it('marks out-of-range, reversed and missing-note spans invalid', () => {
     assert.equal(locateNoteSpan(note, { start: 0, end: 9999 }).location, 'unlocated');
@@ -132,7 +155,7 @@ describe('evidence text survives small differences', () => {
       const ev = locateTranscriptReference(transcript, { transcript_text: quote, location_in_transcript: wanted });
       assert.equal(ev.location, 'exact');
       assert.ok(isLocated(ev));
-      assert.equal(ev.text, transcript.slice(ev.start, ev.end), 'a located text is the transcript\'s own');
+      assert.equal(ev.text, transcript.slice(ev.start, ev.end), "a located text is the transcript's own");
       assert.equal(spaced(ev.text), spaced(quote));
     });
     it(`${name}: wrong or missing offsets still find it (moved)`, () => {
@@ -188,7 +211,10 @@ describe('evidence never splits a code point', () => {
   it('transcript offsets and context never cut a pair either', () => {
     const t = `[patient] ${'😀'.repeat(60)}knee pain${'😀'.repeat(60)}`;
     const at = t.indexOf('knee pain');
-    for (const loc of [{ start: at - 1, end: at + 9 }, { start: 11, end: at }]) {
+    for (const loc of [
+      { start: at - 1, end: at + 9 },
+      { start: 11, end: at },
+    ]) {
       const ev = locateTranscriptReference(t, { transcript_text: '', location_in_transcript: loc });
       assert.ok(isLocated(ev));
       for (const part of [ev.text, ev.before, ev.after]) assert.doesNotMatch(part, LONE_SURROGATE);

@@ -26,7 +26,9 @@ function span(text: string) {
   return { start, end: start + text.length };
 }
 
-function entity(partial: Partial<ClinicalEntity> & { code?: string; name?: string; system?: string; metadata?: CodeMetadata; score?: number }): EntityView {
+function entity(
+  partial: Partial<ClinicalEntity> & { code?: string; name?: string; system?: string; metadata?: CodeMetadata; score?: number },
+): EntityView {
   const raw: ClinicalEntity = {
     primary_code: {
       code: partial.code ?? 'M17.11',
@@ -107,15 +109,22 @@ describe('checks: each with a positive and a negative case', () => {
     assert.deepEqual(kinds(entity({ reference_in_transcript: [ref('my knee hurts')], location_in_note: [] })), []);
   });
   it('evidence quality: a family-history code is supported by a relative, not flagged for it', () => {
-    const e = entity({ code: 'Z83.3', name: 'Family history of diabetes mellitus', reference_in_transcript: [ref('mother had diabetes')], location_in_note: [] });
+    const e = entity({
+      code: 'Z83.3',
+      name: 'Family history of diabetes mellitus',
+      reference_in_transcript: [ref('mother had diabetes')],
+      location_in_note: [],
+    });
     assert.deepEqual(kinds(e), []);
   });
   it('no evidence at all', () => {
     assert.deepEqual(kinds(entity({ reference_in_transcript: [], location_in_note: [] })), ['no-evidence']);
-    assert.deepEqual(kinds(entity({ reference_in_transcript: [], location_in_note: [], reference_in_context: ['Clinician note: on metformin'] })), []);
+    assert.deepEqual(
+      kinds(entity({ reference_in_transcript: [], location_in_note: [], reference_in_context: ['Clinician note: on metformin'] })),
+      [],
+    );
   });
 });
-
 
 describe('review state', () => {
   const a = entity({});
@@ -123,7 +132,11 @@ describe('review state', () => {
 
   it('accept, reject, undo, swap report what changed', () => {
     const review = new ReviewState('s1', { storage: null });
-    assert.deepEqual(review.setStatus(a, 'ACCEPTED'), { entityId: a.id, status: 'ACCEPTED', code: { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M17.11', display: a.primary.display, codeSystem: 'icd_10_cm' } });
+    assert.deepEqual(review.setStatus(a, 'ACCEPTED'), {
+      entityId: a.id,
+      status: 'ACCEPTED',
+      code: { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M17.11', display: a.primary.display, codeSystem: 'icd_10_cm' },
+    });
     assert.equal(review.setStatus(a, 'ACCEPTED'), undefined, 'no change, no event');
     assert.equal(review.setStatus(a, 'REJECTED')?.status, 'REJECTED');
     const swap = review.swap(a, a.similar[0]!);
@@ -168,17 +181,34 @@ describe('filters, batch accept, grouping', () => {
   const strong = entity({ code: 'M17.11', score: 0.92 });
   const weak = entity({ code: 'M25.561', name: 'Pain in right knee', score: 0.5 });
   const medium = entity({ code: 'E11.9', name: 'Type 2 diabetes mellitus without complications', relevance: 'MEDIUM', score: 0.95 });
-  const warned = entity({ code: 'Z86.39', name: 'Personal history of gout', reference_in_transcript: [ref('mother had diabetes')], location_in_note: [] });
-  const noEvidence = entity({ code: 'Z79.4', name: 'Long term (current) use of insulin', reference_in_transcript: [], location_in_note: [] });
+  const warned = entity({
+    code: 'Z86.39',
+    name: 'Personal history of gout',
+    reference_in_transcript: [ref('mother had diabetes')],
+    location_in_note: [],
+  });
+  const noEvidence = entity({
+    code: 'Z79.4',
+    name: 'Long term (current) use of insulin',
+    reference_in_transcript: [],
+    location_in_note: [],
+  });
   const procedure = entity({ code: '20610', name: 'Knee injection', system: 'cpt_2025', score: 0.95 });
   const all = [strong, weak, medium, warned, noEvidence, procedure];
   const warningsOf = (e: EntityView) => checkEntity(e, e.primary, { patient: null, sessionDate: null });
 
   it('the default batch filter takes high relevance, high score, evidenced, warning-free pending codes', () => {
     const review = new ReviewState('b', { storage: null });
-    assert.deepEqual(batchCandidates(all, review, warningsOf, DEFAULT_BATCH_FILTER).map((e) => e.primary.code), ['M17.11', '20610']);
+    assert.deepEqual(
+      batchCandidates(all, review, warningsOf, DEFAULT_BATCH_FILTER).map((e) => e.primary.code),
+      ['M17.11', '20610'],
+    );
     review.setStatus(strong, 'REJECTED');
-    assert.deepEqual(batchCandidates(all, review, warningsOf, DEFAULT_BATCH_FILTER).map((e) => e.primary.code), ['20610'], 'decided codes are left alone');
+    assert.deepEqual(
+      batchCandidates(all, review, warningsOf, DEFAULT_BATCH_FILTER).map((e) => e.primary.code),
+      ['20610'],
+      'decided codes are left alone',
+    );
     const loose = { minRelevance: 'LOW' as const, minScore: 0, requireEvidence: false, excludeWarnings: false };
     assert.equal(batchCandidates(all, review, warningsOf, loose).length, 5);
   });
@@ -187,12 +217,24 @@ describe('filters, batch accept, grouping', () => {
     review.setStatus(weak, 'ACCEPTED');
     const base = { codeSystems: [] as string[], system: undefined, status: 'ALL' as const, sort: 'document' as const };
     assert.equal(visibleEntities(all, review, { ...base, codeSystems: ['CPT-2025'] }).length, 1);
-    assert.deepEqual(visibleEntities(all, review, { ...base, status: 'ACCEPTED' }).map((e) => e.primary.code), ['M25.561']);
-    assert.deepEqual(visibleEntities(all, review, { ...base, system: 'CPT' }).map((e) => e.primary.code), ['20610']);
+    assert.deepEqual(
+      visibleEntities(all, review, { ...base, status: 'ACCEPTED' }).map((e) => e.primary.code),
+      ['M25.561'],
+    );
+    assert.deepEqual(
+      visibleEntities(all, review, { ...base, system: 'CPT' }).map((e) => e.primary.code),
+      ['20610'],
+    );
     assert.equal(visibleEntities(all, review, { ...base, sort: 'score' })[0]?.primary.score, 0.95);
     assert.equal(visibleEntities(all, review, { ...base, sort: 'relevance' }).at(-1)?.primary.code, 'E11.9');
   });
   it('groups diagnoses before procedures', () => {
-    assert.deepEqual(groupByKind(all).map((g) => [g.kind, g.entities.length]), [['diagnosis', 5], ['procedure', 1]]);
+    assert.deepEqual(
+      groupByKind(all).map((g) => [g.kind, g.entities.length]),
+      [
+        ['diagnosis', 5],
+        ['procedure', 1],
+      ],
+    );
   });
 });

@@ -43,7 +43,10 @@ describe('schemas accept the seed examples verbatim', () => {
       type: 'SessionNotFoundError',
     });
     assert.deepEqual(describeErrorBody({ detail: 'Could not validate credentials' }), { message: 'Could not validate credentials' });
-    assert.equal(describeErrorBody({ detail: [{ loc: ['query', 'email'], msg: 'Field required', type: 'missing' }] })?.message, 'Field required');
+    assert.equal(
+      describeErrorBody({ detail: [{ loc: ['query', 'email'], msg: 'Field required', type: 'missing' }] })?.message,
+      'Field required',
+    );
     assert.equal(describeErrorBody('<html>502</html>'), undefined);
     assert.equal(ErrorResponse.safeParse({ detail: 42 }).success, false);
   });
@@ -58,7 +61,12 @@ describe('schemas reject wrong types with a readable message', () => {
     ['token as a number', JwtResponse, { token: 42, expiration_time: 'x' }, /token/],
     ['empty token', JwtResponse, { token: '', expiration_time: 'x' }, /token/],
     ['entities as a string', ClinicalCodesResponse, { session_id: 's', clinical_entities: 'none' }, /clinical_entities/],
-    ['missing code_system', ClinicalCodesResponse, { session_id: 's', clinical_entities: [{ primary_code: { code: 'A', code_name: 'a' } }] }, /code_system/],
+    [
+      'missing code_system',
+      ClinicalCodesResponse,
+      { session_id: 's', clinical_entities: [{ primary_code: { code: 'A', code_name: 'a' } }] },
+      /code_system/,
+    ],
     ['session id as a number', SessionResponse, { session: { session_id: 12 } }, /session\.session_id/],
   ];
   for (const [name, schema, body, pattern] of cases) {

@@ -25,7 +25,11 @@ async function call(path: string, init: RequestInit = {}): Promise<{ status: num
   return { status: response.status, body, text };
 }
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 describe('dev backend: peer forwarders in front of the mocks', () => {
   it('codes a note through /ehr/sully: create, then poll the coding until it completes', async () => {

@@ -19,18 +19,42 @@ import { never, scripted } from './peer-testing.ts';
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : FUZZ_SEED;
 const RUNS = process.env.FUZZ_RUNS ? Math.max(1, Math.floor(Number(process.env.FUZZ_RUNS) / 6)) : 400;
 
-const SYSTEMS = ['http://hl7.org/fhir/sid/icd-10-cm', 'http://snomed.info/sct', 'http://www.ama-assn.org/go/cpt', 'HTTPS://SNOMED.INFO/SCT/', 'urn:x', ''];
+const SYSTEMS = [
+  'http://hl7.org/fhir/sid/icd-10-cm',
+  'http://snomed.info/sct',
+  'http://www.ama-assn.org/go/cpt',
+  'HTTPS://SNOMED.INFO/SCT/',
+  'urn:x',
+  '',
+];
 const json = fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>;
-const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: json });
+const maybe = <T>(arb: fc.Arbitrary<T>) =>
+  fc.oneof(
+    { weight: 5, arbitrary: arb },
+    { weight: 1, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: json },
+  );
 
 const coding = fc.record(
-  { system: maybe(fc.oneof(fc.constantFrom(...SYSTEMS), weirdString)), code: maybe(fc.oneof(weirdString, fc.constantFrom('G43.909', '99213'), finiteWeirdNumber)), display: maybe(weirdString) },
+  {
+    system: maybe(fc.oneof(fc.constantFrom(...SYSTEMS), weirdString)),
+    code: maybe(fc.oneof(weirdString, fc.constantFrom('G43.909', '99213'), finiteWeirdNumber)),
+    display: maybe(weirdString),
+  },
   { requiredKeys: [] },
 );
 const item = fc.record(
   {
-    code: maybe(fc.record({ coding: maybe(fc.array(fc.oneof(coding, json), { maxLength: 3 })), text: maybe(weirdString) }, { requiredKeys: [] })),
-    text_span: maybe(fc.record({ start_char: maybe(finiteWeirdNumber), end_char: maybe(finiteWeirdNumber), text: maybe(weirdString) }, { requiredKeys: [] })),
+    code: maybe(
+      fc.record({ coding: maybe(fc.array(fc.oneof(coding, json), { maxLength: 3 })), text: maybe(weirdString) }, { requiredKeys: [] }),
+    ),
+    text_span: maybe(
+      fc.record(
+        { start_char: maybe(finiteWeirdNumber), end_char: maybe(finiteWeirdNumber), text: maybe(weirdString) },
+        { requiredKeys: [] },
+      ),
+    ),
   },
   { requiredKeys: [] },
 );
@@ -41,7 +65,12 @@ const sullyBody = fc.record({
         id: maybe(weirdString),
         codingId: maybe(weirdString),
         status: maybe(fc.oneof(fc.constantFrom('pending', 'processing', 'completed', 'complete', 'failed'), weirdString)),
-        result: maybe(fc.record({ diagnoses: maybe(fc.array(item, { maxLength: 4 })), procedures: maybe(fc.array(item, { maxLength: 3 })) }, { requiredKeys: [] })),
+        result: maybe(
+          fc.record(
+            { diagnoses: maybe(fc.array(item, { maxLength: 4 })), procedures: maybe(fc.array(item, { maxLength: 3 })) },
+            { requiredKeys: [] },
+          ),
+        ),
         error: maybe(weirdString),
       },
       { requiredKeys: [] },
@@ -49,7 +78,12 @@ const sullyBody = fc.record({
   ),
 });
 const assessment = fc.record(
-  { code: maybe(fc.oneof(weirdString, fc.constantFrom('E11.9', 'Z79.84'))), description: maybe(weirdString), justification: maybe(weirdString), confidence_percent: maybe(finiteWeirdNumber) },
+  {
+    code: maybe(fc.oneof(weirdString, fc.constantFrom('E11.9', 'Z79.84'))),
+    description: maybe(weirdString),
+    justification: maybe(weirdString),
+    confidence_percent: maybe(finiteWeirdNumber),
+  },
   { requiredKeys: [] },
 );
 const omniscribeBody = fc.record(
@@ -67,7 +101,10 @@ const omniscribeBody = fc.record(
 /** One answer: a status, and the body as JSON, as damaged text, or as any JSON at all. */
 const answer = (body: fc.Arbitrary<unknown>) =>
   fc.record({
-    status: fc.oneof({ weight: 6, arbitrary: fc.constant(200) }, { weight: 2, arbitrary: fc.constantFrom(201, 400, 401, 404, 413, 422, 429, 500, 503, 504) }),
+    status: fc.oneof(
+      { weight: 6, arbitrary: fc.constant(200) },
+      { weight: 2, arbitrary: fc.constantFrom(201, 400, 401, 404, 413, 422, 429, 500, 503, 504) },
+    ),
     text: fc.oneof(
       { weight: 6, arbitrary: body.map((b) => JSON.stringify(b) ?? '') },
       { weight: 1, arbitrary: body.map((b) => (JSON.stringify(b) ?? '').slice(0, 17)) },
@@ -83,15 +120,25 @@ const created = fc.oneof(
   { weight: 1, arbitrary: answer(sullyBody) },
 );
 const completed = fc
-  .record({ diagnoses: fc.array(item, { maxLength: 4 }), procedures: fc.array(item, { maxLength: 3 }), status: fc.constantFrom('completed', 'complete') })
+  .record({
+    diagnoses: fc.array(item, { maxLength: 4 }),
+    procedures: fc.array(item, { maxLength: 3 }),
+    status: fc.constantFrom('completed', 'complete'),
+  })
   .map(({ status, ...result }) => ({ status: 200, text: JSON.stringify({ data: { status, result } }), retryAfter: undefined }));
 const polls = fc
-  .tuple(fc.array(answer(sullyBody), { maxLength: 2 }), fc.oneof({ weight: 3, arbitrary: completed }, { weight: 1, arbitrary: answer(sullyBody) }))
+  .tuple(
+    fc.array(answer(sullyBody), { maxLength: 2 }),
+    fc.oneof({ weight: 3, arbitrary: completed }, { weight: 1, arbitrary: answer(sullyBody) }),
+  )
   .map(([before, last]) => [...before, last]);
 
 type Answer = { status: number; text: string; retryAfter: string | undefined };
 const respond = (a: Answer) => () =>
-  new Response(a.text, { status: a.status, headers: { 'content-type': 'application/json', ...(a.retryAfter ? { 'retry-after': a.retryAfter } : {}) } });
+  new Response(a.text, {
+    status: a.status,
+    headers: { 'content-type': 'application/json', ...(a.retryAfter ? { 'retry-after': a.retryAfter } : {}) },
+  });
 
 /** What must hold of any result: located evidence slices the note, scores are 0..1, ids are unique. */
 function checkResult(result: PeerEngineResult, note: string): void {
@@ -124,7 +171,13 @@ describe('peer engines: fuzzed answers', () => {
     await fc.assert(
       fc.asyncProperty(weirdString, created, polls, async (note, create, statuses) => {
         const server = scripted(respond(create), ...statuses.map(respond));
-        const engine = createSullyEngine({ base: 'http://ehr.test/sully', fetch: server.fetch, maxWaitMs: 10_000, sleep: async () => {}, now: () => server.requests.length * 2000 });
+        const engine = createSullyEngine({
+          base: 'http://ehr.test/sully',
+          fetch: server.fetch,
+          maxWaitMs: 10_000,
+          sleep: async () => {},
+          now: () => server.requests.length * 2000,
+        });
         outcomes[await settle(() => engine.code({ note, transcript: undefined }, never, () => {}), note)]++;
       }),
       { seed: SEED, numRuns: RUNS },

@@ -20,7 +20,9 @@ function withMock(options: Partial<OmniscribeEngineOptions> = {}, credentials: R
   // No real waiting between retries in tests.
   const engine = createOmniscribeEngine({ base: `${ORIGIN}/mock-omniscribe`, fetch, maxRetryDelayMs: 0, ...options });
   const scenario = async (body: Record<string, unknown>) => {
-    const response = await mock.handle(new Request(`${ORIGIN}/mock-omniscribe/__scenario`, { method: 'POST', body: JSON.stringify({ user: 'omni-test', ...body }) }));
+    const response = await mock.handle(
+      new Request(`${ORIGIN}/mock-omniscribe/__scenario`, { method: 'POST', body: JSON.stringify({ user: 'omni-test', ...body }) }),
+    );
     assert.equal(response?.status, 200, await response?.clone().text());
   };
   return { engine, sent, scenario };
@@ -54,7 +56,15 @@ describe('Omniscribe engine: the quickstart example', () => {
     assert.deepEqual(result.discarded, []);
     assert.equal(result.dropped, 0);
     assert.deepEqual(
-      result.entities.map((e) => [e.id, e.primary.system, e.primary.systemLabel, e.primary.codeSystem, e.primary.kind, e.primary.code, e.primary.score]),
+      result.entities.map((e) => [
+        e.id,
+        e.primary.system,
+        e.primary.systemLabel,
+        e.primary.codeSystem,
+        e.primary.kind,
+        e.primary.code,
+        e.primary.score,
+      ]),
       [
         ['omniscribe:ICD-10-CM:E11.9', 'http://hl7.org/fhir/sid/icd-10-cm', 'ICD-10-CM', 'ICD-10-CM', 'diagnosis', 'E11.9', 0.924],
         ['omniscribe:ICD-10-CM:Z79.84', 'http://hl7.org/fhir/sid/icd-10-cm', 'ICD-10-CM', 'ICD-10-CM', 'diagnosis', 'Z79.84', 0.961],
@@ -76,7 +86,10 @@ describe('Omniscribe engine: the quickstart example', () => {
 
   it('refuses, before sending anything, a patient id that cannot be a header', async () => {
     const { engine, sent } = withMock({ patientId: 'PT-1\r\nx-evil: 1' });
-    await rejectsWith(engine.code(input(OMNISCRIBE_QUICKSTART_NOTE), never, () => {}), 'config');
+    await rejectsWith(
+      engine.code(input(OMNISCRIBE_QUICKSTART_NOTE), never, () => {}),
+      'config',
+    );
     assert.equal(sent.length, 0);
   });
 });
@@ -112,17 +125,26 @@ describe('Omniscribe engine: discarded codes', () => {
           { description: 'no code at all' },
           'not an object',
         ],
-        discarded_code_assessments: [{ code: 42 }, { code: 'R07.9', description: 'Chest pain, unspecified', justification: 'denied', confidence_percent: 4 }],
+        discarded_code_assessments: [
+          { code: 42 },
+          { code: 'R07.9', description: 'Chest pain, unspecified', justification: 'denied', confidence_percent: 4 },
+        ],
         run_id: null,
       },
     ]);
     const result = await engine.code(input('note'), never, () => {});
-    assert.deepEqual(result.entities.map((e) => [e.primary.code, e.primary.score, e.primary.display, e.justification]), [
-      ['E11.9', 1, 'Type 2 diabetes mellitus without complications', 'x'],
-      ['I10', 0, 'Essential (primary) hypertension', 'y'],
-      ['E78.5', undefined, 'E78.5', undefined],
-    ]);
-    assert.deepEqual(result.discarded.map((d) => d.code), ['R07.9']);
+    assert.deepEqual(
+      result.entities.map((e) => [e.primary.code, e.primary.score, e.primary.display, e.justification]),
+      [
+        ['E11.9', 1, 'Type 2 diabetes mellitus without complications', 'x'],
+        ['I10', 0, 'Essential (primary) hypertension', 'y'],
+        ['E78.5', undefined, 'E78.5', undefined],
+      ],
+    );
+    assert.deepEqual(
+      result.discarded.map((d) => d.code),
+      ['R07.9'],
+    );
     assert.equal(result.dropped, 5);
     assert.equal(result.runId, undefined);
   });
@@ -131,10 +153,16 @@ describe('Omniscribe engine: discarded codes', () => {
 describe('Omniscribe engine: errors as the contract names them', () => {
   it('413 for a note over 50 KB is invalid-request, not retried', async () => {
     const { engine, sent } = withMock();
-    const error = await rejectsWith(engine.code(input('Type 2 diabetes. '.repeat(4000)), never, () => {}), 'invalid-request');
+    const error = await rejectsWith(
+      engine.code(input('Type 2 diabetes. '.repeat(4000)), never, () => {}),
+      'invalid-request',
+    );
     assert.equal(error.status, 413);
     assert.equal(error.retryable, false);
-    assert.match(error.message, /Omniscribe refused what was sent \(coding the note, HTTP 413\): Payload Too Large · medical_note exceeds 50 KB/);
+    assert.match(
+      error.message,
+      /Omniscribe refused what was sent \(coding the note, HTTP 413\): Payload Too Large · medical_note exceeds 50 KB/,
+    );
     assert.equal(sent.length, 1);
   });
 
@@ -142,14 +170,20 @@ describe('Omniscribe engine: errors as the contract names them', () => {
     it(`${status} is invalid-request`, async () => {
       const { engine, scenario, sent } = withMock();
       await scenario({ failures: [{ status }] });
-      await rejectsWith(engine.code(input('Asthma.'), never, () => {}), 'invalid-request');
+      await rejectsWith(
+        engine.code(input('Asthma.'), never, () => {}),
+        'invalid-request',
+      );
       assert.equal(sent.length, 1);
     });
   }
 
   it('401 (the forwarder added no token) is auth', async () => {
     const { engine } = withMock({}, {});
-    const error = await rejectsWith(engine.code(input('Asthma.'), never, () => {}), 'auth');
+    const error = await rejectsWith(
+      engine.code(input('Asthma.'), never, () => {}),
+      'auth',
+    );
     assert.match(error.message, /Missing or invalid bearer token/);
   });
 
@@ -164,16 +198,26 @@ describe('Omniscribe engine: errors as the contract names them', () => {
   it('a 429 that persists is rate-limited (retryable) after three tries', async () => {
     const { engine, scenario, sent } = withMock();
     await scenario({ failures: [{ status: 429, count: 5 }] });
-    const error = await rejectsWith(engine.code(input('Asthma.'), never, () => {}), 'rate-limited');
+    const error = await rejectsWith(
+      engine.code(input('Asthma.'), never, () => {}),
+      'rate-limited',
+    );
     assert.equal(error.retryable, true);
     assert.equal(sent.length, 3);
   });
 
-  for (const [status, code] of [[500, 'server'], [503, 'server'], [504, 'server']] as const) {
+  for (const [status, code] of [
+    [500, 'server'],
+    [503, 'server'],
+    [504, 'server'],
+  ] as const) {
     it(`${status} is retried, then ${code} (retryable)`, async () => {
       const { engine, scenario, sent } = withMock();
       await scenario({ failures: [{ status, count: 3 }] });
-      const error = await rejectsWith(engine.code(input('Asthma.'), never, () => {}), code);
+      const error = await rejectsWith(
+        engine.code(input('Asthma.'), never, () => {}),
+        code,
+      );
       assert.equal(error.retryable, true);
       assert.equal(sent.length, 3);
       if (status === 500) assert.match(error.message, /run run_/, 'a 500 quotes its run id');
@@ -183,7 +227,10 @@ describe('Omniscribe engine: errors as the contract names them', () => {
   it('a body that is not JSON is invalid-response, not retried', async () => {
     const { engine, scenario, sent } = withMock();
     await scenario({ failures: [{ kind: 'malformed' }] });
-    await rejectsWith(engine.code(input('Asthma.'), never, () => {}), 'invalid-response');
+    await rejectsWith(
+      engine.code(input('Asthma.'), never, () => {}),
+      'invalid-response',
+    );
     assert.equal(sent.length, 1);
   });
 
@@ -195,14 +242,20 @@ describe('Omniscribe engine: errors as the contract names them', () => {
   ] as const) {
     it(`a body with ${name} is invalid-response`, async () => {
       const { engine } = withScript([new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } })]);
-      const error = await rejectsWith(engine.code(input('x'), never, () => {}), 'invalid-response');
+      const error = await rejectsWith(
+        engine.code(input('x'), never, () => {}),
+        'invalid-response',
+      );
       assert.match(error.message, /Omniscribe sent coding the note in an unexpected shape/);
     });
   }
 
   it('an HTML error page is still its status’s error', async () => {
     const { engine } = withScript([new Response('<html>Bad gateway</html>', { status: 401, headers: { 'content-type': 'text/html' } })]);
-    const error = await rejectsWith(engine.code(input('x'), never, () => {}), 'auth');
+    const error = await rejectsWith(
+      engine.code(input('x'), never, () => {}),
+      'auth',
+    );
     assert.doesNotMatch(error.message, /html/i);
   });
 });
@@ -219,7 +272,10 @@ describe('Omniscribe engine: cancelling', () => {
         }),
     );
     const engine = createOmniscribeEngine({ base: `${ORIGIN}/ehr/omniscribe`, fetch: server.fetch });
-    await assert.rejects(engine.code(input('x'), controller.signal, () => {}), (e) => e === reason);
+    await assert.rejects(
+      engine.code(input('x'), controller.signal, () => {}),
+      (e) => e === reason,
+    );
     assert.equal(server.requests.length, 1);
   });
 
@@ -227,7 +283,10 @@ describe('Omniscribe engine: cancelling', () => {
     const { engine, requests } = withScript([{}]);
     const controller = new AbortController();
     controller.abort(new Error('no'));
-    await assert.rejects(engine.code(input('x'), controller.signal, () => {}), /no/);
+    await assert.rejects(
+      engine.code(input('x'), controller.signal, () => {}),
+      /no/,
+    );
     assert.equal(requests.length, 0);
   });
 });

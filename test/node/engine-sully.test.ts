@@ -52,7 +52,9 @@ const SEED_FULL_RESPONSE = {
         {
           id: 'proc_001',
           code: {
-            coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '99213', display: 'Office visit, established patient, low complexity' }],
+            coding: [
+              { system: 'http://www.ama-assn.org/go/cpt', code: '99213', display: 'Office visit, established patient, low complexity' },
+            ],
             text: 'Office visit',
           },
           text_span: { start_char: 156, end_char: 177, text: 'Follow-up visit' },
@@ -148,7 +150,13 @@ describe('Sully engine: the seed full response example', () => {
     done.data.result.procedures.push(structuredClone(procedure));
     const { engine } = withScript([done]);
     const result = await engine.code(input(SEED_NOTE), never, () => {});
-    assert.deepEqual(result.entities.slice(-2).map((e) => [e.id, e.primary.code]), [['sully:CPT:00100', '00100'], ['sully:CPT:00100#2', '00100']]);
+    assert.deepEqual(
+      result.entities.slice(-2).map((e) => [e.id, e.primary.code]),
+      [
+        ['sully:CPT:00100', '00100'],
+        ['sully:CPT:00100#2', '00100'],
+      ],
+    );
   });
 });
 
@@ -158,11 +166,16 @@ describe('Sully engine: against the mock', () => {
     const { engine, sent, clock } = withMock();
     const result = await engine.code(input(note), never, () => {});
 
-    assert.deepEqual(sent.map((s) => s.method), ['POST', 'GET', 'GET'], 'polled twice before completed');
+    assert.deepEqual(
+      sent.map((s) => s.method),
+      ['POST', 'GET', 'GET'],
+      'polled twice before completed',
+    );
     assert.deepEqual(clock.sleeps, [2000, 2000]);
     for (const s of sent) {
       assert.equal(s.credentials, 'same-origin');
-      for (const secret of ['x-api-key', 'x-account-id', 'authorization']) assert.equal(s.headers.get(secret), null, `${secret} is the forwarder's to add`);
+      for (const secret of ['x-api-key', 'x-account-id', 'authorization'])
+        assert.equal(s.headers.get(secret), null, `${secret} is the forwarder's to add`);
     }
     const codes = result.entities.map((e) => `${e.primary.systemLabel} ${e.primary.code}`);
     assert.ok(codes.includes('ICD-10-CM E11.65') && codes.includes('SNOMED CT 44054006') && codes.includes('CPT 83036'), codes.join(', '));
@@ -193,7 +206,10 @@ describe('Sully engine: against the mock', () => {
   it(`gives up after ${MAX_FAILURES} failed polls in a row`, async () => {
     const { engine, scenario, sent } = withMock();
     await scenario({ failures: [{ kind: 'status', status: 503, route: 'poll', count: MAX_FAILURES }] });
-    const error = await rejectsWith(engine.code(input('Asthma.'), never, () => {}), 'server');
+    const error = await rejectsWith(
+      engine.code(input('Asthma.'), never, () => {}),
+      'server',
+    );
     assert.equal(error.status, 503);
     assert.equal(sent.length, 1 + MAX_FAILURES);
   });
@@ -202,11 +218,17 @@ describe('Sully engine: against the mock', () => {
     const retried = withMock();
     await retried.scenario({ failures: [{ kind: 'status', status: 503, route: 'create' }] });
     await retried.engine.code(input('Asthma.'), never, () => {});
-    assert.deepEqual(retried.sent.map((s) => s.method), ['POST', 'POST', 'GET', 'GET']);
+    assert.deepEqual(
+      retried.sent.map((s) => s.method),
+      ['POST', 'POST', 'GET', 'GET'],
+    );
 
     const notRetried = withMock();
     await notRetried.scenario({ failures: [{ kind: 'status', status: 500, route: 'create' }] });
-    const error = await rejectsWith(notRetried.engine.code(input('Asthma.'), never, () => {}), 'server');
+    const error = await rejectsWith(
+      notRetried.engine.code(input('Asthma.'), never, () => {}),
+      'server',
+    );
     assert.match(error.message, /Sully had a problem answering \(the coding request, HTTP 500\): Internal server error/);
     assert.equal(notRetried.sent.length, 1);
   });
@@ -214,14 +236,20 @@ describe('Sully engine: against the mock', () => {
   it('reports a failed coding as a server error', async () => {
     const { engine, scenario } = withMock();
     await scenario({ failures: [{ kind: 'failed' }] });
-    const error = await rejectsWith(engine.code(input('Asthma.'), never, () => {}), 'server');
+    const error = await rejectsWith(
+      engine.code(input('Asthma.'), never, () => {}),
+      'server',
+    );
     assert.match(error.message, /Sully could not code the note: Coding extraction failed/);
   });
 
   it('times out after 10 minutes of polling on the clock it was given', async () => {
     const { engine, scenario, clock, sent } = withMock();
     await scenario({ pollsToComplete: 1_000_000 });
-    const error = await rejectsWith(engine.code(input('Asthma.'), never, () => {}), 'timeout');
+    const error = await rejectsWith(
+      engine.code(input('Asthma.'), never, () => {}),
+      'timeout',
+    );
     assert.match(error.message, /within 600 s/);
     assert.equal(clock.now, 600_000, 'the last wait stops at the deadline');
     assert.equal(sent.length, 1 + 300);
@@ -229,7 +257,10 @@ describe('Sully engine: against the mock', () => {
 
   it('is an auth error when the forwarder adds no credentials', async () => {
     const { engine } = withMock({}, {});
-    const error = await rejectsWith(engine.code(input('Asthma.'), never, () => {}), 'auth');
+    const error = await rejectsWith(
+      engine.code(input('Asthma.'), never, () => {}),
+      'auth',
+    );
     assert.equal(error.status, 401);
     assert.match(error.message, /Invalid or missing X-API-KEY or X-ACCOUNT-ID/);
     assert.equal(error.retryable, true);
@@ -239,23 +270,41 @@ describe('Sully engine: against the mock', () => {
 describe('Sully engine: bad answers become HeidiErrors', () => {
   const bad = async (answers: unknown[], code: 'invalid-response' | 'invalid-request' | 'server', pattern: RegExp) => {
     const { engine } = withScript(answers);
-    const error = await rejectsWith(engine.code(input(SEED_NOTE), never, () => {}), code);
+    const error = await rejectsWith(
+      engine.code(input(SEED_NOTE), never, () => {}),
+      code,
+    );
     assert.match(error.message, pattern);
   };
 
   it('a body that is not JSON', () => bad([new Response('<html>oops</html>', { status: 200 })], 'invalid-response', /not valid JSON/));
   it('a create answer without any id', () => bad([{ data: { status: 'pending' } }], 'invalid-response', /without a coding id/));
-  it('a status body of the wrong shape', () => bad([pending(), { data: 'done' }], 'invalid-response', /Sully sent the coding status in an unexpected shape \(data:/));
-  it('a status Sully does not document', () => bad([pending(), pending(undefined, 'exploded')], 'invalid-response', /unknown status .*exploded/));
-  it('completed without a result', () => bad([pending(), pending(undefined, 'completed')], 'invalid-response', /completed without a result/));
+  it('a status body of the wrong shape', () =>
+    bad([pending(), { data: 'done' }], 'invalid-response', /Sully sent the coding status in an unexpected shape \(data:/));
+  it('a status Sully does not document', () =>
+    bad([pending(), pending(undefined, 'exploded')], 'invalid-response', /unknown status .*exploded/));
+  it('completed without a result', () =>
+    bad([pending(), pending(undefined, 'completed')], 'invalid-response', /completed without a result/));
   it('an error body with its message', () =>
-    bad([Response.json({ error: 400, message: 'text must not be empty' }, { status: 400 })], 'invalid-request', /Sully refused what was sent \(the coding request, HTTP 400\): text must not be empty/));
+    bad(
+      [Response.json({ error: 400, message: 'text must not be empty' }, { status: 400 })],
+      'invalid-request',
+      /Sully refused what was sent \(the coding request, HTTP 400\): text must not be empty/,
+    ));
 
   it('drops one bad item or coding and keeps the rest, counting what it dropped', async () => {
-    const done = structuredClone(SEED_FULL_RESPONSE) as { data: { result: { diagnoses: unknown[]; procedures: { code: { coding: unknown[] } }[] } } };
+    const done = structuredClone(SEED_FULL_RESPONSE) as {
+      data: { result: { diagnoses: unknown[]; procedures: { code: { coding: unknown[] } }[] } };
+    };
     done.data.result.diagnoses.push({ id: 'diag_bad', code: 'not an object' }, 42);
     const cpt = 'http://www.ama-assn.org/go/cpt';
-    done.data.result.procedures[0]!.code.coding.push({ system: cpt, code: '' }, { code: '99214' }, { system: cpt, code: '  ' }, { system: cpt, code: 992.5 }, { system: cpt, code: -1 });
+    done.data.result.procedures[0]!.code.coding.push(
+      { system: cpt, code: '' },
+      { code: '99214' },
+      { system: cpt, code: '  ' },
+      { system: cpt, code: 992.5 },
+      { system: cpt, code: -1 },
+    );
     const { engine } = withScript([done]);
     const result = await engine.code(input(SEED_NOTE), never, () => {});
     assert.equal(result.entities.length, 5);
@@ -270,7 +319,10 @@ describe('Sully engine: bad answers become HeidiErrors', () => {
           status: 'completed',
           result: {
             diagnoses: [
-              { code: { coding: [{ system: 'urn:example:local', code: 'X1' }], text: 'Local finding' }, text_span: { start_char: 5, end_char: 9, text: 'not in the note' } },
+              {
+                code: { coding: [{ system: 'urn:example:local', code: 'X1' }], text: 'Local finding' },
+                text_span: { start_char: 5, end_char: 9, text: 'not in the note' },
+              },
               { code: { coding: [{ system: 'https://hl7.org/fhir/sid/icd-10-cm/', code: 'R51.9' }] } },
             ],
           },
@@ -280,7 +332,10 @@ describe('Sully engine: bad answers become HeidiErrors', () => {
     const result = await engine.code(input(SEED_NOTE), never, () => {});
     const [local, headache] = result.entities;
     assert.deepEqual(local!.note, [{ location: 'unlocated', text: 'not in the note' }]);
-    assert.deepEqual([local!.primary.system, local!.primary.systemLabel, local!.primary.kind, local!.primary.display], ['urn:example:local', 'urn:example:local', 'diagnosis', 'Local finding']);
+    assert.deepEqual(
+      [local!.primary.system, local!.primary.systemLabel, local!.primary.kind, local!.primary.display],
+      ['urn:example:local', 'urn:example:local', 'diagnosis', 'Local finding'],
+    );
     assert.equal(headache!.primary.system, 'http://hl7.org/fhir/sid/icd-10-cm', 'a URI spelled differently maps to the canonical one');
     assert.deepEqual(headache!.note, []);
   });
@@ -292,7 +347,10 @@ describe('Sully engine: cancelling', () => {
     const controller = new AbortController();
     const reason = new Error('cancelled by the reviewer');
     controller.abort(reason);
-    await assert.rejects(engine.code(input(SEED_NOTE), controller.signal, () => {}), (e) => e === reason);
+    await assert.rejects(
+      engine.code(input(SEED_NOTE), controller.signal, () => {}),
+      (e) => e === reason,
+    );
     assert.equal(requests.length, 0);
   });
 
@@ -306,7 +364,10 @@ describe('Sully engine: cancelling', () => {
     });
     const engine = createSullyEngine({ base: `${ORIGIN}/ehr/sully`, fetch: server.fetch, pollIntervalMs: 60_000 });
     const started = Date.now();
-    await assert.rejects(engine.code(input(SEED_NOTE), controller.signal, () => {}), (e) => e === reason);
+    await assert.rejects(
+      engine.code(input(SEED_NOTE), controller.signal, () => {}),
+      (e) => e === reason,
+    );
     assert.ok(Date.now() - started < 5_000);
     assert.equal(server.requests.length, 1);
   });
@@ -322,6 +383,9 @@ describe('Sully engine: cancelling', () => {
         }),
     );
     const engine = createSullyEngine({ base: `${ORIGIN}/ehr/sully`, fetch: server.fetch });
-    await assert.rejects(engine.code(input(SEED_NOTE), controller.signal, () => {}), (e) => e === reason);
+    await assert.rejects(
+      engine.code(input(SEED_NOTE), controller.signal, () => {}),
+      (e) => e === reason,
+    );
   });
 });

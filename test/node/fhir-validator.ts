@@ -19,7 +19,10 @@ export interface ValidationIssue {
 /** Every issue the validator reports for `resource` (it throws on error-level ones; those are caught and returned). */
 export function fhirIssues(resource: object): ValidationIssue[] {
   const toIssues = (issues: readonly { severity?: string; details?: { text?: string }; expression?: string[] }[] | undefined) =>
-    (issues ?? []).map((i) => ({ severity: i.severity ?? 'error', message: `${i.details?.text ?? ''} (${(i.expression ?? []).join(', ')})` }));
+    (issues ?? []).map((i) => ({
+      severity: i.severity ?? 'error',
+      message: `${i.details?.text ?? ''} (${(i.expression ?? []).join(', ')})`,
+    }));
   try {
     return toIssues(validateResource(resource as Parameters<typeof validateResource>[0]));
   } catch (error) {

@@ -187,10 +187,11 @@ describe('toFhirBundle context', () => {
       auditEntry({ entityId: b!.id, statusBefore: 'ACCEPTED', statusAfter: 'REJECTED' }, { at: '2026-03-01T10:05:00.000Z' }),
       auditEntry({ entityId: b!.id, statusBefore: 'REJECTED', statusAfter: 'ACCEPTED' }, { at: '2026-03-01T10:07:30.000Z' }),
     ];
-    const bundle = toFhirBundle(
-      [committed(a!, a!.primary, { decidedAt: '2026-03-01T09:00:00+10:00' }), committed(b!), committed(c!)],
-      { sessionId: model.sessionId, audit, recorded: '2026-03-01T11:00:00.000Z' },
-    );
+    const bundle = toFhirBundle([committed(a!, a!.primary, { decidedAt: '2026-03-01T09:00:00+10:00' }), committed(b!), committed(c!)], {
+      sessionId: model.sessionId,
+      audit,
+      recorded: '2026-03-01T11:00:00.000Z',
+    });
     assert.deepEqual(
       split(bundle).provenance.map((p) => p.recorded),
       ['2026-02-28T23:00:00.000Z', '2026-03-01T10:07:30.000Z', '2026-03-01T11:00:00.000Z'],
@@ -210,7 +211,11 @@ describe('toFhirBundle context', () => {
     const p = split(bundle).provenance[0]!;
     assert.deepEqual(
       p.contained.map((d) => [d.deviceName[0]?.name, d.property?.[0]?.valueQuantity[0]?.value]),
-      [['Heidi', 0.91], ['Sully', 0.8], ['Omniscribe', undefined]],
+      [
+        ['Heidi', 0.91],
+        ['Sully', 0.8],
+        ['Omniscribe', undefined],
+      ],
     );
     assert.deepEqual(
       p.entity.map((e) => e.what.identifier),
@@ -262,7 +267,10 @@ const contextArb = fc.record({
   patientId: fc.option(fc.stringMatching(/^[A-Za-z0-9.-]{1,16}$/), { nil: undefined }),
   patientName: fc.option(fc.string({ unit: 'grapheme', maxLength: 20 }), { nil: undefined }),
   encounterId: fc.option(fc.stringMatching(/^[A-Za-z0-9.-]{1,16}$/), { nil: undefined }),
-  reviewer: fc.option(fc.record({ reference: fc.constantFrom('Practitioner/1', 'PractitionerRole/x'), display: fc.string({ maxLength: 12 }) }), { nil: undefined }),
+  reviewer: fc.option(
+    fc.record({ reference: fc.constantFrom('Practitioner/1', 'PractitionerRole/x'), display: fc.string({ maxLength: 12 }) }),
+    { nil: undefined },
+  ),
   recorded: fc.option(fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }), { nil: undefined }),
 });
 
@@ -322,10 +330,14 @@ describe('README "Hand-off: FHIR"', () => {
 
 describe('the shipped bundle', () => {
   const dist = new URL('../../dist/heidi-clinical-codes.js', import.meta.url);
-  it('exports toFhirBundle and holds nothing of the validator (a dev dependency)', { skip: !existsSync(dist) && 'needs npm run build' }, () => {
-    const code = readFileSync(dist, 'utf8');
-    assert.doesNotMatch(code, /medplum/i);
-    assert.match(code, /\btoFhirBundle\b/);
-    assert.match(code, /AIAST/);
-  });
+  it(
+    'exports toFhirBundle and holds nothing of the validator (a dev dependency)',
+    { skip: !existsSync(dist) && 'needs npm run build' },
+    () => {
+      const code = readFileSync(dist, 'utf8');
+      assert.doesNotMatch(code, /medplum/i);
+      assert.match(code, /\btoFhirBundle\b/);
+      assert.match(code, /AIAST/);
+    },
+  );
 });

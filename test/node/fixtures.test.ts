@@ -10,7 +10,20 @@ import { FIXTURES, findFixture, generateConsultation, type Fixture } from '../..
 import { locate } from '../../demo/fixtures/build.ts';
 
 const SYSTEMS = new Set(['icd_10_cm', 'snomed_ct', 'cpt_2025', 'achi_13_au', 'opcs_410', 'icd_10']);
-const META_KEYS = ['clean_code', 'short_description', 'effective_from', 'sex', 'min_age', 'max_age', 'age_edit_type', 'rare_use_flag', 'valid_status', 'parent_code', 'children_code', 'sibling_code'];
+const META_KEYS = [
+  'clean_code',
+  'short_description',
+  'effective_from',
+  'sex',
+  'min_age',
+  'max_age',
+  'age_edit_type',
+  'rare_use_flag',
+  'valid_status',
+  'parent_code',
+  'children_code',
+  'sibling_code',
+];
 
 const noteOf = (f: Fixture): string => {
   const note = (f.session.consult_note as { result?: unknown } | undefined)?.result;
@@ -99,11 +112,22 @@ for (const f of FIXTURES) {
     assert.match(String(s.patient?.dob), /^\d{4}-\d{2}-\d{2}$/);
     assert.ok(s.patient?.name);
     assert.match(String(s.created_at), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
-    for (const k of ['audio', 'documents', 'ehr_appt_id', 'ehr_provider', 'language_code', 'output_language_code', 'duration']) assert.ok(k in s, `${f.id}: session.${k}`);
+    for (const k of ['audio', 'documents', 'ehr_appt_id', 'ehr_provider', 'language_code', 'output_language_code', 'duration'])
+      assert.ok(k in s, `${f.id}: session.${k}`);
     const cn = s.consult_note as Record<string, unknown>;
     assert.equal(cn.status, 'CREATED');
     assert.equal(cn.generation_method, 'TEMPLATE');
-    for (const k of ['heading', 'brain', 'voice_style', 'template_id', 'ai_command_id', 'ai_command_text', 'feedback', 'dictation_cleanup_mode']) assert.ok(k in cn, `${f.id}: consult_note.${k}`);
+    for (const k of [
+      'heading',
+      'brain',
+      'voice_style',
+      'template_id',
+      'ai_command_id',
+      'ai_command_text',
+      'feedback',
+      'dictation_cleanup_mode',
+    ])
+      assert.ok(k in cn, `${f.id}: consult_note.${k}`);
 
     const entities = f.clinicalCodes.clinical_entities;
     assert.ok(entities.length >= 4 && entities.length <= 8, `${f.id}: 4-8 entities`);
@@ -146,8 +170,14 @@ test('metadata cases for the review checks exist', () => {
   });
   assert.ok(ageViolation.length >= 1, 'an age edit the patient violates');
 
-  assert.ok(rows.some(({ m }) => m.valid_status && m.valid_status !== 'Valid'), 'a non-valid status');
-  assert.ok(rows.some(({ m }) => m.rare_use_flag === 'Rare use'), 'a rare-use code');
+  assert.ok(
+    rows.some(({ m }) => m.valid_status && m.valid_status !== 'Valid'),
+    'a non-valid status',
+  );
+  assert.ok(
+    rows.some(({ m }) => m.rare_use_flag === 'Rare use'),
+    'a rare-use code',
+  );
   assert.ok(
     rows.some(({ e, m }) => /unspecified/i.test(e.primary_code.code_name) && (m.children_code?.length ?? 0) > 0),
     'an unspecified code with more specific children',
@@ -158,12 +188,29 @@ test('metadata cases for the review checks exist', () => {
 test('evidence-quality material exists (negated, historical, family, context, none)', () => {
   const entities = allEntities(FIXTURES).map(({ e }) => e);
   const texts = entities.flatMap((e) => (e.reference_in_transcript ?? []).map((r) => r.transcript_text));
-  assert.ok(texts.some((t) => /\b(no|denies|haven't|not|won't)\b/i.test(t)), 'a negated snippet');
-  assert.ok(texts.some((t) => /\bhistory of\b|\bback in \d{4}\b|\byears ago\b/i.test(t)), 'a historical snippet');
-  assert.ok(texts.some((t) => /\b(mother|father|mum|wife|sister|brother)\b/i.test(t)), 'a snippet about someone else');
-  assert.ok(entities.some((e) => (e.reference_in_context ?? []).length > 0), 'a context reference');
   assert.ok(
-    entities.some((e) => (e.reference_in_transcript ?? []).length === 0 && (e.location_in_note ?? []).length === 0 && (e.reference_in_context ?? []).length === 0),
+    texts.some((t) => /\b(no|denies|haven't|not|won't)\b/i.test(t)),
+    'a negated snippet',
+  );
+  assert.ok(
+    texts.some((t) => /\bhistory of\b|\bback in \d{4}\b|\byears ago\b/i.test(t)),
+    'a historical snippet',
+  );
+  assert.ok(
+    texts.some((t) => /\b(mother|father|mum|wife|sister|brother)\b/i.test(t)),
+    'a snippet about someone else',
+  );
+  assert.ok(
+    entities.some((e) => (e.reference_in_context ?? []).length > 0),
+    'a context reference',
+  );
+  assert.ok(
+    entities.some(
+      (e) =>
+        (e.reference_in_transcript ?? []).length === 0 &&
+        (e.location_in_note ?? []).length === 0 &&
+        (e.reference_in_context ?? []).length === 0,
+    ),
     'an entity without evidence',
   );
 });

@@ -74,12 +74,18 @@ export const weirdString: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .array(fc.oneof(nastyChar, fc.constantFrom('no', 'not', 'denies', 'history of', 'mother', 'pain', ' ', '.', 'knee', 'unspecified', 'NOS')), {
-        maxLength: 12,
-      })
+      .array(
+        fc.oneof(nastyChar, fc.constantFrom('no', 'not', 'denies', 'history of', 'mother', 'pain', ' ', '.', 'knee', 'unspecified', 'NOS')),
+        {
+          maxLength: 12,
+        },
+      )
       .map((parts) => parts.join('')),
   },
-  { weight: 1, arbitrary: fc.constantFrom('', ' ', 'null', 'undefined', 'NaN', '0', '-1', '1e309', '__proto__', 'constructor', 'toString') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('', ' ', 'null', 'undefined', 'NaN', '0', '-1', '1e309', '__proto__', 'constructor', 'toString'),
+  },
 );
 
 export const nonEmptyWeirdString = weirdString.filter((s) => s.length > 0);
@@ -90,7 +96,19 @@ export const finiteWeirdNumber: fc.Arbitrary<number> = fc.oneof(
   { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom(-0, 0.5, -1, 1e21, -1e21, Number.MAX_SAFE_INTEGER + 2, Number.MIN_SAFE_INTEGER, 2 ** 31, 2 ** 32 + 1, Number.EPSILON, 1.0000001),
+    arbitrary: fc.constantFrom(
+      -0,
+      0.5,
+      -1,
+      1e21,
+      -1e21,
+      Number.MAX_SAFE_INTEGER + 2,
+      Number.MIN_SAFE_INTEGER,
+      2 ** 31,
+      2 ** 32 + 1,
+      Number.EPSILON,
+      1.0000001,
+    ),
   },
 );
 
@@ -111,13 +129,42 @@ function nullish<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null | undefined> {
 /** Date-like strings, valid and not. */
 const dateish = fc.oneof(
   fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toISOString())),
-  fc.constantFrom('1958-03-14', '2024-02-30', '0000-00-00', '9999-12-31T23:59:59Z', '1985-12-10T00:00:00', 'yesterday', '', '2024-13-01', '-000001-01-01'),
+  fc.constantFrom(
+    '1958-03-14',
+    '2024-02-30',
+    '0000-00-00',
+    '9999-12-31T23:59:59Z',
+    '1985-12-10T00:00:00',
+    'yesterday',
+    '',
+    '2024-13-01',
+    '-000001-01-01',
+  ),
   weirdString,
 );
 
-const CODE_SYSTEMS = ['icd_10_cm', 'ICD-10-CM', 'icd_10_am', 'icd_10', 'icd_9_cm', 'icd_9', 'snomed', 'snomed_ct', 'cpt_2025', 'opcs_410', 'achi_13', 'achi_13_au', 'loinc_277', ' Icd-10 '];
+const CODE_SYSTEMS = [
+  'icd_10_cm',
+  'ICD-10-CM',
+  'icd_10_am',
+  'icd_10',
+  'icd_9_cm',
+  'icd_9',
+  'snomed',
+  'snomed_ct',
+  'cpt_2025',
+  'opcs_410',
+  'achi_13',
+  'achi_13_au',
+  'loinc_277',
+  ' Icd-10 ',
+];
 
-const codeSystem = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...CODE_SYSTEMS) }, { weight: 2, arbitrary: nonEmptyWeirdString }, { weight: 1, arbitrary: weirdString });
+const codeSystem = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...CODE_SYSTEMS) },
+  { weight: 2, arbitrary: nonEmptyWeirdString },
+  { weight: 1, arbitrary: weirdString },
+);
 const codeValue = fc.oneof(
   { weight: 8, arbitrary: fc.stringMatching(/^[A-Z][0-9]{2}(\.[0-9X]{1,4})?$/) },
   { weight: 2, arbitrary: fc.constantFrom('M17.11', 'I10', 'R69.9', 'Z00.00', '20610', '11200-00', '239873007') },
@@ -183,11 +230,17 @@ function transcriptReference(transcript: string): fc.Arbitrary<unknown> {
     })),
     // exact but for whitespace: the right offsets, the quote's spaces and line endings changed
     fc.tuple(spanNear(transcript.length), fc.array(fc.nat(), { minLength: 1, maxLength: 6 })).map(([span, choices]) => ({
-      transcript_text: Number.isInteger(span.start) && Number.isInteger(span.end) ? whitespaceVariant(transcript.slice(span.start, span.end), choices) : ' ',
+      transcript_text:
+        Number.isInteger(span.start) && Number.isInteger(span.end)
+          ? whitespaceVariant(transcript.slice(span.start, span.end), choices)
+          : ' ',
       location_in_transcript: span,
     })),
     // anything
-    fc.record({ transcript_text: weirdString, location_in_transcript: nullish(spanNear(transcript.length)) }, { requiredKeys: ['transcript_text'] }),
+    fc.record(
+      { transcript_text: weirdString, location_in_transcript: nullish(spanNear(transcript.length)) },
+      { requiredKeys: ['transcript_text'] },
+    ),
   );
 }
 
@@ -221,7 +274,15 @@ const code = fc.record(
 
 const contextReference = fc.oneof(
   weirdString,
-  fc.record({ text: nullish(weirdString), context_text: nullish(weirdString), clinician_note: nullish(weirdString), other: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      text: nullish(weirdString),
+      context_text: nullish(weirdString),
+      clinician_note: nullish(weirdString),
+      other: fc.jsonValue({ maxDepth: 1 }),
+    },
+    { requiredKeys: [] },
+  ),
 );
 
 /** Ids from a tiny alphabet so duplicates, and ids that look like the model's own `#n` suffixes, are common. */
@@ -246,8 +307,18 @@ export type BadField =
   | 'entity-not-object';
 
 export const BAD_FIELDS: readonly BadField[] = [
-  'score-string', 'score-infinite', 'score-out-of-range', 'children-string', 'metadata-string', 'similar-empty-code',
-  'similar-not-list', 'offset-string', 'reference-no-text', 'relevance-number', 'primary-empty-code', 'entity-not-object',
+  'score-string',
+  'score-infinite',
+  'score-out-of-range',
+  'children-string',
+  'metadata-string',
+  'similar-empty-code',
+  'similar-not-list',
+  'offset-string',
+  'reference-no-text',
+  'relevance-number',
+  'primary-empty-code',
+  'entity-not-object',
 ];
 
 /** `entity` (a plain JSON entity) with one bad field; what it is is plain data, so it shrinks. */
@@ -255,18 +326,41 @@ export function withBadField(entity: Record<string, unknown>, bad: BadField, n: 
   const primary = { ...(entity.primary_code as Record<string, unknown>) };
   const e: Record<string, unknown> = { ...entity, primary_code: primary };
   switch (bad) {
-    case 'score-string': primary.score = String(0.5 + (n % 5) / 10); break;
-    case 'score-infinite': primary.score = n % 2 ? Infinity : -Infinity; break;
-    case 'score-out-of-range': primary.score = [79, 1.5, -0.25, 7900, 100][n % 5]; break;
-    case 'children-string': primary.metadata = { ...(primary.metadata as object), children_code: 'M17.11' }; break;
-    case 'metadata-string': primary.metadata = 'n/a'; break;
-    case 'similar-empty-code': e.similar_codes = [{ code: '', code_name: 'x', code_system: 'icd_10_cm' }, ...((e.similar_codes as unknown[]) ?? [])]; break;
-    case 'similar-not-list': e.similar_codes = { code: 'X' }; break;
-    case 'offset-string': e.location_in_note = [{ start: String(n % 10), end: 12 }]; break;
-    case 'reference-no-text': e.reference_in_transcript = [{ location_in_transcript: { start: 0, end: 3 } }]; break;
-    case 'relevance-number': e.relevance = n; break;
-    case 'primary-empty-code': primary.code = ''; break;
-    case 'entity-not-object': return n % 2 ? 'entity' : null;
+    case 'score-string':
+      primary.score = String(0.5 + (n % 5) / 10);
+      break;
+    case 'score-infinite':
+      primary.score = n % 2 ? Infinity : -Infinity;
+      break;
+    case 'score-out-of-range':
+      primary.score = [79, 1.5, -0.25, 7900, 100][n % 5];
+      break;
+    case 'children-string':
+      primary.metadata = { ...(primary.metadata as object), children_code: 'M17.11' };
+      break;
+    case 'metadata-string':
+      primary.metadata = 'n/a';
+      break;
+    case 'similar-empty-code':
+      e.similar_codes = [{ code: '', code_name: 'x', code_system: 'icd_10_cm' }, ...((e.similar_codes as unknown[]) ?? [])];
+      break;
+    case 'similar-not-list':
+      e.similar_codes = { code: 'X' };
+      break;
+    case 'offset-string':
+      e.location_in_note = [{ start: String(n % 10), end: 12 }];
+      break;
+    case 'reference-no-text':
+      e.reference_in_transcript = [{ location_in_transcript: { start: 0, end: 3 } }];
+      break;
+    case 'relevance-number':
+      e.relevance = n;
+      break;
+    case 'primary-empty-code':
+      primary.code = '';
+      break;
+    case 'entity-not-object':
+      return n % 2 ? 'entity' : null;
   }
   return e;
 }
@@ -306,7 +400,10 @@ const transcriptText: fc.Arbitrary<string> = fc.oneof(
     weight: 3,
     arbitrary: fc
       .array(
-        fc.tuple(fc.constantFrom('[doctor] ', '[patient] ', '[nurse practitioner] ', '[', '', ...PROTOTYPE_KEYS.map((k) => `[${k}] `)), weirdString),
+        fc.tuple(
+          fc.constantFrom('[doctor] ', '[patient] ', '[nurse practitioner] ', '[', '', ...PROTOTYPE_KEYS.map((k) => `[${k}] `)),
+          weirdString,
+        ),
         { maxLength: 10 },
       )
       .map((turns) => turns.map(([speaker, text]) => speaker + text).join('\n')),
@@ -320,7 +417,12 @@ const noteText: fc.Arbitrary<string> = fc.oneof(
 );
 
 const patient = fc.record(
-  { name: nullish(weirdString), gender: nullish(fc.oneof(fc.constantFrom('FEMALE', 'male', 'F', 'M', 'other'), weirdString)), dob: nullish(dateish), demographic_details: nullish(weirdString) },
+  {
+    name: nullish(weirdString),
+    gender: nullish(fc.oneof(fc.constantFrom('FEMALE', 'male', 'F', 'M', 'other'), weirdString)),
+    dob: nullish(dateish),
+    demographic_details: nullish(weirdString),
+  },
   { requiredKeys: [] },
 );
 
@@ -332,7 +434,12 @@ function sessionBody(sessionId: string, note: string): fc.Arbitrary<unknown> {
         session_name: nullish(weirdString),
         patient: nullish(patient),
         clinician_notes: nullish(fc.array(weirdString, { maxLength: 3 })),
-        consult_note: nullish(fc.record({ status: nullish(weirdString), result: nullish(fc.constant(note)), heading: nullish(weirdString) }, { requiredKeys: [] })),
+        consult_note: nullish(
+          fc.record(
+            { status: nullish(weirdString), result: nullish(fc.constant(note)), heading: nullish(weirdString) },
+            { requiredKeys: [] },
+          ),
+        ),
         duration: nullish(weirdNumber),
         created_at: nullish(dateish),
         updated_at: nullish(dateish),
@@ -347,7 +454,14 @@ function sessionBody(sessionId: string, note: string): fc.Arbitrary<unknown> {
 
 /** A whole load's bodies, generated from scratch but consistent enough (offsets into the generated texts) to reach deep code. */
 export const generatedCase: fc.Arbitrary<FuzzCase> = fc
-  .tuple(transcriptText, noteText, fc.oneof({ weight: 6, arbitrary: fc.oneof(fc.constantFrom('fz-1', '1234567890'), nonEmptyWeirdString) }, { weight: 1, arbitrary: hostileId }))
+  .tuple(
+    transcriptText,
+    noteText,
+    fc.oneof(
+      { weight: 6, arbitrary: fc.oneof(fc.constantFrom('fz-1', '1234567890'), nonEmptyWeirdString) },
+      { weight: 1, arbitrary: hostileId },
+    ),
+  )
   .chain(([transcript, note, sessionId]) =>
     fc.record({
       codes: fc.record(
@@ -362,10 +476,19 @@ export const generatedCase: fc.Arbitrary<FuzzCase> = fc
         { requiredKeys: ['session_id', 'clinical_entities'] },
       ),
       session: sessionBody(sessionId, note),
-      transcript: fc.oneof({ weight: 6, arbitrary: fc.constant({ transcript }) }, { weight: 1, arbitrary: fc.constant({ transcript: null }) }, { weight: 1, arbitrary: fc.constant({}) }),
+      transcript: fc.oneof(
+        { weight: 6, arbitrary: fc.constant({ transcript }) },
+        { weight: 1, arbitrary: fc.constant({ transcript: null }) },
+        { weight: 1, arbitrary: fc.constant({}) },
+      ),
     }),
   )
-  .map(({ codes, session, transcript }) => ({ origin: 'generated', codes: { value: codes }, session: { value: session }, transcript: { value: transcript } }));
+  .map(({ codes, session, transcript }) => ({
+    origin: 'generated',
+    codes: { value: codes },
+    session: { value: session },
+    transcript: { value: transcript },
+  }));
 
 // ---------------------------------------------------------------- mutations of real fixtures
 
@@ -398,7 +521,10 @@ export interface Mutation {
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   op: fc.oneof(
     // Type-preserving damage reaches the model; type-breaking damage exercises the schemas.
-    { weight: 3, arbitrary: fc.constantFrom<MutationOp>('huge', 'negative', 'fraction', 'reverse', 'unicode', 'grow', 'duplicate', 'empty') },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom<MutationOp>('huge', 'negative', 'fraction', 'reverse', 'unicode', 'grow', 'duplicate', 'empty'),
+    },
     { weight: 1, arbitrary: fc.constantFrom<MutationOp>('drop', 'null', 'wrong-type', 'nan', 'infinity', 'stringify', 'wrap') },
   ),
   at: fc.nat(),

@@ -12,15 +12,30 @@ import { sendDiff, type SentCode } from '../../src/core/send-diff.ts';
 import { HeidiError } from '../../src/core/errors.ts';
 import { FUZZ_SEED } from './fuzz-arbitraries.ts';
 
-const knee = { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M17.11', display: 'Unilateral primary osteoarthritis, right knee', codeSystem: 'icd_10_cm' };
-const kneeBilateral = { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M17.0', display: 'Bilateral primary osteoarthritis of knee', codeSystem: 'icd_10_cm' };
+const knee = {
+  system: 'http://hl7.org/fhir/sid/icd-10-cm',
+  code: 'M17.11',
+  display: 'Unilateral primary osteoarthritis, right knee',
+  codeSystem: 'icd_10_cm',
+};
+const kneeBilateral = {
+  system: 'http://hl7.org/fhir/sid/icd-10-cm',
+  code: 'M17.0',
+  display: 'Bilateral primary osteoarthritis of knee',
+  codeSystem: 'icd_10_cm',
+};
 
 describe('audit entries', () => {
   it('records time, entity, code and status before and after, engines, score and reviewer, as plain JSON', () => {
     const codeView = { ...kneeBilateral, systemLabel: 'ICD-10-CM', kind: 'diagnosis', score: 0.7, metadata: undefined };
     const entry = auditEntry(
       { entityId: 'e1', statusBefore: 'ACCEPTED', statusAfter: 'ACCEPTED', codeBefore: knee, codeAfter: codeView },
-      { at: '2026-05-01T08:00:00.000Z', engines: ['heidi', 'sully'], score: 0.7, reviewer: { reference: 'Practitioner/9', display: 'Dr Nine' } },
+      {
+        at: '2026-05-01T08:00:00.000Z',
+        engines: ['heidi', 'sully'],
+        score: 0.7,
+        reviewer: { reference: 'Practitioner/9', display: 'Dr Nine' },
+      },
     );
     assert.deepEqual(entry, {
       at: '2026-05-01T08:00:00.000Z',
@@ -45,15 +60,32 @@ describe('audit entries', () => {
 
   it('gives each entity its latest decision time, by time even when entries arrive out of order', () => {
     const e = (entityId: string, at: string) => auditEntry({ entityId, statusBefore: 'PENDING', statusAfter: 'ACCEPTED' }, { at });
-    const times = lastDecisionTimes([e('a', '2026-01-01T10:00:00Z'), e('b', '2026-01-01T09:00:00Z'), e('a', '2026-01-01T11:00:00Z'), e('a', '2026-01-01T10:30:00Z')]);
-    assert.deepEqual([...times], [['a', '2026-01-01T11:00:00Z'], ['b', '2026-01-01T09:00:00Z']]);
+    const times = lastDecisionTimes([
+      e('a', '2026-01-01T10:00:00Z'),
+      e('b', '2026-01-01T09:00:00Z'),
+      e('a', '2026-01-01T11:00:00Z'),
+      e('a', '2026-01-01T10:30:00Z'),
+    ]);
+    assert.deepEqual(
+      [...times],
+      [
+        ['a', '2026-01-01T11:00:00Z'],
+        ['b', '2026-01-01T09:00:00Z'],
+      ],
+    );
   });
 });
 
 describe('reviewState snapshot', () => {
   const audit: AuditEntry[] = [
-    auditEntry({ entityId: 'e1', statusBefore: 'PENDING', statusAfter: 'ACCEPTED', codeBefore: knee, codeAfter: knee }, { at: '2026-05-01T08:00:00.000Z', engines: ['heidi'] }),
-    auditEntry({ entityId: '__proto__', statusBefore: 'PENDING', statusAfter: 'REJECTED' }, { at: '2026-05-01T08:01:00.000Z', engines: ['heidi'] }),
+    auditEntry(
+      { entityId: 'e1', statusBefore: 'PENDING', statusAfter: 'ACCEPTED', codeBefore: knee, codeAfter: knee },
+      { at: '2026-05-01T08:00:00.000Z', engines: ['heidi'] },
+    ),
+    auditEntry(
+      { entityId: '__proto__', statusBefore: 'PENDING', statusAfter: 'REJECTED' },
+      { at: '2026-05-01T08:01:00.000Z', engines: ['heidi'] },
+    ),
   ];
   const snapshot = reviewSnapshot(
     'sess-1',
@@ -100,10 +132,22 @@ describe('reviewState snapshot', () => {
     ['no decisions', { sessionId: 'sess-1', audit: [] }, /decisions/],
     ['decisions that are an array', { sessionId: 'sess-1', decisions: [], audit: [] }, /decisions/],
     ['decisions that are text', { sessionId: 'sess-1', decisions: 'ACCEPTED', audit: [] }, /decisions/],
-    ['a bad status', { sessionId: 'sess-1', decisions: { e1: { status: 'MAYBE', at: '2026-01-01T00:00:00Z' } }, audit: [] }, /decisions\["e1"\]\.status/],
+    [
+      'a bad status',
+      { sessionId: 'sess-1', decisions: { e1: { status: 'MAYBE', at: '2026-01-01T00:00:00Z' } }, audit: [] },
+      /decisions\["e1"\]\.status/,
+    ],
     ['a bad time', { sessionId: 'sess-1', decisions: { e1: { status: 'ACCEPTED', at: 'yesterday' } }, audit: [] }, /decisions\["e1"\]\.at/],
     ['a decision that is a string', { sessionId: 'sess-1', decisions: { __proto__x: 'ACCEPTED' }, audit: [] }, /__proto__x/],
-    ['an audit entry without an entity', { sessionId: 'sess-1', decisions: {}, audit: [{ at: '2026-01-01T00:00:00Z', statusBefore: 'PENDING', statusAfter: 'ACCEPTED', engines: [] }] }, /audit\.0\.entityId/],
+    [
+      'an audit entry without an entity',
+      {
+        sessionId: 'sess-1',
+        decisions: {},
+        audit: [{ at: '2026-01-01T00:00:00Z', statusBefore: 'PENDING', statusAfter: 'ACCEPTED', engines: [] }],
+      },
+      /audit\.0\.entityId/,
+    ],
   ];
   for (const [name, value, message] of corrupt) {
     it(`${name} is a config error, not an exception`, () => {
@@ -126,7 +170,10 @@ describe('reviewState snapshot', () => {
 
   it('splits decisions into those for entities that exist and the ids of those that do not', () => {
     const { applicable, unknown } = splitSnapshot(snapshot, new Set(['e1', 'constructor', 'e9']));
-    assert.deepEqual(applicable.map(([id]) => id), ['e1', 'constructor']);
+    assert.deepEqual(
+      applicable.map(([id]) => id),
+      ['e1', 'constructor'],
+    );
     assert.deepEqual(applicable[0]?.[1].swappedTo, { codeSystem: 'icd_10_cm', code: 'M17.0' });
     assert.deepEqual(unknown, ['__proto__']);
   });
@@ -176,10 +223,12 @@ describe('send diff: nothing sent twice', () => {
 
   it('applying every diff in turn leaves the host with exactly what is accepted (fuzzed, fixed seed)', () => {
     const pool = [knee, kneeBilateral, cpt];
-    const stateArb = fc.array(fc.tuple(fc.constantFrom('e1', 'e2', 'e3', '__proto__'), fc.constantFrom(0, 1, 2)), { maxLength: 4 }).map((pairs) => {
-      const byEntity = new Map(pairs.map(([id, i]) => [id, code(id, pool[i]!)]));
-      return [...byEntity.values()];
-    });
+    const stateArb = fc
+      .array(fc.tuple(fc.constantFrom('e1', 'e2', 'e3', '__proto__'), fc.constantFrom(0, 1, 2)), { maxLength: 4 })
+      .map((pairs) => {
+        const byEntity = new Map(pairs.map(([id, i]) => [id, code(id, pool[i]!)]));
+        return [...byEntity.values()];
+      });
     fc.assert(
       fc.property(fc.array(stateArb, { minLength: 1, maxLength: 6 }), (states) => {
         const key = (c: SentCode) => `${c.entityId}|${c.codeSystem}|${c.code}`;

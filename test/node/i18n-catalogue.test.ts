@@ -36,8 +36,32 @@ function leaves(value: unknown, path: string[] = []): { path: string; value: unk
 
 /** Parameters the checks pass (see src/core/checks.ts), with values that exercise both branches. */
 const CHECK_PARAMS: Record<string, string | number>[] = [
-  { codeSex: 'female', patientSex: 'male', min: 0, max: 17, age: 62, status: 'Invalid - header code', flag: 'Rare use', count: 1, source: 'note', snippet: '“knee pain”', cue: 'no' },
-  { codeSex: 'male', patientSex: 'female', min: 35, max: 150, age: 29, status: 'Invalid', flag: 'Yes', count: 5, source: 'transcript', snippet: '“chest pain”', cue: 'denies' },
+  {
+    codeSex: 'female',
+    patientSex: 'male',
+    min: 0,
+    max: 17,
+    age: 62,
+    status: 'Invalid - header code',
+    flag: 'Rare use',
+    count: 1,
+    source: 'note',
+    snippet: '“knee pain”',
+    cue: 'no',
+  },
+  {
+    codeSex: 'male',
+    patientSex: 'female',
+    min: 35,
+    max: 150,
+    age: 29,
+    status: 'Invalid',
+    flag: 'Yes',
+    count: 5,
+    source: 'transcript',
+    snippet: '“chest pain”',
+    cue: 'denies',
+  },
 ];
 
 /**
@@ -69,12 +93,20 @@ const SAMPLES: Record<string, unknown[][]> = {
   'quoteChecks.historical': [['history of']],
   'quoteChecks.other-person': [['mother']],
   moreEvidence: [[1], [3]],
-  reviewedOf: [[0, 5], [1, 5], [5, 5]],
+  reviewedOf: [
+    [0, 5],
+    [1, 5],
+    [5, 5],
+  ],
   'checks.score-range': [[{ score: 79 }], [{ score: -0.2 }]],
   droppedEntities: [[1], [3]],
   droppedDetails: [[1], [4]],
   checksLabel: [[1], [3]],
-  progress: [[0, 0, 5], [1, 1, 5], [2, 3, 5]],
+  progress: [
+    [0, 0, 5],
+    [1, 1, 5],
+    [2, 3, 5],
+  ],
   batchCount: [[0], [1], [4]],
   batchConfirm: [[1], [4]],
   batchDone: [[1], [4]],
@@ -86,7 +118,10 @@ const SAMPLES: Record<string, unknown[][]> = {
   cancelEngine: [['Sully']],
   engineFailed: [['Omniscribe']],
   enginesSkipped: [['Sully'], ['Sully, Omniscribe']],
-  engineDropped: [['Sully', 1], ['Omniscribe', 3]],
+  engineDropped: [
+    ['Sully', 1],
+    ['Omniscribe', 3],
+  ],
   discardedBy: [['Omniscribe', 'The note states the patient is not on insulin.']],
   atLeastEngines: [[2], [3]],
 };
@@ -197,7 +232,17 @@ describe('message catalogues', () => {
 
   // Outside text (a page's `lang`, a transcript's speaker tag, Heidi's relevance) never indexes a plain object:
   // `constructor`, `__proto__` or `toString` must fall back like any unknown key, not return Object.prototype's members.
-  const HOSTILE_KEYS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf', 'CONSTRUCTOR', '__PROTO__'];
+  const HOSTILE_KEYS = [
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty',
+    'valueOf',
+    '__defineGetter__',
+    'isPrototypeOf',
+    'CONSTRUCTOR',
+    '__PROTO__',
+  ];
 
   it('messagesFor falls back to English for every hostile language tag', () => {
     for (const key of HOSTILE_KEYS) {

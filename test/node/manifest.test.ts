@@ -127,7 +127,10 @@ test('it describes the shipped module and registers the tag', () => {
     ),
   );
   for (const name of ['HeidiClinicalCodes', 'HeidiCodesCommitEvent', 'HeidiCodeReviewEvent', 'HeidiErrorEvent']) {
-    assert.ok(exports.some((e) => e.kind === 'js' && e.name === name), `exports ${name}`);
+    assert.ok(
+      exports.some((e) => e.kind === 'js' && e.name === name),
+      `exports ${name}`,
+    );
   }
   assert.equal(element.name, 'HeidiClinicalCodes');
   assert.equal(element.customElement, true);
@@ -147,7 +150,18 @@ test('every public attribute of PRODUCT.md, with its property', () => {
 test('the properties and methods of the public API, and no private members', () => {
   const members = element.members ?? [];
   const memberNames = names(members);
-  for (const name of ['tokenProvider', 'token', 'patient', 'clinicianNotes', 'sessionId', 'tokenUrl', 'note', 'engines', 'refresh', 'commit']) {
+  for (const name of [
+    'tokenProvider',
+    'token',
+    'patient',
+    'clinicianNotes',
+    'sessionId',
+    'tokenUrl',
+    'note',
+    'engines',
+    'refresh',
+    'commit',
+  ]) {
     assert.ok(memberNames.includes(name), `member ${name}`);
   }
   assert.deepEqual(

@@ -114,7 +114,10 @@ describe('mock Heidi: bearer tokens', () => {
     const token = await h.token('alice');
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    for (const forged of [{ ...claims, sub: 'bob' }, { ...claims, exp: claims.exp + 1e6 }]) {
+    for (const forged of [
+      { ...claims, sub: 'bob' },
+      { ...claims, exp: claims.exp + 1e6 },
+    ]) {
       const edited = `${header}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${signature}`;
       const response = await h.fetch('/sessions/fx-knee-oa', withBearer(edited));
       assert.equal(response.status, 401);
@@ -127,7 +130,7 @@ describe('mock Heidi: bearer tokens', () => {
     assert.equal((await h.fetch('/sessions/fx-knee-oa', withBearer(token))).status, 200);
   });
 
-  it('expires tokens on the injected clock with Heidi\'s TokenExpiredError form', async () => {
+  it("expires tokens on the injected clock with Heidi's TokenExpiredError form", async () => {
     const h = createMockHarness({ tokenLifetimeSeconds: 10 });
     const token = await h.token('u');
     h.clock.now += 9_999;

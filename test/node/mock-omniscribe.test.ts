@@ -5,7 +5,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createMockOmniscribe, MAX_NOTE_BYTES, MOCK_OMNISCRIBE_TOKEN, OMNISCRIBE_QUICKSTART_NOTE } from '../../demo/mock-omniscribe/index.ts';
+import {
+  createMockOmniscribe,
+  MAX_NOTE_BYTES,
+  MOCK_OMNISCRIBE_TOKEN,
+  OMNISCRIBE_QUICKSTART_NOTE,
+} from '../../demo/mock-omniscribe/index.ts';
 import { OmniscribeAssessment, OmniscribeResponse } from '../../src/core/engines/omniscribe-schemas.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
 
@@ -20,7 +25,8 @@ function harness() {
     assert.ok(response, `mock declined ${path}`);
     return response;
   };
-  const codify = (body: unknown, headers: Record<string, string> = AUTH) => call('/v1/codify', { method: 'POST', body: JSON.stringify(body) }, headers);
+  const codify = (body: unknown, headers: Record<string, string> = AUTH) =>
+    call('/v1/codify', { method: 'POST', body: JSON.stringify(body) }, headers);
   const coded = async (note: string) => {
     const response = await codify({ medical_note: note });
     assert.equal(response.status, 200, await response.clone().text());
@@ -55,7 +61,13 @@ describe('mock Omniscribe: requests', () => {
 
   it('codes the quickstart note exactly as documented', async () => {
     const { finals, discarded, runId } = await harness().coded(OMNISCRIBE_QUICKSTART_NOTE);
-    assert.deepEqual(finals.map((a) => [a.code, a.confidence_percent]), [['E11.9', 92.4], ['Z79.84', 96.1]]);
+    assert.deepEqual(
+      finals.map((a) => [a.code, a.confidence_percent]),
+      [
+        ['E11.9', 92.4],
+        ['Z79.84', 96.1],
+      ],
+    );
     assert.deepEqual(discarded, []);
     assert.match(runId!, /^run_/);
   });
@@ -122,7 +134,11 @@ describe('mock Omniscribe: scenarios', () => {
   it('reads a user’s scenario back', async () => {
     const h = harness();
     await h.scenario({ user: 'dr-a', latencyMs: 500, failures: [{ status: 503, count: 2 }] });
-    assert.deepEqual(await (await h.call('/__scenario?user=dr-a', {}, {})).json(), { user: 'dr-a', latencyMs: 500, failures: [{ count: 2, status: 503, kind: 'status' }] });
+    assert.deepEqual(await (await h.call('/__scenario?user=dr-a', {}, {})).json(), {
+      user: 'dr-a',
+      latencyMs: 500,
+      failures: [{ count: 2, status: 503, kind: 'status' }],
+    });
     assert.deepEqual(await (await h.call('/__scenario', {}, {})).json(), { user: 'default', failures: [] });
   });
 
@@ -157,7 +173,9 @@ describe('mock Omniscribe: codes against Heidi’s', () => {
     let added = 0;
     let discardedHeidi = 0;
     for (const fixture of FIXTURES) {
-      const heidi = new Set(fixture.clinicalCodes.clinical_entities.filter((e) => e.primary_code.code_system === ICD_10_CM).map((e) => e.primary_code.code));
+      const heidi = new Set(
+        fixture.clinicalCodes.clinical_entities.filter((e) => e.primary_code.code_system === ICD_10_CM).map((e) => e.primary_code.code),
+      );
       const { finals, discarded } = await harness().coded(fixture.session.consult_note!.result!);
       agreed += finals.filter((a) => heidi.has(a.code)).length;
       added += finals.filter((a) => !heidi.has(a.code)).length;
@@ -169,9 +187,17 @@ describe('mock Omniscribe: codes against Heidi’s', () => {
   });
 
   it('codes free text by keyword and discards what the note negates', async () => {
-    const { finals, discarded } = await harness().coded('Chest tightness. Denies diabetes. Asthma since childhood; uses a salbutamol inhaler.');
-    assert.deepEqual(finals.map((a) => a.code), ['J45.909']);
-    assert.deepEqual(discarded.map((a) => a.code), ['E11.9']);
+    const { finals, discarded } = await harness().coded(
+      'Chest tightness. Denies diabetes. Asthma since childhood; uses a salbutamol inhaler.',
+    );
+    assert.deepEqual(
+      finals.map((a) => a.code),
+      ['J45.909'],
+    );
+    assert.deepEqual(
+      discarded.map((a) => a.code),
+      ['E11.9'],
+    );
     assert.match(discarded[0]!.justification!, /negates/);
   });
 });

@@ -97,7 +97,13 @@ describe('mock Heidi: scenario controls', () => {
     await call(`/sessions/${FX}/clinical-codes`);
     assert.deepEqual(h.sleeps, [250, 250, 4000]);
     const log = await h.log('u');
-    assert.deepEqual(log.map((e) => [e.route, e.endedAt - e.startedAt]), [['get-session', 250], ['clinical-codes', 4250]]);
+    assert.deepEqual(
+      log.map((e) => [e.route, e.endedAt - e.startedAt]),
+      [
+        ['get-session', 250],
+        ['clinical-codes', 4250],
+      ],
+    );
     // Another user is not slowed down.
     h.sleeps.length = 0;
     await h.as('fast')(`/sessions/${FX}`);
@@ -115,7 +121,13 @@ describe('mock Heidi: scenario controls', () => {
     assert.equal(expired.status, 401);
     assert.deepEqual(await errorBody(expired), { detail: { msg: 'Token has expired', type: 'TokenExpiredError' } });
     // The expired call is still the user's: it is logged.
-    assert.deepEqual((await h.log('u')).map((e) => [e.route, e.status]), [['jwt', 200], ['get-session', 401]]);
+    assert.deepEqual(
+      (await h.log('u')).map((e) => [e.route, e.status]),
+      [
+        ['jwt', 200],
+        ['get-session', 401],
+      ],
+    );
   });
 });
 
@@ -137,7 +149,9 @@ describe('mock Heidi: failure kinds', () => {
   });
 
   it('status 500 by default and 503 with a custom detail', async () => {
-    const { call } = await setup('u', { failures: [{ route: 'transcript' }, { route: 'transcript', status: 503, detail: 'Coding is warming up' }] });
+    const { call } = await setup('u', {
+      failures: [{ route: 'transcript' }, { route: 'transcript', status: 503, detail: 'Coding is warming up' }],
+    });
     const a = await call(`/sessions/${FX}/transcript`);
     assert.equal(a.status, 500);
     assert.deepEqual(await errorBody(a), { detail: { msg: 'Internal Server Error', type: 'InternalServerErrorError' } });
@@ -165,7 +179,12 @@ describe('mock Heidi: failure kinds', () => {
   });
 
   it('html answers an HTML error page (502 by default, any status given)', async () => {
-    const { call } = await setup('u', { failures: [{ route: 'get-session', kind: 'html' }, { route: 'get-session', kind: 'html', status: 503, retryAfter: 10 }] });
+    const { call } = await setup('u', {
+      failures: [
+        { route: 'get-session', kind: 'html' },
+        { route: 'get-session', kind: 'html', status: 503, retryAfter: 10 },
+      ],
+    });
     const a = await call(`/sessions/${FX}`);
     assert.equal(a.status, 502);
     assert.match(a.headers.get('content-type') ?? '', /^text\/html/);
@@ -175,7 +194,7 @@ describe('mock Heidi: failure kinds', () => {
     assert.equal(b.headers.get('retry-after'), '10');
   });
 
-  it('wrong-types answers 200 JSON that every route\'s schema then rejects', async () => {
+  it("wrong-types answers 200 JSON that every route's schema then rejects", async () => {
     const cases: [RouteName, string, RequestInit | undefined, { safeParse(v: unknown): { success: boolean } }][] = [
       ['create-session', '/sessions', post({}), CreateSessionResponse],
       ['get-session', `/sessions/${FX}`, undefined, SessionResponse],
@@ -206,11 +225,19 @@ describe('mock Heidi: failure kinds', () => {
     const response = await call(`/sessions/${FX}`);
     assert.equal(response.type, 'error');
     assert.equal(response.status, 0);
-    assert.deepEqual((await h.log('u')).map((e) => e.status), [0]);
+    assert.deepEqual(
+      (await h.log('u')).map((e) => e.status),
+      [0],
+    );
   });
 
   it('hang waits hangMs on the injected sleep, then answers 504', async () => {
-    const { h, call } = await setup('u', { failures: [{ route: 'clinical-codes', kind: 'hang' }, { route: 'clinical-codes', kind: 'hang', hangMs: 1234 }] });
+    const { h, call } = await setup('u', {
+      failures: [
+        { route: 'clinical-codes', kind: 'hang' },
+        { route: 'clinical-codes', kind: 'hang', hangMs: 1234 },
+      ],
+    });
     const a = await call(`/sessions/${FX}/clinical-codes`);
     assert.equal(a.status, 504);
     assert.deepEqual(await errorBody(a), { detail: { msg: 'Gateway Timeout', type: 'GatewayTimeoutError' } });
@@ -218,7 +245,10 @@ describe('mock Heidi: failure kinds', () => {
     assert.equal((await call(`/sessions/${FX}/clinical-codes`)).status, 504);
     assert.deepEqual(h.sleeps, [DEFAULT_HANG_MS, 1234]);
     const log = await h.log('u');
-    assert.deepEqual(log.map((e) => e.endedAt - e.startedAt), [DEFAULT_HANG_MS, 1234]);
+    assert.deepEqual(
+      log.map((e) => e.endedAt - e.startedAt),
+      [DEFAULT_HANG_MS, 1234],
+    );
   });
 
   it('hang stops waiting when the request is aborted', async () => {
@@ -259,7 +289,10 @@ describe('mock Heidi: failure matching and consumption', () => {
     const { h, call: call2 } = await setup('v', { failures: [{ route: 'any', status: 500, count: routes.length }] });
     for (const [, path, init] of routes) assert.equal((await call2(path, init)).status, 500, path);
     assert.equal((await call2(`/sessions/${FX}`)).status, 200);
-    assert.deepEqual((await h.log('v')).map((e) => e.route), [...routes.map(([r]) => r), 'get-session']);
+    assert.deepEqual(
+      (await h.log('v')).map((e) => e.route),
+      [...routes.map(([r]) => r), 'get-session'],
+    );
   });
 
   it('specs are matched in order', async () => {
@@ -279,7 +312,10 @@ describe('mock Heidi: failure matching and consumption', () => {
     await h.setScenario({ user: 'u', failures: [{ route: 'jwt', status: 503 }] });
     const url = '/jwt?email=a%40b.c&third_party_internal_id=u';
     assert.equal((await h.fetch(url, { headers: { 'Heidi-Api-Key': 'wrong' } })).status, 403);
-    assert.equal((await h.fetch('/jwt?email=a%40b.c&third_party_internal_id=other', { headers: { 'Heidi-Api-Key': 'mock-heidi-api-key' } })).status, 200);
+    assert.equal(
+      (await h.fetch('/jwt?email=a%40b.c&third_party_internal_id=other', { headers: { 'Heidi-Api-Key': 'mock-heidi-api-key' } })).status,
+      200,
+    );
     assert.equal((await h.fetch(url, { headers: { 'Heidi-Api-Key': 'mock-heidi-api-key' } })).status, 503);
     assert.equal((await h.fetch(url, { headers: { 'Heidi-Api-Key': 'mock-heidi-api-key' } })).status, 200);
   });
@@ -306,8 +342,22 @@ describe('mock Heidi: request log', () => {
     await call(`/sessions/${FX}`, { method: 'PATCH', body: '{"duration": 3}' });
     const log = await h.log('u');
     assert.deepEqual(log, [
-      { route: 'linked-user', method: 'GET', path: '/mock-heidi/sessions/linked-user?page_size=2&page=1', status: 200, startedAt: t0, endedAt: t0 + 10 },
-      { route: 'transcript', method: 'GET', path: `/mock-heidi/sessions/${FX}/transcript`, status: 500, startedAt: t0 + 10, endedAt: t0 + 20 },
+      {
+        route: 'linked-user',
+        method: 'GET',
+        path: '/mock-heidi/sessions/linked-user?page_size=2&page=1',
+        status: 200,
+        startedAt: t0,
+        endedAt: t0 + 10,
+      },
+      {
+        route: 'transcript',
+        method: 'GET',
+        path: `/mock-heidi/sessions/${FX}/transcript`,
+        status: 500,
+        startedAt: t0 + 10,
+        endedAt: t0 + 20,
+      },
       { route: 'patch-session', method: 'PATCH', path: `/mock-heidi/sessions/${FX}`, status: 200, startedAt: t0 + 20, endedAt: t0 + 30 },
     ]);
     assert.deepEqual(await h.log('someone-else'), []);
@@ -335,13 +385,16 @@ describe('mock Heidi: request log', () => {
     assert.ok(x.startedAt < y.endedAt && y.startedAt < x.endedAt, 'the two requests overlap');
   });
 
-  it('DELETE /__log clears only that user\'s log', async () => {
+  it("DELETE /__log clears only that user's log", async () => {
     const h = createMockHarness();
     await h.as('a')(`/sessions/${FX}`);
     await h.as('b')(`/sessions/${FX}`);
     assert.equal((await h.fetch('/__log?user=a', { method: 'DELETE' })).status, 204);
     assert.deepEqual(await h.log('a'), []);
-    assert.deepEqual((await h.log('b')).map((e) => e.route), ['jwt', 'get-session']);
+    assert.deepEqual(
+      (await h.log('b')).map((e) => e.route),
+      ['jwt', 'get-session'],
+    );
   });
 
   it('does not log control routes or unattributable requests', async () => {

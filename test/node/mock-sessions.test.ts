@@ -73,7 +73,15 @@ describe('mock Heidi: fixtures and reads', () => {
 
   it('answers SessionNotFoundError for unknown ids, out-of-range and non-canonical generated ids', async () => {
     const call = createMockHarness().as('u');
-    for (const id of ['nope', 'generated-10001', 'generated-10-t11m', 'generated-10-t0k', 'generated-01', 'generated--1', 'linked-user-x']) {
+    for (const id of [
+      'nope',
+      'generated-10001',
+      'generated-10-t11m',
+      'generated-10-t0k',
+      'generated-01',
+      'generated--1',
+      'linked-user-x',
+    ]) {
       for (const suffix of ['', '/transcript', '/clinical-codes']) {
         const body = await error(await call(`/sessions/${id}${suffix}`), 404);
         assert.deepEqual(body, { detail: { msg: 'Session not found', type: 'SessionNotFoundError' } });
@@ -87,7 +95,10 @@ describe('mock Heidi: POST /sessions', () => {
   it('creates an empty consultation with the seed shape and the EHR appointment id', async () => {
     const h = createMockHarness();
     const call = h.as('u');
-    const { session_id } = await ok(await call('/sessions', post({ patient_profile_id: 'p1', ehr_appointment_id: 'EHR1234' })), CreateSessionResponse);
+    const { session_id } = await ok(
+      await call('/sessions', post({ patient_profile_id: 'p1', ehr_appointment_id: 'EHR1234' })),
+      CreateSessionResponse,
+    );
     assert.match(session_id, /^\d{39}$/);
     const raw = (await (await call(`/sessions/${session_id}`)).clone().json()) as { session: Record<string, unknown> };
     const { session } = SessionResponse.parse(raw);
@@ -112,7 +123,15 @@ describe('mock Heidi: POST /sessions', () => {
 
   it('answers 422 for invalid JSON, a non-object body and wrongly typed fields', async () => {
     const call = createMockHarness().as('u');
-    for (const body of ['{oops', '[]', '"text"', '42', 'null', JSON.stringify({ ehr_appointment_id: 42 }), JSON.stringify({ patient_profile_id: ['x'] })]) {
+    for (const body of [
+      '{oops',
+      '[]',
+      '"text"',
+      '42',
+      'null',
+      JSON.stringify({ ehr_appointment_id: 42 }),
+      JSON.stringify({ patient_profile_id: ['x'] }),
+    ]) {
       const detail = (await error(await call('/sessions', { method: 'POST', headers: JSON_HEADERS, body }), 422)).detail;
       assert.ok(Array.isArray(detail), body);
     }
@@ -161,7 +180,10 @@ describe('mock Heidi: PATCH /sessions/{id}', () => {
     assert.equal(session.patient?.gender, fixture.session.patient?.gender);
     await call(`/sessions/${FX}`, patch({ patient: { gender: 'OTHER', dob: null }, ehr_appt_id: null }));
     ({ session } = await ok(await call(`/sessions/${FX}`), SessionResponse));
-    assert.deepEqual([session.patient?.name, session.patient?.gender, session.patient?.dob, session.ehr_appt_id], ['Jane Roe', 'OTHER', null, null]);
+    assert.deepEqual(
+      [session.patient?.name, session.patient?.gender, session.patient?.dob, session.ehr_appt_id],
+      ['Jane Roe', 'OTHER', null, null],
+    );
   });
 
   it('answers 422 with the offending field for wrong types and changes nothing', async () => {

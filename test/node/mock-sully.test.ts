@@ -15,7 +15,9 @@ const KEYS = { 'x-api-key': MOCK_SULLY_API_KEY, 'x-account-id': MOCK_SULLY_ACCOU
 function harness(options: MockSullyOptions = {}) {
   const mock = createMockSully(options);
   const call = async (path: string, init: RequestInit = {}, headers: Record<string, string> = KEYS) => {
-    const response = await mock.handle(new Request(`${ORIGIN}/mock-sully${path}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } }));
+    const response = await mock.handle(
+      new Request(`${ORIGIN}/mock-sully${path}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } }),
+    );
     assert.ok(response, `mock declined ${path}`);
     return response;
   };
@@ -98,7 +100,11 @@ describe('mock Sully: the coding flow', () => {
       const { response, body } = await h.poll(id);
       seen.push([body.data.status, response.headers.get('retry-after')]);
     }
-    assert.deepEqual(seen, [['processing', '4'], ['processing', '4'], ['completed', null]]);
+    assert.deepEqual(seen, [
+      ['processing', '4'],
+      ['processing', '4'],
+      ['completed', null],
+    ]);
   });
 
   it('answers 404 for an unknown coding, 405 for a wrong method, 400 for a body without text', async () => {
@@ -202,7 +208,9 @@ describe('mock Sully: honest codes', () => {
       }
       for (const p of procedures) for (const c of p.codings) assert.equal(typeof c.code, 'number', 'CPT goes out as a JSON number');
 
-      const heidi = new Set(fixture.clinicalCodes.clinical_entities.map((e) => `${codeSystemInfo(e.primary_code.code_system).uri}|${e.primary_code.code}`));
+      const heidi = new Set(
+        fixture.clinicalCodes.clinical_entities.map((e) => `${codeSystemInfo(e.primary_code.code_system).uri}|${e.primary_code.code}`),
+      );
       const sully = [...diagnoses, ...procedures].flatMap((i) => i.codings.map((c) => `${c.system}|${c.code}`));
       const shared = sully.filter((k) => heidi.has(k));
       const own = sully.filter((k) => !heidi.has(k));
@@ -222,7 +230,10 @@ describe('mock Sully: honest codes', () => {
         [['R11.0', '422587007'], 115, 121, 'nausea'],
       ],
     );
-    assert.deepEqual(procedures.map((p) => [p.codings[0]!.code, p.text_span!.start_char, p.text_span!.end_char]), [[99213, 170, 185]]);
+    assert.deepEqual(
+      procedures.map((p) => [p.codings[0]!.code, p.text_span!.start_char, p.text_span!.end_char]),
+      [[99213, 170, 185]],
+    );
   });
 
   it('codes free text by keyword, located, and not what the note negates', async () => {

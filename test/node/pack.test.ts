@@ -47,7 +47,11 @@ let consumer = '';
 let packed: PackResult;
 
 async function sh(command: string, args: string[], cwd: string): Promise<string> {
-  const { stdout } = await run(command, args, { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const { stdout } = await run(command, args, {
+    cwd,
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   return stdout;
 }
 
@@ -83,7 +87,9 @@ after(async () => {
 
 test('the tarball holds the built package and nothing else', (t) => {
   const paths = packed.files.map((f) => f.path).sort();
-  t.diagnostic(`tarball ${packed.filename}: ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked, ${paths.length} files`);
+  t.diagnostic(
+    `tarball ${packed.filename}: ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked, ${paths.length} files`,
+  );
   for (const required of [
     'package.json',
     'README.md',
@@ -99,9 +105,7 @@ test('the tarball holds the built package and nothing else', (t) => {
   ]) {
     assert.ok(paths.includes(required), `${required} is missing from the tarball`);
   }
-  const stray = paths.filter(
-    (p) => !['package.json', 'README.md', 'custom-elements.json'].includes(p) && !p.startsWith('dist/'),
-  );
+  const stray = paths.filter((p) => !['package.json', 'README.md', 'custom-elements.json'].includes(p) && !p.startsWith('dist/'));
   assert.deepEqual(stray, [], 'only dist/, the manifest, README and package.json are shipped');
   const sources = paths.filter((p) => /\.(ts|tsx)$/.test(p) && !p.endsWith('.d.ts'));
   assert.deepEqual(sources, [], 'no TypeScript sources are shipped');
@@ -157,8 +161,7 @@ test('the proxy imports in Node and hands out a token', async (t) => {
 
   const proxyJs = await readFile(fileURLToPath(out.proxyUrl), 'utf8');
   // Statements only (the JSDoc examples mention other modules).
-  const imports = (source: string) =>
-    [...source.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+  const imports = (source: string) => [...source.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
   // The proxy is its own small module graph: siblings only, no packages, no Node built-ins
   // (node.ts uses node:http types only), so it runs on edge runtimes as well.
   const seen = new Map<string, string[]>([['index.js', imports(proxyJs) as string[]]]);

@@ -88,7 +88,8 @@ function leak(text: string): string | undefined {
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name} ${error.message} ${error.stack ?? ''} ${describeError((error as { cause?: unknown }).cause)}`;
+  if (error instanceof Error)
+    return `${error.name} ${error.message} ${error.stack ?? ''} ${describeError((error as { cause?: unknown }).cause)}`;
   return typeof error === 'string' ? error : (JSON.stringify(error) ?? '');
 }
 
@@ -149,12 +150,16 @@ describe('Sully', () => {
     const fake = fakeEngines();
     const response = await must(
       proxyFor(fake)(
-        postJson('/ehr/sully/v1/codings?account=evil', { text: NOTE }, {
-          cookie: 'ehr_session=secret',
-          authorization: 'Bearer browser',
-          'x-api-key': 'browser-key',
-          'x-account-id': 'browser-account',
-        }),
+        postJson(
+          '/ehr/sully/v1/codings?account=evil',
+          { text: NOTE },
+          {
+            cookie: 'ehr_session=secret',
+            authorization: 'Bearer browser',
+            'x-api-key': 'browser-key',
+            'x-account-id': 'browser-account',
+          },
+        ),
       ),
     );
     assert.equal(response.status, 200);
@@ -192,7 +197,14 @@ describe('Sully', () => {
       assert.equal(response.headers.get('allow'), allow, `${method} ${path}`);
       await heidiError(response, 405, 'MethodNotAllowed');
     }
-    for (const path of ['/ehr/sully', '/ehr/sully/', '/ehr/sully/v1', '/ehr/sully/v1/notes', '/ehr/sully/v2/codings', '/ehr/sully/v1/../jwt']) {
+    for (const path of [
+      '/ehr/sully',
+      '/ehr/sully/',
+      '/ehr/sully/v1',
+      '/ehr/sully/v1/notes',
+      '/ehr/sully/v2/codings',
+      '/ehr/sully/v1/../jwt',
+    ]) {
       await heidiError(await must(proxy(req(path))), 404, 'NotFound');
     }
     for (const path of [
@@ -219,12 +231,16 @@ describe('Omniscribe', () => {
     const fake = fakeEngines();
     const response = await must(
       proxyFor(fake)(
-        postJson('/ehr/omniscribe/v1/codify', { medical_note: NOTE, model: 'fast' }, {
-          'x-patient': 'patient-123',
-          'x-doctor': 'mallory',
-          authorization: 'Bearer browser',
-          cookie: 'ehr_session=secret',
-        }),
+        postJson(
+          '/ehr/omniscribe/v1/codify',
+          { medical_note: NOTE, model: 'fast' },
+          {
+            'x-patient': 'patient-123',
+            'x-doctor': 'mallory',
+            authorization: 'Bearer browser',
+            cookie: 'ehr_session=secret',
+          },
+        ),
       ),
     );
     assert.equal(response.status, 200);
@@ -297,16 +313,24 @@ describe('both engines', () => {
 
   it('answer every failure as JSON: HTML pages, network errors, timeouts, oversized answers, trickling bodies', async () => {
     for (const [name, make] of routes) {
-      const html = proxyFor(fakeEngines(() => new Response('<h1>502 Bad Gateway</h1>', { status: 502, headers: { 'content-type': 'text/html' } })));
+      const html = proxyFor(
+        fakeEngines(() => new Response('<h1>502 Bad Gateway</h1>', { status: 502, headers: { 'content-type': 'text/html' } })),
+      );
       await heidiError(await must(html(make())), 502, 'UpstreamError');
       const down = proxyFor(fakeEngines(() => Promise.reject(new TypeError('fetch failed'))));
       await heidiError(await must(down(make())), 502, 'UpstreamUnavailable');
-      const hang = proxyFor(fakeEngines(() => new Promise<Response>(() => {})), {
-        timeoutMs: 40,
-        omniscribe: { token: OMNI_TOKEN, apiBase: OMNI_BASE, timeoutMs: 40 },
-      });
+      const hang = proxyFor(
+        fakeEngines(() => new Promise<Response>(() => {})),
+        {
+          timeoutMs: 40,
+          omniscribe: { token: OMNI_TOKEN, apiBase: OMNI_BASE, timeoutMs: 40 },
+        },
+      );
       await heidiError(await must(hang(make())), 504, 'UpstreamTimeout');
-      const huge = proxyFor(fakeEngines(() => json(200, { pad: 'x'.repeat(4096) })), { maxResponseBytes: 1024 });
+      const huge = proxyFor(
+        fakeEngines(() => json(200, { pad: 'x'.repeat(4096) })),
+        { maxResponseBytes: 1024 },
+      );
       await heidiError(await must(huge(make())), 502, 'UpstreamResponseTooLarge');
       // Vendor JSON errors pass through as JSON.
       const vendor = proxyFor(fakeEngines(() => json(429, { success: false, error: 'rate limited' }, { 'retry-after': '5' })));
@@ -379,7 +403,11 @@ describe('on a real node:http server via toNodeMiddleware', () => {
         }),
       async (origin) => {
         const cookie = { cookie: 'ehr=alice', 'content-type': 'application/json' };
-        const created = await fetch(`${origin}/ehr/sully/v1/codings`, { method: 'POST', headers: cookie, body: JSON.stringify({ text: NOTE }) });
+        const created = await fetch(`${origin}/ehr/sully/v1/codings`, {
+          method: 'POST',
+          headers: cookie,
+          body: JSON.stringify({ text: NOTE }),
+        });
         assert.equal(created.status, 200);
         assert.equal(created.headers.get('cache-control'), 'no-store');
         assert.deepEqual(await created.json(), { data: { id: 'coding_1', status: 'pending' } });

@@ -109,8 +109,7 @@ function tricklingBody(everyMs: number) {
   return { stream, state };
 }
 
-const post = (path: string, body: ReadableStream<Uint8Array>) =>
-  req(path, { method: 'POST', body, duplex: 'half' } as RequestInit);
+const post = (path: string, body: ReadableStream<Uint8Array>) => req(path, { method: 'POST', body, duplex: 'half' } as RequestInit);
 
 /** Every case-insensitive 8-character piece of the key. */
 function leaksKey(text: string, key = API_KEY): boolean {
@@ -312,9 +311,7 @@ describe('14. the rejected-token header is not a lever', () => {
     const fake = fakeHeidi();
     const proxy = proxyFor(fake);
     const first = ((await (await must(proxy(req('/heidi-token')))).json()) as { token: string }).token;
-    await Promise.all(
-      Array.from({ length: 21 }, () => must(proxy(req('/heidi-token', { headers: { [REJECTED_TOKEN_HEADER]: first } })))),
-    );
+    await Promise.all(Array.from({ length: 21 }, () => must(proxy(req('/heidi-token', { headers: { [REJECTED_TOKEN_HEADER]: first } })))));
     assert.equal(fake.jwtCalls.length, 2);
   });
 
@@ -327,7 +324,14 @@ describe('14. the rejected-token header is not a lever', () => {
 });
 
 describe('15. the key never appears, however malformed', () => {
-  const malformedKeys = [`${API_KEY}\n`, `${API_KEY}\0`, `${API_KEY.slice(0, 10)}\r\n${API_KEY.slice(10)}`, ` ${API_KEY}`, `${API_KEY}é`, `${API_KEY}\t`];
+  const malformedKeys = [
+    `${API_KEY}\n`,
+    `${API_KEY}\0`,
+    `${API_KEY.slice(0, 10)}\r\n${API_KEY.slice(10)}`,
+    ` ${API_KEY}`,
+    `${API_KEY}é`,
+    `${API_KEY}\t`,
+  ];
   for (const apiKey of malformedKeys) {
     it(`an apiKey with ${JSON.stringify(apiKey.replace(API_KEY.slice(0, 10), '').replace(API_KEY.slice(10), '…'))} fails at creation without echoing it`, async () => {
       const errors: HeidiProxyErrorEvent[] = [];

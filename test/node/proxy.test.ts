@@ -311,9 +311,7 @@ describe('token cache', () => {
     const users = [ALICE, BOB].map((u) => ({ ...u, third_party_internal_id: `${u.third_party_internal_id}-x` }));
     const fresh = fakeHeidi();
     const byRequest = proxyFor(fresh, { resolveUser: (r) => users[Number(r.headers.get('x-i'))] });
-    const results = await Promise.all(
-      [0, 1, 0, 1].map((i) => must(byRequest(get('/heidi-token', { headers: { 'x-i': String(i) } })))),
-    );
+    const results = await Promise.all([0, 1, 0, 1].map((i) => must(byRequest(get('/heidi-token', { headers: { 'x-i': String(i) } })))));
     assert.equal(fresh.calls.length, 2);
     const tokens = await Promise.all(results.map(async (r) => ((await r.json()) as { token: string }).token));
     assert.equal(tokens[0], tokens[2]);
@@ -372,7 +370,12 @@ describe('token route errors', () => {
 
   it('resolveUser returning a malformed user → 500 UserResolutionFailed', async () => {
     const fake = fakeHeidi();
-    for (const bad of [{ email: '', third_party_internal_id: 'x' }, { email: 'a@b' }, { email: 'a@b', third_party_internal_id: 7 }, 'alice']) {
+    for (const bad of [
+      { email: '', third_party_internal_id: 'x' },
+      { email: 'a@b' },
+      { email: 'a@b', third_party_internal_id: 7 },
+      'alice',
+    ]) {
       const proxy = proxyFor(fake, { resolveUser: () => bad as unknown as HeidiUser });
       await assertHeidiError(await must(proxy(get('/heidi-token'))), 500, 'UserResolutionFailed');
     }
@@ -428,8 +431,7 @@ describe('token route errors', () => {
 
     // a fetch that honours the signal (like real fetch) ends the same way
     const honouring = fakeHeidi(
-      (request) =>
-        new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason))),
+      (request) => new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason))),
     );
     await assertHeidiError(await must(proxyFor(honouring, { timeoutMs: 30 })(get('/heidi-token'))), 504, 'UpstreamTimeout');
   });
@@ -520,8 +522,7 @@ function fakeHeidiWithSessions(sessions?: (request: Request) => Response | Promi
 }
 
 describe('forwarder', () => {
-  const forwarding = (fake: Fake, options: Partial<HeidiProxyOptions> = {}) =>
-    proxyFor(fake, { forwardPrefix: '/heidi-api', ...options });
+  const forwarding = (fake: Fake, options: Partial<HeidiProxyOptions> = {}) => proxyFor(fake, { forwardPrefix: '/heidi-api', ...options });
 
   it('forwards GET /sessions/{id} with the user’s bearer token, passing status, body and query through', async () => {
     const fake = fakeHeidiWithSessions(() =>
@@ -616,7 +617,14 @@ describe('forwarder', () => {
   it('only forwards /sessions paths', async () => {
     const fake = fakeHeidiWithSessions();
     const proxy = forwarding(fake);
-    for (const path of ['/heidi-api', '/heidi-api/', '/heidi-api/jwt', '/heidi-api/jwt?email=a', '/heidi-api/sessionsX', '/heidi-api/users/1']) {
+    for (const path of [
+      '/heidi-api',
+      '/heidi-api/',
+      '/heidi-api/jwt',
+      '/heidi-api/jwt?email=a',
+      '/heidi-api/sessionsX',
+      '/heidi-api/users/1',
+    ]) {
       await assertHeidiError(await must(proxy(get(path))), 404, 'NotFound');
     }
     assert.equal(fake.calls.length, 0);
@@ -653,7 +661,10 @@ describe('forwarder', () => {
     ]) {
       const response = await must(proxy(get(path)));
       assert.ok(response.status === 400 || response.status === 404, `${path}: ${response.status}`);
-      assert.equal(((await response.json()) as { detail: { type: string } }).detail.type, response.status === 400 ? 'InvalidPath' : 'NotFound');
+      assert.equal(
+        ((await response.json()) as { detail: { type: string } }).detail.type,
+        response.status === 400 ? 'InvalidPath' : 'NotFound',
+      );
     }
     assert.equal(fake.calls.length, 0, 'nothing reached Heidi');
   });
@@ -712,11 +723,7 @@ describe('forwarder', () => {
     const down = fakeHeidiWithSessions(() => Promise.reject(new TypeError('fetch failed')));
     await assertHeidiError(await must(forwarding(down)(get('/heidi-api/sessions/s1'))), 502, 'UpstreamUnavailable');
     const hang = fakeHeidiWithSessions(() => new Promise<Response>(() => {}));
-    await assertHeidiError(
-      await must(forwarding(hang, { timeoutMs: 40 })(get('/heidi-api/sessions/s1'))),
-      504,
-      'UpstreamTimeout',
-    );
+    await assertHeidiError(await must(forwarding(hang, { timeoutMs: 40 })(get('/heidi-api/sessions/s1'))), 504, 'UpstreamTimeout');
   });
 
   it('refuses bodies over maxBodyBytes with 413', async () => {
@@ -765,8 +772,7 @@ describe('through toNodeMiddleware on node:http', () => {
       fetch: fake.fetch,
       now: fake.now,
       forwardPrefix: '/heidi-api',
-      resolveUser: (request) =>
-        request.headers.get('cookie') === 'ehr_session=alice' ? ALICE : null,
+      resolveUser: (request) => (request.headers.get('cookie') === 'ehr_session=alice' ? ALICE : null),
     });
     await withServer(toNodeMiddleware(proxy), async (origin, port) => {
       const ok = await fetch(`${origin}/heidi-token?email=mallory@evil.test`, { headers: { cookie: 'ehr_session=alice' } });
@@ -823,9 +829,12 @@ describe('through toNodeMiddleware on node:http', () => {
   });
 
   it('drops the connection for a Response.error() instead of writing a response', async () => {
-    await withServer(toNodeMiddleware(async () => Response.error()), async (_origin, port) => {
-      await assert.rejects(rawRequest(port, '/anything'), /socket hang up|ECONNRESET/);
-    });
+    await withServer(
+      toNodeMiddleware(async () => Response.error()),
+      async (_origin, port) => {
+        await assert.rejects(rawRequest(port, '/anything'), /socket hang up|ECONNRESET/);
+      },
+    );
   });
 });
 
@@ -857,7 +866,8 @@ describe('end to end against the mock Heidi', () => {
     const scenario = (body: unknown) =>
       control('/__scenario', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const jwtCalls = async (user: string) =>
-      ((await (await control(`/__log?user=${encodeURIComponent(user)}`)).json()) as { route: string }[]).filter((e) => e.route === 'jwt').length;
+      ((await (await control(`/__log?user=${encodeURIComponent(user)}`)).json()) as { route: string }[]).filter((e) => e.route === 'jwt')
+        .length;
     return {
       clock,
       mock,

@@ -78,7 +78,9 @@ describe('React 19 host (examples/react)', () => {
     assert.equal(log.filter((e) => e.route === 'patch-session').length, 1);
     assert.equal(log.filter((e) => e.route === 'clinical-codes').length, 1, 'one load, not a failed one and a reload');
     const token = ((await (await fetch(`${base}/ehr/heidi-token?as=${user}`)).json()) as { token: string }).token;
-    const session = (await (await fetch(`${base}/mock-heidi/sessions/fx-knee-oa`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    const session = (await (
+      await fetch(`${base}/mock-heidi/sessions/fx-knee-oa`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
       session: { patient: { name: string }; clinician_notes: string[] };
     };
     assert.equal(session.session.patient.name, 'React Host Patient');

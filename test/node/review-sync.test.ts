@@ -5,7 +5,14 @@
  */
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReviewSync, laterDecision, syncChannelName, type ReviewSyncOptions, type SyncChannel, type SyncMessage } from '../../src/core/review-sync.ts';
+import {
+  ReviewSync,
+  laterDecision,
+  syncChannelName,
+  type ReviewSyncOptions,
+  type SyncChannel,
+  type SyncMessage,
+} from '../../src/core/review-sync.ts';
 
 const open: ReviewSync[] = [];
 afterEach(() => {
@@ -54,7 +61,13 @@ describe('ReviewSync over BroadcastChannel', () => {
     const arrived = b.next('e1');
     a.sync.publish('e1', { status: 'ACCEPTED', swappedTo: { codeSystem: 'icd_10_cm', code: 'M17.0' } }, T1);
     const m = await arrived;
-    assert.deepEqual(m, { sessionId: 'sess', entityId: 'e1', decision: { status: 'ACCEPTED', swappedTo: { codeSystem: 'icd_10_cm', code: 'M17.0' } }, at: T1, tabId: 'tab-a' });
+    assert.deepEqual(m, {
+      sessionId: 'sess',
+      entityId: 'e1',
+      decision: { status: 'ACCEPTED', swappedTo: { codeSystem: 'icd_10_cm', code: 'M17.0' } },
+      at: T1,
+      tabId: 'tab-a',
+    });
     assert.deepEqual(a.applied, [], 'a tab does not apply its own message');
     assert.deepEqual(b.lost, []);
   });
@@ -70,8 +83,15 @@ describe('ReviewSync over BroadcastChannel', () => {
     const winner = await bHears;
     await aHeardAll;
     assert.equal(winner.decision.status, 'ACCEPTED');
-    assert.deepEqual(b.lost.map((l) => [l.remote.decision.status, l.local.decision.status]), [['ACCEPTED', 'REJECTED']]);
-    assert.deepEqual(a.applied.map((m) => m.entityId), ['marker'], "A keeps its later decision: B's earlier one is not applied");
+    assert.deepEqual(
+      b.lost.map((l) => [l.remote.decision.status, l.local.decision.status]),
+      [['ACCEPTED', 'REJECTED']],
+    );
+    assert.deepEqual(
+      a.applied.map((m) => m.entityId),
+      ['marker'],
+      "A keeps its later decision: B's earlier one is not applied",
+    );
     assert.deepEqual(a.lost, []);
   });
 
@@ -85,8 +105,14 @@ describe('ReviewSync over BroadcastChannel', () => {
     b.sync.publish('e1', { status: 'REJECTED' }, T1, entry);
     b.sync.publish('marker', { status: 'PENDING' }, T1);
     await aHeardAll;
-    assert.deepEqual(stale.map((m) => [m.entityId, m.entry]), [['e1', entry]]);
-    assert.deepEqual(a.applied.map((m) => m.entityId), ['marker']);
+    assert.deepEqual(
+      stale.map((m) => [m.entityId, m.entry]),
+      [['e1', entry]],
+    );
+    assert.deepEqual(
+      a.applied.map((m) => m.entityId),
+      ['marker'],
+    );
   });
 
   it('at the same instant the greater tab id wins, on both sides', async () => {
@@ -99,7 +125,10 @@ describe('ReviewSync over BroadcastChannel', () => {
     a.sync.publish('marker', { status: 'PENDING' }, T1);
     assert.equal((await aHears).decision.status, 'ACCEPTED');
     await bHeard;
-    assert.deepEqual(b.applied.map((m) => m.entityId), ['marker']);
+    assert.deepEqual(
+      b.applied.map((m) => m.entityId),
+      ['marker'],
+    );
     assert.deepEqual(a.lost.length, 1);
     assert.ok(laterDecision({ at: T1, tabId: 'tab-b' }, { at: T1, tabId: 'tab-a' }));
     assert.ok(!laterDecision({ at: T1, tabId: 'tab-a' }, { at: T1, tabId: 'tab-b' }));
@@ -126,7 +155,10 @@ describe('ReviewSync over BroadcastChannel', () => {
       raw.postMessage({ sessionId: 'other', entityId: 'e1', decision: { status: 'ACCEPTED' }, at: T1, tabId: 'x' });
       raw.postMessage({ sessionId: 'sess', entityId: 'marker', decision: { status: 'ACCEPTED' }, at: T1, tabId: 'x' });
       await marker;
-      assert.deepEqual(b.applied.map((m) => m.entityId), ['marker']);
+      assert.deepEqual(
+        b.applied.map((m) => m.entityId),
+        ['marker'],
+      );
     } finally {
       raw.close();
     }
@@ -140,8 +172,14 @@ describe('ReviewSync over BroadcastChannel', () => {
     a.sync.publish('e1', { status: 'ACCEPTED' }, T1);
     tab('sess-2', 'tab-d').sync.publish('e1', { status: 'REJECTED' }, T1);
     await heard;
-    assert.deepEqual(b.applied.map((m) => m.decision.status), ['REJECTED']);
-    assert.deepEqual(sameSession.applied.map((m) => m.decision.status), ['REJECTED']);
+    assert.deepEqual(
+      b.applied.map((m) => m.decision.status),
+      ['REJECTED'],
+    );
+    assert.deepEqual(
+      sameSession.applied.map((m) => m.decision.status),
+      ['REJECTED'],
+    );
   });
 
   it('close() unsubscribes and closes the channel; publishing after it sends nothing', () => {
@@ -197,9 +235,18 @@ describe('ReviewSync over the storage event (no BroadcastChannel)', () => {
     b.sync.publish('e1', { status: 'REJECTED' }, T1);
     a.sync.publish('e1', { status: 'ACCEPTED' }, T2);
     b.sync.publish('e1', { status: 'REJECTED' }, T1); // a stale repeat changes nothing
-    assert.deepEqual(a.applied.map((m) => [m.tabId, m.decision.status]), [['tab-b', 'REJECTED']]);
-    assert.deepEqual(b.applied.map((m) => [m.tabId, m.decision.status]), [['tab-a', 'ACCEPTED']]);
-    assert.deepEqual(b.lost.map((l) => l.local.decision.status), ['REJECTED']);
+    assert.deepEqual(
+      a.applied.map((m) => [m.tabId, m.decision.status]),
+      [['tab-b', 'REJECTED']],
+    );
+    assert.deepEqual(
+      b.applied.map((m) => [m.tabId, m.decision.status]),
+      [['tab-a', 'ACCEPTED']],
+    );
+    assert.deepEqual(
+      b.lost.map((l) => l.local.decision.status),
+      ['REJECTED'],
+    );
     assert.equal(shared.data.size, 0);
   });
 

@@ -63,7 +63,7 @@ const FORBIDDEN: { name: string; pattern: RegExp; example: string }[] = [
   { name: 'createContextualFragment', pattern: /\bcreateContextualFragment\b/, example: `range.createContextualFragment(x)` },
   { name: 'DOMParser', pattern: /\bDOMParser\b/, example: `new DOMParser()` },
   { name: 'srcdoc', pattern: /\bsrcdoc\b/, example: `frame.srcdoc = x` },
-  { name: 'javascript: URL', pattern: /javascript:/i , example: `a.href = 'javascript:void 0'` },
+  { name: 'javascript: URL', pattern: /javascript:/i, example: `a.href = 'javascript:void 0'` },
 ];
 
 describe('static safety of src/', () => {
@@ -75,7 +75,7 @@ describe('static safety of src/', () => {
   });
 
   it('the comment stripper keeps code and strings, drops comments', () => {
-    const stripped = stripComments("a(); // eval(x)\n/* new Function */ b('// not a comment', \"/* nor this */\");");
+    const stripped = stripComments('a(); // eval(x)\n/* new Function */ b(\'// not a comment\', "/* nor this */");');
     assert.ok(!/eval|Function/.test(stripped));
     assert.ok(stripped.includes("'// not a comment'") && stripped.includes('"/* nor this */"'));
   });

@@ -27,13 +27,18 @@ function describeEngines(): string {
     : `${engines} code the chart's own note (the element's note property); no Heidi token or session is needed.`;
   const peersAsked = settings.engines.some((name) => name !== 'heidi');
   const support =
-    peersAsked && !elementSupports('engines') ? ' This build of the element has no engines property yet: it keeps showing Heidi codes.' : '';
+    peersAsked && !elementSupports('engines')
+      ? ' This build of the element has no engines property yet: it keeps showing Heidi codes.'
+      : '';
   return what + support;
 }
 
 function onEngineChange(changed: HTMLInputElement): void {
   const boxes = engineBoxes();
-  const chosen = boxes.filter((box) => box.checked).map((box) => box.value).filter(isEngineName);
+  const chosen = boxes
+    .filter((box) => box.checked)
+    .map((box) => box.value)
+    .filter(isEngineName);
   if (!chosen.length) {
     // The element needs at least one engine: keep the one just unchecked.
     changed.checked = true;

@@ -152,7 +152,9 @@ async function wirePeerScenarios(): Promise<void> {
       slow ? `Omniscribe answers after ${OMNISCRIBE_SLOW_MS / 1000} s.` : 'Omniscribe answers at once again.',
     );
   });
-  const present = await Promise.all((['sully', 'omniscribe'] as const).map(async (peer) => [peer, await peerScenarioExists(peer)] as const));
+  const present = await Promise.all(
+    (['sully', 'omniscribe'] as const).map(async (peer) => [peer, await peerScenarioExists(peer)] as const),
+  );
   const missing = present.filter(([, exists]) => !exists).map(([peer]) => peer);
   missing.forEach(markMissing);
   if (missing.length) {

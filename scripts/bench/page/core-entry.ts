@@ -27,9 +27,7 @@ function run(input: CoreInput): CoreResult {
   const t0 = performance.now();
   const model = buildModel(input.codes, input.transcript, input.session);
   const t1 = performance.now();
-  const ranges = model.entities.flatMap((e) =>
-    locatedRanges(e.transcript),
-  );
+  const ranges = model.entities.flatMap((e) => locatedRanges(e.transcript));
   const segments = segmentText(input.transcript, ranges);
   const t2 = performance.now();
   const located = { exact: 0, moved: 0, unlocated: 0 };

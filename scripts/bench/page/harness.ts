@@ -108,7 +108,11 @@ let current: CardHost | undefined;
 
 function observe(type: string, onEntry: (entry: PerformanceEntry) => void, extra: Record<string, unknown> = {}): boolean {
   try {
-    new PerformanceObserver((list) => list.getEntries().forEach(onEntry)).observe({ type, buffered: true, ...extra } as PerformanceObserverInit);
+    new PerformanceObserver((list) => list.getEntries().forEach(onEntry)).observe({
+      type,
+      buffered: true,
+      ...extra,
+    } as PerformanceObserverInit);
     return true;
   } catch {
     return false;
@@ -249,14 +253,24 @@ const bench = {
       const card = customElements.get('heidi-code-card')!.prototype as object;
       const host = customElements.get('heidi-clinical-codes')!.prototype as object;
       wrap(card, 'render', () => (renders += 1));
-      wrap(card, 'update', () => undefined, (ms) => {
-        timings.cardUpdate += ms;
-        timings.cardUpdates += 1;
-      });
-      wrap(host, 'update', () => undefined, (ms) => {
-        timings.hostUpdate += ms;
-        timings.hostUpdates += 1;
-      });
+      wrap(
+        card,
+        'update',
+        () => undefined,
+        (ms) => {
+          timings.cardUpdate += ms;
+          timings.cardUpdates += 1;
+        },
+      );
+      wrap(
+        host,
+        'update',
+        () => undefined,
+        (ms) => {
+          timings.hostUpdate += ms;
+          timings.hostUpdates += 1;
+        },
+      );
     }
     return true;
   },
@@ -278,7 +292,12 @@ const bench = {
   now: () => performance.now(),
 
   /** Append <heidi-clinical-codes> and resolve once the codes are painted (or it reports an error). */
-  mount(options: { user: string; sessionId?: string; attrs?: Record<string, string>; props?: Record<string, unknown> }): Promise<MountResult> {
+  mount(options: {
+    user: string;
+    sessionId?: string;
+    attrs?: Record<string, string>;
+    props?: Record<string, unknown>;
+  }): Promise<MountResult> {
     const el = document.createElement('heidi-clinical-codes') as unknown as CardHost;
     el.setAttribute('api-base', '/mock-heidi');
     el.setAttribute('token-url', `/ehr/heidi-token?as=${encodeURIComponent(options.user)}`);
@@ -293,7 +312,9 @@ const bench = {
       let connect = 0;
       const finish = (partial: Partial<MountResult>) => {
         const mine = fetches.slice(fetchesBefore);
-        const load = mine.filter((f) => /\/mock-heidi\/sessions\/[^/?]+(\/transcript|\/clinical-codes)?$/.test(f.path) && f.method === 'GET');
+        const load = mine.filter(
+          (f) => /\/mock-heidi\/sessions\/[^/?]+(\/transcript|\/clinical-codes)?$/.test(f.path) && f.method === 'GET',
+        );
         const codes = load.filter((f) => f.path.endsWith('/clinical-codes'));
         const cards = el.shadowRoot?.querySelectorAll('heidi-code-card').length ?? 0;
         resolve({
@@ -325,7 +346,9 @@ const bench = {
         },
         { once: true },
       );
-      el.addEventListener('heidi-error', (event) => finish({ ok: false, error: JSON.stringify((event as CustomEvent).detail) }), { once: true });
+      el.addEventListener('heidi-error', (event) => finish({ ok: false, error: JSON.stringify((event as CustomEvent).detail) }), {
+        once: true,
+      });
       performance.mark('bench:connect');
       connect = performance.now();
       document.getElementById('root')!.append(el);

@@ -80,7 +80,16 @@ export function createOmniscribeEngine(options: OmniscribeEngineOptions): Omnisc
         }
         const { description, justification, confidence_percent: percent } = parsed.data;
         const score = typeof percent === 'number' ? Math.min(1, Math.max(0, percent / 100)) : undefined;
-        return [{ engine: 'omniscribe' as const, system: ICD_10_CM, code, display: description || code, justification: justification ?? '', score }];
+        return [
+          {
+            engine: 'omniscribe' as const,
+            system: ICD_10_CM,
+            code,
+            display: description || code,
+            justification: justification ?? '',
+            score,
+          },
+        ];
       });
     const used = new Set<string>();
     const entities = assessments(finals).map((a) => peerEntity('omniscribe', { ...a, procedure: false }, [], used, a.justification));

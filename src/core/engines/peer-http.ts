@@ -32,7 +32,11 @@ export function describePeerError(body: unknown): { message: string } | undefine
   const parsed = PeerErrorBody.safeParse(body);
   if (!parsed.success) return undefined;
   const { error, message, details, run_id: runId } = parsed.data;
-  const parts = [message ?? (typeof error === 'string' ? error : ''), typeof details === 'string' ? details : '', runId ? `run ${runId}` : ''];
+  const parts = [
+    message ?? (typeof error === 'string' ? error : ''),
+    typeof details === 'string' ? details : '',
+    runId ? `run ${runId}` : '',
+  ];
   const text = parts.filter(Boolean).join(' · ');
   return text ? { message: text } : undefined;
 }
@@ -87,7 +91,12 @@ export function createPeerHttp(options: PeerHttpOptions) {
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 
-  return async function call<S extends z.ZodMiniType>(path: string, request: PeerRequest, schema: S, what: string): Promise<PeerAnswer<z.infer<S>>> {
+  return async function call<S extends z.ZodMiniType>(
+    path: string,
+    request: PeerRequest,
+    schema: S,
+    what: string,
+  ): Promise<PeerAnswer<z.infer<S>>> {
     const { signal } = request;
     let response: Response;
     let text: string;
@@ -106,7 +115,11 @@ export function createPeerHttp(options: PeerHttpOptions) {
       return { ok: false, error: describeKyError(error, what, rules), retryAfterMs: retryAfter };
     }
     // A body that is not what it should be is final: asking again would get the same.
-    return { ok: true, data: parseResponse(schema, text, what, options.service), retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+    return {
+      ok: true,
+      data: parseResponse(schema, text, what, options.service),
+      retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+    };
   };
 }
 
@@ -118,7 +131,6 @@ export function retryAfterMs(header: string | null): number | undefined {
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
-
 
 export interface PeerCode {
   /** FHIR system URI as the engine sent it. */

@@ -63,8 +63,18 @@ export function createSullyEngine(options: SullyEngineOptions): SullyEngine {
     let failures = 0;
     for (;;) {
       const answer = id
-        ? await call(`v1/codings/${idSegment(id, 'Sully coding id')}`, { method: 'get', signal, timeout: options.timeouts?.pollMs }, SullyCodingResponse, 'the coding status')
-        : await call('v1/codings', { method: 'post', json: { text: input.note }, signal, timeout: options.timeouts?.createMs }, SullyCodingResponse, 'the coding request');
+        ? await call(
+            `v1/codings/${idSegment(id, 'Sully coding id')}`,
+            { method: 'get', signal, timeout: options.timeouts?.pollMs },
+            SullyCodingResponse,
+            'the coding status',
+          )
+        : await call(
+            'v1/codings',
+            { method: 'post', json: { text: input.note }, signal, timeout: options.timeouts?.createMs },
+            SullyCodingResponse,
+            'the coding request',
+          );
       if (answer.ok) {
         failures = 0;
         const { status, result, error } = answer.data.data;
@@ -122,7 +132,9 @@ function toResult(note: string, runId: string, result: SullyResult): PeerEngineR
           continue;
         }
         const { system, display } = coding.data;
-        entities.push(peerEntity('sully', { system, code: value, display: display || code.text || '', score: undefined, procedure }, evidence, used));
+        entities.push(
+          peerEntity('sully', { system, code: value, display: display || code.text || '', score: undefined, procedure }, evidence, used),
+        );
       }
     }
   };
