@@ -6,7 +6,7 @@ import { el } from './dom.ts';
  * Writes the outcome into `status` (a live region). Resolves to whether the copy worked.
  */
 export async function copyText(text: string, shown: HTMLElement, status: HTMLElement): Promise<boolean> {
-  let ok = false;
+  let ok: boolean;
   try {
     await navigator.clipboard.writeText(text);
     ok = true;

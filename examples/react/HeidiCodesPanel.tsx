@@ -45,10 +45,11 @@ interface HeidiClinicalCodesAttributes {
 }
 
 declare module 'react' {
+  // React's own typings declare intrinsic elements in this namespace; augmenting it is the documented way.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace JSX {
     interface IntrinsicElements {
-      'heidi-clinical-codes': DetailedHTMLProps<HTMLAttributes<HeidiClinicalCodes>, HeidiClinicalCodes> &
-        HeidiClinicalCodesAttributes;
+      'heidi-clinical-codes': DetailedHTMLProps<HTMLAttributes<HeidiClinicalCodes>, HeidiClinicalCodes> & HeidiClinicalCodesAttributes;
     }
   }
 }

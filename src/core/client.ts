@@ -5,7 +5,7 @@
  * zod schema before anyone sees it.
  */
 import ky, { type KyInstance, type Options, isHTTPError } from 'ky';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import {
   ClinicalCodesResponse,
   CreateSessionResponse,

@@ -91,7 +91,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   } catch (error) {
     await stop();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Vite did not start on port ${port}: ${reason}\n--- vite output ---\n${output}`);
+    throw new Error(`Vite did not start on port ${port}: ${reason}\n--- vite output ---\n${output}`, { cause: error });
   }
   return { url, port, stop };
 }
