@@ -11,7 +11,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { DEFAULT_API_BASE } from './core/client.ts';
-import { checkProperty, checkedProperties } from './core/config-check.ts';
 import type { HeidiError } from './core/errors.ts';
 import { loadedEntity } from './core/payloads.ts';
 import type { JwtResponse } from './core/schemas.ts';
@@ -20,8 +19,9 @@ import type { ReviewSnapshot } from './core/review-snapshot.ts';
 import type { LoadResult } from './core/session-loader.ts';
 import { HeidiCodesLoadEvent } from './events.ts';
 import type { CardActionEvent } from './elements/code-card/code-card.ts';
-import type { SourceKindChangeEvent } from './elements/source-view/source-view.ts';
 import { AnnouncerController } from './controllers/announcer.ts';
+import { applyCardAction } from './controllers/card-actions.ts';
+import { PropertyDoorsController } from './controllers/property-doors.ts';
 import { CommitController } from './controllers/commit.ts';
 import { ListViewController } from './controllers/list-view.ts';
 import { LocaleController } from './controllers/locale.ts';
@@ -37,6 +37,7 @@ import { shortcutSheetTemplate } from './templates/shortcut-sheet.ts';
 import { footerTemplate } from './templates/footer.ts';
 import { engineHeaderTemplate, showsEngines } from './templates/engine-progress.ts';
 import { codeListTemplate } from './templates/code-list.ts';
+import { sourcePaneTemplate } from './templates/source-pane.ts';
 import { controls } from './styles/controls.ts';
 import { elementStyles } from './styles/element.ts';
 import { tokens } from './styles/tokens.ts';
@@ -144,7 +145,7 @@ export class HeidiClinicalCodes extends LitElement {
 
   /** A JWT set by the host. Kept in memory only, never reflected. */
   set token(value: string | undefined) {
-    if (this._checkDoor('token', value)) this._session.setHostToken(value);
+    if (this._doors.check('token', value)) this._session.setHostToken(value);
   }
   get token(): string | undefined {
     return this._session.hostToken;
@@ -153,6 +154,8 @@ export class HeidiClinicalCodes extends LitElement {
   @state() private batchOpen = false;
   @state() private shortcutsOpen = false;
 
+  // First controller: on connect, wrong property types are found before the session's token request.
+  private readonly _doors: PropertyDoorsController = new PropertyDoorsController(this, () => this._session.queue());
   private readonly _locale = new LocaleController(this);
   private readonly _announcer = new AnnouncerController(this);
   private readonly _review: ReviewController = new ReviewController(this, {
@@ -208,29 +211,11 @@ export class HeidiClinicalCodes extends LitElement {
 
   /** The first property the host set to a wrong type (a `config` error naming it); loads refuse to run while set. */
   get configError(): HeidiError | undefined {
-    return this._invalid.values().next().value;
-  }
-
-  private readonly _invalid = new Map<string, HeidiError>();
-
-  /** Record whether `value` fits property `name`; a change either way reloads (to show or clear the error). */
-  private _checkDoor(name: string, value: unknown, reload = true): boolean {
-    const error = checkProperty(name, value);
-    const was = this._invalid.has(name);
-    if (error) this._invalid.set(name, error);
-    else this._invalid.delete(name);
-    if (reload && (error || was)) this._session.queue();
-    return !error;
-  }
-
-  override connectedCallback(): void {
-    // Before the connect-time token request: a wrong type set before attaching sends nothing.
-    for (const name of checkedProperties()) this._checkDoor(name, this[name as keyof this], false);
-    super.connectedCallback();
+    return this._doors.error;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    for (const name of changed.keys()) this._checkDoor(name as string, this[name as keyof this]);
+    this._doors.checkChanged(changed);
   }
 
   /** Reload the codes (the Retry button does the same). */
@@ -258,18 +243,7 @@ export class HeidiClinicalCodes extends LitElement {
   private _onCardAction(event: CardActionEvent): void {
     event.stopPropagation();
     const entity = this._session.model?.entities.find((e) => e.id === event.entityId);
-    if (!entity) return;
-    this._roving.setFocused(entity.id);
-    const { action } = event;
-    const selection = this._selection;
-    if (action.type === 'select') selection.select(entity);
-    else if (action.type === 'status') {
-      const decide = () => this._review.setStatus(entity, action.status);
-      if (action.status === 'PENDING') decide();
-      else this._roving.decide(entity, decide);
-    } else if (action.type === 'swap') this._review.swap(entity, action.code);
-    else if (action.type === 'open') selection.select(entity, { source: action.source, index: action.index, focus: action.focus });
-    else selection.setExpanded(entity, action.open);
+    if (entity) applyCardAction(entity, event.action, { selection: this._selection, review: this._review, roving: this._roving });
   }
 
   /** The drawer closed (Close, Escape): focus goes back to the card the reviewer was on. */
@@ -356,7 +330,6 @@ export class HeidiClinicalCodes extends LitElement {
     const review = this._review.state!;
     const { shown, list, groups } = this._list.view;
     const selection = this._selection;
-    const ranges = selection.ranges;
     const accepted = this._list.counts.ACCEPTED;
     return html`
       ${[...this._session.notices, ...this._review.notices].map((n) => html`<p class="notice">${n}</p>`)}
@@ -403,19 +376,10 @@ export class HeidiClinicalCodes extends LitElement {
                 { showMore: (count) => this._progressive.showMore(count) },
               )}
             </div>
-            <heidi-source-view
-              part="source"
-              .kind=${selection.kind}
-              .note=${model.note}
-              .transcript=${model.transcript}
-              .noteRanges=${ranges.note}
-              .transcriptRanges=${ranges.transcript}
-              .focusTarget=${selection.focus}
-              .open=${selection.viewOpen}
-              .messages=${m}
-              @source-kind-change=${(e: SourceKindChangeEvent) => selection.showSource(e.kind)}
-              @source-close=${() => this._closeSource()}
-            ></heidi-source-view>
+            ${sourcePaneTemplate(
+              { messages: m, model, selection },
+              { showSource: (kind) => selection.showSource(kind), close: () => this._closeSource() },
+            )}
           </div>`
       }
       ${
