@@ -9,7 +9,7 @@
  * live in the DOM-free core (src/core).
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { DEFAULT_API_BASE } from './core/client.ts';
 import type { HeidiError } from './core/errors.ts';
 import { loadedEntity } from './core/payloads.ts';
@@ -30,10 +30,8 @@ import { ReviewController } from './controllers/review.ts';
 import { RovingFocusController } from './controllers/roving-focus.ts';
 import { SelectionController } from './controllers/selection.ts';
 import { SessionLoadController, type PatientInfo } from './controllers/session-load.ts';
+import { ToolbarPanelsController } from './controllers/toolbar-panels.ts';
 import { statusTemplate, emptyTemplate } from './templates/status.ts';
-import { toolbarTemplate } from './templates/toolbar.ts';
-import { batchPanelTemplate } from './templates/batch-panel.ts';
-import { shortcutSheetTemplate } from './templates/shortcut-sheet.ts';
 import { footerTemplate } from './templates/footer.ts';
 import { engineHeaderTemplate, showsEngines } from './templates/engine-progress.ts';
 import { codeListTemplate } from './templates/code-list.ts';
@@ -151,9 +149,6 @@ export class HeidiClinicalCodes extends LitElement {
     return this._session.hostToken;
   }
 
-  @state() private batchOpen = false;
-  @state() private shortcutsOpen = false;
-
   // First controller: on connect, wrong property types are found before the session's token request.
   private readonly _doors: PropertyDoorsController = new PropertyDoorsController(this, () => this._session.queue());
   private readonly _locale = new LocaleController(this);
@@ -189,13 +184,20 @@ export class HeidiClinicalCodes extends LitElement {
     review: this._review,
     onSelect: (entity) => this._roving.setFocused(entity.id),
   });
+  private readonly _panels: ToolbarPanelsController = new ToolbarPanelsController(this, {
+    list: this._list,
+    review: this._review,
+    announce: (message) => this._announcer.announce(message),
+    messages: () => this._locale.messages,
+    roving: () => this._roving,
+  });
   private readonly _progressive = new ProgressiveRenderController(this);
   private readonly _roving: RovingFocusController = new RovingFocusController(this, {
     list: this._list,
     progressive: this._progressive,
     review: this._review,
     expand: (entity) => this._selection.setExpanded(entity, true),
-    toggleShortcuts: () => (this.shortcutsOpen = !this.shortcutsOpen),
+    toggleShortcuts: () => this._panels.toggle('shortcuts'),
     pending: (entity) => this._review.state?.status(entity.id) === 'PENDING',
   });
 
@@ -255,21 +257,6 @@ export class HeidiClinicalCodes extends LitElement {
     });
   }
 
-  /** Close a toolbar panel and give focus back to the button that opened it. */
-  private _closePanel(panel: 'batch' | 'shortcuts'): void {
-    if (panel === 'batch') this.batchOpen = false;
-    else this.shortcutsOpen = false;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`.toolbar button[data-panel="${panel}"]`)?.focus());
-  }
-
-  private _confirmBatch(): void {
-    if (this.readonly || !this._review.state) return;
-    const chosen = this._list.candidates;
-    this._review.acceptAll(chosen);
-    this._closePanel('batch');
-    this._announcer.announce(this._locale.messages.batchDone(chosen.length));
-  }
-
   protected override render(): TemplateResult {
     const { lang, messages: m } = this._locale.current;
     const phase = this._session.phase;
@@ -278,7 +265,7 @@ export class HeidiClinicalCodes extends LitElement {
       <div class="header" part="header">
         <h2>${m.title}</h2>
         ${engineHeaderTemplate(m, this._locale.current.percent, this._session)}
-        ${phase === 'loaded' ? this._renderToolbar() : nothing}
+        ${phase === 'loaded' ? this._panels.renderToolbar() : nothing}
       </div>
       <div role="status" aria-live="polite" class="visually-hidden" id="live"></div>
       ${
@@ -299,31 +286,6 @@ export class HeidiClinicalCodes extends LitElement {
     </div>`;
   }
 
-  private _renderToolbar(): TemplateResult {
-    const list = this._list;
-    const { shown, systems, engineCount } = list.view;
-    return toolbarTemplate(
-      {
-        messages: this._locale.messages,
-        counts: list.counts,
-        total: shown.length,
-        autoAdvance: this._roving.autoAdvance,
-        systems,
-        engineCount,
-        filters: list,
-        readonly: this.readonly,
-        batchOpen: this.batchOpen,
-        shortcutsOpen: this.shortcutsOpen,
-      },
-      {
-        set: (patch) => list.set(patch),
-        toggleBatch: () => (this.batchOpen = !this.batchOpen),
-        toggleShortcuts: () => (this.shortcutsOpen = !this.shortcutsOpen),
-        setAutoAdvance: (on) => this._roving.setAutoAdvance(on),
-      },
-    );
-  }
-
   private _renderLoaded(): TemplateResult {
     const { messages: m, percent } = this._locale.current;
     const model = this._session.model!;
@@ -334,24 +296,7 @@ export class HeidiClinicalCodes extends LitElement {
     return html`
       ${[...this._session.notices, ...this._review.notices].map((n) => html`<p class="notice">${n}</p>`)}
       ${this.readonly ? html`<p class="progress">${m.readonlyNote}</p>` : nothing}
-      ${
-        this.batchOpen && !this.readonly
-          ? batchPanelTemplate(
-              {
-                messages: m,
-                filter: this._list.batchFilter,
-                count: this._list.candidates.length,
-                engineCount: this._list.view.engineCount,
-              },
-              {
-                change: (patch) => this._list.set({ batchFilter: { ...this._list.batchFilter, ...patch } }),
-                confirm: () => this._confirmBatch(),
-                cancel: () => this._closePanel('batch'),
-              },
-            )
-          : nothing
-      }
-      ${this.shortcutsOpen ? shortcutSheetTemplate({ messages: m }, { close: () => this._closePanel('shortcuts') }) : nothing}
+      ${this._panels.render(m)}
       ${
         shown.length === 0
           ? emptyTemplate(m)

@@ -258,3 +258,34 @@ describe('SessionLoadController', () => {
     }
   });
 });
+
+describe('ToolbarPanelsController', () => {
+  it('opens one panel at a time from its toolbar button, confirms a batch with an announcement, and gives focus back to the opener on close', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-glaucoma-check' });
+    await settle(el);
+    const root = shadow(el);
+    const toggle = (panel: string) => root.querySelector<HTMLButtonElement>(`.toolbar button[data-panel="${panel}"]`)!;
+
+    toggle('shortcuts').click();
+    await settle(el);
+    expect(toggle('shortcuts').getAttribute('aria-expanded')).to.equal('true');
+    expect(root.querySelector('#keys-title')).to.exist;
+    const close = [...root.querySelectorAll<HTMLButtonElement>('.panel button')].find((b) => !b.closest('dl'))!;
+    close.click();
+    await settle(el);
+    expect(root.querySelector('#keys-title')).to.equal(null);
+    expect(root.activeElement).to.equal(toggle('shortcuts'));
+
+    toggle('batch').click();
+    await settle(el);
+    const confirm = root.querySelector<HTMLButtonElement>('.batch-confirm')!;
+    const count = Number(/\d+/.exec(confirm.textContent ?? '')?.[0] ?? '0');
+    expect(count).to.be.greaterThan(0);
+    confirm.click();
+    await settle(el);
+    expect(root.querySelector('#batch-title')).to.equal(null);
+    expect(root.activeElement).to.equal(toggle('batch'));
+    expect(cards(el).filter((c) => c.getAttribute('status') === 'ACCEPTED')).to.have.length(count);
+    await until(() => (root.querySelector('#live')?.textContent ?? '').includes(String(count)), 'the batch announcement');
+  });
+});
