@@ -59,7 +59,11 @@ export const controls = css`
     outline: 1px dashed var(--_warn);
     font-weight: 600;
   }
-  .visually-hidden {
+  /* Read by screen readers, not drawn. One rule for every such case: the compact card's action words
+     ("Accept" stays in the accessible name) and the compact toolbar's filter captions. */
+  .visually-hidden,
+  :host([compact]) .actions .label,
+  :host([density='compact']) .toolbar .cap {
     position: absolute;
     width: 1px;
     height: 1px;

@@ -27,15 +27,8 @@ export const elementStyles = css`
   .header > .toolbar {
     grid-column: 1 / -1;
   }
-  /* Compact: the filter captions are read by screen readers but not drawn; controls are 24 px high. */
-  :host([density='compact']) .toolbar .cap {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-  }
+  /* Compact: the filter captions are read by screen readers but not drawn (the shared visually-hidden rule in
+     styles/controls.ts); controls are 24 px high. */
   :host([density='compact']) :is(button, select) {
     min-height: 24px;
     padding-block: 0.05em;

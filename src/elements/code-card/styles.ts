@@ -263,15 +263,8 @@ export const cardStyles = css`
         min-width: 28px;
         padding: 0.05em 0.4em;
       }
-      /* Compact actions show their symbol; the word stays in the tooltip and the accessible name ("Accept M17.11"). */
-      :host([compact]) .actions .label {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip: rect(0 0 0 0);
-        white-space: nowrap;
-      }
+      /* Compact actions show their symbol; the word stays in the tooltip and the accessible name ("Accept M17.11"):
+         hidden by the shared visually-hidden rule in styles/controls.ts. */
       :host([compact]) .quote {
         font-size: 0.8125em;
         margin-top: 2px;
