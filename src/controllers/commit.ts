@@ -131,7 +131,10 @@ export class CommitController {
     const fhir = toFhirBundle(
       codes.map((c) => ({
         ...c,
-        engines: (byId.get(c.entityId)?.engines ?? []).map(({ engine, score }) => ({ engine, ...(score !== undefined && { score }) })),
+        engines: (byId.get(c.entityId)?.engines ?? []).map(({ engine, score }) => {
+          const runId = model.runIds?.get(engine);
+          return { engine, ...(score !== undefined && { score }), ...(runId !== undefined && { runId }) };
+        }),
       })),
       {
         sessionId: state.sessionId,

@@ -80,6 +80,8 @@ export interface CodingModel {
   readonly scoresOutOfRange: number;
   /** The codes are of the host's own note (`note` property, no Heidi session). */
   readonly hostNote?: boolean;
+  /** Each engine's id for the run that coded this consultation (Sully coding id, Omniscribe `run_id`), for the Provenance. */
+  readonly runIds?: ReadonlyMap<EngineSuggestion['engine'], string>;
 }
 
 /** A score as Heidi sent it, as the model keeps it: clamped into 0..1, and flagged when it was outside. */

@@ -110,7 +110,7 @@ export async function loadNoteCodes(request: NoteLoadRequest): Promise<LoadResul
   return { model, sessionError: undefined, transcriptError: undefined, ...extras(outcome), skipped };
 }
 
-function modelOf(sessionId: string, outcome: EnginesOutcome): Pick<CodingModel, 'sessionId' | 'entities' | 'scoresOutOfRange'> {
+function modelOf(sessionId: string, outcome: EnginesOutcome): Pick<CodingModel, 'sessionId' | 'entities' | 'scoresOutOfRange' | 'runIds'> {
   const discarded = outcome.results.flatMap((r) => r.discarded);
   // A code one engine threw away and another suggests: the card carries the discarding engine's reason.
   const entities = mergeEngineResults(outcome.results).map((entity): EntityView => {
@@ -119,7 +119,8 @@ function modelOf(sessionId: string, outcome: EnginesOutcome): Pick<CodingModel, 
     );
     return against.length ? { ...entity, discardedBy: against } : entity;
   });
-  return { sessionId, entities, scoresOutOfRange: countScoresOutOfRange(entities) };
+  const runIds = new Map(outcome.results.flatMap((r) => (r.runId === undefined ? [] : [[r.engine, r.runId] as const])));
+  return { sessionId, entities, scoresOutOfRange: countScoresOutOfRange(entities), runIds };
 }
 
 function extras(outcome: EnginesOutcome): Pick<LoadResult, 'engineFailures' | 'discarded' | 'peerDropped'> {

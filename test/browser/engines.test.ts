@@ -187,10 +187,25 @@ describe('coding engines', () => {
     root.querySelector<HTMLButtonElement>('.batch-confirm')!.click();
     await settle(el);
     let committed: readonly CommittedCode[] = [];
-    el.addEventListener('heidi-codes-commit', (e) => (committed = e.detail.codes), { once: true });
+    let provenance: { entity?: { what?: { identifier?: { system?: string; value?: string } } }[] }[] = [];
+    el.addEventListener(
+      'heidi-codes-commit',
+      (e) => {
+        committed = e.detail.codes;
+        const entries = (e.detail.fhir as { entry: { resource: { resourceType: string } }[] }).entry;
+        provenance = entries.map((x) => x.resource).filter((r) => r.resourceType === 'Provenance') as typeof provenance;
+      },
+      { once: true },
+    );
     await el.commit();
     expect(committed.map((c) => c.code).sort()).to.deep.equal(['E11.65', 'E78.5', 'I10']);
     expect(committed.every((c) => c.engines.join() === 'heidi,sully,omniscribe')).to.equal(true);
+    // Each Provenance names the Heidi session and the peers' own runs (Sully's coding id, Omniscribe's run_id).
+    expect(provenance).to.have.length(3);
+    for (const p of provenance) {
+      const systems = (p.entity ?? []).map((x) => x.what?.identifier?.system);
+      expect(systems).to.include.members(['urn:heidi:session-id', 'urn:heidi:run-id:sully', 'urn:heidi:run-id:omniscribe']);
+    }
   });
 
   it('one engine failing: the others show, a notice names it, heidi-error has engine set', async () => {
