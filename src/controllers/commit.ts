@@ -131,6 +131,8 @@ export class CommitController {
     const fhir = toFhirBundle(
       codes.map((c) => ({
         ...c,
+        // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list).
+        ...(byId.get(c.entityId)?.primary.kind === 'procedure' && { kind: 'procedure' as const }),
         engines: (byId.get(c.entityId)?.engines ?? []).map(({ engine, score }) => {
           const runId = model.runIds?.get(engine);
           return { engine, ...(score !== undefined && { score }), ...(runId !== undefined && { runId }) };

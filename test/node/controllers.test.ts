@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildModel, type CodingModel } from '../../src/core/model.ts';
+import { buildModel, type CodingModel, type EntityView } from '../../src/core/model.ts';
 import { ReviewController } from '../../src/controllers/review.ts';
 import { CommitController } from '../../src/controllers/commit.ts';
 import { ListViewController } from '../../src/controllers/list-view.ts';
@@ -204,6 +204,26 @@ describe('CommitController', () => {
     assert.match(commit.message, /EHR down/);
     commit.onReviewChange();
     assert.equal(commit.phase, 'idle');
+  });
+
+  it('a SNOMED CT code is filed as a Condition, or as a Procedure when its engine listed it as a procedure', async () => {
+    const { host, review, commit, loaded } = setup();
+    const snomed = (kind: 'procedure' | 'clinical-term', code: string): EntityView => {
+      const base = loaded.entities[0]!;
+      const primary = { ...base.primary, system: 'http://snomed.info/sct', codeSystem: 'snomed_ct', code, kind, systemLabel: 'SNOMED CT' };
+      return { ...base, id: `snomed-${code}`, primary, similar: [] };
+    };
+    const finding = snomed('clinical-term', '239873007');
+    const procedure = snomed('procedure', '71388002');
+    (loaded.entities as EntityView[]).push(finding, procedure);
+    review.setStatus(finding, 'ACCEPTED');
+    review.setStatus(procedure, 'ACCEPTED');
+    const sent = host.events<CodesCommitDetail>('heidi-codes-commit');
+    await commit.commit();
+    const fhir = sent[0]!.fhir as { entry: { resource: { resourceType: string; code?: { coding: { code: string }[] } } }[] };
+    const typeOf = (code: string) => fhir.entry.find((e) => e.resource.code?.coding[0]?.code === code)?.resource.resourceType;
+    assert.equal(typeOf('239873007'), 'Condition');
+    assert.equal(typeOf('71388002'), 'Procedure');
   });
 
   it('without the session a host patient id blocks (it cannot be proved to be this patient)', () => {
