@@ -20,12 +20,7 @@ import { expect } from '@open-wc/testing';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import { spyOnFetch } from './fetch-spy.ts';
 import { cards, mount, shadow, until } from './helpers.ts';
-
-declare global {
-  interface Window {
-    __pwned?: unknown;
-  }
-}
+import { expectInert, rawText } from './inert.ts';
 
 const SET = 'window.__pwned=1';
 
@@ -67,67 +62,6 @@ export const PAYLOADS: readonly string[] = [
   `&lt;img src=x onerror=${SET}&gt; &#60;script&#62;`,
   `<base href="javascript:${SET}//">`,
 ];
-
-const FORBIDDEN_TAGS = [
-  'script',
-  'img',
-  'iframe',
-  'frame',
-  'svg',
-  'math',
-  'object',
-  'embed',
-  'video',
-  'audio',
-  'source',
-  'link',
-  'meta',
-  'base',
-  'style',
-  'form',
-  'noscript',
-];
-
-/** Every element of the element's shadow trees (and the light DOM below it), recursively. */
-function allElements(root: Element | ShadowRoot): Element[] {
-  const out: Element[] = [];
-  const walk = (node: Element | ShadowRoot) => {
-    for (const child of node.children) {
-      out.push(child);
-      if (child.shadowRoot) walk(child.shadowRoot);
-      walk(child);
-    }
-  };
-  if (root instanceof Element && root.shadowRoot) walk(root.shadowRoot);
-  walk(root);
-  return out;
-}
-
-/** Text of a node including its shadow trees, verbatim (no whitespace folding). */
-function rawText(node: Node): string {
-  let text = '';
-  const walk = (n: Node) => {
-    if (n.nodeType === Node.TEXT_NODE) text += (n as Text).data;
-    if (n instanceof Element && n.shadowRoot) walk(n.shadowRoot);
-    n.childNodes.forEach(walk);
-  };
-  walk(node);
-  return text;
-}
-
-function expectInert(el: HeidiClinicalCodes): void {
-  expect(window.__pwned, 'a payload ran').to.equal(undefined);
-  const elements = allElements(el);
-  expect(elements.length).to.be.greaterThan(3);
-  const bad = elements.filter((e) => FORBIDDEN_TAGS.includes(e.localName)).map((e) => e.localName);
-  expect(bad, 'forbidden elements in the shadow trees').to.deep.equal([]);
-  const handlers = elements.flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.localName}[${a.name}]`));
-  expect(handlers, 'event-handler attributes').to.deep.equal([]);
-  const urls = elements.flatMap((e) =>
-    [...e.attributes].filter((a) => /^\s*javascript:/i.test(a.value)).map((a) => `${e.localName}[${a.name}]`),
-  );
-  expect(urls, 'javascript: URLs in attributes').to.deep.equal([]);
-}
 
 async function settleAll(el: HeidiClinicalCodes): Promise<void> {
   await el.updateComplete;
