@@ -24,6 +24,7 @@ import {
   isObject,
   json,
   optionalNumber,
+  parseFailures,
   parseJson,
   pathBelow,
   readBody,
@@ -152,7 +153,13 @@ export function createMockOmniscribe(options: MockOmniscribeOptions = {}): MockO
     const user = body.user ?? DEFAULT_USER;
     if (typeof user !== 'string' || !user) problems.push('user must be a non-empty string');
     const latencyMs = optionalNumber(body, 'latencyMs', problems);
-    const failures = parseFailures(body.failures, problems);
+    const failures = parseFailures<OmniscribeFailure['kind'], OmniscribeFailure>(
+      body.failures,
+      problems,
+      ['status', 'malformed'],
+      500,
+      () => ({}),
+    );
     if (problems.length) return omniscribeError(422, problems.join('; '));
     const scenario: OmniscribeScenario = { failures, ...(latencyMs !== undefined ? { latencyMs } : {}) };
     users.get(user as string).scenario = scenario;
@@ -160,37 +167,4 @@ export function createMockOmniscribe(options: MockOmniscribeOptions = {}): MockO
   }
 
   return { handle, reset: () => users.clear() };
-}
-
-function parseFailures(value: unknown, problems: string[]): OmniscribeFailure[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problems.push('failures must be a list');
-    return [];
-  }
-  return value.flatMap((spec, i): OmniscribeFailure[] => {
-    const where = `failures[${i}]`;
-    if (!isObject(spec)) {
-      problems.push(`${where} must be an object`);
-      return [];
-    }
-    const before = problems.length;
-    const kind = spec.kind ?? 'status';
-    if (kind !== 'status' && kind !== 'malformed') problems.push(`${where}.kind must be status or malformed`);
-    const count = spec.count ?? 1;
-    if (!Number.isInteger(count) || (count as number) < 1) problems.push(`${where}.count must be an integer >= 1`);
-    const status = spec.status ?? 500;
-    if (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599)
-      problems.push(`${where}.status must be 400..599`);
-    const retryAfter = optionalNumber(spec, 'retryAfter', problems, true);
-    if (problems.length > before) return [];
-    return [
-      {
-        count: count as number,
-        status: status as number,
-        kind: kind as OmniscribeFailure['kind'],
-        ...(retryAfter !== undefined ? { retryAfter } : {}),
-      },
-    ];
-  });
 }

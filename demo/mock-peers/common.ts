@@ -136,6 +136,57 @@ export function optionalNumber(body: Record<string, unknown>, name: string, prob
   return undefined;
 }
 
+/** What every scripted failure of a peer mock has; each mock adds its own fields (`route` for Sully). */
+export interface FailureBasics<K extends string> {
+  count: number;
+  kind: K;
+  status?: number;
+  retryAfter?: number;
+}
+
+/**
+ * A scenario's `failures` list, checked entry by entry: `kind` one of `kinds` (default the first of them
+ * that is `status`, else the first), `count` an integer >= 1 (default 1), `status` 400..599 (default
+ * `defaultStatus`), `retryAfter` an integer >= 0. `more` reads a mock's own fields and reports their problems.
+ * An entry with any problem is left out, with its messages in `problems`.
+ */
+export function parseFailures<K extends string, F extends FailureBasics<K>>(
+  value: unknown,
+  problems: string[],
+  kinds: readonly K[],
+  defaultStatus: number | undefined,
+  more: (spec: Record<string, unknown>, where: string, problems: string[]) => Omit<F, keyof FailureBasics<K>>,
+): F[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.push('failures must be a list');
+    return [];
+  }
+  const kindList = kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}` : String(kinds[0]);
+  return value.flatMap((spec, i): F[] => {
+    const where = `failures[${i}]`;
+    if (!isObject(spec)) {
+      problems.push(`${where} must be an object`);
+      return [];
+    }
+    const before = problems.length;
+    const kind = spec.kind ?? 'status';
+    if (!kinds.includes(kind as K)) problems.push(`${where}.kind must be ${kindList}`);
+    const own = more(spec, where, problems);
+    const count = spec.count ?? 1;
+    if (!Number.isInteger(count) || (count as number) < 1) problems.push(`${where}.count must be an integer >= 1`);
+    const status = spec.status ?? defaultStatus;
+    if (status !== undefined && (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599))
+      problems.push(`${where}.status must be 400..599`);
+    const retryAfter = optionalNumber(spec, 'retryAfter', problems, true);
+    if (problems.length > before) return [];
+    const failure = { ...own, count: count as number, kind: kind as K } as F;
+    if (status !== undefined) failure.status = status as number;
+    if (retryAfter !== undefined) failure.retryAfter = retryAfter;
+    return [failure];
+  });
+}
+
 /** Resolves when `signal` aborts (a client that gave up stops a slow mock from answering). */
 export function aborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();

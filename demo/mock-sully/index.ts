@@ -24,6 +24,7 @@ import {
   isObject,
   json,
   optionalNumber,
+  parseFailures,
   parseJson,
   pathBelow,
   readBody,
@@ -171,7 +172,17 @@ export function createMockSully(options: MockSullyOptions = {}): MockSully {
     if (polls === 0) problems.push('pollsToComplete must be at least 1');
     const completeAfterMs = optionalNumber(body, 'completeAfterMs', problems);
     const retryAfterSeconds = optionalNumber(body, 'retryAfterSeconds', problems, true);
-    const failures = parseFailures(body.failures, problems);
+    const failures = parseFailures<SullyFailure['kind'], SullyFailure>(
+      body.failures,
+      problems,
+      ['failed', 'status', 'malformed'],
+      undefined,
+      (spec, where, found) => {
+        const route = spec.route ?? 'any';
+        if (route !== 'create' && route !== 'poll' && route !== 'any') found.push(`${where}.route must be create, poll or any`);
+        return { route: route as SullyFailure['route'] };
+      },
+    );
     if (problems.length) return sullyError(422, problems.join('; '));
 
     const scenario: SullyScenario = { pollsToComplete: polls ?? DEFAULT_POLLS_TO_COMPLETE, failures };
@@ -182,35 +193,4 @@ export function createMockSully(options: MockSullyOptions = {}): MockSully {
   }
 
   return { handle, reset: () => users.clear() };
-}
-
-function parseFailures(value: unknown, problems: string[]): SullyFailure[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problems.push('failures must be a list');
-    return [];
-  }
-  return value.flatMap((spec, i): SullyFailure[] => {
-    const where = `failures[${i}]`;
-    if (!isObject(spec)) {
-      problems.push(`${where} must be an object`);
-      return [];
-    }
-    const before = problems.length;
-    const kind = spec.kind ?? 'status';
-    if (kind !== 'failed' && kind !== 'status' && kind !== 'malformed') problems.push(`${where}.kind must be failed, status or malformed`);
-    const route = spec.route ?? 'any';
-    if (route !== 'create' && route !== 'poll' && route !== 'any') problems.push(`${where}.route must be create, poll or any`);
-    const count = spec.count ?? 1;
-    if (!Number.isInteger(count) || (count as number) < 1) problems.push(`${where}.count must be an integer >= 1`);
-    const status = spec.status;
-    if (status !== undefined && (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599))
-      problems.push(`${where}.status must be 400..599`);
-    const retryAfter = optionalNumber(spec, 'retryAfter', problems, true);
-    if (problems.length > before) return [];
-    const failure: SullyFailure = { count: count as number, kind: kind as SullyFailure['kind'], route: route as SullyFailure['route'] };
-    if (status !== undefined) failure.status = status as number;
-    if (retryAfter !== undefined) failure.retryAfter = retryAfter;
-    return [failure];
-  });
 }

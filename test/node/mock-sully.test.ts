@@ -185,6 +185,22 @@ describe('mock Sully: scenarios', () => {
     assert.match(body.message, /failures\[0\]\.kind/);
     assert.match(body.message, /failures\[0\]\.count/);
   });
+
+  it('names each bad field of each failure, and keeps the good ones with their defaults', async () => {
+    const h = harness();
+    const bad = await h.scenario({ failures: [{ kind: 'boom', route: 'x', status: 99, retryAfter: -1 }, 'nope'] });
+    assert.equal(bad.status, 422);
+    assert.equal(
+      ((await bad.json()) as { message: string }).message,
+      'failures[0].kind must be failed, status or malformed; failures[0].route must be create, poll or any; ' +
+        'failures[0].status must be 400..599; retryAfter must be an integer >= 0; failures[1] must be an object',
+    );
+    const good = await h.scenario({ failures: [{ kind: 'failed' }, { status: 503, route: 'poll', retryAfter: 2, count: 2 }] });
+    assert.deepEqual(((await good.json()) as { failures: unknown }).failures, [
+      { route: 'any', count: 1, kind: 'failed' },
+      { route: 'poll', count: 2, kind: 'status', status: 503, retryAfter: 2 },
+    ]);
+  });
 });
 
 describe('mock Sully: honest codes', () => {
