@@ -34,7 +34,7 @@ z.config({ jitless: true }); // strict CSP: no `new Function` (see schemas.ts)
 
 // Only zod constructors the bundle already ships, plus `refine`: `enum`, `record` and `extend` would add 1.3 kB gzip.
 export const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not a time'));
-const STATUSES: readonly string[] = ['PENDING', 'ACCEPTED', 'REJECTED'] satisfies ReviewStatus[];
+export const STATUSES: readonly unknown[] = ['PENDING', 'ACCEPTED', 'REJECTED'] satisfies ReviewStatus[];
 const status = z.string().check(z.refine((s) => STATUSES.includes(s), 'not PENDING, ACCEPTED or REJECTED'));
 const codeRef = z.object({ system: z.string(), code: z.string(), display: z.string(), codeSystem: z.string() });
 const swappedTo = z.optional(z.object({ codeSystem: z.string(), code: z.string() }));

@@ -9,7 +9,7 @@
 import * as z from 'zod/mini';
 import type { AuditEntry } from './audit.ts';
 import { AuditEntrySchema, DecisionSchema, isoTime, type SwappedTo } from './review-snapshot.ts';
-import type { ReviewStatus } from './review.ts';
+import { sameDecision, webStorage, type ReviewStatus } from './review.ts';
 import { randomUuid } from './ids.ts';
 
 export interface SyncDecision {
@@ -77,18 +77,6 @@ export function laterDecision(a: Pick<SyncMessage, 'at' | 'tabId'>, b: Pick<Sync
   return ta !== tb ? ta > tb : a.tabId > b.tabId;
 }
 
-function sameDecision(a: SyncDecision, b: SyncDecision): boolean {
-  return a.status === b.status && a.swappedTo?.codeSystem === b.swappedTo?.codeSystem && a.swappedTo?.code === b.swappedTo?.code;
-}
-
-function localStorageOrUndefined(): Storage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined; // sandboxed iframes throw on access
-  }
-}
-
 export class ReviewSync {
   readonly tabId: string;
   private readonly _options: ReviewSyncOptions;
@@ -111,7 +99,7 @@ export class ReviewSync {
     if (this._channel) {
       this._channel.addEventListener('message', this._onMessage);
     } else {
-      this._storage = options.storage ?? localStorageOrUndefined();
+      this._storage = options.storage ?? webStorage('localStorage');
       this._events = options.storageEvents ?? (typeof globalThis.addEventListener === 'function' ? globalThis : undefined);
       this._events?.addEventListener('storage', this._onStorage);
     }
