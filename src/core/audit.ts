@@ -49,7 +49,8 @@ export interface AuditContext {
 
 /** One audit entry for `change`: optional fields left out, not `undefined`; codes reduced to their four CodeRef fields. */
 export function auditEntry(change: DecisionChange, context: AuditContext = {}): AuditEntry {
-  const { score, reviewer } = context;
+  const { reviewer } = context;
+  const score = context.score!;
   return {
     at: context.at ?? new Date().toISOString(),
     entityId: change.entityId,
@@ -58,7 +59,7 @@ export function auditEntry(change: DecisionChange, context: AuditContext = {}): 
     statusBefore: change.statusBefore,
     statusAfter: change.statusAfter,
     engines: [...(context.engines ?? [])],
-    ...(typeof score === 'number' && Number.isFinite(score) && { score }),
+    ...(Number.isFinite(score) && { score }), // false for anything but a finite number, undefined included
     ...(reviewer && { reviewer: { reference: reviewer.reference, ...(reviewer.display !== undefined && { display: reviewer.display }) } }),
   };
 }

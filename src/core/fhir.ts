@@ -142,8 +142,11 @@ function fhirText(text: string | undefined): string | undefined {
 
 /** A valid FHIR instant for `time`, or undefined when it is no time at all. */
 function instant(time: string | undefined): string | undefined {
-  const ms = time === undefined ? NaN : Date.parse(time);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  try {
+    return new Date(time!).toISOString();
+  } catch {
+    return undefined; // an Invalid Date (or no time) throws a RangeError
+  }
 }
 
 /** A literal reference with its display, or a display-only one (`fallback` when there is no name either). */
@@ -184,13 +187,13 @@ function coding(code: FhirCodeInput): FhirCodeableConcept {
 function author(engine: FhirEngineSuggestion, index: number): { device: FhirDevice; agent: FhirProvenance['agent'][number] } {
   const name = fhirText(engineLabel(engine.engine)) ?? 'Coding engine';
   const id = `engine${index + 1}`;
-  const score = engine.score;
+  const score = engine.score!;
   const device: FhirDevice = {
     resourceType: 'Device',
     id,
     deviceName: [{ name, type: 'user-friendly-name' }],
-    ...(typeof score === 'number' &&
-      Number.isFinite(score) && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score }] }] }),
+    // Number.isFinite is false for anything but a finite number, undefined included.
+    ...(Number.isFinite(score) && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score }] }] }),
   };
   return { device, agent: { type: participant('author'), who: { reference: `#${id}`, display: name } } };
 }
