@@ -85,13 +85,12 @@ export function parseReviewSnapshot(value: unknown, expectedSessionId: string): 
     return invalid(`it belongs to session ${top.data.sessionId}, not ${expectedSessionId}`);
   }
   const decisions = Object.create(null) as Record<string, SnapshotDecision>;
-  const raw = (data as { decisions: Record<string, unknown> }).decisions;
-  for (const id of Object.keys(raw)) {
-    const parsed = SnapshotDecisionSchema.safeParse(raw[id]);
+  for (const [id, raw] of Object.entries((data as { decisions: object }).decisions)) {
+    const parsed = SnapshotDecisionSchema.safeParse(raw);
     if (!parsed.success) return invalid(`decisions[${JSON.stringify(id)}].${issue(parsed.error)}`);
     decisions[id] = parsed.data as SnapshotDecision; // zod's output: a fresh object with only the schema's keys
   }
-  return { sessionId: top.data.sessionId, decisions, audit: top.data.audit as unknown as AuditEntry[] };
+  return { ...(top.data as unknown as ReviewSnapshot), decisions };
 }
 
 /**
@@ -107,12 +106,8 @@ export function reviewSnapshot(
   const times = lastDecisionTimes(audit);
   const record = Object.create(null) as Record<string, SnapshotDecision>;
   for (const [id, d] of decisions) {
-    const swap = d.swappedTo;
-    record[id] = {
-      status: d.status,
-      ...(swap && { swappedTo: { codeSystem: swap.codeSystem, code: swap.code } }),
-      at: times.get(id) ?? now,
-    };
+    // Copies: a host editing the snapshot cannot edit the review.
+    record[id] = { status: d.status, ...(d.swappedTo && { swappedTo: { ...d.swappedTo } }), at: times.get(id) ?? now };
   }
   return { sessionId, decisions: record, audit: [...audit] };
 }

@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import type { AuditEntry } from './audit.ts';
 import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
 import { AuditEntrySchema, STATUSES } from './review-snapshot.ts';
-import type { SentCode } from './send-diff.ts';
+import { sentKey, type SentCode } from './send-diff.ts';
 
 export type ReviewStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED';
 
@@ -181,14 +181,14 @@ export class ReviewState {
 
   /** The host confirmed it holds exactly these codes now, so cards (and a reload) show them as sent. */
   markSent(codes: readonly (Pick<SentCode, 'entityId' | 'codeSystem' | 'code'> & Partial<SentCode>)[]): void {
-    this._sent = new Map(codes.map((c) => [sentKey(c.entityId, c.codeSystem, c.code), { system: '', display: '', ...c }]));
+    this._sent = new Map(codes.map((c) => [sentKey(c), { system: '', display: '', ...c }]));
     // What was sent shows on the cards: a new snapshot so views keyed on it recompute.
     this._edit(() => undefined);
   }
 
   isSent(entity: EntityView): boolean {
     const code = this.chosenCode(entity);
-    return this.status(entity.id) === 'ACCEPTED' && this._sent.has(sentKey(entity.id, code.codeSystem, code.code));
+    return this.status(entity.id) === 'ACCEPTED' && this._sent.has(sentKey({ ...code, entityId: entity.id }));
   }
 
   /** Change a copy of the decisions, then save: copy-on-write keeps `snapshot` immutable. */
@@ -219,7 +219,8 @@ export class ReviewState {
       for (const c of Array.isArray(data.sent) ? data.sent : []) {
         if (!Array.isArray(c) || !c.every((part) => typeof part === 'string')) continue;
         const [entityId = '', codeSystem = '', code = '', system = ''] = c;
-        this._sent.set(sentKey(entityId, codeSystem, code), { entityId, codeSystem, code, system, display: '' });
+        const sent = { entityId, codeSystem, code, system, display: '' };
+        this._sent.set(sentKey(sent), sent);
       }
       const audit = AuditSchema.safeParse(data.a);
       if (audit.success) this._audit = audit.data as AuditEntry[];
@@ -252,8 +253,4 @@ export class ReviewState {
       // Quota or privacy mode: decisions still live in memory for this page.
     }
   }
-}
-
-function sentKey(entityId: string, codeSystem: string, code: string): string {
-  return `${entityId}|${codeSystem}|${code}`;
 }
