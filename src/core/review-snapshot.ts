@@ -61,9 +61,9 @@ function invalid(detail: string): HeidiError {
   return new HeidiError('config', `reviewState is not a saved review: ${detail}.`, { retryable: false });
 }
 
-function issue(error: z.core.$ZodError): string {
-  const first = error.issues[0];
-  return first ? `${first.path.join('.') || 'value'}: ${first.message}` : 'invalid';
+/** The first issue (a failed parse has at least one) as `path: message`. */
+function issue({ issues: [first] }: z.core.$ZodError): string {
+  return `${first!.path.join('.') || 'value'}: ${first!.message}`;
 }
 
 /**
