@@ -57,8 +57,7 @@ export class CommitController {
 
   /** The phase of the last send of the session shown (`idle` when it was another session's). */
   get phase(): CommitPhase {
-    const outcome = this._outcome;
-    return outcome && outcome.sessionId === this._options.session.model?.sessionId ? outcome.phase : 'idle';
+    return (this._outcome?.sessionId === this._options.session.model?.sessionId && this._outcome?.phase) || 'idle';
   }
 
   get message(): string {
@@ -85,15 +84,18 @@ export class CommitController {
   }
 
   /** Send the accepted codes. Resolves true when the host confirmed. */
-  commit(): Promise<boolean> {
+  async commit(): Promise<boolean> {
     const model = this._options.session.model;
     const state = this._options.review.state;
-    if (!model || !state || this._host.readonly) return Promise.resolve(false);
     // One send per session at a time: a second click, or a `commit()` from a commit listener, does nothing.
+    if (!model || !state || this._host.readonly || this._inFlight.has(state.sessionId)) return false;
     const id = state.sessionId;
-    if (this._inFlight.has(id)) return Promise.resolve(false);
     this._inFlight.add(id); // before the event fires, so a listener's own commit() cannot recurse
-    return this._send(model, state).finally(() => this._inFlight.delete(id));
+    try {
+      return await this._send(model, state);
+    } finally {
+      this._inFlight.delete(id);
+    }
   }
 
   /** A decision changed what would be sent: the last outcome no longer applies (unless a send is under way). Called as the review re-renders. */
