@@ -184,20 +184,6 @@ function coding(code: FhirCodeInput): FhirCodeableConcept {
   };
 }
 
-function author(engine: FhirEngineSuggestion, index: number): { device: FhirDevice; agent: FhirProvenance['agent'][number] } {
-  const name = fhirText(engineLabel(engine.engine)) ?? 'Coding engine';
-  const id = `engine${index + 1}`;
-  const score = engine.score!;
-  const device: FhirDevice = {
-    resourceType: 'Device',
-    id,
-    deviceName: [{ name, type: 'user-friendly-name' }],
-    // Number.isFinite is false for anything but a finite number, undefined included.
-    ...(Number.isFinite(score) && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score }] }] }),
-  };
-  return { device, agent: { type: participant('author'), who: { reference: `#${id}`, display: name } } };
-}
-
 /**
  * The bundle for `codes` (accepted ones only). Without a reviewer the verifier is a display-only
  * "Unidentified reviewer" (`agent.who` is required); without a patient id the subject is display-only.
@@ -231,7 +217,13 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
             ...common,
           };
     const fullUrl = `urn:uuid:${newId()}`;
-    const authors = engines.map(author);
+    const contained = engines.map(({ engine, score }, i): FhirDevice => ({
+      resourceType: 'Device',
+      id: `engine${i + 1}`,
+      deviceName: [{ name: fhirText(engineLabel(engine)) ?? 'Coding engine', type: 'user-friendly-name' }],
+      // Number.isFinite is false for anything but a finite number, undefined included.
+      ...(Number.isFinite(score) && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score! }] }] }),
+    }));
     const runs = engines.flatMap((e) => {
       const runId = fhirText(e.runId);
       return runId && runId !== context.sessionId ? [{ system: runIdSystem(e.engine), value: runId }] : [];
@@ -239,10 +231,17 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
     const provenance: FhirProvenance = {
       resourceType: 'Provenance',
       meta: meta(),
-      contained: authors.map((a) => a.device),
+      contained,
       target: [{ reference: fullUrl }],
       recorded: at,
-      agent: [...authors.map((a) => a.agent), { type: participant('verifier'), who: { ...verifier } }],
+      agent: [
+        // Each engine is an author, named as its contained Device is.
+        ...contained.map(({ id, deviceName: [device] }) => ({
+          type: participant('author'),
+          who: { reference: `#${id}`, display: device!.name },
+        })),
+        { type: participant('verifier'), who: { ...verifier } },
+      ],
       entity: [{ system: SESSION_ID_SYSTEM, value: context.sessionId }, ...runs].map((identifier) => ({
         role: 'source',
         what: { identifier },
