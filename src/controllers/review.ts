@@ -62,8 +62,8 @@ export class ReviewController implements ReactiveController {
     }
     this._entities = new Map(entities.map((e) => [e.id, e]));
     this._connect();
-    if (this._pending !== undefined) {
-      const pending = this._pending;
+    const pending = this._pending;
+    if (pending !== undefined) {
       this._pending = undefined;
       this.restore(pending);
     }

@@ -129,10 +129,7 @@ export class ReviewState {
     const isPrimary = sameCode(entity.primary, to);
     if (!isPrimary && !entity.similar.some((c) => sameCode(c, to))) return undefined;
     this._edit((decisions) =>
-      decisions.set(
-        entity.id,
-        isPrimary ? { status: 'ACCEPTED' } : { status: 'ACCEPTED', swappedTo: { codeSystem: to.codeSystem, code: to.code } },
-      ),
+      decisions.set(entity.id, { status: 'ACCEPTED', ...(!isPrimary && { swappedTo: { codeSystem: to.codeSystem, code: to.code } }) }),
     );
     return { entityId: entity.id, status: 'ACCEPTED', code: codeRef(to), previousCode: codeRef(previous) };
   }
