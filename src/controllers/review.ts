@@ -7,7 +7,7 @@
  * so views keyed on it recompute without a counter.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { auditEntry, lastDecisionTimes, type AuditEntry, type Reviewer } from '../core/audit.ts';
+import { auditEntry, isoNow, lastDecisionTimes, type AuditEntry, type Reviewer } from '../core/audit.ts';
 import { HeidiError } from '../core/errors.ts';
 import type { CodeView, EntityView } from '../core/model.ts';
 import { ReviewState, type ReviewChange, type ReviewStatus } from '../core/review.ts';
@@ -161,7 +161,7 @@ export class ReviewController implements ReactiveController {
     if (this._host.readonly || !state) return 0;
     const before = state.snapshot;
     const changes = decide(state).filter((c): c is ReviewChange => !!c);
-    const at = new Date().toISOString();
+    const at = isoNow();
     // Logged before the events fire: a host that saves `reviewState` on each one saves its audit entry too.
     const entries = changes.map((change) => {
       const entity = this._entities.get(change.entityId);

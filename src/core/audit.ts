@@ -47,12 +47,15 @@ export interface AuditContext {
   readonly reviewer?: Reviewer | undefined;
 }
 
+/** The time now as an ISO 8601 instant, as audit entries, sync messages and bundles carry it. */
+export const isoNow = (): string => new Date().toISOString();
+
 /** One audit entry for `change`: optional fields left out, not `undefined`; codes reduced to their four CodeRef fields. */
 export function auditEntry(change: DecisionChange, context: AuditContext = {}): AuditEntry {
   const { reviewer } = context;
   const score = context.score!;
   return {
-    at: context.at ?? new Date().toISOString(),
+    at: context.at ?? isoNow(),
     entityId: change.entityId,
     ...(change.codeBefore && { codeBefore: codeRef(change.codeBefore) }),
     ...(change.codeAfter && { codeAfter: codeRef(change.codeAfter) }),

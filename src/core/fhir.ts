@@ -8,7 +8,7 @@
  * (`code-systems.ts`) decides the URI and the resource type.
  */
 import type { AuditEntry, Reviewer } from './audit.ts';
-import { lastDecisionTimes } from './audit.ts';
+import { isoNow, lastDecisionTimes } from './audit.ts';
 import { codeSystemInfo, fhirResourceType, type CodeKind } from './code-systems.ts';
 import { randomUuid } from './ids.ts';
 import { pathSegment } from './text.ts';
@@ -190,7 +190,7 @@ function coding(code: FhirCodeInput): FhirCodeableConcept {
  */
 export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirContext): FhirBundle {
   const newId = context.idFactory ?? randomUuid;
-  const recorded = instant(context.recorded) ?? new Date().toISOString();
+  const recorded = instant(context.recorded) ?? isoNow();
   const decided = lastDecisionTimes(context.audit ?? []);
   const patientId = fhirText(context.patient?.id);
   const subject = named(patientId && `Patient/${patientId}`, context.patient?.display, `Patient of Heidi session ${context.sessionId}`);

@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { HeidiError } from './errors.ts';
-import { lastDecisionTimes, type AuditEntry } from './audit.ts';
+import { isoNow, lastDecisionTimes, type AuditEntry } from './audit.ts';
 import type { ReviewStatus } from './review.ts';
 
 export interface SwappedTo {
@@ -101,7 +101,7 @@ export function reviewSnapshot(
   sessionId: string,
   decisions: Iterable<readonly [string, { readonly status: ReviewStatus; readonly swappedTo?: SwappedTo | undefined }]>,
   audit: readonly AuditEntry[],
-  now: string = new Date().toISOString(),
+  now: string = isoNow(),
 ): ReviewSnapshot {
   const times = lastDecisionTimes(audit);
   const record = Object.create(null) as Record<string, SnapshotDecision>;

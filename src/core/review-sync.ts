@@ -7,7 +7,7 @@
  * the tab whose own decision lost hears about it, to say so.
  */
 import * as z from 'zod/mini';
-import type { AuditEntry } from './audit.ts';
+import { isoNow, type AuditEntry } from './audit.ts';
 import { AuditEntrySchema, DecisionSchema, isoTime, type SwappedTo } from './review-snapshot.ts';
 import { sameDecision, webStorage, type ReviewStatus } from './review.ts';
 import { randomUuid } from './ids.ts';
@@ -106,7 +106,7 @@ export class ReviewSync {
   }
 
   /** Tell the other tabs about a decision made here (and remember it, to judge theirs). */
-  publish(entityId: string, decision: SyncDecision, at: string = new Date().toISOString(), entry?: AuditEntry): SyncMessage {
+  publish(entityId: string, decision: SyncDecision, at: string = isoNow(), entry?: AuditEntry): SyncMessage {
     const message: SyncMessage = { sessionId: this._options.sessionId, entityId, decision, at, tabId: this.tabId, ...(entry && { entry }) };
     this._latest.set(entityId, message);
     try {
