@@ -38,7 +38,14 @@ interface Persisted {
 }
 
 const AuditSchema = z.array(AuditEntrySchema);
-const noName = (c: CodeRef | undefined): CodeRef | undefined => c && { ...c, display: '' };
+/**
+ * `JSON.stringify` replacer that keeps names out of storage: a code's `display` becomes '' (its schema needs one),
+ * the reviewer's is left out. Only codes and the reviewer hold a string `display`: a decision under an entity id
+ * "display" is an object, so it is kept.
+ */
+function withoutNames(this: object, key: string, value: unknown): unknown {
+  return key === 'display' && typeof value === 'string' ? ('reference' in this ? undefined : '') : value;
+}
 
 const STORAGE_PREFIX = 'heidi-clinical-codes:review:v1:';
 
@@ -236,16 +243,10 @@ export class ReviewState {
       v: 1,
       d,
       sent: this.sentCodes.map((c): StoredSent => [c.entityId, c.codeSystem, c.code, c.system]),
-      // `undefined` members are left out by JSON.stringify.
-      a: this._audit.map(({ codeBefore, codeAfter, reviewer, ...rest }) => ({
-        ...rest,
-        codeBefore: noName(codeBefore),
-        codeAfter: noName(codeAfter),
-        reviewer: reviewer && { reference: reviewer.reference },
-      })),
+      a: this._audit as AuditEntry[],
     };
     try {
-      this._storage.setItem(storageKey(this.sessionId), JSON.stringify(data));
+      this._storage.setItem(storageKey(this.sessionId), JSON.stringify(data, withoutNames));
     } catch {
       // Quota or privacy mode: decisions still live in memory for this page.
     }
