@@ -129,18 +129,17 @@ export class CommitController {
       this._options.announcer.announce(m.nothingToSend);
       return false;
     }
-    const byId = new Map(accepted.map((e) => [e.id, e]));
     const host = this._host;
     const fhir = toFhirBundle(
-      codes.map((c) => {
-        const entity = byId.get(c.entityId);
-        return {
-          ...c,
+      // The same codes as `codes` (oncePerCode picks the same ones), each with what its entity knows.
+      oncePerCode(
+        accepted.map(({ primary, engines }, i) => ({
+          ...all[i]!,
           // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list).
-          kind: entity?.primary.kind,
-          engines: (entity?.engines ?? []).map(({ engine, score }) => ({ engine, score, runId: model.runIds?.get(engine) })),
-        };
-      }),
+          kind: primary.kind,
+          engines: engines.map(({ engine, score }) => ({ engine, score, runId: model.runIds?.get(engine) })),
+        })),
+      ),
       {
         sessionId: state.sessionId,
         patient: { id: host.ehrPatientId, display: model.session?.patient?.name ?? undefined },
