@@ -92,7 +92,7 @@ export class ReviewController implements ReactiveController {
       this._host.dispatchEvent(new HeidiErrorEvent({ code: 'config', message: parsed.message, retryable: false }));
       return;
     }
-    const { applicable, unknown } = splitSnapshot(parsed, new Set(this._entities.keys()));
+    const { applicable, unknown } = splitSnapshot(parsed, this._entities);
     const times = lastDecisionTimes(state.audit);
     for (const [id, { status, swappedTo, at }] of applicable) {
       // Applied unless this tab decided later (no local decision: NaN, so not later).

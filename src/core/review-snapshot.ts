@@ -120,7 +120,7 @@ export interface SnapshotSplit {
 }
 
 /** Split a snapshot's decisions into those that can be applied to `entityIds` and those whose entity is gone. */
-export function splitSnapshot(snapshot: ReviewSnapshot, entityIds: ReadonlySet<string>): SnapshotSplit {
+export function splitSnapshot(snapshot: ReviewSnapshot, entityIds: Pick<ReadonlySet<string>, 'has'>): SnapshotSplit {
   const applicable: [string, SnapshotDecision][] = [];
   const unknown: string[] = [];
   for (const [id, decision] of Object.entries(snapshot.decisions)) {
