@@ -51,18 +51,20 @@ export interface AuditContext {
 export const isoNow = (): string => new Date().toISOString();
 
 /** One audit entry for `change`: optional fields left out, not `undefined`; codes reduced to their four CodeRef fields. */
-export function auditEntry(change: DecisionChange, context: AuditContext = {}): AuditEntry {
-  const { reviewer } = context;
-  const score = context.score!;
+export function auditEntry(
+  { entityId, codeBefore, codeAfter, statusBefore, statusAfter }: DecisionChange,
+  { at = isoNow(), engines = [], score, reviewer }: AuditContext = {},
+): AuditEntry {
   return {
-    at: context.at ?? isoNow(),
-    entityId: change.entityId,
-    ...(change.codeBefore && { codeBefore: codeRef(change.codeBefore) }),
-    ...(change.codeAfter && { codeAfter: codeRef(change.codeAfter) }),
-    statusBefore: change.statusBefore,
-    statusAfter: change.statusAfter,
-    engines: [...(context.engines ?? [])],
-    ...(Number.isFinite(score) && { score }), // false for anything but a finite number, undefined included
+    at,
+    entityId,
+    ...(codeBefore && { codeBefore: codeRef(codeBefore) }),
+    ...(codeAfter && { codeAfter: codeRef(codeAfter) }),
+    statusBefore,
+    statusAfter,
+    engines: [...engines],
+    // Number.isFinite is false for anything but a finite number, undefined included.
+    ...(Number.isFinite(score) && { score: score! }),
     ...(reviewer && { reviewer: { reference: reviewer.reference, ...(reviewer.display !== undefined && { display: reviewer.display }) } }),
   };
 }
