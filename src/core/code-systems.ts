@@ -107,8 +107,7 @@ export function codeSystemMatches(filterEntry: string, codeSystem: string): bool
  */
 export function fhirResourceType(codeSystem: string, kind?: CodeKind): 'Condition' | 'Procedure' {
   const systemKind = codeSystemInfo(codeSystem).kind;
-  const effective = systemKind === 'diagnosis' || systemKind === 'procedure' ? systemKind : kind;
-  return effective === 'procedure' ? 'Procedure' : 'Condition';
+  return (systemKind && systemKind !== 'clinical-term' ? systemKind : kind) === 'procedure' ? 'Procedure' : 'Condition';
 }
 
 /**

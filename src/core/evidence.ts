@@ -279,7 +279,7 @@ function nearestOccurrence(haystack: string, needle: string, target: number): nu
 function withContext(transcript: string, start: number, end: number, location: Location): TranscriptEvidence {
   const text = transcript.slice(start, end);
   // The context's outer ends are whole code points too.
-  const outer = snapToCodePoints(transcript, Math.max(0, start - CONTEXT_CHARS), Math.min(transcript.length, end + CONTEXT_CHARS));
+  const outer = snapToCodePoints(transcript, Math.max(0, start - CONTEXT_CHARS), end + CONTEXT_CHARS);
   let before = transcript.slice(outer.start, start);
   let after = transcript.slice(end, outer.end);
   // Start and stop at a turn boundary or a word boundary, so context never shows half words.

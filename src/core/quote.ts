@@ -41,7 +41,7 @@ export function clipBefore(before: string, max = QUOTE_CONTEXT_CHARS, keepFrom =
   if (from > 0 && !/\s/.test(before[from - 1]!)) {
     const next = before.slice(from).search(/\s/);
     if (next >= 0 && from + next + 1 <= keepFrom) from += next + 1;
-    else while (from > 0 && !/\s/.test(before[from - 1]!)) from -= 1;
+    else from = before.slice(0, from).search(/\S*$/);
   }
   if (from === 0) return { text: before, cut: 0 };
   return { text: `${ELLIPSIS}${before.slice(from)}`, cut: from };
