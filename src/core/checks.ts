@@ -58,12 +58,8 @@ type Sex = 'female' | 'male';
 
 /** Metadata `sex` ("Female", "Male only", "No biological sex", ...) as a restriction, if it is one. */
 export function codeSexRestriction(value: string | null | undefined): Sex | undefined {
-  if (!value) return undefined;
-  const v = value.toLowerCase();
-  if (/\b(no|any|both|none|not applicable|unrestricted)\b/.test(v)) return undefined;
-  if (/\bfemale\b|^f$/.test(v)) return 'female';
-  if (/\bmale\b|^m$/.test(v)) return 'male';
-  return undefined;
+  if (!value || /\b(no|any|both|none|not applicable|unrestricted)\b/i.test(value)) return undefined;
+  return /\bfemale\b|^f$/i.test(value) ? 'female' : /\bmale\b|^m$/i.test(value) ? 'male' : undefined;
 }
 
 function sexEdit(code: CodeView, patient: Patient | null | undefined): CheckWarning | undefined {
