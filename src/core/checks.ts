@@ -75,7 +75,8 @@ export function ageInYears(dob: string | null | undefined, at: string | null | u
   if (!dob) return undefined;
   const birth = new Date(dob.slice(0, 10) + 'T00:00:00Z');
   const ref = at ? new Date(at) : new Date();
-  if (Number.isNaN(birth.getTime()) || Number.isNaN(ref.getTime())) return undefined;
+  // An invalid date's time is NaN, and so is any sum with it.
+  if (Number.isNaN(birth.getTime() + ref.getTime())) return undefined;
   // Month and day as one number (a day is under 32), to tell whether this year's birthday has come.
   const dayOfYear = (date: Date) => date.getUTCMonth() * 32 + date.getUTCDate();
   const years = ref.getUTCFullYear() - birth.getUTCFullYear() - +(dayOfYear(ref) < dayOfYear(birth));
@@ -130,7 +131,7 @@ function leadingWindow(before: string): { text: string; offset: number } {
   for (const match of before.matchAll(SCOPE_BREAK)) offset = match.index + match[0].length;
   const clause = before.slice(offset);
   const words = [...clause.matchAll(/\S+/g)];
-  const first = words.length > WINDOW_WORDS ? words[words.length - WINDOW_WORDS] : words[0];
+  const first = words.at(-WINDOW_WORDS) ?? words[0];
   const start = first ? offset + first.index : before.length;
   return { text: before.slice(start), offset: start };
 }

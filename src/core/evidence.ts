@@ -143,11 +143,12 @@ export function prepareText(text: string): PreparedText {
 /** Characters folded per slice when preparing in slices (a few milliseconds of work each). */
 const SLICE_CHARS = 65_536;
 
-/** Where a slice that should end near `target` ends: after the run of whitespace at or after it (or the end). */
+/** Where a slice that should end near `target` ends: after the run of whitespace at or after it (or past the end). */
 function sliceEnd(text: string, target: number): number {
-  let end = Math.min(text.length, target);
+  let end = target;
   while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
-  while (end < text.length && isSpace(text.charCodeAt(end))) end++;
+  // Past the end `charCodeAt` reads NaN, which is no space.
+  while (isSpace(text.charCodeAt(end))) end++;
   return end;
 }
 
@@ -267,9 +268,8 @@ export function findNearest(haystack: string, needle: string, hint: number | und
   return findInPrepared(prepareText(haystack), needle, hint)?.start ?? -1;
 }
 
-/** The occurrence of `needle` nearest `target` (the earlier one on a tie), looking both ways from it. */
-function nearestOccurrence(haystack: string, needle: string, target: number): number {
-  const at = Math.min(Math.max(0, target), haystack.length);
+/** The occurrence of `needle` nearest `at` (an offset in the haystack; the earlier one on a tie), looking both ways from it. */
+function nearestOccurrence(haystack: string, needle: string, at: number): number {
   const after = haystack.indexOf(needle, at);
   const before = at > 0 ? haystack.lastIndexOf(needle, at - 1) : -1;
   if (after < 0 || before < 0) return after < 0 ? before : after;
