@@ -31,6 +31,7 @@ import { RovingFocusController } from './controllers/roving-focus.ts';
 import { SelectionController } from './controllers/selection.ts';
 import { SessionLoadController, type PatientInfo } from './controllers/session-load.ts';
 import { ToolbarPanelsController } from './controllers/toolbar-panels.ts';
+import { warmUpWhenIdle } from './controllers/warm-up.ts';
 import { statusTemplate, emptyTemplate } from './templates/status.ts';
 import { footerTemplate } from './templates/footer.ts';
 import { engineHeaderTemplate, showsEngines } from './templates/engine-progress.ts';
@@ -214,6 +215,22 @@ export class HeidiClinicalCodes extends LitElement {
   /** The first property the host set to a wrong type (a `config` error naming it); loads refuse to run while set. */
   get configError(): HeidiError | undefined {
     return this._doors.error;
+  }
+
+  /**
+   * The first render waits until the token request is on the wire: ky hands a request to `fetch()` a few
+   * microtasks after the call, and Lit's first update (queued at connect, before the controllers start)
+   * would otherwise run first, so a cold first render (styles, templates, code compiled on first use)
+   * delayed the whole load by its length.
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (this.hasUpdated) return super.scheduleUpdate();
+    return this._session.tokenRequestSent.then(() => super.scheduleUpdate());
+  }
+
+  /** What the first codes' render needs and costs most cold is made while the requests are out. */
+  protected override firstUpdated(): void {
+    warmUpWhenIdle(this._locale);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
