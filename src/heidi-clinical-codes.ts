@@ -217,17 +217,6 @@ export class HeidiClinicalCodes extends LitElement {
     return this._doors.error;
   }
 
-  /**
-   * The first render waits until the token request is on the wire: ky hands a request to `fetch()` a few
-   * microtasks after the call, and Lit's first update (queued at connect, before the controllers start)
-   * would otherwise run first, so a cold first render (styles, templates, code compiled on first use)
-   * delayed the whole load by its length.
-   */
-  protected override scheduleUpdate(): void | Promise<unknown> {
-    if (this.hasUpdated) return super.scheduleUpdate();
-    return this._session.tokenRequestSent.then(() => super.scheduleUpdate());
-  }
-
   /** What the first codes' render needs and costs most cold is made while the requests are out. */
   protected override firstUpdated(): void {
     warmUpWhenIdle(this._locale);

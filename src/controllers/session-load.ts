@@ -233,11 +233,6 @@ export class SessionLoadController implements ReactiveController {
     this._options.announcer.announce(this._options.locale.messages.cancelled);
   }
 
-  /** Settles once the token request started at connect is on the wire (at once when none was). */
-  get tokenRequestSent(): Promise<void> {
-    return this._tokens.sent;
-  }
-
   hostConnected(): void {
     // The token request goes on the wire now, before the first render (the queued run shares it).
     const host = this._host;
