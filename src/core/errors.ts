@@ -23,13 +23,14 @@ export class HeidiError extends Error {
   constructor(
     code: HeidiErrorCode,
     message: string,
-    options: { status?: number; retryable?: boolean; type?: string; cause?: unknown } = {},
+    options: { status?: number | undefined; retryable?: boolean; type?: string | undefined; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.status = options.status;
     this.type = options.type;
-    this.retryable = options.retryable ?? defaultRetryable(code);
+    // Sending the same note again would be refused again.
+    this.retryable = options.retryable ?? !['config', 'invalid-response', 'invalid-request', 'not-found'].includes(code);
   }
 }
 
@@ -38,19 +39,10 @@ export class HeidiError extends Error {
  * changed anything, the `cause` (which holds the raw response) is left off, so the secret cannot be read there either.
  */
 export function redactError(error: HeidiError, redact: (text: string) => string): HeidiError {
-  const message = redact(error.message);
-  const type = error.type === undefined ? undefined : redact(error.type);
-  if (message === error.message && type === error.type) return error;
-  return new HeidiError(error.code, message, {
-    ...(error.status !== undefined ? { status: error.status } : {}),
-    retryable: error.retryable,
-    ...(type !== undefined ? { type } : {}),
-  });
-}
-
-function defaultRetryable(code: HeidiErrorCode): boolean {
-  // Sending the same note again would be refused again.
-  return code !== 'config' && code !== 'invalid-response' && code !== 'invalid-request' && code !== 'not-found';
+  const { code, message, status, retryable, type } = error;
+  const clean = redact(message);
+  const cleanType = type && redact(type);
+  return clean === message && cleanType === type ? error : new HeidiError(code, clean, { status, retryable, type: cleanType });
 }
 
 /** The code for an HTTP status that was not retried away. */

@@ -7,7 +7,7 @@ import ky from 'ky';
 import { JwtResponse, explainSchemaError } from './schemas.ts';
 import { HeidiError, isAbort, redactError } from './errors.ts';
 import { redactSecrets } from './text.ts';
-import { describeKyError } from './http-errors.ts';
+import { describeKyError, retryPolicy } from './http-errors.ts';
 
 export type TokenSource =
   | { readonly kind: 'url'; readonly url: string }
@@ -38,7 +38,7 @@ interface CachedToken {
 }
 
 export class TokenManager {
-  private _cached: CachedToken | undefined;
+  private _current: CachedToken | undefined;
   /** The token Heidi last rejected, told to the token URL so a caching backend drops it too. */
   private _rejected: string | undefined;
   private _inflight: Promise<CachedToken> | undefined;
@@ -59,7 +59,7 @@ export class TokenManager {
 
   /** A token valid for a while yet; concurrent callers share one fetch. */
   async get(signal?: AbortSignal): Promise<string> {
-    if (this._cached && this._isFresh(this._cached)) return this._cached.token;
+    if (this._current && this._isFresh(this._current)) return this._current.token;
     if (!this._inflight) {
       const request: Promise<CachedToken> = this._fetchToken().finally(() => {
         if (this._inflight === request) this._inflight = undefined;
@@ -92,15 +92,15 @@ export class TokenManager {
 
   /** Heidi said 401 for this token: forget it (unless a newer one already replaced it). */
   invalidate(token: string): void {
-    if (this._cached?.token === token) {
-      this._cached = undefined;
+    if (this._current?.token === token) {
+      this._current = undefined;
       this._rejected = token;
     }
   }
 
   /** The host set the `token` property. Wakes calls that waited for it. */
   setHostToken(token: string | undefined): void {
-    this._cached = token ? { token, refreshAt: this._refreshTime(jwtExpiry(token) ?? Infinity) } : undefined;
+    this._current = token ? { token, refreshAt: this._refreshTime(jwtExpiry(token) ?? Infinity) } : undefined;
     if (token) this._remember(token);
     if (token) {
       const waiters = [...this._hostWaiters];
@@ -111,7 +111,7 @@ export class TokenManager {
 
   /** Drop everything, e.g. when the token source changes: a request under way for the old source is not joined or kept. */
   clear(): void {
-    this._cached = undefined;
+    this._current = undefined;
     this._inflight = undefined;
     this._epoch += 1;
   }
@@ -157,7 +157,7 @@ export class TokenManager {
     this._remember(cached.token);
     if (epoch === this._epoch) {
       this._rejected = undefined;
-      this._cached = cached;
+      this._current = cached;
     }
     return cached;
   }
@@ -166,7 +166,7 @@ export class TokenManager {
     return this._withinHostLimit(
       new Promise<CachedToken>((resolve) => {
         const wake = () => {
-          if (this._cached) resolve(this._cached);
+          if (this._current) resolve(this._current);
         };
         this._hostWaiters.add(wake);
         this._options.onHostTokenNeeded();
@@ -194,7 +194,7 @@ export class TokenManager {
         credentials: 'same-origin',
         headers: { accept: 'application/json', ...(this._rejected ? { 'heidi-rejected-token': this._rejected } : {}) },
         timeout: this._options.timeoutMs?.() ?? 15_000,
-        retry: { limit: 2, statusCodes: [429, 502, 503, 504], afterStatusCodes: [429, 503], maxRetryAfter: 30_000, backoffLimit: 5_000 },
+        retry: retryPolicy(30_000),
         cache: 'no-store',
         signal: this._requests.signal,
       });
