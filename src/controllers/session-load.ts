@@ -175,10 +175,8 @@ export class SessionLoadController implements ReactiveController {
         result = await loadCodes({
           client: this._heidiClient(),
           sessionId: host.sessionId || undefined,
-          create: {
-            ...(host.patientProfileId ? { patient_profile_id: host.patientProfileId } : {}),
-            ...(host.ehrAppointmentId ? { ehr_appointment_id: host.ehrAppointmentId } : {}),
-          },
+          // JSON leaves out what is unset.
+          create: { patient_profile_id: host.patientProfileId || undefined, ehr_appointment_id: host.ehrAppointmentId || undefined },
           update,
           signal,
           onSessionStart: (sessionId, created) => {
@@ -305,11 +303,12 @@ export class SessionLoadController implements ReactiveController {
     const base = apiBase || DEFAULT_API_BASE;
     const key = `${base} ${timeouts?.request ?? ''} ${timeouts?.codes ?? ''}`;
     if (this._client?.key !== key) {
+      // Unset timeouts take the client's defaults (set ones are positive: core/config-check).
       const client = new HeidiClient({
         apiBase: base,
         tokens: this._tokens,
-        ...(timeouts?.request ? { timeoutMs: timeouts.request } : {}),
-        ...(timeouts?.codes ? { codesTimeoutMs: timeouts.codes } : {}),
+        timeoutMs: timeouts?.request,
+        codesTimeoutMs: timeouts?.codes,
       });
       this._client = { key, client };
     }
@@ -327,7 +326,8 @@ export class SessionLoadController implements ReactiveController {
   private _contextUpdate(link: boolean): SessionUpdate | undefined {
     const { patient, clinicianNotes, ehrPatientId } = this._host;
     const update: SessionUpdate & { ehr_patient_id?: string } = {};
-    if (patient) update.patient = pickPatient(patient);
+    // Only the patient's own fields (JSON leaves out the unset ones).
+    if (patient) update.patient = { name: patient.name, gender: patient.gender, dob: patient.dob };
     if (clinicianNotes) update.clinician_notes = [...clinicianNotes];
     // A session created here, or one with no EHR patient, is linked to the host's patient, so the wrong-patient guard can check it.
     if (link && ehrPatientId) update.ehr_patient_id = ehrPatientId;
@@ -387,12 +387,4 @@ export class SessionLoadController implements ReactiveController {
     if (this._timer !== undefined) clearInterval(this._timer);
     this._timer = undefined;
   }
-}
-
-function pickPatient(patient: PatientInfo): { name?: string; gender?: string; dob?: string } {
-  return {
-    ...(patient.name !== undefined ? { name: patient.name } : {}),
-    ...(patient.gender !== undefined ? { gender: patient.gender } : {}),
-    ...(patient.dob !== undefined ? { dob: patient.dob } : {}),
-  };
 }

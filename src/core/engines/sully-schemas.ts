@@ -4,11 +4,8 @@
  * (`SullyItem`, `SullyCoding`), so one bad item is dropped, not the answer.
  */
 import * as z from 'zod/mini';
-
-// As in ../schemas.ts: no `new Function` code generation under a strict CSP.
-z.config({ jitless: true });
-
-const nullishString = z.nullish(z.string());
+// ../schemas.ts (imported first) sets zod's `jitless` for a strict CSP.
+import { nonEmptyString, nullishString } from '../schemas.ts';
 
 /** `POST /v1/codings` and `GET /v1/codings/{id}`. The SDK reads `codingId`, the REST docs `id`: either will do. */
 export const SullyCodingResponse = z.object({
@@ -29,8 +26,8 @@ export type SullyCodingResponse = z.infer<typeof SullyCodingResponse>;
 
 /** One FHIR coding. Published examples send a CPT `code` as a JSON number (the engine checks it is a whole one). */
 export const SullyCoding = z.object({
-  system: z.string().check(z.minLength(1)),
-  code: z.union([z.string().check(z.minLength(1)), z.number()]),
+  system: nonEmptyString,
+  code: z.union([nonEmptyString, z.number()]),
   display: nullishString,
 });
 
