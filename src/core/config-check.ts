@@ -10,16 +10,16 @@
  * the attribute is removed).
  */
 import { HeidiError } from './errors.ts';
+import { isRecord } from './schemas.ts';
 
 type Check = (value: unknown) => boolean;
 
 const isString: Check = (value) => typeof value === 'string';
-const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 /** An object whose listed fields are each absent, nullish or pass their check. */
 const fields =
   (check: Check, ...names: string[]): Check =>
   (value) =>
-    isObject(value) && names.every((key) => value[key] == null || check(value[key]));
+    isRecord(value) && names.every((key) => value[key] == null || check(value[key]));
 const isPositive: Check = (value) => typeof value === 'number' && value > 0 && value < Infinity;
 
 /** property name → [check, what it must be (for the message)]. */
@@ -36,7 +36,7 @@ const PROPERTY_TYPES = new Map<string, readonly [Check, string]>([
       'an object {reference, display?}',
     ],
   ],
-  ['reviewState', [isObject, 'an object']],
+  ['reviewState', [isRecord, 'an object']],
 ]);
 for (const name of 'tokenUrl apiBase sessionId patientProfileId ehrAppointmentId codeSystems ehrPatientId lang theme density token note engines sullyBase omniscribeBase omniscribeModel'.split(
   ' ',

@@ -58,3 +58,17 @@ export function codeForStatus(status: number): HeidiErrorCode {
 export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
+
+/**
+ * `promise`, or the signal's reason as soon as `signal` aborts (at once when it already has). The promise
+ * itself goes on: a shared one (a token fetch, Heidi's codes request) is not cancelled for its other callers.
+ */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as unknown);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

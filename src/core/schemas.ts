@@ -188,7 +188,9 @@ function keep<T>(value: T | undefined, local: Tally, tally: Tally): T | undefine
   return value;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A plain JSON object (not null, not a list). */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `raw` without the keys (of those `shape` types) whose values fail their schema: each one counted as a field. */
 function withoutBadFields(

@@ -5,7 +5,7 @@
  */
 import ky from 'ky';
 import { JwtResponse, explainSchemaError } from './schemas.ts';
-import { HeidiError, isAbort, redactError } from './errors.ts';
+import { HeidiError, abortable, isAbort, redactError } from './errors.ts';
 import { redactSecrets } from './text.ts';
 import { describeKyError, retryPolicy } from './http-errors.ts';
 
@@ -59,7 +59,7 @@ export class TokenManager {
 
   /** A token valid for a while yet; concurrent callers share one fetch. */
   async get(signal?: AbortSignal): Promise<string> {
-    if (this._current && this._isFresh(this._current)) return this._current.token;
+    if ((this._current?.refreshAt ?? 0) > this._now()) return this._current!.token;
     if (!this._inflight) {
       const request: Promise<CachedToken> = this._fetchToken().finally(() => {
         if (this._inflight === request) this._inflight = undefined;
@@ -101,8 +101,8 @@ export class TokenManager {
   /** The host set the `token` property. Wakes calls that waited for it. */
   setHostToken(token: string | undefined): void {
     this._current = token ? { token, refreshAt: this._refreshTime(jwtExpiry(token) ?? Infinity) } : undefined;
-    if (token) this._remember(token);
     if (token) {
+      this._remember(token);
       const waiters = [...this._hostWaiters];
       this._hostWaiters.clear();
       waiters.forEach((wake) => wake());
@@ -121,10 +121,6 @@ export class TokenManager {
     this._requests.abort();
     this._requests = new AbortController();
     this._inflight = undefined;
-  }
-
-  private _isFresh(cached: CachedToken): boolean {
-    return cached.refreshAt > this._now();
   }
 
   /** Refresh `margin` before expiry, or halfway through a lifetime shorter than twice the margin. */
@@ -200,7 +196,9 @@ export class TokenManager {
       });
       const text = await response.text();
       // A sign-in page (the EHR session ended and the backend redirected): the reviewer must sign in again.
-      if (/html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(text)) throw signedOut();
+      if (/html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(text)) {
+        throw new HeidiError('auth', 'The token URL answered a web page, not a token: the EHR session may have ended.');
+      }
       return parseJsonBody(text, 'the token request');
     } catch (error) {
       if (error instanceof HeidiError || isAbort(error)) throw error;
@@ -224,11 +222,6 @@ export class TokenManager {
   }
 }
 
-/** The token URL answered with a web page: most often the EHR's sign-in page after its session ended. */
-function signedOut(): HeidiError {
-  return new HeidiError('auth', 'The token URL answered a web page, not a token: the EHR session may have ended.');
-}
-
 export function parseJsonBody(text: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -247,24 +240,4 @@ export function jwtExpiry(token: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Await a shared promise without letting one caller's abort cancel it for the others. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason as unknown);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as unknown);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
