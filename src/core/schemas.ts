@@ -20,6 +20,22 @@ const nullishNumber = z.nullish(z.number());
  * input"), and the bundle carries one kind of check fewer.
  */
 export const nonEmptyString = z.string().check(z.refine((text) => text !== ''));
+/**
+ * The value as the first of `options` that it passes: what `z.union` does, with the same issue ("Invalid
+ * input", at the value's path), built from a check for the same reason.
+ */
+export function oneOf<const T extends readonly z.ZodMiniType[]>(...options: T): z.ZodMiniType<z.infer<T[number]>> {
+  return z.unknown().check((ctx) => {
+    for (const option of options) {
+      const parsed = option.safeParse(ctx.value);
+      if (parsed.success) {
+        ctx.value = parsed.data;
+        return;
+      }
+    }
+    ctx.issues.push({ code: 'custom', input: ctx.value });
+  }) as z.ZodMiniType<z.infer<T[number]>>;
+}
 /** A boolean, as a refinement for the same reason (`z.boolean` would be one more schema kind in the bundle). */
 const boolean = z.unknown().check(z.refine((value) => typeof value === 'boolean')) as z.ZodMiniType<boolean>;
 
@@ -81,7 +97,7 @@ export const LinkedSessionsResponse = z.object({
   ),
   count: nullishNumber,
   total_count: nullishNumber,
-  next_page: z.nullish(z.union([z.string(), z.number()])),
+  next_page: z.nullish(oneOf(z.string(), z.number())),
   has_next_page: z.nullish(boolean),
 });
 export type LinkedSessionsResponse = z.infer<typeof LinkedSessionsResponse>;
@@ -93,7 +109,7 @@ export const Span = z.object({ start: z.number(), end: z.number() });
 export type Span = z.infer<typeof Span>;
 
 const codeList = z.nullish(z.array(z.string()));
-const age = z.nullish(z.union([z.number(), z.string()]));
+const age = z.nullish(oneOf(z.number(), z.string()));
 
 /** Code metadata varies by code system; the fields the review checks read are typed, the rest pass. */
 export const CodeMetadata = z.looseObject({
@@ -126,14 +142,14 @@ export const TranscriptReference = z.object({
 export type TranscriptReference = z.infer<typeof TranscriptReference>;
 
 /** The seed shows `reference_in_context: []` without an element shape; accept text or an object carrying text. */
-export const ContextReference = z.union([
+export const ContextReference = oneOf(
   z.string(),
   z.looseObject({
     text: nullishString,
     context_text: nullishString,
     clinician_note: nullishString,
   }),
-]);
+);
 export type ContextReference = z.infer<typeof ContextReference>;
 
 export const ClinicalEntity = z.object({
@@ -330,11 +346,11 @@ export type ClinicalCodesResponse = Omit<z.infer<typeof ClinicalCodesBody>, 'cli
  * and FastAPI's validation form `{"detail": [{"msg", "type", "loc"}]}`.
  */
 export const ErrorResponse = z.object({
-  detail: z.union([
+  detail: oneOf(
     z.string(),
     z.looseObject({ msg: z.string(), type: nullishString }),
     z.array(z.looseObject({ msg: z.string(), type: nullishString })),
-  ]),
+  ),
 });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
 

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 // ../schemas.ts (imported first) sets zod's `jitless` for a strict CSP.
-import { nonEmptyString, nullishString } from '../schemas.ts';
+import { nonEmptyString, nullishString, oneOf } from '../schemas.ts';
 
 /** `POST /v1/codings` and `GET /v1/codings/{id}`. The SDK reads `codingId`, the REST docs `id`: either will do. */
 export const SullyCodingResponse = z.object({
@@ -19,7 +19,7 @@ export const SullyCodingResponse = z.object({
         procedures: z.nullish(z.array(z.unknown())),
       }),
     ),
-    error: z.nullish(z.union([z.string(), z.looseObject({ message: nullishString })])),
+    error: z.nullish(oneOf(z.string(), z.looseObject({ message: nullishString }))),
   }),
 });
 export type SullyCodingResponse = z.infer<typeof SullyCodingResponse>;
@@ -27,7 +27,7 @@ export type SullyCodingResponse = z.infer<typeof SullyCodingResponse>;
 /** One FHIR coding. Published examples send a CPT `code` as a JSON number (the engine checks it is a whole one). */
 export const SullyCoding = z.object({
   system: nonEmptyString,
-  code: z.union([nonEmptyString, z.number()]),
+  code: oneOf(nonEmptyString, z.number()),
   display: nullishString,
 });
 
