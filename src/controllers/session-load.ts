@@ -133,7 +133,7 @@ export class SessionLoadController implements ReactiveController {
     const host = this._host;
     const m = this._options.locale.messages;
     this._assign({ phase: 'loading', error: undefined, notices: [], discarded: [], engineStates: [] });
-    this._options.announcer.announce(host.sessionId ? m.loadingSession : m.creatingSession);
+    this._announce(host.sessionId ? m.loadingSession : m.creatingSession);
     if (host.sessionId !== this.model?.sessionId) {
       this.model = undefined;
       this._options.onSessionChange();
@@ -156,7 +156,7 @@ export class SessionLoadController implements ReactiveController {
         this._setProgress(engine, progress);
         if (progress.phase !== 'processing' || this.phase !== 'loading') return;
         this._assign({ phase: 'generating' });
-        this._options.announcer.announce(engine === 'heidi' ? m.generatingStarted : `${engineLabel(engine)}: ${m.enginePhase.processing}`);
+        this._announce(engine === 'heidi' ? m.generatingStarted : `${engineLabel(engine)}: ${m.enginePhase.processing}`);
         this._startTimer(progress.startedAt);
       };
       const sentPatient = host.patient;
@@ -224,7 +224,7 @@ export class SessionLoadController implements ReactiveController {
   cancel(): void {
     this._abort();
     this._assign({ phase: 'cancelled' });
-    this._options.announcer.announce(this._options.locale.messages.cancelled);
+    this._announce(this._options.locale.messages.cancelled);
   }
 
   hostConnected(): void {
@@ -264,7 +264,7 @@ export class SessionLoadController implements ReactiveController {
     // No request, timer or token wait outlives the element.
     this._abort();
     this._tokens.abort();
-    if (this._warming !== undefined) clearTimeout(this._warming);
+    clearTimeout(this._warming);
     this._warming = undefined;
   }
 
@@ -359,9 +359,13 @@ export class SessionLoadController implements ReactiveController {
     }
   }
 
+  private _announce(message: string): void {
+    this._options.announcer.announce(message);
+  }
+
   private _report(error: HeidiError, engine?: EngineName): void {
     const m = this._options.locale.messages;
-    this._options.announcer.announce(engine ? m.engineFailed(engineLabel(engine)) : `${m.errorTitle}. ${m.errors[error.code]}`);
+    this._announce(engine ? m.engineFailed(engineLabel(engine)) : `${m.errorTitle}. ${m.errors[error.code]}`);
     this._host.dispatchEvent(
       new HeidiErrorEvent({
         code: error.code,
@@ -384,7 +388,7 @@ export class SessionLoadController implements ReactiveController {
   }
 
   private _stopTimer(): void {
-    if (this._timer !== undefined) clearInterval(this._timer);
+    clearInterval(this._timer);
     this._timer = undefined;
   }
 }
