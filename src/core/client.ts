@@ -80,11 +80,7 @@ export class HeidiClient {
       // Creating is retried only on 429/503, which say Heidi did not process it; after anything else
       // (a lost connection, a 502) a session may exist, and a retry could create a second one.
       retry: {
-        limit: 2,
-        methods: ['post'],
-        statusCodes: [429, 503],
-        afterStatusCodes: [429, 503],
-        maxRetryAfter: this._options.maxRetryDelayMs ?? 30_000,
+        ...retryPolicy(this._options.maxRetryDelayMs ?? 30_000, ['post'], [429, 503]),
         // `undefined` leaves 429/503 to ky's own logic (which honours Retry-After); everything else is not retried.
         shouldRetry: ({ error }) =>
           isHTTPError(error) && (error.response.status === 429 || error.response.status === 503) ? undefined : false,

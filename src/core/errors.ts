@@ -45,16 +45,6 @@ export function redactError(error: HeidiError, redact: (text: string) => string)
   return clean === message && cleanType === type ? error : new HeidiError(code, clean, { status, retryable, type: cleanType });
 }
 
-/** The code for an HTTP status that was not retried away. */
-export function codeForStatus(status: number): HeidiErrorCode {
-  if (status === 401 || status === 403) return 'auth';
-  if (status === 404) return 'not-found';
-  if (status === 408) return 'timeout';
-  if (status === 429) return 'rate-limited';
-  if (status === 400 || status === 409 || status === 422) return 'invalid-response';
-  return 'server';
-}
-
 export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }

@@ -1,7 +1,7 @@
 /** Turn whatever ky or fetch threw into the one `HeidiError`, with a plain-language message. */
 import { isHTTPError, isNetworkError, isTimeoutError } from 'ky';
 import * as z from 'zod/mini';
-import { HeidiError, codeForStatus } from './errors.ts';
+import { HeidiError, type HeidiErrorCode } from './errors.ts';
 import { describeErrorBody, nullish, oneOf } from './schemas.ts';
 
 /** What every JSON call asks for: JSON, never from the HTTP cache. */
@@ -38,6 +38,17 @@ function describePeerError(body: unknown): { message: string; type?: undefined }
   return text ? { message: text } : undefined;
 }
 
+/** The code for an HTTP status that was not retried away. What a peer refuses as too large or malformed is `invalid-request`. */
+function codeForStatus(status: number, peer?: boolean): HeidiErrorCode {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'not-found';
+  if (status === 408) return 'timeout';
+  if (status === 429) return 'rate-limited';
+  if (peer && (status === 400 || status === 413 || status === 422)) return 'invalid-request';
+  if (status === 400 || status === 409 || status === 422) return 'invalid-response';
+  return 'server';
+}
+
 // Each follows the service's name.
 const STATUS_MESSAGES: { readonly [code: string]: string } = {
   auth: 'did not accept the sign-in',
@@ -59,7 +70,7 @@ const MAX_BODY_MESSAGE = 16_000;
 export function describeKyError(error: unknown, what: string, service = 'Heidi', peer?: boolean): HeidiError {
   if (isHTTPError(error)) {
     const status = error.response.status;
-    const code = peer && (status === 400 || status === 413 || status === 422) ? 'invalid-request' : codeForStatus(status);
+    const code = codeForStatus(status, peer);
     const fromBody = (peer ? describePeerError : describeErrorBody)(error.data);
     const text = fromBody?.message;
     const base = `${service} ${STATUS_MESSAGES[code]} (${what}, HTTP ${status})`;
