@@ -146,9 +146,7 @@ export class SessionLoadController implements ReactiveController {
       if (host.configError) throw host.configError;
       const { names, withHeidi, peers } = configureEngines(host, (engine) => this._engineSignal(engine));
       if (withHeidi && !this._tokenSource()) {
-        throw new HeidiError('config', 'No token source: set the token-url attribute, or the tokenProvider or token property.', {
-          retryable: false,
-        });
+        throw new HeidiError('config', 'No token source: set the token-url attribute, or the tokenProvider or token property.');
       }
       this._assign({ engineStates: names.map((engine) => ({ engine, progress: { phase: 'queued' } })) });
       const onProgress = (engine: EngineName, progress: EngineProgress) => {

@@ -52,9 +52,7 @@ for (const name of 'tokenUrl apiBase sessionId patientProfileId ehrAppointmentId
 export function checkProperty(name: string, value: unknown): HeidiError | undefined {
   const entry = PROPERTY_TYPES.get(name);
   if (!entry || value == null || entry[0](value)) return undefined;
-  return new HeidiError('config', `${name} must be ${entry[1]}, not ${Array.isArray(value) ? 'an array' : typeof value}.`, {
-    retryable: false,
-  });
+  return new HeidiError('config', `${name} must be ${entry[1]}, not ${Array.isArray(value) ? 'an array' : typeof value}.`);
 }
 
 /** The property names the table knows (for tests and documentation). */

@@ -134,7 +134,7 @@ export class TokenManager {
     const epoch = this._epoch;
     const source = this._options.source();
     if (!source) {
-      throw new HeidiError('config', 'No token source: set token-url, tokenProvider or token.', { retryable: false });
+      throw new HeidiError('config', 'No token source: set token-url, tokenProvider or token.');
     }
     if (source.kind === 'host') return this._waitForHostToken();
     let body: unknown;
@@ -205,7 +205,7 @@ export class TokenManager {
       const described = describeKyError(error, 'the token URL');
       // The reference proxy's way of saying "the server's Heidi API key was rejected": a setup problem, not an outage.
       if (described.type === 'UpstreamAuthFailed') {
-        throw new HeidiError('config', described.message, { status: described.status, retryable: false, type: described.type });
+        throw new HeidiError('config', described.message, { status: described.status, type: described.type });
       }
       throw described;
     }
