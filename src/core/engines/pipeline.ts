@@ -58,13 +58,10 @@ export async function settleEngines(
   });
   const settled = await Promise.all(running);
   signal.throwIfAborted();
-  const results: EngineResult[] = [];
-  const failures: EngineFailure[] = [];
-  for (const outcome of settled) {
-    if (outcome?.ok) results.push(outcome.result);
-    else if (outcome) failures.push(outcome.failure);
-  }
-  return { results, failures };
+  return {
+    results: settled.flatMap((outcome) => (outcome?.ok ? [outcome.result] : [])),
+    failures: settled.flatMap((outcome) => (outcome?.ok === false ? [outcome.failure] : [])),
+  };
 }
 
 type Outcome = { ok: true; result: EngineResult } | { ok: false; failure: EngineFailure };
