@@ -161,7 +161,7 @@ export class HeidiClient {
       return parseResponse(schema, await send(), what);
     } catch (error) {
       // An upstream error body may echo the bearer token: it never reaches the page or `heidi-error`.
-      throw error instanceof HeidiError ? tokens.redactError(error) : error;
+      throw tokens.redactError(error);
     }
   }
 }

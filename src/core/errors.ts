@@ -34,17 +34,6 @@ export class HeidiError extends Error {
   }
 }
 
-/**
- * The same error with `redact` applied to the texts that came from outside (message, Heidi's type). When that
- * changed anything, the `cause` (which holds the raw response) is left off, so the secret cannot be read there either.
- */
-export function redactError(error: HeidiError, redact: (text: string) => string): HeidiError {
-  const { code, message, status, retryable, type } = error;
-  const clean = redact(message);
-  const cleanType = type && redact(type);
-  return clean === message && cleanType === type ? error : new HeidiError(code, clean, { status, retryable, type: cleanType });
-}
-
 export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }

@@ -5,7 +5,7 @@
  */
 import ky from 'ky';
 import { JwtResponse, explainSchemaError } from './schemas.ts';
-import { HeidiError, abortable, isAbort, redactError } from './errors.ts';
+import { HeidiError, abortable, isAbort } from './errors.ts';
 import { redactSecrets } from './text.ts';
 import { describeKyError, retryPolicy } from './http-errors.ts';
 
@@ -78,9 +78,17 @@ export class TokenManager {
     return redactSecrets(text, this._seen);
   }
 
-  /** `error` with its outside texts redacted (`redact`). */
-  redactError(error: HeidiError): HeidiError {
-    return redactError(error, (text) => this.redact(text));
+  /**
+   * A `HeidiError` with `redact` applied to the texts that came from outside (message, Heidi's type); anything
+   * else as it is. When that changed anything, the `cause` (which holds the raw response) is left off, so the
+   * secret cannot be read there either.
+   */
+  redactError(error: unknown): unknown {
+    if (!(error instanceof HeidiError)) return error;
+    const { code, message, status, retryable, type } = error;
+    const clean = this.redact(message);
+    const cleanType = type && this.redact(type);
+    return clean === message && cleanType === type ? error : new HeidiError(code, clean, { status, retryable, type: cleanType });
   }
 
   private _remember(token: string): void {
@@ -142,7 +150,7 @@ export class TokenManager {
       body = source.kind === 'url' ? await this._fetchFromUrl(source.url) : await this._fromProvider(source.provide);
     } catch (error) {
       // The token URL may echo the rejected token (sent in `heidi-rejected-token`), a provider's message anything.
-      throw error instanceof HeidiError ? this.redactError(error) : error;
+      throw this.redactError(error);
     }
     const parsed = JwtResponse.safeParse(body);
     if (!parsed.success) {
