@@ -58,7 +58,7 @@ export const AuditEntrySchema = z.object({
 const SnapshotSchema = z.object({ sessionId: z.string(), decisions: z.looseObject({}), audit: z.array(AuditEntrySchema) });
 
 function invalid(detail: string): HeidiError {
-  return new HeidiError('config', `reviewState is not a saved review: ${detail}.`, { retryable: false });
+  return new HeidiError('config', `reviewState is not a saved review: ${detail}.`); // a config error is never retryable
 }
 
 /** The first issue (a failed parse has at least one) as `path: message`. */
