@@ -33,7 +33,7 @@ import { SessionLoadController, type PatientInfo } from './controllers/session-l
 import { ToolbarPanelsController } from './controllers/toolbar-panels.ts';
 import { statusTemplate, emptyTemplate } from './templates/status.ts';
 import { footerTemplate } from './templates/footer.ts';
-import { engineHeaderTemplate, showsEngines } from './templates/engine-progress.ts';
+import { engineHeaderTemplate } from './templates/engine-progress.ts';
 import { codeListTemplate } from './templates/code-list.ts';
 import { sourcePaneTemplate } from './templates/source-pane.ts';
 import { controls } from './styles/controls.ts';
@@ -187,8 +187,8 @@ export class HeidiClinicalCodes extends LitElement {
   private readonly _panels: ToolbarPanelsController = new ToolbarPanelsController(this, {
     list: this._list,
     review: this._review,
-    announce: (message) => this._announcer.announce(message),
-    messages: () => this._locale.messages,
+    locale: this._locale,
+    announcer: this._announcer,
     roving: () => this._roving,
   });
   private readonly _progressive = new ProgressiveRenderController(this);
@@ -204,7 +204,7 @@ export class HeidiClinicalCodes extends LitElement {
   constructor() {
     super();
     // A token set before this script upgraded the element is an own property hiding the setter: adopt it.
-    if (Object.prototype.hasOwnProperty.call(this, 'token')) {
+    if (Object.hasOwn(this, 'token')) {
       const early = (this as { token?: string }).token;
       delete (this as { token?: string }).token;
       this.token = early;
@@ -251,10 +251,7 @@ export class HeidiClinicalCodes extends LitElement {
   /** The drawer closed (Close, Escape): focus goes back to the card the reviewer was on. */
   private _closeSource(): void {
     this._selection.closeView();
-    const id = this._roving.focusedId;
-    void this.updateComplete.then(() => {
-      if (id !== undefined) this.renderRoot.querySelector<HTMLElement>(`heidi-code-card[data-id="${CSS.escape(id)}"]`)?.focus();
-    });
+    this._roving.refocus();
   }
 
   protected override render(): TemplateResult {
@@ -271,17 +268,7 @@ export class HeidiClinicalCodes extends LitElement {
       ${
         phase === 'loaded'
           ? this._renderLoaded()
-          : statusTemplate(
-              {
-                phase,
-                attaching: !!this.sessionId,
-                elapsed: this._session.elapsed,
-                error: this._session.error,
-                messages: m,
-                engines: showsEngines(this._session.engineStates),
-              },
-              { retry: () => void this.refresh(), cancel: () => this._session.cancel() },
-            )
+          : statusTemplate(m, this._session, !!this.sessionId, { retry: () => void this.refresh(), cancel: () => this._session.cancel() })
       }
     </div>`;
   }
@@ -291,6 +278,7 @@ export class HeidiClinicalCodes extends LitElement {
     const model = this._session.model!;
     const review = this._review.state!;
     const { shown, list, groups } = this._list.view;
+    const rendered = this._progressive.windowFor(list.length);
     const selection = this._selection;
     const accepted = this._list.counts.ACCEPTED;
     return html`
@@ -308,8 +296,8 @@ export class HeidiClinicalCodes extends LitElement {
                   percent,
                   list,
                   groups,
-                  ...this._progressive.windowFor(list.length),
-                  tabStop: this._roving.tabStop(list),
+                  ...rendered,
+                  tabStop: this._roving.tabStop(list, rendered.start, rendered.limit),
                   review,
                   warningsFor: (entity) => this._list.warningsFor(entity),
                   selectedId: selection.selectedId,

@@ -29,7 +29,7 @@ export class ProgressiveRenderController implements ReactiveController {
   /** One past the last rendered card's index (may pass the list's end: the template clamps it). */
   limit = FIRST_CARDS;
   /** The measured average height of a rendered card, px: what a spacer gives each card it stands for. */
-  cardHeight = FIRST_ESTIMATE;
+  private _cardHeight = FIRST_ESTIMATE;
   private _observer: IntersectionObserver | undefined;
   /** The spacers (and card height) the observer watches, as text: re-observed only when it changes. */
   private _observed = '';
@@ -74,10 +74,10 @@ export class ProgressiveRenderController implements ReactiveController {
     const spacers = [...root.querySelectorAll<HTMLElement>(this._sentinel)];
     if (spacers.length === 0) return;
     // Heights through the CSSOM (never a style attribute: the host page's CSP may forbid inline styles).
-    for (const spacer of spacers) if (spacer.dataset.to) this._size(spacer);
+    for (const spacer of spacers) if (spacer.dataset.to) this._sizeSpacer(spacer);
     // A decision re-renders the element but moves nothing: the observer is left as it is (no new
     // intersection pass per keypress).
-    const layout = `${this.cardHeight} ${spacers.map((s) => `${s.dataset.from}-${s.dataset.to}`).join()}`;
+    const layout = `${this._cardHeight} ${spacers.map((s) => `${s.dataset.from}-${s.dataset.to}`).join()}`;
     if (this._observer && layout === this._observed) return;
     this._observed = layout;
     this._observer ??= new IntersectionObserver((entries) => this._onNearView(entries), { rootMargin: '400px' });
@@ -139,13 +139,13 @@ export class ProgressiveRenderController implements ReactiveController {
       count += cards;
     }
     if (count === 0 || !(height > 0)) return;
-    this.cardHeight = height / count;
-    for (const spacer of root.querySelectorAll<HTMLElement>('.spacer')) this._size(spacer);
+    this._cardHeight = height / count;
+    for (const spacer of root.querySelectorAll<HTMLElement>('.spacer')) this._sizeSpacer(spacer);
   }
 
-  private _size(spacer: HTMLElement): void {
+  private _sizeSpacer(spacer: HTMLElement): void {
     const cards = Number(spacer.dataset.to) - Number(spacer.dataset.from);
-    const height = `${Math.round(cards * this.cardHeight)}px`;
+    const height = `${Math.round(cards * this._cardHeight)}px`;
     if (spacer.style.height !== height) spacer.style.height = height;
   }
 

@@ -18,10 +18,10 @@ export interface CodeListProps {
   readonly percent: (score: number) => string;
   readonly list: readonly EntityView[];
   readonly groups: readonly EntityGroup[] | undefined;
-  /** The window: the cards `start..limit` of `list` are rendered, the rest stand as spacers. */
+  /** The window (inside the list, see `ProgressiveRenderController.windowFor`): the cards `start..limit` of `list` are rendered, the rest stand as spacers. */
   readonly start: number;
   readonly limit: number;
-  /** The list's tab stop. */
+  /** The list's tab stop, one of the rendered cards. */
   readonly tabStop: string | undefined;
   readonly review: ReviewState;
   readonly warningsFor: (entity: EntityView) => readonly CheckWarning[];
@@ -36,11 +36,7 @@ export interface CodeListProps {
 export function codeListTemplate(p: CodeListProps, handlers: { readonly showMore: (count: number) => void }): TemplateResult {
   const m = p.messages;
   if (p.list.length === 0) return html`<p class="progress">${m.noneMatch}</p>`;
-  const end = Math.min(p.limit, p.list.length);
-  const start = Math.min(p.start, end);
-  // When the tab stop's card is outside the window, the first rendered card takes the tab stop.
-  const stopIndex = p.tabStop === undefined ? -1 : p.list.findIndex((e) => e.id === p.tabStop);
-  const tabStop = stopIndex >= start && stopIndex < end ? p.tabStop : p.list[start]?.id;
+  const { start, limit: end, tabStop } = p;
   const groups = p.groups ?? [{ kind: undefined, entities: p.list }];
   let offset = 0;
   const drawn = groups.map((group) => {
