@@ -69,11 +69,12 @@ function hostOf(node: Node): Element | null {
 }
 
 function percentFormatter(lang: string): (score: number) => string {
+  const options = { style: 'percent', maximumFractionDigits: 0 } as const;
   let formatter: Intl.NumberFormat;
   try {
-    formatter = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
+    formatter = new Intl.NumberFormat(lang, options);
   } catch {
-    formatter = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 0 });
+    formatter = new Intl.NumberFormat('en', options);
   }
-  return (score) => formatter.format(score);
+  return formatter.format; // bound to its formatter by the spec
 }

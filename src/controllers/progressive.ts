@@ -34,10 +34,7 @@ export class ProgressiveRenderController implements ReactiveController {
   /** The spacers (and card height) the observer watches, as text: re-observed only when it changes. */
   private _observed = '';
 
-  constructor(
-    private readonly _host: ProgressiveHost,
-    private readonly _sentinel = '.spacer, .more',
-  ) {
+  constructor(private readonly _host: ProgressiveHost) {
     _host.addController(this);
   }
 
@@ -71,7 +68,7 @@ export class ProgressiveRenderController implements ReactiveController {
 
   hostUpdated(): void {
     const root = this._host.renderRoot as ParentNode;
-    const spacers = [...root.querySelectorAll<HTMLElement>(this._sentinel)];
+    const spacers = [...root.querySelectorAll<HTMLElement>('.spacer, .more')];
     if (spacers.length === 0) return;
     // Heights through the CSSOM (never a style attribute: the host page's CSP may forbid inline styles).
     for (const spacer of spacers) if (spacer.dataset.to) this._sizeSpacer(spacer);

@@ -2,6 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { BatchFilter } from '../core/filters.ts';
 import type { Messages } from '../i18n/index.ts';
+import { checkboxField, selectField, type Choice } from './fields.ts';
 import { agreementSelect } from './toolbar.ts';
 
 export interface BatchPanelProps {
@@ -23,16 +24,15 @@ export function batchPanelTemplate(
   { messages: m, filter: f, count, engineCount = 1 }: BatchPanelProps,
   on: BatchPanelHandlers,
 ): TemplateResult {
-  const checked = (e: Event) => (e.target as HTMLInputElement).checked;
   return html`<section class="panel" aria-labelledby="batch-title">
     <h3 id="batch-title">${m.batchTitle}</h3>
     <div class="row">
-      <label
-        >${m.batchMinRelevance}
-        <select @change=${(e: Event) => on.change({ minRelevance: (e.target as HTMLSelectElement).value as BatchFilter['minRelevance'] })}>
-          ${(['HIGH', 'MEDIUM', 'LOW'] as const).map((r) => html`<option value=${r} ?selected=${f.minRelevance === r}>${m.relevanceValue[r]}</option>`)}
-        </select></label
-      >
+      ${selectField(
+        m.batchMinRelevance,
+        RELEVANCES.map((r): Choice => [r, m.relevanceValue[r]]),
+        f.minRelevance,
+        (minRelevance) => on.change({ minRelevance: minRelevance as BatchFilter['minRelevance'] }),
+      )}
       <label
         >${m.batchMinScore}
         <input
@@ -45,12 +45,8 @@ export function batchPanelTemplate(
       /></label>
       ${engineCount > 1 ? agreementSelect(m, engineCount, f.minEngines ?? 1, (minEngines) => on.change({ minEngines }), 'min-engines') : nothing}
     </div>
-    <label class="row"
-      ><input type="checkbox" .checked=${f.requireEvidence} @change=${(e: Event) => on.change({ requireEvidence: checked(e) })} />${m.batchRequireEvidence}</label
-    >
-    <label class="row"
-      ><input type="checkbox" .checked=${f.excludeWarnings} @change=${(e: Event) => on.change({ excludeWarnings: checked(e) })} />${m.batchExcludeWarnings}</label
-    >
+    ${checkboxField(m.batchRequireEvidence, f.requireEvidence, (requireEvidence) => on.change({ requireEvidence }), 'row')}
+    ${checkboxField(m.batchExcludeWarnings, f.excludeWarnings, (excludeWarnings) => on.change({ excludeWarnings }), 'row')}
     <p aria-live="polite">${m.batchCount(count)}</p>
     <div class="row">
       <button class="primary batch-confirm" ?disabled=${count === 0} @click=${on.confirm}>${m.batchConfirm(count)}</button>
@@ -58,6 +54,8 @@ export function batchPanelTemplate(
     </div>
   </section>`;
 }
+
+const RELEVANCES = ['HIGH', 'MEDIUM', 'LOW'] as const;
 
 function clamp01(n: number): number {
   return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
