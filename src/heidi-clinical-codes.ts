@@ -24,7 +24,7 @@ import { applyCardAction } from './controllers/card-actions.ts';
 import { PropertyDoorsController } from './controllers/property-doors.ts';
 import { CommitController } from './controllers/commit.ts';
 import { ListViewController } from './controllers/list-view.ts';
-import { LocaleController } from './controllers/locale.ts';
+import { LocaleController, type Locale } from './controllers/locale.ts';
 import { ProgressiveRenderController } from './controllers/progressive.ts';
 import { ReviewController } from './controllers/review.ts';
 import { RovingFocusController } from './controllers/roving-focus.ts';
@@ -255,32 +255,31 @@ export class HeidiClinicalCodes extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const { lang, messages: m } = this._locale.current;
+    const locale = this._locale.current;
+    const m = locale.messages;
     const phase = this._session.phase;
     // The UI's own language, so a fallback to English inside a French page is read as English.
-    return html`<div lang=${lang}>
+    return html`<div lang=${locale.lang}>
       <div class="header" part="header">
         <h2>${m.title}</h2>
-        ${engineHeaderTemplate(m, this._locale.current.percent, this._session)}
+        ${engineHeaderTemplate(m, locale.percent, this._session)}
         ${phase === 'loaded' ? this._panels.renderToolbar() : nothing}
       </div>
       <div role="status" aria-live="polite" class="visually-hidden" id="live"></div>
       ${
         phase === 'loaded'
-          ? this._renderLoaded()
+          ? this._renderLoaded(locale)
           : statusTemplate(m, this._session, !!this.sessionId, { retry: () => void this.refresh(), cancel: () => this._session.cancel() })
       }
     </div>`;
   }
 
-  private _renderLoaded(): TemplateResult {
-    const { messages: m, percent } = this._locale.current;
+  private _renderLoaded({ messages: m, percent }: Locale): TemplateResult {
     const model = this._session.model!;
     const review = this._review.state!;
     const { shown, list, groups } = this._list.view;
     const rendered = this._progressive.windowFor(list.length);
     const selection = this._selection;
-    const accepted = this._list.counts.ACCEPTED;
     return html`
       ${[...this._session.notices, ...this._review.notices].map((n) => html`<p class="notice">${n}</p>`)}
       ${this.readonly ? html`<p class="progress">${m.readonlyNote}</p>` : nothing}
@@ -300,8 +299,7 @@ export class HeidiClinicalCodes extends LitElement {
                   tabStop: this._roving.tabStop(list, rendered.start, rendered.limit),
                   review,
                   warningsFor: (entity) => this._list.warningsFor(entity),
-                  selectedId: selection.selectedId,
-                  expanded: selection.expanded,
+                  selection,
                   readonly: this.readonly,
                   compact: this.density === 'compact',
                   transcriptAvailable: model.transcript !== undefined,
@@ -319,7 +317,7 @@ export class HeidiClinicalCodes extends LitElement {
         this.readonly || shown.length === 0
           ? nothing
           : footerTemplate(
-              { messages: m, accepted, held: review.sentCodes.length, ...this._commit.view },
+              { messages: m, accepted: this._list.counts.ACCEPTED, held: review.sentCodes.length, ...this._commit.view },
               { send: () => void this.commit() },
             )
       }

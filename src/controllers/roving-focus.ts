@@ -91,14 +91,14 @@ export class RovingFocusController implements ReactiveController {
   }
 
   /**
-   * Make a decision on `entity` (`apply`), then go on to the next card still to review after it, when the
-   * reviewer wants that. The order is the list's before the decision, so a "To review" filter that hides
-   * the decided card still moves on to the card that followed it.
+   * Accept, reject or undo `entity` (a card's buttons and a / r / u). After an accept or reject, go on to the
+   * next card still to review after it, when the reviewer wants that. The order is the list's before the
+   * decision, so a "To review" filter that hides the decided card still moves on to the card that followed it.
    */
-  decide(entity: EntityView, apply: () => void): void {
+  setStatus(entity: EntityView, status: ReviewStatus): void {
     const before = this._list;
-    apply();
-    if (!this.autoAdvance) return;
+    this._actions.review.setStatus(entity, status);
+    if (status === 'PENDING' || !this.autoAdvance) return;
     const next = this._nextPending(before, indexOf(before, entity.id), 1);
     const list = this._list;
     const at = indexOf(list, next?.id);
@@ -153,8 +153,8 @@ export class RovingFocusController implements ReactiveController {
     else if (key === '?') toggleShortcuts();
     else if (key === 'n' || key === 'p') this._jumpPending(list, index, key === 'n' ? 1 : -1);
     else if (!entity) handled = false;
-    else if (key === 'a' || key === 'r') this.decide(entity, () => review.setStatus(entity, key === 'a' ? 'ACCEPTED' : 'REJECTED'));
-    else if (key === 'u') review.setStatus(entity, 'PENDING');
+    else if (key === 'a' || key === 'r' || key === 'u')
+      this.setStatus(entity, key === 'a' ? 'ACCEPTED' : key === 'r' ? 'REJECTED' : 'PENDING');
     else if (/^[1-9]$/.test(key)) {
       const code = entity.similar[Number(key) - 1];
       if (code) review.swap(entity, code);

@@ -12,6 +12,7 @@ import type { EntityGroup } from '../core/filters.ts';
 import type { EntityView } from '../core/model.ts';
 import type { ReviewState } from '../core/review.ts';
 import type { Messages } from '../i18n/index.ts';
+import type { SelectionController } from '../controllers/selection.ts';
 
 export interface CodeListProps {
   readonly messages: Messages;
@@ -25,8 +26,7 @@ export interface CodeListProps {
   readonly tabStop: string | undefined;
   readonly review: ReviewState;
   readonly warningsFor: (entity: EntityView) => readonly CheckWarning[];
-  readonly selectedId: string | undefined;
-  readonly expanded: ReadonlySet<string>;
+  readonly selection: Pick<SelectionController, 'selectedId' | 'expanded'>;
   readonly readonly: boolean;
   /** `density="compact"`: the cards' tighter layout. */
   readonly compact: boolean;
@@ -41,11 +41,11 @@ export function codeListTemplate(p: CodeListProps, handlers: { readonly showMore
   let offset = 0;
   const drawn = groups.map((group) => {
     const from = offset;
-    offset += group.entities.length;
-    const label = group.kind === undefined ? m.title : (m.groups[group.kind] ?? m.title);
-    const first = Math.min(Math.max(start - from, 0), group.entities.length);
-    const last = Math.max(Math.min(end - from, group.entities.length), first);
     const setSize = group.entities.length;
+    offset += setSize;
+    const label = group.kind === undefined ? m.title : (m.groups[group.kind] ?? m.title);
+    const first = Math.min(Math.max(start - from, 0), setSize);
+    const last = Math.max(Math.min(end - from, setSize), first);
     return html`${group.kind === undefined ? nothing : html`<h3>${m.groups[group.kind]} (${setSize})</h3>`}${spacer(from, from + first)}
       <ul class="list" part="list" aria-label=${label}>${repeat(
         group.entities.slice(first, last),
@@ -76,11 +76,11 @@ function card(p: CodeListProps, entity: EntityView, tabStop: string | undefined,
     .chosen=${review.chosenCode(entity)}
     .status=${review.status(entity.id)}
     .warnings=${p.warningsFor(entity)}
-    .selected=${entity.id === p.selectedId}
+    .selected=${entity.id === p.selection.selectedId}
     .sent=${review.isSent(entity)}
     .readonly=${p.readonly}
     .compact=${p.compact}
-    .expanded=${p.expanded.has(entity.id)}
+    .expanded=${p.selection.expanded.has(entity.id)}
     .messages=${p.messages}
     .percent=${p.percent}
     .transcriptAvailable=${p.transcriptAvailable}
