@@ -130,8 +130,7 @@ export class RovingFocusController implements ReactiveController {
   readonly onKeydown = (event: KeyboardEvent): void => {
     const origin = event.composedPath()[0];
     if (
-      (origin instanceof HTMLElement &&
-        (origin.matches('input, select, textarea, [contenteditable=""], [contenteditable="true"]') || origin.isContentEditable)) ||
+      (origin instanceof HTMLElement && (origin.matches('input, select, textarea') || origin.isContentEditable)) ||
       event.altKey ||
       event.ctrlKey ||
       event.metaKey

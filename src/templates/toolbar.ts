@@ -88,9 +88,9 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
           ${
             p.readonly
               ? nothing
-              : html`<button data-panel="batch" aria-expanded=${p.batchOpen ? 'true' : 'false'} @click=${on.toggleBatch}>${m.batchAccept}</button>`
+              : html`<button data-panel="batch" aria-expanded=${String(p.batchOpen)} @click=${on.toggleBatch}>${m.batchAccept}</button>`
           }
-          <button data-panel="shortcuts" aria-expanded=${p.shortcutsOpen ? 'true' : 'false'} title="${m.shortcuts} (?)" @click=${on.toggleShortcuts}>
+          <button data-panel="shortcuts" aria-expanded=${String(p.shortcutsOpen)} title="${m.shortcuts} (?)" @click=${on.toggleShortcuts}>
             ${cap(m.shortcuts)}
           </button>
         </div>`
