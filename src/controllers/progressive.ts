@@ -43,9 +43,9 @@ export class ProgressiveRenderController implements ReactiveController {
     this._setWindow(0, FIRST_CARDS);
   }
 
-  /** Render `count` more cards at the end of the window. */
+  /** Render `count` (> 0) more cards at the end of the window. */
   showMore(count: number): void {
-    this._extendTo(this.limit + Math.max(count, 0) - 1);
+    this._extendTo(this.limit + count - 1);
   }
 
   /** Move the window to `index` (a step when it is near, a jump when far). Returns whether `index` is rendered already. */
@@ -88,7 +88,6 @@ export class ProgressiveRenderController implements ReactiveController {
     // No observer outlives the element.
     this._observer?.disconnect();
     this._observer = undefined;
-    this._observed = '';
   }
 
   private _onNearView(entries: readonly IntersectionObserverEntry[]): void {
@@ -135,7 +134,7 @@ export class ProgressiveRenderController implements ReactiveController {
       height += list.getBoundingClientRect().height + (parseFloat(getComputedStyle(list).rowGap) || 0);
       count += cards;
     }
-    if (count === 0 || !(height > 0)) return;
+    if (!(height > 0)) return; // nothing rendered, or not laid out
     this._cardHeight = height / count;
     for (const spacer of root.querySelectorAll<HTMLElement>('.spacer')) this._sizeSpacer(spacer);
   }
