@@ -68,22 +68,16 @@ export class ToolbarPanelsController implements ReactiveController {
 
   renderToolbar(): TemplateResult {
     const { list, roving } = this._options;
-    const { shown, systems, engineCount } = list.view;
     return toolbarTemplate(
       {
         messages: this._options.locale.messages,
-        counts: list.counts,
-        total: shown.length,
+        list,
         autoAdvance: roving().autoAdvance,
-        systems,
-        engineCount,
-        filters: list,
         readonly: this._host.readonly,
         batchOpen: this._open.has('batch'),
         shortcutsOpen: this._open.has('shortcuts'),
       },
       {
-        set: (patch) => list.set(patch),
         toggleBatch: () => this.toggle('batch'),
         toggleShortcuts: () => this.toggle('shortcuts'),
         setAutoAdvance: (on) => roving().setAutoAdvance(on),
