@@ -91,9 +91,8 @@ export class ToolbarPanelsController implements ReactiveController {
     const batch =
       this._open.has('batch') && !this._host.readonly
         ? batchPanelTemplate(
-            { messages: m, filter: list.batchFilter, count: list.candidates.length, engineCount: list.view.engineCount },
+            { messages: m, list },
             {
-              change: (patch) => list.set({ batchFilter: { ...list.batchFilter, ...patch } }),
               confirm: () => this._confirmBatch(),
               cancel: () => this._close('batch'),
             },
