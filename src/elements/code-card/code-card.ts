@@ -169,7 +169,7 @@ export class HeidiCodeCard extends LitElement {
     const m = this.messages;
     const e = this.entity;
     const meta = chosen.metadata;
-    return html`<ul class="plain similar ${this.readonly ? 'ro' : ''}">
+    return html`<ul class="similar ${this.readonly ? 'ro' : ''}">
         ${[e.primary, ...e.similar]
           .filter((c) => c !== chosen)
           .map((c) => {
@@ -229,7 +229,7 @@ export class HeidiCodeCard extends LitElement {
   private _renderEvidenceList(): TemplateResult {
     const m = this.messages;
     const e = this.entity;
-    return html`<ul class="plain evidence">
+    return html`<ul class="evidence">
       ${e.transcript.map((snippet, index) => {
         const [cue, note] = this._warningAt('transcript', index);
         const where = whereLabel('transcript', snippet.location, m, this.transcriptAvailable);
