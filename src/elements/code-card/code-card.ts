@@ -38,22 +38,23 @@ export class CardActionEvent extends Event {
 export class HeidiCodeCard extends LitElement {
   static override styles = [controls, cardStyles];
 
+  // No defaults: the list (src/templates/code-list.ts) sets every property before the first render.
   @property({ attribute: false }) entity!: EntityView;
   @property({ attribute: false }) chosen!: CodeView;
-  @property({ reflect: true }) status: ReviewStatus = 'PENDING';
-  @property({ attribute: false }) warnings: readonly CheckWarning[] = [];
-  @property({ type: Boolean, reflect: true }) selected = false;
-  @property({ type: Boolean }) sent = false;
-  @property({ type: Boolean }) readonly = false;
+  @property({ reflect: true }) status!: ReviewStatus;
+  @property({ attribute: false }) warnings!: readonly CheckWarning[];
+  @property({ type: Boolean, reflect: true }) selected!: boolean;
+  @property({ type: Boolean }) sent!: boolean;
+  @property({ type: Boolean }) readonly!: boolean;
   /** The element's `density="compact"`: the card's tighter layout (CSS only). */
-  @property({ type: Boolean, reflect: true }) compact = false;
+  @property({ type: Boolean, reflect: true }) compact!: boolean;
   /** Evidence section open (Enter on a focused card opens it). */
-  @property({ type: Boolean }) expanded = false;
+  @property({ type: Boolean }) expanded!: boolean;
   /** False when the transcript could not be loaded: snippets are then shown without a location. */
-  @property({ type: Boolean }) transcriptAvailable = true;
+  @property({ type: Boolean }) transcriptAvailable!: boolean;
   @state() private similarOpen = false;
   @property({ attribute: false }) messages!: Messages;
-  @property({ attribute: false }) percent: (score: number) => string = (s) => `${Math.round(s * 100)}%`;
+  @property({ attribute: false }) percent!: (score: number) => string;
 
   /** The evidence section was opened by its own summary (not "open the details"): the similar codes stay as they were. */
   private _summaryToggle = false;
@@ -67,9 +68,7 @@ export class HeidiCodeCard extends LitElement {
     // Opening the card's details (the code clicked, Enter) opens the evidence and the similar codes together.
     if (changed.has('expanded') && this.expanded && !this._summaryToggle) this.similarOpen = this._similarOpenAttr = true;
     this._summaryToggle = false;
-    if (changed.has('entity') || changed.has('chosen') || changed.has('messages')) {
-      this.setAttribute('aria-label', `${this.chosen.code} ${this.chosen.display}`);
-    }
+    if (changed.has('chosen')) this.setAttribute('aria-label', `${this.chosen.code} ${this.chosen.display}`);
   }
 
   private _act(action: CardAction): void {

@@ -63,14 +63,14 @@ export function quoteTemplate(q: Quote, warning: CueWarning | undefined, c: Quot
   const m = c.messages;
   const cue = warning?.cue;
   // The cue's offset in the clipped context: `cut` characters went, and a `…` came in front.
-  const beforeCue =
-    cue?.part === 'before' ? { ...cue, start: cue.start - q.cut + (q.cut ? 1 : 0), end: cue.end - q.cut + (q.cut ? 1 : 0) } : undefined;
+  const shift = q.cut ? q.cut - 1 : 0;
+  const who = q.speaker ? speakerLabel(m, q.speaker) : q.source === 'note' ? m.note : '';
   const where = whereLabel(q.source, q.location, m, c.transcriptAvailable);
   // One inline flow (words, then where it was found and the warning), so a warning takes a line only when it must.
   return html`<div class="quote ${q.source}" part="quote">
     <button class="said" data-source=${q.source} data-index=${q.index} @click=${() => c.open(q)}>
-      ${q.speaker ? html`<span class="who">${speakerLabel(m, q.speaker)}</span> ` : q.source === 'note' ? html`<span class="who">${m.note}</span> ` : nothing}
-      ${withCue(q.before, beforeCue)}<mark>${withCue(q.text, cue?.part === 'text' ? cue : undefined)}</mark>${q.after}
+      ${who ? html`<span class="who">${who}</span> ` : nothing}
+      ${withCue(q.before, cue?.part === 'before' ? { start: cue.start - shift, end: cue.end - shift } : undefined)}<mark>${withCue(q.text, cue?.part === 'text' ? cue : undefined)}</mark>${q.after}
       ${where ? html` <span class="loc">${where}</span>` : nothing}
       ${warning ? html` <span class="warn">⚠ ${m.quoteChecks[warning.kind](warning.cue.cue)}</span>` : nothing}
     </button>

@@ -30,15 +30,16 @@ export class SourceKindChangeEvent extends Event {
 export class HeidiSourceView extends LitElement {
   static override styles = [controls, sourceViewStyles];
 
-  @property() kind: SourceKind = 'note';
+  // No defaults: the element (src/templates/source-pane.ts) sets every property before the first render.
+  @property() kind!: SourceKind;
   @property({ attribute: false }) note: string | undefined;
   @property({ attribute: false }) transcript: string | undefined;
-  @property({ attribute: false }) noteRanges: readonly SourceRange[] = [];
-  @property({ attribute: false }) transcriptRanges: readonly SourceRange[] = [];
+  @property({ attribute: false }) noteRanges!: readonly SourceRange[];
+  @property({ attribute: false }) transcriptRanges!: readonly SourceRange[];
   /** The evidence item to bring into view; a new object each time the user asks. */
   @property({ attribute: false }) focusTarget: { kind: SourceKind; id: number; move?: boolean } | undefined;
   /** Open as a drawer (only the parent's narrow layout looks at it). */
-  @property({ type: Boolean, reflect: true }) open = false;
+  @property({ type: Boolean, reflect: true }) open!: boolean;
   @property({ attribute: false }) messages!: Messages;
 
   @query('.text') private textBox?: HTMLElement;
