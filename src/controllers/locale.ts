@@ -47,6 +47,11 @@ export class LocaleController implements ReactiveController {
     return this.current.messages;
   }
 
+  /** Make the percent formatter now (see `percentFormatter`): called while the element waits for the network. */
+  warmUp(): void {
+    this.current.percent(0);
+  }
+
   hostConnected(): void {
     this._observer ??= new MutationObserver(() => this._host.requestUpdate());
     // Every element between the host and the document: the language may come from any of them.
@@ -68,12 +73,19 @@ function hostOf(node: Node): Element | null {
   return root instanceof ShadowRoot ? root.host : null;
 }
 
+/**
+ * Made on first use: a cold `new Intl.NumberFormat` loads ICU data (about 15 ms), which must not stand
+ * between connect and the token request; `warmUp` makes it while the element waits for the network.
+ */
 function percentFormatter(lang: string): (score: number) => string {
-  let formatter: Intl.NumberFormat;
+  let formatter: Intl.NumberFormat | undefined;
+  return (score) => (formatter ??= numberFormat(lang)).format(score);
+}
+
+function numberFormat(lang: string): Intl.NumberFormat {
   try {
-    formatter = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
+    return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
   } catch {
-    formatter = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 0 });
+    return new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 0 });
   }
-  return (score) => formatter.format(score);
 }

@@ -114,11 +114,15 @@ export class SessionLoadController implements ReactiveController {
     if (this._hostToken && this.error?.code === 'config') this.queue();
   }
 
-  /** Load on the next microtask: attributes usually arrive together, and make one load. */
+  /**
+   * Load on the next microtask: attributes usually arrive together, and make one load. When the token
+   * request started at connect is not on the wire yet, after it is: the load's first run (code compiled
+   * on first use) must not hold back the request every later one waits for.
+   */
   queue(): void {
     if (this._queued) return;
     this._queued = true;
-    queueMicrotask(() => {
+    void this._tokens.sent.then(() => {
       this._queued = false;
       if (this._host.isConnected) void this.run();
     });

@@ -39,43 +39,33 @@ export interface CheckContext {
 
 /** Checks for one entity given the code currently chosen for it (the primary or a swapped similar code). */
 export function checkEntity(entity: EntityView, code: CodeView, context: CheckContext): CheckWarning[] {
-  const warnings: CheckWarning[] = [];
-  const sex = sexEdit(code, context.patient);
-  if (sex) warnings.push(sex);
-  const age = ageEdit(code, context);
-  if (age) warnings.push(age);
-  warnings.push(...validity(code));
-  const specificity = unspecified(code);
-  if (specificity) warnings.push(specificity);
-  warnings.push(...evidenceQuality(entity, code));
-  // Heidi's score was outside 0..1 (shown clamped): say so, so 100 % is not read as certainty.
-  if (code.scoreOutOfRange !== undefined) warnings.push({ kind: 'score-range', params: { score: code.scoreOutOfRange } });
-  if (!hasAnyEvidence(entity)) warnings.push({ kind: 'no-evidence', params: {} });
-  return warnings;
+  const status = code.metadata?.valid_status?.trim();
+  const rare = code.metadata?.rare_use_flag?.trim();
+  return [
+    sexEdit(code, context.patient),
+    ageEdit(code, context),
+    status && !/^valid$/i.test(status) && { kind: 'invalid', params: { status } },
+    rare && !/^(not applicable|n\/?a|no|n|none|false|0)$/i.test(rare) && { kind: 'rare', params: { flag: rare } },
+    unspecified(code),
+    ...evidenceQuality(entity, code),
+    // Heidi's score was outside 0..1 (shown clamped): say so, so 100 % is not read as certainty.
+    code.scoreOutOfRange !== undefined && { kind: 'score-range', params: { score: code.scoreOutOfRange } },
+    !hasAnyEvidence(entity) && { kind: 'no-evidence', params: {} },
+  ].filter((warning): warning is CheckWarning => !!warning);
 }
 
 type Sex = 'female' | 'male';
 
 /** Metadata `sex` ("Female", "Male only", "No biological sex", ...) as a restriction, if it is one. */
 export function codeSexRestriction(value: string | null | undefined): Sex | undefined {
-  if (!value) return undefined;
-  const v = value.toLowerCase();
-  if (/\b(no|any|both|none|not applicable|unrestricted)\b/.test(v)) return undefined;
-  if (/\bfemale\b|^f$/.test(v)) return 'female';
-  if (/\bmale\b|^m$/.test(v)) return 'male';
-  return undefined;
-}
-
-function patientSex(gender: string | null | undefined): Sex | undefined {
-  const g = gender?.trim().toUpperCase();
-  if (g === 'FEMALE' || g === 'F') return 'female';
-  if (g === 'MALE' || g === 'M') return 'male';
-  return undefined;
+  if (!value || /\b(no|any|both|none|not applicable|unrestricted)\b/i.test(value)) return undefined;
+  return /\bfemale\b|^f$/i.test(value) ? 'female' : /\bmale\b|^m$/i.test(value) ? 'male' : undefined;
 }
 
 function sexEdit(code: CodeView, patient: Patient | null | undefined): CheckWarning | undefined {
   const restriction = codeSexRestriction(code.metadata?.sex);
-  const sex = patientSex(patient?.gender);
+  const gender = patient?.gender?.trim();
+  const sex = /^f(emale)?$/i.test(gender ?? '') ? 'female' : /^m(ale)?$/i.test(gender ?? '') ? 'male' : undefined;
   if (!restriction || !sex || restriction === sex) return undefined;
   return { kind: 'sex', params: { codeSex: restriction, patientSex: sex } };
 }
@@ -85,39 +75,27 @@ export function ageInYears(dob: string | null | undefined, at: string | null | u
   if (!dob) return undefined;
   const birth = new Date(dob.slice(0, 10) + 'T00:00:00Z');
   const ref = at ? new Date(at) : new Date();
-  if (Number.isNaN(birth.getTime()) || Number.isNaN(ref.getTime())) return undefined;
-  let years = ref.getUTCFullYear() - birth.getUTCFullYear();
-  const beforeBirthday =
-    ref.getUTCMonth() < birth.getUTCMonth() || (ref.getUTCMonth() === birth.getUTCMonth() && ref.getUTCDate() < birth.getUTCDate());
-  if (beforeBirthday) years -= 1;
+  // An invalid date's time is NaN, and so is any sum with it.
+  if (Number.isNaN(birth.getTime() + ref.getTime())) return undefined;
+  // Month and day as one number (a day is under 32), to tell whether this year's birthday has come.
+  const dayOfYear = (date: Date) => date.getUTCMonth() * 32 + date.getUTCDate();
+  const years = ref.getUTCFullYear() - birth.getUTCFullYear() - +(dayOfYear(ref) < dayOfYear(birth));
   return years >= 0 ? years : undefined;
 }
 
 function asYears(value: number | string | null | undefined): number | undefined {
-  if (value === null || value === undefined || value === '') return undefined;
-  const n = typeof value === 'number' ? value : Number.parseFloat(value);
+  // `null`, `undefined` and '' read as NaN, so as no limit.
+  const n = Number.parseFloat(String(value));
   return Number.isFinite(n) ? n : undefined;
 }
 
 function ageEdit(code: CodeView, context: CheckContext): CheckWarning | undefined {
   const min = asYears(code.metadata?.min_age);
   const max = asYears(code.metadata?.max_age);
-  if (min === undefined && max === undefined) return undefined;
   const age = ageInYears(context.patient?.dob, context.sessionDate);
-  if (age === undefined) return undefined;
-  if ((min !== undefined && age < min) || (max !== undefined && age > max)) {
-    return { kind: 'age', params: { age, min: min ?? 0, max: max ?? 150 } };
-  }
-  return undefined;
-}
-
-function validity(code: CodeView): CheckWarning[] {
-  const warnings: CheckWarning[] = [];
-  const status = code.metadata?.valid_status?.trim();
-  if (status && !/^valid$/i.test(status)) warnings.push({ kind: 'invalid', params: { status } });
-  const rare = code.metadata?.rare_use_flag?.trim();
-  if (rare && !/^(not applicable|n\/?a|no|n|none|false|0)$/i.test(rare)) warnings.push({ kind: 'rare', params: { flag: rare } });
-  return warnings;
+  // An age is never negative, so no minimum is 0; no maximum is none.
+  if (age === undefined || (age >= (min ?? 0) && age <= (max ?? Infinity))) return undefined;
+  return { kind: 'age', params: { age, min: min ?? 0, max: max ?? 150 } };
 }
 
 /** "Unspecified" by name (`unspecified`, `NOS`) or by the ICD habit of `.9`/`.90` for unspecified. */
@@ -132,23 +110,16 @@ function unspecified(code: CodeView): CheckWarning | undefined {
   return { kind: 'unspecified', params: { count: children.length }, suggestions: children };
 }
 
-interface CueRule {
-  readonly kind: 'negated' | 'historical' | 'other-person';
-  readonly pattern: RegExp;
-}
+type CueKind = 'negated' | 'historical' | 'other-person';
 
 // Order matters: "family history of" is about someone else, not the patient's own history.
-const CUE_RULES: readonly CueRule[] = [
-  {
-    kind: 'other-person',
-    pattern:
-      /\b(family history|(?:his|her|my|your|the patient's) (?:mother|father|mom|dad|sister|brother|son|daughter|wife|husband|grandmother|grandfather|aunt|uncle|partner)|mother|father|sister|brother|grandmother|grandfather|aunt|uncle)\b/i,
-  },
-  {
-    kind: 'negated',
-    pattern: /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never had|no|not)\b/i,
-  },
-  { kind: 'historical', pattern: /\b(history of|hx of|past history|previously|in the past|used to|years ago|resolved)\b/i },
+const CUE_RULES: readonly (readonly [CueKind, RegExp])[] = [
+  [
+    'other-person',
+    /\b(family history|(?:his|her|my|your|the patient's) (?:mother|father|mom|dad|sister|brother|son|daughter|wife|husband|grandmother|grandfather|aunt|uncle|partner)|mother|father|sister|brother|grandmother|grandfather|aunt|uncle)\b/i,
+  ],
+  ['negated', /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never had|no|not)\b/i],
+  ['historical', /\b(history of|hx of|past history|previously|in the past|used to|years ago|resolved)\b/i],
 ];
 
 // NegEx scope: a cue in the words before the snippet only counts within the same sentence and clause.
@@ -160,22 +131,9 @@ function leadingWindow(before: string): { text: string; offset: number } {
   for (const match of before.matchAll(SCOPE_BREAK)) offset = match.index + match[0].length;
   const clause = before.slice(offset);
   const words = [...clause.matchAll(/\S+/g)];
-  const first = words.length > WINDOW_WORDS ? words[words.length - WINDOW_WORDS] : words[0];
+  const first = words.at(-WINDOW_WORDS) ?? words[0];
   const start = first ? offset + first.index : before.length;
   return { text: before.slice(start), offset: start };
-}
-
-function findUnexpectedCue(
-  text: string,
-  offset: number,
-  expected: Set<CueRule['kind']>,
-): { kind: CueRule['kind']; start: number; end: number; cue: string } | undefined {
-  for (const rule of CUE_RULES) {
-    if (expected.has(rule.kind)) continue;
-    const match = rule.pattern.exec(text);
-    if (match) return { kind: rule.kind, start: offset + match.index, end: offset + match.index + match[0].length, cue: match[0] };
-  }
-  return undefined;
 }
 
 /**
@@ -183,8 +141,8 @@ function findUnexpectedCue(
  * "Family history of glaucoma" is supported by "my father had glaucoma", and
  * "Personal history of ..." by "history of ...".
  */
-function expectedCues(code: CodeView | undefined): Set<CueRule['kind']> {
-  const expected = new Set<CueRule['kind']>();
+function expectedCues(code: CodeView | undefined): Set<CueKind> {
+  const expected = new Set<CueKind>();
   const name = code?.display ?? '';
   if (/\bfamily history\b/i.test(name)) expected.add('other-person').add('historical');
   if (/\bhistory of\b|\bpersonal history\b|\bstatus post\b/i.test(name)) expected.add('historical');
@@ -193,30 +151,27 @@ function expectedCues(code: CodeView | undefined): Set<CueRule['kind']> {
 
 /** NegEx-style flags on each piece of evidence: negated, historical, or about someone else. */
 export function evidenceQuality(entity: EntityView, code?: CodeView): CheckWarning[] {
-  const warnings: CheckWarning[] = [];
   const expected = expectedCues(code ?? entity.primary);
-  const findCue = (text: string, offset: number) => findUnexpectedCue(text, offset, expected);
-  entity.transcript.forEach((snippet, index) => {
-    const window = leadingWindow(snippet.before);
-    const inText = findCue(snippet.text, 0);
-    const inBefore = inText ? undefined : findCue(window.text, window.offset);
-    const found = inText ?? inBefore;
-    if (!found) return;
-    warnings.push({
-      kind: found.kind,
-      params: { cue: found.cue, snippet: index + 1, source: 'transcript' },
-      cue: { source: 'transcript', index, part: inText ? 'text' : 'before', start: found.start, end: found.end, cue: found.cue },
-    });
-  });
-  entity.note.forEach((span, index) => {
-    if (!isLocated(span)) return;
-    const found = findCue(span.text, 0);
-    if (!found) return;
-    warnings.push({
-      kind: found.kind,
-      params: { cue: found.cue, snippet: index + 1, source: 'note' },
-      cue: { source: 'note', index, part: 'text', start: found.start, end: found.end, cue: found.cue },
-    });
-  });
-  return warnings;
+  /** The first cue not expected for this code in `text` (which starts at `offset` in its part), as a warning. */
+  const cueWarning = (source: CueLocation['source'], index: number, part: CueLocation['part'], text: string, offset = 0) => {
+    for (const [kind, pattern] of CUE_RULES) {
+      const match = expected.has(kind) ? null : pattern.exec(text);
+      if (!match) continue;
+      const [cue] = match;
+      const start = offset + match.index;
+      return {
+        kind,
+        params: { cue, snippet: index + 1, source },
+        cue: { source, index, part, start, end: start + cue.length, cue },
+      };
+    }
+    return undefined;
+  };
+  return [
+    ...entity.transcript.map((snippet, index) => {
+      const window = leadingWindow(snippet.before);
+      return cueWarning('transcript', index, 'text', snippet.text) ?? cueWarning('transcript', index, 'before', window.text, window.offset);
+    }),
+    ...entity.note.map((span, index) => (isLocated(span) ? cueWarning('note', index, 'text', span.text) : undefined)),
+  ].filter((warning) => warning !== undefined);
 }

@@ -32,11 +32,13 @@ interface Family {
 }
 
 const FAMILIES: readonly Family[] = [
-  { name: 'icd_?10_?cm', uri: 'http://hl7.org/fhir/sid/icd-10-cm', label: 'ICD-10-CM', kind: 'diagnosis' },
-  { name: 'icd_?10_?am', uri: 'http://hl7.org/fhir/sid/icd-10-am', label: 'ICD-10-AM', kind: 'diagnosis' },
-  { name: 'icd_?10', uri: 'http://hl7.org/fhir/sid/icd-10', label: 'ICD-10', kind: 'diagnosis' },
-  { name: 'icd_?9_?cm', uri: 'http://hl7.org/fhir/sid/icd-9-cm', label: 'ICD-9-CM', kind: 'diagnosis' },
-  { name: 'icd_?9', uri: 'http://hl7.org/fhir/sid/icd-9', label: 'ICD-9', kind: 'diagnosis' },
+  // ICD-10-CM, -AM, ICD-10, ICD-9-CM, ICD-9: HL7's URI and the label spell the edition the same way.
+  ...['10-cm', '10-am', '10', '9-cm', '9'].map((edition): Family => ({
+    name: `icd_?${edition.replace('-', '_?')}`,
+    uri: `http://hl7.org/fhir/sid/icd-${edition}`,
+    label: `ICD-${edition.toUpperCase()}`,
+    kind: 'diagnosis',
+  })),
   {
     name: 'snomed(?:_?ct)?',
     regions: 'au|nz|us|uk|gb|ca|ie|int|intl|international',
@@ -105,8 +107,7 @@ export function codeSystemMatches(filterEntry: string, codeSystem: string): bool
  */
 export function fhirResourceType(codeSystem: string, kind?: CodeKind): 'Condition' | 'Procedure' {
   const systemKind = codeSystemInfo(codeSystem).kind;
-  const effective = systemKind === 'diagnosis' || systemKind === 'procedure' ? systemKind : kind;
-  return effective === 'procedure' ? 'Procedure' : 'Condition';
+  return (systemKind && systemKind !== 'clinical-term' ? systemKind : kind) === 'procedure' ? 'Procedure' : 'Condition';
 }
 
 /**

@@ -50,18 +50,19 @@ export function locatedRanges(evidence: readonly (TranscriptEvidence | NoteEvide
 
 const CONTEXT_CHARS = 90;
 
-function isIndex(n: number, max: number): boolean {
-  return Number.isInteger(n) && n >= 0 && n <= max;
+/** Are `start..end` integer offsets of a non-empty range inside a text of `length` units? */
+export function isRange(start: number | undefined, end: number | undefined, length: number): boolean {
+  return Number.isInteger(start) && Number.isInteger(end) && 0 <= start! && start! < end! && end! <= length;
 }
 
 const isHigh = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
-const isLow = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+export const isLow = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 
 /** Widen `[start, end)` so it never cuts a surrogate pair: a span shows and sends whole code points only. */
 export function snapToCodePoints(text: string, start: number, end: number): { start: number; end: number } {
-  if (start > 0 && start < text.length && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start -= 1;
-  if (end > 0 && end < text.length && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end += 1;
-  return { start, end };
+  // Offsets outside the text read NaN, which is no surrogate.
+  const insidePair = (at: number) => +(isLow(text.charCodeAt(at)) && isHigh(text.charCodeAt(at - 1)));
+  return { start: start - insidePair(start), end: end + insidePair(end) };
 }
 
 /** The characters JavaScript's `\s` matches: line endings, tabs, NBSP, the Unicode spaces, BOM. */
@@ -103,42 +104,37 @@ export interface PreparedText {
 
 export function prepareText(text: string): PreparedText {
   let folded: { text: string; toOriginal: Uint32Array } | undefined;
-  let words: Vocabulary | undefined;
+  let mayContain: ((needle: string) => boolean) | undefined;
   const prepared: PreparedText = {
     text,
     folded: () => (folded ??= fold(text)),
-    mayContain: (needle) => (words ??= vocabulary(new Set(prepared.folded().text.split(' ')))).mayContain(needle),
+    mayContain: (needle) => (mayContain ??= vocabulary(new Set(prepared.folded().text.split(' '))))(needle),
     async prepareInSlices(pause) {
-      if (folded && words) return;
-      const texts: string[] = [];
-      const maps: Uint32Array[] = [];
-      const starts: number[] = [];
+      if (folded && mayContain) return;
+      const pieces: { text: string; toOriginal: Uint32Array; start: number }[] = [];
       const seen = new Set<string>();
-      let length = 0;
-      for (let at = 0; at < text.length;) {
-        const end = sliceEnd(text, at + SLICE_CHARS);
+      for (let start = 0, end; start < text.length; start = end) {
+        end = sliceEnd(text, start + SLICE_CHARS);
         // Cut after a run of whitespace, so each slice folds exactly as it would inside the whole text.
-        const piece = fold(text.slice(at, end));
-        texts.push(piece.text);
-        maps.push(piece.toOriginal);
-        starts.push(at);
+        const piece = { ...fold(text.slice(start, end)), start };
+        pieces.push(piece);
         for (const word of piece.text.split(' ')) seen.add(word);
-        length += piece.text.length;
-        at = end;
         await pause();
       }
-      const toOriginal = new Uint32Array(length + 1);
+      const joined = pieces.map((piece) => piece.text).join('');
+      const toOriginal = new Uint32Array(joined.length + 1);
       let out = 0;
-      for (let i = 0; i < maps.length; i++) {
-        const map = maps[i]!;
-        const start = starts[i]!;
-        // Each slice's map ends with its own length: that entry is the next slice's first offset.
-        for (let k = 0; k < map.length - 1; k++) toOriginal[out++] = map[k]! + start;
+      for (const [i, { toOriginal: map, start }] of pieces.entries()) {
+        // A slice's map ends with its own end, which is the next slice's first offset: the next slice overwrites it.
+        toOriginal.set(
+          map.map((offset) => offset + start),
+          out,
+        );
+        out += map.length - 1;
         if (i % 4 === 3) await pause();
       }
-      toOriginal[out] = text.length;
-      folded ??= { text: texts.join(''), toOriginal };
-      words ??= vocabulary(seen);
+      folded ??= { text: joined, toOriginal };
+      mayContain ??= vocabulary(seen);
     },
   };
   return prepared;
@@ -147,16 +143,13 @@ export function prepareText(text: string): PreparedText {
 /** Characters folded per slice when preparing in slices (a few milliseconds of work each). */
 const SLICE_CHARS = 65_536;
 
-/** Where a slice that should end near `target` ends: after the run of whitespace at or after it (or the end). */
+/** Where a slice that should end near `target` ends: after the run of whitespace at or after it (or past the end). */
 function sliceEnd(text: string, target: number): number {
-  let end = Math.min(text.length, target);
+  let end = target;
   while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
-  while (end < text.length && isSpace(text.charCodeAt(end))) end++;
+  // Past the end `charCodeAt` reads NaN, which is no space.
+  while (isSpace(text.charCodeAt(end))) end++;
   return end;
-}
-
-interface Vocabulary {
-  mayContain(needle: string): boolean;
 }
 
 /**
@@ -164,75 +157,47 @@ interface Vocabulary {
  * occur where `w2…wn-1` are whole words, `w1` ends a word and `wn` starts one (or, alone, `w1` is inside one):
  * a quote that is nowhere in a 5 MB transcript is refused by a few set lookups, not a pass over the text.
  */
-function vocabulary(words: ReadonlySet<string>): Vocabulary {
+function vocabulary(words: ReadonlySet<string>): (needle: string) => boolean {
   // Every word between NULs (which folding never produces as a separator), for the partial first and last words.
   const joined = `\0${[...words].join('\0')}\0`;
-  return {
-    mayContain(needle) {
-      const parts = needle.split(' ');
-      if (parts.length === 1) return joined.includes(parts[0]!);
-      for (let i = 1; i < parts.length - 1; i++) if (!words.has(parts[i]!)) return false;
-      return joined.includes(`${parts[0]}\0`) && joined.includes(`\0${parts[parts.length - 1]}`);
-    },
+  return (needle) => {
+    const parts = needle.split(' ');
+    if (parts.length === 1) return joined.includes(needle);
+    return parts.slice(1, -1).every((word) => words.has(word)) && joined.includes(`${parts[0]}\0`) && joined.includes(`\0${parts.at(-1)}`);
   };
 }
 
 function fold(text: string): { text: string; toOriginal: Uint32Array } {
   const lower = text.toLowerCase();
-  // Lower-casing that keeps the length maps unit for unit (nearly always); a rare `İ` takes the slow path.
-  return lower.length === text.length ? foldSameLength(text, lower) : foldUnitByUnit(text);
-}
-
-function foldSameLength(text: string, lower: string): { text: string; toOriginal: Uint32Array } {
   const parts: string[] = [];
-  const map = new Uint32Array(text.length + 1);
+  const map = new Uint32Array(lower.length + 1);
   let out = 0;
+  // `lower[at]` is `text[i]` lower-cased: the two stay in step but for `İ`, the one character whose lower case is longer.
+  let at = 0;
   let segment = 0;
   let inSpace = false;
-  for (let i = 0; i < text.length; i++) {
-    if (isSpace(text.charCodeAt(i))) {
+  for (let i = 0; i < text.length; i++, at++) {
+    const unit = text.charCodeAt(i);
+    if (isSpace(unit)) {
       if (!inSpace) {
-        parts.push(lower.slice(segment, i), ' ');
+        parts.push(lower.slice(segment, at), ' ');
         map[out++] = i;
         inSpace = true;
       }
-      segment = i + 1;
+      segment = at + 1;
     } else {
       inSpace = false;
       map[out++] = i;
+      // `İ` lower-cases to `i` and a combining dot: both map back to it.
+      if (unit === 0x130) {
+        map[out++] = i;
+        at++;
+      }
     }
   }
   parts.push(lower.slice(segment));
   map[out] = text.length;
   return { text: parts.join(''), toOriginal: map.subarray(0, out + 1) };
-}
-
-function foldUnitByUnit(text: string): { text: string; toOriginal: Uint32Array } {
-  const units: string[] = [];
-  const map: number[] = [];
-  let inSpace = false;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (isSpace(unit)) {
-      if (!inSpace) {
-        units.push(' ');
-        map.push(i);
-      }
-      inSpace = true;
-      continue;
-    }
-    inSpace = false;
-    const pair = isHigh(unit) && isLow(text.charCodeAt(i + 1));
-    // One original character may lower-case to several units: each maps back to where the character starts.
-    const lowered = text.slice(i, pair ? i + 2 : i + 1).toLowerCase();
-    for (let k = 0; k < lowered.length; k++) {
-      units.push(lowered[k]!);
-      map.push(i);
-    }
-    if (pair) i += 1;
-  }
-  map.push(text.length);
-  return { text: units.join(''), toOriginal: Uint32Array.from(map) };
 }
 
 /** The folded index of original offset `offset` (the first folded unit at or after it). */
@@ -260,27 +225,20 @@ export function locateTranscriptReference(transcript: string | PreparedText | un
   const prepared = typeof transcript === 'string' ? prepareText(transcript) : transcript;
   const text = prepared?.text;
   const quoted = ref.transcript_text;
-  const loc = ref.location_in_transcript ?? undefined;
-  if (!prepared || !text) return unlocated(quoted);
-
+  if (!text) return unlocated(quoted);
   const exact = exactSpan(text, ref);
-  if (exact) return withContext(text, exact.start, exact.end, 'exact');
-  const found = findInPrepared(prepared, quoted, loc?.start);
-  return found ? withContext(text, found.start, found.end, 'moved') : unlocated(quoted);
+  const found = exact ?? findInPrepared(prepared, quoted, ref.location_in_transcript?.start);
+  return found ? withContext(text, found.start, found.end, exact ? 'exact' : 'moved') : unlocated(quoted);
 }
 
 /** The reference's own offsets (whole code points) when they slice out its quote (whitespace aside), else undefined. */
 function exactSpan(text: string, ref: TranscriptReference): { start: number; end: number } | undefined {
-  const quoted = ref.transcript_text;
-  const loc = ref.location_in_transcript ?? undefined;
-  if (!loc || !isIndex(loc.start, text.length) || !isIndex(loc.end, text.length) || loc.start >= loc.end) return undefined;
+  const quoted = spaced(ref.transcript_text);
+  const loc = ref.location_in_transcript;
+  if (!loc || !isRange(loc.start, loc.end, text.length)) return undefined;
   const snapped = snapToCodePoints(text, loc.start, loc.end);
-  const sliced = text.slice(loc.start, loc.end);
   const same =
-    quoted === '' ||
-    sliced === quoted ||
-    spaced(sliced) === spaced(quoted) ||
-    spaced(text.slice(snapped.start, snapped.end)) === spaced(quoted);
+    !ref.transcript_text || spaced(text.slice(loc.start, loc.end)) === quoted || spaced(text.slice(snapped.start, snapped.end)) === quoted;
   return same ? snapped : undefined;
 }
 
@@ -295,12 +253,10 @@ export function needsSearch(text: string, ref: TranscriptReference): boolean {
  * costs the distance to its nearest occurrence, not a pass over the whole transcript.
  */
 function findInPrepared(prepared: PreparedText, quoted: string, hint: number | undefined): { start: number; end: number } | undefined {
-  const target = typeof hint === 'number' && Number.isFinite(hint) ? hint : 0;
   const needle = spaced(quoted).toLowerCase();
-  if (!needle) return undefined;
-  if (!prepared.mayContain(needle)) return undefined;
+  if (!needle || !prepared.mayContain(needle)) return undefined;
   const folded = prepared.folded();
-  const f = nearestOccurrence(folded.text, needle, toFolded(folded.toOriginal, target));
+  const f = nearestOccurrence(folded.text, needle, toFolded(folded.toOriginal, Number.isFinite(hint) ? hint! : 0));
   if (f < 0) return undefined;
   const start = folded.toOriginal[f]!;
   const end = folded.toOriginal[f + needle.length - 1]! + 1;
@@ -312,9 +268,8 @@ export function findNearest(haystack: string, needle: string, hint: number | und
   return findInPrepared(prepareText(haystack), needle, hint)?.start ?? -1;
 }
 
-/** The occurrence of `needle` nearest `target` (the earlier one on a tie), looking both ways from it. */
-function nearestOccurrence(haystack: string, needle: string, target: number): number {
-  const at = Math.min(Math.max(0, target), haystack.length);
+/** The occurrence of `needle` nearest `at` (an offset in the haystack; the earlier one on a tie), looking both ways from it. */
+function nearestOccurrence(haystack: string, needle: string, at: number): number {
   const after = haystack.indexOf(needle, at);
   const before = at > 0 ? haystack.lastIndexOf(needle, at - 1) : -1;
   if (after < 0 || before < 0) return after < 0 ? before : after;
@@ -324,7 +279,7 @@ function nearestOccurrence(haystack: string, needle: string, target: number): nu
 function withContext(transcript: string, start: number, end: number, location: Location): TranscriptEvidence {
   const text = transcript.slice(start, end);
   // The context's outer ends are whole code points too.
-  const outer = snapToCodePoints(transcript, Math.max(0, start - CONTEXT_CHARS), Math.min(transcript.length, end + CONTEXT_CHARS));
+  const outer = snapToCodePoints(transcript, Math.max(0, start - CONTEXT_CHARS), end + CONTEXT_CHARS);
   let before = transcript.slice(outer.start, start);
   let after = transcript.slice(end, outer.end);
   // Start and stop at a turn boundary or a word boundary, so context never shows half words.
@@ -347,9 +302,7 @@ export function speakerAt(transcript: string, offset: number): string | undefine
 
 /** A note passage: its offsets sliced from the note (widened to whole code points), or unlocated when outside it. */
 export function locateNoteSpan(note: string | undefined, span: Span): NoteEvidence {
-  const length = note?.length ?? 0;
-  const valid = note !== undefined && isIndex(span.start, length) && isIndex(span.end, length) && span.start < span.end;
-  if (!valid) return { location: 'unlocated', text: '' };
+  if (note === undefined || !isRange(span.start, span.end, note.length)) return { location: 'unlocated', text: '' };
   const { start, end } = snapToCodePoints(note, span.start, span.end);
   return { location: 'exact', text: note.slice(start, end), start, end };
 }
@@ -360,10 +313,11 @@ export function locateNoteSpan(note: string | undefined, span: Span): NoteEviden
  * unlocated (the quote is still shown).
  */
 export function locateNoteQuote(note: string, quote: string, start: number | undefined, end: number | undefined): NoteEvidence {
-  const valid = start !== undefined && end !== undefined && isIndex(start, note.length) && isIndex(end, note.length) && start < end;
-  if (valid && (quote === '' || note.slice(start, end) === quote)) return { location: 'exact', text: note.slice(start, end), start, end };
+  if (isRange(start, end, note.length) && (quote === '' || note.slice(start, end) === quote)) {
+    return { location: 'exact', text: note.slice(start, end), start: start!, end: end! };
+  }
   const needle = quote.trim();
-  const found = needle ? findNearest(note, needle, start) : -1;
+  const found = findNearest(note, needle, start);
   if (found >= 0) return { location: 'moved', text: note.slice(found, found + needle.length), start: found, end: found + needle.length };
   return { location: 'unlocated', text: quote };
 }
@@ -380,9 +334,7 @@ export interface TextSegment {
  * note or transcript with its evidence marked, as text, never as HTML.
  */
 export function segmentText(text: string, ranges: readonly { start: number; end: number; id: number }[]): TextSegment[] {
-  const sorted = ranges
-    .filter((r) => isIndex(r.start, text.length) && isIndex(r.end, text.length) && r.start < r.end)
-    .sort((a, b) => a.start - b.start || b.end - a.end);
+  const sorted = ranges.filter((r) => isRange(r.start, r.end, text.length)).sort((a, b) => a.start - b.start || b.end - a.end);
   const segments: TextSegment[] = [];
   let cursor = 0;
   for (const range of sorted) {

@@ -8,7 +8,7 @@ import type { ReviewState, ReviewStatus } from './review.ts';
 const RELEVANCE_RANK: Record<string, number> = { HIGH: 3, MEDIUM: 2, LOW: 1 };
 
 export function relevanceRank(relevance: string | undefined): number {
-  return relevance ? (ownValue(RELEVANCE_RANK, relevance) ?? 0) : 0;
+  return ownValue(RELEVANCE_RANK, relevance ?? '') ?? 0;
 }
 
 export interface BatchFilter {

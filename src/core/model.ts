@@ -115,9 +115,9 @@ export function sameCode(a: Pick<CodeRef, 'codeSystem' | 'code'>, b: Pick<CodeRe
   return a.code === b.code && a.codeSystem === b.codeSystem;
 }
 
-function contextText(ref: ContextReference): string | undefined {
-  if (typeof ref === 'string') return ref || undefined;
-  return ref.text ?? ref.context_text ?? ref.clinician_note ?? undefined;
+/** A context reference's text: the string itself, or the first text field it has. */
+function contextText(ref: ContextReference): string | null | undefined {
+  return typeof ref === 'string' ? ref : (ref.text ?? ref.context_text ?? ref.clinician_note);
 }
 
 export function buildModel(codes: ClinicalCodesResponse, transcript: string | undefined, session: Session | undefined): CodingModel {
@@ -174,7 +174,7 @@ export async function buildEntitiesInSlices(
   };
   const prepared = transcript ? prepareText(transcript) : undefined;
   const refs = codes.clinical_entities.flatMap((e) => e.reference_in_transcript ?? []);
-  if (prepared && transcript && refs.some((ref) => needsSearch(transcript, ref))) await prepared.prepareInSlices(paused);
+  if (prepared && refs.some((ref) => needsSearch(prepared.text, ref))) await prepared.prepareInSlices(paused);
   const used = new Set<string>();
   const entities: EntityView[] = [];
   let sliceStart = performance.now();
@@ -207,13 +207,13 @@ function buildEntity(
   return {
     id,
     primary,
-    similar: (entity.similar_codes ?? []).filter((c) => !sameCode(toCodeView(c), primary)).map(toCodeView),
-    relevance: entity.relevance ? entity.relevance.toUpperCase() : undefined,
+    similar: (entity.similar_codes ?? []).map(toCodeView).filter((c) => !sameCode(c, primary)),
+    relevance: entity.relevance?.toUpperCase() || undefined,
     relevanceScore: readScore(entity.relevance_score).score,
     apiStatus: entity.status ?? undefined,
     transcript: transcriptEvidence,
     note: noteEvidence,
-    context: (entity.reference_in_context ?? []).map(contextText).filter((t): t is string => !!t),
+    context: (entity.reference_in_context ?? []).flatMap((ref) => contextText(ref) || []),
     engines: [
       { engine: 'heidi', entityId: id, score: primary.score, transcript: transcriptEvidence, note: noteEvidence, justification: undefined },
     ],

@@ -41,7 +41,7 @@ export function clipBefore(before: string, max = QUOTE_CONTEXT_CHARS, keepFrom =
   if (from > 0 && !/\s/.test(before[from - 1]!)) {
     const next = before.slice(from).search(/\s/);
     if (next >= 0 && from + next + 1 <= keepFrom) from += next + 1;
-    else while (from > 0 && !/\s/.test(before[from - 1]!)) from -= 1;
+    else from = before.slice(0, from).search(/\S*$/);
   }
   if (from === 0) return { text: before, cut: 0 };
   return { text: `${ELLIPSIS}${before.slice(from)}`, cut: from };
@@ -72,23 +72,17 @@ export function quoteFor(entity: EntityView, source: QuoteSource, index: number,
       cut: before.cut,
     };
   }
-  if (source === 'note') {
-    const span = entity.note[index];
-    return span?.text ? { source, index, location: span.location, before: '', text: span.text, after: '', cut: 0 } : undefined;
-  }
-  const text = entity.context[index];
-  return text ? { source, index, location: 'unlocated', before: '', text, after: '', cut: 0 } : undefined;
+  // A note passage or a context text is quoted alone (no before or after).
+  const alone = source === 'note' ? entity.note[index] : { location: 'unlocated' as const, text: entity.context[index] };
+  return alone?.text ? { source, index, location: alone.location, before: '', text: alone.text, after: '', cut: 0 } : undefined;
 }
-
-const RANK: Readonly<Record<Location, number>> = { exact: 0, moved: 1, unlocated: 2 };
 
 /** The first best-located transcript snippet, else a note passage (located first), else the context. */
 function pick(entity: EntityView): Quote | undefined {
-  let best = -1;
-  entity.transcript.forEach((s, i) => {
-    if (s.text && (best < 0 || RANK[s.location] < RANK[entity.transcript[best]!.location])) best = i;
-  });
-  if (best >= 0) return quoteFor(entity, 'transcript', best);
+  for (const location of ['exact', 'moved', 'unlocated']) {
+    const best = entity.transcript.findIndex((s) => s.text && s.location === location);
+    if (best >= 0) return quoteFor(entity, 'transcript', best);
+  }
   const note = entity.note.findIndex((n) => isLocated(n) && n.text);
   if (note >= 0) return quoteFor(entity, 'note', note);
   const quoted = entity.note.findIndex((n) => n.text);

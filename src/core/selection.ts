@@ -9,7 +9,7 @@ export type SourceKind = 'note' | 'transcript';
 
 /** The highlights of one entity in the note and in the transcript. */
 export function sourceRanges(entity: EntityView | undefined): { note: SourceRange[]; transcript: SourceRange[] } {
-  return entity ? { note: locatedRanges(entity.note), transcript: locatedRanges(entity.transcript) } : { note: [], transcript: [] };
+  return { note: locatedRanges(entity?.note ?? []), transcript: locatedRanges(entity?.transcript ?? []) };
 }
 
 /**

@@ -4,7 +4,7 @@
  * string, which Lit skips), and `content-visibility: auto` lets the browser lay out only the chunks near
  * the view.
  */
-import { segmentText, type SourceRange, type TextSegment } from './evidence.ts';
+import { isLow, isRange, segmentText, type SourceRange, type TextSegment } from './evidence.ts';
 
 /** About this many characters per chunk; a chunk ends just after a line break when there is one near. */
 export const CHUNK_CHARS = 4096;
@@ -34,7 +34,7 @@ export function chunkText(text: string, size = CHUNK_CHARS): TextChunks {
       // Cut after a line break within the next half chunk, else at the target (never inside a surrogate pair).
       const lineEnd = text.indexOf('\n', end);
       if (lineEnd >= 0 && lineEnd - end < size / 2) end = lineEnd + 1;
-      else if (isLowSurrogate(text.charCodeAt(end))) end += 1;
+      else end += +isLow(text.charCodeAt(end));
     }
     starts.push(at);
     plain.push(text.slice(at, end));
@@ -46,8 +46,6 @@ export function chunkText(text: string, size = CHUNK_CHARS): TextChunks {
   return chunks;
 }
 
-const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
-
 /**
  * What each chunk shows: its plain string when no range touches it, else its segments (ranges clipped to
  * the chunk, so a mark that crosses a boundary is drawn in both chunks with the same id).
@@ -55,7 +53,7 @@ const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 export function chunkContents(chunks: TextChunks, ranges: readonly SourceRange[]): (string | TextSegment[])[] {
   const { starts, plain, text } = chunks;
   const out: (string | TextSegment[])[] = plain.slice();
-  const valid = ranges.filter((r) => r.start >= 0 && r.end <= text.length && r.start < r.end);
+  const valid = ranges.filter((r) => isRange(r.start, r.end, text.length));
   for (let i = 0; i < starts.length; i++) {
     const from = starts[i]!;
     const to = from + plain[i]!.length;

@@ -51,7 +51,7 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
   const hidden = new Uint8Array(text.length);
   const hide = (start: number, end: number) => hidden.fill(1, start, end);
   for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret.length < SHORTEST_SECRET) continue;
+    if (secret.length < SHORTEST_SECRET) continue;
     for (const form of new Set([secret, encodeURIComponent(wellFormed(secret))])) {
       const needle = form.toLowerCase();
       for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + 1)) hide(at, at + needle.length);
@@ -69,14 +69,15 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
       const keep = match[0].toLowerCase().startsWith('bearer')
         ? match[0].search(/\s/) + 1
         : (match[1]?.length ?? 0) + (match[2]?.length ?? 0);
-      hide(match.index + Math.max(0, keep), match.index + match[0].length);
+      hide(match.index + keep, match.index + match[0].length);
     }
   }
   if (!hidden.includes(1)) return text;
   let out = '';
   for (let i = 0; i < text.length; i++) {
     if (!hidden[i]) out += text[i];
-    else if (i === 0 || !hidden[i - 1]) out += REDACTED;
+    // `hidden[-1]` is undefined: a secret at the very start is redacted too.
+    else if (!hidden[i - 1]) out += REDACTED;
   }
   return out;
 }

@@ -51,6 +51,8 @@ export class TokenManager {
   private readonly _seen: string[] = [];
   /** Bumped by `clear`: a token fetched for an earlier source is not cached. */
   private _epoch = 0;
+  /** Settles when the token URL request under way has been handed to `fetch()` (or failed before that). */
+  private _sent: Promise<void> = Promise.resolve();
 
   constructor(private readonly _options: TokenManagerOptions) {
     this._margin = _options.refreshMarginMs ?? 30_000;
@@ -88,6 +90,14 @@ export class TokenManager {
     if (at >= 0) this._seen.splice(at, 1);
     this._seen.push(token);
     if (this._seen.length > REMEMBERED_TOKENS) this._seen.shift();
+  }
+
+  /**
+   * Settles once the token URL request under way is on the wire. ky calls `fetch()` a few microtasks
+   * after `get()`, so a caller that has heavier synchronous work queued can wait for this first.
+   */
+  get sent(): Promise<void> {
+    return this._sent;
   }
 
   /** Heidi said 401 for this token: forget it (unless a newer one already replaced it). */
@@ -189,8 +199,15 @@ export class TokenManager {
   }
 
   private async _fetchFromUrl(url: string): Promise<unknown> {
+    let onTheWire!: () => void;
+    this._sent = new Promise((resolve) => (onTheWire = resolve));
     try {
       const response = await ky.get(url, {
+        fetch: (input, init) => {
+          const request = fetch(input, init);
+          onTheWire();
+          return request;
+        },
         credentials: 'same-origin',
         headers: { accept: 'application/json', ...(this._rejected ? { 'heidi-rejected-token': this._rejected } : {}) },
         timeout: this._options.timeoutMs?.() ?? 15_000,
@@ -210,6 +227,8 @@ export class TokenManager {
         throw new HeidiError('config', described.message, { status: described.status, retryable: false, type: described.type });
       }
       throw described;
+    } finally {
+      onTheWire();
     }
   }
 

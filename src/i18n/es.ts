@@ -4,7 +4,6 @@ import { ownTable } from '../core/text.ts';
 
 const donde = (p: Record<string, string | number>) =>
   `${p.source === 'note' ? 'El fragmento de la nota' : 'El fragmento de la transcripción'} ${p.snippet}`;
-const codigo = (n: number) => (n === 1 ? 'código' : 'códigos');
 
 export const es: Messages = {
   title: 'Códigos clínicos',
@@ -17,7 +16,7 @@ export const es: Messages = {
   loadCodes: 'Cargar códigos',
   retry: 'Reintentar',
   empty: 'No se sugirieron códigos para esta consulta.',
-  loaded: (count) => `${count} ${codigo(count)} ${count === 1 ? 'sugerido' : 'sugeridos'}.`,
+  loaded: (count) => `${count} ${count === 1 ? 'código' : 'códigos'} ${count === 1 ? 'sugerido' : 'sugeridos'}.`,
   errorTitle: 'No se pudieron mostrar los códigos',
   errors: {
     auth: 'Heidi no aceptó el inicio de sesión. Es posible que su sesión haya terminado; vuelva a iniciar sesión o reintente.',
@@ -136,9 +135,10 @@ export const es: Messages = {
   batchMinScore: 'Puntuación mínima (%)',
   batchRequireEvidence: 'Con evidencia directa en la transcripción o la nota',
   batchExcludeWarnings: 'Sin avisos que revisar',
-  batchCount: (count) => `${count} ${codigo(count)} ${count === 1 ? 'pendiente cumple' : 'pendientes cumplen'} este filtro.`,
+  batchCount: (count) =>
+    `${count} ${count === 1 ? 'código' : 'códigos'} ${count === 1 ? 'pendiente cumple' : 'pendientes cumplen'} este filtro.`,
   batchConfirm: (count) => `Aceptar ${count}`,
-  batchDone: (count) => `Se ${count === 1 ? 'aceptó' : 'aceptaron'} ${count} ${codigo(count)}.`,
+  batchDone: (count) => `Se ${count === 1 ? 'aceptó' : 'aceptaron'} ${count} ${count === 1 ? 'código' : 'códigos'}.`,
   shortcuts: 'Atajos de teclado',
   shortcutList: [
     ['↑ ↓ / j k', 'Moverse entre códigos'],
@@ -159,7 +159,7 @@ export const es: Messages = {
   sendCount: (count) => `Enviar ${count} a la historia clínica`,
   nothingToSend: 'Acepte códigos para enviarlos a la historia clínica.',
   sending: 'Enviando a la historia clínica…',
-  sentOk: (count) => `Se ${count === 1 ? 'envió' : 'enviaron'} ${count} ${codigo(count)} a la historia clínica.`,
+  sentOk: (count) => `Se ${count === 1 ? 'envió' : 'enviaron'} ${count} ${count === 1 ? 'código' : 'códigos'} a la historia clínica.`,
   sendFailed: (reason) =>
     `La historia clínica no recibió los códigos${reason ? `: ${reason}` : ''}. Sus decisiones se conservan; vuelva a intentarlo.`,
   sendCancelled: 'La historia clínica rechazó los códigos. No se marcó nada como enviado.',
