@@ -137,7 +137,7 @@ export class SessionLoadController implements ReactiveController {
     const host = this._host;
     const m = this._options.locale.messages;
     this._assign({ phase: 'loading', error: undefined, notices: [], discarded: [], engineStates: [] });
-    this._options.announcer.announce(host.sessionId ? m.loadingSession : m.creatingSession);
+    this._announce(host.sessionId ? m.loadingSession : m.creatingSession);
     if (host.sessionId !== this.model?.sessionId) {
       this.model = undefined;
       this._options.onSessionChange();
@@ -150,9 +150,7 @@ export class SessionLoadController implements ReactiveController {
       if (host.configError) throw host.configError;
       const { names, withHeidi, peers } = configureEngines(host, (engine) => this._engineSignal(engine));
       if (withHeidi && !this._tokenSource()) {
-        throw new HeidiError('config', 'No token source: set the token-url attribute, or the tokenProvider or token property.', {
-          retryable: false,
-        });
+        throw new HeidiError('config', 'No token source: set the token-url attribute, or the tokenProvider or token property.');
       }
       this._assign({ engineStates: names.map((engine) => ({ engine, progress: { phase: 'queued' } })) });
       const onProgress = (engine: EngineName, progress: EngineProgress) => {
@@ -160,7 +158,7 @@ export class SessionLoadController implements ReactiveController {
         this._setProgress(engine, progress);
         if (progress.phase !== 'processing' || this.phase !== 'loading') return;
         this._assign({ phase: 'generating' });
-        this._options.announcer.announce(engine === 'heidi' ? m.generatingStarted : `${engineLabel(engine)}: ${m.enginePhase.processing}`);
+        this._announce(engine === 'heidi' ? m.generatingStarted : `${engineLabel(engine)}: ${m.enginePhase.processing}`);
         this._startTimer(progress.startedAt);
       };
       const sentPatient = host.patient;
@@ -179,10 +177,8 @@ export class SessionLoadController implements ReactiveController {
         result = await loadCodes({
           client: this._heidiClient(),
           sessionId: host.sessionId || undefined,
-          create: {
-            ...(host.patientProfileId ? { patient_profile_id: host.patientProfileId } : {}),
-            ...(host.ehrAppointmentId ? { ehr_appointment_id: host.ehrAppointmentId } : {}),
-          },
+          // JSON leaves out what is unset.
+          create: { patient_profile_id: host.patientProfileId || undefined, ehr_appointment_id: host.ehrAppointmentId || undefined },
           update,
           signal,
           onSessionStart: (sessionId, created) => {
@@ -230,7 +226,7 @@ export class SessionLoadController implements ReactiveController {
   cancel(): void {
     this._abort();
     this._assign({ phase: 'cancelled' });
-    this._options.announcer.announce(this._options.locale.messages.cancelled);
+    this._announce(this._options.locale.messages.cancelled);
   }
 
   hostConnected(): void {
@@ -270,7 +266,7 @@ export class SessionLoadController implements ReactiveController {
     // No request, timer or token wait outlives the element.
     this._abort();
     this._tokens.abort();
-    if (this._warming !== undefined) clearTimeout(this._warming);
+    clearTimeout(this._warming);
     this._warming = undefined;
   }
 
@@ -309,11 +305,12 @@ export class SessionLoadController implements ReactiveController {
     const base = apiBase || DEFAULT_API_BASE;
     const key = `${base} ${timeouts?.request ?? ''} ${timeouts?.codes ?? ''}`;
     if (this._client?.key !== key) {
+      // Unset timeouts take the client's defaults (set ones are positive: core/config-check).
       const client = new HeidiClient({
         apiBase: base,
         tokens: this._tokens,
-        ...(timeouts?.request ? { timeoutMs: timeouts.request } : {}),
-        ...(timeouts?.codes ? { codesTimeoutMs: timeouts.codes } : {}),
+        timeoutMs: timeouts?.request,
+        codesTimeoutMs: timeouts?.codes,
       });
       this._client = { key, client };
     }
@@ -331,7 +328,8 @@ export class SessionLoadController implements ReactiveController {
   private _contextUpdate(link: boolean): SessionUpdate | undefined {
     const { patient, clinicianNotes, ehrPatientId } = this._host;
     const update: SessionUpdate & { ehr_patient_id?: string } = {};
-    if (patient) update.patient = pickPatient(patient);
+    // Only the patient's own fields (JSON leaves out the unset ones).
+    if (patient) update.patient = { name: patient.name, gender: patient.gender, dob: patient.dob };
     if (clinicianNotes) update.clinician_notes = [...clinicianNotes];
     // A session created here, or one with no EHR patient, is linked to the host's patient, so the wrong-patient guard can check it.
     if (link && ehrPatientId) update.ehr_patient_id = ehrPatientId;
@@ -363,9 +361,13 @@ export class SessionLoadController implements ReactiveController {
     }
   }
 
+  private _announce(message: string): void {
+    this._options.announcer.announce(message);
+  }
+
   private _report(error: HeidiError, engine?: EngineName): void {
     const m = this._options.locale.messages;
-    this._options.announcer.announce(engine ? m.engineFailed(engineLabel(engine)) : `${m.errorTitle}. ${m.errors[error.code]}`);
+    this._announce(engine ? m.engineFailed(engineLabel(engine)) : `${m.errorTitle}. ${m.errors[error.code]}`);
     this._host.dispatchEvent(
       new HeidiErrorEvent({
         code: error.code,
@@ -388,15 +390,7 @@ export class SessionLoadController implements ReactiveController {
   }
 
   private _stopTimer(): void {
-    if (this._timer !== undefined) clearInterval(this._timer);
+    clearInterval(this._timer);
     this._timer = undefined;
   }
-}
-
-function pickPatient(patient: PatientInfo): { name?: string; gender?: string; dob?: string } {
-  return {
-    ...(patient.name !== undefined ? { name: patient.name } : {}),
-    ...(patient.gender !== undefined ? { gender: patient.gender } : {}),
-    ...(patient.dob !== undefined ? { dob: patient.dob } : {}),
-  };
 }

@@ -10,16 +10,16 @@
  * the attribute is removed).
  */
 import { HeidiError } from './errors.ts';
+import { isRecord } from './schemas.ts';
 
 type Check = (value: unknown) => boolean;
 
 const isString: Check = (value) => typeof value === 'string';
-const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 /** An object whose listed fields are each absent, nullish or pass their check. */
 const fields =
   (check: Check, ...names: string[]): Check =>
   (value) =>
-    isObject(value) && names.every((key) => value[key] == null || check(value[key]));
+    isRecord(value) && names.every((key) => value[key] == null || check(value[key]));
 const isPositive: Check = (value) => typeof value === 'number' && value > 0 && value < Infinity;
 
 /** property name → [check, what it must be (for the message)]. */
@@ -36,7 +36,7 @@ const PROPERTY_TYPES = new Map<string, readonly [Check, string]>([
       'an object {reference, display?}',
     ],
   ],
-  ['reviewState', [isObject, 'an object']],
+  ['reviewState', [isRecord, 'an object']],
 ]);
 for (const name of 'tokenUrl apiBase sessionId patientProfileId ehrAppointmentId codeSystems ehrPatientId lang theme density token note engines sullyBase omniscribeBase omniscribeModel'.split(
   ' ',
@@ -52,9 +52,7 @@ for (const name of 'tokenUrl apiBase sessionId patientProfileId ehrAppointmentId
 export function checkProperty(name: string, value: unknown): HeidiError | undefined {
   const entry = PROPERTY_TYPES.get(name);
   if (!entry || value == null || entry[0](value)) return undefined;
-  return new HeidiError('config', `${name} must be ${entry[1]}, not ${Array.isArray(value) ? 'an array' : typeof value}.`, {
-    retryable: false,
-  });
+  return new HeidiError('config', `${name} must be ${entry[1]}, not ${Array.isArray(value) ? 'an array' : typeof value}.`);
 }
 
 /** The property names the table knows (for tests and documentation). */

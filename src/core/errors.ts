@@ -23,46 +23,31 @@ export class HeidiError extends Error {
   constructor(
     code: HeidiErrorCode,
     message: string,
-    options: { status?: number; retryable?: boolean; type?: string; cause?: unknown } = {},
+    options: { status?: number | undefined; retryable?: boolean; type?: string | undefined; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.status = options.status;
     this.type = options.type;
-    this.retryable = options.retryable ?? defaultRetryable(code);
+    // Sending the same note again would be refused again.
+    this.retryable = options.retryable ?? !['config', 'invalid-response', 'invalid-request', 'not-found'].includes(code);
   }
-}
-
-/**
- * The same error with `redact` applied to the texts that came from outside (message, Heidi's type). When that
- * changed anything, the `cause` (which holds the raw response) is left off, so the secret cannot be read there either.
- */
-export function redactError(error: HeidiError, redact: (text: string) => string): HeidiError {
-  const message = redact(error.message);
-  const type = error.type === undefined ? undefined : redact(error.type);
-  if (message === error.message && type === error.type) return error;
-  return new HeidiError(error.code, message, {
-    ...(error.status !== undefined ? { status: error.status } : {}),
-    retryable: error.retryable,
-    ...(type !== undefined ? { type } : {}),
-  });
-}
-
-function defaultRetryable(code: HeidiErrorCode): boolean {
-  // Sending the same note again would be refused again.
-  return code !== 'config' && code !== 'invalid-response' && code !== 'invalid-request' && code !== 'not-found';
-}
-
-/** The code for an HTTP status that was not retried away. */
-export function codeForStatus(status: number): HeidiErrorCode {
-  if (status === 401 || status === 403) return 'auth';
-  if (status === 404) return 'not-found';
-  if (status === 408) return 'timeout';
-  if (status === 429) return 'rate-limited';
-  if (status === 400 || status === 409 || status === 422) return 'invalid-response';
-  return 'server';
 }
 
 export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
+}
+
+/**
+ * `promise`, or the signal's reason as soon as `signal` aborts (at once when it already has). The promise
+ * itself goes on: a shared one (a token fetch, Heidi's codes request) is not cancelled for its other callers.
+ */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as unknown);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

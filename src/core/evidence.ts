@@ -263,9 +263,12 @@ function findInPrepared(prepared: PreparedText, quoted: string, hint: number | u
   return snapToCodePoints(prepared.text, start, end);
 }
 
-/** The occurrence of `needle` nearest to `hint`, ignoring case and whitespace differences; -1 when there is none. */
-export function findNearest(haystack: string, needle: string, hint: number | undefined): number {
-  return findInPrepared(prepareText(haystack), needle, hint)?.start ?? -1;
+/**
+ * The occurrence of `needle` nearest to `hint`, ignoring case and whitespace differences, as the range it
+ * covers in `haystack` (whole code points; its length may differ from the needle's), or undefined.
+ */
+export function findNearest(haystack: string, needle: string, hint: number | undefined): { start: number; end: number } | undefined {
+  return findInPrepared(prepareText(haystack), needle, hint);
 }
 
 /** The occurrence of `needle` nearest `at` (an offset in the haystack; the earlier one on a tie), looking both ways from it. */
@@ -316,10 +319,9 @@ export function locateNoteQuote(note: string, quote: string, start: number | und
   if (isRange(start, end, note.length) && (quote === '' || note.slice(start, end) === quote)) {
     return { location: 'exact', text: note.slice(start, end), start: start!, end: end! };
   }
-  const needle = quote.trim();
-  const found = findNearest(note, needle, start);
-  if (found >= 0) return { location: 'moved', text: note.slice(found, found + needle.length), start: found, end: found + needle.length };
-  return { location: 'unlocated', text: quote };
+  // The range found, not the quote's length: the note's spacing may differ from the quote's.
+  const found = findNearest(note, quote, start);
+  return found ? { location: 'moved', text: note.slice(found.start, found.end), ...found } : { location: 'unlocated', text: quote };
 }
 
 export interface TextSegment {

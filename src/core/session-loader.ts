@@ -21,7 +21,7 @@ import {
   type EnginesOutcome,
   type ProgressListener,
 } from './engines/pipeline.ts';
-import type { CodingEngine, DiscardedCode, EngineName } from './engines/types.ts';
+import type { CodingEngine, DiscardedCode, EngineName, EngineResult } from './engines/types.ts';
 
 export interface LoadRequest extends Omit<HeidiOpenRequest, 'onProgress'> {
   /** Each engine's progress (Heidi's `processing` is "generating": it may take many seconds). */
@@ -52,7 +52,7 @@ export interface LoadResult {
 
 export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
   const { signal } = request;
-  const onProgress: ProgressListener = request.onProgress ?? (() => {});
+  const [skipped, onProgress] = trackSkips(request.onProgress);
   let started = '';
   const heidi = await openHeidiSession({
     ...request,
@@ -65,23 +65,17 @@ export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
       if (progress.phase === 'processing') request.onGenerating?.(started);
     },
   });
-  const skipped: EngineName[] = [];
-  const progress: ProgressListener = (engine, p) => {
-    if (p.phase === 'skipped') skipped.push(engine);
-    onProgress(engine, p);
-  };
   // The peers start as soon as the note is known (the session read), beside Heidi's codes; Heidi's are
   // located once the transcript is in too.
   const peersRun = heidi.note.then((peerNote) =>
-    settleEngines(request.peers ?? [], { note: peerNote ?? '', transcript: undefined }, signal, progress),
+    settleEngines(request.peers ?? [], { note: peerNote ?? '', transcript: undefined }, signal, onProgress),
   );
   peersRun.catch(() => undefined);
   const { sessionId, session, transcript, note, sessionError, transcriptError } = await heidi.document;
   const heidiEngine = request.heidiSignal ? cancellable(heidi.engine, request.heidiSignal) : heidi.engine;
-  const [own, peers] = await Promise.all([settleEngines([heidiEngine], { note: note ?? '', transcript }, signal, progress), peersRun]);
+  const [own, peers] = await Promise.all([settleEngines([heidiEngine], { note: note ?? '', transcript }, signal, onProgress), peersRun]);
   const outcome = failUnlessAny({ results: [...own.results, ...peers.results], failures: [...own.failures, ...peers.failures] });
-  const model: CodingModel = { ...modelOf(sessionId, outcome), transcript, note, session, dropped: heidi.dropped() };
-  return { model, sessionError, transcriptError, ...extras(outcome), skipped };
+  return resultOf(sessionId, outcome, skipped, { transcript, note, session, dropped: heidi.dropped() }, sessionError, transcriptError);
 }
 
 export interface NoteLoadRequest {
@@ -94,23 +88,38 @@ export interface NoteLoadRequest {
 
 /** Without Heidi: the peers code the host's note; no token, no session. An empty note skips them (no codes, no error). */
 export async function loadNoteCodes(request: NoteLoadRequest): Promise<LoadResult> {
-  const skipped: EngineName[] = [];
-  const outcome = await runEngines(request.peers, { note: request.note, transcript: undefined }, request.signal, (engine, progress) => {
-    if (progress.phase === 'skipped') skipped.push(engine);
-    request.onProgress?.(engine, progress);
-  });
-  const model: CodingModel = {
-    ...modelOf(noteReviewId(request.note), outcome),
+  const { note } = request;
+  const [skipped, onProgress] = trackSkips(request.onProgress);
+  const outcome = await runEngines(request.peers, { note, transcript: undefined }, request.signal, onProgress);
+  return resultOf(noteReviewId(note), outcome, skipped, {
     transcript: undefined,
-    note: request.note || undefined,
+    note: note || undefined,
     session: undefined,
     dropped: NOTHING_DROPPED,
     hostNote: true,
-  };
-  return { model, sessionError: undefined, transcriptError: undefined, ...extras(outcome), skipped };
+  });
 }
 
-function modelOf(sessionId: string, outcome: EnginesOutcome): Pick<CodingModel, 'sessionId' | 'entities' | 'scoresOutOfRange' | 'runIds'> {
+/** `onProgress`, and the list of the engines it was told were skipped. */
+function trackSkips(onProgress?: ProgressListener): [EngineName[], ProgressListener] {
+  const skipped: EngineName[] = [];
+  return [
+    skipped,
+    (engine, progress) => {
+      if (progress.phase === 'skipped') skipped.push(engine);
+      onProgress?.(engine, progress);
+    },
+  ];
+}
+
+function resultOf(
+  sessionId: string,
+  outcome: EnginesOutcome,
+  skipped: readonly EngineName[],
+  document: Omit<CodingModel, 'sessionId' | 'entities' | 'scoresOutOfRange' | 'runIds'>,
+  sessionError?: HeidiError,
+  transcriptError?: HeidiError,
+): LoadResult {
   const discarded = outcome.results.flatMap((r) => r.discarded);
   // A code one engine threw away and another suggests: the card carries the discarding engine's reason.
   const entities = mergeEngineResults(outcome.results).map((entity): EntityView => {
@@ -120,16 +129,16 @@ function modelOf(sessionId: string, outcome: EnginesOutcome): Pick<CodingModel, 
     return against.length ? { ...entity, discardedBy: against } : entity;
   });
   const runIds = new Map(outcome.results.flatMap((r) => (r.runId === undefined ? [] : [[r.engine, r.runId] as const])));
-  return { sessionId, entities, scoresOutOfRange: countScoresOutOfRange(entities), runIds };
-}
-
-function extras(outcome: EnginesOutcome): Pick<LoadResult, 'engineFailures' | 'discarded' | 'peerDropped'> {
   return {
+    model: { sessionId, entities, scoresOutOfRange: countScoresOutOfRange(entities), runIds, ...document },
+    sessionError,
+    transcriptError,
     engineFailures: outcome.failures,
-    discarded: outcome.results.flatMap((r) => r.discarded),
-    peerDropped: outcome.results.flatMap((r) =>
-      'dropped' in r && typeof r.dropped === 'number' && r.dropped > 0 ? [{ engine: r.engine, count: r.dropped }] : [],
+    discarded,
+    peerDropped: outcome.results.flatMap(({ engine, dropped: count }: EngineResult & { dropped?: number }) =>
+      count ? [{ engine, count }] : [],
     ),
+    skipped,
   };
 }
 

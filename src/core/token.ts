@@ -5,9 +5,9 @@
  */
 import ky from 'ky';
 import { JwtResponse, explainSchemaError } from './schemas.ts';
-import { HeidiError, isAbort, redactError } from './errors.ts';
+import { HeidiError, abortable, isAbort } from './errors.ts';
 import { redactSecrets } from './text.ts';
-import { describeKyError } from './http-errors.ts';
+import { describeKyError, retryPolicy } from './http-errors.ts';
 
 export type TokenSource =
   | { readonly kind: 'url'; readonly url: string }
@@ -38,7 +38,7 @@ interface CachedToken {
 }
 
 export class TokenManager {
-  private _cached: CachedToken | undefined;
+  private _current: CachedToken | undefined;
   /** The token Heidi last rejected, told to the token URL so a caching backend drops it too. */
   private _rejected: string | undefined;
   private _inflight: Promise<CachedToken> | undefined;
@@ -61,7 +61,7 @@ export class TokenManager {
 
   /** A token valid for a while yet; concurrent callers share one fetch. */
   async get(signal?: AbortSignal): Promise<string> {
-    if (this._cached && this._isFresh(this._cached)) return this._cached.token;
+    if ((this._current?.refreshAt ?? 0) > this._now()) return this._current!.token;
     if (!this._inflight) {
       const request: Promise<CachedToken> = this._fetchToken().finally(() => {
         if (this._inflight === request) this._inflight = undefined;
@@ -80,9 +80,17 @@ export class TokenManager {
     return redactSecrets(text, this._seen);
   }
 
-  /** `error` with its outside texts redacted (`redact`). */
-  redactError(error: HeidiError): HeidiError {
-    return redactError(error, (text) => this.redact(text));
+  /**
+   * A `HeidiError` with `redact` applied to the texts that came from outside (message, Heidi's type); anything
+   * else as it is. When that changed anything, the `cause` (which holds the raw response) is left off, so the
+   * secret cannot be read there either.
+   */
+  redactError(error: unknown): unknown {
+    if (!(error instanceof HeidiError)) return error;
+    const { code, message, status, retryable, type } = error;
+    const clean = this.redact(message);
+    const cleanType = type && this.redact(type);
+    return clean === message && cleanType === type ? error : new HeidiError(code, clean, { status, retryable, type: cleanType });
   }
 
   private _remember(token: string): void {
@@ -102,17 +110,17 @@ export class TokenManager {
 
   /** Heidi said 401 for this token: forget it (unless a newer one already replaced it). */
   invalidate(token: string): void {
-    if (this._cached?.token === token) {
-      this._cached = undefined;
+    if (this._current?.token === token) {
+      this._current = undefined;
       this._rejected = token;
     }
   }
 
   /** The host set the `token` property. Wakes calls that waited for it. */
   setHostToken(token: string | undefined): void {
-    this._cached = token ? { token, refreshAt: this._refreshTime(jwtExpiry(token) ?? Infinity) } : undefined;
-    if (token) this._remember(token);
+    this._current = token ? { token, refreshAt: this._refreshTime(jwtExpiry(token) ?? Infinity) } : undefined;
     if (token) {
+      this._remember(token);
       const waiters = [...this._hostWaiters];
       this._hostWaiters.clear();
       waiters.forEach((wake) => wake());
@@ -121,7 +129,7 @@ export class TokenManager {
 
   /** Drop everything, e.g. when the token source changes: a request under way for the old source is not joined or kept. */
   clear(): void {
-    this._cached = undefined;
+    this._current = undefined;
     this._inflight = undefined;
     this._epoch += 1;
   }
@@ -131,10 +139,6 @@ export class TokenManager {
     this._requests.abort();
     this._requests = new AbortController();
     this._inflight = undefined;
-  }
-
-  private _isFresh(cached: CachedToken): boolean {
-    return cached.refreshAt > this._now();
   }
 
   /** Refresh `margin` before expiry, or halfway through a lifetime shorter than twice the margin. */
@@ -148,7 +152,7 @@ export class TokenManager {
     const epoch = this._epoch;
     const source = this._options.source();
     if (!source) {
-      throw new HeidiError('config', 'No token source: set token-url, tokenProvider or token.', { retryable: false });
+      throw new HeidiError('config', 'No token source: set token-url, tokenProvider or token.');
     }
     if (source.kind === 'host') return this._waitForHostToken();
     let body: unknown;
@@ -156,7 +160,7 @@ export class TokenManager {
       body = source.kind === 'url' ? await this._fetchFromUrl(source.url) : await this._fromProvider(source.provide);
     } catch (error) {
       // The token URL may echo the rejected token (sent in `heidi-rejected-token`), a provider's message anything.
-      throw error instanceof HeidiError ? this.redactError(error) : error;
+      throw this.redactError(error);
     }
     const parsed = JwtResponse.safeParse(body);
     if (!parsed.success) {
@@ -167,7 +171,7 @@ export class TokenManager {
     this._remember(cached.token);
     if (epoch === this._epoch) {
       this._rejected = undefined;
-      this._cached = cached;
+      this._current = cached;
     }
     return cached;
   }
@@ -176,7 +180,7 @@ export class TokenManager {
     return this._withinHostLimit(
       new Promise<CachedToken>((resolve) => {
         const wake = () => {
-          if (this._cached) resolve(this._cached);
+          if (this._current) resolve(this._current);
         };
         this._hostWaiters.add(wake);
         this._options.onHostTokenNeeded();
@@ -211,20 +215,22 @@ export class TokenManager {
         credentials: 'same-origin',
         headers: { accept: 'application/json', ...(this._rejected ? { 'heidi-rejected-token': this._rejected } : {}) },
         timeout: this._options.timeoutMs?.() ?? 15_000,
-        retry: { limit: 2, statusCodes: [429, 502, 503, 504], afterStatusCodes: [429, 503], maxRetryAfter: 30_000, backoffLimit: 5_000 },
+        retry: retryPolicy(30_000),
         cache: 'no-store',
         signal: this._requests.signal,
       });
       const text = await response.text();
       // A sign-in page (the EHR session ended and the backend redirected): the reviewer must sign in again.
-      if (/html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(text)) throw signedOut();
+      if (/html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(text)) {
+        throw new HeidiError('auth', 'The token URL answered a web page, not a token: the EHR session may have ended.');
+      }
       return parseJsonBody(text, 'the token request');
     } catch (error) {
       if (error instanceof HeidiError || isAbort(error)) throw error;
       const described = describeKyError(error, 'the token URL');
       // The reference proxy's way of saying "the server's Heidi API key was rejected": a setup problem, not an outage.
       if (described.type === 'UpstreamAuthFailed') {
-        throw new HeidiError('config', described.message, { status: described.status, retryable: false, type: described.type });
+        throw new HeidiError('config', described.message, { status: described.status, type: described.type });
       }
       throw described;
     } finally {
@@ -241,11 +247,6 @@ export class TokenManager {
       throw new HeidiError('auth', `Could not get a Heidi token: ${message}`, { cause: error });
     }
   }
-}
-
-/** The token URL answered with a web page: most often the EHR's sign-in page after its session ended. */
-function signedOut(): HeidiError {
-  return new HeidiError('auth', 'The token URL answered a web page, not a token: the EHR session may have ended.');
 }
 
 export function parseJsonBody(text: string, what: string): unknown {
@@ -266,24 +267,4 @@ export function jwtExpiry(token: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Await a shared promise without letting one caller's abort cancel it for the others. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason as unknown);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as unknown);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

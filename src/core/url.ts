@@ -20,7 +20,7 @@ export function isUsableId(id: string): boolean {
  */
 export function idSegment(id: string, what: string): string {
   if (typeof id !== 'string' || !isUsableId(id)) {
-    throw new HeidiError('config', `The ${what} is not a usable id (it is empty, only spaces, "." or "..").`, { retryable: false });
+    throw new HeidiError('config', `The ${what} is not a usable id (it is empty, only spaces, "." or "..").`);
   }
   return pathSegment(id);
 }

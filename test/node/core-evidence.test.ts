@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   findNearest,
   isLocated,
+  locateNoteQuote,
   locateNoteSpan,
   locateTranscriptReference,
   prepareText,
@@ -172,11 +173,25 @@ describe('evidence text survives small differences', () => {
   it('findNearest ignores whitespace differences and picks the nearest', () => {
     const t = 'knee\r\npain ... knee pain ... knee\u00a0pain';
     // Nearest wins, whatever the whitespace or case: the CRLF one at 0, the plain one near its own offset.
-    assert.equal(findNearest(t, 'knee pain', 0), 0);
-    assert.equal(findNearest(t, 'knee pain', t.indexOf('knee pain') + 2), t.indexOf('knee pain'));
-    assert.equal(findNearest(t, 'KNEE  PAIN', t.length), t.lastIndexOf('knee'));
-    assert.equal(findNearest(t, 'knee\tpain', 0), 0);
-    assert.equal(findNearest(t, 'elbow', 0), -1);
+    assert.equal(findNearest(t, 'knee pain', 0)?.start, 0);
+    assert.equal(findNearest(t, 'knee pain', t.indexOf('knee pain') + 2)?.start, t.indexOf('knee pain'));
+    assert.equal(findNearest(t, 'KNEE  PAIN', t.length)?.start, t.lastIndexOf('knee'));
+    assert.equal(findNearest(t, 'knee\tpain', 0)?.start, 0);
+    assert.equal(findNearest(t, 'elbow', 0), undefined);
+    // The range is the text's own, not the needle's length: 'knee\r\npain' is 10 characters, 'knee pain' 9.
+    assert.deepEqual(findNearest(t, 'knee pain', 0), { start: 0, end: 10 });
+  });
+
+  it('a moved note quote covers the note text it matched, even where the spacing differs from the quote', () => {
+    const note = 'Plan: start metformin  500 mg 🩺 and review';
+    // Sully's offsets disagree with the note; its quote has one space where the note has two.
+    const ev = locateNoteQuote(note, 'metformin 500 mg 🩺', 0, 5);
+    assert.equal(ev.location, 'moved');
+    assert.ok(isLocated(ev));
+    assert.equal(ev.text, 'metformin  500 mg 🩺');
+    assert.equal(ev.text, note.slice(ev.start, ev.end));
+    // The old rule (start + the quote's length) cut the emoji in half: no lone surrogate may remain.
+    assert.doesNotMatch(ev.text, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
 
   it('text that is not in the transcript is never located, whatever its offsets', () => {

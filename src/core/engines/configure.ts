@@ -18,7 +18,8 @@ export interface PeerSettings {
   readonly pollMs: number | undefined;
 }
 
-const notSetUp = (message: string) => new HeidiError('config', message, { retryable: false });
+// A `config` error is never retryable (HeidiError's default).
+const notSetUp = (message: string) => new HeidiError('config', message);
 
 /** `heidi, sully` -> `['heidi', 'sully']`, in display order, each once; '' is Heidi alone. */
 export function parseEngines(value: string): EngineName[] {

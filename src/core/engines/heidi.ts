@@ -38,7 +38,6 @@ export interface HeidiDocument {
 }
 
 export interface HeidiRun {
-  readonly sessionId: string;
   readonly document: Promise<HeidiDocument>;
   /** The consult note as soon as the session is read (before the transcript): what the peers code. */
   readonly note: Promise<string | undefined>;
@@ -100,7 +99,7 @@ export async function openHeidiSession(request: HeidiOpenRequest): Promise<Heidi
     },
   };
   const note = sessionCall.then(noteOf, () => undefined);
-  return { sessionId, document, note, engine, dropped: () => dropped };
+  return { document, note, engine, dropped: () => dropped };
 }
 
 function degraded(result: PromiseSettledResult<unknown>): HeidiError | undefined {

@@ -8,6 +8,7 @@
  * (twice, with backoff, honouring `Retry-After`).
  */
 import { HeidiError } from '../errors.ts';
+import { retryPolicy } from '../http-errors.ts';
 import { createPeerHttp, peerEntity, type FetchFunction, type PeerEngineResult } from './peer-http.ts';
 import { OmniscribeAssessment, OmniscribeResponse } from './omniscribe-schemas.ts';
 import type { CodingEngine, CodingInput, DiscardedCode, EngineProgress } from './types.ts';
@@ -36,20 +37,12 @@ const ICD_10_CM = 'http://hl7.org/fhir/sid/icd-10-cm';
 
 export function createOmniscribeEngine(options: OmniscribeEngineOptions): OmniscribeEngine {
   const { model = 'balanced', patientId } = options;
-  const maxDelay = options.maxRetryDelayMs ?? 30_000;
   const call = createPeerHttp({
     base: options.base,
     fetch: options.fetch,
     timeout: options.timeoutMs ?? 600_000,
     // Coding is stateless, so a retried POST cannot do anything twice.
-    retry: {
-      limit: 2,
-      methods: ['post'],
-      statusCodes: [429, 500, 502, 503, 504],
-      afterStatusCodes: [429, 503],
-      maxRetryAfter: maxDelay,
-      backoffLimit: Math.min(maxDelay, 5_000),
-    },
+    retry: retryPolicy(options.maxRetryDelayMs ?? 30_000, ['post'], [429, 500, 502, 503, 504]),
     service: 'Omniscribe',
   });
 

@@ -6,40 +6,15 @@
  * abort reason.
  */
 import ky, { isHTTPError, type Options } from 'ky';
-import * as z from 'zod/mini';
-import { codeForStatus, type HeidiError, type HeidiErrorCode } from '../errors.ts';
-import { describeKyError, type ApiErrorRules } from '../http-errors.ts';
+import type * as z from 'zod/mini';
+import type { HeidiError } from '../errors.ts';
+import { JSON_API, describeKyError } from '../http-errors.ts';
 import { parseResponse } from '../responses.ts';
 import { codeSystemForUri } from '../code-systems.ts';
 import type { NoteEvidence } from '../evidence.ts';
 import type { EntityView } from '../model.ts';
 import type { EngineName, EngineResult } from './types.ts';
 import { uniqueId } from '../ids.ts';
-
-// As in ../schemas.ts: no `new Function` code generation under a strict CSP.
-z.config({ jitless: true });
-
-/** Both peers' error bodies: Sully's `{"error": <int>, "message"}`, Omniscribe's `{"success": false, "error", "details", "run_id"?}`. */
-const PeerErrorBody = z.object({
-  error: z.union([z.number(), z.string()]),
-  message: z.nullish(z.string()),
-  details: z.nullish(z.unknown()),
-  run_id: z.nullish(z.string()),
-});
-
-/** The readable part of a peer's error body (Omniscribe asks that a 500's `run_id` be quoted). */
-export function describePeerError(body: unknown): { message: string } | undefined {
-  const parsed = PeerErrorBody.safeParse(body);
-  if (!parsed.success) return undefined;
-  const { error, message, details, run_id: runId } = parsed.data;
-  const parts = [
-    message ?? (typeof error === 'string' ? error : ''),
-    typeof details === 'string' ? details : '',
-    runId ? `run ${runId}` : '',
-  ];
-  const text = parts.filter(Boolean).join(' · ');
-  return text ? { message: text } : undefined;
-}
 
 /** A peer engine's answer: `dropped` counts the items (or codings) that failed their schema and were left out. */
 export interface PeerEngineResult extends EngineResult {
@@ -73,19 +48,13 @@ export type PeerAnswer<T> =
   | { readonly ok: true; readonly data: T; readonly retryAfterMs: number | undefined }
   | { readonly ok: false; readonly error: HeidiError; readonly retryAfterMs: number | undefined };
 
-/** Both peers' status rule: what they refuse as too large or malformed is `invalid-request`, not a bad answer. */
-export function peerCodeForStatus(status: number): HeidiErrorCode {
-  return status === 400 || status === 413 || status === 422 ? 'invalid-request' : codeForStatus(status);
-}
-
 export function createPeerHttp(options: PeerHttpOptions) {
-  const rules: ApiErrorRules = { service: options.service, codeForStatus: peerCodeForStatus, describeBody: describePeerError };
+  const { service } = options;
   const http = ky.create({
     prefix: options.base,
     timeout: options.timeout,
-    headers: { accept: 'application/json' },
     retry: options.retry,
-    cache: 'no-store',
+    ...JSON_API,
     // The forwarder is the host's own backend: its session cookie is how it knows the user.
     credentials: 'same-origin',
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -112,12 +81,12 @@ export function createPeerHttp(options: PeerHttpOptions) {
     } catch (error) {
       signal.throwIfAborted();
       const retryAfter = isHTTPError(error) ? retryAfterMs(error.response.headers.get('retry-after')) : undefined;
-      return { ok: false, error: describeKyError(error, what, rules), retryAfterMs: retryAfter };
+      return { ok: false, error: describeKyError(error, what, service, true), retryAfterMs: retryAfter };
     }
     // A body that is not what it should be is final: asking again would get the same.
     return {
       ok: true,
-      data: parseResponse(schema, text, what, options.service),
+      data: parseResponse(schema, text, what, service),
       retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
     };
   };

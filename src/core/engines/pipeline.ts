@@ -3,7 +3,7 @@
  * progress and fails on its own; the run fails only when every engine that
  * ran failed. Aborting the signal cancels them all.
  */
-import { HeidiError, isAbort } from '../errors.ts';
+import { HeidiError, abortable, isAbort } from '../errors.ts';
 import type { CodingEngine, CodingInput, EngineName, EngineProgress, EngineResult } from './types.ts';
 
 export interface EngineFailure {
@@ -58,13 +58,10 @@ export async function settleEngines(
   });
   const settled = await Promise.all(running);
   signal.throwIfAborted();
-  const results: EngineResult[] = [];
-  const failures: EngineFailure[] = [];
-  for (const outcome of settled) {
-    if (outcome?.ok) results.push(outcome.result);
-    else if (outcome) failures.push(outcome.failure);
-  }
-  return { results, failures };
+  return {
+    results: settled.flatMap((outcome) => (outcome?.ok ? [outcome.result] : [])),
+    failures: settled.flatMap((outcome) => (outcome?.ok === false ? [outcome.failure] : [])),
+  };
 }
 
 type Outcome = { ok: true; result: EngineResult } | { ok: false; failure: EngineFailure };
@@ -102,19 +99,11 @@ export function asHeidiError(error: unknown): HeidiError {
 /** `engine`, cancelled when `own` aborts as well as when the whole run does (the header's Cancel per engine). */
 export function cancellable(engine: CodingEngine, own: AbortSignal): CodingEngine {
   return {
-    name: engine.name,
-    needsNote: engine.needsNote,
+    ...engine,
     code(input, signal, onProgress) {
       const both = AbortSignal.any([signal, own]);
       // Heidi's codes request belongs to the whole load; a cancelled engine stops waiting for it.
-      return new Promise((resolve, reject) => {
-        const onAbort = () => reject(both.reason);
-        both.addEventListener('abort', onAbort, { once: true });
-        engine
-          .code(input, both, onProgress)
-          .then(resolve, reject)
-          .finally(() => both.removeEventListener('abort', onAbort));
-      });
+      return abortable(engine.code(input, both, onProgress), both);
     },
   };
 }

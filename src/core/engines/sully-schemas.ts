@@ -4,11 +4,8 @@
  * (`SullyItem`, `SullyCoding`), so one bad item is dropped, not the answer.
  */
 import * as z from 'zod/mini';
-
-// As in ../schemas.ts: no `new Function` code generation under a strict CSP.
-z.config({ jitless: true });
-
-const nullishString = z.nullish(z.string());
+// ../schemas.ts (imported first) sets zod's `jitless` for a strict CSP.
+import { nonEmptyString, nullish, nullishString, oneOf } from '../schemas.ts';
 
 /** `POST /v1/codings` and `GET /v1/codings/{id}`. The SDK reads `codingId`, the REST docs `id`: either will do. */
 export const SullyCodingResponse = z.object({
@@ -16,21 +13,21 @@ export const SullyCodingResponse = z.object({
     id: nullishString,
     codingId: nullishString,
     status: nullishString,
-    result: z.nullish(
+    result: nullish(
       z.object({
-        diagnoses: z.nullish(z.array(z.unknown())),
-        procedures: z.nullish(z.array(z.unknown())),
+        diagnoses: nullish(z.array(z.unknown())),
+        procedures: nullish(z.array(z.unknown())),
       }),
     ),
-    error: z.nullish(z.union([z.string(), z.looseObject({ message: nullishString })])),
+    error: nullish(oneOf(z.string(), z.looseObject({ message: nullishString }))),
   }),
 });
 export type SullyCodingResponse = z.infer<typeof SullyCodingResponse>;
 
 /** One FHIR coding. Published examples send a CPT `code` as a JSON number (the engine checks it is a whole one). */
 export const SullyCoding = z.object({
-  system: z.string().check(z.minLength(1)),
-  code: z.union([z.string().check(z.minLength(1)), z.number()]),
+  system: nonEmptyString,
+  code: oneOf(nonEmptyString, z.number()),
   display: nullishString,
 });
 
@@ -40,10 +37,10 @@ export const SullyItem = z.object({
     coding: z.array(z.unknown()),
     text: nullishString,
   }),
-  text_span: z.nullish(
+  text_span: nullish(
     z.object({
-      start_char: z.nullish(z.number()),
-      end_char: z.nullish(z.number()),
+      start_char: nullish(z.number()),
+      end_char: nullish(z.number()),
       text: nullishString,
     }),
   ),

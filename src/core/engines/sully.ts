@@ -10,7 +10,7 @@
  * created. After `maxWaitMs` in all it gives up with `timeout`.
  */
 import { codeSystemForUri } from '../code-systems.ts';
-import { HeidiError } from '../errors.ts';
+import { HeidiError, abortable } from '../errors.ts';
 import { locateNoteQuote } from '../evidence.ts';
 import type { EntityView } from '../model.ts';
 import { idSegment } from '../url.ts';
@@ -62,23 +62,18 @@ export function createSullyEngine(options: SullyEngineOptions): SullyEngine {
     let id: string | undefined;
     let failures = 0;
     for (;;) {
-      const answer = id
-        ? await call(
-            `v1/codings/${idSegment(id, 'Sully coding id')}`,
-            { method: 'get', signal, timeout: options.timeouts?.pollMs },
-            SullyCodingResponse,
-            'the coding status',
-          )
-        : await call(
-            'v1/codings',
-            { method: 'post', json: { text: input.note }, signal, timeout: options.timeouts?.createMs },
-            SullyCodingResponse,
-            'the coding request',
-          );
+      const answer = await call(
+        id ? `v1/codings/${idSegment(id, 'Sully coding id')}` : 'v1/codings',
+        id
+          ? { method: 'get', signal, timeout: options.timeouts?.pollMs }
+          : { method: 'post', json: { text: input.note }, signal, timeout: options.timeouts?.createMs },
+        SullyCodingResponse,
+        id ? 'the coding status' : 'the coding request',
+      );
       if (answer.ok) {
         failures = 0;
-        const { status, result, error } = answer.data.data;
-        id ??= answer.data.data.id || answer.data.data.codingId || undefined;
+        const { id: answeredId, codingId, status, result, error } = answer.data.data;
+        id ??= answeredId || codingId || undefined;
         if (!id) throw new HeidiError('invalid-response', 'Sully answered the coding request without a coding id.');
         if (status === 'completed' || status === 'complete') {
           if (!result) throw new HeidiError('invalid-response', `Sully marked coding ${id} ${status} without a result.`);
@@ -151,16 +146,6 @@ function codeText(code: string | number, system: string): string {
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return abortable(new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), signal).finally(() => clearTimeout(timer));
 }
