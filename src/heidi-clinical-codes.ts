@@ -24,7 +24,7 @@ import { applyCardAction } from './controllers/card-actions.ts';
 import { PropertyDoorsController } from './controllers/property-doors.ts';
 import { CommitController } from './controllers/commit.ts';
 import { ListViewController } from './controllers/list-view.ts';
-import { LocaleController } from './controllers/locale.ts';
+import { LocaleController, type Locale } from './controllers/locale.ts';
 import { ProgressiveRenderController } from './controllers/progressive.ts';
 import { ReviewController } from './controllers/review.ts';
 import { RovingFocusController } from './controllers/roving-focus.ts';
@@ -34,7 +34,7 @@ import { ToolbarPanelsController } from './controllers/toolbar-panels.ts';
 import { warmUpWhenIdle } from './controllers/warm-up.ts';
 import { statusTemplate, emptyTemplate } from './templates/status.ts';
 import { footerTemplate } from './templates/footer.ts';
-import { engineHeaderTemplate, showsEngines } from './templates/engine-progress.ts';
+import { engineHeaderTemplate } from './templates/engine-progress.ts';
 import { codeListTemplate } from './templates/code-list.ts';
 import { sourcePaneTemplate } from './templates/source-pane.ts';
 import { controls } from './styles/controls.ts';
@@ -188,8 +188,8 @@ export class HeidiClinicalCodes extends LitElement {
   private readonly _panels: ToolbarPanelsController = new ToolbarPanelsController(this, {
     list: this._list,
     review: this._review,
-    announce: (message) => this._announcer.announce(message),
-    messages: () => this._locale.messages,
+    locale: this._locale,
+    announcer: this._announcer,
     roving: () => this._roving,
   });
   private readonly _progressive = new ProgressiveRenderController(this);
@@ -205,7 +205,7 @@ export class HeidiClinicalCodes extends LitElement {
   constructor() {
     super();
     // A token set before this script upgraded the element is an own property hiding the setter: adopt it.
-    if (Object.prototype.hasOwnProperty.call(this, 'token')) {
+    if (Object.hasOwn(this, 'token')) {
       const early = (this as { token?: string }).token;
       delete (this as { token?: string }).token;
       this.token = early;
@@ -257,48 +257,35 @@ export class HeidiClinicalCodes extends LitElement {
   /** The drawer closed (Close, Escape): focus goes back to the card the reviewer was on. */
   private _closeSource(): void {
     this._selection.closeView();
-    const id = this._roving.focusedId;
-    void this.updateComplete.then(() => {
-      if (id !== undefined) this.renderRoot.querySelector<HTMLElement>(`heidi-code-card[data-id="${CSS.escape(id)}"]`)?.focus();
-    });
+    this._roving.refocus();
   }
 
   protected override render(): TemplateResult {
-    const { lang, messages: m } = this._locale.current;
+    const locale = this._locale.current;
+    const m = locale.messages;
     const phase = this._session.phase;
     // The UI's own language, so a fallback to English inside a French page is read as English.
-    return html`<div lang=${lang}>
+    return html`<div lang=${locale.lang}>
       <div class="header" part="header">
         <h2>${m.title}</h2>
-        ${engineHeaderTemplate(m, this._locale.current.percent, this._session)}
+        ${engineHeaderTemplate(m, locale.percent, this._session)}
         ${phase === 'loaded' ? this._panels.renderToolbar() : nothing}
       </div>
       <div role="status" aria-live="polite" class="visually-hidden" id="live"></div>
       ${
         phase === 'loaded'
-          ? this._renderLoaded()
-          : statusTemplate(
-              {
-                phase,
-                attaching: !!this.sessionId,
-                elapsed: this._session.elapsed,
-                error: this._session.error,
-                messages: m,
-                engines: showsEngines(this._session.engineStates),
-              },
-              { retry: () => void this.refresh(), cancel: () => this._session.cancel() },
-            )
+          ? this._renderLoaded(locale)
+          : statusTemplate(m, this._session, !!this.sessionId, { retry: () => void this.refresh(), cancel: () => this._session.cancel() })
       }
     </div>`;
   }
 
-  private _renderLoaded(): TemplateResult {
-    const { messages: m, percent } = this._locale.current;
+  private _renderLoaded({ messages: m, percent }: Locale): TemplateResult {
     const model = this._session.model!;
     const review = this._review.state!;
     const { shown, list, groups } = this._list.view;
+    const rendered = this._progressive.windowFor(list.length);
     const selection = this._selection;
-    const accepted = this._list.counts.ACCEPTED;
     return html`
       ${[...this._session.notices, ...this._review.notices].map((n) => html`<p class="notice">${n}</p>`)}
       ${this.readonly ? html`<p class="progress">${m.readonlyNote}</p>` : nothing}
@@ -314,12 +301,11 @@ export class HeidiClinicalCodes extends LitElement {
                   percent,
                   list,
                   groups,
-                  ...this._progressive.windowFor(list.length),
-                  tabStop: this._roving.tabStop(list),
+                  ...rendered,
+                  tabStop: this._roving.tabStop(list, rendered.start, rendered.limit),
                   review,
                   warningsFor: (entity) => this._list.warningsFor(entity),
-                  selectedId: selection.selectedId,
-                  expanded: selection.expanded,
+                  selection,
                   readonly: this.readonly,
                   compact: this.density === 'compact',
                   transcriptAvailable: model.transcript !== undefined,
@@ -337,7 +323,7 @@ export class HeidiClinicalCodes extends LitElement {
         this.readonly || shown.length === 0
           ? nothing
           : footerTemplate(
-              { messages: m, accepted, held: review.sentCodes.length, ...this._commit.view },
+              { messages: m, accepted: this._list.counts.ACCEPTED, held: review.sentCodes.length, ...this._commit.view },
               { send: () => void this.commit() },
             )
       }

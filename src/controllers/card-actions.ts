@@ -10,19 +10,16 @@ import type { SelectionController } from './selection.ts';
 
 export interface CardActionTargets {
   readonly selection: Pick<SelectionController, 'select' | 'setExpanded'>;
-  readonly review: Pick<ReviewController, 'setStatus' | 'swap'>;
-  readonly roving: Pick<RovingFocusController, 'setFocused' | 'decide'>;
+  readonly review: Pick<ReviewController, 'swap'>;
+  /** Accept and Reject may move focus on to the next card to review; Undo stays. */
+  readonly roving: Pick<RovingFocusController, 'setFocused' | 'setStatus'>;
 }
 
 export function applyCardAction(entity: EntityView, action: CardAction, { selection, review, roving }: CardActionTargets): void {
   roving.setFocused(entity.id);
   if (action.type === 'select') selection.select(entity);
-  else if (action.type === 'status') {
-    const decide = () => review.setStatus(entity, action.status);
-    // Accept and Reject may move focus on to the next card to review; Undo stays.
-    if (action.status === 'PENDING') decide();
-    else roving.decide(entity, decide);
-  } else if (action.type === 'swap') review.swap(entity, action.code);
+  else if (action.type === 'status') roving.setStatus(entity, action.status);
+  else if (action.type === 'swap') review.swap(entity, action.code);
   else if (action.type === 'open') selection.select(entity, { source: action.source, index: action.index, focus: action.focus });
   else selection.setExpanded(entity, action.open);
 }

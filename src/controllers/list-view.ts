@@ -44,6 +44,8 @@ export interface ListView {
 }
 
 const EMPTY: ListView = { shown: [], list: [], groups: undefined, systems: [], engineCount: 0 };
+/** The decisions before a review is open: none. */
+const NO_DECISIONS: ReadonlyMap<string, Decision> = new Map();
 
 export class ListViewController implements ReactiveController {
   system: string | undefined;
@@ -55,7 +57,15 @@ export class ListViewController implements ReactiveController {
   minEngines = 1;
 
   // Each memo is keyed on everything it reads; `review.snapshot` changes identity with every decision.
-  private readonly _shown = memo((model: CodingModel, codeSystems: string) => allowedEntities(model.entities, splitList(codeSystems)));
+  private readonly _shown = memo((model: CodingModel, codeSystems: string) =>
+    allowedEntities(
+      model.entities,
+      codeSystems
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  );
   private readonly _view = memo(
     (
       shown: readonly EntityView[],
@@ -135,9 +145,7 @@ export class ListViewController implements ReactiveController {
 
   /** How many of `shown` are pending, accepted, rejected (the toolbar's counts and the footer's accepted). */
   get counts(): Readonly<Record<ReviewStatus, number>> {
-    const review = this._sources.review.state;
-    if (!review) return { PENDING: this.shown.length, ACCEPTED: 0, REJECTED: 0 };
-    return this._counts(this.shown, review.snapshot);
+    return this._counts(this.shown, this._sources.review.state?.snapshot ?? NO_DECISIONS);
   }
 
   /** Pending entities the batch filter takes, among those the system filter shows (any status filter). */
@@ -173,21 +181,12 @@ export class ListViewController implements ReactiveController {
   }
 }
 
-/** `a, b,,c` -> `['a', 'b', 'c']`. */
-function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 /** The last result of `compute`, reused while every argument is the same (`===`) as last time. */
 function memo<A extends unknown[], R>(compute: (...args: A) => R): (...args: A) => R {
   let last: { args: A; result: R } | undefined;
   return (...args: A) => {
-    if (last && last.args.length === args.length && last.args.every((v, i) => v === args[i])) return last.result;
-    const result = compute(...args);
-    last = { args, result };
-    return result;
+    // Every call site passes the same number of arguments.
+    if (!last?.args.every((v, i) => v === args[i])) last = { args, result: compute(...args) };
+    return last.result;
   };
 }

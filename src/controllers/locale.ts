@@ -27,19 +27,13 @@ export class LocaleController implements ReactiveController {
 
   /** The requested language tag (before falling back to a catalogue). */
   get requested(): string {
-    if (this._host.lang) return this._host.lang;
-    for (const ancestor of ancestors(this._host)) if ((ancestor as HTMLElement).lang) return (ancestor as HTMLElement).lang;
-    return document.documentElement.lang || 'en';
+    return [this._host, ...ancestors(this._host)].find((at) => at.lang)?.lang || document.documentElement.lang || 'en';
   }
 
   get current(): Locale {
     const requested = this.requested;
     let locale = this._cache.get(requested);
-    if (!locale) {
-      const { lang, messages } = messagesFor(requested);
-      locale = { lang, messages, percent: percentFormatter(requested) };
-      this._cache.set(requested, locale);
-    }
+    if (!locale) this._cache.set(requested, (locale = { ...messagesFor(requested), percent: percentFormatter(requested) }));
     return locale;
   }
 
@@ -63,9 +57,9 @@ export class LocaleController implements ReactiveController {
   }
 }
 
-/** Every element above `node`, nearest first, stepping out of each shadow root to its host. */
-function* ancestors(node: Element): Generator<Element> {
-  for (let at = node.parentElement ?? hostOf(node); at; at = at.parentElement ?? hostOf(at)) yield at;
+/** Every element above `node`, nearest first, stepping out of each shadow root to its host (`lang` is read as on HTML elements). */
+function* ancestors(node: Element): Generator<HTMLElement> {
+  for (let at = node.parentElement ?? hostOf(node); at; at = at.parentElement ?? hostOf(at)) yield at as HTMLElement;
 }
 
 function hostOf(node: Node): Element | null {
@@ -83,9 +77,10 @@ function percentFormatter(lang: string): (score: number) => string {
 }
 
 function numberFormat(lang: string): Intl.NumberFormat {
+  const options = { style: 'percent', maximumFractionDigits: 0 } as const;
   try {
-    return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
+    return new Intl.NumberFormat(lang, options);
   } catch {
-    return new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 0 });
+    return new Intl.NumberFormat('en', options);
   }
 }

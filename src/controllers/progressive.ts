@@ -29,15 +29,12 @@ export class ProgressiveRenderController implements ReactiveController {
   /** One past the last rendered card's index (may pass the list's end: the template clamps it). */
   limit = FIRST_CARDS;
   /** The measured average height of a rendered card, px: what a spacer gives each card it stands for. */
-  cardHeight = FIRST_ESTIMATE;
+  private _cardHeight = FIRST_ESTIMATE;
   private _observer: IntersectionObserver | undefined;
   /** The spacers (and card height) the observer watches, as text: re-observed only when it changes. */
   private _observed = '';
 
-  constructor(
-    private readonly _host: ProgressiveHost,
-    private readonly _sentinel = '.spacer, .more',
-  ) {
+  constructor(private readonly _host: ProgressiveHost) {
     _host.addController(this);
   }
 
@@ -46,9 +43,9 @@ export class ProgressiveRenderController implements ReactiveController {
     this._setWindow(0, FIRST_CARDS);
   }
 
-  /** Render `count` more cards at the end of the window. */
+  /** Render `count` (> 0) more cards at the end of the window. */
   showMore(count: number): void {
-    this._extendTo(this.limit + Math.max(count, 0) - 1);
+    this._extendTo(this.limit + count - 1);
   }
 
   /** Move the window to `index` (a step when it is near, a jump when far). Returns whether `index` is rendered already. */
@@ -71,13 +68,13 @@ export class ProgressiveRenderController implements ReactiveController {
 
   hostUpdated(): void {
     const root = this._host.renderRoot as ParentNode;
-    const spacers = [...root.querySelectorAll<HTMLElement>(this._sentinel)];
+    const spacers = [...root.querySelectorAll<HTMLElement>('.spacer, .more')];
     if (spacers.length === 0) return;
     // Heights through the CSSOM (never a style attribute: the host page's CSP may forbid inline styles).
-    for (const spacer of spacers) if (spacer.dataset.to) this._size(spacer);
+    for (const spacer of spacers) if (spacer.dataset.to) this._sizeSpacer(spacer);
     // A decision re-renders the element but moves nothing: the observer is left as it is (no new
     // intersection pass per keypress).
-    const layout = `${this.cardHeight} ${spacers.map((s) => `${s.dataset.from}-${s.dataset.to}`).join()}`;
+    const layout = `${this._cardHeight} ${spacers.map((s) => `${s.dataset.from}-${s.dataset.to}`).join()}`;
     if (this._observer && layout === this._observed) return;
     this._observed = layout;
     this._observer ??= new IntersectionObserver((entries) => this._onNearView(entries), { rootMargin: '400px' });
@@ -91,7 +88,6 @@ export class ProgressiveRenderController implements ReactiveController {
     // No observer outlives the element.
     this._observer?.disconnect();
     this._observer = undefined;
-    this._observed = '';
   }
 
   private _onNearView(entries: readonly IntersectionObserverEntry[]): void {
@@ -138,14 +134,14 @@ export class ProgressiveRenderController implements ReactiveController {
       height += list.getBoundingClientRect().height + (parseFloat(getComputedStyle(list).rowGap) || 0);
       count += cards;
     }
-    if (count === 0 || !(height > 0)) return;
-    this.cardHeight = height / count;
-    for (const spacer of root.querySelectorAll<HTMLElement>('.spacer')) this._size(spacer);
+    if (!(height > 0)) return; // nothing rendered, or not laid out
+    this._cardHeight = height / count;
+    for (const spacer of root.querySelectorAll<HTMLElement>('.spacer')) this._sizeSpacer(spacer);
   }
 
-  private _size(spacer: HTMLElement): void {
+  private _sizeSpacer(spacer: HTMLElement): void {
     const cards = Number(spacer.dataset.to) - Number(spacer.dataset.from);
-    const height = `${Math.round(cards * this.cardHeight)}px`;
+    const height = `${Math.round(cards * this._cardHeight)}px`;
     if (spacer.style.height !== height) spacer.style.height = height;
   }
 

@@ -41,6 +41,11 @@ function readAdvance(): boolean {
   }
 }
 
+/** After the host's next render, focus what `selector` finds in its render root (so focus never falls to the page). */
+export function focusAfterUpdate(host: RovingFocusHost, selector: string): void {
+  void host.updateComplete.then(() => (host.renderRoot as ParentNode).querySelector<HTMLElement>(selector)?.focus());
+}
+
 export class RovingFocusController implements ReactiveController {
   /** The card the shortcuts act on, and the list's tab stop. */
   focusedId: string | undefined;
@@ -57,9 +62,10 @@ export class RovingFocusController implements ReactiveController {
     _host.addController(this);
   }
 
-  /** The tab stop among `list`: the focused card if it is listed, else the first. */
-  tabStop(list: readonly EntityView[]): string | undefined {
-    return list.some((e) => e.id === this.focusedId) ? this.focusedId : list[0]?.id;
+  /** The tab stop among the rendered `list[start..end)`: the focused card if it is one of them, else the first. */
+  tabStop(list: readonly EntityView[], start = 0, end = list.length): string | undefined {
+    const at = indexOf(list, this.focusedId);
+    return at >= start && at < end ? this.focusedId : list[start]?.id;
   }
 
   /** Make `id` the focused card without moving DOM focus (a click, a selection). */
@@ -67,6 +73,11 @@ export class RovingFocusController implements ReactiveController {
     if (id === this.focusedId) return;
     this.focusedId = id;
     this._host.requestUpdate();
+  }
+
+  /** Give DOM focus back to the focused card after the next render (a closed drawer returns focus to it). */
+  refocus(): void {
+    if (this.focusedId !== undefined) this._focusItem(this.focusedId);
   }
 
   setAutoAdvance(on: boolean): void {
@@ -80,22 +91,22 @@ export class RovingFocusController implements ReactiveController {
   }
 
   /**
-   * Make a decision on `entity` (`apply`), then go on to the next card still to review after it, when the
-   * reviewer wants that. The order is the list's before the decision, so a "To review" filter that hides
-   * the decided card still moves on to the card that followed it.
+   * Accept, reject or undo `entity` (a card's buttons and a / r / u). After an accept or reject, go on to the
+   * next card still to review after it, when the reviewer wants that. The order is the list's before the
+   * decision, so a "To review" filter that hides the decided card still moves on to the card that followed it.
    */
-  decide(entity: EntityView, apply: () => void): void {
-    const before = this._actions.list.view.list;
-    apply();
-    if (!this.autoAdvance) return;
-    const next = this._nextPending(
-      before,
-      before.findIndex((e) => e.id === entity.id),
-      1,
-    );
-    const list = this._actions.list.view.list;
-    const at = next ? list.findIndex((e) => e.id === next.id) : -1;
+  setStatus(entity: EntityView, status: ReviewStatus): void {
+    const before = this._list;
+    this._actions.review.setStatus(entity, status);
+    if (status === 'PENDING' || !this.autoAdvance) return;
+    const next = this._nextPending(before, indexOf(before, entity.id), 1);
+    const list = this._list;
+    const at = indexOf(list, next?.id);
     if (at >= 0) this._move(list, at);
+  }
+
+  private get _list(): readonly EntityView[] {
+    return this._actions.list.view.list;
   }
 
   /** The next (`step` 1) or previous (-1) card still to review after index `from` (-1: none), wrapping round. */
@@ -103,37 +114,33 @@ export class RovingFocusController implements ReactiveController {
     const n = list.length;
     const start = from < 0 ? (step > 0 ? -1 : n) : from;
     const pending = this._actions.pending;
-    if (!pending) return undefined;
-    for (let k = 1; k < n + (from < 0 ? 1 : 0); k++) {
-      const candidate = list[(((start + step * k) % n) + n) % n];
-      if (candidate && pending(candidate)) return candidate;
-    }
+    if (pending)
+      for (let k = 1; k < n + (from < 0 ? 1 : 0); k++) {
+        const candidate = list[(((start + step * k) % n) + n) % n];
+        if (candidate && pending(candidate)) return candidate;
+      }
     return undefined;
   }
 
-  private _jumpPending(step: 1 | -1): void {
-    const list = this._actions.list.view.list;
-    const next = this._nextPending(
-      list,
-      list.findIndex((e) => e.id === this.focusedId),
-      step,
-    );
+  private _jumpPending(list: readonly EntityView[], index: number, step: 1 | -1): void {
+    const next = this._nextPending(list, index, step);
     if (next) this._move(list, list.indexOf(next));
   }
 
   readonly onKeydown = (event: KeyboardEvent): void => {
     const origin = event.composedPath()[0];
     if (
-      origin instanceof HTMLElement &&
-      (origin.matches('input, select, textarea, [contenteditable=""], [contenteditable="true"]') || origin.isContentEditable)
+      (origin instanceof HTMLElement && (origin.matches('input, select, textarea') || origin.isContentEditable)) ||
+      event.altKey ||
+      event.ctrlKey ||
+      event.metaKey
     )
       return;
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
     // The card the key came from (a key pressed on a card's own button acts on that card), else the list's focus.
     const fromCard = this._itemIn(event);
     if (fromCard?.dataset.id) this.setFocused(fromCard.dataset.id);
-    const list = this._actions.list.view.list;
-    const index = list.findIndex((e) => e.id === this.focusedId);
+    const list = this._list;
+    const index = indexOf(list, this.focusedId);
     const entity = list[index];
     const { review, expand, toggleShortcuts } = this._actions;
     const key = event.key;
@@ -143,11 +150,10 @@ export class RovingFocusController implements ReactiveController {
     else if (key === 'Home') this._move(list, 0);
     else if (key === 'End') this._move(list, list.length - 1);
     else if (key === '?') toggleShortcuts();
-    else if (key === 'n') this._jumpPending(1);
-    else if (key === 'p') this._jumpPending(-1);
+    else if (key === 'n' || key === 'p') this._jumpPending(list, index, key === 'n' ? 1 : -1);
     else if (!entity) handled = false;
-    else if (key === 'a' || key === 'r') this.decide(entity, () => review.setStatus(entity, key === 'a' ? 'ACCEPTED' : 'REJECTED'));
-    else if (key === 'u') review.setStatus(entity, 'PENDING');
+    else if (key === 'a' || key === 'r' || key === 'u')
+      this.setStatus(entity, key === 'a' ? 'ACCEPTED' : key === 'r' ? 'REJECTED' : 'PENDING');
     else if (/^[1-9]$/.test(key)) {
       const code = entity.similar[Number(key) - 1];
       if (code) review.swap(entity, code);
@@ -184,20 +190,25 @@ export class RovingFocusController implements ReactiveController {
     const step = (): void => {
       this._frame = undefined;
       if (!host.isConnected || this.focusedId !== id) return; // the user moved on, or the element left
-      if (!this._actions.progressive.growTo(index)) {
+      if (this._actions.progressive.growTo(index)) this._focusItem(id);
+      else
         void host.updateComplete.then(() => {
           if (host.isConnected) this._frame = requestAnimationFrame(step);
         });
-        return;
-      }
-      void host.updateComplete.then(() =>
-        (host.renderRoot as ParentNode).querySelector<HTMLElement>(`${this._item}[data-id="${CSS.escape(id)}"]`)?.focus(),
-      );
     };
     step();
+  }
+
+  private _focusItem(id: string): void {
+    focusAfterUpdate(this._host, `${this._item}[data-id="${CSS.escape(id)}"]`);
   }
 
   private _itemIn(event: Event): HTMLElement | undefined {
     return event.composedPath().find((node): node is HTMLElement => node instanceof HTMLElement && node.localName === this._item);
   }
+}
+
+/** Where the entity `id` is in `list` (-1: not there). */
+function indexOf(list: readonly EntityView[], id: string | undefined): number {
+  return list.findIndex((e) => e.id === id);
 }

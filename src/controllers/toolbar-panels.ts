@@ -8,9 +8,11 @@ import type { Messages } from '../i18n/en.ts';
 import { batchPanelTemplate } from '../templates/batch-panel.ts';
 import { shortcutSheetTemplate } from '../templates/shortcut-sheet.ts';
 import { toolbarTemplate } from '../templates/toolbar.ts';
+import type { AnnouncerController } from './announcer.ts';
 import type { ListViewController } from './list-view.ts';
+import type { LocaleController } from './locale.ts';
 import type { ReviewController } from './review.ts';
-import type { RovingFocusController } from './roving-focus.ts';
+import { focusAfterUpdate, type RovingFocusController } from './roving-focus.ts';
 
 export type ToolbarPanel = 'batch' | 'shortcuts';
 
@@ -22,15 +24,14 @@ export interface ToolbarPanelsHost extends ReactiveControllerHost, HTMLElement {
 export interface ToolbarPanelsOptions {
   readonly list: ListViewController;
   readonly review: Pick<ReviewController, 'state' | 'acceptAll'>;
-  readonly announce: (message: string) => void;
-  readonly messages: () => Messages;
+  readonly locale: Pick<LocaleController, 'messages'>;
+  readonly announcer: Pick<AnnouncerController, 'announce'>;
   /** The "move on after a decision" setting lives with the keyboard (read lazily: created after this). */
   readonly roving: () => Pick<RovingFocusController, 'autoAdvance' | 'setAutoAdvance'>;
 }
 
 export class ToolbarPanelsController implements ReactiveController {
-  batchOpen = false;
-  shortcutsOpen = false;
+  private readonly _open = new Set<ToolbarPanel>();
 
   constructor(
     private readonly _host: ToolbarPanelsHost,
@@ -41,51 +42,42 @@ export class ToolbarPanelsController implements ReactiveController {
 
   /** A panel closes when its element leaves; nothing else to release. */
   hostDisconnected(): void {
-    this.batchOpen = false;
-    this.shortcutsOpen = false;
+    this._open.clear();
   }
 
   toggle(panel: ToolbarPanel): void {
-    if (panel === 'batch') this.batchOpen = !this.batchOpen;
-    else this.shortcutsOpen = !this.shortcutsOpen;
+    if (!this._open.delete(panel)) this._open.add(panel);
     this._host.requestUpdate();
   }
 
   /** Close a panel and give focus back to the button that opened it. */
-  close(panel: ToolbarPanel): void {
-    if (panel === 'batch') this.batchOpen = false;
-    else this.shortcutsOpen = false;
+  private _close(panel: ToolbarPanel): void {
+    this._open.delete(panel);
     this._host.requestUpdate();
-    const host = this._host;
-    void host.updateComplete.then(() => host.renderRoot.querySelector<HTMLElement>(`.toolbar button[data-panel="${panel}"]`)?.focus());
+    focusAfterUpdate(this._host, `.toolbar button[data-panel="${panel}"]`);
   }
 
-  confirmBatch(): void {
-    if (this._host.readonly || !this._options.review.state) return;
-    const chosen = this._options.list.candidates;
-    this._options.review.acceptAll(chosen);
-    this.close('batch');
-    this._options.announce(this._options.messages().batchDone(chosen.length));
+  private _confirmBatch(): void {
+    const { list, review, locale, announcer } = this._options;
+    if (this._host.readonly || !review.state) return;
+    const chosen = list.candidates;
+    review.acceptAll(chosen);
+    this._close('batch');
+    announcer.announce(locale.messages.batchDone(chosen.length));
   }
 
   renderToolbar(): TemplateResult {
     const { list, roving } = this._options;
-    const { shown, systems, engineCount } = list.view;
     return toolbarTemplate(
       {
-        messages: this._options.messages(),
-        counts: list.counts,
-        total: shown.length,
+        messages: this._options.locale.messages,
+        list,
         autoAdvance: roving().autoAdvance,
-        systems,
-        engineCount,
-        filters: list,
         readonly: this._host.readonly,
-        batchOpen: this.batchOpen,
-        shortcutsOpen: this.shortcutsOpen,
+        batchOpen: this._open.has('batch'),
+        shortcutsOpen: this._open.has('shortcuts'),
       },
       {
-        set: (patch) => list.set(patch),
         toggleBatch: () => this.toggle('batch'),
         toggleShortcuts: () => this.toggle('shortcuts'),
         setAutoAdvance: (on) => roving().setAutoAdvance(on),
@@ -97,17 +89,16 @@ export class ToolbarPanelsController implements ReactiveController {
   render(m: Messages): TemplateResult | typeof nothing {
     const list = this._options.list;
     const batch =
-      this.batchOpen && !this._host.readonly
+      this._open.has('batch') && !this._host.readonly
         ? batchPanelTemplate(
-            { messages: m, filter: list.batchFilter, count: list.candidates.length, engineCount: list.view.engineCount },
+            { messages: m, list },
             {
-              change: (patch) => list.set({ batchFilter: { ...list.batchFilter, ...patch } }),
-              confirm: () => this.confirmBatch(),
-              cancel: () => this.close('batch'),
+              confirm: () => this._confirmBatch(),
+              cancel: () => this._close('batch'),
             },
           )
         : nothing;
-    const sheet = this.shortcutsOpen ? shortcutSheetTemplate({ messages: m }, { close: () => this.close('shortcuts') }) : nothing;
+    const sheet = this._open.has('shortcuts') ? shortcutSheetTemplate({ messages: m }, { close: () => this._close('shortcuts') }) : nothing;
     return batch === nothing && sheet === nothing ? nothing : html`${batch} ${sheet}`;
   }
 }

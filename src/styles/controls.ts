@@ -20,10 +20,14 @@ export const controls = css`
   button:hover {
     border-color: var(--_accent);
   }
-  button.primary {
+  /* The source view's pressed tab looks like a primary button, without the weight. */
+  button.primary,
+  .tabs button[aria-pressed='true'] {
     background: var(--_accent);
     color: var(--_on-accent);
     border-color: var(--_accent);
+  }
+  button.primary {
     font-weight: 600;
   }
   button:disabled {

@@ -74,13 +74,17 @@ export const elementStyles = css`
     gap: 0.5em 0.8em;
     align-items: end;
   }
-  .toolbar label {
-    display: grid;
-    gap: 0.1em;
+  .toolbar label,
+  label.check {
     font-size: 0.8125em;
     color: var(--_muted);
   }
-  .toolbar label.check {
+  .toolbar label {
+    display: grid;
+    gap: 0.1em;
+  }
+  /* After ".toolbar label" (the same specificity): a checkbox sits beside its words, in the toolbar and the progress row. */
+  label.check {
     display: flex;
     gap: 0.3em;
     align-items: center;
@@ -90,13 +94,6 @@ export const elementStyles = css`
     flex-wrap: wrap;
     align-items: center;
     gap: 0.2em 0.8em;
-  }
-  .review-progress label.check {
-    display: flex;
-    gap: 0.3em;
-    align-items: center;
-    font-size: 0.8125em;
-    color: var(--_muted);
   }
   progress {
     appearance: none;
@@ -210,9 +207,7 @@ export const elementStyles = css`
     padding-top: var(--_space);
     border-top: 1px solid var(--_border);
   }
-  .commit-msg.failed,
-  .commit-msg.blocked,
-  .commit-msg.cancelled {
+  .commit-msg:is(.failed, .blocked, .cancelled) {
     color: var(--_bad);
   }
   .commit-msg.sent {

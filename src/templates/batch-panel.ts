@@ -1,38 +1,37 @@
 /** The batch-accept panel: the filter a batch takes (relevance, score, evidence, warnings), its count, confirm and cancel. */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { BatchFilter } from '../core/filters.ts';
+import type { ListViewController } from '../controllers/list-view.ts';
 import type { Messages } from '../i18n/index.ts';
+import { checkboxField, selectField, type Choice } from './fields.ts';
 import { agreementSelect } from './toolbar.ts';
 
 export interface BatchPanelProps {
   readonly messages: Messages;
-  readonly filter: BatchFilter;
-  /** How many codes the filter takes. */
-  readonly count: number;
-  /** Engines among the shown codes: "suggested by at least N engines" appears when more than one. */
-  readonly engineCount?: number;
+  /** The batch filter and what it takes (`candidates`), and the shown codes' engines ("suggested by at least N engines" appears when more than one). */
+  readonly list: Pick<ListViewController, 'batchFilter' | 'candidates' | 'view' | 'set'>;
 }
 
 export interface BatchPanelHandlers {
-  readonly change: (patch: Partial<BatchFilter>) => void;
   readonly confirm: () => void;
   readonly cancel: () => void;
 }
 
-export function batchPanelTemplate(
-  { messages: m, filter: f, count, engineCount = 1 }: BatchPanelProps,
-  on: BatchPanelHandlers,
-): TemplateResult {
-  const checked = (e: Event) => (e.target as HTMLInputElement).checked;
+export function batchPanelTemplate({ messages: m, list }: BatchPanelProps, on: BatchPanelHandlers): TemplateResult {
+  const f = list.batchFilter;
+  const count = list.candidates.length;
+  const engineCount = list.view.engineCount;
+  // The filter as it stands at the event (two changes may come before a render).
+  const change = (patch: Partial<BatchFilter>) => list.set({ batchFilter: { ...list.batchFilter, ...patch } });
   return html`<section class="panel" aria-labelledby="batch-title">
     <h3 id="batch-title">${m.batchTitle}</h3>
     <div class="row">
-      <label
-        >${m.batchMinRelevance}
-        <select @change=${(e: Event) => on.change({ minRelevance: (e.target as HTMLSelectElement).value as BatchFilter['minRelevance'] })}>
-          ${(['HIGH', 'MEDIUM', 'LOW'] as const).map((r) => html`<option value=${r} ?selected=${f.minRelevance === r}>${m.relevanceValue[r]}</option>`)}
-        </select></label
-      >
+      ${selectField(
+        m.batchMinRelevance,
+        RELEVANCES.map((r): Choice => [r, m.relevanceValue[r]]),
+        f.minRelevance,
+        (minRelevance) => change({ minRelevance: minRelevance as BatchFilter['minRelevance'] }),
+      )}
       <label
         >${m.batchMinScore}
         <input
@@ -41,16 +40,12 @@ export function batchPanelTemplate(
           max="100"
           step="5"
           .value=${String(Math.round(f.minScore * 100))}
-          @input=${(e: Event) => on.change({ minScore: clamp01(Number((e.target as HTMLInputElement).value) / 100) })}
+          @input=${(e: Event) => change({ minScore: clamp01(Number((e.target as HTMLInputElement).value) / 100) })}
       /></label>
-      ${engineCount > 1 ? agreementSelect(m, engineCount, f.minEngines ?? 1, (minEngines) => on.change({ minEngines }), 'min-engines') : nothing}
+      ${engineCount > 1 ? agreementSelect(m, engineCount, f.minEngines ?? 1, (minEngines) => change({ minEngines }), 'min-engines') : nothing}
     </div>
-    <label class="row"
-      ><input type="checkbox" .checked=${f.requireEvidence} @change=${(e: Event) => on.change({ requireEvidence: checked(e) })} />${m.batchRequireEvidence}</label
-    >
-    <label class="row"
-      ><input type="checkbox" .checked=${f.excludeWarnings} @change=${(e: Event) => on.change({ excludeWarnings: checked(e) })} />${m.batchExcludeWarnings}</label
-    >
+    ${checkboxField(m.batchRequireEvidence, f.requireEvidence, (requireEvidence) => change({ requireEvidence }), 'row')}
+    ${checkboxField(m.batchExcludeWarnings, f.excludeWarnings, (excludeWarnings) => change({ excludeWarnings }), 'row')}
     <p aria-live="polite">${m.batchCount(count)}</p>
     <div class="row">
       <button class="primary batch-confirm" ?disabled=${count === 0} @click=${on.confirm}>${m.batchConfirm(count)}</button>
@@ -58,6 +53,8 @@ export function batchPanelTemplate(
     </div>
   </section>`;
 }
+
+const RELEVANCES = ['HIGH', 'MEDIUM', 'LOW'] as const;
 
 function clamp01(n: number): number {
   return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;

@@ -12,21 +12,21 @@ import type { EntityGroup } from '../core/filters.ts';
 import type { EntityView } from '../core/model.ts';
 import type { ReviewState } from '../core/review.ts';
 import type { Messages } from '../i18n/index.ts';
+import type { SelectionController } from '../controllers/selection.ts';
 
 export interface CodeListProps {
   readonly messages: Messages;
   readonly percent: (score: number) => string;
   readonly list: readonly EntityView[];
   readonly groups: readonly EntityGroup[] | undefined;
-  /** The window: the cards `start..limit` of `list` are rendered, the rest stand as spacers. */
+  /** The window (inside the list, see `ProgressiveRenderController.windowFor`): the cards `start..limit` of `list` are rendered, the rest stand as spacers. */
   readonly start: number;
   readonly limit: number;
-  /** The list's tab stop. */
+  /** The list's tab stop, one of the rendered cards. */
   readonly tabStop: string | undefined;
   readonly review: ReviewState;
   readonly warningsFor: (entity: EntityView) => readonly CheckWarning[];
-  readonly selectedId: string | undefined;
-  readonly expanded: ReadonlySet<string>;
+  readonly selection: Pick<SelectionController, 'selectedId' | 'expanded'>;
   readonly readonly: boolean;
   /** `density="compact"`: the cards' tighter layout. */
   readonly compact: boolean;
@@ -36,20 +36,16 @@ export interface CodeListProps {
 export function codeListTemplate(p: CodeListProps, handlers: { readonly showMore: (count: number) => void }): TemplateResult {
   const m = p.messages;
   if (p.list.length === 0) return html`<p class="progress">${m.noneMatch}</p>`;
-  const end = Math.min(p.limit, p.list.length);
-  const start = Math.min(p.start, end);
-  // When the tab stop's card is outside the window, the first rendered card takes the tab stop.
-  const stopIndex = p.tabStop === undefined ? -1 : p.list.findIndex((e) => e.id === p.tabStop);
-  const tabStop = stopIndex >= start && stopIndex < end ? p.tabStop : p.list[start]?.id;
+  const { start, limit: end, tabStop } = p;
   const groups = p.groups ?? [{ kind: undefined, entities: p.list }];
   let offset = 0;
   const drawn = groups.map((group) => {
     const from = offset;
-    offset += group.entities.length;
-    const label = group.kind === undefined ? m.title : (m.groups[group.kind] ?? m.title);
-    const first = Math.min(Math.max(start - from, 0), group.entities.length);
-    const last = Math.max(Math.min(end - from, group.entities.length), first);
     const setSize = group.entities.length;
+    offset += setSize;
+    const label = group.kind === undefined ? m.title : (m.groups[group.kind] ?? m.title);
+    const first = Math.min(Math.max(start - from, 0), setSize);
+    const last = Math.max(Math.min(end - from, setSize), first);
     return html`${group.kind === undefined ? nothing : html`<h3>${m.groups[group.kind]} (${setSize})</h3>`}${spacer(from, from + first)}
       <ul class="list" part="list" aria-label=${label}>${repeat(
         group.entities.slice(first, last),
@@ -80,11 +76,11 @@ function card(p: CodeListProps, entity: EntityView, tabStop: string | undefined,
     .chosen=${review.chosenCode(entity)}
     .status=${review.status(entity.id)}
     .warnings=${p.warningsFor(entity)}
-    .selected=${entity.id === p.selectedId}
+    .selected=${entity.id === p.selection.selectedId}
     .sent=${review.isSent(entity)}
     .readonly=${p.readonly}
     .compact=${p.compact}
-    .expanded=${p.expanded.has(entity.id)}
+    .expanded=${p.selection.expanded.has(entity.id)}
     .messages=${p.messages}
     .percent=${p.percent}
     .transcriptAvailable=${p.transcriptAvailable}

@@ -10,41 +10,15 @@ import { droppedNotices, type Messages } from '../i18n/index.ts';
 import type { DiscardedCode } from '../core/engines/types.ts';
 import { discardedListTemplate } from './discarded-list.ts';
 
-export interface EngineProgressProps {
-  readonly messages: Messages;
-  readonly states: readonly EngineState[];
-  /** `performance.now()` as of the last tick, for the seconds of an engine at work. */
-  readonly now: number;
-}
-
 /** Only worth a line when there is more than Heidi alone (Heidi alone keeps its one status line). */
 export function showsEngines(states: readonly EngineState[]): boolean {
   return states.some((s) => s.engine !== 'heidi');
 }
 
-export function engineProgressTemplate(p: EngineProgressProps, cancel: ((engine: EngineName) => void) | undefined): TemplateResult {
-  const m = p.messages;
-  return html`<ul class="engines-progress" aria-label=${m.suggestedBy}>
-    ${p.states.map(({ engine, progress }) => {
-      const name = engineLabel(engine);
-      const busy = progress.phase === 'queued' || progress.phase === 'processing';
-      const extra =
-        progress.phase === 'processing'
-          ? ` ${Math.max(0, Math.floor((p.now - progress.startedAt) / 1000))} s`
-          : progress.phase === 'done'
-            ? ` (${progress.count})`
-            : '';
-      return html`<li data-engine=${engine} data-phase=${progress.phase}>
-        <strong>${name}</strong> ${m.enginePhase[progress.phase]}${extra}
-        ${busy && cancel ? html`<button class="link" aria-label=${m.cancelEngine(name)} @click=${() => cancel(engine)}>${m.cancel}</button>` : nothing}
-      </li>`;
-    })}
-  </ul>`;
-}
-
 /** Where the header stands on the engines: where it reads them from (the session-load controller). */
 export interface EnginesSource {
   readonly engineStates: readonly EngineState[];
+  /** `performance.now()` as of the last tick, for the seconds of an engine at work. */
   readonly now: number;
   readonly phase: string;
   readonly discarded: readonly DiscardedCode[];
@@ -57,9 +31,27 @@ export interface EnginesSource {
  */
 export function engineHeaderTemplate(m: Messages, percent: (score: number) => string, s: EnginesSource): TemplateResult | typeof nothing {
   if (!showsEngines(s.engineStates)) return nothing;
-  const busy = s.phase === 'loading' || s.phase === 'generating';
-  return html`${engineProgressTemplate({ messages: m, states: s.engineStates, now: s.now }, busy ? (engine) => s.cancelEngine(engine) : undefined)}
-  ${discardedListTemplate(m, s.discarded, percent)}`;
+  const loading = s.phase === 'loading' || s.phase === 'generating';
+  return html`<ul class="engines-progress" aria-label=${m.suggestedBy}>
+      ${s.engineStates.map(({ engine, progress }) => {
+        const name = engineLabel(engine);
+        const extra =
+          progress.phase === 'processing'
+            ? ` ${Math.max(0, Math.floor((s.now - progress.startedAt) / 1000))} s`
+            : progress.phase === 'done'
+              ? ` (${progress.count})`
+              : '';
+        return html`<li data-engine=${engine} data-phase=${progress.phase}>
+          <strong>${name}</strong> ${m.enginePhase[progress.phase]}${extra}
+          ${
+            loading && (progress.phase === 'queued' || progress.phase === 'processing')
+              ? html`<button class="link" aria-label=${m.cancelEngine(name)} @click=${() => s.cancelEngine(engine)}>${m.cancel}</button>`
+              : nothing
+          }
+        </li>`;
+      })}
+    </ul>
+    ${discardedListTemplate(m, s.discarded, percent)}`;
 }
 
 /** Degraded loads, engines that failed or were skipped, and what could not be read: each a notice. */

@@ -22,7 +22,7 @@ export function footerTemplate(
     <button
       class="primary send"
       ?disabled=${(accepted === 0 && held === 0) || !!blocked}
-      aria-disabled=${phase === 'sending' ? 'true' : 'false'}
+      aria-disabled=${String(phase === 'sending')}
       @click=${(e: MouseEvent) => e.detail > 1 || handlers.send()}
     >
       ${accepted ? m.sendCount(accepted) : m.sendToEhr}

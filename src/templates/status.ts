@@ -1,18 +1,18 @@
 /** The status line while there is no list: loading, generating (with Cancel), cancelled, and errors (with Retry). */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { HeidiError } from '../core/errors.ts';
+import type { EngineState } from '../core/engines/types.ts';
 import type { LoadPhase } from '../controllers/session-load.ts';
 import type { Messages } from '../i18n/index.ts';
+import { showsEngines } from './engine-progress.ts';
 
-export interface StatusProps {
-  readonly phase: Exclude<LoadPhase, 'loaded'>;
-  /** Attaching to a session (else creating one). */
-  readonly attaching: boolean;
+/** Where the status line reads the load (the session-load controller). */
+export interface StatusSource {
+  readonly phase: LoadPhase;
   readonly elapsed: number;
   readonly error: HeidiError | undefined;
-  readonly messages: Messages;
-  /** More engines than Heidi alone: their progress (and Cancels) is in the header, this is one line. */
-  readonly engines?: boolean;
+  /** With more engines than Heidi alone, their progress (and Cancels) is in the header and this is one line. */
+  readonly engineStates: readonly EngineState[];
 }
 
 export interface StatusHandlers {
@@ -20,35 +20,33 @@ export interface StatusHandlers {
   readonly cancel: () => void;
 }
 
-export function statusTemplate(props: StatusProps, handlers: StatusHandlers): TemplateResult {
-  const m = props.messages;
-  if (props.phase === 'generating' && props.engines) {
-    return html`<div class="state" part="status"><span><span class="spinner" aria-hidden="true"></span>${m.enginePhase.processing}</span></div>`;
-  }
-  switch (props.phase) {
-    case 'idle':
-    case 'loading':
-      return html`<div class="state" part="status"><span><span class="spinner" aria-hidden="true"></span>${props.attaching ? m.loadingSession : m.creatingSession}</span></div>`;
-    case 'generating':
-      return html`<div class="state" part="status">
-        <span><span class="spinner" aria-hidden="true"></span>${m.generating(props.elapsed)}</span>
-        <button @click=${handlers.cancel}>${m.cancel}</button>
-      </div>`;
-    case 'cancelled':
-      return html`<div class="state" part="status"><span>${m.cancelled}</span><button class="primary" @click=${handlers.retry}>${m.loadCodes}</button></div>`;
-    case 'error': {
-      const error = props.error;
-      return html`<div class="state error" part="status" role="alert">
-        <strong>${m.errorTitle}</strong>
-        <span>${error ? m.errors[error.code] : ''}</span>
-        ${error?.message ? html`<details><summary>${m.details}</summary><span lang="en">${error.message}</span></details>` : nothing}
-        ${error?.retryable !== false ? html`<button class="primary" @click=${handlers.retry}>${m.retry}</button>` : nothing}
-      </div>`;
-    }
-  }
+/** `attaching`: to a session (else creating one). */
+export function statusTemplate(m: Messages, load: StatusSource, attaching: boolean, on: StatusHandlers): TemplateResult {
+  const { phase, error } = load;
+  if (phase === 'error')
+    return html`<div class="state error" part="status" role="alert">
+      <strong>${m.errorTitle}</strong>
+      <span>${error ? m.errors[error.code] : ''}</span>
+      ${error?.message ? html`<details><summary>${m.details}</summary><span lang="en">${error.message}</span></details>` : nothing}
+      ${error?.retryable !== false ? html`<button class="primary" @click=${on.retry}>${m.retry}</button>` : nothing}
+    </div>`;
+  if (phase === 'cancelled')
+    return state(html`<span>${m.cancelled}</span><button class="primary" @click=${on.retry}>${m.loadCodes}</button>`);
+  // idle and loading ('loaded' shows the list instead)
+  if (phase !== 'generating') return state(spinning(attaching ? m.loadingSession : m.creatingSession));
+  if (showsEngines(load.engineStates)) return state(spinning(m.enginePhase.processing));
+  return state(html`${spinning(m.generating(load.elapsed))}<button @click=${on.cancel}>${m.cancel}</button>`);
 }
 
 /** The one-line status inside the loaded view (no codes at all). */
-export function emptyTemplate(messages: Messages): TemplateResult {
-  return html`<div class="state" part="status"><span>${messages.empty}</span></div>`;
+export function emptyTemplate(m: Messages): TemplateResult {
+  return state(html`<span>${m.empty}</span>`);
+}
+
+function state(content: TemplateResult): TemplateResult {
+  return html`<div class="state" part="status">${content}</div>`;
+}
+
+function spinning(text: string): TemplateResult {
+  return html`<span><span class="spinner" aria-hidden="true"></span>${text}</span>`;
 }

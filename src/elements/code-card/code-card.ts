@@ -14,7 +14,7 @@ import type { ReviewStatus } from '../../core/review.ts';
 import type { Messages } from '../../i18n/en.ts';
 import { controls } from '../../styles/controls.ts';
 import { speakerLabel } from '../../i18n/index.ts';
-import { isCueWarning, quoteTemplate, visibleQuotes, withCue } from './quote.ts';
+import { isCueWarning, quoteTemplate, visibleQuotes, whereLabel, withCue } from './quote.ts';
 import { cardStyles } from './styles.ts';
 import { cardEnginesTemplate } from './engines.ts';
 
@@ -38,22 +38,23 @@ export class CardActionEvent extends Event {
 export class HeidiCodeCard extends LitElement {
   static override styles = [controls, cardStyles];
 
+  // No defaults: the list (src/templates/code-list.ts) sets every property before the first render.
   @property({ attribute: false }) entity!: EntityView;
   @property({ attribute: false }) chosen!: CodeView;
-  @property({ reflect: true }) status: ReviewStatus = 'PENDING';
-  @property({ attribute: false }) warnings: readonly CheckWarning[] = [];
-  @property({ type: Boolean, reflect: true }) selected = false;
-  @property({ type: Boolean }) sent = false;
-  @property({ type: Boolean }) readonly = false;
+  @property({ reflect: true }) status!: ReviewStatus;
+  @property({ attribute: false }) warnings!: readonly CheckWarning[];
+  @property({ type: Boolean, reflect: true }) selected!: boolean;
+  @property({ type: Boolean }) sent!: boolean;
+  @property({ type: Boolean }) readonly!: boolean;
   /** The element's `density="compact"`: the card's tighter layout (CSS only). */
-  @property({ type: Boolean, reflect: true }) compact = false;
+  @property({ type: Boolean, reflect: true }) compact!: boolean;
   /** Evidence section open (Enter on a focused card opens it). */
-  @property({ type: Boolean }) expanded = false;
+  @property({ type: Boolean }) expanded!: boolean;
   /** False when the transcript could not be loaded: snippets are then shown without a location. */
-  @property({ type: Boolean }) transcriptAvailable = true;
+  @property({ type: Boolean }) transcriptAvailable!: boolean;
   @state() private similarOpen = false;
   @property({ attribute: false }) messages!: Messages;
-  @property({ attribute: false }) percent: (score: number) => string = (s) => `${Math.round(s * 100)}%`;
+  @property({ attribute: false }) percent!: (score: number) => string;
 
   /** The evidence section was opened by its own summary (not "open the details"): the similar codes stay as they were. */
   private _summaryToggle = false;
@@ -67,12 +68,10 @@ export class HeidiCodeCard extends LitElement {
     // Opening the card's details (the code clicked, Enter) opens the evidence and the similar codes together.
     if (changed.has('expanded') && this.expanded && !this._summaryToggle) this.similarOpen = this._similarOpenAttr = true;
     this._summaryToggle = false;
-    if (changed.has('entity') || changed.has('chosen') || changed.has('messages')) {
-      this.setAttribute('aria-label', `${this.chosen.code} ${this.chosen.display}`);
-    }
+    if (changed.has('chosen')) this.setAttribute('aria-label', `${this.chosen.code} ${this.chosen.display}`);
   }
 
-  private act(action: CardAction): void {
+  private _act(action: CardAction): void {
     this.dispatchEvent(new CardActionEvent(this.entity.id, action));
   }
 
@@ -80,15 +79,25 @@ export class HeidiCodeCard extends LitElement {
     const m = this.messages;
     const e = this.entity;
     const code = this.chosen;
-    const swapped = code !== e.primary;
     const cueless = this.warnings.filter((w) => !isCueWarning(w));
+    const context = {
+      messages: m,
+      transcriptAvailable: this.transcriptAvailable,
+      // A quote pressed: its words are shown and focused in the view; one that cannot be pointed at selects the code.
+      open: (q: Quote) =>
+        this._act(
+          q.source !== 'context' && q.location !== 'unlocated'
+            ? { type: 'open', source: q.source, index: q.index, focus: true }
+            : { type: 'select' },
+        ),
+    };
     return html`
       <div class="head">
         <button
           class="pick"
           part="code"
           aria-pressed=${this.selected ? 'true' : 'false'}
-          @click=${() => this.act(this.expanded ? { type: 'select' } : { type: 'expand', open: true })}
+          @click=${() => this._act(this.expanded ? { type: 'select' } : { type: 'expand', open: true })}
         >
           <span class="code">${code.code}</span>
           <span class="name">${code.display}</span>
@@ -97,7 +106,7 @@ export class HeidiCodeCard extends LitElement {
           <span>${code.systemLabel}</span>
         ${code.score !== undefined ? html`<span>${m.score} ${this.percent(code.score)}</span>` : nothing}
         ${e.relevance ? html`<span>${m.relevance}: ${m.relevanceValue[e.relevance] ?? e.relevance}</span>` : nothing}
-        ${swapped ? html`<span>${m.swappedFrom(e.primary.code)}</span>` : nothing}
+        ${code !== e.primary ? html`<span>${m.swappedFrom(e.primary.code)}</span>` : nothing}
         </div>
         <span class="badge ${this.status}" part="status">
           ${this.status === 'ACCEPTED' ? '✓ ' : this.status === 'REJECTED' ? '✕ ' : '○ '}${m.status[this.status]}
@@ -105,167 +114,124 @@ export class HeidiCodeCard extends LitElement {
         ${this.sent ? html`<span class="sent">✓ ${m.sent}</span>` : nothing}
       </div>
       ${cardEnginesTemplate(e, m, this.percent)}
-      ${this.renderQuotes()}
+      ${visibleQuotes(e, this.warnings).map(({ quote, warning }) => quoteTemplate(quote, warning, context))}
       ${
         cueless.length
           ? html`<ul class="checks" part="checks" aria-label=${m.checksLabel(cueless.length)}>
-            ${cueless.map((w) => html`<li>⚠ ${this.explain(w)}</li>`)}
+            ${cueless.map((w) => html`<li>⚠ ${m.checks[w.kind](w.params)}${w.suggestions?.length ? ` ${w.suggestions.join(', ')}` : ''}</li>`)}
           </ul>`
           : nothing
       }
-      <div class="bar">${this.readonly ? nothing : this.renderActions(code)} ${this.renderEvidence()} ${this.renderSimilar(code)}</div>
+      <div class="bar">${this.readonly ? nothing : this._renderActions(code)} ${this._renderEvidence()} ${this._renderSimilar(code)}</div>
     `;
   }
 
-  private renderQuotes(): TemplateResult[] {
-    const context = { messages: this.messages, transcriptAvailable: this.transcriptAvailable, open: (q: Quote) => this.openQuote(q) };
-    return visibleQuotes(this.entity, this.warnings).map(({ quote, warning }) => quoteTemplate(quote, warning, context));
-  }
-
-  /** A quote pressed: its words are shown and focused in the view; one that cannot be pointed at selects the code. */
-  private openQuote(q: Quote): void {
-    if (q.source !== 'context' && q.location !== 'unlocated') this.act({ type: 'open', source: q.source, index: q.index, focus: true });
-    else this.act({ type: 'select' });
-  }
-
-  private explain(warning: CheckWarning): string {
-    const text = this.messages.checks[warning.kind](warning.params);
-    return warning.suggestions?.length ? `${text} ${warning.suggestions.join(', ')}` : text;
-  }
-
-  private renderActions(code: CodeView): TemplateResult {
-    const m = this.messages;
+  private _renderActions(code: CodeView): TemplateResult {
+    // One shape for the three: the key in the tooltip is the action's first letter (a, r, u).
+    const action = (kind: 'accept' | 'reject' | 'undo', status: ReviewStatus) => html`<button
+        class=${kind}
+        aria-pressed=${kind === 'undo' ? nothing : this.status === status ? 'true' : 'false'}
+        aria-label=${this.messages[`${kind}Code`](code.code)}
+        title="${this.messages[kind]} (${kind[0]})"
+        @click=${() => this._act({ type: 'status', status })}
+      >
+        <span class="label">${this.messages[kind]}</span>
+      </button>`;
     return html`<div class="actions" part="actions">
-      <button
-        class="accept"
-        aria-pressed=${this.status === 'ACCEPTED' ? 'true' : 'false'}
-        aria-label=${m.acceptCode(code.code)}
-        title="${m.accept} (a)"
-        @click=${() => this.act({ type: 'status', status: 'ACCEPTED' })}
-      >
-        <span class="label">${m.accept}</span>
-      </button>
-      <button
-        class="reject"
-        aria-pressed=${this.status === 'REJECTED' ? 'true' : 'false'}
-        aria-label=${m.rejectCode(code.code)}
-        title="${m.reject} (r)"
-        @click=${() => this.act({ type: 'status', status: 'REJECTED' })}
-      >
-        <span class="label">${m.reject}</span>
-      </button>
-      ${
-        this.status !== 'PENDING' || code !== this.entity.primary
-          ? html`<button
-            class="undo"
-            aria-label=${m.undoCode(code.code)}
-            title="${m.undo} (u)"
-            @click=${() => this.act({ type: 'status', status: 'PENDING' })}
-          >
-            <span class="label">${m.undo}</span>
-          </button>`
-          : nothing
-      }
+      ${action('accept', 'ACCEPTED')}
+      ${action('reject', 'REJECTED')}
+      ${this.status !== 'PENDING' || code !== this.entity.primary ? action('undo', 'PENDING') : nothing}
     </div>`;
   }
 
-  private renderSimilar(chosen: CodeView): TemplateResult | typeof nothing {
-    const m = this.messages;
+  private _renderSimilar(chosen: CodeView): TemplateResult | typeof nothing {
     const e = this.entity;
     const meta = chosen.metadata;
     if (!e.similar.length && !meta?.parent_code && !meta?.children_code?.length && !meta?.sibling_code?.length) return nothing;
     // The rows are only built when opened: most cards are decided without them, and 500 cards x 5 rows add up.
-    return html`<details part="similar" ?open=${this._similarOpenAttr} @toggle=${this.onSimilarToggle}>
-      <summary @click=${this.onSimilarClick}>${m.similarCodes(e.similar.length)}</summary>
-      ${this.similarOpen ? this.renderSimilarList(chosen) : nothing}
+    return html`<details part="similar" ?open=${this._similarOpenAttr} @toggle=${this._onSimilarToggle}>
+      <summary @click=${this._onSimilarClick}>${this.messages.similarCodes(e.similar.length)}</summary>
+      ${this.similarOpen ? this._renderSimilarList(chosen) : nothing}
     </details>`;
   }
 
   /** Build the rows as the user opens the list (the toggle event comes a task later). */
-  private onSimilarClick(event: Event): void {
-    const details = (event.currentTarget as HTMLElement).parentElement as HTMLDetailsElement;
-    if (!details.open) this.similarOpen = true;
+  private _onSimilarClick(event: Event): void {
+    if (!((event.currentTarget as HTMLElement).parentElement as HTMLDetailsElement).open) this.similarOpen = true;
   }
 
-  private onSimilarToggle(event: Event): void {
+  private _onSimilarToggle(event: Event): void {
     this.similarOpen = this._similarOpenAttr = (event.target as HTMLDetailsElement).open;
   }
 
-  private renderSimilarList(chosen: CodeView): TemplateResult {
+  private _renderSimilarList(chosen: CodeView): TemplateResult {
     const m = this.messages;
     const e = this.entity;
-    const alternatives = [e.primary, ...e.similar].filter((c) => c !== chosen);
     const meta = chosen.metadata;
-    const children = meta?.children_code?.filter(Boolean) ?? [];
-    const siblings = meta?.sibling_code?.filter(Boolean) ?? [];
-    return html`<ul class="plain similar ${this.readonly ? 'ro' : ''}">
-        ${alternatives.map((c) => {
-          const n = e.similar.indexOf(c) + 1;
-          const label = c === e.primary ? m.restorePrimary(c.code) : m.swapTo(c.code, c.display);
-          return html`<li>
+    return html`<ul class="similar ${this.readonly ? 'ro' : ''}">
+        ${[e.primary, ...e.similar]
+          .filter((c) => c !== chosen)
+          .map((c) => {
+            const n = e.similar.indexOf(c) + 1;
+            const label = c === e.primary ? m.restorePrimary(c.code) : m.swapTo(c.code, c.display);
+            return html`<li>
             ${
               this.readonly
                 ? nothing
-                : html`<button aria-label=${label} title=${n > 0 && n < 10 ? `${label} (${n})` : label} @click=${() => this.act({ type: 'swap', code: c })}>
+                : html`<button aria-label=${label} title=${n > 0 && n < 10 ? `${label} (${n})` : label} @click=${() => this._act({ type: 'swap', code: c })}>
                   ${m.use}
                 </button>`
             }
             <span class="code">${c.code}</span> <span class="alt">${c.display}</span>
             ${c.score !== undefined ? html`<span class="ctx">${this.percent(c.score)}</span>` : nothing}
           </li>`;
-        })}
+          })}
       </ul>
-      ${meta?.parent_code ? html`<p class="related">${m.parentCode}: ${meta.parent_code}</p>` : nothing}
-      ${children.length ? html`<p class="related">${m.childCodes}: ${children.join(', ')}</p>` : nothing}
-      ${siblings.length ? html`<p class="related">${m.siblingCodes}: ${siblings.join(', ')}</p>` : nothing}`;
+      ${(
+        [
+          [m.parentCode, [meta?.parent_code]],
+          [m.childCodes, meta?.children_code],
+          [m.siblingCodes, meta?.sibling_code],
+        ] as const
+      ).map(([label, codes]) => {
+        const shown = codes?.filter(Boolean) ?? [];
+        return shown.length ? html`<p class="related">${label}: ${shown.join(', ')}</p>` : nothing;
+      })}`;
   }
 
-  private renderEvidence(): TemplateResult {
+  private _renderEvidence(): TemplateResult {
     const m = this.messages;
     const e = this.entity;
     const count = evidenceCount(e);
     const more = count - (bestQuote(e) ? 1 : 0);
-    return html`<details part="evidence" ?open=${this.expanded} @toggle=${this.onToggle}>
+    return html`<details part="evidence" ?open=${this.expanded} @toggle=${this._onToggle}>
       <summary><span class="total">${m.evidence(count)}</span>${more > 0 ? html`<span class="more">${m.moreEvidence(more)}</span>` : nothing}</summary>
-      ${this.expanded ? this.renderEvidenceList() : nothing}
+      ${this.expanded ? this._renderEvidenceList() : nothing}
     </details>`;
   }
 
-  private onToggle(event: Event): void {
+  private _onToggle(event: Event): void {
     const open = (event.target as HTMLDetailsElement).open;
     if (open === this.expanded) return;
     this._summaryToggle = true;
     this.expanded = open;
     // The list keeps which cards are open (Enter opens them too), so it hears every toggle.
-    this.act({ type: 'expand', open });
+    this._act({ type: 'expand', open });
   }
 
-  private cueFor(source: 'transcript' | 'note', index: number): CueLocation | undefined {
-    return this.warnings.find((w) => w.cue?.source === source && w.cue.index === index)?.cue;
+  /** The first warning about one piece of evidence: its cue is marked in the words, a cue warning is shown beside them. */
+  private _warningAt(source: 'transcript' | 'note', index: number): readonly [CueLocation | undefined, TemplateResult | typeof nothing] {
+    const w = this.warnings.find((w) => w.cue?.source === source && w.cue.index === index);
+    return [w?.cue, w && isCueWarning(w) ? html`<span class="warn">⚠ ${this.messages.quoteChecks[w.kind](w.cue.cue)}</span>` : nothing];
   }
 
-  /** The warning about one piece of evidence, beside it in the list. */
-  private warningFor(cue: CueLocation | undefined): TemplateResult | typeof nothing {
-    const warning = cue && this.warnings.find((w) => w.cue === cue);
-    return warning && isCueWarning(warning)
-      ? html`<span class="warn">⚠ ${this.messages.quoteChecks[warning.kind](cue.cue)}</span>`
-      : nothing;
-  }
-
-  private renderEvidenceList(): TemplateResult {
+  private _renderEvidenceList(): TemplateResult {
     const m = this.messages;
     const e = this.entity;
-    return html`<ul class="plain evidence">
+    return html`<ul class="evidence">
       ${e.transcript.map((snippet, index) => {
-        const cue = this.cueFor('transcript', index);
-        const where =
-          snippet.location === 'unlocated'
-            ? this.transcriptAvailable
-              ? m.unlocated
-              : m.noTranscript
-            : snippet.location === 'moved'
-              ? m.moved
-              : '';
+        const [cue, note] = this._warningAt('transcript', index);
+        const where = whereLabel('transcript', snippet.location, m, this.transcriptAvailable);
         return html`<li>
           <span class="where">${m.transcript}${snippet.speaker ? ` · ${speakerLabel(m, snippet.speaker)}` : ''}${where ? ` · ${where}` : ''}</span>
           <span class="snippet"
@@ -273,22 +239,22 @@ export class HeidiCodeCard extends LitElement {
             ><mark>${withCue(snippet.text, cue?.part === 'text' ? cue : undefined)}</mark
             ><span class="ctx">${snippet.after}</span></span
           >
-          ${this.warningFor(cue)}
+          ${note}
           ${
             isLocated(snippet)
-              ? html`<button class="link" @click=${() => this.act({ type: 'open', source: 'transcript', index, focus: true })}>${m.openInTranscript}</button>`
+              ? html`<button class="link" @click=${() => this._act({ type: 'open', source: 'transcript', index, focus: true })}>${m.openInTranscript}</button>`
               : nothing
           }
         </li>`;
       })}
       ${e.note.map((span, index) => {
-        const cue = this.cueFor('note', index);
+        const [cue, note] = this._warningAt('note', index);
         return html`<li>
           <span class="where">${m.note}${isLocated(span) ? '' : ` · ${m.badNoteSpan}`}</span>
           ${
             isLocated(span)
-              ? html`<span class="snippet"><mark>${withCue(span.text, cue)}</mark></span> ${this.warningFor(cue)}
-                <button class="link" @click=${() => this.act({ type: 'open', source: 'note', index, focus: true })}>${m.openInNote}</button>`
+              ? html`<span class="snippet"><mark>${withCue(span.text, cue)}</mark></span> ${note}
+                <button class="link" @click=${() => this._act({ type: 'open', source: 'note', index, focus: true })}>${m.openInNote}</button>`
               : nothing
           }
         </li>`;

@@ -20,7 +20,7 @@ export function cardEnginesTemplate(entity: EntityView, m: Messages, percent: (s
       ? nothing
       : html`<div class="meta engines" part="engines">
           <span>${m.suggestedBy}:</span>
-          <ul class="plain">
+          <ul>
             ${suggestions.map((s) => {
               const quotes = s.note.filter(isLocated).map((e) => e.text);
               return html`<li data-engine=${s.engine}>

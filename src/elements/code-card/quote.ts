@@ -5,6 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { CheckWarning, CueLocation } from '../../core/checks.ts';
+import type { Location } from '../../core/evidence.ts';
 import type { EntityView } from '../../core/model.ts';
 import { bestQuote, quoteFor, type Quote } from '../../core/quote.ts';
 import { speakerLabel, type Messages } from '../../i18n/index.ts';
@@ -48,13 +49,13 @@ export function visibleQuotes(entity: EntityView, warnings: readonly CheckWarnin
   return shown;
 }
 
-function whereLabel(q: Quote, c: QuoteContext): string {
-  const m = c.messages;
-  if (q.source === 'context') return m.context;
-  if (q.location === 'moved') return m.moved;
-  if (q.location !== 'unlocated') return '';
-  if (q.source === 'note') return m.badNoteSpan;
-  return c.transcriptAvailable ? m.unlocated : m.noTranscript;
+/** Where a piece of evidence was found, when that is not simply where it says ("moved", "not found", ...). */
+export function whereLabel(source: Quote['source'], location: Location, m: Messages, transcriptAvailable: boolean): string {
+  if (source === 'context') return m.context;
+  if (location === 'moved') return m.moved;
+  if (location !== 'unlocated') return '';
+  if (source === 'note') return m.badNoteSpan;
+  return transcriptAvailable ? m.unlocated : m.noTranscript;
 }
 
 /** One quote: a button (select the code, show and focus its words in the view), the warning beside it. */
@@ -62,14 +63,14 @@ export function quoteTemplate(q: Quote, warning: CueWarning | undefined, c: Quot
   const m = c.messages;
   const cue = warning?.cue;
   // The cue's offset in the clipped context: `cut` characters went, and a `…` came in front.
-  const beforeCue =
-    cue?.part === 'before' ? { ...cue, start: cue.start - q.cut + (q.cut ? 1 : 0), end: cue.end - q.cut + (q.cut ? 1 : 0) } : undefined;
-  const where = whereLabel(q, c);
+  const shift = q.cut ? q.cut - 1 : 0;
+  const who = q.speaker ? speakerLabel(m, q.speaker) : q.source === 'note' ? m.note : '';
+  const where = whereLabel(q.source, q.location, m, c.transcriptAvailable);
   // One inline flow (words, then where it was found and the warning), so a warning takes a line only when it must.
   return html`<div class="quote ${q.source}" part="quote">
     <button class="said" data-source=${q.source} data-index=${q.index} @click=${() => c.open(q)}>
-      ${q.speaker ? html`<span class="who">${speakerLabel(m, q.speaker)}</span> ` : q.source === 'note' ? html`<span class="who">${m.note}</span> ` : nothing}
-      ${withCue(q.before, beforeCue)}<mark>${withCue(q.text, cue?.part === 'text' ? cue : undefined)}</mark>${q.after}
+      ${who ? html`<span class="who">${who}</span> ` : nothing}
+      ${withCue(q.before, cue?.part === 'before' ? { start: cue.start - shift, end: cue.end - shift } : undefined)}<mark>${withCue(q.text, cue?.part === 'text' ? cue : undefined)}</mark>${q.after}
       ${where ? html` <span class="loc">${where}</span>` : nothing}
       ${warning ? html` <span class="warn">⚠ ${m.quoteChecks[warning.kind](warning.cue.cue)}</span>` : nothing}
     </button>

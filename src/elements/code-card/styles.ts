@@ -47,10 +47,6 @@ export const cardStyles = css`
         min-width: 0;
         border-radius: 4px;
       }
-      .pick:focus-visible {
-        outline: 3px solid var(--_focus);
-        outline-offset: 2px;
-      }
       .code {
         font-weight: 700;
         font-variant-numeric: tabular-nums;
@@ -88,14 +84,20 @@ export const cardStyles = css`
       .badge.PENDING {
         color: var(--_muted);
       }
-      .checks {
+      /* Every list in the card is a plain grid (the engines, checks, similar codes and evidence). */
+      ul {
         list-style: none;
-        margin: 0.4em 0 0;
+        margin: 0.3em 0 0;
         padding: 0;
         display: grid;
+        gap: 0.3em;
+      }
+      .checks {
+        margin-top: 0.4em;
         gap: 0.2em;
       }
-      .checks li {
+      .checks li,
+      .warn {
         color: var(--_warn);
         background: var(--_warn-bg);
         border-radius: 4px;
@@ -143,10 +145,6 @@ export const cardStyles = css`
       .said:hover mark:not(.cue) {
         text-decoration: underline;
       }
-      .said:focus-visible {
-        outline: 3px solid var(--_focus);
-        outline-offset: 2px;
-      }
       .who {
         color: var(--_text);
         font-weight: 600;
@@ -161,11 +159,7 @@ export const cardStyles = css`
         font-style: italic;
       }
       .warn {
-        color: var(--_warn);
-        background: var(--_warn-bg);
-        border-radius: 4px;
-        padding: 0 0.4em;
-        font-size: 0.875em;
+        padding-block: 0;
       }
       /* Symbols as CSS content: the accessible name stays "Accept M17.11", the visible label "Accept". */
       button.accept::before {
@@ -194,13 +188,6 @@ export const cardStyles = css`
         color: var(--_accent);
         font-weight: 600;
         font-size: 0.9375em;
-      }
-      ul.plain {
-        list-style: none;
-        margin: 0.3em 0 0;
-        padding: 0;
-        display: grid;
-        gap: 0.3em;
       }
       /* A similar code keeps its button, code, name and score together: the row wraps as a unit. */
       .similar li {
@@ -265,14 +252,10 @@ export const cardStyles = css`
       }
       /* Compact actions show their symbol; the word stays in the tooltip and the accessible name ("Accept M17.11"):
          hidden by the shared visually-hidden rule in styles/controls.ts. */
-      :host([compact]) .quote {
-        font-size: 0.8125em;
+      :host([compact]) :is(.quote, .bar) {
         margin-top: 2px;
       }
-      :host([compact]) .bar {
-        margin-top: 2px;
-      }
-      :host([compact]) .meta {
+      :host([compact]) :is(.quote, .meta) {
         font-size: 0.8125em;
       }
       :host([compact]) .said {

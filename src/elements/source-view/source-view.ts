@@ -27,25 +27,19 @@ export class SourceKindChangeEvent extends Event {
   }
 }
 
-/** The reviewer closed the drawer (its Close button or Escape). */
-export class SourceCloseEvent extends Event {
-  constructor() {
-    super('source-close', { bubbles: true, composed: true });
-  }
-}
-
 export class HeidiSourceView extends LitElement {
   static override styles = [controls, sourceViewStyles];
 
-  @property() kind: SourceKind = 'note';
+  // No defaults: the element (src/templates/source-pane.ts) sets every property before the first render.
+  @property() kind!: SourceKind;
   @property({ attribute: false }) note: string | undefined;
   @property({ attribute: false }) transcript: string | undefined;
-  @property({ attribute: false }) noteRanges: readonly SourceRange[] = [];
-  @property({ attribute: false }) transcriptRanges: readonly SourceRange[] = [];
+  @property({ attribute: false }) noteRanges!: readonly SourceRange[];
+  @property({ attribute: false }) transcriptRanges!: readonly SourceRange[];
   /** The evidence item to bring into view; a new object each time the user asks. */
   @property({ attribute: false }) focusTarget: { kind: SourceKind; id: number; move?: boolean } | undefined;
   /** Open as a drawer (only the parent's narrow layout looks at it). */
-  @property({ type: Boolean, reflect: true }) open = false;
+  @property({ type: Boolean, reflect: true }) open!: boolean;
   @property({ attribute: false }) messages!: Messages;
 
   @query('.text') private textBox?: HTMLElement;
@@ -60,17 +54,18 @@ export class HeidiSourceView extends LitElement {
         <div class="tabs" role="group" aria-label=${m.documentView}>
           ${(['note', 'transcript'] as const).map(
             (kind) =>
-              html`<button aria-pressed=${this.kind === kind ? 'true' : 'false'} @click=${() => this.show(kind)}>
-                ${kind === 'note' ? m.note : m.transcript}
+              // The shown tab too: in a closed drawer it opens the view.
+              html`<button aria-pressed=${this.kind === kind ? 'true' : 'false'} @click=${() => this.dispatchEvent(new SourceKindChangeEvent(kind))}>
+                ${m[kind]}
               </button>`,
           )}
         </div>
-        <button class="close" part="close" aria-label=${m.closeSource} title=${m.closeSource} @click=${this.close}>✕</button>
+        <button class="close" part="close" aria-label=${m.closeSource} title=${m.closeSource} @click=${this._close}>✕</button>
       </div>
-      <div class="body" part="body" @keydown=${this.onKeydown}>
+      <div class="body" part="body" @keydown=${this._onKeydown}>
         ${
           text
-            ? html`<div class="text" part="source" tabindex="0" role="group" aria-label=${this.kind === 'note' ? m.note : m.transcript}>${chunkContents(
+            ? html`<div class="text" part="source" tabindex="0" role="group" aria-label=${m[this.kind]}>${chunkContents(
                 chunkText(text),
                 ranges,
               ).map(
@@ -93,20 +88,16 @@ export class HeidiSourceView extends LitElement {
     `;
   }
 
-  private close(): void {
-    this.dispatchEvent(new SourceCloseEvent());
+  /** The reviewer closed the drawer (its Close button or Escape). */
+  private _close(): void {
+    this.dispatchEvent(new Event('source-close', { bubbles: true, composed: true }));
   }
 
-  private onKeydown(event: KeyboardEvent): void {
+  private _onKeydown(event: KeyboardEvent): void {
     if (event.key === 'Escape' && this.open) {
       event.stopPropagation();
-      this.close();
+      this._close();
     }
-  }
-
-  private show(kind: SourceKind): void {
-    // The shown tab too: in a closed drawer it opens the view.
-    this.dispatchEvent(new SourceKindChangeEvent(kind));
   }
 
   protected override updated(changed: PropertyValues<this>): void {

@@ -20,11 +20,6 @@ export const sourceViewStyles = css`
       .body {
         margin-top: 0.4em;
       }
-      .tabs button[aria-pressed='true'] {
-        background: var(--_accent);
-        color: var(--_on-accent);
-        border-color: var(--_accent);
-      }
       .text {
         white-space: pre-wrap;
         overflow-wrap: anywhere;
@@ -34,9 +29,6 @@ export const sourceViewStyles = css`
         border-radius: var(--_radius);
         padding: var(--_space);
         background: var(--_surface-2);
-        line-height: 1.5;
-        margin: 0;
-        font: inherit;
       }
       /* A long transcript is drawn in chunks; only those near the view are laid out (issue 16). */
       .chunk {
