@@ -92,59 +92,45 @@ export interface ErrorDetail {
 
 export type TokenExpiredDetail = Record<string, never>;
 
+/** Each event class names its `type` once, statically; the base reads it from the class being made (`new.target`). */
 abstract class HeidiEvent<T> extends CustomEvent<T> {
-  constructor(type: string, detail: T, cancelable = false) {
-    super(type, { detail, bubbles: true, composed: true, cancelable });
+  constructor(detail: T, cancelable = false) {
+    super((new.target as unknown as { type: string }).type, { detail, bubbles: true, composed: true, cancelable });
   }
 }
 
 export class HeidiSessionStartEvent extends HeidiEvent<SessionStartDetail> {
   static readonly type = 'heidi-session-start';
-  constructor(detail: SessionStartDetail) {
-    super(HeidiSessionStartEvent.type, detail);
-  }
 }
 
 export class HeidiCodesLoadEvent extends HeidiEvent<CodesLoadDetail> {
   static readonly type = 'heidi-codes-load';
-  constructor(detail: CodesLoadDetail) {
-    super(HeidiCodesLoadEvent.type, detail);
-  }
 }
 
 export class HeidiCodeSelectEvent extends HeidiEvent<CodeSelectDetail> {
   static readonly type = 'heidi-code-select';
-  constructor(detail: CodeSelectDetail) {
-    super(HeidiCodeSelectEvent.type, detail);
-  }
 }
 
 export class HeidiCodeReviewEvent extends HeidiEvent<CodeReviewDetail> {
   static readonly type = 'heidi-code-review';
-  constructor(detail: CodeReviewDetail) {
-    super(HeidiCodeReviewEvent.type, detail);
-  }
 }
 
 export class HeidiCodesCommitEvent extends HeidiEvent<CodesCommitDetail> {
   static readonly type = 'heidi-codes-commit';
   constructor(detail: CodesCommitDetail) {
-    super(HeidiCodesCommitEvent.type, detail, true);
+    super(detail, true);
   }
 }
 
 export class HeidiTokenExpiredEvent extends HeidiEvent<TokenExpiredDetail> {
   static readonly type = 'heidi-token-expired';
   constructor() {
-    super(HeidiTokenExpiredEvent.type, {});
+    super({});
   }
 }
 
 export class HeidiErrorEvent extends HeidiEvent<ErrorDetail> {
   static readonly type = 'heidi-error';
-  constructor(detail: ErrorDetail) {
-    super(HeidiErrorEvent.type, detail);
-  }
 }
 
 /** Every event type the element fires, e.g. for a host that logs them all. */

@@ -9,10 +9,10 @@ import type { ReactiveControllerHost } from 'lit';
 import type { Reviewer } from '../core/audit.ts';
 import type { CheckWarning } from '../core/checks.ts';
 import { toFhirBundle } from '../core/fhir.ts';
-import { codeRef, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
+import { codeRef, sameCode, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
 import { committedCode, patientBlock } from '../core/payloads.ts';
 import type { ReviewState } from '../core/review.ts';
-import { sendDiff, type SentCode } from '../core/send-diff.ts';
+import { sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
 import { HeidiCodesCommitEvent } from '../events.ts';
 import type { Messages } from '../i18n/index.ts';
 import type { ReviewController } from './review.ts';
@@ -57,8 +57,7 @@ export class CommitController {
 
   /** The phase of the last send of the session shown (`idle` when it was another session's). */
   get phase(): CommitPhase {
-    const outcome = this._outcome;
-    return outcome && outcome.sessionId === this._options.session.model?.sessionId ? outcome.phase : 'idle';
+    return (this._outcome?.sessionId === this._options.session.model?.sessionId && this._outcome?.phase) || 'idle';
   }
 
   get message(): string {
@@ -85,15 +84,18 @@ export class CommitController {
   }
 
   /** Send the accepted codes. Resolves true when the host confirmed. */
-  commit(): Promise<boolean> {
+  async commit(): Promise<boolean> {
     const model = this._options.session.model;
     const state = this._options.review.state;
-    if (!model || !state || this._host.readonly) return Promise.resolve(false);
     // One send per session at a time: a second click, or a `commit()` from a commit listener, does nothing.
+    if (!model || !state || this._host.readonly || this._inFlight.has(state.sessionId)) return false;
     const id = state.sessionId;
-    if (this._inFlight.has(id)) return Promise.resolve(false);
     this._inFlight.add(id); // before the event fires, so a listener's own commit() cannot recurse
-    return this._send(model, state).finally(() => this._inFlight.delete(id));
+    try {
+      return await this._send(model, state);
+    } finally {
+      this._inFlight.delete(id);
+    }
   }
 
   /** A decision changed what would be sent: the last outcome no longer applies (unless a send is under way). Called as the review re-renders. */
@@ -115,8 +117,9 @@ export class CommitController {
       return false;
     }
     const accepted = state.accepted(list.shown);
-    const held: SentCode[] = accepted.map((entity) => ({ entityId: entity.id, ...codeRef(state.chosenCode(entity)) }));
-    const codes = oncePerCode(accepted.map((entity) => committedCode(entity, state.chosenCode(entity), list.warningsFor(entity))));
+    const all = accepted.map((entity) => committedCode(entity, state.chosenCode(entity), list.warningsFor(entity)));
+    const held = all.map(sentCode);
+    const codes = oncePerCode(all);
     const lastSent = state.sentCodes;
     const diff = sendDiff(lastSent, held);
     // By code, not entity: a code another entity already gave the host is not new, one another entity still holds is not gone.
@@ -126,18 +129,17 @@ export class CommitController {
       this._options.announcer.announce(m.nothingToSend);
       return false;
     }
-    const byId = new Map(accepted.map((e) => [e.id, e]));
     const host = this._host;
     const fhir = toFhirBundle(
-      codes.map((c) => ({
-        ...c,
-        // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list).
-        ...(byId.get(c.entityId)?.primary.kind === 'procedure' && { kind: 'procedure' as const }),
-        engines: (byId.get(c.entityId)?.engines ?? []).map(({ engine, score }) => {
-          const runId = model.runIds?.get(engine);
-          return { engine, ...(score !== undefined && { score }), ...(runId !== undefined && { runId }) };
-        }),
-      })),
+      // The same codes as `codes` (oncePerCode picks the same ones), each with what its entity knows.
+      oncePerCode(
+        accepted.map(({ primary, engines }, i) => ({
+          ...all[i]!,
+          // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list).
+          kind: primary.kind,
+          engines: engines.map(({ engine, score }) => ({ engine, score, runId: model.runIds?.get(engine) })),
+        })),
+      ),
       {
         sessionId: state.sessionId,
         patient: { id: host.ehrPatientId, display: model.session?.patient?.name ?? undefined },
@@ -188,9 +190,8 @@ export class CommitController {
 
   /** A stored sent code has no name (none is kept in storage): take it from the entity when it is still there. */
   private _named(model: CodingModel, code: SentCode): SentCode {
-    if (code.display) return code;
-    const entity = model.entities.find((e) => e.id === code.entityId);
-    const known = entity && [entity.primary, ...entity.similar].find((c) => c.codeSystem === code.codeSystem && c.code === code.code);
+    const entity = !code.display && model.entities.find((e) => e.id === code.entityId);
+    const known = entity && [entity.primary, ...entity.similar].find((c) => sameCode(c, code));
     return known ? { entityId: code.entityId, ...codeRef(known) } : code;
   }
 

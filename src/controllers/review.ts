@@ -7,12 +7,12 @@
  * so views keyed on it recompute without a counter.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { auditEntry, lastDecisionTimes, type AuditEntry, type Reviewer } from '../core/audit.ts';
+import { auditEntry, isoNow, lastDecisionTimes, type AuditEntry, type Reviewer } from '../core/audit.ts';
 import { HeidiError } from '../core/errors.ts';
 import type { CodeView, EntityView } from '../core/model.ts';
 import { ReviewState, type ReviewChange, type ReviewStatus } from '../core/review.ts';
 import { parseReviewSnapshot, reviewSnapshot, splitSnapshot, type ReviewSnapshot } from '../core/review-snapshot.ts';
-import { ReviewSync, type SyncMessage } from '../core/review-sync.ts';
+import { ReviewSync } from '../core/review-sync.ts';
 import { HeidiCodeReviewEvent, HeidiErrorEvent } from '../events.ts';
 import type { Messages } from '../i18n/index.ts';
 
@@ -62,8 +62,8 @@ export class ReviewController implements ReactiveController {
     }
     this._entities = new Map(entities.map((e) => [e.id, e]));
     this._connect();
-    if (this._pending !== undefined) {
-      const pending = this._pending;
+    const pending = this._pending;
+    if (pending !== undefined) {
       this._pending = undefined;
       this.restore(pending);
     }
@@ -92,11 +92,11 @@ export class ReviewController implements ReactiveController {
       this._host.dispatchEvent(new HeidiErrorEvent({ code: 'config', message: parsed.message, retryable: false }));
       return;
     }
-    const { applicable, unknown } = splitSnapshot(parsed, new Set(this._entities.keys()));
+    const { applicable, unknown } = splitSnapshot(parsed, this._entities);
     const times = lastDecisionTimes(state.audit);
     for (const [id, { status, swappedTo, at }] of applicable) {
-      const local = times.get(id);
-      if (local === undefined || Date.parse(at) >= Date.parse(local)) state.apply(id, { status, ...(swappedTo && { swappedTo }) });
+      // Applied unless this tab decided later (no local decision: NaN, so not later).
+      if (!(Date.parse(at) < Date.parse(times.get(id) ?? ''))) state.apply(id, { status, swappedTo });
     }
     const known = new Set(state.audit.map(entryKey));
     state.log(parsed.audit.filter((e) => !known.has(entryKey(e))));
@@ -105,24 +105,16 @@ export class ReviewController implements ReactiveController {
   }
 
   setStatus(entity: EntityView, status: ReviewStatus): void {
-    if (this._host.readonly || !this.state) return;
-    const before = this.state.status(entity.id);
-    this._apply([this.state.setStatus(entity, status)], () => before);
+    this._decide((state) => [state.setStatus(entity, status)]);
   }
 
   swap(entity: EntityView, code: CodeView): void {
-    if (this._host.readonly || !this.state) return;
-    const before = this.state.status(entity.id);
-    this._apply([this.state.swap(entity, code)], () => before);
+    this._decide((state) => [state.swap(entity, code)]);
   }
 
   /** Accept many at once (saved once). Returns how many changed. */
   acceptAll(entities: readonly EntityView[]): number {
-    if (this._host.readonly || !this.state) return 0;
-    const before = this.state.snapshot;
-    const changes = this.state.setStatuses(entities, 'ACCEPTED');
-    this._apply(changes, (id) => before.get(id)?.status ?? 'PENDING');
-    return changes.length;
+    return this._decide((state) => state.setStatuses(entities, 'ACCEPTED'));
   }
 
   /** Stop hearing other tabs (another session, or the element left). */
@@ -146,20 +138,16 @@ export class ReviewController implements ReactiveController {
       sessionId: state.sessionId,
       // One reviewer's tabs (same API, same token source); the same session id elsewhere is not theirs.
       scope: `${this._host.apiBase} ${this._host.tokenUrl}`,
-      onRemote: (message) => this._remote(state, message),
-      onStale: ({ entry }) => entry && state.log([entry]),
-      onLost: (remote) => {
-        const entity = this._entities.get(remote.entityId);
-        this._notice(
-          this._options.locale.messages.lostToOtherTab(remote.decision.swappedTo?.code ?? entity?.primary.code ?? remote.entityId),
-        );
+      // Another tab's decision won: apply it as it is, no event (that tab's host heard it).
+      onRemote: ({ entityId, decision, entry }) => {
+        if (this.state === state && state.apply(entityId, decision, entry)) this._host.requestUpdate();
       },
+      onStale: ({ entry }) => entry && state.log([entry]),
+      onLost: ({ entityId, decision }) =>
+        this._notice(
+          this._options.locale.messages.lostToOtherTab(decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId),
+        ),
     });
-  }
-
-  /** Another tab's decision won: apply it as it is, no event (that tab's host heard it). */
-  private _remote(state: ReviewState, { entityId, decision, entry }: SyncMessage): void {
-    if (this.state === state && state.apply(entityId, decision, entry)) this._host.requestUpdate();
   }
 
   private _notice(text: string): void {
@@ -167,41 +155,39 @@ export class ReviewController implements ReactiveController {
     this._host.requestUpdate();
   }
 
-  /** `statusBefore`: each entity's status before these changes. */
-  private _apply(changes: readonly (ReviewChange | undefined)[], statusBefore: (entityId: string) => ReviewStatus): void {
+  /** Make the decisions `decide` returns (unless read-only): log, sync and announce each. Returns how many changed. */
+  private _decide(decide: (state: ReviewState) => readonly (ReviewChange | undefined)[]): number {
     const state = this.state;
-    if (!state) return;
-    const at = new Date().toISOString();
-    const reviewer = this._host.reviewer;
-    const done = changes.filter((c): c is ReviewChange => !!c);
+    if (this._host.readonly || !state) return 0;
+    const before = state.snapshot;
+    const changes = decide(state).filter((c): c is ReviewChange => !!c);
+    const at = isoNow();
     // Logged before the events fire: a host that saves `reviewState` on each one saves its audit entry too.
-    const entries = done.map((change) => {
+    const entries = changes.map((change) => {
       const entity = this._entities.get(change.entityId);
       return auditEntry(
         {
-          ...change,
-          statusBefore: statusBefore(change.entityId),
+          entityId: change.entityId,
+          statusBefore: before.get(change.entityId)?.status ?? 'PENDING',
           statusAfter: change.status,
           codeBefore: change.previousCode ?? change.code,
           codeAfter: change.code,
         },
-        { at, engines: entity?.engines.map((s) => s.engine) ?? [], ...(entity && { score: state.chosenCode(entity).score }), reviewer },
+        {
+          at,
+          engines: entity?.engines.map((s) => s.engine),
+          score: entity && state.chosenCode(entity).score,
+          reviewer: this._host.reviewer,
+        },
       );
     });
     state.log(entries);
-    done.forEach((change, i) => {
+    changes.forEach((change, i) => {
       this._sync?.publish(change.entityId, state.snapshot.get(change.entityId) ?? { status: 'PENDING' }, at, entries[i]);
       this._host.requestUpdate();
       this._options.onChange(change);
-      this._host.dispatchEvent(
-        new HeidiCodeReviewEvent({
-          sessionId: state.sessionId,
-          entityId: change.entityId,
-          status: change.status,
-          code: change.code,
-          ...(change.previousCode ? { previousCode: change.previousCode } : {}),
-        }),
-      );
+      this._host.dispatchEvent(new HeidiCodeReviewEvent({ sessionId: state.sessionId, ...change }));
     });
+    return changes.length;
   }
 }

@@ -47,18 +47,24 @@ export interface AuditContext {
   readonly reviewer?: Reviewer | undefined;
 }
 
+/** The time now as an ISO 8601 instant, as audit entries, sync messages and bundles carry it. */
+export const isoNow = (): string => new Date().toISOString();
+
 /** One audit entry for `change`: optional fields left out, not `undefined`; codes reduced to their four CodeRef fields. */
-export function auditEntry(change: DecisionChange, context: AuditContext = {}): AuditEntry {
-  const { score, reviewer } = context;
+export function auditEntry(
+  { entityId, codeBefore, codeAfter, statusBefore, statusAfter }: DecisionChange,
+  { at = isoNow(), engines = [], score, reviewer }: AuditContext = {},
+): AuditEntry {
   return {
-    at: context.at ?? new Date().toISOString(),
-    entityId: change.entityId,
-    ...(change.codeBefore && { codeBefore: codeRef(change.codeBefore) }),
-    ...(change.codeAfter && { codeAfter: codeRef(change.codeAfter) }),
-    statusBefore: change.statusBefore,
-    statusAfter: change.statusAfter,
-    engines: [...(context.engines ?? [])],
-    ...(typeof score === 'number' && Number.isFinite(score) && { score }),
+    at,
+    entityId,
+    ...(codeBefore && { codeBefore: codeRef(codeBefore) }),
+    ...(codeAfter && { codeAfter: codeRef(codeAfter) }),
+    statusBefore,
+    statusAfter,
+    engines: [...engines],
+    // Number.isFinite is false for anything but a finite number, undefined included.
+    ...(Number.isFinite(score) && { score: score! }),
     ...(reviewer && { reviewer: { reference: reviewer.reference, ...(reviewer.display !== undefined && { display: reviewer.display }) } }),
   };
 }

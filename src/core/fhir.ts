@@ -8,7 +8,7 @@
  * (`code-systems.ts`) decides the URI and the resource type.
  */
 import type { AuditEntry, Reviewer } from './audit.ts';
-import { lastDecisionTimes } from './audit.ts';
+import { isoNow, lastDecisionTimes } from './audit.ts';
 import { codeSystemInfo, fhirResourceType, type CodeKind } from './code-systems.ts';
 import { randomUuid } from './ids.ts';
 import { pathSegment } from './text.ts';
@@ -142,8 +142,11 @@ function fhirText(text: string | undefined): string | undefined {
 
 /** A valid FHIR instant for `time`, or undefined when it is no time at all. */
 function instant(time: string | undefined): string | undefined {
-  const ms = time === undefined ? NaN : Date.parse(time);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  try {
+    return new Date(time!).toISOString();
+  } catch {
+    return undefined; // an Invalid Date (or no time) throws a RangeError
+  }
 }
 
 /** A literal reference with its display, or a display-only one (`fallback` when there is no name either). */
@@ -181,27 +184,13 @@ function coding(code: FhirCodeInput): FhirCodeableConcept {
   };
 }
 
-function author(engine: FhirEngineSuggestion, index: number): { device: FhirDevice; agent: FhirProvenance['agent'][number] } {
-  const name = fhirText(engineLabel(engine.engine)) ?? 'Coding engine';
-  const id = `engine${index + 1}`;
-  const score = engine.score;
-  const device: FhirDevice = {
-    resourceType: 'Device',
-    id,
-    deviceName: [{ name, type: 'user-friendly-name' }],
-    ...(typeof score === 'number' &&
-      Number.isFinite(score) && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score }] }] }),
-  };
-  return { device, agent: { type: participant('author'), who: { reference: `#${id}`, display: name } } };
-}
-
 /**
  * The bundle for `codes` (accepted ones only). Without a reviewer the verifier is a display-only
  * "Unidentified reviewer" (`agent.who` is required); without a patient id the subject is display-only.
  */
 export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirContext): FhirBundle {
   const newId = context.idFactory ?? randomUuid;
-  const recorded = instant(context.recorded) ?? new Date().toISOString();
+  const recorded = instant(context.recorded) ?? isoNow();
   const decided = lastDecisionTimes(context.audit ?? []);
   const patientId = fhirText(context.patient?.id);
   const subject = named(patientId && `Patient/${patientId}`, context.patient?.display, `Patient of Heidi session ${context.sessionId}`);
@@ -228,7 +217,13 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
             ...common,
           };
     const fullUrl = `urn:uuid:${newId()}`;
-    const authors = engines.map(author);
+    const contained = engines.map(({ engine, score }, i): FhirDevice => ({
+      resourceType: 'Device',
+      id: `engine${i + 1}`,
+      deviceName: [{ name: fhirText(engineLabel(engine)) ?? 'Coding engine', type: 'user-friendly-name' }],
+      // Number.isFinite is false for anything but a finite number, undefined included.
+      ...(Number.isFinite(score) && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score! }] }] }),
+    }));
     const runs = engines.flatMap((e) => {
       const runId = fhirText(e.runId);
       return runId && runId !== context.sessionId ? [{ system: runIdSystem(e.engine), value: runId }] : [];
@@ -236,10 +231,17 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
     const provenance: FhirProvenance = {
       resourceType: 'Provenance',
       meta: meta(),
-      contained: authors.map((a) => a.device),
+      contained,
       target: [{ reference: fullUrl }],
       recorded: at,
-      agent: [...authors.map((a) => a.agent), { type: participant('verifier'), who: { ...verifier } }],
+      agent: [
+        // Each engine is an author, named as its contained Device is.
+        ...contained.map(({ id, deviceName: [device] }) => ({
+          type: participant('author'),
+          who: { reference: `#${id}`, display: device!.name },
+        })),
+        { type: participant('verifier'), who: { ...verifier } },
+      ],
       entity: [{ system: SESSION_ID_SYSTEM, value: context.sessionId }, ...runs].map((identifier) => ({
         role: 'source',
         what: { identifier },

@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { HeidiError } from './errors.ts';
-import { lastDecisionTimes, type AuditEntry } from './audit.ts';
+import { isoNow, lastDecisionTimes, type AuditEntry } from './audit.ts';
 import type { ReviewStatus } from './review.ts';
 
 export interface SwappedTo {
@@ -34,7 +34,7 @@ z.config({ jitless: true }); // strict CSP: no `new Function` (see schemas.ts)
 
 // Only zod constructors the bundle already ships, plus `refine`: `enum`, `record` and `extend` would add 1.3 kB gzip.
 export const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not a time'));
-const STATUSES: readonly string[] = ['PENDING', 'ACCEPTED', 'REJECTED'] satisfies ReviewStatus[];
+export const STATUSES: readonly unknown[] = ['PENDING', 'ACCEPTED', 'REJECTED'] satisfies ReviewStatus[];
 const status = z.string().check(z.refine((s) => STATUSES.includes(s), 'not PENDING, ACCEPTED or REJECTED'));
 const codeRef = z.object({ system: z.string(), code: z.string(), display: z.string(), codeSystem: z.string() });
 const swappedTo = z.optional(z.object({ codeSystem: z.string(), code: z.string() }));
@@ -58,12 +58,12 @@ export const AuditEntrySchema = z.object({
 const SnapshotSchema = z.object({ sessionId: z.string(), decisions: z.looseObject({}), audit: z.array(AuditEntrySchema) });
 
 function invalid(detail: string): HeidiError {
-  return new HeidiError('config', `reviewState is not a saved review: ${detail}.`, { retryable: false });
+  return new HeidiError('config', `reviewState is not a saved review: ${detail}.`); // a config error is never retryable
 }
 
-function issue(error: z.core.$ZodError): string {
-  const first = error.issues[0];
-  return first ? `${first.path.join('.') || 'value'}: ${first.message}` : 'invalid';
+/** The first issue (a failed parse has at least one) as `path: message`. */
+function issue({ issues: [first] }: z.core.$ZodError): string {
+  return `${first!.path.join('.') || 'value'}: ${first!.message}`;
 }
 
 /**
@@ -85,13 +85,12 @@ export function parseReviewSnapshot(value: unknown, expectedSessionId: string): 
     return invalid(`it belongs to session ${top.data.sessionId}, not ${expectedSessionId}`);
   }
   const decisions = Object.create(null) as Record<string, SnapshotDecision>;
-  const raw = (data as { decisions: Record<string, unknown> }).decisions;
-  for (const id of Object.keys(raw)) {
-    const parsed = SnapshotDecisionSchema.safeParse(raw[id]);
+  for (const [id, raw] of Object.entries((data as { decisions: object }).decisions)) {
+    const parsed = SnapshotDecisionSchema.safeParse(raw);
     if (!parsed.success) return invalid(`decisions[${JSON.stringify(id)}].${issue(parsed.error)}`);
     decisions[id] = parsed.data as SnapshotDecision; // zod's output: a fresh object with only the schema's keys
   }
-  return { sessionId: top.data.sessionId, decisions, audit: top.data.audit as unknown as AuditEntry[] };
+  return { ...(top.data as unknown as ReviewSnapshot), decisions };
 }
 
 /**
@@ -102,17 +101,13 @@ export function reviewSnapshot(
   sessionId: string,
   decisions: Iterable<readonly [string, { readonly status: ReviewStatus; readonly swappedTo?: SwappedTo | undefined }]>,
   audit: readonly AuditEntry[],
-  now: string = new Date().toISOString(),
+  now: string = isoNow(),
 ): ReviewSnapshot {
   const times = lastDecisionTimes(audit);
   const record = Object.create(null) as Record<string, SnapshotDecision>;
   for (const [id, d] of decisions) {
-    const swap = d.swappedTo;
-    record[id] = {
-      status: d.status,
-      ...(swap && { swappedTo: { codeSystem: swap.codeSystem, code: swap.code } }),
-      at: times.get(id) ?? now,
-    };
+    // Copies: a host editing the snapshot cannot edit the review.
+    record[id] = { status: d.status, ...(d.swappedTo && { swappedTo: { ...d.swappedTo } }), at: times.get(id) ?? now };
   }
   return { sessionId, decisions: record, audit: [...audit] };
 }
@@ -125,7 +120,7 @@ export interface SnapshotSplit {
 }
 
 /** Split a snapshot's decisions into those that can be applied to `entityIds` and those whose entity is gone. */
-export function splitSnapshot(snapshot: ReviewSnapshot, entityIds: ReadonlySet<string>): SnapshotSplit {
+export function splitSnapshot(snapshot: ReviewSnapshot, entityIds: Pick<ReadonlySet<string>, 'has'>): SnapshotSplit {
   const applicable: [string, SnapshotDecision][] = [];
   const unknown: string[] = [];
   for (const [id, decision] of Object.entries(snapshot.decisions)) {

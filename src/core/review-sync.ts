@@ -7,9 +7,9 @@
  * the tab whose own decision lost hears about it, to say so.
  */
 import * as z from 'zod/mini';
-import type { AuditEntry } from './audit.ts';
+import { isoNow, type AuditEntry } from './audit.ts';
 import { AuditEntrySchema, DecisionSchema, isoTime, type SwappedTo } from './review-snapshot.ts';
-import type { ReviewStatus } from './review.ts';
+import { sameDecision, webStorage, type ReviewStatus } from './review.ts';
 import { randomUuid } from './ids.ts';
 
 export interface SyncDecision {
@@ -77,28 +77,16 @@ export function laterDecision(a: Pick<SyncMessage, 'at' | 'tabId'>, b: Pick<Sync
   return ta !== tb ? ta > tb : a.tabId > b.tabId;
 }
 
-function sameDecision(a: SyncDecision, b: SyncDecision): boolean {
-  return a.status === b.status && a.swappedTo?.codeSystem === b.swappedTo?.codeSystem && a.swappedTo?.code === b.swappedTo?.code;
-}
-
-function localStorageOrUndefined(): Storage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined; // sandboxed iframes throw on access
-  }
-}
-
 export class ReviewSync {
   readonly tabId: string;
   private readonly _options: ReviewSyncOptions;
   private readonly _name: string;
-  private readonly _channel: SyncChannel | undefined;
-  private readonly _storage: Pick<Storage, 'setItem' | 'removeItem'> | undefined;
-  private readonly _events: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | undefined;
+  // The transports: all three are dropped on close(), so a closed sync sends and hears nothing.
+  private _channel: SyncChannel | undefined;
+  private _storage: Pick<Storage, 'setItem' | 'removeItem'> | undefined;
+  private _events: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | undefined;
   /** The winning message per entity id, from this tab or another. */
   private readonly _latest = new Map<string, SyncMessage>();
-  private _closed = false;
 
   constructor(options: ReviewSyncOptions) {
     this._options = options;
@@ -111,23 +99,22 @@ export class ReviewSync {
     if (this._channel) {
       this._channel.addEventListener('message', this._onMessage);
     } else {
-      this._storage = options.storage ?? localStorageOrUndefined();
+      this._storage = options.storage ?? webStorage('localStorage');
       this._events = options.storageEvents ?? (typeof globalThis.addEventListener === 'function' ? globalThis : undefined);
       this._events?.addEventListener('storage', this._onStorage);
     }
   }
 
   /** Tell the other tabs about a decision made here (and remember it, to judge theirs). */
-  publish(entityId: string, decision: SyncDecision, at: string = new Date().toISOString(), entry?: AuditEntry): SyncMessage {
+  publish(entityId: string, decision: SyncDecision, at: string = isoNow(), entry?: AuditEntry): SyncMessage {
     const message: SyncMessage = { sessionId: this._options.sessionId, entityId, decision, at, tabId: this.tabId, ...(entry && { entry }) };
-    if (this._closed) return message;
     this._latest.set(entityId, message);
     try {
       if (this._channel) {
         this._channel.postMessage(message);
-      } else {
-        this._storage?.setItem(this._name, JSON.stringify(message));
-        this._storage?.removeItem(this._name); // the event is already queued with the value; leave nothing behind
+      } else if (this._storage) {
+        this._storage.setItem(this._name, JSON.stringify(message));
+        this._storage.removeItem(this._name); // the event is already queued with the value; leave nothing behind
       }
     } catch {
       // Quota, privacy mode or a closed channel: this tab's decision still stands.
@@ -137,11 +124,10 @@ export class ReviewSync {
 
   /** Stop listening and release the channel. Idempotent. */
   close(): void {
-    if (this._closed) return;
-    this._closed = true;
     this._channel?.removeEventListener('message', this._onMessage);
     this._channel?.close();
     this._events?.removeEventListener('storage', this._onStorage);
+    this._channel = this._storage = this._events = undefined;
   }
 
   private readonly _onMessage = (event: MessageEvent): void => {
@@ -159,7 +145,6 @@ export class ReviewSync {
   };
 
   private _receive(data: unknown): void {
-    if (this._closed) return;
     const parsed = MessageSchema.safeParse(data);
     if (!parsed.success) return;
     const remote = parsed.data as unknown as SyncMessage;

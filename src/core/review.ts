@@ -7,8 +7,8 @@
 import * as z from 'zod/mini';
 import type { AuditEntry } from './audit.ts';
 import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
-import { AuditEntrySchema } from './review-snapshot.ts';
-import type { SentCode } from './send-diff.ts';
+import { AuditEntrySchema, STATUSES } from './review-snapshot.ts';
+import { sentKey, type SentCode } from './send-diff.ts';
 
 export type ReviewStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED';
 
@@ -38,7 +38,14 @@ interface Persisted {
 }
 
 const AuditSchema = z.array(AuditEntrySchema);
-const noName = (c: CodeRef | undefined): CodeRef | undefined => c && { ...codeRef(c), display: '' };
+/**
+ * `JSON.stringify` replacer that keeps names out of storage: a code's `display` becomes '' (its schema needs one),
+ * the reviewer's is left out. Only codes and the reviewer hold a string `display`: a decision under an entity id
+ * "display" is an object, so it is kept.
+ */
+function withoutNames(this: object, key: string, value: unknown): unknown {
+  return key === 'display' && typeof value === 'string' ? ('reference' in this ? undefined : '') : value;
+}
 
 const STORAGE_PREFIX = 'heidi-clinical-codes:review:v1:';
 
@@ -46,69 +53,69 @@ export function storageKey(sessionId: string): string {
   return STORAGE_PREFIX + sessionId;
 }
 
-function safeStorage(): Storage | undefined {
+/** `sessionStorage` or `localStorage`, or undefined where reading it throws (sandboxed iframes, some privacy modes). */
+export function webStorage(name: 'sessionStorage' | 'localStorage'): Storage | undefined {
   try {
-    return globalThis.sessionStorage;
+    return globalThis[name];
   } catch {
-    return undefined; // sandboxed iframes and some privacy modes throw on access
+    return undefined;
   }
+}
+
+/** The same decision: status and swapped-to code (an absent decision is `{ status: 'PENDING' }`). */
+export function sameDecision(a: Decision, b: Decision): boolean {
+  return a.status === b.status && a.swappedTo?.codeSystem === b.swappedTo?.codeSystem && a.swappedTo?.code === b.swappedTo?.code;
 }
 
 export class ReviewState {
   /** Replaced, never edited, on every change: `decisions` identity says whether anything changed (memo keys). */
-  private decisions: ReadonlyMap<string, Decision> = new Map<string, Decision>();
+  private _decisions: ReadonlyMap<string, Decision> = new Map<string, Decision>();
   /** What the host holds, by `sentKey`. */
-  private sent = new Map<string, SentCode>();
+  private _sent = new Map<string, SentCode>();
   private _audit: readonly AuditEntry[] = [];
-  private readonly storage: Storage | undefined;
+  private readonly _storage: Storage | undefined;
 
   constructor(
     readonly sessionId: string,
     options: { storage?: Storage | null } = {},
   ) {
-    this.storage = options.storage === null ? undefined : (options.storage ?? safeStorage());
-    this.load();
+    this._storage = options.storage === null ? undefined : (options.storage ?? webStorage('sessionStorage'));
+    this._load();
   }
 
   /** The decisions as of now: a new object after every change, the same one until then. */
   get snapshot(): ReadonlyMap<string, Decision> {
-    return this.decisions;
+    return this._decisions;
   }
 
   status(entityId: string): ReviewStatus {
-    return this.decisions.get(entityId)?.status ?? 'PENDING';
+    return this._decisions.get(entityId)?.status ?? 'PENDING';
   }
 
   /** The code the reviewer chose for this entity: the swapped one if any, else the primary. */
   chosenCode(entity: EntityView): CodeView {
-    const swapped = this.decisions.get(entity.id)?.swappedTo;
-    if (!swapped) return entity.primary;
-    return entity.similar.find((c) => sameCode(c, swapped)) ?? entity.primary;
-  }
-
-  isSwapped(entity: EntityView): boolean {
-    return this.chosenCode(entity) !== entity.primary;
+    const swapped = this._decisions.get(entity.id)?.swappedTo;
+    return (swapped && entity.similar.find((c) => sameCode(c, swapped))) || entity.primary;
   }
 
   /** Accept, reject, or (with PENDING) undo: undo also drops a swap, back to Heidi's suggestion. */
   setStatus(entity: EntityView, status: ReviewStatus): ReviewChange | undefined {
-    const current = this.decisions.get(entity.id);
-    if (status === 'PENDING') {
-      if (!current) return undefined;
-      const previous = this.chosenCode(entity);
-      this.edit((decisions) => decisions.delete(entity.id));
-      const change = { entityId: entity.id, status, code: codeRef(entity.primary) };
-      return previous === entity.primary ? change : { ...change, previousCode: codeRef(previous) };
-    }
-    if (current?.status === status) return undefined;
-    this.edit((decisions) => decisions.set(entity.id, { ...current, status }));
-    return { entityId: entity.id, status, code: codeRef(this.chosenCode(entity)) };
+    if (status !== 'PENDING') return this.setStatuses([entity], status)[0];
+    if (!this._decisions.has(entity.id)) return undefined;
+    const previous = this.chosenCode(entity);
+    this._edit((decisions) => decisions.delete(entity.id));
+    return {
+      entityId: entity.id,
+      status,
+      code: codeRef(entity.primary),
+      ...(previous !== entity.primary && { previousCode: codeRef(previous) }),
+    };
   }
 
   /** Accept (or reject) many at once, saved once: a batch of thousands stays linear. */
   setStatuses(entities: readonly EntityView[], status: 'ACCEPTED' | 'REJECTED'): ReviewChange[] {
     const changes: ReviewChange[] = [];
-    const next = new Map(this.decisions);
+    const next = new Map(this._decisions);
     for (const entity of entities) {
       const current = next.get(entity.id);
       if (current?.status === status) continue;
@@ -116,8 +123,8 @@ export class ReviewState {
       changes.push({ entityId: entity.id, status, code: codeRef(this.chosenCode(entity)) });
     }
     if (changes.length) {
-      this.decisions = next;
-      this.save();
+      this._decisions = next;
+      this._save();
     }
     return changes;
   }
@@ -128,11 +135,8 @@ export class ReviewState {
     if (sameCode(previous, to)) return undefined;
     const isPrimary = sameCode(entity.primary, to);
     if (!isPrimary && !entity.similar.some((c) => sameCode(c, to))) return undefined;
-    this.edit((decisions) =>
-      decisions.set(entity.id, {
-        status: 'ACCEPTED',
-        ...(isPrimary ? {} : { swappedTo: { codeSystem: to.codeSystem, code: to.code } }),
-      }),
+    this._edit((decisions) =>
+      decisions.set(entity.id, { status: 'ACCEPTED', ...(!isPrimary && { swappedTo: { codeSystem: to.codeSystem, code: to.code } }) }),
     );
     return { entityId: entity.id, status: 'ACCEPTED', code: codeRef(to), previousCode: codeRef(previous) };
   }
@@ -154,14 +158,14 @@ export class ReviewState {
 
   /** The codes the host holds as of its last confirmed send. */
   get sentCodes(): SentCode[] {
-    return [...this.sent.values()];
+    return [...this._sent.values()];
   }
 
   /** Add decisions to the audit trail (saved with the decisions). */
   log(entries: readonly AuditEntry[]): void {
     if (!entries.length) return;
     this._audit = [...this._audit, ...entries];
-    this.save();
+    this._save();
   }
 
   /**
@@ -169,103 +173,82 @@ export class ReviewState {
    * audit entry. `PENDING` without a swap is an undo. Returns whether anything changed.
    */
   apply(entityId: string, decision: Decision, entry?: AuditEntry): boolean {
-    const current = this.decisions.get(entityId);
-    const same =
-      (current?.status ?? 'PENDING') === decision.status &&
-      current?.swappedTo?.code === decision.swappedTo?.code &&
-      current?.swappedTo?.codeSystem === decision.swappedTo?.codeSystem;
+    const changed = !sameDecision(this._decisions.get(entityId) ?? { status: 'PENDING' }, decision);
     if (entry) this._audit = [...this._audit, entry];
-    if (!same) {
-      this.edit((decisions) =>
+    if (changed) {
+      this._edit((decisions) =>
         decision.status === 'PENDING' && !decision.swappedTo ? decisions.delete(entityId) : decisions.set(entityId, decision),
       );
-    } else if (entry) this.save();
-    return !same;
+    } else if (entry) this._save();
+    return changed;
   }
 
   /** The host confirmed it holds exactly these codes now, so cards (and a reload) show them as sent. */
   markSent(codes: readonly (Pick<SentCode, 'entityId' | 'codeSystem' | 'code'> & Partial<SentCode>)[]): void {
-    this.sent = new Map(codes.map((c) => [sentKey(c.entityId, c.codeSystem, c.code), { system: '', display: '', ...c }]));
+    this._sent = new Map(codes.map((c) => [sentKey(c), { system: '', display: '', ...c }]));
     // What was sent shows on the cards: a new snapshot so views keyed on it recompute.
-    this.edit(() => undefined);
+    this._edit(() => undefined);
   }
 
   isSent(entity: EntityView): boolean {
     const code = this.chosenCode(entity);
-    return this.status(entity.id) === 'ACCEPTED' && this.sent.has(sentKey(entity.id, code.codeSystem, code.code));
-  }
-
-  /** Accepted codes not yet confirmed by the host. */
-  unsent(entities: readonly EntityView[]): EntityView[] {
-    return this.accepted(entities).filter((e) => !this.isSent(e));
+    return this.status(entity.id) === 'ACCEPTED' && this._sent.has(sentKey({ ...code, entityId: entity.id }));
   }
 
   /** Change a copy of the decisions, then save: copy-on-write keeps `snapshot` immutable. */
-  private edit(change: (decisions: Map<string, Decision>) => unknown): void {
-    const next = new Map(this.decisions);
+  private _edit(change: (decisions: Map<string, Decision>) => unknown): void {
+    const next = new Map(this._decisions);
     change(next);
-    this.decisions = next;
-    this.save();
+    this._decisions = next;
+    this._save();
   }
 
-  private load(): void {
-    const raw = this.read();
-    if (!raw) return;
-    const decisions = new Map<string, Decision>();
+  private _load(): void {
     try {
-      const data = JSON.parse(raw) as Partial<Persisted>;
-      if (data.v !== 1 || typeof data.d !== 'object' || !data.d) return;
-      for (const [id, entry] of Object.entries(data.d)) {
-        if (entry?.s !== 'ACCEPTED' && entry?.s !== 'REJECTED' && entry?.s !== 'PENDING') continue;
-        const c = Array.isArray(entry.c) && typeof entry.c[0] === 'string' && typeof entry.c[1] === 'string' ? entry.c : undefined;
-        decisions.set(id, { status: entry.s, ...(c ? { swappedTo: { codeSystem: c[0], code: c[1] } } : {}) });
+      // Nothing stored (`JSON.parse` of null is null), storage that throws, or a corrupt entry: the review starts fresh.
+      const data = JSON.parse(this._storage!.getItem(storageKey(this.sessionId))!) as Partial<Persisted>;
+      if (data.v !== 1) return;
+      const decisions = new Map<string, Decision>();
+      for (const [id, entry] of Object.entries(data.d!)) {
+        if (!STATUSES.includes(entry?.s)) continue;
+        const [codeSystem, code] = Array.isArray(entry.c) ? entry.c : [];
+        decisions.set(
+          id,
+          typeof codeSystem === 'string' && typeof code === 'string'
+            ? { status: entry.s, swappedTo: { codeSystem, code } }
+            : { status: entry.s },
+        );
       }
-      this.decisions = decisions;
+      this._decisions = decisions;
       for (const c of Array.isArray(data.sent) ? data.sent : []) {
         if (!Array.isArray(c) || !c.every((part) => typeof part === 'string')) continue;
         const [entityId = '', codeSystem = '', code = '', system = ''] = c;
-        this.sent.set(sentKey(entityId, codeSystem, code), { entityId, codeSystem, code, system, display: '' });
+        const sent = { entityId, codeSystem, code, system, display: '' };
+        this._sent.set(sentKey(sent), sent);
       }
       const audit = AuditSchema.safeParse(data.a);
       if (audit.success) this._audit = audit.data as AuditEntry[];
     } catch {
-      // A corrupt entry is dropped, not fatal: the review starts fresh.
+      // dropped, not fatal
     }
   }
 
-  private read(): string | null {
-    try {
-      return this.storage?.getItem(storageKey(this.sessionId)) ?? null;
-    } catch {
-      return null;
-    }
-  }
-
-  private save(): void {
-    if (!this.storage) return;
+  private _save(): void {
+    if (!this._storage) return;
     const d: Persisted['d'] = Object.create(null) as Persisted['d']; // an entity id may be "__proto__"
-    for (const [id, decision] of this.decisions) {
-      if (decision.status === 'PENDING' && !decision.swappedTo) continue;
-      d[id] = decision.swappedTo
-        ? { s: decision.status, c: [decision.swappedTo.codeSystem, decision.swappedTo.code] }
-        : { s: decision.status };
+    for (const [id, { status, swappedTo }] of this._decisions) {
+      d[id] = swappedTo ? { s: status, c: [swappedTo.codeSystem, swappedTo.code] } : { s: status };
     }
-    const sent = this.sentCodes.map((c): StoredSent => [c.entityId, c.codeSystem, c.code, c.system]);
-    const a = this._audit.map(({ codeBefore, codeAfter, reviewer, ...rest }) => ({
-      ...rest,
-      ...(codeBefore && { codeBefore: noName(codeBefore) }),
-      ...(codeAfter && { codeAfter: noName(codeAfter) }),
-      ...(reviewer && { reviewer: { reference: reviewer.reference } }),
-    })) as AuditEntry[];
-    const data: Persisted = { v: 1, d, sent, a };
+    const data: Persisted = {
+      v: 1,
+      d,
+      sent: this.sentCodes.map((c): StoredSent => [c.entityId, c.codeSystem, c.code, c.system]),
+      a: this._audit as AuditEntry[],
+    };
     try {
-      this.storage.setItem(storageKey(this.sessionId), JSON.stringify(data));
+      this._storage.setItem(storageKey(this.sessionId), JSON.stringify(data, withoutNames));
     } catch {
       // Quota or privacy mode: decisions still live in memory for this page.
     }
   }
-}
-
-function sentKey(entityId: string, codeSystem: string, code: string): string {
-  return `${entityId}|${codeSystem}|${code}`;
 }

@@ -20,7 +20,9 @@ export interface SendDiff<T extends SentCode> {
   readonly removed: readonly SentCode[];
 }
 
-const keyOf = (c: Pick<SentCode, 'entityId' | 'codeSystem' | 'code'>): string => JSON.stringify([c.entityId, c.codeSystem, c.code]);
+/** One sent code's identity: which entity, which code. */
+export const sentKey = (c: Pick<SentCode, 'entityId' | 'codeSystem' | 'code'>): string =>
+  JSON.stringify([c.entityId, c.codeSystem, c.code]);
 
 /** Just the entity id and the four CodeRef fields (a commit's code also carries evidence and warnings). */
 export function sentCode(c: SentCode): SentCode {
@@ -29,12 +31,12 @@ export function sentCode(c: SentCode): SentCode {
 
 /** The diff between `lastSent` (what the host confirmed) and `accepted` (every code accepted now). */
 export function sendDiff<T extends SentCode>(lastSent: readonly SentCode[], accepted: readonly T[]): SendDiff<T> {
-  const sent = new Set(lastSent.map(keyOf));
-  const now = new Set(accepted.map(keyOf));
-  const toSend = accepted.filter((c) => !sent.has(keyOf(c)));
+  const sent = new Set(lastSent.map(sentKey));
+  const now = new Set(accepted.map(sentKey));
+  const toSend = accepted.filter((c) => !sent.has(sentKey(c)));
   return {
     toSend,
     added: toSend.map(sentCode),
-    removed: lastSent.filter((c) => !now.has(keyOf(c))).map(sentCode),
+    removed: lastSent.filter((c) => !now.has(sentKey(c))).map(sentCode),
   };
 }
