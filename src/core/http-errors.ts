@@ -2,7 +2,7 @@
 import { isHTTPError, isNetworkError, isTimeoutError } from 'ky';
 import * as z from 'zod/mini';
 import { HeidiError, type HeidiErrorCode } from './errors.ts';
-import { describeErrorBody, nullish, oneOf } from './schemas.ts';
+import { describeErrorBody, oneOf } from './schemas.ts';
 
 /** What every JSON call asks for: JSON, never from the HTTP cache. */
 export const JSON_API = { headers: { accept: 'application/json' }, cache: 'no-store' } as const;
@@ -23,9 +23,9 @@ export const retryPolicy = (maxDelay: number, methods?: string[], statusCodes = 
 /** Both peers' error bodies: Sully's `{"error": <int>, "message"}`, Omniscribe's `{"success": false, "error", "details", "run_id"?}`. */
 const PeerErrorBody = z.object({
   error: oneOf(z.number(), z.string()),
-  message: nullish(z.string()),
-  details: nullish(z.unknown()),
-  run_id: nullish(z.string()),
+  message: z.nullish(z.string()),
+  details: z.nullish(z.unknown()),
+  run_id: z.nullish(z.string()),
 });
 
 /** The readable part of a peer's error body (Omniscribe asks that a 500's `run_id` be quoted). */

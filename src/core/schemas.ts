@@ -13,23 +13,10 @@ import { isUsableId } from './url.ts';
 // zod's probe for eval support is reported as a violation. (The bundle has its own zod; the host's is untouched.)
 z.config({ jitless: true });
 
-/**
- * `schema`, null or absent: what `z.nullish` does (the same values, and `schema`'s issues at their own paths),
- * built from a check so the bundle carries one schema kind fewer.
- */
-export function nullish<T>(schema: z.ZodMiniType<T>) {
-  return z.optional(
-    z.unknown().check((ctx) => {
-      if (ctx.value == null) return;
-      const parsed = schema.safeParse(ctx.value);
-      if (parsed.success) ctx.value = parsed.data;
-      else ctx.issues.push(...(parsed.error.issues as z.core.$ZodRawIssue[]));
-    }) as z.ZodMiniType<T | null>,
-  );
-}
-
-export const nullishString = nullish(z.string());
-const nullishNumber = nullish(z.number());
+// `z.nullish` stays zod's own: a stand-in built from a check (one schema kind fewer, ~80 B) parsed a
+// 500-code answer 65 % slower, because every optional field then ran a nested safeParse.
+export const nullishString = z.nullish(z.string());
+const nullishNumber = z.nullish(z.number());
 /**
  * A string that is not empty. A refinement rather than `z.minLength(1)`: the issue reads the same ("Invalid
  * input"), and the bundle carries one kind of check fewer.
@@ -83,9 +70,9 @@ export const ConsultNote = z.object({
 export const Session = z.object({
   session_id: nonEmptyString,
   session_name: nullishString,
-  patient: nullish(Patient),
-  clinician_notes: nullish(z.array(z.string())),
-  consult_note: nullish(ConsultNote),
+  patient: z.nullish(Patient),
+  clinician_notes: z.nullish(z.array(z.string())),
+  consult_note: z.nullish(ConsultNote),
   duration: nullishNumber,
   created_at: nullishString,
   updated_at: nullishString,
@@ -107,13 +94,13 @@ export const LinkedSessionsResponse = z.object({
       session_id: nonEmptyString,
       session_name: nullishString,
       created_at: nullishString,
-      patient: nullish(Patient),
+      patient: z.nullish(Patient),
     }),
   ),
   count: nullishNumber,
   total_count: nullishNumber,
-  next_page: nullish(oneOf(z.string(), z.number())),
-  has_next_page: nullish(boolean),
+  next_page: z.nullish(oneOf(z.string(), z.number())),
+  has_next_page: z.nullish(boolean),
 });
 export type LinkedSessionsResponse = z.infer<typeof LinkedSessionsResponse>;
 
@@ -123,8 +110,8 @@ export const TranscriptResponse = z.object({ transcript: nullishString });
 export const Span = z.object({ start: z.number(), end: z.number() });
 export type Span = z.infer<typeof Span>;
 
-const codeList = nullish(z.array(z.string()));
-const age = nullish(oneOf(z.number(), z.string()));
+const codeList = z.nullish(z.array(z.string()));
+const age = z.nullish(oneOf(z.number(), z.string()));
 
 /** Code metadata varies by code system; the fields the review checks read are typed, the rest pass. */
 export const CodeMetadata = z.looseObject({
@@ -144,7 +131,7 @@ export type CodeMetadata = z.infer<typeof CodeMetadata>;
 export const Code = z.object({
   code: nonEmptyString,
   code_name: z.string(),
-  metadata: nullish(CodeMetadata),
+  metadata: z.nullish(CodeMetadata),
   score: nullishNumber,
   code_system: nonEmptyString,
 });
@@ -152,7 +139,7 @@ export type Code = z.infer<typeof Code>;
 
 export const TranscriptReference = z.object({
   transcript_text: z.string(),
-  location_in_transcript: nullish(Span),
+  location_in_transcript: z.nullish(Span),
 });
 export type TranscriptReference = z.infer<typeof TranscriptReference>;
 
@@ -169,11 +156,11 @@ export type ContextReference = z.infer<typeof ContextReference>;
 
 export const ClinicalEntity = z.object({
   id: nullishString,
-  location_in_note: nullish(z.array(Span)),
-  reference_in_transcript: nullish(z.array(TranscriptReference)),
-  reference_in_context: nullish(z.array(ContextReference)),
+  location_in_note: z.nullish(z.array(Span)),
+  reference_in_transcript: z.nullish(z.array(TranscriptReference)),
+  reference_in_context: z.nullish(z.array(ContextReference)),
   primary_code: Code,
-  similar_codes: nullish(z.array(Code)),
+  similar_codes: z.nullish(z.array(Code)),
   status: nullishString,
   relevance_score: nullishNumber,
   relevance: nullishString,
@@ -188,7 +175,7 @@ const ClinicalCodesBody = z.object({
   clinical_entities: z.array(z.unknown()),
   created_at: nullishString,
   updated_at: nullishString,
-  feedback: nullish(z.unknown()),
+  feedback: z.nullish(z.unknown()),
 });
 
 /**

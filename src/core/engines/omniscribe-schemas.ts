@@ -5,12 +5,12 @@
  */
 import * as z from 'zod/mini';
 // ../schemas.ts (imported first) sets zod's `jitless` for a strict CSP.
-import { nonEmptyString, nullish, nullishString } from '../schemas.ts';
+import { nonEmptyString, nullishString } from '../schemas.ts';
 
 /** `POST /v1/codify` */
 export const OmniscribeResponse = z.object({
   final_code_assessments: z.array(z.unknown()),
-  discarded_code_assessments: nullish(z.array(z.unknown())),
+  discarded_code_assessments: z.nullish(z.array(z.unknown())),
   run_id: nullishString,
 });
 
@@ -19,5 +19,5 @@ export const OmniscribeAssessment = z.object({
   code: nonEmptyString,
   description: nullishString,
   justification: nullishString,
-  confidence_percent: nullish(z.number()),
+  confidence_percent: z.nullish(z.number()),
 });

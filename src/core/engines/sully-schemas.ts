@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 // ../schemas.ts (imported first) sets zod's `jitless` for a strict CSP.
-import { nonEmptyString, nullish, nullishString, oneOf } from '../schemas.ts';
+import { nonEmptyString, nullishString, oneOf } from '../schemas.ts';
 
 /** `POST /v1/codings` and `GET /v1/codings/{id}`. The SDK reads `codingId`, the REST docs `id`: either will do. */
 export const SullyCodingResponse = z.object({
@@ -13,13 +13,13 @@ export const SullyCodingResponse = z.object({
     id: nullishString,
     codingId: nullishString,
     status: nullishString,
-    result: nullish(
+    result: z.nullish(
       z.object({
-        diagnoses: nullish(z.array(z.unknown())),
-        procedures: nullish(z.array(z.unknown())),
+        diagnoses: z.nullish(z.array(z.unknown())),
+        procedures: z.nullish(z.array(z.unknown())),
       }),
     ),
-    error: nullish(oneOf(z.string(), z.looseObject({ message: nullishString }))),
+    error: z.nullish(oneOf(z.string(), z.looseObject({ message: nullishString }))),
   }),
 });
 export type SullyCodingResponse = z.infer<typeof SullyCodingResponse>;
@@ -37,10 +37,10 @@ export const SullyItem = z.object({
     coding: z.array(z.unknown()),
     text: nullishString,
   }),
-  text_span: nullish(
+  text_span: z.nullish(
     z.object({
-      start_char: nullish(z.number()),
-      end_char: nullish(z.number()),
+      start_char: z.nullish(z.number()),
+      end_char: z.nullish(z.number()),
       text: nullishString,
     }),
   ),
