@@ -11,6 +11,7 @@ import type { AuditEntry, Reviewer } from './audit.ts';
 import { isoNow, lastDecisionTimes } from './audit.ts';
 import { codeSystemInfo, fhirResourceType, type CodeKind } from './code-systems.ts';
 import { randomUuid } from './ids.ts';
+import { engineLabel } from './engines/types.ts';
 import { pathSegment } from './text.ts';
 
 export interface FhirEngineSuggestion {
@@ -155,8 +156,6 @@ function named(reference: string | undefined, display: string | undefined, fallb
   const name = fhirText(display);
   return ref ? { reference: ref, ...(name && { display: name }) } : { display: name ?? fallback };
 }
-
-const engineLabel = (engine: string): string => engine.charAt(0).toUpperCase() + engine.slice(1);
 
 function notes(code: FhirCodeInput, engines: readonly FhirEngineSuggestion[]): { text: string }[] {
   const texts = [

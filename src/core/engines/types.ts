@@ -16,8 +16,11 @@ export type EngineName = 'heidi' | 'sully' | 'omniscribe';
 
 export const ENGINE_NAMES: readonly EngineName[] = ['heidi', 'sully', 'omniscribe'];
 
-/** An engine's name as shown: a product name, the same in every language. */
-export const engineLabel = (engine: EngineName): string => engine[0]!.toUpperCase() + engine.slice(1);
+/**
+ * An engine's name as shown (`heidi` -> `Heidi`): a product name, the same in every language. Any string,
+ * since the FHIR builder names the engines a host passes to `toFhirBundle`.
+ */
+export const engineLabel = (engine: string): string => engine.charAt(0).toUpperCase() + engine.slice(1);
 
 /** Where one engine is, as the header shows it. `startedAt` is a `performance.now()` time. */
 export type EngineProgress =
