@@ -92,16 +92,27 @@ export class ReviewController implements ReactiveController {
       this._host.dispatchEvent(new HeidiErrorEvent({ code: 'config', message: parsed.message, retryable: false }));
       return;
     }
-    const { applicable, unknown } = splitSnapshot(parsed, this._entities);
-    const times = lastDecisionTimes(state.audit);
-    for (const [id, { status, swappedTo, at }] of applicable) {
-      // Applied unless this tab decided later (no local decision: NaN, so not later).
-      if (!(Date.parse(at) < Date.parse(times.get(id) ?? ''))) state.apply(id, { status, swappedTo });
-    }
-    const known = new Set(state.audit.map(entryKey));
-    state.log(parsed.audit.filter((e) => !known.has(entryKey(e))));
+    const unknown = this._merge(state, parsed);
     if (unknown.length) this._notice(this._options.locale.messages.restoredUnknown(unknown.length));
+  }
+
+  /**
+   * Merge a review into `state`: per entity the later decision wins over one made here, and the audit
+   * gains the entries it lacks. Returns the entity ids the snapshot decided on that no longer exist.
+   */
+  private _merge(state: ReviewState, snapshot: ReviewSnapshot): readonly string[] {
+    const { applicable, unknown } = splitSnapshot(snapshot, this._entities);
+    const times = lastDecisionTimes(state.audit);
+    // Applied unless this tab decided later (no local decision: NaN, so not later); all in one change.
+    state.applyAll(
+      applicable.flatMap(([id, { status, swappedTo, at }]) =>
+        Date.parse(at) < Date.parse(times.get(id) ?? '') ? [] : [[id, { status, swappedTo }] as const],
+      ),
+    );
+    const known = new Set(state.audit.map(entryKey));
+    state.log(snapshot.audit.filter((e) => !known.has(entryKey(e))));
     this._host.requestUpdate();
+    return unknown;
   }
 
   setStatus(entity: EntityView, status: ReviewStatus): void {
@@ -143,6 +154,12 @@ export class ReviewController implements ReactiveController {
         if (this.state === state && state.apply(entityId, decision, entry)) this._host.requestUpdate();
       },
       onStale: ({ entry }) => entry && state.log([entry]),
+      // A tab that opens later catches up, and tells what it had kept; a review that does not parse is ignored.
+      review: () => this.snapshot,
+      onReview: (review) => {
+        const parsed = parseReviewSnapshot(review, state.sessionId);
+        if (this.state === state && !(parsed instanceof HeidiError)) this._merge(state, parsed);
+      },
       onLost: ({ entityId, decision }) =>
         this._notice(
           this._options.locale.messages.lostToOtherTab(decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId),

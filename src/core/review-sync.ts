@@ -4,7 +4,11 @@
  * `storage` event of localStorage (written and removed at once, so no code is
  * left behind in storage). Two different decisions on one code resolve to the
  * later `at`, ties to the greater `tabId`, so every tab lands on the same one;
- * the tab whose own decision lost hears about it, to say so.
+ * the tab whose own decision lost hears about it, to say so. A tab that opens
+ * later says `hello` with its own review, and every open tab answers with
+ * theirs (`review`), so the new tab catches up on decisions made before it
+ * opened (and the others on what it had kept); each side merges by decision
+ * time (`ReviewController`), exactly as a restored `reviewState`.
  */
 import * as z from 'zod/mini';
 import { isoNow, type AuditEntry } from './audit.ts';
@@ -53,6 +57,10 @@ export interface ReviewSyncOptions {
   /** Fallback transport. Defaults: `localStorage` and `globalThis` (which fires `storage`). */
   readonly storage?: Pick<Storage, 'setItem' | 'removeItem'>;
   readonly storageEvents?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+  /** This tab's review now (a `reviewState`): sent with `hello` when the sync starts, and to every tab that says it. */
+  readonly review?: () => unknown;
+  /** Another tab's review (unchecked: the receiver validates it, as a host-set `reviewState`). */
+  readonly onReview?: (review: unknown) => void;
 }
 
 const PREFIX = 'heidi-clinical-codes:sync:v1:';
@@ -103,12 +111,18 @@ export class ReviewSync {
       this._events = options.storageEvents ?? (typeof globalThis.addEventListener === 'function' ? globalThis : undefined);
       this._events?.addEventListener('storage', this._onStorage);
     }
+    if (options.review) this._post({ sessionId: options.sessionId, tabId: this.tabId, hello: options.review() });
   }
 
   /** Tell the other tabs about a decision made here (and remember it, to judge theirs). */
   publish(entityId: string, decision: SyncDecision, at: string = isoNow(), entry?: AuditEntry): SyncMessage {
     const message: SyncMessage = { sessionId: this._options.sessionId, entityId, decision, at, tabId: this.tabId, ...(entry && { entry }) };
     this._latest.set(entityId, message);
+    this._post(message);
+    return message;
+  }
+
+  private _post(message: object): void {
     try {
       if (this._channel) {
         this._channel.postMessage(message);
@@ -119,7 +133,6 @@ export class ReviewSync {
     } catch {
       // Quota, privacy mode or a closed channel: this tab's decision still stands.
     }
-    return message;
   }
 
   /** Stop listening and release the channel. Idempotent. */
@@ -145,6 +158,13 @@ export class ReviewSync {
   };
 
   private _receive(data: unknown): void {
+    const { sessionId, tabId, hello, review } = (data ?? {}) as { sessionId?: unknown; tabId?: unknown; hello?: unknown; review?: unknown };
+    if (sessionId === this._options.sessionId && tabId !== this.tabId && (hello || review)) {
+      this._options.onReview?.(hello ?? review);
+      // Answered once, never with another hello: two tabs cannot keep greeting each other.
+      if (hello && this._options.review) this._post({ sessionId, tabId: this.tabId, review: this._options.review() });
+      return;
+    }
     const parsed = MessageSchema.safeParse(data);
     if (!parsed.success) return;
     const remote = parsed.data as unknown as SyncMessage;

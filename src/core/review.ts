@@ -173,14 +173,24 @@ export class ReviewState {
    * audit entry. `PENDING` without a swap is an undo. Returns whether anything changed.
    */
   apply(entityId: string, decision: Decision, entry?: AuditEntry): boolean {
-    const changed = !sameDecision(this._decisions.get(entityId) ?? { status: 'PENDING' }, decision);
     if (entry) this._audit = [...this._audit, entry];
-    if (changed) {
-      this._edit((decisions) =>
-        decision.status === 'PENDING' && !decision.swappedTo ? decisions.delete(entityId) : decisions.set(entityId, decision),
-      );
-    } else if (entry) this._save();
+    const changed = this.applyAll([[entityId, decision]]) > 0;
+    if (!changed && entry) this._save();
     return changed;
+  }
+
+  /** `apply` for many decisions at once: one change and one save, however many (a restore, another tab's review). Returns how many changed. */
+  applyAll(decisions: readonly (readonly [entityId: string, decision: Decision])[]): number {
+    const changed = decisions.filter(([id, decision]) => !sameDecision(this._decisions.get(id) ?? { status: 'PENDING' }, decision));
+    if (changed.length) {
+      this._edit((map) => {
+        for (const [id, d] of changed) {
+          if (d.status === 'PENDING' && !d.swappedTo) map.delete(id);
+          else map.set(id, d);
+        }
+      });
+    }
+    return changed.length;
   }
 
   /** The host confirmed it holds exactly these codes now, so cards (and a reload) show them as sent. */

@@ -293,4 +293,30 @@ describe('hand-off: two pages, one review', () => {
     expect(one.reviewState!.audit.map((e) => e.statusAfter)).to.deep.equal(['ACCEPTED', 'REJECTED']);
     expect(one.reviewState!.decisions[id]!.status).to.equal('REJECTED');
   });
+
+  it('a page opened after decisions were made shows them within a second, audit included', async () => {
+    const user = newUser('late-tab');
+    const one = await page(user);
+    const [first, second] = cards(one).map(idOf);
+    const cardIn = (el: HeidiClinicalCodes, id: string) => cards(el).find((c) => idOf(c) === id)!;
+    button(cardIn(one, first!), 'Accept ').click();
+    button(cardIn(one, second!), 'Reject ').click();
+    await settle(one);
+
+    // Frames in one tab share sessionStorage; another tab would not. Emptied, it holds nothing of the
+    // first page's review, so everything the new page shows came from the open page.
+    sessionStorage.clear();
+    const two = await page(user);
+    await until(() => statusOf(two, first!) === 'ACCEPTED' && statusOf(two, second!) === 'REJECTED', 'the late page to catch up', 1000);
+    expect(two.reviewState!.audit.map((e) => [e.entityId, e.statusAfter])).to.deep.equal([
+      [first, 'ACCEPTED'],
+      [second, 'REJECTED'],
+    ]);
+    expect(notices(two)).to.deep.equal([]);
+
+    // And it is one review from then on: a decision in the late page reaches the first.
+    button(cardIn(two, first!), 'Undo ').click();
+    await until(() => statusOf(one, first!) === 'PENDING', 'the undo to reach the first page', 1000);
+    expect(one.reviewState!.audit.map((e) => e.statusAfter)).to.deep.equal(['ACCEPTED', 'REJECTED', 'PENDING']);
+  });
 });

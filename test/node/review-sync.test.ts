@@ -144,6 +144,28 @@ describe('ReviewSync over BroadcastChannel', () => {
     assert.deepEqual(b.lost, []);
   });
 
+  it('a tab that opens later says hello with its review; every open tab merges it and answers once with its own', async () => {
+    const heardByOld: unknown[] = [];
+    const heardByNew: unknown[] = [];
+    tab('sess', 'tab-old', { review: () => ({ from: 'old' }), onReview: (r) => heardByOld.push(r) });
+    const other = tab('other-sess', 'tab-x', { review: () => ({ from: 'x' }), onReview: () => assert.fail('another session') });
+    const answered = new Promise<void>((resolve) => {
+      tab('sess', 'tab-new', {
+        review: () => ({ from: 'new' }),
+        onReview: (r) => {
+          heardByNew.push(r);
+          resolve();
+        },
+      });
+    });
+    await answered;
+    // Let any (wrong) second round arrive before looking.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(heardByOld, [{ from: 'new' }], 'the old tab heard the hello once');
+    assert.deepEqual(heardByNew, [{ from: 'old' }], 'the new tab heard one answer, and the old tab did not greet back');
+    assert.ok(other);
+  });
+
   it('ignores malformed messages and messages for another session on its channel', async () => {
     const b = tab('sess', 'tab-b');
     const raw = new BroadcastChannel(syncChannelName('sess'));
@@ -247,6 +269,23 @@ describe('ReviewSync over the storage event (no BroadcastChannel)', () => {
       b.lost.map((l) => l.local.decision.status),
       ['REJECTED'],
     );
+    assert.equal(shared.data.size, 0);
+  });
+
+  it('catches a later tab up over the storage event too, and leaves nothing in storage', () => {
+    const shared = new SharedStorage();
+    const heard: [string, unknown][] = [];
+    const events = () => {
+      const target = new EventTarget();
+      shared.tabs.add(target);
+      return { channel: null, storage: shared.forTab(target), storageEvents: target };
+    };
+    tab('sess', 'tab-old', { ...events(), review: () => 'old review', onReview: (r) => heard.push(['old', r]) });
+    tab('sess', 'tab-new', { ...events(), review: () => 'new review', onReview: (r) => heard.push(['new', r]) });
+    assert.deepEqual(heard, [
+      ['old', 'new review'],
+      ['new', 'old review'],
+    ]);
     assert.equal(shared.data.size, 0);
   });
 
