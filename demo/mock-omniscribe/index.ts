@@ -19,7 +19,8 @@
  */
 import {
   UserStates,
-  DEFAULT_USER,
+  controlRoute,
+  readScenario,
   aborted,
   isObject,
   json,
@@ -94,15 +95,12 @@ export function createMockOmniscribe(options: MockOmniscribeOptions = {}): MockO
     const url = new URL(request.url);
     const path = pathBelow(url.pathname, basePath);
     if (path === undefined) return undefined;
-    if (path === '/__scenario' && request.method === 'POST') return setScenario(request);
-    if (path === '/__scenario' && request.method === 'GET') {
-      const user = url.searchParams.get('user') || DEFAULT_USER;
-      return json(200, { user, ...users.get(user).scenario });
-    }
-    if (path === '/__reset' && request.method === 'POST') {
-      users.clear();
-      return new Response(null, { status: 204 });
-    }
+    const control = controlRoute(path, request, {
+      set: setScenario,
+      scenarioOf: (user) => users.get(user).scenario,
+      reset: () => users.clear(),
+    });
+    if (control) return control;
 
     if (request.headers.get('authorization') !== `Bearer ${MOCK_OMNISCRIBE_TOKEN}`) {
       return omniscribeError(401, 'Missing or invalid bearer token');
@@ -145,13 +143,9 @@ export function createMockOmniscribe(options: MockOmniscribeOptions = {}): MockO
   }
 
   async function setScenario(request: Request): Promise<Response> {
-    const read = await readBody(request, 64 * 1024);
-    const parsed = read.ok ? parseJson(read.text) : { ok: false as const };
-    if (!parsed.ok || !isObject(parsed.value)) return omniscribeError(422, 'The scenario must be a JSON object');
-    const body = parsed.value;
-    const problems: string[] = [];
-    const user = body.user ?? DEFAULT_USER;
-    if (typeof user !== 'string' || !user) problems.push('user must be a non-empty string');
+    const posted = await readScenario(request);
+    if (!posted) return omniscribeError(422, 'The scenario must be a JSON object');
+    const { body, user, problems } = posted;
     const latencyMs = optionalNumber(body, 'latencyMs', problems);
     const failures = parseFailures<OmniscribeFailure['kind'], OmniscribeFailure>(
       body.failures,
@@ -162,7 +156,7 @@ export function createMockOmniscribe(options: MockOmniscribeOptions = {}): MockO
     );
     if (problems.length) return omniscribeError(422, problems.join('; '));
     const scenario: OmniscribeScenario = { failures, ...(latencyMs !== undefined ? { latencyMs } : {}) };
-    users.get(user as string).scenario = scenario;
+    users.get(user).scenario = scenario;
     return json(200, { user, ...scenario });
   }
 

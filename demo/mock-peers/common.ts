@@ -121,6 +121,45 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
+/**
+ * The test-control routes both peer mocks answer below their base path: `POST /__scenario` sets a
+ * user's scenario (`set`), `GET /__scenario?user=` reads it back, `POST /__reset` forgets every user.
+ * Undefined for any other path or method.
+ */
+export function controlRoute(
+  path: string,
+  request: Request,
+  control: { set: (request: Request) => Promise<Response>; scenarioOf: (user: string) => object; reset: () => void },
+): Promise<Response> | Response | undefined {
+  if (path === '/__scenario' && request.method === 'POST') return control.set(request);
+  if (path === '/__scenario' && request.method === 'GET') {
+    const user = new URL(request.url).searchParams.get('user') || DEFAULT_USER;
+    return json(200, { user, ...control.scenarioOf(user) });
+  }
+  if (path === '/__reset' && request.method === 'POST') {
+    control.reset();
+    return new Response(null, { status: 204 });
+  }
+  return undefined;
+}
+
+/**
+ * A posted scenario: its JSON object and its user (default `DEFAULT_USER`), with a problem noted when the
+ * user is not a non-empty string; undefined when the body is not a JSON object (up to 64 KiB).
+ */
+export async function readScenario(
+  request: Request,
+): Promise<{ body: Record<string, unknown>; user: string; problems: string[] } | undefined> {
+  const read = await readBody(request, 64 * 1024);
+  const parsed = read.ok ? parseJson(read.text) : { ok: false as const };
+  if (!parsed.ok || !isObject(parsed.value)) return undefined;
+  const body = parsed.value;
+  const problems: string[] = [];
+  const user = body.user ?? DEFAULT_USER;
+  if (typeof user !== 'string' || !user) problems.push('user must be a non-empty string');
+  return { body, user: user as string, problems };
+}
+
 /** `'/mock-sully/v1/codings'` below `'/mock-sully'` → `'/v1/codings'`; undefined when the path is elsewhere. */
 export function pathBelow(pathname: string, basePath: string): string | undefined {
   if (pathname === basePath) return '/';

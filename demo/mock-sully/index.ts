@@ -20,7 +20,8 @@
  */
 import {
   UserStates,
-  DEFAULT_USER,
+  controlRoute,
+  readScenario,
   isObject,
   json,
   optionalNumber,
@@ -96,15 +97,12 @@ export function createMockSully(options: MockSullyOptions = {}): MockSully {
     const url = new URL(request.url);
     const path = pathBelow(url.pathname, basePath);
     if (path === undefined) return undefined;
-    if (path === '/__scenario' && request.method === 'POST') return setScenario(request);
-    if (path === '/__scenario' && request.method === 'GET') {
-      const user = url.searchParams.get('user') || DEFAULT_USER;
-      return json(200, { user, ...users.get(user).scenario });
-    }
-    if (path === '/__reset' && request.method === 'POST') {
-      users.clear();
-      return new Response(null, { status: 204 });
-    }
+    const control = controlRoute(path, request, {
+      set: setScenario,
+      scenarioOf: (user) => users.get(user).scenario,
+      reset: () => users.clear(),
+    });
+    if (control) return control;
 
     if (request.headers.get('x-api-key') !== MOCK_SULLY_API_KEY || request.headers.get('x-account-id') !== MOCK_SULLY_ACCOUNT_ID) {
       return sullyError(401, 'Invalid or missing X-API-KEY or X-ACCOUNT-ID');
@@ -161,13 +159,9 @@ export function createMockSully(options: MockSullyOptions = {}): MockSully {
   }
 
   async function setScenario(request: Request): Promise<Response> {
-    const read = await readBody(request, 64 * 1024);
-    const parsed = read.ok ? parseJson(read.text) : { ok: false as const };
-    if (!parsed.ok || !isObject(parsed.value)) return sullyError(422, 'The scenario must be a JSON object');
-    const body = parsed.value;
-    const problems: string[] = [];
-    const user = body.user ?? DEFAULT_USER;
-    if (typeof user !== 'string' || !user) problems.push('user must be a non-empty string');
+    const posted = await readScenario(request);
+    if (!posted) return sullyError(422, 'The scenario must be a JSON object');
+    const { body, user, problems } = posted;
     const polls = optionalNumber(body, 'pollsToComplete', problems, true);
     if (polls === 0) problems.push('pollsToComplete must be at least 1');
     const completeAfterMs = optionalNumber(body, 'completeAfterMs', problems);
@@ -188,7 +182,7 @@ export function createMockSully(options: MockSullyOptions = {}): MockSully {
     const scenario: SullyScenario = { pollsToComplete: polls ?? DEFAULT_POLLS_TO_COMPLETE, failures };
     if (completeAfterMs !== undefined) scenario.completeAfterMs = completeAfterMs;
     if (retryAfterSeconds !== undefined) scenario.retryAfterSeconds = retryAfterSeconds;
-    users.get(user as string).scenario = scenario;
+    users.get(user).scenario = scenario;
     return json(200, { user, ...scenario });
   }
 
