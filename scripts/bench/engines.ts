@@ -5,9 +5,8 @@
  * (token; session, transcript and codes at once; then, as soon as the session's note is in, Sully's
  * create and polls beside Omniscribe's codify), bodies parsed, the next paint.
  */
-import type { Page } from 'playwright-core';
 import type { MountResult } from './page/harness.ts';
-import type { BenchContext, FigureGroup } from './figures.ts';
+import { elementPage, type BenchContext, type FigureGroup } from './figures.ts';
 import { figure, median } from './stats.ts';
 
 const LATENCY_MS = 100;
@@ -29,17 +28,8 @@ async function post(ctx: BenchContext, path: string, body: unknown): Promise<voi
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
 }
 
-async function freshPage(ctx: BenchContext): Promise<Page> {
-  const page = await ctx.context.newPage();
-  page.on('pageerror', (error) => ctx.progress(`page error: ${error.message}`));
-  await page.goto(`${ctx.server.origin}/`);
-  await page.evaluate(() => window.bench.ready());
-  await page.evaluate(() => window.bench.settle(3));
-  return page;
-}
-
 async function elementRun(ctx: BenchContext): Promise<number> {
-  const page = await freshPage(ctx);
+  const page = await elementPage(ctx, 0);
   try {
     const u = user(ctx);
     await ctx.server.scenario(u, { latencyMs: LATENCY_MS });
@@ -58,7 +48,7 @@ async function elementRun(ctx: BenchContext): Promise<number> {
 }
 
 async function floorRun(ctx: BenchContext): Promise<number> {
-  const page = await freshPage(ctx);
+  const page = await elementPage(ctx, 0);
   try {
     const u = user(ctx);
     await ctx.server.scenario(u, { latencyMs: LATENCY_MS });

@@ -45,14 +45,15 @@ function newUser(ctx: BenchContext, what: string): string {
   return `bench-${what}-${ctx.stamp}-${userCounter}`;
 }
 
-async function elementPage(ctx: BenchContext): Promise<Page> {
+/** A fresh bench page, the element defined and settled; `restMs` more before anything is timed (the growth and engine rows take none). */
+export async function elementPage(ctx: BenchContext, restMs = 150): Promise<Page> {
   const page = await ctx.context.newPage();
   page.on('pageerror', (error) => ctx.progress(`page error: ${error.message}`));
   await page.goto(`${ctx.server.origin}/`);
   await page.evaluate(() => window.bench.ready());
   // Let the new renderer finish starting up (module compile, first frames) before anything is timed.
   await page.evaluate(() => window.bench.settle(3));
-  await page.waitForTimeout(150);
+  if (restMs > 0) await page.waitForTimeout(restMs);
   return page;
 }
 

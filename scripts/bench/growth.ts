@@ -14,7 +14,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { MountResult, TaskRecord } from './page/harness.ts';
-import type { BenchContext, FigureGroup } from './figures.ts';
+import { elementPage, type BenchContext, type FigureGroup } from './figures.ts';
 import { figure, quantile, type Figure } from './stats.ts';
 
 export const CODE_SIZES = [1000, 2000, 5000, 10_000] as const;
@@ -33,15 +33,6 @@ let counter = 0;
 const user = (ctx: BenchContext, what: string) => `bench-growth-${what}-${ctx.stamp}-${(counter += 1)}`;
 const round = (n: number) => Math.round(n * 100) / 100;
 const longest = (tasks: readonly TaskRecord[]) => tasks.reduce((m, t) => Math.max(m, t.duration), 0);
-
-async function freshPage(ctx: BenchContext): Promise<Page> {
-  const page = await ctx.context.newPage();
-  page.on('pageerror', (error) => ctx.progress(`page error: ${error.message}`));
-  await page.goto(`${ctx.server.origin}/`);
-  await page.evaluate(() => window.bench.ready());
-  await page.evaluate(() => window.bench.settle(3));
-  return page;
-}
 
 /** Mount and wait for the painted list, capped in the page and (for a frozen page) in Node. */
 async function mount(ctx: BenchContext, page: Page, sessionId: string): Promise<MountResult> {
@@ -109,7 +100,7 @@ interface CodesRun {
 }
 
 async function codesRun(ctx: BenchContext, entities: number, heap: boolean): Promise<CodesRun> {
-  const page = await freshPage(ctx);
+  const page = await elementPage(ctx, 0);
   try {
     const m = await mount(ctx, page, `generated-${entities}`);
     await page.evaluate(() => window.bench.settle(4));
@@ -163,7 +154,7 @@ interface TranscriptRun {
 }
 
 async function transcriptRun(ctx: BenchContext, sessionId: string, select: boolean): Promise<TranscriptRun> {
-  const page = await freshPage(ctx);
+  const page = await elementPage(ctx, 0);
   try {
     const m = await mount(ctx, page, sessionId);
     await page.evaluate(() => window.bench.settle(4));
