@@ -31,7 +31,6 @@ import { RovingFocusController } from './controllers/roving-focus.ts';
 import { SelectionController } from './controllers/selection.ts';
 import { SessionLoadController, type PatientInfo } from './controllers/session-load.ts';
 import { ToolbarPanelsController } from './controllers/toolbar-panels.ts';
-import { warmUpWhenIdle } from './controllers/warm-up.ts';
 import { statusTemplate, emptyTemplate } from './templates/status.ts';
 import { footerTemplate } from './templates/footer.ts';
 import { engineHeaderTemplate } from './templates/engine-progress.ts';
@@ -215,11 +214,6 @@ export class HeidiClinicalCodes extends LitElement {
   /** The first property the host set to a wrong type (a `config` error naming it); loads refuse to run while set. */
   get configError(): HeidiError | undefined {
     return this._doors.error;
-  }
-
-  /** What the first codes' render needs and costs most cold is made while the requests are out. */
-  protected override firstUpdated(): void {
-    warmUpWhenIdle(this._locale);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

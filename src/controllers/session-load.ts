@@ -15,7 +15,8 @@ import { asHeidiError } from '../core/engines/pipeline.ts';
 import { engineLabel, type DiscardedCode, type EngineName, type EngineProgress, type EngineState } from '../core/engines/types.ts';
 import { loadNotices } from '../templates/engine-progress.ts';
 import type { CodingModel } from '../core/model.ts';
-import { warmSchemas, type JwtResponse } from '../core/schemas.ts';
+import type { JwtResponse } from '../core/schemas.ts';
+import { warmUp } from './warm-up.ts';
 import { HeidiErrorEvent, HeidiSessionStartEvent, HeidiTokenExpiredEvent } from '../events.ts';
 import type { LocaleController } from './locale.ts';
 
@@ -49,8 +50,8 @@ export interface SessionLoadHost extends ReactiveControllerHost, HTMLElement {
 }
 
 export interface SessionLoadOptions {
-  /** `current` is read once while the first requests are in flight, to make the locale's formatter early. */
-  readonly locale: Pick<LocaleController, 'messages' | 'current'>;
+  /** `warmUp` is called once while the first requests are in flight, to make the locale's formatter early. */
+  readonly locale: Pick<LocaleController, 'messages' | 'warmUp'>;
   readonly announcer: { announce(message: string): void };
   /** A run for another session starts: forget what was selected, open and sent in the last one. */
   readonly onSessionChange: () => void;
@@ -166,12 +167,10 @@ export class SessionLoadController implements ReactiveController {
       let result: LoadResult;
       if (withHeidi) {
         const update = this._contextUpdate(!host.sessionId);
-        // While the first requests are on the wire: pay the one-off costs (Intl's first formatter, zod's
-        // lazy set-up of each schema) now, not after the data arrives.
+        // While the first requests are on the wire: pay the one-off costs now, not after the data arrives.
         this._warming = setTimeout(() => {
           this._warming = undefined;
-          void this._options.locale.current; // Intl's first formatter for this locale
-          warmSchemas();
+          warmUp(this._options.locale);
         });
         const heidiOwn = this._engineSignal('heidi');
         result = await loadCodes({
