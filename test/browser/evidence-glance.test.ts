@@ -19,7 +19,9 @@ async function settled(el: HeidiClinicalCodes): Promise<void> {
   await settle(el);
   await Promise.all(cards(el).map((c) => (c as Updatable).updateComplete));
   await sourceView(el)?.updateComplete;
-  await new Promise((r) => requestAnimationFrame(r));
+  // Until the frame is painted: the cards are \`content-visibility: auto\`, and which of them are in view is
+  // settled in the frame itself, so a layout read from an earlier rAF callback sees their placeholder sizes.
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 }
 
 /** The focused element, through every open shadow root. */

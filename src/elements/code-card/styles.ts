@@ -12,6 +12,8 @@ export const cardStyles = css`
         /* Less below: the action row's buttons bring their own height. */
         padding: var(--_space) var(--_space) calc(var(--_space) * 0.5);
         line-height: 1.35;
+        content-visibility: auto;
+        contain-intrinsic-block-size: auto 7rem;
       }
       :host(:focus-visible) {
         outline: 3px solid var(--_focus);
