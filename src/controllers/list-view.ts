@@ -6,6 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { checkEntity, type CheckWarning } from '../core/checks.ts';
+import { commaList } from '../core/text.ts';
 import {
   DEFAULT_BATCH_FILTER,
   allowedEntities,
@@ -57,15 +58,7 @@ export class ListViewController implements ReactiveController {
   minEngines = 1;
 
   // Each memo is keyed on everything it reads; `review.snapshot` changes identity with every decision.
-  private readonly _shown = memo((model: CodingModel, codeSystems: string) =>
-    allowedEntities(
-      model.entities,
-      codeSystems
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
-  );
+  private readonly _shown = memo((model: CodingModel, codeSystems: string) => allowedEntities(model.entities, commaList(codeSystems)));
   private readonly _view = memo(
     (
       shown: readonly EntityView[],

@@ -34,8 +34,11 @@ z.config({ jitless: true }); // strict CSP: no `new Function` (see schemas.ts)
 
 // Only zod constructors the bundle already ships, plus `refine`: `enum`, `record` and `extend` would add 1.3 kB gzip.
 export const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not a time'));
-export const STATUSES: readonly unknown[] = ['PENDING', 'ACCEPTED', 'REJECTED'] satisfies ReviewStatus[];
-const status = z.string().check(z.refine((s) => STATUSES.includes(s), 'not PENDING, ACCEPTED or REJECTED'));
+/** The review statuses, in the order the status filter lists them. */
+export const STATUSES = ['PENDING', 'ACCEPTED', 'REJECTED'] as const satisfies readonly ReviewStatus[];
+/** `value` is one of `STATUSES`. */
+export const isStatus = (value: unknown): value is ReviewStatus => (STATUSES as readonly unknown[]).includes(value);
+const status = z.string().check(z.refine(isStatus, 'not PENDING, ACCEPTED or REJECTED'));
 const codeRef = z.object({ system: z.string(), code: z.string(), display: z.string(), codeSystem: z.string() });
 const swappedTo = z.optional(z.object({ codeSystem: z.string(), code: z.string() }));
 

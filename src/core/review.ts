@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import type { AuditEntry } from './audit.ts';
 import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
-import { AuditEntrySchema, STATUSES } from './review-snapshot.ts';
+import { AuditEntrySchema, isStatus } from './review-snapshot.ts';
 import { sentKey, type SentCode } from './send-diff.ts';
 
 export type ReviewStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED';
@@ -220,7 +220,7 @@ export class ReviewState {
       if (data.v !== 1) return;
       const decisions = new Map<string, Decision>();
       for (const [id, entry] of Object.entries(data.d!)) {
-        if (!STATUSES.includes(entry?.s)) continue;
+        if (!isStatus(entry?.s)) continue;
         const [codeSystem, code] = Array.isArray(entry.c) ? entry.c : [];
         decisions.set(
           id,

@@ -7,6 +7,14 @@ export function wellFormed(text: string): string {
   return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
+/** The items of a comma-separated attribute (`a, b,,c` -> `['a', 'b', 'c']`): trimmed, empty ones left out. */
+export function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 /** One URL path segment, safely encoded. */
 export function pathSegment(text: string): string {
   return encodeURIComponent(wellFormed(text));

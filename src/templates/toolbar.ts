@@ -2,6 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ListViewController } from '../controllers/list-view.ts';
 import type { SortOrder, StatusFilter } from '../core/filters.ts';
+import { STATUSES } from '../core/review-snapshot.ts';
 import type { Messages } from '../i18n/index.ts';
 import { checkboxField, selectField, type Choice } from './fields.ts';
 
@@ -22,7 +23,7 @@ export interface ToolbarHandlers {
   readonly setAutoAdvance: (on: boolean) => void;
 }
 
-const STATUSES = ['ALL', 'PENDING', 'ACCEPTED', 'REJECTED'] as const;
+const STATUS_FILTERS = ['ALL', ...STATUSES] as const;
 
 export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateResult {
   const m = p.messages;
@@ -62,7 +63,7 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
           }
           ${selectField(
             cap(m.filterStatus),
-            STATUSES.map((s): Choice => [s, s === 'ALL' ? m.allStatuses : m.status[s]]),
+            STATUS_FILTERS.map((s): Choice => [s, s === 'ALL' ? m.allStatuses : m.status[s]]),
             list.status,
             (status) => list.set({ status: status as StatusFilter }),
           )}

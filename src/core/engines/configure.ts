@@ -4,6 +4,7 @@
  * forwarder URLs, and each engine wrapped so it can be cancelled on its own.
  */
 import { HeidiError } from '../errors.ts';
+import { commaList } from '../text.ts';
 import { createOmniscribeEngine, OMNISCRIBE_MODELS, type OmniscribeModel } from './omniscribe.ts';
 import { createSullyEngine } from './sully.ts';
 import { cancellable } from './pipeline.ts';
@@ -23,10 +24,7 @@ const notSetUp = (message: string) => new HeidiError('config', message);
 
 /** `heidi, sully` -> `['heidi', 'sully']`, in display order, each once; '' is Heidi alone. */
 export function parseEngines(value: string): EngineName[] {
-  const names = value
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
+  const names = commaList(value.toLowerCase());
   const unknown = names.find((n) => !(ENGINE_NAMES as readonly string[]).includes(n));
   if (unknown !== undefined) throw notSetUp(`Unknown engine "${unknown}" in engines (heidi, sully, omniscribe).`);
   return names.length ? [...new Set(names as EngineName[])] : ['heidi'];
