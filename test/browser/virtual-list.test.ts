@@ -103,6 +103,32 @@ describe('windowed list (2,000 codes)', function () {
     expect(cards(el).filter((c) => c.tabIndex === 0)).to.deep.equal([focusedCard(el)]);
   });
 
+  it('the focused card is on screen once painted, after End, Home, the arrows and j', async () => {
+    // Cards off screen are `content-visibility: auto` with a placeholder height: the scroll that focus makes
+    // must still land on the card, whatever the real heights of the cards around it turn out to be.
+    const { el } = await mountLoaded({ sessionId: SESSION });
+    cards(el)[0]!.focus();
+    const onScreen = async (what: string) => {
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      const box = focusedCard(el)!.getBoundingClientRect();
+      expect(
+        box.top >= -1 && box.bottom <= innerHeight + 1, // a pixel for sub-pixel rounding
+        `${what}: the focused card at ${box.top}..${box.bottom} of ${innerHeight}`,
+      ).to.equal(true);
+    };
+    for (const key of ['End', 'ArrowUp', 'Home', 'End']) {
+      const before = focusedCard(el);
+      await press(key);
+      await until(() => focusedCard(el) !== undefined && focusedCard(el) !== before, `${key} to move the focus`);
+      await onScreen(key);
+    }
+    await press('Home');
+    await until(() => placeOfFocused(el)?.position === 1 && placeOfFocused(el)?.group === 0, 'the first card focused');
+    await press('j', 30);
+    await until(() => JSON.stringify(placeOfFocused(el)) === JSON.stringify(placeOf(groupSizes(el), 30)), 'the 31st card focused');
+    await onScreen('j x 30');
+  });
+
   it('a decision on a far card is announced and keeps the focus on that card', async () => {
     // With the advance-after-a-decision setting (issue 12, on by default) focus would wrap to the first card to review.
     localStorage.setItem('heidi-clinical-codes:advance', 'false');
