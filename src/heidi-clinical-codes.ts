@@ -67,7 +67,7 @@ export type { PatientInfo };
  * @fires heidi-codes-load - Codes are shown: `{sessionId, entities}`.
  * @fires heidi-code-select - A code or its evidence was opened: `{sessionId, entityId, code}`.
  * @fires heidi-code-review - Accept, reject, undo or swap: `{sessionId, entityId, status, code, previousCode?}`.
- * @fires heidi-codes-commit - Cancelable. The user sends accepted codes: `{sessionId, codes, waitUntil(promise)}`.
+ * @fires heidi-codes-commit - Cancelable. The user sends accepted codes: `{sessionId, codes, fhir, audit, added, removed, waitUntil(promise)}`.
  * @fires heidi-token-expired - A new token is needed and only `token` was given.
  * @fires heidi-error - Anything failed: `{code, message, status?, retryable, engine?}`.
  *
@@ -203,11 +203,13 @@ export class HeidiClinicalCodes extends LitElement {
 
   constructor() {
     super();
-    // A token set before this script upgraded the element is an own property hiding the setter: adopt it.
-    if (Object.hasOwn(this, 'token')) {
-      const early = (this as { token?: string }).token;
-      delete (this as { token?: string }).token;
-      this.token = early;
+    // A `token` or `reviewState` set before this script upgraded the element is an own property hiding the
+    // setter (Lit adopts its reactive properties itself; these two are plain accessors): adopt them.
+    for (const name of ['token', 'reviewState'] as const) {
+      if (!Object.hasOwn(this, name)) continue;
+      const early: unknown = this[name];
+      delete (this as Partial<Record<typeof name, unknown>>)[name];
+      (this as Record<typeof name, unknown>)[name] = early;
     }
   }
 
@@ -318,7 +320,7 @@ export class HeidiClinicalCodes extends LitElement {
           ? nothing
           : footerTemplate(
               { messages: m, accepted: this._list.counts.ACCEPTED, held: review.sentCodes.length, ...this._commit.view },
-              { send: () => void this.commit() },
+              { send: () => void this.commit(), retry: () => (this._session.linkFailed ? this._session.retryLink() : void this.refresh()) },
             )
       }
     `;

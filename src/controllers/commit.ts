@@ -29,7 +29,7 @@ export interface CommitHost extends ReactiveControllerHost, EventTarget {
 /** The controllers a send reads: the review, the list (what is shown, with which warnings), the model, the language, the live region. */
 export interface CommitOptions {
   readonly review: ReviewController;
-  readonly session: { readonly model: CodingModel | undefined };
+  readonly session: { readonly model: CodingModel | undefined; readonly linkFailed?: boolean };
   /** `shown`: the entities the list shows (the `code-systems` attribute applied). */
   readonly list: { readonly shown: readonly EntityView[]; warningsFor(entity: EntityView): readonly CheckWarning[] };
   readonly locale: { readonly messages: Messages };
@@ -73,14 +73,18 @@ export class CommitController {
   get blockedMessage(): string {
     // The host's own note is the host's own patient: there is no Heidi session to belong to someone else.
     if (this._options.session.model?.hostNote) return '';
-    const reason = patientBlock(this._host.ehrPatientId, this._options.session.model?.session);
+    const { model, linkFailed } = this._options.session;
+    const reason = patientBlock(this._host.ehrPatientId, model?.session);
     const m = this._options.locale.messages;
-    return reason === 'other' ? m.wrongPatient : reason ? m.patientUnlinked : '';
+    if (reason !== 'unlinked') return reason ? m.wrongPatient : '';
+    return !model?.session ? m.patientUnread : linkFailed ? m.patientLinkFailed : m.patientUnlinked;
   }
 
-  /** What the footer shows of sending. */
-  get view(): { blocked: string; phase: CommitPhase; message: string } {
-    return { blocked: this.blockedMessage, phase: this.phase, message: this.message };
+  /** What the footer shows of sending; `retry` when a retry can lift the block (the session unread, the link failed). */
+  get view(): { blocked: string; phase: CommitPhase; message: string; retry: boolean } {
+    const blocked = this.blockedMessage;
+    const m = this._options.locale.messages;
+    return { blocked, phase: this.phase, message: this.message, retry: blocked === m.patientUnread || blocked === m.patientLinkFailed };
   }
 
   /** Send the accepted codes. Resolves true when the host confirmed. */

@@ -3,10 +3,10 @@
  * (the `RELOAD_ON` properties) are read on each host update and a change runs
  * it again; each run has its own AbortSignal and a new run aborts the old.
  * Owns the token source and manager, the Heidi client, the phase and the
- * "generating" seconds, and sends the host's patient and context (PATCH).
+ * "generating" seconds, and sends the host's patient and context (PATCH, through `SessionContextSync`).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { HeidiClient, DEFAULT_API_BASE, type SessionUpdate } from '../core/client.ts';
+import { HeidiClient, DEFAULT_API_BASE } from '../core/client.ts';
 import { HeidiError, isAbort } from '../core/errors.ts';
 import { TokenManager, type TokenSource } from '../core/token.ts';
 import { loadCodes, loadNoteCodes, type LoadResult } from '../core/session-loader.ts';
@@ -17,6 +17,7 @@ import { loadNotices } from '../templates/engine-progress.ts';
 import type { CodingModel } from '../core/model.ts';
 import type { JwtResponse } from '../core/schemas.ts';
 import { warmUp } from './warm-up.ts';
+import { SessionContextSync } from './session-context.ts';
 import { HeidiErrorEvent, HeidiSessionStartEvent, HeidiTokenExpiredEvent } from '../events.ts';
 import type { LocaleController } from './locale.ts';
 
@@ -83,12 +84,14 @@ export class SessionLoadController implements ReactiveController {
   private _warming: ReturnType<typeof setTimeout> | undefined;
   /** The reload inputs as of the last update, and the token source inputs. */
   private _lastInputs: readonly unknown[] | undefined;
-  private _sentPatient: PatientInfo | undefined;
-  private _sentNotes: string[] | undefined;
   /** The token source inputs the connect-time token request was made for. */
   private _prefetched: readonly unknown[] | undefined;
-  /** The session and patient last linked (`ehr_patient_id`), so a link is asked once. */
-  private _linked = '';
+  private readonly _context: SessionContextSync;
+  /**
+   * The session this element created, and for which patient profile and appointment: a reload (refresh(),
+   * Retry, the element inserted again) attaches to it instead of creating another session in Heidi.
+   */
+  private _created: { readonly key: string; readonly sessionId: string } | undefined;
 
   constructor(
     private readonly _host: SessionLoadHost,
@@ -99,6 +102,13 @@ export class SessionLoadController implements ReactiveController {
       onHostTokenNeeded: () => _host.dispatchEvent(new HeidiTokenExpiredEvent()),
       timeoutMs: () => _host.timeouts?.request,
       hostTimeoutMs: () => _host.timeouts?.hostToken,
+    });
+    this._context = new SessionContextSync(_host, {
+      updateSession: (id, update, signal) => this._heidiClient().updateSession(id, update, signal),
+      onSession: (id, session) => {
+        if (this.model?.sessionId === id && !this._run?.signal.aborted) this._assign({ model: { ...this.model, session } });
+      },
+      onError: (error) => this._report(error),
     });
     _host.addController(this);
   }
@@ -129,6 +139,25 @@ export class SessionLoadController implements ReactiveController {
     });
   }
 
+  /** Linking the session to the host's patient failed (sending stays blocked until a retry succeeds). */
+  get linkFailed(): boolean {
+    return this._context.linkFailed(this.model?.sessionId);
+  }
+
+  /** Ask Heidi again to link the session to the host's patient (the footer's Retry after a failed link). */
+  retryLink(): void {
+    this._context.retry();
+    void this._sendContext();
+  }
+
+  /** The session to load: `session-id`, else the one this element created for the same profile and appointment. */
+  private _sessionId(): string | undefined {
+    const { sessionId, patientProfileId, ehrAppointmentId } = this._host;
+    if (sessionId) return sessionId;
+    const created = this._created;
+    return created?.key === `${patientProfileId}\n${ehrAppointmentId}` ? created.sessionId : undefined;
+  }
+
   /** Load now, aborting a load under way. */
   async run(): Promise<void> {
     this._abort();
@@ -137,9 +166,12 @@ export class SessionLoadController implements ReactiveController {
     const signal = controller.signal;
     const host = this._host;
     const m = this._options.locale.messages;
+    const sessionId = this._sessionId();
     this._assign({ phase: 'loading', error: undefined, notices: [], discarded: [], engineStates: [] });
-    this._announce(host.sessionId ? m.loadingSession : m.creatingSession);
-    if (host.sessionId !== this.model?.sessionId) {
+    this._announce(sessionId ? m.loadingSession : m.creatingSession);
+    // A new load asks again for a link that failed.
+    this._context.retry();
+    if (sessionId !== this.model?.sessionId) {
       this.model = undefined;
       this._options.onSessionChange();
     }
@@ -166,7 +198,8 @@ export class SessionLoadController implements ReactiveController {
       const sentNotes = host.clinicianNotes;
       let result: LoadResult;
       if (withHeidi) {
-        const update = this._contextUpdate(!host.sessionId);
+        const update = this._context.update(!sessionId);
+        const createdFor = `${host.patientProfileId}\n${host.ehrAppointmentId}`;
         // While the first requests are on the wire: pay the one-off costs now, not after the data arrives.
         this._warming = setTimeout(() => {
           this._warming = undefined;
@@ -175,13 +208,14 @@ export class SessionLoadController implements ReactiveController {
         const heidiOwn = this._engineSignal('heidi');
         result = await loadCodes({
           client: this._heidiClient(),
-          sessionId: host.sessionId || undefined,
+          sessionId,
           // JSON leaves out what is unset.
           create: { patient_profile_id: host.patientProfileId || undefined, ehr_appointment_id: host.ehrAppointmentId || undefined },
           update,
           signal,
-          onSessionStart: (sessionId, created) => {
-            if (!signal.aborted) host.dispatchEvent(new HeidiSessionStartEvent({ sessionId, created }));
+          onSessionStart: (started, created) => {
+            if (created) this._created = { key: createdFor, sessionId: started };
+            if (!signal.aborted) host.dispatchEvent(new HeidiSessionStartEvent({ sessionId: started, created }));
           },
           onProgress,
           heidiSignal: heidiOwn,
@@ -193,8 +227,7 @@ export class SessionLoadController implements ReactiveController {
       signal.throwIfAborted();
       if (withHeidi) {
         // What the PATCH carried; a patient the host set while loading is sent right after.
-        this._sentPatient = sentPatient;
-        this._sentNotes = sentNotes;
+        this._context.sentWithLoad(sentPatient, sentNotes);
       }
       const everyCancelled = result.model.entities.length === 0 && this.engineStates.every((e) => e.progress.phase === 'cancelled');
       if (everyCancelled) {
@@ -323,41 +356,8 @@ export class SessionLoadController implements ReactiveController {
     this._stopTimer();
   }
 
-  /** PATCH body from the host's patient and context, if it set any. */
-  private _contextUpdate(link: boolean): SessionUpdate | undefined {
-    const { patient, clinicianNotes, ehrPatientId } = this._host;
-    const update: SessionUpdate & { ehr_patient_id?: string } = {};
-    // Only the patient's own fields (JSON leaves out the unset ones).
-    if (patient) update.patient = { name: patient.name, gender: patient.gender, dob: patient.dob };
-    if (clinicianNotes) update.clinician_notes = [...clinicianNotes];
-    // A session created here, or one with no EHR patient, is linked to the host's patient, so the wrong-patient guard can check it.
-    if (link && ehrPatientId) update.ehr_patient_id = ehrPatientId;
-    return Object.keys(update).length ? update : undefined;
-  }
-
-  /**
-   * Send the host's patient and context when they changed since the last PATCH, and link a session
-   * that has no EHR patient to the host's (once per session and patient), so the wrong-patient guard can prove it.
-   */
-  private async _sendContext(): Promise<void> {
-    const model = this.model;
-    const { patient, clinicianNotes, ehrPatientId } = this._host;
-    const link = `${model?.sessionId} ${ehrPatientId}`;
-    const linking = !!ehrPatientId && !!model?.session && !model.session.ehr_patient_id && this._linked !== link;
-    if (!model || this._host.configError || (!linking && patient === this._sentPatient && clinicianNotes === this._sentNotes)) return;
-    const update = this._contextUpdate(linking);
-    if (!update) return;
-    if (linking) this._linked = link;
-    this._sentPatient = patient;
-    this._sentNotes = clinicianNotes;
-    const signal = this._run?.signal;
-    try {
-      const session = await this._heidiClient().updateSession(model.sessionId, update, signal);
-      if (this.model?.sessionId !== model.sessionId || signal?.aborted) return;
-      this._assign({ model: { ...this.model, session } });
-    } catch (error) {
-      if (!isAbort(error)) this._report(asHeidiError(error));
-    }
+  private _sendContext(): Promise<void> {
+    return this._context.send(this.model, this._run?.signal);
   }
 
   private _announce(message: string): void {

@@ -167,6 +167,9 @@ export const en = {
   sendCancelled: 'The EHR declined the codes. Nothing was marked as sent.',
   wrongPatient: 'This consultation belongs to another patient than the one open in the EHR. Sending is blocked.',
   patientUnlinked: 'This consultation is not linked to the patient open in the EHR. Sending is blocked until it is.',
+  patientLinkFailed:
+    'This consultation is not linked to the patient open in the EHR, and linking it failed. Sending is blocked until it is: retry.',
+  patientUnread: 'The consultation details could not be read, so its patient cannot be checked against the EHR. Sending is blocked: retry.',
   restoredUnknown: (count: number) =>
     `${count} saved ${count === 1 ? 'decision is' : 'decisions are'} for codes no longer suggested and ${count === 1 ? 'was' : 'were'} not applied.`,
   lostToOtherTab: (code: string) => `${code} was changed in another tab or window: the later decision is kept.`,

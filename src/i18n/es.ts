@@ -165,6 +165,10 @@ export const es: Messages = {
   sendCancelled: 'La historia clínica rechazó los códigos. No se marcó nada como enviado.',
   wrongPatient: 'Esta consulta pertenece a un paciente distinto del abierto en la historia clínica. El envío está bloqueado.',
   patientUnlinked: 'Esta consulta no está vinculada al paciente abierto en la historia clínica. El envío está bloqueado hasta que lo esté.',
+  patientLinkFailed:
+    'Esta consulta no está vinculada al paciente abierto en la historia clínica y no se pudo vincular. El envío está bloqueado hasta que lo esté: reintente.',
+  patientUnread:
+    'No se pudieron leer los datos de la consulta, así que su paciente no se puede comprobar con la historia clínica. El envío está bloqueado: reintente.',
   restoredUnknown: (count) =>
     `${count} ${count === 1 ? 'decisión guardada es' : 'decisiones guardadas son'} de códigos que ya no se sugieren y no se ${count === 1 ? 'aplicó' : 'aplicaron'}.`,
   lostToOtherTab: (code) => `${code} se cambió en otra pestaña o ventana: se conserva la decisión más reciente.`,

@@ -1,5 +1,5 @@
 /** The Send to EHR area: the send button with its count, and what the last send did (or why it cannot). */
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { CommitPhase } from '../controllers/commit.ts';
 import type { Messages } from '../i18n/index.ts';
 
@@ -12,11 +12,13 @@ export interface FooterProps {
   readonly blocked: string;
   readonly phase: CommitPhase;
   readonly message: string;
+  /** A retry can lift the block (the session could not be read, or linking it to the patient failed). */
+  readonly retry: boolean;
 }
 
 export function footerTemplate(
-  { messages: m, accepted, held, blocked, phase, message }: FooterProps,
-  handlers: { readonly send: () => void },
+  { messages: m, accepted, held, blocked, phase, message, retry }: FooterProps,
+  handlers: { readonly send: () => void; readonly retry: () => void },
 ): TemplateResult {
   return html`<div class="footer" part="footer">
     <button
@@ -28,5 +30,6 @@ export function footerTemplate(
       ${accepted ? m.sendCount(accepted) : m.sendToEhr}
     </button>
     <span class="commit-msg ${blocked ? 'blocked' : phase}">${blocked || (phase === 'idle' ? (accepted ? '' : m.nothingToSend) : message)}</span>
+    ${retry ? html`<button @click=${handlers.retry}>${m.retry}</button>` : nothing}
   </div>`;
 }

@@ -228,4 +228,37 @@ describe('the wrong-patient guard guards (issue 15.11)', () => {
     expect(commits.count).to.equal(0);
     await expect(el).to.be.accessible();
   });
+
+  it("a failed link is asked again by the footer's Retry (not on every render), and sending opens once it succeeds", async () => {
+    const user = newUser('link');
+    await unlink(user);
+    await setScenario(user, { failures: [{ route: 'patch-session', count: 1, status: 500 }] });
+    const { el } = await mountLoaded({ user, sessionId: S1, attrs: { 'ehr-patient-id': 'EHR-PT-42' } });
+    await acceptTwo(el);
+    await until(() => footerText(el).includes('linking it failed'), 'the footer to say the link failed');
+    const linkPatches = async () => (await requestLog(user)).filter((e) => e.route === 'patch-session').length;
+    // The unlink, and the one failed link: renders (two decisions) asked nothing more.
+    expect(await linkPatches()).to.equal(2);
+    expect(sendButton(el).disabled).to.equal(true);
+    const retry = [...shadow(el).querySelectorAll<HTMLButtonElement>('.footer button')].find((b) => b.textContent?.trim() === 'Retry')!;
+    expect(retry, 'a Retry button beside the message').to.exist;
+    await expect(el).to.be.accessible();
+    retry.click();
+    await until(() => !sendButton(el).disabled, 'the session to be linked');
+    expect(await linkPatches()).to.equal(3);
+    expect(shadow(el).querySelector('.footer button:not(.send)'), 'no Retry once linked').to.equal(null);
+    expect(await el.commit()).to.equal(true);
+  });
+
+  it('refresh() asks again for a link that failed', async () => {
+    const user = newUser('link');
+    await unlink(user);
+    await setScenario(user, { failures: [{ route: 'patch-session', count: 1, status: 500 }] });
+    const { el } = await mountLoaded({ user, sessionId: S1, attrs: { 'ehr-patient-id': 'EHR-PT-42' } });
+    await acceptTwo(el);
+    await until(() => footerText(el).includes('linking it failed'), 'the footer to say the link failed');
+    await el.refresh();
+    await until(() => !sendButton(el).disabled, 'the session to be linked after refresh()');
+    expect(cards(el).filter((c) => c.getAttribute('status') === 'ACCEPTED').length, 'the decisions kept').to.equal(2);
+  });
 });

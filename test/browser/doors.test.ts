@@ -100,6 +100,39 @@ describe('property types are checked at the door', () => {
   });
 });
 
+describe('properties set before the script upgraded the element', () => {
+  // An element made in a document without the definition stays un-upgraded, as on a page whose
+  // <script type="module"> has not run yet; it upgrades when it joins this document.
+  const early = (): HeidiClinicalCodes =>
+    document.implementation.createHTMLDocument('').createElement('heidi-clinical-codes') as HeidiClinicalCodes;
+
+  it('token and reviewState set early are adopted: the token is used, the review is restored, and reviewState reads the live review', async () => {
+    const user = newUser('early');
+    const token = await getToken(user);
+    const el = early();
+    el.setAttribute('api-base', '/mock-heidi');
+    el.setAttribute('session-id', FX);
+    expect(el instanceof HTMLElement && !('commit' in el), 'not upgraded yet').to.equal(true);
+    const id = 'icd_10_cm:M17.11';
+    (el as unknown as Record<string, unknown>).token = token;
+    (el as unknown as Record<string, unknown>).reviewState = {
+      sessionId: FX,
+      decisions: { [id]: { status: 'ACCEPTED', at: new Date().toISOString() } },
+      audit: [],
+    };
+    const loaded = oneEvent(el, 'heidi-codes-load');
+    document.body.append(el);
+    try {
+      const detail = ((await loaded) as CustomEvent<{ entities: { entityId: string; status: string }[] }>).detail;
+      expect(detail.entities.find((e) => e.entityId === id)?.status).to.equal('ACCEPTED');
+      expect(Object.hasOwn(el, 'reviewState'), 'no own property hides the accessor').to.equal(false);
+      expect(el.reviewState?.decisions[id]?.status).to.equal('ACCEPTED');
+    } finally {
+      el.remove();
+    }
+  });
+});
+
 describe('every wait ends', () => {
   it('only a host-set token, a 401, and a host that never answers heidi-token-expired: auth error with Retry', async () => {
     const user = newUser();

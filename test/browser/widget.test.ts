@@ -49,6 +49,35 @@ describe('session: attach and create', () => {
     expect(session.session.ehr_appt_id).to.equal('APPT-9');
   });
 
+  it('refresh() and a re-insertion attach to the session this element created: one Heidi session, not one per reload', async () => {
+    const user = newUser();
+    const started: { sessionId: string; created: boolean }[] = [];
+    const onStart = (e: Event) => started.push((e as CustomEvent<{ sessionId: string; created: boolean }>).detail);
+    document.addEventListener('heidi-session-start', onStart);
+    try {
+      // A new session has no recording yet, so no codes: what matters is which session each load opens.
+      const { el } = await mountLoaded({ user, attrs: { 'patient-profile-id': 'pp-1', 'ehr-appointment-id': 'APPT-9' } });
+      await el.refresh();
+      const parent = el.parentElement!;
+      el.remove();
+      const reloaded = oneEvent(el, 'heidi-codes-load');
+      parent.append(el);
+      await reloaded;
+      const creates = async () => (await requestLog(user)).filter((e) => e.route === 'create-session').length;
+      expect(await creates()).to.equal(1);
+      expect(started.map((s) => s.created)).to.deep.equal([true, false, false]);
+      expect(new Set(started.map((s) => s.sessionId)).size, 'one session id').to.equal(1);
+      expect(el.reviewState?.sessionId, 'the review stays with that session').to.equal(started[0]!.sessionId);
+      // Another appointment is another consultation: a session of its own.
+      const next = oneEvent(el, 'heidi-codes-load');
+      el.setAttribute('ehr-appointment-id', 'APPT-10');
+      await next;
+      expect(await creates()).to.equal(2);
+    } finally {
+      document.removeEventListener('heidi-session-start', onStart);
+    }
+  });
+
   it('sends patient and clinician notes with PATCH and uses the answer for the checks', async () => {
     const user = newUser();
     const { el } = await mountLoaded({
