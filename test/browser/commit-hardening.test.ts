@@ -250,6 +250,20 @@ describe('the wrong-patient guard guards (issue 15.11)', () => {
     expect(await el.commit()).to.equal(true);
   });
 
+  it('a session that could not be read blocks sending with a message that says so, and Retry reads it again', async () => {
+    const user = newUser('unread');
+    await setScenario(user, { failures: [{ route: 'get-session', count: 1, status: 500 }] });
+    const { el } = await mountLoaded({ user, sessionId: S1, attrs: { 'ehr-patient-id': 'EHR-PT-1001' } });
+    await acceptTwo(el);
+    expect(footerText(el)).to.contain('could not be read');
+    expect(sendButton(el).disabled).to.equal(true);
+    const retry = [...shadow(el).querySelectorAll<HTMLButtonElement>('.footer button')].find((b) => b.textContent?.trim() === 'Retry')!;
+    retry.click();
+    // Retry reloads (the footer is back once the codes are): the session read this time, and it is this patient's.
+    await until(() => sendButton(el)?.disabled === false, 'the session read and matched');
+    expect(cards(el).filter((c) => c.getAttribute('status') === 'ACCEPTED').length, 'the decisions kept').to.equal(2);
+  });
+
   it('refresh() asks again for a link that failed', async () => {
     const user = newUser('link');
     await unlink(user);
