@@ -201,6 +201,27 @@ describe('mergeEngineResults', () => {
     assert.equal(knee.primary.score, 0.8, "the first engine's code is the card's code");
   });
 
+  it('a SNOMED CT code Heidi gave as a clinical term is a procedure when a later engine lists it as one', () => {
+    const snomed = (engine: EngineName, id: string, kind: 'clinical-term' | 'procedure'): EntityView => {
+      const e = entity(engine, id, '80146002', 'knee');
+      return { ...e, primary: { ...e.primary, system: 'http://snomed.info/sct', codeSystem: 'snomed_ct', systemLabel: 'SNOMED CT', kind } };
+    };
+    const [card] = mergeEngineResults([
+      result('heidi', [snomed('heidi', 'h', 'clinical-term')]),
+      result('sully', [snomed('sully', 's', 'procedure')]),
+    ]);
+    assert.equal(card!.primary.kind, 'procedure');
+    assert.equal(card!.id, 'h', "still Heidi's card");
+    // A fixed kind is never overridden: a diagnosis system stays a diagnosis.
+    const [dx] = mergeEngineResults([
+      result('heidi', [entity('heidi', 'h', 'M17.11', 'knee')]),
+      result('sully', [
+        { ...entity('sully', 's', 'M17.11', 'knee'), primary: { ...entity('sully', 's', 'M17.11', 'knee').primary, kind: 'procedure' } },
+      ]),
+    ]);
+    assert.equal(dx!.primary.kind, 'diagnosis');
+  });
+
   it("an engine's own repeats of a code stay separate cards, and ids stay unique across engines", () => {
     const merged = mergeEngineResults([
       result('heidi', [entity('heidi', 'x', 'M17.11', 'Right knee'), entity('heidi', 'x#2', 'M17.11', 'osteoarthritis')]),

@@ -34,6 +34,10 @@ export function mergeEngineResults(results: readonly EngineResult[]): EntityView
 function absorb(card: EntityView, entity: EntityView): EntityView {
   return {
     ...card,
+    // A system without a fixed kind (SNOMED CT) is a procedure when a later engine says so (Sully's procedures list):
+    // the same code Heidi gave as a clinical term must not become a Condition for that.
+    primary:
+      card.primary.kind === 'clinical-term' && entity.primary.kind === 'procedure' ? { ...card.primary, kind: 'procedure' } : card.primary,
     similar: [
       ...card.similar,
       ...entity.similar.filter((code) => !sameCode(code, card.primary) && !card.similar.some((c) => sameCode(c, code))),
