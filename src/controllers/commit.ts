@@ -10,7 +10,7 @@ import type { Reviewer } from '../core/audit.ts';
 import type { CheckWarning } from '../core/checks.ts';
 import { toFhirBundle } from '../core/fhir.ts';
 import { codeRef, sameCode, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
-import { committedCode, patientBlock } from '../core/payloads.ts';
+import { committedCode, patientBlock, suggestionsFor } from '../core/payloads.ts';
 import type { ReviewState } from '../core/review.ts';
 import { sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
 import { HeidiCodesCommitEvent } from '../events.ts';
@@ -122,9 +122,17 @@ export class CommitController {
     }
     const accepted = state.accepted(list.shown);
     const all = accepted.map((entity) => committedCode(entity, state.chosenCode(entity), list.warningsFor(entity)));
-    const held = all.map(sentCode);
-    const codes = oncePerCode(all);
     const lastSent = state.sentCodes;
+    // What the host goes on holding: the shown accepted codes, and those sent before that are still accepted as
+    // sent but not shown now (a narrower `code-systems`): hidden is not withdrawn, so never in `removed`.
+    const shown = new Set(list.shown.map((e) => e.id));
+    const entities = new Map(model.entities.map((e) => [e.id, e]));
+    const stillHeld = lastSent.filter((c) => {
+      const entity = !shown.has(c.entityId) && entities.get(c.entityId);
+      return entity && state.status(entity.id) === 'ACCEPTED' && sameCode(state.chosenCode(entity), c);
+    });
+    const held = [...all.map(sentCode), ...stillHeld];
+    const codes = oncePerCode(all);
     const diff = sendDiff(lastSent, held);
     // By code, not entity: a code another entity already gave the host is not new, one another entity still holds is not gone.
     const added = oncePerCode(diff.added, lastSent);
@@ -137,11 +145,15 @@ export class CommitController {
     const fhir = toFhirBundle(
       // The same codes as `codes` (oncePerCode picks the same ones), each with what its entity knows.
       oncePerCode(
-        accepted.map(({ primary, engines }, i) => ({
+        accepted.map((entity, i) => ({
           ...all[i]!,
           // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list).
-          kind: primary.kind,
-          engines: engines.map(({ engine, score }) => ({ engine, score, runId: model.runIds?.get(engine) })),
+          kind: entity.primary.kind,
+          engines: suggestionsFor(entity, state.chosenCode(entity)).map(({ engine, score }) => ({
+            engine,
+            score,
+            runId: model.runIds?.get(engine),
+          })),
         })),
       ),
       {

@@ -10,10 +10,11 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { auditEntry, isoNow, lastDecisionTimes, type AuditEntry, type Reviewer } from '../core/audit.ts';
 import { HeidiError } from '../core/errors.ts';
 import type { CodeView, EntityView } from '../core/model.ts';
-import { ReviewState, type ReviewChange, type ReviewStatus } from '../core/review.ts';
+import { appliesTo, ReviewState, type ReviewChange, type ReviewStatus } from '../core/review.ts';
 import { parseReviewSnapshot, reviewSnapshot, splitSnapshot, type ReviewSnapshot } from '../core/review-snapshot.ts';
 import { ReviewSync } from '../core/review-sync.ts';
 import { HeidiCodeReviewEvent, HeidiErrorEvent } from '../events.ts';
+import { engineNames } from '../core/payloads.ts';
 import type { Messages } from '../i18n/index.ts';
 
 export interface ReviewHost extends ReactiveControllerHost, EventTarget {
@@ -61,6 +62,9 @@ export class ReviewController implements ReactiveController {
       this.notices = [];
     }
     this._entities = new Map(entities.map((e) => [e.id, e]));
+    // A kept swap to a code this load no longer suggests is not applied (the card would send the code swapped away from).
+    const inapplicable = this.state.dropInapplicable(this._entities);
+    if (inapplicable.length) this._notice(this._options.locale.messages.restoredUnknown(inapplicable.length));
     this._connect();
     const pending = this._pending;
     if (pending !== undefined) {
@@ -101,7 +105,10 @@ export class ReviewController implements ReactiveController {
    * gains the entries it lacks. Returns the entity ids the snapshot decided on that no longer exist.
    */
   private _merge(state: ReviewState, snapshot: ReviewSnapshot): readonly string[] {
-    const { applicable, unknown } = splitSnapshot(snapshot, this._entities);
+    const split = splitSnapshot(snapshot, this._entities);
+    const applies = ([id, decision]: (typeof split.applicable)[number]) => appliesTo(this._entities.get(id), decision);
+    const applicable = split.applicable.filter(applies);
+    const unknown = [...split.unknown, ...split.applicable.filter((d) => !applies(d)).map(([id]) => id)];
     const times = lastDecisionTimes(state.audit);
     // Applied unless this tab decided later (no local decision: NaN, so not later); all in one change.
     state.applyAll(
@@ -150,8 +157,10 @@ export class ReviewController implements ReactiveController {
       // One reviewer's tabs (same API, same token source); the same session id elsewhere is not theirs.
       scope: `${this._host.apiBase} ${this._host.tokenUrl}`,
       // Another tab's decision won: apply it as it is, no event (that tab's host heard it).
+      // One this tab cannot take (an entity it does not have, a swap to a code it does not have) is left out.
       onRemote: ({ entityId, decision, entry }) => {
-        if (this.state === state && state.apply(entityId, decision, entry)) this._host.requestUpdate();
+        if (this.state === state && appliesTo(this._entities.get(entityId), decision) && state.apply(entityId, decision, entry))
+          this._host.requestUpdate();
       },
       onStale: ({ entry }) => entry && state.log([entry]),
       // A tab that opens later catches up, and tells what it had kept; a review that does not parse is ignored.
@@ -182,6 +191,7 @@ export class ReviewController implements ReactiveController {
     // Logged before the events fire: a host that saves `reviewState` on each one saves its audit entry too.
     const entries = changes.map((change) => {
       const entity = this._entities.get(change.entityId);
+      const chosen = entity && state.chosenCode(entity);
       return auditEntry(
         {
           entityId: change.entityId,
@@ -192,8 +202,9 @@ export class ReviewController implements ReactiveController {
         },
         {
           at,
-          engines: entity?.engines.map((s) => s.engine),
-          score: entity && state.chosenCode(entity).score,
+          // The engines behind the code chosen now (a swapped-to alternative: the engine that listed it).
+          engines: entity && engineNames(entity, chosen),
+          score: chosen?.score,
           reviewer: this._host.reviewer,
         },
       );

@@ -4,10 +4,10 @@
  */
 import type { CheckWarning } from './checks.ts';
 import { isLocated, type NoteEvidence, type TranscriptEvidence } from './evidence.ts';
-import { codeRef, type CodeView, type EntityView } from './model.ts';
+import { codeRef, sameCode, type CodeView, type EntityView } from './model.ts';
 import type { ReviewState } from './review.ts';
 import type { Session } from './schemas.ts';
-import type { EngineName } from './engines/types.ts';
+import type { EngineName, EngineSuggestion } from './engines/types.ts';
 import type { CodesLoadEntity, CommittedCode, EvidenceSpan } from '../events.ts';
 
 /** A shown entity as `heidi-codes-load` lists it: the code the reviewer has chosen so far, and its status. */
@@ -20,7 +20,7 @@ export function loadedEntity(entity: EntityView, review: ReviewState): CodesLoad
     relevance: entity.relevance,
     score: chosen.score,
     status: review.status(entity.id),
-    engines: engineNames(entity),
+    engines: engineNames(entity, chosen),
   };
 }
 
@@ -31,13 +31,24 @@ export function committedCode(entity: EntityView, chosen: CodeView, warnings: re
     entityId: entity.id,
     evidence: { transcript: evidenceSpans(entity.transcript), note: evidenceSpans(entity.note) },
     warnings: warnings.map((w) => w.kind),
-    engines: engineNames(entity),
+    engines: engineNames(entity, chosen),
   };
 }
 
-/** The names of the engines that suggested the entity's code, each once, in display order. */
-export function engineNames(entity: EntityView): EngineName[] {
-  return [...new Set(entity.engines.map((s) => s.engine))];
+/**
+ * The engines' suggestions behind the code chosen for `entity`: the entity's own for its primary code; for
+ * a similar code the reviewer swapped to, the engine that listed that alternative (only Heidi lists any:
+ * the peers' entities have none) with that code's own score, never the primary's engines and score.
+ */
+export function suggestionsFor(entity: EntityView, chosen: CodeView): readonly EngineSuggestion[] {
+  if (sameCode(chosen, entity.primary)) return entity.engines;
+  const lister = entity.engines.find((s) => s.engine === 'heidi') ?? entity.engines[0];
+  return lister ? [{ ...lister, score: chosen.score }] : [];
+}
+
+/** The names of the engines that suggested the entity's chosen code (its primary unless given), each once, in display order. */
+export function engineNames(entity: EntityView, chosen: CodeView = entity.primary): EngineName[] {
+  return [...new Set(suggestionsFor(entity, chosen).map((s) => s.engine))];
 }
 
 function evidenceSpans(evidence: readonly (TranscriptEvidence | NoteEvidence)[]): EvidenceSpan[] {

@@ -67,6 +67,16 @@ export function sameDecision(a: Decision, b: Decision): boolean {
   return a.status === b.status && a.swappedTo?.codeSystem === b.swappedTo?.codeSystem && a.swappedTo?.code === b.swappedTo?.code;
 }
 
+/**
+ * A decision can be applied to `entity` when the code it swapped to is one of the entity's own (its primary
+ * or a similar code). A swap to a code the entity no longer has (Heidi suggested other alternatives since)
+ * cannot: applied, the card would fall back to the primary and send the very code the reviewer swapped away from.
+ */
+export function appliesTo(entity: EntityView | undefined, decision: Pick<Decision, 'swappedTo'>): entity is EntityView {
+  const to = decision.swappedTo;
+  return !!entity && (!to || sameCode(entity.primary, to) || entity.similar.some((c) => sameCode(c, to)));
+}
+
 export class ReviewState {
   /** Replaced, never edited, on every change: `decisions` identity says whether anything changed (memo keys). */
   private _decisions: ReadonlyMap<string, Decision> = new Map<string, Decision>();
@@ -191,6 +201,13 @@ export class ReviewState {
       });
     }
     return changed.length;
+  }
+
+  /** Drop the decisions `entities` cannot take (see `appliesTo`), in one change. Returns their entity ids. */
+  dropInapplicable(entities: ReadonlyMap<string, EntityView>): string[] {
+    const dropped = [...this._decisions].filter(([id, d]) => entities.has(id) && !appliesTo(entities.get(id), d)).map(([id]) => id);
+    if (dropped.length) this._edit((map) => dropped.forEach((id) => map.delete(id)));
+    return dropped;
   }
 
   /** The host confirmed it holds exactly these codes now, so cards (and a reload) show them as sent. */

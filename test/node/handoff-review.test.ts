@@ -1,0 +1,149 @@
+/**
+ * The hand-off's review rules with the real ReviewController, ListViewController and CommitController on a
+ * fake host: a swap to a code that is no longer suggested is never applied (it would send the code swapped
+ * away from), a swapped-to code is credited to the engine that listed it with its own score, and a narrower
+ * `code-systems` hides codes without withdrawing them from the EHR.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildModel, type CodingModel } from '../../src/core/model.ts';
+import { mergeEngineResults } from '../../src/core/engines/merge.ts';
+import { peerEntity } from '../../src/core/engines/peer-http.ts';
+import type { EngineResult } from '../../src/core/engines/types.ts';
+import type { FhirProvenance } from '../../src/core/fhir.ts';
+import { ReviewController } from '../../src/controllers/review.ts';
+import { CommitController } from '../../src/controllers/commit.ts';
+import { ListViewController } from '../../src/controllers/list-view.ts';
+import type { CodesCommitDetail } from '../../src/events.ts';
+import { en } from '../../src/i18n/en.ts';
+
+class FakeHost extends EventTarget {
+  readonly = false;
+  ehrPatientId = '';
+  ehrAppointmentId = '';
+  codeSystems = '';
+  isConnected = false; // no other tabs
+  apiBase = 'https://api';
+  tokenUrl = '/t';
+  sessionId = 'S1';
+  reviewer = { reference: 'Practitioner/1', display: 'Dr A' };
+  readonly updateComplete = Promise.resolve(true);
+  addController(): void {}
+  removeController(): void {}
+  requestUpdate(): void {}
+}
+
+const code = (c: string, system = 'icd_10_cm', score = 0.9) => ({ code: c, code_name: `name ${c}`, code_system: system, score });
+
+function heidiModel(similar = [code('M17.9', 'icd_10_cm', 0.5)]): CodingModel {
+  return buildModel(
+    {
+      session_id: 'S1',
+      clinical_entities: [
+        { id: 'knee', primary_code: code('M17.11'), similar_codes: similar, relevance: 'HIGH', location_in_note: [{ start: 0, end: 25 }] },
+        { id: 'inj', primary_code: code('20610', 'cpt_2025', 0.95), relevance: 'HIGH', location_in_note: [{ start: 27, end: 34 }] },
+      ],
+    } as never,
+    undefined,
+    { consult_note: { result: 'Right knee osteoarthritis. Injection.' }, ehr_patient_id: 'P1' } as never,
+  );
+}
+
+function setUp(model: CodingModel) {
+  const host = new FakeHost();
+  const review = new ReviewController(host as never, { onChange: () => undefined, locale: { messages: en } });
+  const session = { model };
+  const list = new ListViewController(host as never, { session, review });
+  const commit = new CommitController(host as never, {
+    review,
+    session,
+    list,
+    locale: { messages: en },
+    announcer: { announce: () => undefined },
+  });
+  review.open(model.sessionId, model.entities);
+  const commits: CodesCommitDetail[] = [];
+  host.addEventListener('heidi-codes-commit', (e) => commits.push((e as CustomEvent<CodesCommitDetail>).detail));
+  const entity = (id: string) => model.entities.find((e) => e.id === id)!;
+  return { host, review, commit, commits, entity };
+}
+
+const codesOf = (c: readonly { code: string }[]) => c.map((x) => x.code);
+
+describe('hand-off review rules', () => {
+  it('a restored swap to a code the entity no longer has is not applied, and the notice says so', async () => {
+    const t = setUp(heidiModel());
+    t.review.restore({
+      sessionId: 'S1',
+      decisions: { knee: { status: 'ACCEPTED', swappedTo: { codeSystem: 'icd_10_cm', code: 'M17.0' }, at: '2026-01-01T00:00:00.000Z' } },
+      audit: [],
+    });
+    assert.equal(t.review.state!.status('knee'), 'PENDING', 'not accepted with the primary in its place');
+    assert.match(t.review.notices.join(' '), /1 saved decision is for codes no longer suggested/);
+    assert.equal(await t.commit.commit(), false, 'nothing to send');
+  });
+
+  it('a kept swap whose code this load no longer suggests is dropped when the codes load again', async () => {
+    const t = setUp(heidiModel());
+    t.review.swap(t.entity('knee'), t.entity('knee').similar[0]!);
+    assert.equal(t.review.state!.status('knee'), 'ACCEPTED');
+    // The same session loads again, Heidi now suggesting other alternatives.
+    const reloaded = heidiModel([code('M17.0', 'icd_10_cm', 0.4)]);
+    t.review.open('S1', reloaded.entities);
+    assert.equal(t.review.state!.status('knee'), 'PENDING');
+    assert.equal(t.review.notices.length, 1);
+  });
+
+  it("a swapped-to code is credited to the engine that listed it, with that code's score, in codes, audit and Provenance", async () => {
+    const heidi = heidiModel();
+    const sully = peerEntity(
+      'sully',
+      { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M17.11', display: 'x', score: 0.99, procedure: false },
+      [],
+      new Set(),
+      undefined,
+    );
+    const results = [
+      { engine: 'heidi', entities: heidi.entities, discarded: [] },
+      { engine: 'sully', entities: [sully], discarded: [] },
+    ] as unknown as EngineResult[];
+    const model = { ...heidi, entities: mergeEngineResults(results), runIds: new Map([['sully', 'SULLY-RUN-1']]) } as CodingModel;
+    const t = setUp(model);
+    const knee = t.entity('knee');
+    assert.deepEqual(
+      knee.engines.map((s) => s.engine),
+      ['heidi', 'sully'],
+    );
+    t.review.swap(knee, knee.similar[0]!);
+    assert.equal(await t.commit.commit(), true);
+    const detail = t.commits[0]!;
+    assert.deepEqual(codesOf(detail.codes), ['M17.9']);
+    assert.deepEqual(detail.codes[0]!.engines, ['heidi'], 'Sully never suggested M17.9');
+    assert.deepEqual(detail.audit.at(-1)!.engines, ['heidi']);
+    assert.equal(detail.audit.at(-1)!.score, 0.5);
+    const provenance = detail.fhir.entry.map((e) => e.resource).find((r): r is FhirProvenance => r.resourceType === 'Provenance')!;
+    const text = JSON.stringify(provenance);
+    assert.ok(!text.includes('sully') && !text.includes('SULLY-RUN-1'), `no Sully author or run id: ${text}`);
+    assert.ok(text.includes('0.5'), "the swapped-to code's score");
+    assert.ok(!text.includes('0.9'), "not the primary's score");
+  });
+
+  it('a narrower code-systems hides codes without withdrawing them: not in removed, still held, not re-added later', async () => {
+    const t = setUp(heidiModel());
+    t.review.setStatus(t.entity('knee'), 'ACCEPTED');
+    t.review.setStatus(t.entity('inj'), 'ACCEPTED');
+    await t.commit.commit();
+    t.host.codeSystems = 'icd_10_cm';
+    t.review.setStatus(t.entity('knee'), 'REJECTED');
+    await t.commit.commit();
+    t.host.codeSystems = '';
+    t.review.setStatus(t.entity('knee'), 'ACCEPTED');
+    await t.commit.commit();
+    const brief = t.commits.map((d) => [codesOf(d.added), codesOf(d.removed)]);
+    assert.deepEqual(brief, [
+      [['M17.11', '20610'], []],
+      [[], ['M17.11']],
+      [['M17.11'], []],
+    ]);
+  });
+});
