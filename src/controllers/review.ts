@@ -117,7 +117,8 @@ export class ReviewController implements ReactiveController {
       ),
     );
     const known = new Set(state.audit.map(entryKey));
-    state.log(snapshot.audit.filter((e) => !known.has(entryKey(e))));
+    // Each entry once, even when the snapshot itself holds one twice.
+    state.log(snapshot.audit.filter((e) => !known.has(entryKey(e)) && !!known.add(entryKey(e))));
     this._host.requestUpdate();
     return unknown;
   }
@@ -187,7 +188,15 @@ export class ReviewController implements ReactiveController {
     if (this._host.readonly || !state) return 0;
     const before = state.snapshot;
     const changes = decide(state).filter((c): c is ReviewChange => !!c);
-    const at = isoNow();
+    const now = isoNow();
+    const last = lastDecisionTimes(state.audit);
+    // Stamped after the last decision known for its code: another tab's clock may run ahead, and a decision
+    // made after it must still win there, or the tabs would disagree for good.
+    const stamp = (id: string): string => {
+      const times = [last.get(id), this._sync?.lastAt(id)].map((t) => Date.parse(t ?? '')).filter((t) => !Number.isNaN(t));
+      const known = Math.max(-Infinity, ...times);
+      return known >= Date.parse(now) ? new Date(known + 1).toISOString() : now;
+    };
     // Logged before the events fire: a host that saves `reviewState` on each one saves its audit entry too.
     const entries = changes.map((change) => {
       const entity = this._entities.get(change.entityId);
@@ -201,7 +210,7 @@ export class ReviewController implements ReactiveController {
           codeAfter: change.code,
         },
         {
-          at,
+          at: stamp(change.entityId),
           // The engines behind the code chosen now (a swapped-to alternative: the engine that listed it).
           engines: entity && engineNames(entity, chosen),
           score: chosen?.score,
@@ -211,7 +220,7 @@ export class ReviewController implements ReactiveController {
     });
     state.log(entries);
     changes.forEach((change, i) => {
-      this._sync?.publish(change.entityId, state.snapshot.get(change.entityId) ?? { status: 'PENDING' }, at, entries[i]);
+      this._sync?.publish(change.entityId, state.snapshot.get(change.entityId) ?? { status: 'PENDING' }, entries[i]!.at, entries[i]);
       this._host.requestUpdate();
       this._options.onChange(change);
       this._host.dispatchEvent(new HeidiCodeReviewEvent({ sessionId: state.sessionId, ...change }));

@@ -114,6 +114,11 @@ export class ReviewSync {
     if (options.review) this._post({ sessionId: options.sessionId, tabId: this.tabId, hello: options.review() });
   }
 
+  /** The time of the winning decision on `entityId` this tab knows of (its own or another tab's), if any. */
+  lastAt(entityId: string): string | undefined {
+    return this._latest.get(entityId)?.at;
+  }
+
   /** Tell the other tabs about a decision made here (and remember it, to judge theirs). */
   publish(entityId: string, decision: SyncDecision, at: string = isoNow(), entry?: AuditEntry): SyncMessage {
     const message: SyncMessage = { sessionId: this._options.sessionId, entityId, decision, at, tabId: this.tabId, ...(entry && { entry }) };

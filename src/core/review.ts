@@ -77,6 +77,17 @@ export function appliesTo(entity: EntityView | undefined, decision: Pick<Decisio
   return !!entity && (!to || sameCode(entity.primary, to) || entity.similar.some((c) => sameCode(c, to)));
 }
 
+/**
+ * `audit` with `entries` added, in time order: appended when none is earlier than the last (a decision made
+ * here), else sorted by time, stably, so entries of one time keep their order (another tab's or a restored
+ * review's older entries go where they happened, not at the end).
+ */
+function inTimeOrder(audit: readonly AuditEntry[], entries: readonly AuditEntry[]): readonly AuditEntry[] {
+  const last = audit.length ? Date.parse(audit[audit.length - 1]!.at) : -Infinity;
+  const merged = [...audit, ...entries];
+  return entries.every((e) => Date.parse(e.at) >= last) ? merged : merged.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
 export class ReviewState {
   /** Replaced, never edited, on every change: `decisions` identity says whether anything changed (memo keys). */
   private _decisions: ReadonlyMap<string, Decision> = new Map<string, Decision>();
@@ -174,7 +185,7 @@ export class ReviewState {
   /** Add decisions to the audit trail (saved with the decisions). */
   log(entries: readonly AuditEntry[]): void {
     if (!entries.length) return;
-    this._audit = [...this._audit, ...entries];
+    this._audit = inTimeOrder(this._audit, entries);
     this._save();
   }
 
@@ -183,7 +194,7 @@ export class ReviewState {
    * audit entry. `PENDING` without a swap is an undo. Returns whether anything changed.
    */
   apply(entityId: string, decision: Decision, entry?: AuditEntry): boolean {
-    if (entry) this._audit = [...this._audit, entry];
+    if (entry) this._audit = inTimeOrder(this._audit, [entry]);
     const changed = this.applyAll([[entityId, decision]]) > 0;
     if (!changed && entry) this._save();
     return changed;

@@ -16,6 +16,10 @@ import { CommitController } from '../../src/controllers/commit.ts';
 import { ListViewController } from '../../src/controllers/list-view.ts';
 import type { CodesCommitDetail } from '../../src/events.ts';
 import { en } from '../../src/i18n/en.ts';
+import { syncChannelName } from '../../src/core/review-sync.ts';
+
+/** Let BroadcastChannel messages arrive. */
+const delivered = () => new Promise((resolve) => setTimeout(resolve, 30));
 
 class FakeHost extends EventTarget {
   readonly = false;
@@ -49,8 +53,8 @@ function heidiModel(similar = [code('M17.9', 'icd_10_cm', 0.5)]): CodingModel {
   );
 }
 
-function setUp(model: CodingModel) {
-  const host = new FakeHost();
+function setUp(model: CodingModel, connected?: { apiBase: string }) {
+  const host = Object.assign(new FakeHost(), connected ? { isConnected: true, apiBase: connected.apiBase } : {});
   const review = new ReviewController(host as never, { onChange: () => undefined, locale: { messages: en } });
   const session = { model };
   const list = new ListViewController(host as never, { session, review });
@@ -145,5 +149,40 @@ describe('hand-off review rules', () => {
       [[], ['M17.11']],
       [['M17.11'], []],
     ]);
+  });
+
+  it("a decision made after another tab's, whose clock runs ahead, still wins there: both tabs agree", async () => {
+    const a = setUp(heidiModel(), { apiBase: 'skew' });
+    const b = setUp(heidiModel(), { apiBase: 'skew' });
+    const other = new BroadcastChannel(syncChannelName('S1', 'skew /t'));
+    try {
+      // A third tab, 60 s ahead, rejects the injection (no audit entry with it).
+      const ahead = new Date(Date.now() + 60_000).toISOString();
+      other.postMessage({ sessionId: 'S1', entityId: 'inj', decision: { status: 'REJECTED' }, at: ahead, tabId: 'X' });
+      await delivered();
+      assert.equal(a.review.state!.status('inj'), 'REJECTED');
+      a.review.setStatus(a.entity('inj'), 'ACCEPTED');
+      await delivered();
+      assert.equal(a.review.state!.status('inj'), 'ACCEPTED');
+      assert.equal(b.review.state!.status('inj'), 'ACCEPTED', 'the later decision wins in the other tab too');
+      assert.ok(Date.parse(a.review.state!.audit.at(-1)!.at) > Date.parse(ahead), 'stamped after the decision it overrides');
+    } finally {
+      other.close();
+      a.review.close();
+      b.review.close();
+    }
+  });
+
+  it("a restored review's older entries go into the audit in time order, each once", () => {
+    const t = setUp(heidiModel());
+    t.review.setStatus(t.entity('knee'), 'ACCEPTED');
+    const entry = { at: '2020-01-01T00:00:00.000Z', entityId: 'inj', statusBefore: 'PENDING', statusAfter: 'REJECTED', engines: ['heidi'] };
+    t.review.restore({ sessionId: 'S1', decisions: {}, audit: [entry, entry] });
+    const audit = t.review.state!.audit;
+    assert.deepEqual(
+      audit.map((e) => e.entityId),
+      ['inj', 'knee'],
+    );
+    assert.ok(audit.every((e, i) => i === 0 || Date.parse(audit[i - 1]!.at) <= Date.parse(e.at)));
   });
 });
