@@ -199,7 +199,7 @@ export class CommitController {
     }
     // Marked in the session it was for, even when another is shown now (that session's review, if it was reopened).
     const current = this._options.review.state;
-    (current?.sessionId === state.sessionId ? current : state).markSent(held);
+    this._options.review.markSent(current?.sessionId === state.sessionId ? current : state, held);
     this._assign(state, 'sent', locale.messages.sentOk(codes.length));
     return true;
   }

@@ -13,6 +13,7 @@ import type { CodeView, EntityView } from '../core/model.ts';
 import { appliesTo, ReviewState, type ReviewChange, type ReviewStatus } from '../core/review.ts';
 import { parseReviewSnapshot, reviewSnapshot, splitSnapshot, type ReviewSnapshot } from '../core/review-snapshot.ts';
 import { ReviewSync } from '../core/review-sync.ts';
+import type { SentCode } from '../core/send-diff.ts';
 import { HeidiCodeReviewEvent, HeidiErrorEvent } from '../events.ts';
 import { engineNames } from '../core/payloads.ts';
 import type { Messages } from '../i18n/index.ts';
@@ -136,6 +137,12 @@ export class ReviewController implements ReactiveController {
     return this._decide((state) => state.setStatuses(entities, 'ACCEPTED'));
   }
 
+  /** The host confirmed it holds exactly `codes` of `state`'s session: marked there, and told to the other tabs on it. */
+  markSent(state: ReviewState, codes: readonly SentCode[]): void {
+    state.markSent(codes);
+    if (state === this.state) this._sync?.publishSent(codes);
+  }
+
   /** Stop hearing other tabs (another session, or the element left). */
   close(): void {
     this._sync?.close();
@@ -169,6 +176,11 @@ export class ReviewController implements ReactiveController {
       onReview: (review) => {
         const parsed = parseReviewSnapshot(review, state.sessionId);
         if (this.state === state && !(parsed instanceof HeidiError)) this._merge(state, parsed);
+      },
+      onSent: (codes) => {
+        if (this.state !== state) return;
+        state.markSent(codes);
+        this._host.requestUpdate();
       },
       onLost: ({ entityId, decision }) =>
         this._notice(

@@ -15,6 +15,7 @@ import { isoNow, type AuditEntry } from './audit.ts';
 import { AuditEntrySchema, DecisionSchema, isoTime, type SwappedTo } from './review-snapshot.ts';
 import { sameDecision, webStorage, type ReviewStatus } from './review.ts';
 import { randomUuid } from './ids.ts';
+import type { SentCode } from './send-diff.ts';
 
 export interface SyncDecision {
   readonly status: ReviewStatus;
@@ -61,6 +62,8 @@ export interface ReviewSyncOptions {
   readonly review?: () => unknown;
   /** Another tab's review (unchecked: the receiver validates it, as a host-set `reviewState`). */
   readonly onReview?: (review: unknown) => void;
+  /** Another tab's send was confirmed: the host now holds exactly `codes`. */
+  readonly onSent?: (codes: readonly SentCode[]) => void;
 }
 
 const PREFIX = 'heidi-clinical-codes:sync:v1:';
@@ -68,6 +71,12 @@ const PREFIX = 'heidi-clinical-codes:sync:v1:';
 export function syncChannelName(sessionId: string, scope = ''): string {
   return PREFIX + (scope && `${scope} `) + sessionId;
 }
+
+const SentSchema = z.object({
+  sessionId: z.string(),
+  tabId: z.string(),
+  sent: z.array(z.object({ entityId: z.string(), system: z.string(), code: z.string(), display: z.string(), codeSystem: z.string() })),
+});
 
 const MessageSchema = z.object({
   sessionId: z.string(),
@@ -127,6 +136,11 @@ export class ReviewSync {
     return message;
   }
 
+  /** Tell the other tabs the host confirmed a send from here: it holds exactly `codes` now (nothing is sent twice from them). */
+  publishSent(codes: readonly SentCode[]): void {
+    this._post({ sessionId: this._options.sessionId, tabId: this.tabId, sent: codes });
+  }
+
   private _post(message: object): void {
     try {
       if (this._channel) {
@@ -168,6 +182,11 @@ export class ReviewSync {
       this._options.onReview?.(hello ?? review);
       // Answered once, never with another hello: two tabs cannot keep greeting each other.
       if (hello && this._options.review) this._post({ sessionId, tabId: this.tabId, review: this._options.review() });
+      return;
+    }
+    const sent = SentSchema.safeParse(data);
+    if (sent.success) {
+      if (sent.data.sessionId === this._options.sessionId && sent.data.tabId !== this.tabId) this._options.onSent?.(sent.data.sent);
       return;
     }
     const parsed = MessageSchema.safeParse(data);

@@ -185,4 +185,25 @@ describe('hand-off review rules', () => {
     );
     assert.ok(audit.every((e, i) => i === 0 || Date.parse(audit[i - 1]!.at) <= Date.parse(e.at)));
   });
+
+  it("a send confirmed in one tab is known in the other: its next commit does not add the first tab's codes again", async () => {
+    const a = setUp(heidiModel(), { apiBase: 'sent' });
+    const b = setUp(heidiModel(), { apiBase: 'sent' });
+    try {
+      a.review.setStatus(a.entity('knee'), 'ACCEPTED');
+      await delivered();
+      assert.equal(await a.commit.commit(), true);
+      await delivered();
+      b.review.setStatus(b.entity('inj'), 'ACCEPTED');
+      await delivered();
+      assert.equal(await b.commit.commit(), true);
+      const last = b.commits.at(-1)!;
+      assert.deepEqual(codesOf(last.added), ['20610']);
+      assert.deepEqual(codesOf(last.removed), []);
+      assert.equal(b.review.state!.isSent(b.entity('knee')), true, 'shown as sent in the other tab too');
+    } finally {
+      a.review.close();
+      b.review.close();
+    }
+  });
 });
