@@ -114,7 +114,7 @@ export class ReviewController implements ReactiveController {
     // Applied unless this tab decided later (no local decision: NaN, so not later); all in one change.
     state.applyAll(
       applicable.flatMap(([id, { status, swappedTo, at }]) =>
-        Date.parse(at) < Date.parse(times.get(id) ?? '') ? [] : [[id, { status, swappedTo }] as const],
+        Date.parse(at) < Date.parse(times.get(id) ?? '') ? [] : [[id, { status, swappedTo, at }] as const],
       ),
     );
     const known = new Set(state.audit.map(entryKey));
@@ -166,8 +166,13 @@ export class ReviewController implements ReactiveController {
       scope: `${this._host.apiBase} ${this._host.tokenUrl}`,
       // Another tab's decision won: apply it as it is, no event (that tab's host heard it).
       // One this tab cannot take (an entity it does not have, a swap to a code it does not have) is left out.
-      onRemote: ({ entityId, decision, entry }) => {
-        if (this.state === state && appliesTo(this._entities.get(entityId), decision) && state.apply(entityId, decision, entry))
+      onRemote: ({ entityId, decision, entry, at }) => {
+        // Without its audit entry the decision keeps its own time (the snapshot, and a tab opened later, read it).
+        if (
+          this.state === state &&
+          appliesTo(this._entities.get(entityId), decision) &&
+          state.apply(entityId, entry ? decision : { ...decision, at }, entry)
+        )
           this._host.requestUpdate();
       },
       onStale: ({ entry }) => entry && state.log([entry]),

@@ -97,12 +97,15 @@ export function parseReviewSnapshot(value: unknown, expectedSessionId: string): 
 }
 
 /**
- * The snapshot of a review: each decision's `at` is its entity's latest audit time (else `now`).
+ * The snapshot of a review: each decision's `at` is its entity's latest audit time (else the time it came
+ * with, else `now`).
  * `decisions` are the element's current ones, e.g. `ReviewState`'s map entries.
  */
 export function reviewSnapshot(
   sessionId: string,
-  decisions: Iterable<readonly [string, { readonly status: ReviewStatus; readonly swappedTo?: SwappedTo | undefined }]>,
+  decisions: Iterable<
+    readonly [string, { readonly status: ReviewStatus; readonly swappedTo?: SwappedTo | undefined; readonly at?: string | undefined }]
+  >,
   audit: readonly AuditEntry[],
   now: string = isoNow(),
 ): ReviewSnapshot {
@@ -110,7 +113,7 @@ export function reviewSnapshot(
   const record = Object.create(null) as Record<string, SnapshotDecision>;
   for (const [id, d] of decisions) {
     // Copies: a host editing the snapshot cannot edit the review.
-    record[id] = { status: d.status, ...(d.swappedTo && { swappedTo: { ...d.swappedTo } }), at: times.get(id) ?? now };
+    record[id] = { status: d.status, ...(d.swappedTo && { swappedTo: { ...d.swappedTo } }), at: times.get(id) ?? d.at ?? now };
   }
   return { sessionId, decisions: record, audit: [...audit] };
 }

@@ -16,6 +16,11 @@ export interface Decision {
   readonly status: ReviewStatus;
   /** Set when the reviewer swapped the primary code for a similar one. */
   readonly swappedTo?: { readonly codeSystem: string; readonly code: string };
+  /**
+   * When it was made, for a decision restored or synced without its audit entry (a `reviewState` whose audit
+   * was left out): its time is kept, not taken as now. A decision made here has its time in the audit.
+   */
+  readonly at?: string;
 }
 
 export interface ReviewChange {
@@ -30,7 +35,7 @@ type StoredSent = [string, string, string, string];
 
 interface Persisted {
   v: 1;
-  d: Record<string, { s: ReviewStatus; c?: [string, string] }>;
+  d: Record<string, { s: ReviewStatus; c?: [string, string]; t?: string }>;
   /** Every code the host confirmed it holds, as of its last confirmed send. */
   sent: StoredSent[];
   /** The audit trail, code names and reviewer names left out. */
@@ -140,7 +145,7 @@ export class ReviewState {
     for (const entity of entities) {
       const current = next.get(entity.id);
       if (current?.status === status) continue;
-      next.set(entity.id, { ...current, status });
+      next.set(entity.id, { status, ...(current?.swappedTo && { swappedTo: current.swappedTo }) });
       changes.push({ entityId: entity.id, status, code: codeRef(this.chosenCode(entity)) });
     }
     if (changes.length) {
@@ -250,12 +255,11 @@ export class ReviewState {
       for (const [id, entry] of Object.entries(data.d!)) {
         if (!isStatus(entry?.s)) continue;
         const [codeSystem, code] = Array.isArray(entry.c) ? entry.c : [];
-        decisions.set(
-          id,
-          typeof codeSystem === 'string' && typeof code === 'string'
-            ? { status: entry.s, swappedTo: { codeSystem, code } }
-            : { status: entry.s },
-        );
+        decisions.set(id, {
+          status: entry.s,
+          ...(typeof codeSystem === 'string' && typeof code === 'string' && { swappedTo: { codeSystem, code } }),
+          ...(typeof entry.t === 'string' && !Number.isNaN(Date.parse(entry.t)) && { at: entry.t }),
+        });
       }
       this._decisions = decisions;
       for (const c of Array.isArray(data.sent) ? data.sent : []) {
@@ -274,8 +278,8 @@ export class ReviewState {
   private _save(): void {
     if (!this._storage) return;
     const d: Persisted['d'] = Object.create(null) as Persisted['d']; // an entity id may be "__proto__"
-    for (const [id, { status, swappedTo }] of this._decisions) {
-      d[id] = swappedTo ? { s: status, c: [swappedTo.codeSystem, swappedTo.code] } : { s: status };
+    for (const [id, { status, swappedTo, at }] of this._decisions) {
+      d[id] = { s: status, ...(swappedTo && { c: [swappedTo.codeSystem, swappedTo.code] }), ...(at && { t: at }) };
     }
     const data: Persisted = {
       v: 1,

@@ -206,4 +206,16 @@ describe('hand-off review rules', () => {
       b.review.close();
     }
   });
+
+  it('a decision restored without its audit entry keeps its time in reviewState, read after read', () => {
+    const t = setUp(heidiModel());
+    const at = '2026-01-01T10:00:00.000Z';
+    t.review.restore({ sessionId: 'S1', decisions: { knee: { status: 'ACCEPTED', at } }, audit: [] });
+    assert.equal(t.review.state!.status('knee'), 'ACCEPTED');
+    assert.equal(t.review.snapshot!.decisions.knee!.at, at);
+    assert.equal(t.review.snapshot!.decisions.knee!.at, at);
+    // A decision made here afterwards has its own time (from the audit), not the restored one.
+    t.review.setStatus(t.entity('knee'), 'REJECTED');
+    assert.notEqual(t.review.snapshot!.decisions.knee!.at, at);
+  });
 });
