@@ -8,7 +8,7 @@
  * (`code-systems.ts`) decides the URI and the resource type.
  */
 import type { AuditEntry, Reviewer } from './audit.ts';
-import { isoNow, lastDecisionTimes } from './audit.ts';
+import { isIsoDateTime, isoNow, lastDecisionTimes } from './audit.ts';
 import { codeSystemInfo, fhirResourceType, type CodeKind } from './code-systems.ts';
 import { randomUuid } from './ids.ts';
 import { engineLabel } from './engines/types.ts';
@@ -141,13 +141,15 @@ function fhirText(text: string | undefined): string | undefined {
   return clean || undefined;
 }
 
-/** A valid FHIR instant for `time`, or undefined when it is no time at all. */
+/**
+ * `time` as a FHIR instant in UTC, or undefined when it is not an ISO date-time a bundle can carry
+ * (a host's own audit may hold anything): left out, the next time in line is used instead.
+ */
 function instant(time: string | undefined): string | undefined {
-  try {
-    return new Date(time!).toISOString();
-  } catch {
-    return undefined; // an Invalid Date (or no time) throws a RangeError
-  }
+  if (typeof time !== 'string' || !isIsoDateTime(time)) return undefined;
+  const utc = new Date(time).toISOString();
+  // An offset can carry a time over the edge: 0001-01-01T00:30+01:00 is in year 0, 9999-12-31T23:30-01:00 in +010000.
+  return /^(?!0000)\d{4}-/.test(utc) ? utc : undefined;
 }
 
 /** A literal reference with its display, or a display-only one (`fallback` when there is no name either). */
@@ -190,7 +192,8 @@ function coding(code: FhirCodeInput): FhirCodeableConcept {
 export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirContext): FhirBundle {
   const newId = context.idFactory ?? randomUuid;
   const recorded = instant(context.recorded) ?? isoNow();
-  const decided = lastDecisionTimes(context.audit ?? []);
+  // Entries whose time is no instant are left out here, so they cannot outrank (by Date.parse) a good one.
+  const decided = lastDecisionTimes((context.audit ?? []).filter((e) => instant(e.at)));
   const patientId = fhirText(context.patient?.id);
   const subject = named(patientId && `Patient/${patientId}`, context.patient?.display, `Patient of Heidi session ${context.sessionId}`);
   const encounterId = fhirText(context.encounterId);

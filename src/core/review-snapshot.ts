@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { HeidiError } from './errors.ts';
-import { isoNow, lastDecisionTimes, type AuditEntry } from './audit.ts';
+import { isIsoDateTime, isoNow, lastDecisionTimes, type AuditEntry } from './audit.ts';
 import type { ReviewStatus } from './review.ts';
 
 export interface SwappedTo {
@@ -33,7 +33,8 @@ export interface ReviewSnapshot {
 z.config({ jitless: true }); // strict CSP: no `new Function` (see schemas.ts)
 
 // Only zod constructors the bundle already ships, plus `refine`: `enum`, `record` and `extend` would add 1.3 kB gzip.
-export const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not a time'));
+// A time goes into the FHIR bundle: one a bundle cannot carry, or that reads differently by time zone, is refused.
+export const isoTime = z.string().check(z.refine(isIsoDateTime, 'not an ISO 8601 date-time with Z or an offset, years 0001 to 9999'));
 /** The review statuses, in the order the status filter lists them. */
 export const STATUSES = ['PENDING', 'ACCEPTED', 'REJECTED'] as const satisfies readonly ReviewStatus[];
 /** `value` is one of `STATUSES`. */

@@ -1,0 +1,125 @@
+/**
+ * The hand-off at its edges: what a restored `reviewState` may carry (times a FHIR
+ * bundle can take), and what `toFhirBundle` makes of a host's own times: always
+ * valid FHIR R4 by a real validator.
+ * Run: node --import tsx --test test/node/handoff-hardening.test.ts
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AuditEntry } from '../../src/core/audit.ts';
+import { parseReviewSnapshot } from '../../src/core/review-snapshot.ts';
+import { HeidiError } from '../../src/core/errors.ts';
+import { toFhirBundle, type FhirCodeInput, type FhirCondition, type FhirContext, type FhirProvenance } from '../../src/core/fhir.ts';
+import { fhirErrors } from './fhir-validator.ts';
+
+const hypertension: FhirCodeInput = {
+  system: 'http://hl7.org/fhir/sid/icd-10-cm',
+  code: 'I10',
+  display: 'Essential hypertension',
+  codeSystem: 'icd_10_cm',
+  entityId: 'e1',
+};
+const RECORDED = '2026-03-01T11:00:00.000Z';
+
+const entry = (extra: Partial<Record<keyof AuditEntry, unknown>> = {}) => ({
+  at: '2026-01-01T00:00:00Z',
+  entityId: 'e1',
+  statusBefore: 'PENDING',
+  statusAfter: 'ACCEPTED',
+  engines: ['heidi'],
+  ...extra,
+});
+
+function bundleOf(codes: readonly FhirCodeInput[], context: Partial<FhirContext> = {}) {
+  const bundle = toFhirBundle(codes, { sessionId: 'S1', recorded: RECORDED, ...context });
+  const [resource, provenance] = bundle.entry.map((e) => e.resource) as [FhirCondition, FhirProvenance];
+  return { bundle, resource, provenance };
+}
+
+/** A parse that must fail as a `config` HeidiError (never an exception) whose message matches `message`. */
+function assertConfigError(value: unknown, message: RegExp): void {
+  const result = parseReviewSnapshot(value, 'S1');
+  assert.ok(result instanceof HeidiError, `expected a HeidiError for ${String(message)}`);
+  assert.equal(result.code, 'config');
+  assert.equal(result.retryable, false);
+  assert.match(result.message, message);
+}
+
+// Each of these once passed Date.parse: year 0 and year 10000 then broke the bundle, the others read as local time or rolled over.
+const BAD_TIMES = [
+  '1',
+  '0000-06-01T00:00:00Z',
+  '+010000-01-01T00:00:00Z',
+  '2026-03-07 10:00',
+  '2026-03-07T10:00:00',
+  'March 7, 2026 10:00',
+  '2026-03-07',
+  '2024-02-30T00:00:00Z',
+  '2026-01-01T24:00:00Z',
+  '2026-01-01T00:00:00+15:00',
+];
+const GOOD_TIMES = [
+  '2026-01-01T00:00:00Z',
+  '2026-01-01T00:00:00.123Z',
+  '2026-01-01T09:30:00+10:00',
+  '2026-01-01T09:30-05:30',
+  '0001-01-01T00:00:00Z',
+];
+
+describe('restored times: ISO 8601 date-time with a zone, years 0001 to 9999', () => {
+  for (const at of BAD_TIMES) {
+    it(`a decision or audit entry at ${JSON.stringify(at)} is a config error`, () => {
+      assertConfigError({ sessionId: 'S1', decisions: { e1: { status: 'ACCEPTED', at } }, audit: [] }, /decisions\["e1"\]\.at/);
+      assertConfigError({ sessionId: 'S1', decisions: {}, audit: [entry({ at })] }, /audit\.0\.at/);
+    });
+  }
+
+  it('a valid time is kept as it was written, not reformatted', () => {
+    const audit = GOOD_TIMES.map((at) => entry({ at }));
+    const decisions = { e1: { status: 'ACCEPTED', at: GOOD_TIMES[3] } };
+    const result = parseReviewSnapshot({ sessionId: 'S1', decisions, audit }, 'S1');
+    assert.ok(!(result instanceof HeidiError), result instanceof HeidiError ? result.message : '');
+    assert.deepEqual(
+      result.audit.map((e) => e.at),
+      GOOD_TIMES,
+    );
+    assert.equal(result.decisions.e1?.at, GOOD_TIMES[3]);
+  });
+});
+
+describe('toFhirBundle with a host’s own times', () => {
+  for (const at of BAD_TIMES) {
+    it(`an audit time or decidedAt of ${JSON.stringify(at)} is not used: the bundle is valid and takes recorded`, () => {
+      const fromAudit = bundleOf([hypertension], { audit: [entry({ at }) as AuditEntry] });
+      assert.deepEqual(fhirErrors(fromAudit.bundle), []);
+      assert.equal(fromAudit.provenance.recorded, RECORDED);
+      assert.equal(fromAudit.resource.recordedDate, RECORDED);
+
+      const fromCode = bundleOf([{ ...hypertension, decidedAt: at }]);
+      assert.deepEqual(fhirErrors(fromCode.bundle), []);
+      assert.equal(fromCode.provenance.recorded, RECORDED);
+    });
+  }
+
+  it('a bad latest audit time does not hide an earlier good one', () => {
+    const audit = [entry({ at: '2026-02-01T08:00:00Z' }), entry({ at: '+010000-01-01T00:00:00Z' })] as AuditEntry[];
+    const { bundle, provenance } = bundleOf([hypertension], { audit });
+    assert.equal(provenance.recorded, '2026-02-01T08:00:00.000Z');
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+
+  it('an offset that carries a time out of years 0001 to 9999 is not used either', () => {
+    for (const decidedAt of ['0001-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00']) {
+      const { bundle, provenance } = bundleOf([{ ...hypertension, decidedAt }]);
+      assert.equal(provenance.recorded, RECORDED, decidedAt);
+      assert.deepEqual(fhirErrors(bundle), []);
+    }
+  });
+
+  it('a bad recorded falls back to now, still valid', () => {
+    const before = Date.now();
+    const { bundle } = bundleOf([hypertension], { recorded: '0000-06-01T00:00:00Z' });
+    assert.ok(Date.parse(bundle.timestamp) >= before - 1000);
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+});
