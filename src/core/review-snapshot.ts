@@ -83,6 +83,15 @@ export function parseReviewSnapshot(value: unknown, expectedSessionId: string): 
       return invalid('not JSON');
     }
   }
+  try {
+    return parseSnapshotData(data, expectedSessionId);
+  } catch {
+    // A host's getter or Proxy that throws while it is read: the setter must not throw into the host page.
+    return invalid('an unreadable value (reading it threw)');
+  }
+}
+
+function parseSnapshotData(data: unknown, expectedSessionId: string): ReviewSnapshot | HeidiError {
   const top = SnapshotSchema.safeParse(data);
   if (!top.success) return invalid(issue(top.error));
   if (top.data.sessionId !== expectedSessionId) {

@@ -1,7 +1,7 @@
 /**
  * The hand-off at its edges: what a restored `reviewState` may carry (times a FHIR
- * bundle can take), and what `toFhirBundle` makes of a host's own times: always
- * valid FHIR R4 by a real validator.
+ * bundle can take, a value that throws when read), and what `toFhirBundle`
+ * makes of a host's own times: always valid FHIR R4 by a real validator.
  * Run: node --import tsx --test test/node/handoff-hardening.test.ts
  */
 import { describe, it } from 'node:test';
@@ -122,4 +122,65 @@ describe('toFhirBundle with a host’s own times', () => {
     assert.ok(Date.parse(bundle.timestamp) >= before - 1000);
     assert.deepEqual(fhirErrors(bundle), []);
   });
+});
+
+describe('reviewState that throws when read', () => {
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const values: [string, unknown][] = [
+    [
+      'a throwing getter',
+      {
+        sessionId: 'S1',
+        audit: [],
+        get decisions(): never {
+          throw new Error('boom');
+        },
+      },
+    ],
+    [
+      'a Proxy whose every trap throws',
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('get');
+          },
+          ownKeys: () => {
+            throw new Error('ownKeys');
+          },
+          getOwnPropertyDescriptor: () => {
+            throw new Error('descriptor');
+          },
+          has: () => {
+            throw new Error('has');
+          },
+          getPrototypeOf: () => {
+            throw new Error('prototype');
+          },
+        },
+      ),
+    ],
+    [
+      'decisions behind a throwing Proxy',
+      {
+        sessionId: 'S1',
+        audit: [],
+        decisions: new Proxy(
+          {},
+          {
+            ownKeys: () => {
+              throw new Error('ownKeys');
+            },
+          },
+        ),
+      },
+    ],
+    ['a revoked Proxy', revoked.proxy],
+  ];
+  for (const [name, value] of values) {
+    it(`${name} is a config error, not an exception`, () => {
+      assertConfigError(value, /reviewState.*unreadable/);
+    });
+  }
 });
