@@ -10,6 +10,7 @@
 import type { AuditEntry, Reviewer } from './audit.ts';
 import { isIsoDateTime, isoNow, lastDecisionTimes } from './audit.ts';
 import { codeSystemInfo, fhirResourceType, type CodeKind } from './code-systems.ts';
+import { readScore } from './model.ts';
 import { randomUuid } from './ids.ts';
 import { engineLabel } from './engines/types.ts';
 import { pathSegment } from './text.ts';
@@ -219,13 +220,16 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
             ...common,
           };
     const fullUrl = `urn:uuid:${newId()}`;
-    const contained = engines.map(({ engine, score }, i): FhirDevice => ({
-      resourceType: 'Device',
-      id: `engine${i + 1}`,
-      deviceName: [{ name: fhirText(engineLabel(engine)) ?? 'Coding engine', type: 'user-friendly-name' }],
-      // Number.isFinite is false for anything but a finite number, undefined included.
-      ...(Number.isFinite(score) && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score! }] }] }),
-    }));
+    const contained = engines.map(({ engine, score: given }, i): FhirDevice => {
+      // Into 0..1 as the model clamps Heidi's scores; no score when it is none (undefined, NaN, not a number).
+      const { score } = readScore(given);
+      return {
+        resourceType: 'Device',
+        id: `engine${i + 1}`,
+        deviceName: [{ name: fhirText(engineLabel(engine)) ?? 'Coding engine', type: 'user-friendly-name' }],
+        ...(score !== undefined && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score }] }] }),
+      };
+    });
     const runs = engines.flatMap((e) => {
       const runId = fhirText(e.runId);
       return runId && runId !== context.sessionId ? [{ system: runIdSystem(e.engine), value: runId }] : [];

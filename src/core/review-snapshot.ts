@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { HeidiError } from './errors.ts';
 import { isIsoDateTime, isoNow, lastDecisionTimes, type AuditEntry } from './audit.ts';
+import { readScore } from './model.ts';
 import type { ReviewStatus } from './review.ts';
 
 export interface SwappedTo {
@@ -42,6 +43,8 @@ export const isStatus = (value: unknown): value is ReviewStatus => (STATUSES as 
 const status = z.string().check(z.refine(isStatus, 'not PENDING, ACCEPTED or REJECTED'));
 const codeRef = z.object({ system: z.string(), code: z.string(), display: z.string(), codeSystem: z.string() });
 const swappedTo = z.optional(z.object({ codeSystem: z.string(), code: z.string() }));
+// In 0..1, as the model keeps a score (readScore): the element logs no other, so one outside is not a saved review's.
+const score = z.number().check(z.refine((s) => readScore(s).score === s, 'not a score in 0..1'));
 
 export const DecisionSchema = z.object({ status, swappedTo });
 const SnapshotDecisionSchema = z.object({ status, swappedTo, at: isoTime });
@@ -54,7 +57,7 @@ export const AuditEntrySchema = z.object({
   statusBefore: status,
   statusAfter: status,
   engines: z.array(z.string()),
-  score: z.optional(z.number()),
+  score: z.optional(score),
   reviewer: z.optional(z.object({ reference: z.string(), display: z.optional(z.string()) })),
 });
 

@@ -1,7 +1,8 @@
 /**
  * The hand-off at its edges: what a restored `reviewState` may carry (times a FHIR
- * bundle can take, a value that throws when read), and what `toFhirBundle`
- * makes of a host's own times: always valid FHIR R4 by a real validator.
+ * bundle can take, scores in 0..1, a value that throws when read), and what
+ * `toFhirBundle` makes of a host's own input (times, scores): always valid FHIR R4
+ * by a real validator.
  * Run: node --import tsx --test test/node/handoff-hardening.test.ts
  */
 import { describe, it } from 'node:test';
@@ -183,4 +184,35 @@ describe('reviewState that throws when read', () => {
       assertConfigError(value, /reviewState.*unreadable/);
     });
   }
+});
+
+describe('scores stay in 0..1', () => {
+  for (const score of [92, -0.1, 1.0001]) {
+    it(`a restored audit entry with score ${score} is a config error`, () => {
+      assertConfigError({ sessionId: 'S1', decisions: {}, audit: [entry({ score })] }, /audit\.0\.score/);
+    });
+  }
+
+  it('a restored audit entry with a score in 0..1 parses and keeps it', () => {
+    const result = parseReviewSnapshot({ sessionId: 'S1', decisions: {}, audit: [entry({ score: 0 }), entry({ score: 1 })] }, 'S1');
+    assert.ok(!(result instanceof HeidiError));
+    assert.deepEqual(
+      result.audit.map((e) => e.score),
+      [0, 1],
+    );
+  });
+
+  it('toFhirBundle clamps an engine score outside 0..1 the way the model does', () => {
+    const engines = [
+      { engine: 'heidi', score: 5 },
+      { engine: 'sully', score: -1 },
+      { engine: 'omniscribe', score: 0.4 },
+    ];
+    const { bundle, provenance } = bundleOf([{ ...hypertension, engines }]);
+    assert.deepEqual(
+      provenance.contained.map((d) => d.property?.[0]?.valueQuantity[0]?.value),
+      [1, 0, 0.4],
+    );
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
 });
