@@ -153,6 +153,14 @@ function instant(time: string | undefined): string | undefined {
   return /^(?!0000)\d{4}-/.test(utc) ? utc : undefined;
 }
 
+// RFC 3986: a scheme, `:`, then only URI characters (no space, no control character); `urn:oid:…` is one too.
+const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
+
+/** `text` is an absolute URI, as FHIR requires of `Coding.system`. */
+export function isAbsoluteUri(text: string): boolean {
+  return ABSOLUTE_URI.test(text);
+}
+
 /** A literal reference with its display, or a display-only one (`fallback` when there is no name either). */
 function named(reference: string | undefined, display: string | undefined, fallback: string): FhirReference {
   const ref = fhirText(reference);
@@ -178,9 +186,15 @@ function coding(code: FhirCodeInput): FhirCodeableConcept {
   // FHIR `code`: no leading, trailing or doubled whitespace.
   const value = code.code.trim().replace(/\s+/g, ' ');
   const display = fhirText(code.display);
+  // An unknown system keeps the code's own URI when it is one (a peer's LOINC), else it is the table's urn.
+  const own = fhirText(code.system);
   return {
     coding: [
-      { system: info.known ? info.uri : (fhirText(code.system) ?? info.uri), ...(value && { code: value }), ...(display && { display }) },
+      {
+        system: !info.known && own && isAbsoluteUri(own) ? own : info.uri,
+        ...(value && { code: value }),
+        ...(display && { display }),
+      },
     ],
     ...(display && { text: display }),
   };

@@ -1,8 +1,8 @@
 /**
  * The hand-off at its edges: what a restored `reviewState` may carry (times a FHIR
  * bundle can take, scores in 0..1, a value that throws when read), and what
- * `toFhirBundle` makes of a host's own input (times, scores): always valid FHIR R4
- * by a real validator.
+ * `toFhirBundle` makes of a host's own input (times, scores, code systems)
+ * and of a peer engine's unknown code system: always valid FHIR R4 by a real validator.
  * Run: node --import tsx --test test/node/handoff-hardening.test.ts
  */
 import { describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import type { AuditEntry } from '../../src/core/audit.ts';
 import { parseReviewSnapshot } from '../../src/core/review-snapshot.ts';
 import { HeidiError } from '../../src/core/errors.ts';
 import { toFhirBundle, type FhirCodeInput, type FhirCondition, type FhirContext, type FhirProvenance } from '../../src/core/fhir.ts';
+import { peerEntity } from '../../src/core/engines/peer-http.ts';
 import { fhirErrors } from './fhir-validator.ts';
 
 const hypertension: FhirCodeInput = {
@@ -214,5 +215,40 @@ describe('scores stay in 0..1', () => {
       [1, 0, 0.4],
     );
     assert.deepEqual(fhirErrors(bundle), []);
+  });
+});
+
+describe('code systems are absolute URIs', () => {
+  it('a peer code in an unknown, non-URI system is sent as urn:heidi:code-system:<value>', () => {
+    const entity = peerEntity(
+      'sully',
+      { system: 'Local Lab Codes', code: 'X1', display: 'Thing', score: undefined, procedure: false },
+      [],
+      new Set(),
+    );
+    assert.equal(entity.primary.system, 'urn:heidi:code-system:Local%20Lab%20Codes');
+    assert.equal(entity.engines[0]?.engine, 'sully');
+    const { primary } = entity;
+    const { bundle, resource } = bundleOf([{ ...primary, entityId: entity.id }]);
+    assert.equal(resource.code.coding?.[0]?.system, 'urn:heidi:code-system:Local%20Lab%20Codes');
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+
+  it('a peer code in an unknown absolute URI is kept as given; a known one gets its canonical URI', () => {
+    const peer = (system: string) =>
+      peerEntity('omniscribe', { system, code: '1234-5', display: 'Lab', score: 0.5, procedure: false }, [], new Set()).primary.system;
+    assert.equal(peer('http://loinc.org'), 'http://loinc.org');
+    assert.equal(peer('urn:oid:2.16.840.1.113883.6.1'), 'urn:oid:2.16.840.1.113883.6.1');
+    assert.equal(peer('https://hl7.org/fhir/sid/icd-10-cm/'), 'http://hl7.org/fhir/sid/icd-10-cm');
+  });
+
+  it('toFhirBundle never emits a coding.system that is not an absolute URI', () => {
+    for (const system of ['Local Lab Codes', '', '  ', 'no-scheme', 'http://exa mple.org']) {
+      const { bundle, resource } = bundleOf([{ ...hypertension, system, codeSystem: 'local lab' }]);
+      assert.equal(resource.code.coding?.[0]?.system, 'urn:heidi:code-system:local%20lab', JSON.stringify(system));
+      assert.deepEqual(fhirErrors(bundle), []);
+    }
+    const kept = bundleOf([{ ...hypertension, system: 'http://loinc.org', codeSystem: 'loinc' }]);
+    assert.equal(kept.resource.code.coding?.[0]?.system, 'http://loinc.org');
   });
 });
