@@ -71,6 +71,8 @@ export interface FhirCodeableConcept {
 }
 export interface FhirReference {
   reference?: string;
+  /** The referenced resource's type, on a reference by `identifier` alone. */
+  type?: 'Patient' | 'Encounter';
   display?: string;
   identifier?: { system?: string; value?: string };
 }
@@ -161,6 +163,19 @@ export function isAbsoluteUri(text: string): boolean {
   return ABSOLUTE_URI.test(text);
 }
 
+// FHIR's id rule: `Patient/{id}` is a valid literal reference only with one of these.
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * The host's `Patient` or `Encounter` by its id: `Type/{id}` when the id is a FHIR id, else (`PT 10/02`) a
+ * logical reference by identifier, which names the same record without a literal reference FHIR refuses.
+ */
+function hostReference(type: 'Patient' | 'Encounter', id: string | undefined): FhirReference | undefined {
+  const value = fhirText(id);
+  if (!value) return undefined;
+  return FHIR_ID.test(value) ? { reference: `${type}/${value}` } : { type, identifier: { value } };
+}
+
 /** A literal reference with its display, or a display-only one (`fallback` when there is no name either). */
 function named(reference: string | undefined, display: string | undefined, fallback: string): FhirReference {
   const ref = fhirText(reference);
@@ -209,10 +224,18 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
   const recorded = instant(context.recorded) ?? isoNow();
   // Entries whose time is no instant are left out here, so they cannot outrank (by Date.parse) a good one.
   const decided = lastDecisionTimes((context.audit ?? []).filter((e) => instant(e.at)));
-  const patientId = fhirText(context.patient?.id);
-  const subject = named(patientId && `Patient/${patientId}`, context.patient?.display, `Patient of Heidi session ${context.sessionId}`);
-  const encounterId = fhirText(context.encounterId);
-  const encounter = encounterId ? { encounter: { reference: `Encounter/${encounterId}` } } : {};
+  const patientName = fhirText(context.patient?.display);
+  // Made afresh for each resource, as `meta` is: a host editing one resource's reference edits no other's.
+  const subject = (): FhirReference => {
+    const patient = hostReference('Patient', context.patient?.id);
+    return patient
+      ? { ...patient, ...(patientName && { display: patientName }) }
+      : { display: patientName ?? `Patient of Heidi session ${context.sessionId}` };
+  };
+  const encounter = (): { encounter?: FhirReference } => {
+    const reference = hostReference('Encounter', context.encounterId);
+    return reference ? { encounter: reference } : {};
+  };
   const verifier = named(context.reviewer?.reference, context.reviewer?.display, 'Unidentified reviewer');
   const meta = (): FhirMeta => ({ security: [{ ...AI_ASSERTED }] });
 
@@ -221,7 +244,7 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
     const engines = code.engines?.length ? code.engines : [{ engine: 'heidi' }];
     const at = instant(code.decidedAt) ?? instant(decided.get(code.entityId)) ?? recorded;
     const note = notes(code, engines);
-    const common = { meta: meta(), code: coding(code), subject: { ...subject }, ...encounter, ...(note.length && { note }) };
+    const common = { meta: meta(), code: coding(code), subject: subject(), ...encounter(), ...(note.length && { note }) };
     const resource: FhirCondition | FhirProcedure =
       fhirResourceType(code.codeSystem, code.kind) === 'Procedure'
         ? { resourceType: 'Procedure', status: 'completed', ...common }

@@ -1,7 +1,7 @@
 /**
  * The hand-off at its edges: what a restored `reviewState` may carry (times a FHIR
  * bundle can take, scores in 0..1, a value that throws when read), and what
- * `toFhirBundle` makes of a host's own input (times, scores, code systems)
+ * `toFhirBundle` makes of a host's own input (times, scores, code systems, ids)
  * and of a peer engine's unknown code system: always valid FHIR R4 by a real validator.
  * Run: node --import tsx --test test/node/handoff-hardening.test.ts
  */
@@ -250,5 +250,36 @@ describe('code systems are absolute URIs', () => {
     }
     const kept = bundleOf([{ ...hypertension, system: 'http://loinc.org', codeSystem: 'loinc' }]);
     assert.equal(kept.resource.code.coding?.[0]?.system, 'http://loinc.org');
+  });
+});
+
+describe('patient and encounter references', () => {
+  it('a valid FHIR id is a literal reference', () => {
+    const { bundle, resource } = bundleOf([hypertension], {
+      patient: { id: 'EHR-PT-1004', display: 'Hollis Pengelly' },
+      encounterId: 'APPT.5',
+    });
+    assert.deepEqual(resource.subject, { reference: 'Patient/EHR-PT-1004', display: 'Hollis Pengelly' });
+    assert.deepEqual(resource.encounter, { reference: 'Encounter/APPT.5' });
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+
+  it('an id FHIR does not allow is a reference by identifier, and the bundle is valid', () => {
+    const { bundle, resource } = bundleOf([hypertension], {
+      patient: { id: 'PT 10/02', display: 'Hollis Pengelly' },
+      encounterId: 'APPT#5 x',
+    });
+    assert.deepEqual(resource.subject, { type: 'Patient', identifier: { value: 'PT 10/02' }, display: 'Hollis Pengelly' });
+    assert.deepEqual(resource.encounter, { type: 'Encounter', identifier: { value: 'APPT#5 x' } });
+    assert.deepEqual(fhirErrors(bundle), []);
+    const unnamed = bundleOf([hypertension], { patient: { id: 'x'.repeat(65) } });
+    assert.deepEqual(unnamed.resource.subject, { type: 'Patient', identifier: { value: 'x'.repeat(65) } });
+    assert.deepEqual(fhirErrors(unnamed.bundle), []);
+  });
+
+  it('the identifier value is made valid FHIR text too', () => {
+    const { bundle, resource } = bundleOf([hypertension], { patient: { id: ' PT\u000010 ' } });
+    assert.deepEqual(resource.subject, { type: 'Patient', identifier: { value: 'PT 10' } });
+    assert.deepEqual(fhirErrors(bundle), []);
   });
 });
