@@ -50,6 +50,21 @@ export interface AuditContext {
 /** The time now as an ISO 8601 instant, as audit entries, sync messages and bundles carry it. */
 export const isoNow = (): string => new Date().toISOString();
 
+// Date.parse alone is not enough: it reads `1` as a local time, rolls `02-30` over, and takes years 0000 and
+// +010000, which FHIR's instant and dateTime refuse. Seconds may be left out; an offset is FHIR's -14:00..+14:00.
+const ISO_DATE_TIME =
+  /^(?!0000)(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))$/;
+
+/**
+ * `time` is an ISO 8601 date-time with `Z` or a numeric offset in years 0001 to 9999, a real calendar day:
+ * the same instant in every time zone and engine, and one a FHIR bundle can carry.
+ */
+export function isIsoDateTime(time: string): boolean {
+  const day = ISO_DATE_TIME.exec(time)?.slice(1, 4).join('-');
+  // Date rolls an impossible day (`2024-02-30`) into the next month: the day must come back as it went in.
+  return day !== undefined && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+}
+
 /** One audit entry for `change`: optional fields left out, not `undefined`; codes reduced to their four CodeRef fields. */
 export function auditEntry(
   { entityId, codeBefore, codeAfter, statusBefore, statusAfter }: DecisionChange,

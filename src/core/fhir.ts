@@ -8,8 +8,9 @@
  * (`code-systems.ts`) decides the URI and the resource type.
  */
 import type { AuditEntry, Reviewer } from './audit.ts';
-import { isoNow, lastDecisionTimes } from './audit.ts';
+import { isIsoDateTime, isoNow, lastDecisionTimes } from './audit.ts';
 import { codeSystemInfo, fhirResourceType, type CodeKind } from './code-systems.ts';
+import { readScore } from './model.ts';
 import { randomUuid } from './ids.ts';
 import { engineLabel } from './engines/types.ts';
 import { pathSegment } from './text.ts';
@@ -70,6 +71,8 @@ export interface FhirCodeableConcept {
 }
 export interface FhirReference {
   reference?: string;
+  /** The referenced resource's type, on a reference by `identifier` alone. */
+  type?: 'Patient' | 'Encounter';
   display?: string;
   identifier?: { system?: string; value?: string };
 }
@@ -141,13 +144,36 @@ function fhirText(text: string | undefined): string | undefined {
   return clean || undefined;
 }
 
-/** A valid FHIR instant for `time`, or undefined when it is no time at all. */
+/**
+ * `time` as a FHIR instant in UTC, or undefined when it is not an ISO date-time a bundle can carry
+ * (a host's own audit may hold anything): left out, the next time in line is used instead.
+ */
 function instant(time: string | undefined): string | undefined {
-  try {
-    return new Date(time!).toISOString();
-  } catch {
-    return undefined; // an Invalid Date (or no time) throws a RangeError
-  }
+  if (typeof time !== 'string' || !isIsoDateTime(time)) return undefined;
+  const utc = new Date(time).toISOString();
+  // An offset can carry a time over the edge: 0001-01-01T00:30+01:00 is in year 0, 9999-12-31T23:30-01:00 in +010000.
+  return /^(?!0000)\d{4}-/.test(utc) ? utc : undefined;
+}
+
+// RFC 3986: a scheme, `:`, then only URI characters (no space, no control character); `urn:oid:…` is one too.
+const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
+
+/** `text` is an absolute URI, as FHIR requires of `Coding.system`. */
+export function isAbsoluteUri(text: string): boolean {
+  return ABSOLUTE_URI.test(text);
+}
+
+// FHIR's id rule: `Patient/{id}` is a valid literal reference only with one of these.
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * The host's `Patient` or `Encounter` by its id: `Type/{id}` when the id is a FHIR id, else (`PT 10/02`) a
+ * logical reference by identifier, which names the same record without a literal reference FHIR refuses.
+ */
+function hostReference(type: 'Patient' | 'Encounter', id: string | undefined): FhirReference | undefined {
+  const value = fhirText(id);
+  if (!value) return undefined;
+  return FHIR_ID.test(value) ? { reference: `${type}/${value}` } : { type, identifier: { value } };
 }
 
 /** A literal reference with its display, or a display-only one (`fallback` when there is no name either). */
@@ -175,9 +201,15 @@ function coding(code: FhirCodeInput): FhirCodeableConcept {
   // FHIR `code`: no leading, trailing or doubled whitespace.
   const value = code.code.trim().replace(/\s+/g, ' ');
   const display = fhirText(code.display);
+  // An unknown system keeps the code's own URI when it is one (a peer's LOINC), else it is the table's urn.
+  const own = fhirText(code.system);
   return {
     coding: [
-      { system: info.known ? info.uri : (fhirText(code.system) ?? info.uri), ...(value && { code: value }), ...(display && { display }) },
+      {
+        system: !info.known && own && isAbsoluteUri(own) ? own : info.uri,
+        ...(value && { code: value }),
+        ...(display && { display }),
+      },
     ],
     ...(display && { text: display }),
   };
@@ -190,11 +222,20 @@ function coding(code: FhirCodeInput): FhirCodeableConcept {
 export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirContext): FhirBundle {
   const newId = context.idFactory ?? randomUuid;
   const recorded = instant(context.recorded) ?? isoNow();
-  const decided = lastDecisionTimes(context.audit ?? []);
-  const patientId = fhirText(context.patient?.id);
-  const subject = named(patientId && `Patient/${patientId}`, context.patient?.display, `Patient of Heidi session ${context.sessionId}`);
-  const encounterId = fhirText(context.encounterId);
-  const encounter = encounterId ? { encounter: { reference: `Encounter/${encounterId}` } } : {};
+  // Entries whose time is no instant are left out here, so they cannot outrank (by Date.parse) a good one.
+  const decided = lastDecisionTimes((context.audit ?? []).filter((e) => instant(e.at)));
+  const patientName = fhirText(context.patient?.display);
+  // Made afresh for each resource, as `meta` is: a host editing one resource's reference edits no other's.
+  const subject = (): FhirReference => {
+    const patient = hostReference('Patient', context.patient?.id);
+    return patient
+      ? { ...patient, ...(patientName && { display: patientName }) }
+      : { display: patientName ?? `Patient of Heidi session ${context.sessionId}` };
+  };
+  const encounter = (): { encounter?: FhirReference } => {
+    const reference = hostReference('Encounter', context.encounterId);
+    return reference ? { encounter: reference } : {};
+  };
   const verifier = named(context.reviewer?.reference, context.reviewer?.display, 'Unidentified reviewer');
   const meta = (): FhirMeta => ({ security: [{ ...AI_ASSERTED }] });
 
@@ -203,7 +244,7 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
     const engines = code.engines?.length ? code.engines : [{ engine: 'heidi' }];
     const at = instant(code.decidedAt) ?? instant(decided.get(code.entityId)) ?? recorded;
     const note = notes(code, engines);
-    const common = { meta: meta(), code: coding(code), subject: { ...subject }, ...encounter, ...(note.length && { note }) };
+    const common = { meta: meta(), code: coding(code), subject: subject(), ...encounter(), ...(note.length && { note }) };
     const resource: FhirCondition | FhirProcedure =
       fhirResourceType(code.codeSystem, code.kind) === 'Procedure'
         ? { resourceType: 'Procedure', status: 'completed', ...common }
@@ -216,13 +257,16 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
             ...common,
           };
     const fullUrl = `urn:uuid:${newId()}`;
-    const contained = engines.map(({ engine, score }, i): FhirDevice => ({
-      resourceType: 'Device',
-      id: `engine${i + 1}`,
-      deviceName: [{ name: fhirText(engineLabel(engine)) ?? 'Coding engine', type: 'user-friendly-name' }],
-      // Number.isFinite is false for anything but a finite number, undefined included.
-      ...(Number.isFinite(score) && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score! }] }] }),
-    }));
+    const contained = engines.map(({ engine, score: given }, i): FhirDevice => {
+      // Into 0..1 as the model clamps Heidi's scores; no score when it is none (undefined, NaN, not a number).
+      const { score } = readScore(given);
+      return {
+        resourceType: 'Device',
+        id: `engine${i + 1}`,
+        deviceName: [{ name: fhirText(engineLabel(engine)) ?? 'Coding engine', type: 'user-friendly-name' }],
+        ...(score !== undefined && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score }] }] }),
+      };
+    });
     const runs = engines.flatMap((e) => {
       const runId = fhirText(e.runId);
       return runId && runId !== context.sessionId ? [{ system: runIdSystem(e.engine), value: runId }] : [];

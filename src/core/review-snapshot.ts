@@ -7,7 +7,8 @@
  */
 import * as z from 'zod/mini';
 import { HeidiError } from './errors.ts';
-import { isoNow, lastDecisionTimes, type AuditEntry } from './audit.ts';
+import { isIsoDateTime, isoNow, lastDecisionTimes, type AuditEntry } from './audit.ts';
+import { readScore } from './model.ts';
 import type { ReviewStatus } from './review.ts';
 
 export interface SwappedTo {
@@ -33,7 +34,8 @@ export interface ReviewSnapshot {
 z.config({ jitless: true }); // strict CSP: no `new Function` (see schemas.ts)
 
 // Only zod constructors the bundle already ships, plus `refine`: `enum`, `record` and `extend` would add 1.3 kB gzip.
-export const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not a time'));
+// A time goes into the FHIR bundle: one a bundle cannot carry, or that reads differently by time zone, is refused.
+export const isoTime = z.string().check(z.refine(isIsoDateTime, 'not an ISO 8601 date-time with Z or an offset, years 0001 to 9999'));
 /** The review statuses, in the order the status filter lists them. */
 export const STATUSES = ['PENDING', 'ACCEPTED', 'REJECTED'] as const satisfies readonly ReviewStatus[];
 /** `value` is one of `STATUSES`. */
@@ -41,6 +43,8 @@ export const isStatus = (value: unknown): value is ReviewStatus => (STATUSES as 
 const status = z.string().check(z.refine(isStatus, 'not PENDING, ACCEPTED or REJECTED'));
 const codeRef = z.object({ system: z.string(), code: z.string(), display: z.string(), codeSystem: z.string() });
 const swappedTo = z.optional(z.object({ codeSystem: z.string(), code: z.string() }));
+// In 0..1, as the model keeps a score (readScore): the element logs no other, so one outside is not a saved review's.
+const score = z.number().check(z.refine((s) => readScore(s).score === s, 'not a score in 0..1'));
 
 export const DecisionSchema = z.object({ status, swappedTo });
 const SnapshotDecisionSchema = z.object({ status, swappedTo, at: isoTime });
@@ -53,7 +57,7 @@ export const AuditEntrySchema = z.object({
   statusBefore: status,
   statusAfter: status,
   engines: z.array(z.string()),
-  score: z.optional(z.number()),
+  score: z.optional(score),
   reviewer: z.optional(z.object({ reference: z.string(), display: z.optional(z.string()) })),
 });
 
@@ -82,6 +86,15 @@ export function parseReviewSnapshot(value: unknown, expectedSessionId: string): 
       return invalid('not JSON');
     }
   }
+  try {
+    return parseSnapshotData(data, expectedSessionId);
+  } catch {
+    // A host's getter or Proxy that throws while it is read: the setter must not throw into the host page.
+    return invalid('an unreadable value (reading it threw)');
+  }
+}
+
+function parseSnapshotData(data: unknown, expectedSessionId: string): ReviewSnapshot | HeidiError {
   const top = SnapshotSchema.safeParse(data);
   if (!top.success) return invalid(issue(top.error));
   if (top.data.sessionId !== expectedSessionId) {

@@ -10,7 +10,8 @@ import type * as z from 'zod/mini';
 import type { HeidiError } from '../errors.ts';
 import { JSON_API, describeKyError } from '../http-errors.ts';
 import { parseResponse } from '../responses.ts';
-import { codeSystemForUri } from '../code-systems.ts';
+import { codeSystemForUri, codeSystemInfo } from '../code-systems.ts';
+import { isAbsoluteUri } from '../fhir.ts';
 import type { NoteEvidence } from '../evidence.ts';
 import type { EntityView } from '../model.ts';
 import type { EngineName, EngineResult } from './types.ts';
@@ -102,7 +103,7 @@ export function retryAfterMs(header: string | null): number | undefined {
 }
 
 export interface PeerCode {
-  /** FHIR system URI as the engine sent it. */
+  /** FHIR system URI as the engine sent it (an engine may send a name that is no URI: `Local Lab Codes`). */
   readonly system: string;
   readonly code: string;
   readonly display: string;
@@ -115,7 +116,8 @@ export interface PeerCode {
 /**
  * A peer's code as the same `EntityView` Heidi's codes become. A URI the code-system table knows
  * gets its canonical URI, label, kind and `code_system` name, so the same code from two engines
- * merges and the `code-systems` filter selects it; an unknown URI is kept and shown raw.
+ * merges and the `code-systems` filter selects it. An unknown system is shown raw; its `system` is the
+ * engine's own when that is an absolute URI, else the `urn:heidi:code-system:` URN Heidi's unknown systems get.
  */
 export function peerEntity(
   engine: EngineName,
@@ -125,12 +127,14 @@ export function peerEntity(
   justification?: string,
 ): EntityView {
   const known = codeSystemForUri(code.system);
+  // `system` goes to the host and into FHIR's Coding.system, which must be an absolute URI.
+  const system = known?.uri ?? (isAbsoluteUri(code.system) ? code.system : codeSystemInfo(code.system).uri);
   const label = known?.label ?? code.system;
   const id = uniqueId(`${engine}:${label}:${code.code}`, used);
   return {
     id,
     primary: {
-      system: known?.uri ?? code.system,
+      system,
       code: code.code,
       display: code.display || code.code,
       codeSystem: known?.codeSystem ?? code.system,

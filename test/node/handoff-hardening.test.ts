@@ -1,0 +1,285 @@
+/**
+ * The hand-off at its edges: what a restored `reviewState` may carry (times a FHIR
+ * bundle can take, scores in 0..1, a value that throws when read), and what
+ * `toFhirBundle` makes of a host's own input (times, scores, code systems, ids)
+ * and of a peer engine's unknown code system: always valid FHIR R4 by a real validator.
+ * Run: node --import tsx --test test/node/handoff-hardening.test.ts
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AuditEntry } from '../../src/core/audit.ts';
+import { parseReviewSnapshot } from '../../src/core/review-snapshot.ts';
+import { HeidiError } from '../../src/core/errors.ts';
+import { toFhirBundle, type FhirCodeInput, type FhirCondition, type FhirContext, type FhirProvenance } from '../../src/core/fhir.ts';
+import { peerEntity } from '../../src/core/engines/peer-http.ts';
+import { fhirErrors } from './fhir-validator.ts';
+
+const hypertension: FhirCodeInput = {
+  system: 'http://hl7.org/fhir/sid/icd-10-cm',
+  code: 'I10',
+  display: 'Essential hypertension',
+  codeSystem: 'icd_10_cm',
+  entityId: 'e1',
+};
+const RECORDED = '2026-03-01T11:00:00.000Z';
+
+const entry = (extra: Partial<Record<keyof AuditEntry, unknown>> = {}) => ({
+  at: '2026-01-01T00:00:00Z',
+  entityId: 'e1',
+  statusBefore: 'PENDING',
+  statusAfter: 'ACCEPTED',
+  engines: ['heidi'],
+  ...extra,
+});
+
+function bundleOf(codes: readonly FhirCodeInput[], context: Partial<FhirContext> = {}) {
+  const bundle = toFhirBundle(codes, { sessionId: 'S1', recorded: RECORDED, ...context });
+  const [resource, provenance] = bundle.entry.map((e) => e.resource) as [FhirCondition, FhirProvenance];
+  return { bundle, resource, provenance };
+}
+
+/** A parse that must fail as a `config` HeidiError (never an exception) whose message matches `message`. */
+function assertConfigError(value: unknown, message: RegExp): void {
+  const result = parseReviewSnapshot(value, 'S1');
+  assert.ok(result instanceof HeidiError, `expected a HeidiError for ${String(message)}`);
+  assert.equal(result.code, 'config');
+  assert.equal(result.retryable, false);
+  assert.match(result.message, message);
+}
+
+// Each of these once passed Date.parse: year 0 and year 10000 then broke the bundle, the others read as local time or rolled over.
+const BAD_TIMES = [
+  '1',
+  '0000-06-01T00:00:00Z',
+  '+010000-01-01T00:00:00Z',
+  '2026-03-07 10:00',
+  '2026-03-07T10:00:00',
+  'March 7, 2026 10:00',
+  '2026-03-07',
+  '2024-02-30T00:00:00Z',
+  '2026-01-01T24:00:00Z',
+  '2026-01-01T00:00:00+15:00',
+];
+const GOOD_TIMES = [
+  '2026-01-01T00:00:00Z',
+  '2026-01-01T00:00:00.123Z',
+  '2026-01-01T09:30:00+10:00',
+  '2026-01-01T09:30-05:30',
+  '0001-01-01T00:00:00Z',
+];
+
+describe('restored times: ISO 8601 date-time with a zone, years 0001 to 9999', () => {
+  for (const at of BAD_TIMES) {
+    it(`a decision or audit entry at ${JSON.stringify(at)} is a config error`, () => {
+      assertConfigError({ sessionId: 'S1', decisions: { e1: { status: 'ACCEPTED', at } }, audit: [] }, /decisions\["e1"\]\.at/);
+      assertConfigError({ sessionId: 'S1', decisions: {}, audit: [entry({ at })] }, /audit\.0\.at/);
+    });
+  }
+
+  it('a valid time is kept as it was written, not reformatted', () => {
+    const audit = GOOD_TIMES.map((at) => entry({ at }));
+    const decisions = { e1: { status: 'ACCEPTED', at: GOOD_TIMES[3] } };
+    const result = parseReviewSnapshot({ sessionId: 'S1', decisions, audit }, 'S1');
+    assert.ok(!(result instanceof HeidiError), result instanceof HeidiError ? result.message : '');
+    assert.deepEqual(
+      result.audit.map((e) => e.at),
+      GOOD_TIMES,
+    );
+    assert.equal(result.decisions.e1?.at, GOOD_TIMES[3]);
+  });
+});
+
+describe('toFhirBundle with a host’s own times', () => {
+  for (const at of BAD_TIMES) {
+    it(`an audit time or decidedAt of ${JSON.stringify(at)} is not used: the bundle is valid and takes recorded`, () => {
+      const fromAudit = bundleOf([hypertension], { audit: [entry({ at }) as AuditEntry] });
+      assert.deepEqual(fhirErrors(fromAudit.bundle), []);
+      assert.equal(fromAudit.provenance.recorded, RECORDED);
+      assert.equal(fromAudit.resource.recordedDate, RECORDED);
+
+      const fromCode = bundleOf([{ ...hypertension, decidedAt: at }]);
+      assert.deepEqual(fhirErrors(fromCode.bundle), []);
+      assert.equal(fromCode.provenance.recorded, RECORDED);
+    });
+  }
+
+  it('a bad latest audit time does not hide an earlier good one', () => {
+    const audit = [entry({ at: '2026-02-01T08:00:00Z' }), entry({ at: '+010000-01-01T00:00:00Z' })] as AuditEntry[];
+    const { bundle, provenance } = bundleOf([hypertension], { audit });
+    assert.equal(provenance.recorded, '2026-02-01T08:00:00.000Z');
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+
+  it('an offset that carries a time out of years 0001 to 9999 is not used either', () => {
+    for (const decidedAt of ['0001-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00']) {
+      const { bundle, provenance } = bundleOf([{ ...hypertension, decidedAt }]);
+      assert.equal(provenance.recorded, RECORDED, decidedAt);
+      assert.deepEqual(fhirErrors(bundle), []);
+    }
+  });
+
+  it('a bad recorded falls back to now, still valid', () => {
+    const before = Date.now();
+    const { bundle } = bundleOf([hypertension], { recorded: '0000-06-01T00:00:00Z' });
+    assert.ok(Date.parse(bundle.timestamp) >= before - 1000);
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+});
+
+describe('reviewState that throws when read', () => {
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const values: [string, unknown][] = [
+    [
+      'a throwing getter',
+      {
+        sessionId: 'S1',
+        audit: [],
+        get decisions(): never {
+          throw new Error('boom');
+        },
+      },
+    ],
+    [
+      'a Proxy whose every trap throws',
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('get');
+          },
+          ownKeys: () => {
+            throw new Error('ownKeys');
+          },
+          getOwnPropertyDescriptor: () => {
+            throw new Error('descriptor');
+          },
+          has: () => {
+            throw new Error('has');
+          },
+          getPrototypeOf: () => {
+            throw new Error('prototype');
+          },
+        },
+      ),
+    ],
+    [
+      'decisions behind a throwing Proxy',
+      {
+        sessionId: 'S1',
+        audit: [],
+        decisions: new Proxy(
+          {},
+          {
+            ownKeys: () => {
+              throw new Error('ownKeys');
+            },
+          },
+        ),
+      },
+    ],
+    ['a revoked Proxy', revoked.proxy],
+  ];
+  for (const [name, value] of values) {
+    it(`${name} is a config error, not an exception`, () => {
+      assertConfigError(value, /reviewState.*unreadable/);
+    });
+  }
+});
+
+describe('scores stay in 0..1', () => {
+  for (const score of [92, -0.1, 1.0001]) {
+    it(`a restored audit entry with score ${score} is a config error`, () => {
+      assertConfigError({ sessionId: 'S1', decisions: {}, audit: [entry({ score })] }, /audit\.0\.score/);
+    });
+  }
+
+  it('a restored audit entry with a score in 0..1 parses and keeps it', () => {
+    const result = parseReviewSnapshot({ sessionId: 'S1', decisions: {}, audit: [entry({ score: 0 }), entry({ score: 1 })] }, 'S1');
+    assert.ok(!(result instanceof HeidiError));
+    assert.deepEqual(
+      result.audit.map((e) => e.score),
+      [0, 1],
+    );
+  });
+
+  it('toFhirBundle clamps an engine score outside 0..1 the way the model does', () => {
+    const engines = [
+      { engine: 'heidi', score: 5 },
+      { engine: 'sully', score: -1 },
+      { engine: 'omniscribe', score: 0.4 },
+    ];
+    const { bundle, provenance } = bundleOf([{ ...hypertension, engines }]);
+    assert.deepEqual(
+      provenance.contained.map((d) => d.property?.[0]?.valueQuantity[0]?.value),
+      [1, 0, 0.4],
+    );
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+});
+
+describe('code systems are absolute URIs', () => {
+  it('a peer code in an unknown, non-URI system is sent as urn:heidi:code-system:<value>', () => {
+    const entity = peerEntity(
+      'sully',
+      { system: 'Local Lab Codes', code: 'X1', display: 'Thing', score: undefined, procedure: false },
+      [],
+      new Set(),
+    );
+    assert.equal(entity.primary.system, 'urn:heidi:code-system:Local%20Lab%20Codes');
+    assert.equal(entity.engines[0]?.engine, 'sully');
+    const { primary } = entity;
+    const { bundle, resource } = bundleOf([{ ...primary, entityId: entity.id }]);
+    assert.equal(resource.code.coding?.[0]?.system, 'urn:heidi:code-system:Local%20Lab%20Codes');
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+
+  it('a peer code in an unknown absolute URI is kept as given; a known one gets its canonical URI', () => {
+    const peer = (system: string) =>
+      peerEntity('omniscribe', { system, code: '1234-5', display: 'Lab', score: 0.5, procedure: false }, [], new Set()).primary.system;
+    assert.equal(peer('http://loinc.org'), 'http://loinc.org');
+    assert.equal(peer('urn:oid:2.16.840.1.113883.6.1'), 'urn:oid:2.16.840.1.113883.6.1');
+    assert.equal(peer('https://hl7.org/fhir/sid/icd-10-cm/'), 'http://hl7.org/fhir/sid/icd-10-cm');
+  });
+
+  it('toFhirBundle never emits a coding.system that is not an absolute URI', () => {
+    for (const system of ['Local Lab Codes', '', '  ', 'no-scheme', 'http://exa mple.org']) {
+      const { bundle, resource } = bundleOf([{ ...hypertension, system, codeSystem: 'local lab' }]);
+      assert.equal(resource.code.coding?.[0]?.system, 'urn:heidi:code-system:local%20lab', JSON.stringify(system));
+      assert.deepEqual(fhirErrors(bundle), []);
+    }
+    const kept = bundleOf([{ ...hypertension, system: 'http://loinc.org', codeSystem: 'loinc' }]);
+    assert.equal(kept.resource.code.coding?.[0]?.system, 'http://loinc.org');
+  });
+});
+
+describe('patient and encounter references', () => {
+  it('a valid FHIR id is a literal reference', () => {
+    const { bundle, resource } = bundleOf([hypertension], {
+      patient: { id: 'EHR-PT-1004', display: 'Hollis Pengelly' },
+      encounterId: 'APPT.5',
+    });
+    assert.deepEqual(resource.subject, { reference: 'Patient/EHR-PT-1004', display: 'Hollis Pengelly' });
+    assert.deepEqual(resource.encounter, { reference: 'Encounter/APPT.5' });
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+
+  it('an id FHIR does not allow is a reference by identifier, and the bundle is valid', () => {
+    const { bundle, resource } = bundleOf([hypertension], {
+      patient: { id: 'PT 10/02', display: 'Hollis Pengelly' },
+      encounterId: 'APPT#5 x',
+    });
+    assert.deepEqual(resource.subject, { type: 'Patient', identifier: { value: 'PT 10/02' }, display: 'Hollis Pengelly' });
+    assert.deepEqual(resource.encounter, { type: 'Encounter', identifier: { value: 'APPT#5 x' } });
+    assert.deepEqual(fhirErrors(bundle), []);
+    const unnamed = bundleOf([hypertension], { patient: { id: 'x'.repeat(65) } });
+    assert.deepEqual(unnamed.resource.subject, { type: 'Patient', identifier: { value: 'x'.repeat(65) } });
+    assert.deepEqual(fhirErrors(unnamed.bundle), []);
+  });
+
+  it('the identifier value is made valid FHIR text too', () => {
+    const { bundle, resource } = bundleOf([hypertension], { patient: { id: ' PT\u000010 ' } });
+    assert.deepEqual(resource.subject, { type: 'Patient', identifier: { value: 'PT 10' } });
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+});
