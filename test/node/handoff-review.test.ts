@@ -18,8 +18,13 @@ import type { CodesCommitDetail } from '../../src/events.ts';
 import { en } from '../../src/i18n/en.ts';
 import { syncChannelName } from '../../src/core/review-sync.ts';
 
-/** Let BroadcastChannel messages arrive. */
-const delivered = () => new Promise((resolve) => setTimeout(resolve, 30));
+/** Wait until another tab's message has arrived (a BroadcastChannel delivers it a task or more later). */
+async function arrived(condition: () => boolean, what: string): Promise<void> {
+  for (const until = Date.now() + 5000; !condition();) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 class FakeHost extends EventTarget {
   readonly = false;
@@ -159,12 +164,10 @@ describe('hand-off review rules', () => {
       // A third tab, 60 s ahead, rejects the injection (no audit entry with it).
       const ahead = new Date(Date.now() + 60_000).toISOString();
       other.postMessage({ sessionId: 'S1', entityId: 'inj', decision: { status: 'REJECTED' }, at: ahead, tabId: 'X' });
-      await delivered();
-      assert.equal(a.review.state!.status('inj'), 'REJECTED');
+      await arrived(() => a.review.state!.status('inj') === 'REJECTED' && b.review.state!.status('inj') === 'REJECTED', 'the rejection');
       a.review.setStatus(a.entity('inj'), 'ACCEPTED');
-      await delivered();
+      await arrived(() => b.review.state!.status('inj') === 'ACCEPTED', 'the later decision to win in the other tab too');
       assert.equal(a.review.state!.status('inj'), 'ACCEPTED');
-      assert.equal(b.review.state!.status('inj'), 'ACCEPTED', 'the later decision wins in the other tab too');
       assert.ok(Date.parse(a.review.state!.audit.at(-1)!.at) > Date.parse(ahead), 'stamped after the decision it overrides');
     } finally {
       other.close();
@@ -191,16 +194,14 @@ describe('hand-off review rules', () => {
     const b = setUp(heidiModel(), { apiBase: 'sent' });
     try {
       a.review.setStatus(a.entity('knee'), 'ACCEPTED');
-      await delivered();
+      await arrived(() => b.review.state!.status('knee') === 'ACCEPTED', "the first tab's decision");
       assert.equal(await a.commit.commit(), true);
-      await delivered();
+      await arrived(() => b.review.state!.isSent(b.entity('knee')), "the first tab's send");
       b.review.setStatus(b.entity('inj'), 'ACCEPTED');
-      await delivered();
       assert.equal(await b.commit.commit(), true);
       const last = b.commits.at(-1)!;
       assert.deepEqual(codesOf(last.added), ['20610']);
       assert.deepEqual(codesOf(last.removed), []);
-      assert.equal(b.review.state!.isSent(b.entity('knee')), true, 'shown as sent in the other tab too');
     } finally {
       a.review.close();
       b.review.close();
