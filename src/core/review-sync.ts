@@ -78,14 +78,17 @@ const SentSchema = z.object({
   sent: z.array(z.object({ entityId: z.string(), system: z.string(), code: z.string(), display: z.string(), codeSystem: z.string() })),
 });
 
-const MessageSchema = z.object({
-  sessionId: z.string(),
-  entityId: z.string(),
-  decision: DecisionSchema,
-  at: isoTime,
-  tabId: z.string(),
-  entry: z.optional(AuditEntrySchema),
-});
+const MessageSchema = z
+  .object({
+    sessionId: z.string(),
+    entityId: z.string(),
+    decision: DecisionSchema,
+    at: isoTime,
+    tabId: z.string(),
+    entry: z.optional(AuditEntrySchema),
+  })
+  // A decision's audit entry is about that decision's entity, or the message is not one this element sent.
+  .check(z.refine((m) => !m.entry || m.entry.entityId === m.entityId, 'entry is about another entity'));
 
 /** Does `a` beat `b`? Later time wins; at the same time, the greater tab id (so both tabs agree). */
 export function laterDecision(a: Pick<SyncMessage, 'at' | 'tabId'>, b: Pick<SyncMessage, 'at' | 'tabId'>): boolean {

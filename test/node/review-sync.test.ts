@@ -175,6 +175,9 @@ describe('ReviewSync over BroadcastChannel', () => {
       raw.postMessage({ sessionId: 'sess', entityId: 'e1', decision: { status: 'MAYBE' }, at: T1, tabId: 'x' });
       raw.postMessage({ sessionId: 'sess', entityId: 'e1', decision: { status: 'ACCEPTED' }, at: 'soon', tabId: 'x' });
       raw.postMessage({ sessionId: 'other', entityId: 'e1', decision: { status: 'ACCEPTED' }, at: T1, tabId: 'x' });
+      // An audit entry about another entity than the decision's: not a message this element sends.
+      const entry = { at: T1, entityId: 'e2', statusBefore: 'PENDING', statusAfter: 'ACCEPTED', engines: ['heidi'] };
+      raw.postMessage({ sessionId: 'sess', entityId: 'e1', decision: { status: 'REJECTED' }, at: T1, tabId: 'x', entry });
       raw.postMessage({ sessionId: 'sess', entityId: 'marker', decision: { status: 'ACCEPTED' }, at: T1, tabId: 'x' });
       await marker;
       assert.deepEqual(

@@ -8,6 +8,7 @@
  * (twice, with backoff, honouring `Retry-After`).
  */
 import { HeidiError } from '../errors.ts';
+import { readScore } from '../model.ts';
 import { retryPolicy } from '../http-errors.ts';
 import { createPeerHttp, peerEntity, type FetchFunction, type PeerEngineResult } from './peer-http.ts';
 import { OmniscribeAssessment, OmniscribeResponse } from './omniscribe-schemas.ts';
@@ -72,7 +73,8 @@ export function createOmniscribeEngine(options: OmniscribeEngineOptions): Omnisc
           return [];
         }
         const { description, justification, confidence_percent: percent } = parsed.data;
-        const score = typeof percent === 'number' ? Math.min(1, Math.max(0, percent / 100)) : undefined;
+        // The one score rule (model.ts readScore): 0..1, out-of-range clamped, anything not finite left out.
+        const score = typeof percent === 'number' ? readScore(percent / 100).score : undefined;
         return [
           {
             engine: 'omniscribe' as const,
