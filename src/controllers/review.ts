@@ -140,7 +140,7 @@ export class ReviewController implements ReactiveController {
   /** The host confirmed it holds exactly `codes` of `state`'s session: marked there, and told to the other tabs on it. */
   markSent(state: ReviewState, codes: readonly SentCode[]): void {
     state.markSent(codes);
-    if (state === this.state) this._sync?.publishSent(codes);
+    if (state === this.state) this._sync?.publishSent(codes, state.sentAt!);
   }
 
   /** Stop hearing other tabs (another session, or the element left). */
@@ -182,10 +182,9 @@ export class ReviewController implements ReactiveController {
         const parsed = parseReviewSnapshot(review, state.sessionId);
         if (this.state === state && !(parsed instanceof HeidiError)) this._merge(state, parsed);
       },
-      onSent: (codes) => {
-        if (this.state !== state) return;
-        state.markSent(codes);
-        this._host.requestUpdate();
+      sent: () => (state.sentAt ? { codes: state.sentCodes, at: state.sentAt } : undefined),
+      onSent: (codes, at) => {
+        if (this.state === state && state.markSent(codes, at)) this._host.requestUpdate();
       },
       onLost: ({ entityId, decision }) =>
         this._notice(

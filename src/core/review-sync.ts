@@ -62,8 +62,10 @@ export interface ReviewSyncOptions {
   readonly review?: () => unknown;
   /** Another tab's review (unchecked: the receiver validates it, as a host-set `reviewState`). */
   readonly onReview?: (review: unknown) => void;
-  /** Another tab's send was confirmed: the host now holds exactly `codes`. */
-  readonly onSent?: (codes: readonly SentCode[]) => void;
+  /** This tab's last confirmed send (the host holds exactly `codes` since `at`): told with `hello` and its answers. */
+  readonly sent?: () => { readonly codes: readonly SentCode[]; readonly at: string } | undefined;
+  /** Another tab's confirmed send, or what it knew of one when greeting: the receiver keeps the later one. */
+  readonly onSent?: (codes: readonly SentCode[], at: string) => void;
 }
 
 const PREFIX = 'heidi-clinical-codes:sync:v1:';
@@ -76,6 +78,7 @@ const SentSchema = z.object({
   sessionId: z.string(),
   tabId: z.string(),
   sent: z.array(z.object({ entityId: z.string(), system: z.string(), code: z.string(), display: z.string(), codeSystem: z.string() })),
+  sentAt: isoTime,
 });
 
 const MessageSchema = z
@@ -123,7 +126,7 @@ export class ReviewSync {
       this._events = options.storageEvents ?? (typeof globalThis.addEventListener === 'function' ? globalThis : undefined);
       this._events?.addEventListener('storage', this._onStorage);
     }
-    if (options.review) this._post({ sessionId: options.sessionId, tabId: this.tabId, hello: options.review() });
+    if (options.review) this._post({ sessionId: options.sessionId, tabId: this.tabId, hello: options.review(), ...this._sentNow() });
   }
 
   /** The time of the winning decision on `entityId` this tab knows of (its own or another tab's), if any. */
@@ -140,8 +143,13 @@ export class ReviewSync {
   }
 
   /** Tell the other tabs the host confirmed a send from here: it holds exactly `codes` now (nothing is sent twice from them). */
-  publishSent(codes: readonly SentCode[]): void {
-    this._post({ sessionId: this._options.sessionId, tabId: this.tabId, sent: codes });
+  publishSent(codes: readonly SentCode[], at: string): void {
+    this._post({ sessionId: this._options.sessionId, tabId: this.tabId, sent: codes, sentAt: at });
+  }
+
+  private _sentNow(): { sent?: readonly SentCode[]; sentAt?: string } {
+    const sent = this._options.sent?.();
+    return sent ? { sent: sent.codes, sentAt: sent.at } : {};
   }
 
   private _post(message: object): void {
@@ -181,17 +189,16 @@ export class ReviewSync {
 
   private _receive(data: unknown): void {
     const { sessionId, tabId, hello, review } = (data ?? {}) as { sessionId?: unknown; tabId?: unknown; hello?: unknown; review?: unknown };
-    if (sessionId === this._options.sessionId && tabId !== this.tabId && (hello || review)) {
+    const sent = SentSchema.safeParse(data);
+    const fromOther = sessionId === this._options.sessionId && tabId !== this.tabId;
+    if (fromOther && sent.success) this._options.onSent?.(sent.data.sent, sent.data.sentAt);
+    if (fromOther && (hello || review)) {
       this._options.onReview?.(hello ?? review);
       // Answered once, never with another hello: two tabs cannot keep greeting each other.
-      if (hello && this._options.review) this._post({ sessionId, tabId: this.tabId, review: this._options.review() });
+      if (hello && this._options.review) this._post({ sessionId, tabId: this.tabId, review: this._options.review(), ...this._sentNow() });
       return;
     }
-    const sent = SentSchema.safeParse(data);
-    if (sent.success) {
-      if (sent.data.sessionId === this._options.sessionId && sent.data.tabId !== this.tabId) this._options.onSent?.(sent.data.sent);
-      return;
-    }
+    if (sent.success) return;
     const parsed = MessageSchema.safeParse(data);
     if (!parsed.success) return;
     const remote = parsed.data as unknown as SyncMessage;

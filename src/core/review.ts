@@ -5,7 +5,7 @@
  * note text, names, or the token.
  */
 import * as z from 'zod/mini';
-import type { AuditEntry } from './audit.ts';
+import { isoNow, type AuditEntry } from './audit.ts';
 import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
 import { AuditEntrySchema, isStatus } from './review-snapshot.ts';
 import { sentKey, type SentCode } from './send-diff.ts';
@@ -36,8 +36,9 @@ type StoredSent = [string, string, string, string];
 interface Persisted {
   v: 1;
   d: Record<string, { s: ReviewStatus; c?: [string, string]; t?: string }>;
-  /** Every code the host confirmed it holds, as of its last confirmed send. */
+  /** Every code the host confirmed it holds, as of its last confirmed send, and when that was. */
   sent: StoredSent[];
+  sentAt?: string;
   /** The audit trail, code names and reviewer names left out. */
   a: AuditEntry[];
 }
@@ -98,6 +99,8 @@ export class ReviewState {
   private _decisions: ReadonlyMap<string, Decision> = new Map<string, Decision>();
   /** What the host holds, by `sentKey`. */
   private _sent = new Map<string, SentCode>();
+  /** When the host last confirmed a send (here or in another tab): a later confirmation replaces `_sent`, an older one does not. */
+  private _sentAt: string | undefined;
   private _audit: readonly AuditEntry[] = [];
   private readonly _storage: Storage | undefined;
 
@@ -226,11 +229,25 @@ export class ReviewState {
     return dropped;
   }
 
-  /** The host confirmed it holds exactly these codes now, so cards (and a reload) show them as sent. */
-  markSent(codes: readonly (Pick<SentCode, 'entityId' | 'codeSystem' | 'code'> & Partial<SentCode>)[]): void {
+  /** When the host last confirmed a send of this session, if it has. */
+  get sentAt(): string | undefined {
+    return this._sentAt;
+  }
+
+  /**
+   * The host confirmed that it holds exactly these codes, so cards (and a reload) show them as sent. A send
+   * confirmed here is the latest one; `from` is another tab's confirmation time, and one no later than the last
+   * known changes nothing (returns false).
+   */
+  markSent(codes: readonly (Pick<SentCode, 'entityId' | 'codeSystem' | 'code'> & Partial<SentCode>)[], from?: string): boolean {
+    const last = this._sentAt === undefined ? -Infinity : Date.parse(this._sentAt);
+    if (from !== undefined && !(Date.parse(from) > last)) return false;
+    const now = isoNow();
+    this._sentAt = from ?? (last >= Date.parse(now) ? new Date(last + 1).toISOString() : now);
     this._sent = new Map(codes.map((c) => [sentKey(c), { system: '', display: '', ...c }]));
     // What was sent shows on the cards: a new snapshot so views keyed on it recompute.
     this._edit(() => undefined);
+    return true;
   }
 
   isSent(entity: EntityView): boolean {
@@ -268,6 +285,7 @@ export class ReviewState {
         const sent = { entityId, codeSystem, code, system, display: '' };
         this._sent.set(sentKey(sent), sent);
       }
+      if (typeof data.sentAt === 'string' && !Number.isNaN(Date.parse(data.sentAt))) this._sentAt = data.sentAt;
       const audit = AuditSchema.safeParse(data.a);
       if (audit.success) this._audit = audit.data as AuditEntry[];
     } catch {
@@ -285,6 +303,7 @@ export class ReviewState {
       v: 1,
       d,
       sent: this.sentCodes.map((c): StoredSent => [c.entityId, c.codeSystem, c.code, c.system]),
+      ...(this._sentAt && { sentAt: this._sentAt }),
       a: this._audit as AuditEntry[],
     };
     try {

@@ -219,4 +219,24 @@ describe('hand-off review rules', () => {
     t.review.setStatus(t.entity('knee'), 'REJECTED');
     assert.notEqual(t.review.snapshot!.decisions.knee!.at, at);
   });
+
+  it('a tab opened after a send learns it from the greeting: its first commit adds only its own codes', async () => {
+    const a = setUp(heidiModel(), { apiBase: 'late-sent' });
+    let c: ReturnType<typeof setUp> | undefined;
+    try {
+      a.review.setStatus(a.entity('knee'), 'ACCEPTED');
+      assert.equal(await a.commit.commit(), true);
+      c = setUp(heidiModel(), { apiBase: 'late-sent' });
+      const late = c;
+      await arrived(() => late.review.state!.isSent(late.entity('knee')), 'the open tab to answer with its send');
+      late.review.setStatus(late.entity('inj'), 'ACCEPTED');
+      assert.equal(await late.commit.commit(), true);
+      assert.deepEqual(codesOf(late.commits.at(-1)!.added), ['20610']);
+      // And the first tab hears of that later send: nothing of it is added again there.
+      await arrived(() => a.review.state!.sentCodes.length === 2, "the later tab's send");
+    } finally {
+      a.review.close();
+      c?.review.close();
+    }
+  });
 });
