@@ -16,6 +16,8 @@ const S2 = 'fx-t2dm-review';
 
 const footerText = (el: HeidiClinicalCodes): string => shadow(el).querySelector('.commit-msg')?.textContent?.trim() ?? '';
 const sendButton = (el: HeidiClinicalCodes): HTMLButtonElement => shadow(el).querySelector<HTMLButtonElement>('button.send')!;
+const footerRetry = (el: HeidiClinicalCodes): HTMLButtonElement | undefined =>
+  [...shadow(el).querySelectorAll<HTMLButtonElement>('.footer button')].find((b) => b.textContent?.trim() === 'Retry');
 const sentCount = (el: HeidiClinicalCodes): number => cards(el).filter((c) => shadow(c).querySelector('.sent')).length;
 const storedSent = (sessionId: string): unknown[] =>
   (JSON.parse(sessionStorage.getItem(storageKey(sessionId)) ?? '{"sent":[]}') as { sent: unknown[] }).sent;
@@ -197,6 +199,17 @@ describe('the wrong-patient guard guards (issue 15.11)', () => {
     return token;
   }
 
+  /** An unlinked session whose one link attempt fails, two codes accepted, the footer saying so. */
+  async function withFailedLink(): Promise<{ el: HeidiClinicalCodes; user: string }> {
+    const user = newUser('link');
+    await unlink(user);
+    await setScenario(user, { failures: [{ route: 'patch-session', count: 1, status: 500 }] });
+    const { el } = await mountLoaded({ user, sessionId: S1, attrs: { 'ehr-patient-id': 'EHR-PT-42' } });
+    await acceptTwo(el);
+    await until(() => footerText(el).includes('linking it failed'), 'the footer to say the link failed');
+    return { el, user };
+  }
+
   it("an unlinked session is linked to the host's patient on attach, and sending is allowed once they match", async () => {
     const user = newUser('link');
     const token = await unlink(user);
@@ -230,17 +243,12 @@ describe('the wrong-patient guard guards (issue 15.11)', () => {
   });
 
   it("a failed link is asked again by the footer's Retry (not on every render), and sending opens once it succeeds", async () => {
-    const user = newUser('link');
-    await unlink(user);
-    await setScenario(user, { failures: [{ route: 'patch-session', count: 1, status: 500 }] });
-    const { el } = await mountLoaded({ user, sessionId: S1, attrs: { 'ehr-patient-id': 'EHR-PT-42' } });
-    await acceptTwo(el);
-    await until(() => footerText(el).includes('linking it failed'), 'the footer to say the link failed');
+    const { el, user } = await withFailedLink();
     const linkPatches = async () => (await requestLog(user)).filter((e) => e.route === 'patch-session').length;
     // The unlink, and the one failed link: renders (two decisions) asked nothing more.
     expect(await linkPatches()).to.equal(2);
     expect(sendButton(el).disabled).to.equal(true);
-    const retry = [...shadow(el).querySelectorAll<HTMLButtonElement>('.footer button')].find((b) => b.textContent?.trim() === 'Retry')!;
+    const retry = footerRetry(el)!;
     expect(retry, 'a Retry button beside the message').to.exist;
     await expect(el).to.be.accessible();
     retry.click();
@@ -257,7 +265,7 @@ describe('the wrong-patient guard guards (issue 15.11)', () => {
     await acceptTwo(el);
     expect(footerText(el)).to.contain('could not be read');
     expect(sendButton(el).disabled).to.equal(true);
-    const retry = [...shadow(el).querySelectorAll<HTMLButtonElement>('.footer button')].find((b) => b.textContent?.trim() === 'Retry')!;
+    const retry = footerRetry(el)!;
     retry.click();
     // Retry reloads (the footer is back once the codes are): the session read this time, and it is this patient's.
     await until(() => sendButton(el)?.disabled === false, 'the session read and matched');
@@ -265,12 +273,7 @@ describe('the wrong-patient guard guards (issue 15.11)', () => {
   });
 
   it('refresh() asks again for a link that failed', async () => {
-    const user = newUser('link');
-    await unlink(user);
-    await setScenario(user, { failures: [{ route: 'patch-session', count: 1, status: 500 }] });
-    const { el } = await mountLoaded({ user, sessionId: S1, attrs: { 'ehr-patient-id': 'EHR-PT-42' } });
-    await acceptTwo(el);
-    await until(() => footerText(el).includes('linking it failed'), 'the footer to say the link failed');
+    const { el } = await withFailedLink();
     await el.refresh();
     await until(() => !sendButton(el).disabled, 'the session to be linked after refresh()');
     expect(cards(el).filter((c) => c.getAttribute('status') === 'ACCEPTED').length, 'the decisions kept').to.equal(2);
