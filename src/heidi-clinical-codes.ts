@@ -27,7 +27,7 @@ import { ListViewController } from './controllers/list-view.ts';
 import { LocaleController, type Locale } from './controllers/locale.ts';
 import { ProgressiveRenderController } from './controllers/progressive.ts';
 import { ReviewController } from './controllers/review.ts';
-import { RovingFocusController } from './controllers/roving-focus.ts';
+import { focusAfterUpdate, RovingFocusController } from './controllers/roving-focus.ts';
 import { SelectionController } from './controllers/selection.ts';
 import { SessionLoadController, type PatientInfo } from './controllers/session-load.ts';
 import { ToolbarPanelsController } from './controllers/toolbar-panels.ts';
@@ -250,6 +250,16 @@ export class HeidiClinicalCodes extends LitElement {
     if (entity) applyCardAction(entity, event.action, { selection: this._selection, review: this._review, roving: this._roving });
   }
 
+  /**
+   * The footer's Retry: link the session again, or (it could not be read) reload. Then focus Send, or Retry when
+   * it failed again: the button pressed is gone, and the list was redrawn, so focus must not fall to the page.
+   */
+  private async _retryBlocked(): Promise<void> {
+    await (this._session.linkFailed ? this._session.retryLink() : this.refresh());
+    focusAfterUpdate(this, '.footer .retry');
+    focusAfterUpdate(this, '.footer .send:not(:disabled)');
+  }
+
   /** The drawer closed (Close, Escape): focus goes back to the card the reviewer was on. */
   private _closeSource(): void {
     this._selection.closeView();
@@ -320,7 +330,7 @@ export class HeidiClinicalCodes extends LitElement {
           ? nothing
           : footerTemplate(
               { messages: m, accepted: this._list.counts.ACCEPTED, held: review.sentCodes.length, ...this._commit.view },
-              { send: () => void this.commit(), retry: () => (this._session.linkFailed ? this._session.retryLink() : void this.refresh()) },
+              { send: () => void this.commit(), retry: () => void this._retryBlocked() },
             )
       }
     `;

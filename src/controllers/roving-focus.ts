@@ -97,12 +97,23 @@ export class RovingFocusController implements ReactiveController {
    */
   setStatus(entity: EntityView, status: ReviewStatus): void {
     const before = this._list;
+    const from = indexOf(before, entity.id);
+    const hadFocus = !!(this._host.renderRoot as ShadowRoot).activeElement;
     this._actions.review.setStatus(entity, status);
-    if (status === 'PENDING' || !this.autoAdvance) return;
-    const next = this._nextPending(before, indexOf(before, entity.id), 1);
+    if (status !== 'PENDING' && this.autoAdvance) {
+      const at = indexOf(this._list, this._nextPending(before, from, 1)?.id);
+      if (at >= 0) return this._move(this._list, at);
+    }
+    // No advance: focus stays where it was, unless what had it went away (Undo once undone, a card a status
+    // filter now hides): then the card, or the one now in its place, so focus never falls to the page.
+    if (hadFocus) void this._host.updateComplete.then(() => requestAnimationFrame(() => this._keepFocus(entity.id, from)));
+  }
+
+  private _keepFocus(id: string, from: number): void {
+    if (!this._host.isConnected || (this._host.renderRoot as ShadowRoot).activeElement) return;
     const list = this._list;
-    const at = indexOf(list, next?.id);
-    if (at >= 0) this._move(list, at);
+    const at = indexOf(list, id);
+    if (list.length) this._move(list, at >= 0 ? at : Math.min(from, list.length - 1));
   }
 
   private get _list(): readonly EntityView[] {

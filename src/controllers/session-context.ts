@@ -23,7 +23,8 @@ export interface SessionContextOptions {
   readonly updateSession: (sessionId: string, update: SessionUpdate, signal?: AbortSignal) => Promise<Session>;
   /** The session as the PATCH answered it. */
   readonly onSession: (sessionId: string, session: Session) => void;
-  readonly onError: (error: HeidiError) => void;
+  /** `linking`: the PATCH that failed was the link to the host's patient. */
+  readonly onError: (error: HeidiError, linking: boolean) => void;
 }
 
 export class SessionContextSync {
@@ -86,7 +87,7 @@ export class SessionContextSync {
     } catch (error) {
       if (isAbort(error)) return;
       if (linking) [this._failed, this._linked] = [link, ''];
-      this._options.onError(asHeidiError(error));
+      this._options.onError(asHeidiError(error), linking);
       this._host.requestUpdate();
     }
   }

@@ -108,7 +108,8 @@ export class SessionLoadController implements ReactiveController {
       onSession: (id, session) => {
         if (this.model?.sessionId === id && !this._run?.signal.aborted) this._assign({ model: { ...this.model, session } });
       },
-      onError: (error) => this._report(error),
+      // The codes are shown: a failed link is said as what it blocks (sending), not as codes that could not be shown.
+      onError: (error, linking) => this._report(error, undefined, linking ? this._options.locale.messages.patientLinkFailed : undefined),
     });
     _host.addController(this);
   }
@@ -145,9 +146,9 @@ export class SessionLoadController implements ReactiveController {
   }
 
   /** Ask Heidi again to link the session to the host's patient (the footer's Retry after a failed link). */
-  retryLink(): void {
+  retryLink(): Promise<void> {
     this._context.retry();
-    void this._sendContext();
+    return this._sendContext();
   }
 
   /** The session to load: `session-id`, else the one this element created for the same profile and appointment. */
@@ -364,9 +365,9 @@ export class SessionLoadController implements ReactiveController {
     this._options.announcer.announce(message);
   }
 
-  private _report(error: HeidiError, engine?: EngineName): void {
+  private _report(error: HeidiError, engine?: EngineName, announcement?: string): void {
     const m = this._options.locale.messages;
-    this._announce(engine ? m.engineFailed(engineLabel(engine)) : `${m.errorTitle}. ${m.errors[error.code]}`);
+    this._announce(announcement ?? (engine ? m.engineFailed(engineLabel(engine)) : `${m.errorTitle}. ${m.errors[error.code]}`));
     this._host.dispatchEvent(
       new HeidiErrorEvent({
         code: error.code,

@@ -29,7 +29,9 @@ export function footerTemplate(
     >
       ${accepted ? m.sendCount(accepted) : m.sendToEhr}
     </button>
-    <span class="commit-msg ${blocked ? 'blocked' : phase}">${blocked || (phase === 'idle' ? (accepted ? '' : m.nothingToSend) : message)}</span>
-    ${retry ? html`<button @click=${handlers.retry}>${m.retry}</button>` : nothing}
+    <span id="commit-msg" class="commit-msg ${blocked ? 'blocked' : phase}"
+      >${blocked || (phase === 'idle' ? (accepted ? '' : m.nothingToSend) : message)}</span
+    >
+    ${retry ? html`<button class="retry" aria-describedby="commit-msg" @click=${handlers.retry}>${m.retry}</button>` : nothing}
   </div>`;
 }

@@ -16,6 +16,7 @@ const S2 = 'fx-t2dm-review';
 
 const footerText = (el: HeidiClinicalCodes): string => shadow(el).querySelector('.commit-msg')?.textContent?.trim() ?? '';
 const sendButton = (el: HeidiClinicalCodes): HTMLButtonElement => shadow(el).querySelector<HTMLButtonElement>('button.send')!;
+const liveText = (el: HeidiClinicalCodes): string => shadow(el).querySelector('[role="status"][aria-live="polite"]')?.textContent ?? '';
 const footerRetry = (el: HeidiClinicalCodes): HTMLButtonElement | undefined =>
   [...shadow(el).querySelectorAll<HTMLButtonElement>('.footer button')].find((b) => b.textContent?.trim() === 'Retry');
 const sentCount = (el: HeidiClinicalCodes): number => cards(el).filter((c) => shadow(c).querySelector('.sent')).length;
@@ -250,9 +251,13 @@ describe('the wrong-patient guard guards (issue 15.11)', () => {
     expect(sendButton(el).disabled).to.equal(true);
     const retry = footerRetry(el)!;
     expect(retry, 'a Retry button beside the message').to.exist;
+    // Said as what it retries.
+    expect(shadow(el).getElementById(retry.getAttribute('aria-describedby')!)?.textContent).to.contain('linking it failed');
     await expect(el).to.be.accessible();
+    retry.focus();
     retry.click();
     await until(() => !sendButton(el).disabled, 'the session to be linked');
+    await until(() => shadow(el).activeElement === sendButton(el), 'focus on Send, the Retry pressed being gone');
     expect(await linkPatches()).to.equal(3);
     expect(shadow(el).querySelector('.footer button:not(.send)'), 'no Retry once linked').to.equal(null);
     expect(await el.commit()).to.equal(true);
@@ -270,6 +275,15 @@ describe('the wrong-patient guard guards (issue 15.11)', () => {
     // Retry reloads (the footer is back once the codes are): the session read this time, and it is this patient's.
     await until(() => sendButton(el)?.disabled === false, 'the session read and matched');
     expect(cards(el).filter((c) => c.getAttribute('status') === 'ACCEPTED').length, 'the decisions kept').to.equal(2);
+  });
+
+  it('a failed link is announced as what it blocks, not as codes that could not be shown (they are)', async () => {
+    const user = newUser('link');
+    await unlink(user);
+    await setScenario(user, { failures: [{ route: 'patch-session', count: 1, status: 500 }] });
+    const { el } = await mountLoaded({ user, sessionId: S1, attrs: { 'ehr-patient-id': 'EHR-PT-42' } });
+    await until(() => liveText(el).includes('linking it failed'), `the live region to say the link failed (says "${liveText(el)}")`);
+    expect(liveText(el)).not.to.contain('could not be shown');
   });
 
   it('refresh() asks again for a link that failed', async () => {

@@ -163,6 +163,47 @@ describe('filter, sort, group', () => {
   });
 });
 
+describe('focus never falls to the page', () => {
+  const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  afterEach(() => localStorage.removeItem('heidi-clinical-codes:advance'));
+
+  it('Undo removes the button that had focus: focus goes to its card', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    const first = cards(el)[0]!;
+    button(first, 'Accept ').click();
+    await settle(el);
+    const undo = button(
+      cards(el).find((c) => c.dataset.id === first.dataset.id)!,
+      'Undo ',
+    );
+    undo.focus();
+    undo.click();
+    await settle(el);
+    await painted();
+    expect(shadow(el).activeElement?.getAttribute('data-id'), `focus on ${document.activeElement?.localName}`).to.equal(first.dataset.id);
+  });
+
+  it('a decision under the "To review" filter, with no advance, hides the card: focus goes to the card now in its place', async () => {
+    localStorage.setItem('heidi-clinical-codes:advance', 'false');
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    const status = [...shadow(el).querySelectorAll('select')].find((s) => s.closest('label')?.textContent?.includes('Status'))!;
+    status.value = 'PENDING';
+    status.dispatchEvent(new Event('change'));
+    await settle(el);
+    const [first, second] = cards(el) as [HTMLElement, HTMLElement];
+    const accept = button(first, 'Accept ');
+    accept.focus();
+    accept.click();
+    await settle(el);
+    await painted();
+    expect(
+      cards(el).some((c) => c.dataset.id === first.dataset.id),
+      'the accepted card is filtered out',
+    ).to.equal(false);
+    expect(shadow(el).activeElement?.getAttribute('data-id')).to.equal(second.dataset.id);
+  });
+});
+
 describe('keyboard-first review', () => {
   it('arrows and j/k move, a/r/u decide, digits swap, Enter opens evidence, ? shows the sheet', async () => {
     const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
