@@ -252,10 +252,12 @@ export class HeidiClinicalCodes extends LitElement {
 
   /**
    * The footer's Retry: link the session again, or (it could not be read) reload. Then focus Send, or Retry when
-   * it failed again: the button pressed is gone, and the list was redrawn, so focus must not fall to the page.
+   * it failed again (the footer's, or the error's when the reload failed): the button pressed is gone, and the
+   * list was redrawn, so focus must not fall to the page. The last of these that is there wins.
    */
   private async _retryBlocked(): Promise<void> {
     await (this._session.linkFailed ? this._session.retryLink() : this.refresh());
+    focusAfterUpdate(this, '[part="status"] button');
     focusAfterUpdate(this, '.footer .retry');
     focusAfterUpdate(this, '.footer .send:not(:disabled)');
   }

@@ -277,6 +277,19 @@ describe('the wrong-patient guard guards (issue 15.11)', () => {
     expect(cards(el).filter((c) => c.getAttribute('status') === 'ACCEPTED').length, 'the decisions kept').to.equal(2);
   });
 
+  it("when the footer's Retry reloads and the reload fails, focus goes to the error's Retry, not the page", async () => {
+    const user = newUser('unread');
+    await setScenario(user, { failures: [{ route: 'get-session', count: 1, status: 500 }] });
+    const { el } = await mountLoaded({ user, sessionId: S1, attrs: { 'ehr-patient-id': 'EHR-PT-1001' } });
+    await acceptTwo(el);
+    await setScenario(user, { failures: [{ route: 'clinical-codes', count: 1, status: 500 }] });
+    const retry = footerRetry(el)!;
+    retry.focus();
+    retry.click();
+    await until(() => shadow(el).activeElement?.closest('[part="status"]') != null, 'focus on the Retry of the error shown');
+    expect(shadow(el).activeElement!.textContent!.trim()).to.equal('Retry');
+  });
+
   it('a failed link is announced as what it blocks, not as codes that could not be shown (they are)', async () => {
     const user = newUser('link');
     await unlink(user);
