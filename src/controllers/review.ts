@@ -7,7 +7,7 @@
  * so views keyed on it recompute without a counter.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { auditEntry, isoNow, lastDecisionTimes, type AuditEntry, type Reviewer } from '../core/audit.ts';
+import { auditEntry, isoAfter, type AuditEntry, type Reviewer } from '../core/audit.ts';
 import { HeidiError } from '../core/errors.ts';
 import type { CodeView, EntityView } from '../core/model.ts';
 import { appliesTo, ReviewState, type ReviewChange, type ReviewStatus } from '../core/review.ts';
@@ -110,11 +110,10 @@ export class ReviewController implements ReactiveController {
     const applies = ([id, decision]: (typeof split.applicable)[number]) => appliesTo(this._entities.get(id), decision);
     const applicable = split.applicable.filter(applies);
     const unknown = [...split.unknown, ...split.applicable.filter((d) => !applies(d)).map(([id]) => id)];
-    const times = lastDecisionTimes(state.audit);
     // Applied unless this tab decided later (no local decision: NaN, so not later); all in one change.
     state.applyAll(
       applicable.flatMap(([id, { status, swappedTo, at }]) =>
-        Date.parse(at) < Date.parse(times.get(id) ?? '') ? [] : [[id, { status, swappedTo, at }] as const],
+        Date.parse(at) < Date.parse(state.lastDecisionTime(id) ?? '') ? [] : [[id, { status, swappedTo, at }] as const],
       ),
     );
     const known = new Set(state.audit.map(entryKey));
@@ -204,14 +203,12 @@ export class ReviewController implements ReactiveController {
     if (this._host.readonly || !state) return 0;
     const before = state.snapshot;
     const changes = decide(state).filter((c): c is ReviewChange => !!c);
-    const now = isoNow();
-    const last = lastDecisionTimes(state.audit);
     // Stamped after the last decision known for its code: another tab's clock may run ahead, and a decision
-    // made after it must still win there, or the tabs would disagree for good.
+    // made after it must still win there, or the tabs would disagree for good. One `now` for the whole batch.
+    const now = Date.now();
     const stamp = (id: string): string => {
-      const times = [last.get(id), this._sync?.lastAt(id)].map((t) => Date.parse(t ?? '')).filter((t) => !Number.isNaN(t));
-      const known = Math.max(-Infinity, ...times);
-      return known >= Date.parse(now) ? new Date(known + 1).toISOString() : now;
+      const times = [state.lastDecisionTime(id), this._sync?.lastAt(id)].map((t) => Date.parse(t ?? '')).filter((t) => !Number.isNaN(t));
+      return isoAfter(Math.max(-Infinity, ...times), now);
     };
     // Logged before the events fire: a host that saves `reviewState` on each one saves its audit entry too.
     const entries = changes.map((change) => {

@@ -50,6 +50,12 @@ export interface AuditContext {
 /** The time now as an ISO 8601 instant, as audit entries, sync messages and bundles carry it. */
 export const isoNow = (): string => new Date().toISOString();
 
+/**
+ * Now, or just after `last` (ms) when that is not earlier: a time that is later than the last one known even
+ * when another tab's or workstation's clock ran ahead (so "the later wins" still picks this one).
+ */
+export const isoAfter = (last: number, now: number = Date.now()): string => new Date(Math.max(now, last + 1)).toISOString();
+
 // Date.parse alone is not enough: it reads `1` as a local time, rolls `02-30` over, and takes years 0000 and
 // +010000, which FHIR's instant and dateTime refuse. Seconds may be left out; an offset is FHIR's -14:00..+14:00.
 const ISO_DATE_TIME =
@@ -86,8 +92,12 @@ export function auditEntry(
 
 /** The latest decision time per entity (by time, not position, so a merged log from two tabs still answers right). */
 export function lastDecisionTimes(audit: readonly AuditEntry[]): Map<string, string> {
-  const times = new Map<string, string>();
-  for (const entry of audit) {
+  return noteDecisionTimes(new Map(), audit);
+}
+
+/** `times` (as `lastDecisionTimes` makes it) brought up to date with `entries` added to the audit. */
+export function noteDecisionTimes(times: Map<string, string>, entries: readonly AuditEntry[]): Map<string, string> {
+  for (const entry of entries) {
     const known = times.get(entry.entityId);
     if (known === undefined || Date.parse(entry.at) >= Date.parse(known)) times.set(entry.entityId, entry.at);
   }

@@ -5,7 +5,7 @@
  * note text, names, or the token.
  */
 import * as z from 'zod/mini';
-import { isoNow, type AuditEntry } from './audit.ts';
+import { isoAfter, lastDecisionTimes, noteDecisionTimes, type AuditEntry } from './audit.ts';
 import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
 import { AuditEntrySchema, isStatus } from './review-snapshot.ts';
 import { sentKey, type SentCode } from './send-diff.ts';
@@ -102,6 +102,8 @@ export class ReviewState {
   /** When the host last confirmed a send (here or in another tab): a later confirmation replaces `_sent`, an older one does not. */
   private _sentAt: string | undefined;
   private _audit: readonly AuditEntry[] = [];
+  /** `lastDecisionTimes(audit)`, kept up to date as entries are added (the audit only grows), so a keypress need not scan it. */
+  private _lastTimes = new Map<string, string>();
   private readonly _storage: Storage | undefined;
 
   constructor(
@@ -193,7 +195,7 @@ export class ReviewState {
   /** Add decisions to the audit trail (saved with the decisions). */
   log(entries: readonly AuditEntry[]): void {
     if (!entries.length) return;
-    this._audit = inTimeOrder(this._audit, entries);
+    this._addToAudit(entries);
     this._save();
   }
 
@@ -202,7 +204,7 @@ export class ReviewState {
    * audit entry. `PENDING` without a swap is an undo. Returns whether anything changed.
    */
   apply(entityId: string, decision: Decision, entry?: AuditEntry): boolean {
-    if (entry) this._audit = inTimeOrder(this._audit, [entry]);
+    if (entry) this._addToAudit([entry]);
     const changed = this.applyAll([[entityId, decision]]) > 0;
     if (!changed && entry) this._save();
     return changed;
@@ -229,6 +231,11 @@ export class ReviewState {
     return dropped;
   }
 
+  /** The time of the latest audit entry about `entityId`, if any. */
+  lastDecisionTime(entityId: string): string | undefined {
+    return this._lastTimes.get(entityId);
+  }
+
   /** When the host last confirmed a send of this session, if it has. */
   get sentAt(): string | undefined {
     return this._sentAt;
@@ -242,8 +249,7 @@ export class ReviewState {
   markSent(codes: readonly (Pick<SentCode, 'entityId' | 'codeSystem' | 'code'> & Partial<SentCode>)[], from?: string): boolean {
     const last = this._sentAt === undefined ? -Infinity : Date.parse(this._sentAt);
     if (from !== undefined && !(Date.parse(from) > last)) return false;
-    const now = isoNow();
-    this._sentAt = from ?? (last >= Date.parse(now) ? new Date(last + 1).toISOString() : now);
+    this._sentAt = from ?? isoAfter(last);
     this._sent = new Map(codes.map((c) => [sentKey(c), { system: '', display: '', ...c }]));
     // What was sent shows on the cards: a new snapshot so views keyed on it recompute.
     this._edit(() => undefined);
@@ -253,6 +259,11 @@ export class ReviewState {
   isSent(entity: EntityView): boolean {
     const code = this.chosenCode(entity);
     return this.status(entity.id) === 'ACCEPTED' && this._sent.has(sentKey({ ...code, entityId: entity.id }));
+  }
+
+  private _addToAudit(entries: readonly AuditEntry[]): void {
+    this._audit = inTimeOrder(this._audit, entries);
+    noteDecisionTimes(this._lastTimes, entries);
   }
 
   /** Change a copy of the decisions, then save: copy-on-write keeps `snapshot` immutable. */
@@ -287,7 +298,10 @@ export class ReviewState {
       }
       if (typeof data.sentAt === 'string' && !Number.isNaN(Date.parse(data.sentAt))) this._sentAt = data.sentAt;
       const audit = AuditSchema.safeParse(data.a);
-      if (audit.success) this._audit = audit.data as AuditEntry[];
+      if (audit.success) {
+        this._audit = audit.data as AuditEntry[];
+        this._lastTimes = lastDecisionTimes(this._audit);
+      }
     } catch {
       // dropped, not fatal
     }
