@@ -153,10 +153,13 @@ export class SessionLoadController implements ReactiveController {
 
   /** The session to load: `session-id`, else the one this element created for the same profile and appointment. */
   private _sessionId(): string | undefined {
-    const { sessionId, patientProfileId, ehrAppointmentId } = this._host;
-    if (sessionId) return sessionId;
     const created = this._created;
-    return created?.key === `${patientProfileId}\n${ehrAppointmentId}` ? created.sessionId : undefined;
+    return this._host.sessionId || (created?.key === this._createKey() ? created.sessionId : undefined);
+  }
+
+  /** What a session created here was created for: the patient profile and the appointment. */
+  private _createKey(): string {
+    return `${this._host.patientProfileId}\n${this._host.ehrAppointmentId}`;
   }
 
   /** Load now, aborting a load under way. */
@@ -200,7 +203,7 @@ export class SessionLoadController implements ReactiveController {
       let result: LoadResult;
       if (withHeidi) {
         const update = this._context.update(!sessionId);
-        const createdFor = `${host.patientProfileId}\n${host.ehrAppointmentId}`;
+        const createdFor = this._createKey();
         // While the first requests are on the wire: pay the one-off costs now, not after the data arrives.
         this._warming = setTimeout(() => {
           this._warming = undefined;
