@@ -43,6 +43,13 @@ function oncePerCode<T extends CodeRef>(codes: readonly T[], except: readonly Co
   return codes.filter((c) => !seen.has(codeKey(c)) && !!seen.add(codeKey(c)));
 }
 
+/** A stored sent code has no name (none is kept in storage): take it from its entity when that is still there. */
+function named(entities: ReadonlyMap<string, EntityView>, code: SentCode): SentCode {
+  const entity = !code.display && entities.get(code.entityId);
+  const known = entity && [entity.primary, ...entity.similar].find((c) => sameCode(c, code));
+  return known ? { entityId: code.entityId, ...codeRef(known) } : code;
+}
+
 /** Not a lifecycle hook user: a send under way when the element leaves still completes, so nothing sent is lost. */
 export class CommitController {
   /** The last outcome, and the session it was for. */
@@ -71,20 +78,24 @@ export class CommitController {
 
   /** Why sending is blocked, or '' when it is not. */
   get blockedMessage(): string {
-    // The host's own note is the host's own patient: there is no Heidi session to belong to someone else.
-    if (this._options.session.model?.hostNote) return '';
-    const { model, linkFailed } = this._options.session;
-    const reason = patientBlock(this._host.ehrPatientId, model?.session);
-    const m = this._options.locale.messages;
-    if (reason !== 'unlinked') return reason ? m.wrongPatient : '';
-    return !model?.session ? m.patientUnread : linkFailed ? m.patientLinkFailed : m.patientUnlinked;
+    return this._block().message;
   }
 
   /** What the footer shows of sending; `retry` when a retry can lift the block (the session unread, the link failed). */
   get view(): { blocked: string; phase: CommitPhase; message: string; retry: boolean } {
-    const blocked = this.blockedMessage;
+    const { message: blocked, retry } = this._block();
+    return { blocked, phase: this.phase, message: this.message, retry };
+  }
+
+  /** The block on sending: its message ('' for none) and whether a retry can lift it. */
+  private _block(): { message: string; retry: boolean } {
+    const { model, linkFailed } = this._options.session;
+    // The host's own note is the host's own patient: there is no Heidi session to belong to someone else.
+    const reason = model?.hostNote ? undefined : patientBlock(this._host.ehrPatientId, model?.session);
     const m = this._options.locale.messages;
-    return { blocked, phase: this.phase, message: this.message, retry: blocked === m.patientUnread || blocked === m.patientLinkFailed };
+    if (reason !== 'unlinked') return { message: reason ? m.wrongPatient : '', retry: false };
+    if (!model?.session) return { message: m.patientUnread, retry: true };
+    return linkFailed ? { message: m.patientLinkFailed, retry: true } : { message: m.patientUnlinked, retry: false };
   }
 
   /** Send the accepted codes. Resolves true when the host confirmed. */
@@ -136,7 +147,7 @@ export class CommitController {
     const diff = sendDiff(lastSent, held);
     // By code, not entity: a code another entity already gave the host is not new, one another entity still holds is not gone.
     const added = oncePerCode(diff.added, lastSent);
-    const removed = oncePerCode(diff.removed, held).map((c) => this._named(model, c));
+    const removed = oncePerCode(diff.removed, held).map((c) => named(entities, c));
     if (!codes.length && !removed.length) {
       this._options.announcer.announce(m.nothingToSend);
       return false;
@@ -202,13 +213,6 @@ export class CommitController {
     this._options.review.markSent(current?.sessionId === state.sessionId ? current : state, held);
     this._assign(state, 'sent', locale.messages.sentOk(codes.length));
     return true;
-  }
-
-  /** A stored sent code has no name (none is kept in storage): take it from the entity when it is still there. */
-  private _named(model: CodingModel, code: SentCode): SentCode {
-    const entity = !code.display && model.entities.find((e) => e.id === code.entityId);
-    const known = entity && [entity.primary, ...entity.similar].find((c) => sameCode(c, code));
-    return known ? { entityId: code.entityId, ...codeRef(known) } : code;
   }
 
   private _assign(state: ReviewState, phase: CommitPhase, message: string): void {
