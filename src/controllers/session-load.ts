@@ -108,8 +108,11 @@ export class SessionLoadController implements ReactiveController {
       onSession: (id, session) => {
         if (this.model?.sessionId === id && !this._run?.signal.aborted) this._assign({ model: { ...this.model, session } });
       },
-      // The codes are shown: a failed link is said as what it blocks (sending), not as codes that could not be shown.
-      onError: (error, linking) => this._report(error, undefined, linking ? this._options.locale.messages.patientLinkFailed : undefined),
+      // The codes are shown: a failed PATCH is said as what it blocks or lost, not as codes that could not be shown.
+      onError: (error, linking) => {
+        const m = this._options.locale.messages;
+        this._report(error, linking ? m.patientLinkFailed : `${m.contextNotSaved} ${m.errors[error.code]}`);
+      },
     });
     _host.addController(this);
   }
@@ -240,13 +243,14 @@ export class SessionLoadController implements ReactiveController {
       }
       this._assign({ model: result.model, phase: 'loaded', discarded: result.discarded, notices: loadNotices(m, result) });
       this._options.onLoaded(result);
-      for (const failure of result.engineFailures) this._report(failure.error, failure.engine);
+      for (const { error, engine } of result.engineFailures) this._report(error, m.engineFailed(engineLabel(engine)), engine);
       if (withHeidi) void this._sendContext();
     } catch (error) {
       if (signal.aborted || isAbort(error)) return;
       const heidiError = asHeidiError(error);
       this._assign({ phase: 'error', error: heidiError });
-      this._report(heidiError);
+      // The status block says it (role="alert"); the live region saying it too would have it read twice.
+      this._dispatchError(heidiError);
     } finally {
       if (this._run === controller) this._stopTimer();
     }
@@ -368,9 +372,12 @@ export class SessionLoadController implements ReactiveController {
     this._options.announcer.announce(message);
   }
 
-  private _report(error: HeidiError, engine?: EngineName, announcement?: string): void {
-    const m = this._options.locale.messages;
-    this._announce(announcement ?? (engine ? m.engineFailed(engineLabel(engine)) : `${m.errorTitle}. ${m.errors[error.code]}`));
+  private _report(error: HeidiError, announcement: string, engine?: EngineName): void {
+    this._announce(announcement);
+    this._dispatchError(error, engine);
+  }
+
+  private _dispatchError(error: HeidiError, engine?: EngineName): void {
     this._host.dispatchEvent(
       new HeidiErrorEvent({
         code: error.code,

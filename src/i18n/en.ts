@@ -169,6 +169,7 @@ export const en = {
   patientUnlinked: 'This consultation is not linked to the patient open in the EHR. Sending is blocked until it is.',
   patientLinkFailed:
     'This consultation is not linked to the patient open in the EHR, and linking it failed. Sending is blocked until it is: retry.',
+  contextNotSaved: 'The patient details and notes from the EHR were not saved in Heidi.',
   patientUnread: 'The consultation details could not be read, so its patient cannot be checked against the EHR. Sending is blocked: retry.',
   restoredUnknown: (count: number) =>
     `${count} saved ${count === 1 ? 'decision is' : 'decisions are'} for codes no longer suggested and ${count === 1 ? 'was' : 'were'} not applied.`,

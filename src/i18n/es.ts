@@ -167,6 +167,7 @@ export const es: Messages = {
   patientUnlinked: 'Esta consulta no está vinculada al paciente abierto en la historia clínica. El envío está bloqueado hasta que lo esté.',
   patientLinkFailed:
     'Esta consulta no está vinculada al paciente abierto en la historia clínica y no se pudo vincular. El envío está bloqueado hasta que lo esté: reintente.',
+  contextNotSaved: 'Los datos del paciente y las notas de la historia clínica no se guardaron en Heidi.',
   patientUnread:
     'No se pudieron leer los datos de la consulta, así que su paciente no se puede comprobar con la historia clínica. El envío está bloqueado: reintente.',
   restoredUnknown: (count) =>

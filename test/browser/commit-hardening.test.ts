@@ -299,6 +299,19 @@ describe('the wrong-patient guard guards (issue 15.11)', () => {
     expect(liveText(el)).not.to.contain('could not be shown');
   });
 
+  it('a patient the EHR set after load that Heidi did not save is announced as that, not as codes that could not be shown', async () => {
+    const user = newUser('context');
+    const { el } = await mountLoaded({ user, sessionId: S1 });
+    await setScenario(user, { failures: [{ route: 'patch-session', count: 1, status: 500 }] });
+    el.patient = { name: 'Late Patient', gender: 'FEMALE', dob: '1960-01-01' };
+    await until(
+      () => liveText(el).includes('were not saved in Heidi'),
+      `the live region to say the details were not saved (says "${liveText(el)}")`,
+    );
+    expect(liveText(el)).not.to.contain('could not be shown');
+    expect(cards(el).length, 'the codes still shown').to.be.greaterThan(0);
+  });
+
   it('refresh() asks again for a link that failed', async () => {
     const { el } = await withFailedLink();
     await el.refresh();
