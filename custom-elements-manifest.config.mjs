@@ -6,8 +6,10 @@
  * The analyzer reads `src/`, which is not shipped, so the `heidi-shipped-module`
  * plugin below reshapes its output to describe the package as installed: one
  * module, `dist/heidi-clinical-codes.js`, that defines the element and exports
- * it and its event classes; public members only; each event typed with its
- * event class; defaults that name a constant resolved to the value.
+ * what `src/index.ts` exports at run time (the element, its event classes,
+ * `HEIDI_EVENT_TYPES`, `HeidiError`, `codeSystemInfo`, `toFhirBundle`); public
+ * members only; each event typed with its event class; defaults that name a
+ * constant resolved to the value.
  */
 import { readFileSync } from 'node:fs';
 
@@ -15,7 +17,15 @@ const SHIPPED = 'dist/heidi-clinical-codes.js';
 const TAG = 'heidi-clinical-codes';
 
 export default {
-  globs: ['src/heidi-clinical-codes.ts', 'src/events.ts'],
+  // src/index.ts and every module it takes a run-time export from.
+  globs: [
+    'src/index.ts',
+    'src/heidi-clinical-codes.ts',
+    'src/events.ts',
+    'src/core/errors.ts',
+    'src/core/code-systems.ts',
+    'src/core/fhir.ts',
+  ],
   exclude: [],
   outdir: '.',
   litelement: true,
@@ -36,6 +46,20 @@ function constants() {
   const found = {};
   for (const match of source.matchAll(/export const (\w+) = '([^']*)';/g)) found[match[1]] = `'${match[2]}'`;
   return found;
+}
+
+/** The names src/index.ts exports as types only (`export type { A }`, `export { type A }`). */
+function typeOnlyExports() {
+  const source = readFileSync(new URL('./src/index.ts', import.meta.url), 'utf8');
+  const names = new Set();
+  for (const [, isType, list] of source.matchAll(/export (type )?\{([^}]*)\}/g)) {
+    for (const item of list.split(',').map((i) => i.trim())) {
+      const typed = /^type\s+(\w+)/.exec(item);
+      if (typed) names.add(typed[1]);
+      else if (isType && item) names.add(item.split(/\s/)[0]);
+    }
+  }
+  return names;
 }
 
 function shippedModule() {
@@ -80,7 +104,30 @@ function shippedModule() {
         }
       }
 
-      const shipped = [element, ...eventClasses];
+      // What src/index.ts exports at run time: its named exports and `export *`'s, less the type-only ones
+      // (those have no declaration). A name it exports that no glob declares is an error, not a gap.
+      const moduleAt = (p) => customElementsManifest.modules.find((m) => m.path === p);
+      const index = moduleAt('src/index.ts');
+      if (!index) throw new Error('custom-elements-manifest: src/index.ts was not analysed');
+      const exported = index.exports
+        .filter((e) => e.kind === 'js')
+        .flatMap((e) => (e.name === '*' ? (moduleAt(e.declaration.module)?.exports ?? []) : [e]))
+        .map((e) => e.name);
+      const byName = new Map(declarations.map((d) => [d.name, d]));
+      const typeOnly = typeOnlyExports();
+      const shipped = [...new Set(exported)].flatMap((name) => {
+        const declaration = byName.get(name);
+        if (!declaration && !typeOnly.has(name))
+          throw new Error(`custom-elements-manifest: src/index.ts exports ${name}, which no glob declares`);
+        return declaration ? [declaration] : [];
+      });
+      const heidiError = byName.get('HeidiError');
+      if (heidiError) heidiError.superclass = { name: 'Error', package: 'global:' };
+      const eventTypes = byName.get('HEIDI_EVENT_TYPES');
+      if (eventTypes) {
+        eventTypes.type = { text: `readonly [${[...classOf.keys()].map((t) => `'${t}'`).join(', ')}]` };
+        delete eventTypes.default;
+      }
       customElementsManifest.modules = [
         {
           kind: 'javascript-module',

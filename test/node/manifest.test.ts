@@ -136,6 +136,31 @@ test('it describes the shipped module and registers the tag', () => {
   assert.equal(element.customElement, true);
 });
 
+test('it lists every run-time export of the shipped bundle, each with its declaration', async () => {
+  const bundle = await readFile(path.join(root, 'dist', 'heidi-clinical-codes.js'), 'utf8').catch(() => {
+    throw new Error('dist/heidi-clinical-codes.js is missing: run `npm run build` first');
+  });
+  const list = /export\s*\{([^}]*)\}\s*;?\s*(\/\/# sourceMappingURL=\S+\s*)?$/.exec(bundle)?.[1];
+  assert.ok(list, 'the bundle ends with its export list');
+  const shipped = list.split(',').map((item) =>
+    item
+      .trim()
+      .split(/\s+as\s+/)
+      .pop()!,
+  );
+  const module = manifest.modules[0]!;
+  const listed = (module.exports ?? []).filter((e) => e.kind === 'js').map((e) => e.name);
+  assert.deepEqual([...listed].sort(), [...shipped].sort());
+  for (const name of shipped) {
+    assert.ok(
+      module.declarations?.some((d) => d.name === name && d.description),
+      `${name} is declared and described`,
+    );
+  }
+  assert.equal(module.declarations?.find((d) => d.name === 'toFhirBundle')?.kind, 'function');
+  assert.equal(module.declarations?.find((d) => d.name === 'HeidiError')?.kind, 'class');
+});
+
 test('every public attribute of PRODUCT.md, with its property', () => {
   const attributes = element.attributes ?? [];
   assert.deepEqual(names(attributes).sort(), [...ATTRIBUTES].sort());
