@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { createDevBackend } from './demo/server/dev-backend.ts';
 import { manglePrivateMembers } from './scripts/vite/mangle-private-members.ts';
+import { litTrustedTypes } from './scripts/vite/lit-trusted-types.ts';
 import { minifyLitTemplates } from './scripts/vite/minify-lit-templates.ts';
 
 /** Mounts the mock Heidi API and the EHR token route on the dev and preview servers. */
@@ -40,7 +41,7 @@ export default defineConfig(({ command }) => ({
   plugins:
     command === 'serve'
       ? [devBackend(), ...(process.env.HEIDI_DEMO_BUNDLE === '1' ? [serveBuiltBundle()] : [])]
-      : [minifyLitTemplates(), manglePrivateMembers()],
+      : [minifyLitTemplates(), manglePrivateMembers(), litTrustedTypes()],
   server: { port: 5173, strictPort: false },
   // `npm run build`: this writes the self-contained element bundle (lit, ky and zod inlined, no
   // external imports) after clearing dist/; tsc then adds dist/types and dist/proxy, and

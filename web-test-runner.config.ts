@@ -6,8 +6,12 @@ import { createDevBackend } from './demo/server/dev-backend.ts';
 
 const backend = createDevBackend();
 
-/** The strict policy test/browser/csp.test.ts holds the built element to (Lit's own Trusted Types policy only). */
+/**
+ * The strict policies test/browser/csp.test.ts holds the built element to: Lit's own Trusted Types policy only,
+ * or (`?csp=shared`, a host page with Lit of its own) that and the element's.
+ */
 const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'; trusted-types lit-html";
+const SHARED_CSP = `${STRICT_CSP} heidi-clinical-codes`;
 
 const config: TestRunnerConfig = {
   files: ['test/browser/**/*.test.ts'],
@@ -27,7 +31,7 @@ const config: TestRunnerConfig = {
     // test/csp/ pages are served with the strict CSP (see test/browser/csp.test.ts).
     async (ctx, next) => {
       await next();
-      if (ctx.path.startsWith('/test/csp/')) ctx.set('Content-Security-Policy', STRICT_CSP);
+      if (ctx.path.startsWith('/test/csp/')) ctx.set('Content-Security-Policy', ctx.query.csp === 'shared' ? SHARED_CSP : STRICT_CSP);
     },
   ],
   filterBrowserLogs: ({ args }) => !String(args[0] ?? '').includes('Lit is in dev mode'),

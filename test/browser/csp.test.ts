@@ -63,9 +63,17 @@ describe('strict CSP and Trusted Types: the built element', () => {
     expect(bundle.ok, 'dist/heidi-clinical-codes.js exists (npm run build)').to.equal(true);
   });
 
-  for (const theme of ['light', 'dark']) {
-    it(`shows codes from the mock and is used (${theme}) with zero securitypolicyviolation events`, async () => {
-      const report = await runPage({ user: newUser('csp'), session: 'fx-knee-oa', theme });
+  const pages: [string, Record<string, string>][] = [
+    ['light', { theme: 'light' }],
+    ['dark', { theme: 'dark' }],
+    // PRODUCT.md: loading the bundle twice must not throw; the second copy makes no second `lit-html` policy.
+    ['the bundle loaded twice', { twice: '1' }],
+    // A host page with Lit of its own already holds `lit-html`: the element's policy is named after it.
+    ['a host page that runs Lit of its own (trusted-types lit-html heidi-clinical-codes)', { hostLit: '1', csp: 'shared' }],
+  ];
+  for (const [what, query] of pages) {
+    it(`shows codes from the mock and is used (${what}) with zero securitypolicyviolation events`, async () => {
+      const report = await runPage({ user: newUser('csp'), session: 'fx-knee-oa', ...query });
       expect(report.crash, report.crash).to.equal(undefined);
       expect(report.violations, JSON.stringify(report.violations, null, 2)).to.deep.equal([]);
       expect(report.loaded, JSON.stringify(report.error)).to.equal(true);

@@ -24,7 +24,11 @@ const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function run() {
+  // `hostLit`: the page runs Lit of its own, loaded first (its lit-html makes the `lit-html` policy).
+  if (params.get('hostLit')) await import('/node_modules/lit-html/lit-html.js');
   await import('/dist/heidi-clinical-codes.js');
+  // `twice`: the bundle loaded a second time (another copy of the same file).
+  if (params.get('twice')) await import('/dist/heidi-clinical-codes.js?copy=2');
   const el = document.createElement('heidi-clinical-codes');
   el.setAttribute('api-base', '/mock-heidi');
   el.setAttribute('token-url', `/ehr/heidi-token?as=${encodeURIComponent(params.get('user') || 'csp')}`);
