@@ -30,7 +30,7 @@ export interface CommitHost extends ReactiveControllerHost, EventTarget {
 export interface CommitOptions {
   readonly review: ReviewController;
   readonly session: { readonly model: CodingModel | undefined; readonly linkFailed?: boolean };
-  /** `shown`: the entities the list shows (the `code-systems` attribute applied). */
+  /** `shown`: the entities the list shows (the `code-systems` attribute applied); `warningsFor` any entity of the model. */
   readonly list: { readonly shown: readonly EntityView[]; warningsFor(entity: EntityView): readonly CheckWarning[] };
   readonly locale: { readonly messages: Messages };
   readonly announcer: { announce(message: string): void };
@@ -131,22 +131,20 @@ export class CommitController {
       this._assign(state, 'blocked', blocked);
       return false;
     }
-    const accepted = state.accepted(list.shown);
+    // One rule for `codes`, `fhir`, `added` and `removed`: what the host holds after this send. That is the accepted
+    // codes shown, and those sent before that are still accepted as sent but hidden now by a narrower
+    // `code-systems`: hidden is not withdrawn, so such a code stays listed and is never in `removed`. A hidden
+    // code never sent is not sent while hidden.
+    const shown = new Set(list.shown.map((e) => e.id));
+    const accepted = model.entities.filter((e) => (shown.has(e.id) && state.status(e.id) === 'ACCEPTED') || state.isSent(e));
     const all = accepted.map((entity) => committedCode(entity, state.chosenCode(entity), list.warningsFor(entity)));
     const lastSent = state.sentCodes;
-    // What the host goes on holding: the shown accepted codes, and those sent before that are still accepted as
-    // sent but not shown now (a narrower `code-systems`): hidden is not withdrawn, so never in `removed`.
-    const shown = new Set(list.shown.map((e) => e.id));
-    const entities = new Map(model.entities.map((e) => [e.id, e]));
-    const stillHeld = lastSent.filter((c) => {
-      const entity = !shown.has(c.entityId) && entities.get(c.entityId);
-      return entity && state.status(entity.id) === 'ACCEPTED' && sameCode(state.chosenCode(entity), c);
-    });
-    const held = [...all.map(sentCode), ...stillHeld];
+    const held = all.map(sentCode);
     const codes = oncePerCode(all);
     const diff = sendDiff(lastSent, held);
     // By code, not entity: a code another entity already gave the host is not new, one another entity still holds is not gone.
     const added = oncePerCode(diff.added, lastSent);
+    const entities = new Map(model.entities.map((e) => [e.id, e]));
     const removed = oncePerCode(diff.removed, held).map((c) => named(entities, c));
     if (!codes.length && !removed.length) {
       this._options.announcer.announce(m.nothingToSend);

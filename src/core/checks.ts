@@ -5,7 +5,7 @@
 import type { Patient } from './schemas.ts';
 import type { CodeView, EntityView } from './model.ts';
 import { hasAnyEvidence } from './model.ts';
-import { isLocated } from './evidence.ts';
+import { isLocated, prepareText } from './evidence.ts';
 
 export type CheckKind =
   'sex' | 'age' | 'invalid' | 'rare' | 'unspecified' | 'negated' | 'historical' | 'other-person' | 'no-evidence' | 'score-range';
@@ -112,14 +112,14 @@ function unspecified(code: CodeView): CheckWarning | undefined {
 
 type CueKind = 'negated' | 'historical' | 'other-person';
 
-// Order matters: "family history of" is about someone else, not the patient's own history.
+// Order matters: "family history of" is about someone else, not the patient's own history. Global, for every match.
 const CUE_RULES: readonly (readonly [CueKind, RegExp])[] = [
   [
     'other-person',
-    /\b(family history|(?:his|her|my|your|the patient's) (?:mother|father|mom|dad|sister|brother|son|daughter|wife|husband|grandmother|grandfather|aunt|uncle|partner)|mother|father|sister|brother|grandmother|grandfather|aunt|uncle)\b/i,
+    /\b(family history|(?:his|her|my|your|the patient's) (?:mother|father|mom|dad|sister|brother|son|daughter|wife|husband|grandmother|grandfather|aunt|uncle|partner)|mother|father|sister|brother|grandmother|grandfather|aunt|uncle)\b/gi,
   ],
-  ['negated', /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never had|no|not)\b/i],
-  ['historical', /\b(history of|hx of|past history|previously|in the past|used to|years ago|resolved)\b/i],
+  ['negated', /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never had|no|not)\b/gi],
+  ['historical', /\b(history of|hx of|past history|previously|in the past|used to|years ago|resolved)\b/gi],
 ];
 
 // NegEx scope: a cue in the words before the snippet only counts within the same sentence and clause.
@@ -149,29 +149,67 @@ function expectedCues(code: CodeView | undefined): Set<CueKind> {
   return expected;
 }
 
-/** NegEx-style flags on each piece of evidence: negated, historical, or about someone else. */
+/**
+ * Is `start..end` of `text` inside the code's own name where `text` quotes it (found as quotes are: case and
+ * whitespace folded)? Then a cue there is the name's wording ("reflux disease without esophagitis", "not
+ * intractable"), not a doubt about the code; a cue before the name ("no type 2 diabetes …") still is one.
+ */
+function inQuotedName(text: string, name: string): (start: number, end: number) => boolean {
+  const { text: folded, toOriginal } = prepareText(text).folded();
+  const needle = prepareText(name).folded().text.trim();
+  const ranges: (readonly [number, number])[] = [];
+  for (let f = needle ? folded.indexOf(needle) : -1; f >= 0; f = folded.indexOf(needle, f + 1)) {
+    ranges.push([toOriginal[f]!, toOriginal[f + needle.length - 1]! + 1]);
+  }
+  return (start, end) => ranges.some(([from, to]) => from <= start && end <= to);
+}
+
+/**
+ * NegEx-style flags on each piece of evidence: negated, historical, or about someone else. A cue inside the
+ * chosen code's own name as the evidence quotes it does not count.
+ */
 export function evidenceQuality(entity: EntityView, code?: CodeView): CheckWarning[] {
-  const expected = expectedCues(code ?? entity.primary);
-  /** The first cue not expected for this code in `text` (which starts at `offset` in its part), as a warning. */
-  const cueWarning = (source: CueLocation['source'], index: number, part: CueLocation['part'], text: string, offset = 0) => {
+  const chosen = code ?? entity.primary;
+  const expected = expectedCues(chosen);
+  /**
+   * The first cue not expected for this code in `text` (which starts at `offset` in its part, and its part at
+   * `shift` in `context`, the words shown with the evidence), as a warning.
+   */
+  const cueWarning = (
+    source: CueLocation['source'],
+    index: number,
+    part: CueLocation['part'],
+    text: string,
+    context: string,
+    shift: number,
+    offset = 0,
+  ) => {
+    let inName: ((start: number, end: number) => boolean) | undefined;
     for (const [kind, pattern] of CUE_RULES) {
-      const match = expected.has(kind) ? null : pattern.exec(text);
-      if (!match) continue;
-      const [cue] = match;
-      const start = offset + match.index;
-      return {
-        kind,
-        params: { cue, snippet: index + 1, source },
-        cue: { source, index, part, start, end: start + cue.length, cue },
-      };
+      if (expected.has(kind)) continue;
+      for (const match of text.matchAll(pattern)) {
+        const [cue] = match;
+        const start = offset + match.index;
+        // Folded only once a cue is found, so evidence with none costs no more than before.
+        if ((inName ??= inQuotedName(context, chosen.display))(shift + start, shift + start + cue.length)) continue;
+        return {
+          kind,
+          params: { cue, snippet: index + 1, source },
+          cue: { source, index, part, start, end: start + cue.length, cue },
+        };
+      }
     }
     return undefined;
   };
   return [
     ...entity.transcript.map((snippet, index) => {
       const window = leadingWindow(snippet.before);
-      return cueWarning('transcript', index, 'text', snippet.text) ?? cueWarning('transcript', index, 'before', window.text, window.offset);
+      const context = snippet.before + snippet.text + snippet.after;
+      return (
+        cueWarning('transcript', index, 'text', snippet.text, context, snippet.before.length) ??
+        cueWarning('transcript', index, 'before', window.text, context, 0, window.offset)
+      );
     }),
-    ...entity.note.map((span, index) => (isLocated(span) ? cueWarning('note', index, 'text', span.text) : undefined)),
+    ...entity.note.map((span, index) => (isLocated(span) ? cueWarning('note', index, 'text', span.text, span.text, 0) : undefined)),
   ].filter((warning) => warning !== undefined);
 }

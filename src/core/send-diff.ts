@@ -1,8 +1,8 @@
 /**
- * Nothing sent twice: what the next commit carries, given what the host already
- * confirmed it received. A code already sent and still accepted is not sent
- * again; `added` and `removed` tell the host how to update its problem list
- * instead of appending duplicates.
+ * Nothing added twice: what changed for the host since the send it last
+ * confirmed. A code already sent and still accepted is not in `added` again;
+ * `added` and `removed` tell the host how to update its problem list instead of
+ * appending duplicates (the commit's `codes` lists everything it holds).
  */
 import { codeRef, type CodeRef } from './model.ts';
 
@@ -12,7 +12,7 @@ export interface SentCode extends CodeRef {
 }
 
 export interface SendDiff<T extends SentCode> {
-  /** The accepted codes the host has not received yet: the commit's `codes`. */
+  /** The accepted codes the host has not received yet (the full objects given; `added` is the same codes). */
   readonly toSend: readonly T[];
   /** Newly accepted or swapped-to codes (the same codes as `toSend`, as plain `SentCode`s). */
   readonly added: readonly SentCode[];

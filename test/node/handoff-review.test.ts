@@ -137,7 +137,7 @@ describe('hand-off review rules', () => {
     assert.ok(!text.includes('0.9'), "not the primary's score");
   });
 
-  it('a narrower code-systems hides codes without withdrawing them: not in removed, still held, not re-added later', async () => {
+  it('a narrower code-systems hides codes without withdrawing them: still in codes and fhir, not in removed, not re-added later', async () => {
     const t = setUp(heidiModel());
     t.review.setStatus(t.entity('knee'), 'ACCEPTED');
     t.review.setStatus(t.entity('inj'), 'ACCEPTED');
@@ -148,12 +148,15 @@ describe('hand-off review rules', () => {
     t.host.codeSystems = '';
     t.review.setStatus(t.entity('knee'), 'ACCEPTED');
     await t.commit.commit();
-    const brief = t.commits.map((d) => [codesOf(d.added), codesOf(d.removed)]);
+    const brief = t.commits.map((d) => [codesOf(d.codes), codesOf(d.added), codesOf(d.removed)]);
     assert.deepEqual(brief, [
-      [['M17.11', '20610'], []],
-      [[], ['M17.11']],
-      [['M17.11'], []],
+      [['M17.11', '20610'], ['M17.11', '20610'], []],
+      // The hidden 20610 is what the host goes on holding: `codes` says so, as `removed` does by leaving it out.
+      [['20610'], [], ['M17.11']],
+      [['M17.11', '20610'], ['M17.11'], []],
     ]);
+    const procedures = t.commits[1]!.fhir.entry.filter((e) => e.resource.resourceType === 'Procedure');
+    assert.equal(procedures.length, 1, 'the hidden procedure is in the bundle too');
   });
 
   it("a decision made after another tab's, whose clock runs ahead, still wins there: both tabs agree", async () => {
