@@ -283,3 +283,61 @@ describe('patient and encounter references', () => {
     assert.deepEqual(fhirErrors(bundle), []);
   });
 });
+
+describe('host-given references: one rule for the reviewer, patient and encounter', () => {
+  const verifier = (reference: string, display?: string) =>
+    bundleOf([hypertension], { reviewer: { reference, ...(display !== undefined && { display }) } });
+  const who = (b: ReturnType<typeof bundleOf>) => b.provenance.agent.at(-1)!.who;
+
+  it('a literal reference (Type/id, an http(s) URL, urn:uuid, urn:oid) is kept as it is', () => {
+    for (const reference of [
+      'Practitioner/dr-amara-okoro',
+      'PractitionerRole/42.a',
+      'https://ehr.example.org/fhir/Practitioner/7',
+      'urn:uuid:6f1c2a4e-0000-4000-8000-000000000001',
+      'urn:oid:1.2.36.1.2001.1003.0.8003611234567890',
+    ]) {
+      const b = verifier(reference, 'Dr Okoro');
+      assert.deepEqual(who(b), { reference, display: 'Dr Okoro' });
+      assert.deepEqual(fhirErrors(b.bundle), []);
+    }
+  });
+
+  it('anything else is a reference by identifier with the name: nothing the host gave is lost', () => {
+    for (const reference of [
+      'Dr Smith',
+      'Practitioner/dr smith',
+      'Practitioner/',
+      'practitioner/1',
+      `Practitioner/${'x'.repeat(65)}`,
+      'Practitioner/1/_history/2',
+      'urn:uuid:not-a-uuid',
+      'urn:oid:1.02',
+      'http://ehr example/Practitioner/1',
+      'mailto:dr@example.org',
+      // A host's record is never a contained resource here: `#engine1` would make the engine's Device the verifier.
+      '#engine1',
+    ]) {
+      const b = verifier(reference, 'Dr Smith');
+      assert.deepEqual(who(b), { identifier: { value: reference }, display: 'Dr Smith' }, reference);
+      assert.deepEqual(fhirErrors(b.bundle), []);
+    }
+  });
+
+  it('the reference is FHIR text first (trimmed, no control characters), and a blank one is no reference', () => {
+    assert.deepEqual(who(verifier('  Practitioner/1 ', 'Dr A')), { reference: 'Practitioner/1', display: 'Dr A' });
+    assert.deepEqual(who(verifier('Dr\u0000Smith')), { identifier: { value: 'Dr Smith' } });
+    assert.deepEqual(who(verifier('   ', 'Dr A')), { display: 'Dr A' });
+    assert.deepEqual(who(verifier('')), { display: 'Unidentified reviewer' });
+  });
+
+  it('the patient and encounter ids follow the same rule, as Type/id', () => {
+    const { resource } = bundleOf([hypertension], {
+      patient: { id: 'urn:uuid:6f1c2a4e-0000-4000-8000-000000000001' },
+      encounterId: 'Encounter/5',
+    });
+    // A bare id: `Patient/urn:uuid:…` and `Encounter/Encounter/5` are not literal references, so both are identifiers.
+    assert.deepEqual(resource.subject, { type: 'Patient', identifier: { value: 'urn:uuid:6f1c2a4e-0000-4000-8000-000000000001' } });
+    assert.deepEqual(resource.encounter, { type: 'Encounter', identifier: { value: 'Encounter/5' } });
+  });
+});
