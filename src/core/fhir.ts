@@ -196,11 +196,11 @@ function notes(code: FhirCodeInput, engines: readonly FhirEngineSuggestion[]): {
     ...(code.evidence?.transcript ?? []).map((t) => ['Transcript: "', t.text, '"']),
     ...(code.evidence?.note ?? []).map((n) => ['Note: "', n.text, '"']),
     ...engines.map((e) => [`${engineLabel(e.engine)} justification: `, e.justification, '']),
+    ['Accepted despite check warnings: ', (code.warnings ?? []).map(fhirText).filter(Boolean).join(', '), ''],
   ].flatMap(([label, text, close]) => {
     const clean = fhirText(text);
     return clean ? [label + clean + close] : [];
   });
-  if (code.warnings?.length) texts.push(`Accepted despite check warnings: ${code.warnings.join(', ')}`);
   return [...new Set(texts)].map((text) => ({ text }));
 }
 
@@ -230,11 +230,16 @@ function coding(code: FhirCodeInput): FhirCodeableConcept {
 export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirContext): FhirBundle {
   const newId = context.idFactory ?? randomUuid;
   const recorded = instant(context.recorded) ?? isoNow();
+  const session = fhirText(context.sessionId);
   // Entries whose time is no instant are left out here, so they cannot outrank (by Date.parse) a good one.
   const decided = lastDecisionTimes((context.audit ?? []).filter((e) => instant(e.at)));
   // Made afresh for each resource, as `meta` is: a host editing one resource's reference edits no other's.
   const subject = (): FhirReference =>
-    named(hostReference(context.patient?.id, 'Patient'), context.patient?.display, `Patient of Heidi session ${context.sessionId}`);
+    named(
+      hostReference(context.patient?.id, 'Patient'),
+      context.patient?.display,
+      session ? `Patient of Heidi session ${session}` : 'Unidentified patient',
+    );
   const encounter = (): { encounter?: FhirReference } => {
     const reference = hostReference(context.encounterId, 'Encounter');
     return reference ? { encounter: reference } : {};
@@ -244,7 +249,11 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
 
   const entry: FhirBundle['entry'] = [];
   for (const code of codes) {
-    const engines = code.engines?.length ? code.engines : [{ engine: 'heidi' }];
+    // Trimmed once, so the Device, the note's label and the run's system name the same engine.
+    const engines = (code.engines?.length ? code.engines : [{ engine: 'heidi' }]).map((e) => ({
+      ...e,
+      engine: fhirText(e.engine) ?? 'coding engine',
+    }));
     const at = instant(code.decidedAt) ?? instant(decided.get(code.entityId)) ?? recorded;
     const note = notes(code, engines);
     const common = { meta: meta(), code: coding(code), subject: subject(), ...encounter(), ...(note.length && { note }) };
@@ -266,13 +275,14 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
       return {
         resourceType: 'Device',
         id: `engine${i + 1}`,
-        deviceName: [{ name: fhirText(engineLabel(engine)) ?? 'Coding engine', type: 'user-friendly-name' }],
+        deviceName: [{ name: engineLabel(engine), type: 'user-friendly-name' }],
         ...(score !== undefined && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score }] }] }),
       };
     });
-    const runs = engines.flatMap((e) => {
-      const runId = fhirText(e.runId);
-      return runId && runId !== context.sessionId ? [{ system: runIdSystem(e.engine), value: runId }] : [];
+    // The session, then each engine's run; a run id that is the session's own is not said twice.
+    const entity = [[SESSION_ID_SYSTEM, session], ...engines.map((e) => [runIdSystem(e.engine), e.runId])].flatMap(([system, id], i) => {
+      const value = fhirText(id);
+      return value && !(i && value === session) ? [{ role: 'source' as const, what: { identifier: { system: system!, value } } }] : [];
     });
     const provenance: FhirProvenance = {
       resourceType: 'Provenance',
@@ -288,10 +298,7 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
         })),
         { type: participant('verifier'), who: { ...verifier } },
       ],
-      entity: [{ system: SESSION_ID_SYSTEM, value: context.sessionId }, ...runs].map((identifier) => ({
-        role: 'source',
-        what: { identifier },
-      })),
+      entity,
     };
     entry.push({ fullUrl, resource }, { fullUrl: `urn:uuid:${newId()}`, resource: provenance });
   }

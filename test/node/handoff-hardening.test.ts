@@ -341,3 +341,68 @@ describe('host-given references: one rule for the reviewer, patient and encounte
     assert.deepEqual(resource.encounter, { type: 'Encounter', identifier: { value: 'Encounter/5' } });
   });
 });
+
+describe('host- and API-given strings: trimmed, and left out when blank', () => {
+  it('a whitespace-only session id gives no blank identifier, and a padded one is trimmed', () => {
+    const blank = bundleOf([hypertension], { sessionId: ' \t ' });
+    assert.deepEqual(blank.provenance.entity, []);
+    assert.deepEqual(blank.resource.subject, { display: 'Unidentified patient' });
+    assert.deepEqual(fhirErrors(blank.bundle), []);
+    const padded = bundleOf([hypertension], { sessionId: '  S1\n' });
+    assert.deepEqual(padded.provenance.entity, [{ role: 'source', what: { identifier: { system: 'urn:heidi:session-id', value: 'S1' } } }]);
+    assert.deepEqual(padded.resource.subject, { display: 'Patient of Heidi session S1' });
+  });
+
+  it('every string a host or an engine gave, exactly as the bundle carries it', () => {
+    const { bundle, resource, provenance } = bundleOf(
+      [
+        {
+          ...hypertension,
+          evidence: { transcript: [{ text: '  blood pressure high \n' }, { text: ' ' }], note: [{ text: '\tHTN ' }] },
+          warnings: [' score-range ', '  ', 'age\u0000'],
+          engines: [
+            { engine: ' sully ', runId: ' run-1 ', justification: ' BP 160/100 ' },
+            { engine: '  ', runId: ' S1 ', score: 0.5 },
+            { engine: 'omniscribe', runId: '   ', justification: ' ' },
+          ],
+        },
+      ],
+      {
+        sessionId: ' S1 ',
+        patient: { id: ' P1 ', display: '  Hollis Pengelly ' },
+        encounterId: '   ',
+        reviewer: { reference: ' Practitioner/1 ', display: ' Dr A\u0007 ' },
+      },
+    );
+    assert.deepEqual(resource.subject, { reference: 'Patient/P1', display: 'Hollis Pengelly' });
+    assert.equal(resource.encounter, undefined);
+    assert.deepEqual(resource.note, [
+      { text: 'Transcript: "blood pressure high"' },
+      { text: 'Note: "HTN"' },
+      { text: 'Sully justification: BP 160/100' },
+      { text: 'Accepted despite check warnings: score-range, age' },
+    ]);
+    assert.deepEqual(
+      provenance.contained.map((d) => d.deviceName[0]!.name),
+      ['Sully', 'Coding engine', 'Omniscribe'],
+    );
+    assert.deepEqual(
+      provenance.agent.map((a) => a.who),
+      [
+        { reference: '#engine1', display: 'Sully' },
+        { reference: '#engine2', display: 'Coding engine' },
+        { reference: '#engine3', display: 'Omniscribe' },
+        { reference: 'Practitioner/1', display: 'Dr A' },
+      ],
+    );
+    // The second engine's run id is the session's own, the third's is blank: neither is an entity.
+    assert.deepEqual(
+      provenance.entity.map((e) => e.what.identifier),
+      [
+        { system: 'urn:heidi:session-id', value: 'S1' },
+        { system: 'urn:heidi:run-id:sully', value: 'run-1' },
+      ],
+    );
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+});
