@@ -91,7 +91,12 @@ export function appliesTo(entity: EntityView | undefined, decision: Pick<Decisio
 function inTimeOrder(audit: readonly AuditEntry[], entries: readonly AuditEntry[]): readonly AuditEntry[] {
   const last = audit.length ? Date.parse(audit[audit.length - 1]!.at) : -Infinity;
   const merged = [...audit, ...entries];
-  return entries.every((e) => Date.parse(e.at) >= last) ? merged : merged.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  if (entries.every((e) => Date.parse(e.at) >= last)) return merged;
+  // Each time parsed once, not twice per comparison: sorting 300,000 entries took seconds on Date.parse alone.
+  return merged
+    .map((e) => [Date.parse(e.at), e] as const)
+    .sort((a, b) => a[0] - b[0])
+    .map(([, e]) => e);
 }
 
 export class ReviewState {

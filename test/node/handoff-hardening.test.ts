@@ -89,6 +89,22 @@ describe('restored times: ISO 8601 date-time with a zone, years 0001 to 9999', (
   });
 });
 
+describe('restored times: the day is one of its month', () => {
+  it('agrees with the calendar on every day of every month, leap years (1900 no, 2000 yes) included', () => {
+    for (const year of [1, 4, 100, 400, 1900, 1996, 2000, 2023, 2024, 2100, 9999]) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 28; day <= 31; day++) {
+          const date = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${day}`;
+          // The calendar's answer: a Date set to that day keeps it only when the month has it (setUTCFullYear: years < 100 too).
+          const real = new Date(new Date(0).setUTCFullYear(year, month - 1, day)).getUTCMonth() === month - 1;
+          const parsed = parseReviewSnapshot({ sessionId: 'S1', decisions: {}, audit: [entry({ at: `${date}T12:00:00Z` })] }, 'S1');
+          assert.equal(!(parsed instanceof HeidiError), real, date);
+        }
+      }
+    }
+  });
+});
+
 describe('toFhirBundle with a host’s own times', () => {
   for (const at of BAD_TIMES) {
     it(`an audit time or decidedAt of ${JSON.stringify(at)} is not used: the bundle is valid and takes recorded`, () => {
