@@ -47,6 +47,16 @@ export interface AuditContext {
   readonly reviewer?: Reviewer | undefined;
 }
 
+/**
+ * The most entries a review's audit trail holds: what a `reviewState` may carry, and what is kept in memory and in
+ * storage. A real review is tens of codes decided a few times each; five thousand is a hundred times that. It is
+ * also what storage can hold: about 400 characters an entry as stored (without names), 2 million characters or
+ * 4 MB as UTF-16, inside any browser's 5 MB of sessionStorage, so the trail kept is the trail saved. And it is
+ * what the main thread can take: a restore is linear (the schema check and the save, which every later decision
+ * repeats, dominate; no fix makes them cheap), so this is a sixtieth of the 1.8 s that 300,000 entries took.
+ */
+export const MAX_AUDIT_ENTRIES = 5_000;
+
 /** The time now as an ISO 8601 instant, as audit entries, sync messages and bundles carry it. */
 export const isoNow = (): string => new Date().toISOString();
 
