@@ -7,7 +7,7 @@
  * so views keyed on it recompute without a counter.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { auditEntry, isoAfter, type AuditEntry, type Reviewer } from '../core/audit.ts';
+import { auditEntry, isoAfter, MAX_AUDIT_ENTRIES, type AuditEntry, type Reviewer } from '../core/audit.ts';
 import { HeidiError } from '../core/errors.ts';
 import type { CodeView, EntityView } from '../core/model.ts';
 import { appliesTo, ReviewState, type ReviewChange, type ReviewStatus } from '../core/review.ts';
@@ -61,6 +61,7 @@ export class ReviewController implements ReactiveController {
       this.close();
       this.state = new ReviewState(sessionId);
       this.notices = [];
+      this._noticeDropped(this.state, 0);
     }
     this._entities = new Map(entities.map((e) => [e.id, e]));
     // A kept swap to a code this load no longer suggests is not applied (the card would send the code swapped away from).
@@ -117,8 +118,10 @@ export class ReviewController implements ReactiveController {
       ),
     );
     const known = new Set(state.audit.map(entryKey));
+    const dropped = state.auditDropped;
     // Each entry once, even when the snapshot itself holds one twice.
     state.log(snapshot.audit.filter((e) => !known.has(entryKey(e)) && !!known.add(entryKey(e))));
+    this._noticeDropped(state, dropped);
     this._host.requestUpdate();
     return unknown;
   }
@@ -190,6 +193,12 @@ export class ReviewController implements ReactiveController {
           this._options.locale.messages.lostToOtherTab(decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId),
         ),
     });
+  }
+
+  /** Say how many of the oldest audit entries `state` left out since it had left out `before`. */
+  private _noticeDropped(state: ReviewState, before: number): void {
+    const count = state.auditDropped - before;
+    if (count) this._notice(this._options.locale.messages.auditTrimmed(count, MAX_AUDIT_ENTRIES));
   }
 
   private _notice(text: string): void {

@@ -163,24 +163,32 @@ export function isAbsoluteUri(text: string): boolean {
   return ABSOLUTE_URI.test(text);
 }
 
-// FHIR's id rule: `Patient/{id}` is a valid literal reference only with one of these.
-const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+/**
+ * A literal reference FHIR can resolve: `Type/id` (FHIR's id rule), the `urn:uuid:` or `urn:oid:` a bundle links
+ * by, or an http(s) URL. Not a `#fragment`: a host's resource is never contained here, and `#engine1` would name the
+ * engine's Device as the verifier.
+ */
+const LITERAL_REFERENCE =
+  /^(?:[A-Z][A-Za-z]*\/[A-Za-z0-9\-.]{1,64}|urn:uuid:[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}|urn:oid:[0-2](?:\.(?:0|[1-9]\d*))+)$/;
 
 /**
- * The host's `Patient` or `Encounter` by its id: `Type/{id}` when the id is a FHIR id, else (`PT 10/02`) a
- * logical reference by identifier, which names the same record without a literal reference FHIR refuses.
+ * A record the host names (`reviewer.reference`, or with `type` a bare `ehr-patient-id` as `Patient/{id}`): a literal
+ * reference when it is one, else (`Dr Smith`, `PT 10/02`) a logical reference by identifier, which keeps what the
+ * host gave without a literal reference FHIR refuses.
  */
-function hostReference(type: 'Patient' | 'Encounter', id: string | undefined): FhirReference | undefined {
-  const value = fhirText(id);
+function hostReference(given: string | undefined, type?: 'Patient' | 'Encounter'): FhirReference | undefined {
+  const value = fhirText(given);
   if (!value) return undefined;
-  return FHIR_ID.test(value) ? { reference: `${type}/${value}` } : { type, identifier: { value } };
+  const literal = type ? `${type}/${value}` : value;
+  return LITERAL_REFERENCE.test(literal) || (/^https?:\/\/\w/.test(literal) && isAbsoluteUri(literal))
+    ? { reference: literal }
+    : { ...(type && { type }), identifier: { value } };
 }
 
-/** A literal reference with its display, or a display-only one (`fallback` when there is no name either). */
-function named(reference: string | undefined, display: string | undefined, fallback: string): FhirReference {
-  const ref = fhirText(reference);
+/** `reference` with its display, or a display-only reference (`fallback` when there is no name either). */
+function named(reference: FhirReference | undefined, display: string | undefined, fallback: string): FhirReference {
   const name = fhirText(display);
-  return ref ? { reference: ref, ...(name && { display: name }) } : { display: name ?? fallback };
+  return reference ? { ...reference, ...(name && { display: name }) } : { display: name ?? fallback };
 }
 
 function notes(code: FhirCodeInput, engines: readonly FhirEngineSuggestion[]): { text: string }[] {
@@ -188,11 +196,11 @@ function notes(code: FhirCodeInput, engines: readonly FhirEngineSuggestion[]): {
     ...(code.evidence?.transcript ?? []).map((t) => ['Transcript: "', t.text, '"']),
     ...(code.evidence?.note ?? []).map((n) => ['Note: "', n.text, '"']),
     ...engines.map((e) => [`${engineLabel(e.engine)} justification: `, e.justification, '']),
+    ['Accepted despite check warnings: ', (code.warnings ?? []).map(fhirText).filter(Boolean).join(', '), ''],
   ].flatMap(([label, text, close]) => {
     const clean = fhirText(text);
     return clean ? [label + clean + close] : [];
   });
-  if (code.warnings?.length) texts.push(`Accepted despite check warnings: ${code.warnings.join(', ')}`);
   return [...new Set(texts)].map((text) => ({ text }));
 }
 
@@ -222,26 +230,30 @@ function coding(code: FhirCodeInput): FhirCodeableConcept {
 export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirContext): FhirBundle {
   const newId = context.idFactory ?? randomUuid;
   const recorded = instant(context.recorded) ?? isoNow();
+  const session = fhirText(context.sessionId);
   // Entries whose time is no instant are left out here, so they cannot outrank (by Date.parse) a good one.
   const decided = lastDecisionTimes((context.audit ?? []).filter((e) => instant(e.at)));
-  const patientName = fhirText(context.patient?.display);
   // Made afresh for each resource, as `meta` is: a host editing one resource's reference edits no other's.
-  const subject = (): FhirReference => {
-    const patient = hostReference('Patient', context.patient?.id);
-    return patient
-      ? { ...patient, ...(patientName && { display: patientName }) }
-      : { display: patientName ?? `Patient of Heidi session ${context.sessionId}` };
-  };
+  const subject = (): FhirReference =>
+    named(
+      hostReference(context.patient?.id, 'Patient'),
+      context.patient?.display,
+      session ? `Patient of Heidi session ${session}` : 'Unidentified patient',
+    );
   const encounter = (): { encounter?: FhirReference } => {
-    const reference = hostReference('Encounter', context.encounterId);
+    const reference = hostReference(context.encounterId, 'Encounter');
     return reference ? { encounter: reference } : {};
   };
-  const verifier = named(context.reviewer?.reference, context.reviewer?.display, 'Unidentified reviewer');
+  const verifier = named(hostReference(context.reviewer?.reference), context.reviewer?.display, 'Unidentified reviewer');
   const meta = (): FhirMeta => ({ security: [{ ...AI_ASSERTED }] });
 
   const entry: FhirBundle['entry'] = [];
   for (const code of codes) {
-    const engines = code.engines?.length ? code.engines : [{ engine: 'heidi' }];
+    // Trimmed once, so the Device, the note's label and the run's system name the same engine.
+    const engines = (code.engines?.length ? code.engines : [{ engine: 'heidi' }]).map((e) => ({
+      ...e,
+      engine: fhirText(e.engine) ?? 'coding engine',
+    }));
     const at = instant(code.decidedAt) ?? instant(decided.get(code.entityId)) ?? recorded;
     const note = notes(code, engines);
     const common = { meta: meta(), code: coding(code), subject: subject(), ...encounter(), ...(note.length && { note }) };
@@ -263,13 +275,14 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
       return {
         resourceType: 'Device',
         id: `engine${i + 1}`,
-        deviceName: [{ name: fhirText(engineLabel(engine)) ?? 'Coding engine', type: 'user-friendly-name' }],
+        deviceName: [{ name: engineLabel(engine), type: 'user-friendly-name' }],
         ...(score !== undefined && { property: [{ type: { text: 'score' }, valueQuantity: [{ value: score }] }] }),
       };
     });
-    const runs = engines.flatMap((e) => {
-      const runId = fhirText(e.runId);
-      return runId && runId !== context.sessionId ? [{ system: runIdSystem(e.engine), value: runId }] : [];
+    // The session, then each engine's run; a run id that is the session's own is not said twice.
+    const entity = [[SESSION_ID_SYSTEM, session], ...engines.map((e) => [runIdSystem(e.engine), e.runId])].flatMap(([system, id], i) => {
+      const value = fhirText(id);
+      return value && !(i && value === session) ? [{ role: 'source' as const, what: { identifier: { system: system!, value } } }] : [];
     });
     const provenance: FhirProvenance = {
       resourceType: 'Provenance',
@@ -285,10 +298,7 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
         })),
         { type: participant('verifier'), who: { ...verifier } },
       ],
-      entity: [{ system: SESSION_ID_SYSTEM, value: context.sessionId }, ...runs].map((identifier) => ({
-        role: 'source',
-        what: { identifier },
-      })),
+      entity,
     };
     entry.push({ fullUrl, resource }, { fullUrl: `urn:uuid:${newId()}`, resource: provenance });
   }

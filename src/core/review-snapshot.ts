@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { HeidiError } from './errors.ts';
-import { isIsoDateTime, isoNow, lastDecisionTimes, type AuditEntry } from './audit.ts';
+import { isIsoDateTime, isoNow, lastDecisionTimes, MAX_AUDIT_ENTRIES, type AuditEntry } from './audit.ts';
 import { readScore } from './model.ts';
 import type { ReviewStatus } from './review.ts';
 
@@ -95,6 +95,11 @@ export function parseReviewSnapshot(value: unknown, expectedSessionId: string): 
 }
 
 function parseSnapshotData(data: unknown, expectedSessionId: string): ReviewSnapshot | HeidiError {
+  // Refused before any entry is read, so refusing is cheap too; nothing is applied and the host still holds its copy.
+  const audit = (data as { audit?: unknown } | null)?.audit;
+  if (Array.isArray(audit) && audit.length > MAX_AUDIT_ENTRIES) {
+    return invalid(`audit: ${audit.length} entries, more than ${MAX_AUDIT_ENTRIES}`);
+  }
   const top = SnapshotSchema.safeParse(data);
   if (!top.success) return invalid(issue(top.error));
   if (top.data.sessionId !== expectedSessionId) {

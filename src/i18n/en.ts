@@ -173,6 +173,8 @@ export const en = {
   patientUnread: 'The consultation details could not be read, so its patient cannot be checked against the EHR. Sending is blocked: retry.',
   restoredUnknown: (count: number) =>
     `${count} saved ${count === 1 ? 'decision is' : 'decisions are'} for codes no longer suggested and ${count === 1 ? 'was' : 'were'} not applied.`,
+  auditTrimmed: (count: number, kept: number) =>
+    `${count} older audit ${count === 1 ? 'entry was' : 'entries were'} not kept: a review keeps its newest ${kept}.`,
   lostToOtherTab: (code: string) => `${code} was changed in another tab or window: the later decision is kept.`,
   readonlyNote: 'Read-only view',
 };

@@ -172,6 +172,8 @@ export const es: Messages = {
     'No se pudieron leer los datos de la consulta, así que su paciente no se puede comprobar con la historia clínica. El envío está bloqueado: reintente.',
   restoredUnknown: (count) =>
     `${count} ${count === 1 ? 'decisión guardada es' : 'decisiones guardadas son'} de códigos que ya no se sugieren y no se ${count === 1 ? 'aplicó' : 'aplicaron'}.`,
+  auditTrimmed: (count, kept) =>
+    `${count} ${count === 1 ? 'entrada antigua de auditoría no se conservó' : 'entradas antiguas de auditoría no se conservaron'}: una revisión conserva las ${kept} más recientes.`,
   lostToOtherTab: (code) => `${code} se cambió en otra pestaña o ventana: se conserva la decisión más reciente.`,
   readonlyNote: 'Vista de solo lectura',
 };

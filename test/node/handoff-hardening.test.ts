@@ -89,6 +89,22 @@ describe('restored times: ISO 8601 date-time with a zone, years 0001 to 9999', (
   });
 });
 
+describe('restored times: the day is one of its month', () => {
+  it('agrees with the calendar on every day of every month, leap years (1900 no, 2000 yes) included', () => {
+    for (const year of [1, 4, 100, 400, 1900, 1996, 2000, 2023, 2024, 2100, 9999]) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 28; day <= 31; day++) {
+          const date = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${day}`;
+          // The calendar's answer: a Date set to that day keeps it only when the month has it (setUTCFullYear: years < 100 too).
+          const real = new Date(new Date(0).setUTCFullYear(year, month - 1, day)).getUTCMonth() === month - 1;
+          const parsed = parseReviewSnapshot({ sessionId: 'S1', decisions: {}, audit: [entry({ at: `${date}T12:00:00Z` })] }, 'S1');
+          assert.equal(!(parsed instanceof HeidiError), real, date);
+        }
+      }
+    }
+  });
+});
+
 describe('toFhirBundle with a host’s own times', () => {
   for (const at of BAD_TIMES) {
     it(`an audit time or decidedAt of ${JSON.stringify(at)} is not used: the bundle is valid and takes recorded`, () => {
@@ -280,6 +296,129 @@ describe('patient and encounter references', () => {
   it('the identifier value is made valid FHIR text too', () => {
     const { bundle, resource } = bundleOf([hypertension], { patient: { id: ' PT\u000010 ' } });
     assert.deepEqual(resource.subject, { type: 'Patient', identifier: { value: 'PT 10' } });
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+});
+
+describe('host-given references: one rule for the reviewer, patient and encounter', () => {
+  const verifier = (reference: string, display?: string) =>
+    bundleOf([hypertension], { reviewer: { reference, ...(display !== undefined && { display }) } });
+  const who = (b: ReturnType<typeof bundleOf>) => b.provenance.agent.at(-1)!.who;
+
+  it('a literal reference (Type/id, an http(s) URL, urn:uuid, urn:oid) is kept as it is', () => {
+    for (const reference of [
+      'Practitioner/dr-amara-okoro',
+      'PractitionerRole/42.a',
+      'https://ehr.example.org/fhir/Practitioner/7',
+      'urn:uuid:6f1c2a4e-0000-4000-8000-000000000001',
+      'urn:oid:1.2.36.1.2001.1003.0.8003611234567890',
+    ]) {
+      const b = verifier(reference, 'Dr Okoro');
+      assert.deepEqual(who(b), { reference, display: 'Dr Okoro' });
+      assert.deepEqual(fhirErrors(b.bundle), []);
+    }
+  });
+
+  it('anything else is a reference by identifier with the name: nothing the host gave is lost', () => {
+    for (const reference of [
+      'Dr Smith',
+      'Practitioner/dr smith',
+      'Practitioner/',
+      'practitioner/1',
+      `Practitioner/${'x'.repeat(65)}`,
+      'Practitioner/1/_history/2',
+      'urn:uuid:not-a-uuid',
+      'urn:oid:1.02',
+      'http://ehr example/Practitioner/1',
+      'mailto:dr@example.org',
+      // A host's record is never a contained resource here: `#engine1` would make the engine's Device the verifier.
+      '#engine1',
+    ]) {
+      const b = verifier(reference, 'Dr Smith');
+      assert.deepEqual(who(b), { identifier: { value: reference }, display: 'Dr Smith' }, reference);
+      assert.deepEqual(fhirErrors(b.bundle), []);
+    }
+  });
+
+  it('the reference is FHIR text first (trimmed, no control characters), and a blank one is no reference', () => {
+    assert.deepEqual(who(verifier('  Practitioner/1 ', 'Dr A')), { reference: 'Practitioner/1', display: 'Dr A' });
+    assert.deepEqual(who(verifier('Dr\u0000Smith')), { identifier: { value: 'Dr Smith' } });
+    assert.deepEqual(who(verifier('   ', 'Dr A')), { display: 'Dr A' });
+    assert.deepEqual(who(verifier('')), { display: 'Unidentified reviewer' });
+  });
+
+  it('the patient and encounter ids follow the same rule, as Type/id', () => {
+    const { resource } = bundleOf([hypertension], {
+      patient: { id: 'urn:uuid:6f1c2a4e-0000-4000-8000-000000000001' },
+      encounterId: 'Encounter/5',
+    });
+    // A bare id: `Patient/urn:uuid:…` and `Encounter/Encounter/5` are not literal references, so both are identifiers.
+    assert.deepEqual(resource.subject, { type: 'Patient', identifier: { value: 'urn:uuid:6f1c2a4e-0000-4000-8000-000000000001' } });
+    assert.deepEqual(resource.encounter, { type: 'Encounter', identifier: { value: 'Encounter/5' } });
+  });
+});
+
+describe('host- and API-given strings: trimmed, and left out when blank', () => {
+  it('a whitespace-only session id gives no blank identifier, and a padded one is trimmed', () => {
+    const blank = bundleOf([hypertension], { sessionId: ' \t ' });
+    assert.deepEqual(blank.provenance.entity, []);
+    assert.deepEqual(blank.resource.subject, { display: 'Unidentified patient' });
+    assert.deepEqual(fhirErrors(blank.bundle), []);
+    const padded = bundleOf([hypertension], { sessionId: '  S1\n' });
+    assert.deepEqual(padded.provenance.entity, [{ role: 'source', what: { identifier: { system: 'urn:heidi:session-id', value: 'S1' } } }]);
+    assert.deepEqual(padded.resource.subject, { display: 'Patient of Heidi session S1' });
+  });
+
+  it('every string a host or an engine gave, exactly as the bundle carries it', () => {
+    const { bundle, resource, provenance } = bundleOf(
+      [
+        {
+          ...hypertension,
+          evidence: { transcript: [{ text: '  blood pressure high \n' }, { text: ' ' }], note: [{ text: '\tHTN ' }] },
+          warnings: [' score-range ', '  ', 'age\u0000'],
+          engines: [
+            { engine: ' sully ', runId: ' run-1 ', justification: ' BP 160/100 ' },
+            { engine: '  ', runId: ' S1 ', score: 0.5 },
+            { engine: 'omniscribe', runId: '   ', justification: ' ' },
+          ],
+        },
+      ],
+      {
+        sessionId: ' S1 ',
+        patient: { id: ' P1 ', display: '  Hollis Pengelly ' },
+        encounterId: '   ',
+        reviewer: { reference: ' Practitioner/1 ', display: ' Dr A\u0007 ' },
+      },
+    );
+    assert.deepEqual(resource.subject, { reference: 'Patient/P1', display: 'Hollis Pengelly' });
+    assert.equal(resource.encounter, undefined);
+    assert.deepEqual(resource.note, [
+      { text: 'Transcript: "blood pressure high"' },
+      { text: 'Note: "HTN"' },
+      { text: 'Sully justification: BP 160/100' },
+      { text: 'Accepted despite check warnings: score-range, age' },
+    ]);
+    assert.deepEqual(
+      provenance.contained.map((d) => d.deviceName[0]!.name),
+      ['Sully', 'Coding engine', 'Omniscribe'],
+    );
+    assert.deepEqual(
+      provenance.agent.map((a) => a.who),
+      [
+        { reference: '#engine1', display: 'Sully' },
+        { reference: '#engine2', display: 'Coding engine' },
+        { reference: '#engine3', display: 'Omniscribe' },
+        { reference: 'Practitioner/1', display: 'Dr A' },
+      ],
+    );
+    // The second engine's run id is the session's own, the third's is blank: neither is an entity.
+    assert.deepEqual(
+      provenance.entity.map((e) => e.what.identifier),
+      [
+        { system: 'urn:heidi:session-id', value: 'S1' },
+        { system: 'urn:heidi:run-id:sully', value: 'run-1' },
+      ],
+    );
     assert.deepEqual(fhirErrors(bundle), []);
   });
 });

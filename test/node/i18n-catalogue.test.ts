@@ -113,6 +113,10 @@ const SAMPLES: Record<string, unknown[][]> = {
   sendCount: [[1], [4]],
   sentOk: [[1], [4]],
   restoredUnknown: [[1], [3]],
+  auditTrimmed: [
+    [1, 5000],
+    [3, 5000],
+  ],
   lostToOtherTab: [['M17.11']],
   sendFailed: [[''], ['EHR is offline']],
   cancelEngine: [['Sully']],
