@@ -8,7 +8,7 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { ErrorDetail } from '../../src/events.ts';
 import { en } from '../../src/i18n/en.ts';
 import { spyOnFetch } from './fetch-spy.ts';
-import { mount, mountLoaded, newUser, setScenario, shadow, tokenUrl, until } from './helpers.ts';
+import { cards, mount, mountLoaded, newUser, requestLog, setScenario, shadow, tokenUrl, until } from './helpers.ts';
 
 const FX = 'fx-knee-oa';
 
@@ -98,6 +98,59 @@ describe('property types are checked at the door', () => {
       el.remove();
     }
   });
+});
+
+describe('patient: what Heidi takes (MALE, FEMALE, OTHER; YYYY-MM-DD)', () => {
+  it("README's example patient (gender 'female') is sent as FEMALE: the note stays, Send is not blocked", async () => {
+    const user = newUser();
+    const errors: ErrorDetail[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent<ErrorDetail>).detail);
+    document.addEventListener('heidi-error', onError);
+    try {
+      const { el } = await mountLoaded({
+        user,
+        sessionId: FX,
+        attrs: { 'ehr-patient-id': 'EHR-PT-1001' },
+        props: { patient: { name: 'Ada Lovelace', gender: 'female', dob: '1985-12-10' } },
+      });
+      const patches = (await requestLog(user)).filter((e) => e.route === 'patch-session');
+      expect(patches.map((e) => e.status)).to.deep.equal([200]);
+      expect(errors).to.deep.equal([]);
+      expect(shadow(el).querySelector('.notice'), 'no degraded-session notice').to.equal(null);
+      shadow(cards(el)[0]!).querySelector<HTMLButtonElement>('button.accept')!.click();
+      await el.updateComplete;
+      expect(shadow(el).querySelector<HTMLButtonElement>('.footer .send')!.disabled, 'Send enabled').to.equal(false);
+    } finally {
+      document.removeEventListener('heidi-error', onError);
+    }
+  });
+
+  for (const [field, patient] of [
+    ['gender', { name: 'Ada Lovelace', gender: 'unknown' }],
+    ['dob', { name: 'Ada Lovelace', dob: '10/12/1985' }],
+  ] as const) {
+    it(`a patient ${field} Heidi would refuse: a config error naming patient.${field}, no PATCH; a usable one then loads`, async () => {
+      const spy = spyOnFetch();
+      const failed = new Promise<ErrorDetail>((resolve) =>
+        document.addEventListener('heidi-error', (e) => resolve((e as CustomEvent<ErrorDetail>).detail), { once: true }),
+      );
+      try {
+        const { el } = await mount({ sessionId: FX, props: { patient } });
+        const detail = await failed;
+        expect(detail.code).to.equal('config');
+        expect(detail.retryable).to.equal(false);
+        expect(detail.message).to.contain(`patient.${field}`);
+        expect(spy.calls.filter((c) => c.method === 'PATCH')).to.deep.equal([]);
+        const loaded = oneEvent(el, 'heidi-codes-load');
+        el.patient = { name: 'Ada Lovelace', gender: 'F', dob: '1985-12-10' };
+        await loaded;
+        await until(() => spy.calls.some((c) => c.method === 'PATCH'), 'the PATCH');
+        el.remove();
+      } finally {
+        spy.restore();
+      }
+    });
+  }
 });
 
 describe('properties set before the script upgraded the element', () => {
