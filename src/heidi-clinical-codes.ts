@@ -240,7 +240,8 @@ export class HeidiClinicalCodes extends LitElement {
     const shown = this._list.shown;
     if (this._roving.focusedId === undefined) this._roving.setFocused(shown[0]?.id);
     const m = this._locale.messages;
-    this._announcer.announce(shown.length ? m.loaded(shown.length) : m.empty);
+    // One announcement: the codes, then what the notices above them say (a part that failed, codes left out).
+    this._announcer.announce([shown.length ? m.loaded(shown.length) : m.empty, ...this._session.notices].join(' '));
     this.dispatchEvent(new HeidiCodesLoadEvent({ sessionId: model.sessionId, entities: shown.map((e) => loadedEntity(e, review)) }));
   }
 
