@@ -153,6 +153,28 @@ describe('patient: what Heidi takes (MALE, FEMALE, OTHER; YYYY-MM-DD)', () => {
   }
 });
 
+describe("the token URL is the EHR's own route", () => {
+  it('a token-url with no route behind it (404): a config error naming it, not "consultation not found in Heidi"', async () => {
+    const el = document.createElement('heidi-clinical-codes') as HeidiClinicalCodes;
+    el.setAttribute('api-base', '/mock-heidi');
+    el.setAttribute('token-url', '/nope-token');
+    el.setAttribute('session-id', FX);
+    const failed = nextError(el);
+    document.body.append(el);
+    try {
+      const detail = await failed;
+      expect([detail.code, detail.retryable, detail.status]).to.deep.equal(['config', false, 404]);
+      expect(detail.message).to.contain('/nope-token');
+      await el.updateComplete;
+      const alert = shadow(el).querySelector('[role="alert"]')!.textContent!;
+      expect(alert).to.contain(en.errors.config).and.contain('/nope-token');
+      expect(alert).not.to.contain(en.errors['not-found']);
+    } finally {
+      el.remove();
+    }
+  });
+});
+
 describe('properties set before the script upgraded the element', () => {
   // An element made in a document without the definition stays un-upgraded, as on a page whose
   // <script type="module"> has not run yet; it upgrades when it joins this document.
