@@ -213,6 +213,32 @@ export class HeidiClinicalCodes extends LitElement {
     }
   }
 
+  /** Removed, and the teardown not run yet: a move (inserted again first) keeps everything. */
+  private _leaving = false;
+
+  /**
+   * A move (a layout change, a React reorder, a portal) removes the element and inserts it again within one
+   * script: it keeps its review, its requests and its channel to other tabs, and reads its language again (the
+   * new ancestors may have another `lang`). Only a removal that lasts past the script tears it down.
+   */
+  override connectedCallback(): void {
+    if (!this._leaving) return super.connectedCallback();
+    this._leaving = false;
+    this._locale.hostDisconnected();
+    this._locale.hostConnected();
+    this.requestUpdate();
+  }
+
+  /** Torn down (requests aborted, timers stopped, channel and observers closed) once the current script is done, unless inserted again by then. */
+  override disconnectedCallback(): void {
+    this._leaving = true;
+    queueMicrotask(() => {
+      if (!this._leaving) return;
+      this._leaving = false;
+      super.disconnectedCallback();
+    });
+  }
+
   /** The first property the host set to a wrong type (a `config` error naming it); loads refuse to run while set. */
   get configError(): HeidiError | undefined {
     return this._doors.error;
@@ -240,7 +266,8 @@ export class HeidiClinicalCodes extends LitElement {
     const shown = this._list.shown;
     if (this._roving.focusedId === undefined) this._roving.setFocused(shown[0]?.id);
     const m = this._locale.messages;
-    this._announcer.announce(shown.length ? m.loaded(shown.length) : m.empty);
+    // One announcement: the codes, then what the notices above them say (a part that failed, codes left out).
+    this._announcer.announce([shown.length ? m.loaded(shown.length) : m.empty, ...this._session.notices].join(' '));
     this.dispatchEvent(new HeidiCodesLoadEvent({ sessionId: model.sessionId, entities: shown.map((e) => loadedEntity(e, review)) }));
   }
 

@@ -5,6 +5,7 @@
  * asked again only by a retry (the footer's Retry) or the next load, never on every render.
  */
 import type { SessionUpdate } from '../core/client.ts';
+import { heidiPatient } from '../core/config-check.ts';
 import { isAbort, type HeidiError } from '../core/errors.ts';
 import { asHeidiError } from '../core/engines/pipeline.ts';
 import type { CodingModel } from '../core/model.ts';
@@ -44,8 +45,8 @@ export class SessionContextSync {
   update(link: boolean): SessionUpdate | undefined {
     const { patient, clinicianNotes, ehrPatientId } = this._host;
     const update: SessionUpdate & { ehr_patient_id?: string } = {};
-    // Only the patient's own fields (JSON leaves out the unset ones).
-    if (patient) update.patient = { name: patient.name, gender: patient.gender, dob: patient.dob };
+    // Only the patient's own fields, as Heidi takes them (`female` → FEMALE; JSON leaves out the unset ones).
+    if (patient) update.patient = heidiPatient(patient);
     if (clinicianNotes) update.clinician_notes = [...clinicianNotes];
     // A session created here, or one with no EHR patient, is linked to the host's patient, so the wrong-patient guard can check it.
     if (link && ehrPatientId) update.ehr_patient_id = ehrPatientId;

@@ -242,8 +242,10 @@ export class SessionLoadController implements ReactiveController {
         return;
       }
       this._assign({ model: result.model, phase: 'loaded', discarded: result.discarded, notices: loadNotices(m, result) });
+      // The host hears each part that failed; the reviewer hears the notices once, with the codes (onLoaded).
       this._options.onLoaded(result);
-      for (const { error, engine } of result.engineFailures) this._report(error, m.engineFailed(engineLabel(engine)), engine);
+      for (const error of [result.sessionError, result.transcriptError]) if (error) this._dispatchError(error);
+      for (const { error, engine } of result.engineFailures) this._dispatchError(error, engine);
       if (withHeidi) void this._sendContext();
     } catch (error) {
       if (signal.aborted || isAbort(error)) return;
@@ -372,9 +374,9 @@ export class SessionLoadController implements ReactiveController {
     this._options.announcer.announce(message);
   }
 
-  private _report(error: HeidiError, announcement: string, engine?: EngineName): void {
+  private _report(error: HeidiError, announcement: string): void {
     this._announce(announcement);
-    this._dispatchError(error, engine);
+    this._dispatchError(error);
   }
 
   private _dispatchError(error: HeidiError, engine?: EngineName): void {

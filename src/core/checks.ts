@@ -62,10 +62,15 @@ export function codeSexRestriction(value: string | null | undefined): Sex | unde
   return /\bfemale\b|^f$/i.test(value) ? 'female' : /\bmale\b|^m$/i.test(value) ? 'male' : undefined;
 }
 
+/** A patient's `gender` as a sex: `F`, `female`, `M`, `male` in any case (Heidi writes `FEMALE`, `MALE`). */
+export function patientSex(gender: string | null | undefined): Sex | undefined {
+  const value = gender?.trim() ?? '';
+  return /^f(emale)?$/i.test(value) ? 'female' : /^m(ale)?$/i.test(value) ? 'male' : undefined;
+}
+
 function sexEdit(code: CodeView, patient: Patient | null | undefined): CheckWarning | undefined {
   const restriction = codeSexRestriction(code.metadata?.sex);
-  const gender = patient?.gender?.trim();
-  const sex = /^f(emale)?$/i.test(gender ?? '') ? 'female' : /^m(ale)?$/i.test(gender ?? '') ? 'male' : undefined;
+  const sex = patientSex(patient?.gender);
   if (!restriction || !sex || restriction === sex) return undefined;
   return { kind: 'sex', params: { codeSex: restriction, patientSex: sex } };
 }

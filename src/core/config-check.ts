@@ -9,6 +9,7 @@
  * they mean "not set" (Lit sets an attribute-backed property to `null` when
  * the attribute is removed).
  */
+import { patientSex } from './checks.ts';
 import { HeidiError } from './errors.ts';
 import { isRecord } from './schemas.ts';
 
@@ -44,6 +45,38 @@ for (const name of 'tokenUrl apiBase sessionId patientProfileId ehrAppointmentId
   PROPERTY_TYPES.set(name, [isString, 'a string']);
 }
 
+type PatientField = 'gender' | 'dob';
+
+/**
+ * The patient fields Heidi restricts (seed `PATCH /sessions/{id}`): each one read as Heidi takes it, or
+ * undefined when it cannot be, and what it must be. `gender`: the sex the checks read (`F`, `female`, `M`…,
+ * core/checks) or `other`, in any case; `dob`: a real day as YYYY-MM-DD (an ISO time is cut to its date, as
+ * the age check reads it).
+ */
+const PATIENT_FIELDS: Readonly<Record<PatientField, readonly [(value: string) => string | undefined, string]>> = {
+  gender: [
+    (gender) => (patientSex(gender) ?? (/^\s*other\s*$/i.test(gender) ? 'other' : undefined))?.toUpperCase(),
+    'male, female or other (any case, or M or F)',
+  ],
+  dob: [
+    (dob) => {
+      const day = /^\s*(\d{4}-\d\d-\d\d)(T\S*)?\s*$/.exec(dob)?.[1];
+      // 2023-02-30 parses as 1 March: only a day that reads back as itself is one.
+      return day && new Date(day).getUTCDate() === +day.slice(8) ? day : undefined;
+    },
+    'a date as YYYY-MM-DD',
+  ],
+};
+
+/** The host's `patient` as Heidi takes it: `gender` MALE, FEMALE or OTHER, `dob` YYYY-MM-DD; a blank field is left out. */
+export function heidiPatient(patient: { name?: string; gender?: string; dob?: string }): { name?: string; gender?: string; dob?: string } {
+  const read = (field: PatientField) => {
+    const value = patient[field];
+    return typeof value === 'string' && value.trim() ? PATIENT_FIELDS[field][0](value) : undefined;
+  };
+  return { name: patient.name, gender: read('gender'), dob: read('dob') };
+}
+
 /**
  * A `config` error when `value` is of the wrong type for the property `name`, else undefined. Properties
  * without an entry pass (the element's own internal state is not the host's door). The message names the
@@ -51,8 +84,16 @@ for (const name of 'tokenUrl apiBase sessionId patientProfileId ehrAppointmentId
  */
 export function checkProperty(name: string, value: unknown): HeidiError | undefined {
   const entry = PROPERTY_TYPES.get(name);
-  if (!entry || value == null || entry[0](value)) return undefined;
-  return new HeidiError('config', `${name} must be ${entry[1]}, not ${Array.isArray(value) ? 'an array' : typeof value}.`);
+  if (!entry || value == null) return undefined;
+  if (!entry[0](value))
+    return new HeidiError('config', `${name} must be ${entry[1]}, not ${Array.isArray(value) ? 'an array' : typeof value}.`);
+  // A patient Heidi would refuse (422) is the host's to fix: said here, naming the field, instead of sent.
+  if (name !== 'patient') return undefined;
+  const sent = heidiPatient(value as Record<PatientField, string>);
+  const bad = (Object.keys(PATIENT_FIELDS) as PatientField[]).find(
+    (field) => sent[field] === undefined && (value as Record<string, string>)[field]?.trim(),
+  );
+  return bad && new HeidiError('config', `patient.${bad} must be ${PATIENT_FIELDS[bad][1]}.`);
 }
 
 /** The property names the table knows (for tests and documentation). */

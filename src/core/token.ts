@@ -228,9 +228,13 @@ export class TokenManager {
     } catch (error) {
       if (error instanceof HeidiError || isAbort(error)) throw error;
       const described = describeKyError(error, 'the token URL');
-      // The reference proxy's way of saying "the server's Heidi API key was rejected": a setup problem, not an outage.
-      if (described.type === 'UpstreamAuthFailed') {
-        throw new HeidiError('config', described.message, { status: described.status, type: described.type });
+      const { status, type } = described;
+      // The token URL is the EHR's own route, never a Heidi session: no route there (404, 405), or the reference
+      // proxy's "the server's Heidi API key was rejected", is a setup problem. 401/403 stay `auth`, 5xx and network retryable.
+      const missing = status === 404 || status === 405;
+      if (missing || type === 'UpstreamAuthFailed') {
+        const message = missing ? `No token route at the token URL ${url} (HTTP ${status}): check token-url.` : described.message;
+        throw new HeidiError('config', message, { status, type });
       }
       throw described;
     } finally {

@@ -5,7 +5,7 @@
  */
 import { expect, fixture, html as fixtureHtml } from '@open-wc/testing';
 import { LitElement, html, type TemplateResult } from 'lit';
-import { cards, mount, mountLoaded, newUser, setScenario, settle, shadow, until } from './helpers.ts';
+import { cards, leave, mount, mountLoaded, newUser, setScenario, settle, shadow, until } from './helpers.ts';
 import { spyOnFetch } from './fetch-spy.ts';
 import { LocaleController } from '../../src/controllers/locale.ts';
 import { AnnouncerController } from '../../src/controllers/announcer.ts';
@@ -248,7 +248,7 @@ describe('SessionLoadController', () => {
       await until(() => !!shadow(el).querySelector('.state button'), 'generating, with Cancel');
       const second = spy.calls.filter((c) => c.url.includes('fx-t2dm-review/clinical-codes'));
       const status = () => shadow(el).querySelector('.state')!.textContent;
-      el.remove();
+      await leave(el);
       expect(second.every((c) => c.signal?.aborted)).to.equal(true);
       const shown = status();
       await new Promise((r) => setTimeout(r, 1100));

@@ -8,7 +8,7 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { ErrorDetail } from '../../src/events.ts';
 import { en } from '../../src/i18n/en.ts';
 import { spyOnFetch } from './fetch-spy.ts';
-import { mount, mountLoaded, newUser, setScenario, shadow, tokenUrl, until } from './helpers.ts';
+import { cards, mount, mountLoaded, newUser, requestLog, setScenario, shadow, tokenUrl, until } from './helpers.ts';
 
 const FX = 'fx-knee-oa';
 
@@ -100,6 +100,81 @@ describe('property types are checked at the door', () => {
   });
 });
 
+describe('patient: what Heidi takes (MALE, FEMALE, OTHER; YYYY-MM-DD)', () => {
+  it("README's example patient (gender 'female') is sent as FEMALE: the note stays, Send is not blocked", async () => {
+    const user = newUser();
+    const errors: ErrorDetail[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent<ErrorDetail>).detail);
+    document.addEventListener('heidi-error', onError);
+    try {
+      const { el } = await mountLoaded({
+        user,
+        sessionId: FX,
+        attrs: { 'ehr-patient-id': 'EHR-PT-1001' },
+        props: { patient: { name: 'Ada Lovelace', gender: 'female', dob: '1985-12-10' } },
+      });
+      const patches = (await requestLog(user)).filter((e) => e.route === 'patch-session');
+      expect(patches.map((e) => e.status)).to.deep.equal([200]);
+      expect(errors).to.deep.equal([]);
+      expect(shadow(el).querySelector('.notice'), 'no degraded-session notice').to.equal(null);
+      shadow(cards(el)[0]!).querySelector<HTMLButtonElement>('button.accept')!.click();
+      await el.updateComplete;
+      expect(shadow(el).querySelector<HTMLButtonElement>('.footer .send')!.disabled, 'Send enabled').to.equal(false);
+    } finally {
+      document.removeEventListener('heidi-error', onError);
+    }
+  });
+
+  for (const [field, patient] of [
+    ['gender', { name: 'Ada Lovelace', gender: 'unknown' }],
+    ['dob', { name: 'Ada Lovelace', dob: '10/12/1985' }],
+  ] as const) {
+    it(`a patient ${field} Heidi would refuse: a config error naming patient.${field}, no PATCH; a usable one then loads`, async () => {
+      const spy = spyOnFetch();
+      const failed = new Promise<ErrorDetail>((resolve) =>
+        document.addEventListener('heidi-error', (e) => resolve((e as CustomEvent<ErrorDetail>).detail), { once: true }),
+      );
+      try {
+        const { el } = await mount({ sessionId: FX, props: { patient } });
+        const detail = await failed;
+        expect(detail.code).to.equal('config');
+        expect(detail.retryable).to.equal(false);
+        expect(detail.message).to.contain(`patient.${field}`);
+        expect(spy.calls.filter((c) => c.method === 'PATCH')).to.deep.equal([]);
+        const loaded = oneEvent(el, 'heidi-codes-load');
+        el.patient = { name: 'Ada Lovelace', gender: 'F', dob: '1985-12-10' };
+        await loaded;
+        await until(() => spy.calls.some((c) => c.method === 'PATCH'), 'the PATCH');
+        el.remove();
+      } finally {
+        spy.restore();
+      }
+    });
+  }
+});
+
+describe("the token URL is the EHR's own route", () => {
+  it('a token-url with no route behind it (404): a config error naming it, not "consultation not found in Heidi"', async () => {
+    const el = document.createElement('heidi-clinical-codes') as HeidiClinicalCodes;
+    el.setAttribute('api-base', '/mock-heidi');
+    el.setAttribute('token-url', '/nope-token');
+    el.setAttribute('session-id', FX);
+    const failed = nextError(el);
+    document.body.append(el);
+    try {
+      const detail = await failed;
+      expect([detail.code, detail.retryable, detail.status]).to.deep.equal(['config', false, 404]);
+      expect(detail.message).to.contain('/nope-token');
+      await el.updateComplete;
+      const alert = shadow(el).querySelector('[role="alert"]')!.textContent!;
+      expect(alert).to.contain(en.errors.config).and.contain('/nope-token');
+      expect(alert).not.to.contain(en.errors['not-found']);
+    } finally {
+      el.remove();
+    }
+  });
+});
+
 describe('properties set before the script upgraded the element', () => {
   // An element made in a document without the definition stays un-upgraded, as on a page whose
   // <script type="module"> has not run yet; it upgrades when it joins this document.
@@ -153,8 +228,10 @@ describe('every wait ends', () => {
       expect(detail.retryable).to.equal(true);
       expect(detail.message).to.contain('heidi-token-expired');
       await el.updateComplete;
-      expect(shadow(el).textContent).to.contain(en.errors.auth);
-      expect(shadow(el).textContent).not.to.contain(en.generatingStarted);
+      // What is shown (the live region, hidden, keeps its last announcement: the alert says the failure).
+      const status = shadow(el).querySelector('[part="status"]')!.textContent;
+      expect(status).to.contain(en.errors.auth);
+      expect(status).not.to.contain(en.generatingStarted);
       expect(retryButton(el), 'a Retry button').to.exist;
       await expect(el).to.be.accessible();
       // The host answers late; Retry loads with the new token.

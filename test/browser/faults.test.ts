@@ -8,8 +8,9 @@
  *   and network errors, at most twice (3 attempts), honouring Retry-After;
  *   POST /sessions is never retried (not idempotent), except once after a 401.
  * - A 401 from Heidi costs exactly one token refresh and one retry.
- * - A failed session or transcript fetch degrades: codes shown, a notice, no
- *   heidi-error. A failed token, session create or codes fetch fails the load
+ * - A failed session or transcript fetch degrades: codes shown, a notice, and
+ *   one heidi-error with the code it failed with (the host hears every failure,
+ *   the reviewer sees the notice and hears it once, with the codes). A failed token, session create or codes fetch fails the load
  *   with the contract's `heidi-error` code, a plain message, and Retry (or, for
  *   the non-retryable codes, no Retry button but `refresh()`) brings the codes.
  * - The token route is the reference proxy over the mock: it answers 502 for
@@ -79,7 +80,7 @@ const FAULTS: Record<Fault, Omit<FailureSpec, 'route'>> = {
 };
 
 interface Outcome {
-  /** `codes`: shown as if nothing happened; `degraded`: shown with a notice; `error`: the load failed. */
+  /** `codes`: shown as if nothing happened; `degraded`: shown with a notice and a heidi-error; `error`: the load failed. */
   readonly result: 'codes' | 'degraded' | 'error';
   readonly code?: HeidiErrorCode;
   readonly status?: number;
@@ -96,8 +97,8 @@ const DEGRADES: readonly Route[] = ['get-session', 'transcript'];
 function expected(route: Route, fault: Fault): Outcome {
   const fail = (code: HeidiErrorCode, attempts: number, status?: number, extra: Partial<Outcome> = {}): Outcome => {
     const retryable = code !== 'not-found' && code !== 'invalid-response';
-    if (DEGRADES.includes(route)) return { result: 'degraded', attempts, ...extra };
-    return { result: 'error', code, retryable, attempts, ...(status !== undefined ? { status } : {}), ...extra };
+    const failed = { code, retryable, attempts, ...(status !== undefined ? { status } : {}), ...extra };
+    return { result: DEGRADES.includes(route) ? 'degraded' : 'error', ...failed };
   };
   if (route === 'jwt') {
     // The reference proxy: 429 passes through (with Retry-After), every other upstream failure is a 502; the element retries both.
@@ -149,9 +150,9 @@ function expected(route: Route, fault: Fault): Outcome {
 function describeOutcome(route: Route, o: Outcome): string {
   const tries = o.attempts === 1 ? 'not retried' : o.tokens ? `one token refresh, ${o.attempts} attempts` : `${o.attempts} attempts`;
   if (o.result === 'codes') return `${tries}, codes shown`;
-  if (o.result === 'degraded')
-    return `${tries}, codes shown with a ${route === 'transcript' ? 'transcript' : 'session'} notice, no heidi-error`;
   const status = o.status ? ` ${o.status}` : '';
+  if (o.result === 'degraded')
+    return `${tries}, codes shown with a ${route === 'transcript' ? 'transcript' : 'session'} notice, heidi-error ${o.code}${status}`;
   return `${tries}, heidi-error ${o.code}${status}${o.retryable ? ', Retry shows codes' : ', not retryable, refresh() shows codes'}`;
 }
 
@@ -229,7 +230,7 @@ describe('fault matrix: route × fault → expected outcome', () => {
             });
             await seen.settled();
             await el.updateComplete;
-            // Let a late heidi-error (there must be none for a degraded load) show up.
+            // Let a late heidi-error (a second one for a degraded load, say) show up.
             await new Promise((r) => setTimeout(r, 30));
 
             // Attempts: the client's (fetch spy) and, where the response came back, the mock's log.
@@ -260,10 +261,23 @@ describe('fault matrix: route × fault → expected outcome', () => {
             }
 
             if (outcome.result === 'degraded') {
-              expect(seen.errors(), 'no heidi-error for a degraded load').to.deep.equal([]);
+              // The host hears the part that failed, as the error has it; the codes are shown all the same.
+              const errors = seen.errors();
+              expect(errors, 'exactly one heidi-error, for the part that failed').to.have.length(1);
+              expect([errors[0]!.code, errors[0]!.retryable, errors[0]!.status]).to.deep.equal([
+                outcome.code,
+                outcome.retryable,
+                outcome.status,
+              ]);
+              expect(errors[0]!.message).to.be.a('string').and.not.equal('');
               expect(seen.loads()).to.equal(1);
               await expectShown(el, route);
-              expect(noticeText(el)).to.contain(route === 'transcript' ? en.degradedTranscript : en.degradedSession);
+              const notice = route === 'transcript' ? en.degradedTranscript : en.degradedSession;
+              expect(noticeText(el)).to.contain(notice);
+              // Said once: the live region says the codes and the notice together (the notice itself is not live).
+              const live = shadow(el).querySelector('#live')!.textContent!;
+              expect(live.split(notice).length - 1, `the live region says the notice once ("${live}")`).to.equal(1);
+              expect(live).to.match(/codes? suggested/);
               // Once the fault is gone, a refresh loads everything and the notice goes.
               await setScenario(user, {});
               await el.refresh();

@@ -132,3 +132,12 @@ export function until(predicate: () => boolean, what: string, timeoutMs = 8000):
 }
 
 export { oneEvent };
+
+/**
+ * Remove the element for good: it tears down (aborts its requests, stops its timers) once the script that removed
+ * it is done, since a script that inserts it again at once has only moved it.
+ */
+export async function leave(el: Element): Promise<void> {
+  el.remove();
+  await Promise.resolve();
+}

@@ -11,7 +11,7 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { CodeReviewDetail, CodesLoadDetail } from '../../src/events.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
 import { spyOnFetch, type SpiedFetch } from './fetch-spy.ts';
-import { button, cards, mount, newUser, setScenario, shadow, tokenUrl, until } from './helpers.ts';
+import { button, cards, leave, mount, newUser, setScenario, shadow, tokenUrl, until } from './helpers.ts';
 
 const fixture = (id: string) => FIXTURES.find((f) => f.id === id)!;
 const primaryCodes = (id: string) =>
@@ -88,7 +88,7 @@ describe('races', () => {
       const { el } = await mount({ user, sessionId: 'fx-knee-oa' });
       await until(() => spy.calls.some((c) => c.url.includes('/clinical-codes')), 'the codes request');
       const parent = el.parentElement!;
-      el.remove();
+      await leave(el);
       const before = spy.calls.filter(isApiCall);
       expect(before.every(doneOrAborted), 'nothing outlives the removal').to.equal(true);
       expect(before.find((c) => c.url.includes('/clinical-codes'))!.signal?.aborted).to.equal(true);
@@ -201,7 +201,7 @@ describe('races', () => {
       const { el } = await mount({ user, sessionId: 'fx-knee-oa' });
       await until(() => spy.calls.some((c) => c.url.includes('/ehr/heidi-token')), 'the token request');
       await sleep(50);
-      el.remove();
+      await leave(el);
       const token = spy.calls.find((c) => c.url.includes('/ehr/heidi-token'))!;
       expect(token.settled || token.signal?.aborted, 'the token request does not outlive the element').to.equal(true);
     } finally {
@@ -336,7 +336,7 @@ describe('races', () => {
           await el.updateComplete;
         }
         el.removeEventListener('heidi-codes-load', onLoad);
-        el.remove();
+        await leave(el);
         const mine = spy.calls.slice(callsBefore).filter(isApiCall);
         expect(mine.length).to.be.greaterThan(0);
         expect(

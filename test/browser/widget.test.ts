@@ -2,11 +2,13 @@ import { expect, nextFrame } from '@open-wc/testing';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { HeidiErrorCode } from '../../src/core/errors.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
+import { es } from '../../src/i18n/es.ts';
 import { spyOnFetch } from './fetch-spy.ts';
 import {
   card,
   cards,
   deepText,
+  leave,
   mount,
   mountLoaded,
   newUser,
@@ -58,8 +60,9 @@ describe('session: attach and create', () => {
       // A new session has no recording yet, so no codes: what matters is which session each load opens.
       const { el } = await mountLoaded({ user, attrs: { 'patient-profile-id': 'pp-1', 'ehr-appointment-id': 'APPT-9' } });
       await el.refresh();
+      // Removed for good (past the script: a move in one script keeps everything, see 'moving the element'), then inserted again.
       const parent = el.parentElement!;
-      el.remove();
+      await leave(el);
       const reloaded = oneEvent(el, 'heidi-codes-load');
       parent.append(el);
       await reloaded;
@@ -366,6 +369,72 @@ describe('token', () => {
   });
 });
 
+describe('moving the element (a layout move, a React reorder, a portal)', () => {
+  const HEIDI_EVENTS = ['heidi-session-start', 'heidi-codes-load', 'heidi-error'];
+  const move = (el: HTMLElement, lang?: string) => {
+    const box = document.createElement('div');
+    if (lang) box.lang = lang;
+    el.parentNode!.appendChild(box);
+    box.appendChild(el);
+  };
+
+  it('keeps the loaded review: no reload, no new session events, the decision, the open panel and the list stay', async () => {
+    const user = newUser();
+    const { el } = await mountLoaded({ user, sessionId: 'fx-knee-oa' });
+    const events: string[] = [];
+    const on = (e: Event) => events.push(e.type);
+    HEIDI_EVENTS.forEach((t) => document.addEventListener(t, on));
+    try {
+      shadow(cards(el)[0]!).querySelector<HTMLButtonElement>('button.accept')!.click();
+      shadow(el).querySelector<HTMLButtonElement>('button[data-panel="shortcuts"]')!.click();
+      await el.updateComplete;
+      const requests = (await requestLog(user)).length;
+      const first = cards(el)[0]!;
+      move(el);
+      move(el);
+      await new Promise((r) => setTimeout(r, 300));
+      await el.updateComplete;
+      expect(events, 'no heidi-session-start / heidi-codes-load again').to.deep.equal([]);
+      expect((await requestLog(user)).length, 'no Heidi request repeated').to.equal(requests);
+      expect(cards(el)[0], 'the same card, not a new list').to.equal(first);
+      expect(first.getAttribute('status')).to.equal('ACCEPTED');
+      expect(shadow(el).querySelector('button[data-panel="shortcuts"]')!.getAttribute('aria-expanded'), 'the panel stays open').to.equal(
+        'true',
+      );
+      expect(deepText(el)).not.to.contain('generating');
+    } finally {
+      HEIDI_EVENTS.forEach((t) => document.removeEventListener(t, on));
+    }
+  });
+
+  it('moved while loading: the requests go on and the codes load once; moved under lang="es": it speaks Spanish', async () => {
+    const user = newUser();
+    await setScenario(user, { generationMs: 400 });
+    const spy = spyOnFetch();
+    const loads: string[] = [];
+    const onLoad = (e: Event) => loads.push((e as CustomEvent<{ sessionId: string }>).detail.sessionId);
+    document.addEventListener('heidi-codes-load', onLoad);
+    try {
+      const { el } = await mount({ user, sessionId: 'fx-knee-oa' });
+      await until(() => spy.calls.some((c) => c.url.includes('/clinical-codes')), 'the codes request');
+      move(el, 'es');
+      await until(() => loads.length > 0, 'the codes');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(loads).to.deep.equal(['fx-knee-oa']);
+      const codes = spy.calls.filter((c) => c.url.includes('/clinical-codes'));
+      expect(
+        codes.map((c) => c.signal?.aborted ?? false),
+        'one codes request, not aborted',
+      ).to.deep.equal([false]);
+      await el.updateComplete;
+      expect(shadow(el).querySelector('h2')!.textContent).to.equal(es.title);
+    } finally {
+      spy.restore();
+      document.removeEventListener('heidi-codes-load', onLoad);
+    }
+  });
+});
+
 describe('switching and removing', () => {
   it('changing session-id mid-flight shows only the new session', async () => {
     const user = newUser();
@@ -398,7 +467,7 @@ describe('switching and removing', () => {
     try {
       const { el } = await mount({ user, sessionId: 'fx-knee-oa' });
       await until(() => spy.calls.some((c) => c.url.includes('/clinical-codes')), 'codes request');
-      el.remove();
+      await leave(el);
       const heidiCalls = spy.calls.filter((c) => c.url.includes('/mock-heidi/'));
       expect(heidiCalls.length).to.be.greaterThan(0);
       expect(heidiCalls.every((c) => c.settled || c.signal?.aborted)).to.equal(true);

@@ -1,7 +1,7 @@
 /** Issue 15 item 4: every property the host sets is type-checked at the door, by one table keyed by name. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkProperty, checkedProperties } from '../../src/core/config-check.ts';
+import { checkProperty, checkedProperties, heidiPatient } from '../../src/core/config-check.ts';
 
 const jwt = async () => ({ token: 't', expiration_time: '2030-01-01T00:00:00Z' });
 
@@ -10,7 +10,11 @@ const CASES: [string, unknown[], unknown[]][] = [
   ['clinicianNotes', [['Follow-up'], []], ['Follow-up for hypertension', [1], [['a']], { 0: 'a' }]],
   ['tokenProvider', [jwt], ['/ehr/heidi-token', { token: 't' }, true]],
   ['token', ['eyJ.a.b'], [42, { token: 't' }, ['t']]],
-  ['patient', [{ name: 'Ada', dob: '1990-01-01' }, {}, { name: null }], ['Ada', ['Ada'], { name: 42 }, { dob: new Date() }]],
+  [
+    'patient',
+    [{ name: 'Ada', dob: '1990-01-01' }, {}, { name: null }, { gender: 'female' }, { gender: 'M' }, { gender: 'Other' }, { gender: ' ' }],
+    ['Ada', ['Ada'], { name: 42 }, { dob: new Date() }, { gender: 'woman' }, { dob: '10/12/1985' }, { dob: '2023-02-30' }],
+  ],
   [
     'timeouts',
     [{ request: 5000 }, { hostToken: 1000, codes: 60000 }, { poll: 50 }, {}],
@@ -61,6 +65,27 @@ describe('property types at the door', () => {
     assert.ok(error);
     assert.doesNotMatch(error.message, /secret-jwt-value/);
     assert.match(checkProperty('clinicianNotes', 'Follow-up')!.message, /clinicianNotes must be an array of strings, not string/);
+  });
+  it('patient: gender and dob as Heidi takes them (MALE, FEMALE, OTHER; YYYY-MM-DD), an unusable one a config error naming the field', () => {
+    // README's own example, and what the sex check already reads as female or male.
+    assert.deepEqual(heidiPatient({ name: 'Ada Lovelace', gender: 'female', dob: '1985-12-10' }), {
+      name: 'Ada Lovelace',
+      gender: 'FEMALE',
+      dob: '1985-12-10',
+    });
+    assert.deepEqual(
+      ['F', 'f', 'FEMALE', 'm', 'Male', 'other', ' OTHER '].map((gender) => heidiPatient({ gender }).gender),
+      ['FEMALE', 'FEMALE', 'FEMALE', 'MALE', 'MALE', 'OTHER', 'OTHER'],
+    );
+    assert.equal(heidiPatient({ dob: '1985-12-10T00:00:00Z' }).dob, '1985-12-10');
+    assert.deepEqual(heidiPatient({ gender: '', dob: ' ' }), { name: undefined, gender: undefined, dob: undefined });
+    const gender = checkProperty('patient', { name: 'Ada Lovelace', gender: 'unknown' })!;
+    assert.equal(gender.code, 'config');
+    assert.match(gender.message, /^patient\.gender must be male, female or other/);
+    assert.doesNotMatch(gender.message, /unknown|Ada/, 'never the value (patient data)');
+    assert.match(checkProperty('patient', { dob: '12/10/1985' })!.message, /^patient\.dob must be a date as YYYY-MM-DD\.$/);
+    assert.match(checkProperty('patient', { dob: '2024-02-30' })!.message, /patient\.dob/);
+    assert.equal(checkProperty('patient', { dob: '2024-02-29' }), undefined);
   });
   it('names outside the table (internal state) and prototype names pass', () => {
     assert.equal(checkProperty('batchOpen', 'x'), undefined);

@@ -191,6 +191,38 @@ describe('every token wait ends (issue 15 item 10)', () => {
       }
     });
   }
+  it("the token URL is the EHR's own route: 404/405 a config error naming it, 401/403 auth, 5xx and network retryable, never not-found", async () => {
+    const original = globalThis.fetch;
+    const cases: [Response | 'network', string, boolean, number | undefined][] = [
+      [new Response('Not Found', { status: 404 }), 'config', false, 404],
+      [new Response(null, { status: 405, headers: { allow: 'POST' } }), 'config', false, 405],
+      [Response.json({ detail: { msg: 'no user', type: 'Unauthorized' } }, { status: 401 }), 'auth', true, 401],
+      [new Response('', { status: 403 }), 'auth', true, 403],
+      [new Response('', { status: 500 }), 'server', true, 500],
+      ['network', 'network', true, undefined],
+    ];
+    try {
+      for (const [answer, code, retryable, status] of cases) {
+        globalThis.fetch = async () => {
+          if (answer === 'network') throw new TypeError('Failed to fetch');
+          return answer.clone();
+        };
+        const manager = new TokenManager({
+          source: () => ({ kind: 'url', url: 'http://ehr.test/nope-token' }),
+          onHostTokenNeeded: () => {},
+          timeoutMs: () => 1000,
+        });
+        await assert.rejects(manager.get(), (e: unknown) => {
+          assert.ok(e instanceof HeidiError);
+          assert.deepEqual([e.code, e.retryable, e.status], [code, retryable, status], String(status ?? answer));
+          if (code === 'config') assert.match(e.message, /token URL http:\/\/ehr.test\/nope-token .*token-url/);
+          return true;
+        });
+      }
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
   it('a token-url answering bad JSON is still invalid-response', async () => {
     const original = globalThis.fetch;
     globalThis.fetch = async () => new Response('{"token": ', { headers: { 'content-type': 'application/json' } });
