@@ -16,11 +16,14 @@ export class AnnouncerController implements ReactiveController {
     _host.addController(this);
   }
 
-  /** Say `message` (kept until the live region is rendered). A repeat gets a trailing no-break space so screen readers hear it again. */
+  /**
+   * Say `message` (kept until the live region is rendered); `''` empties the region. A repeat gets a trailing
+   * no-break space so screen readers hear it again.
+   */
   announce(message: string): void {
     const region = (this._host.renderRoot as ParentNode | undefined)?.querySelector('#live');
     this._pending = region ? undefined : message;
-    if (region) region.textContent = region.textContent === message ? `${message}\u00a0` : message;
+    if (region) region.textContent = message && region.textContent === message ? `${message}\u00a0` : message;
   }
 
   hostUpdated(): void {

@@ -251,7 +251,9 @@ export class SessionLoadController implements ReactiveController {
       if (signal.aborted || isAbort(error)) return;
       const heidiError = asHeidiError(error);
       this._assign({ phase: 'error', error: heidiError });
-      // The status block says it (role="alert"); the live region saying it too would have it read twice.
+      // The status block says it (role="alert"); the live region saying it too would have it read twice. It is
+      // emptied instead, so it holds no stale "generating…" for a screen-reader user who browses to it.
+      this._announce('');
       this._dispatchError(heidiError);
     } finally {
       if (this._run === controller) this._stopTimer();

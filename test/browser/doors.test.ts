@@ -228,10 +228,9 @@ describe('every wait ends', () => {
       expect(detail.retryable).to.equal(true);
       expect(detail.message).to.contain('heidi-token-expired');
       await el.updateComplete;
-      // What is shown (the live region, hidden, keeps its last announcement: the alert says the failure).
-      const status = shadow(el).querySelector('[part="status"]')!.textContent;
-      expect(status).to.contain(en.errors.auth);
-      expect(status).not.to.contain(en.generatingStarted);
+      // Nothing says it is still generating: not the status block, not the (emptied) live region.
+      expect(shadow(el).textContent).to.contain(en.errors.auth);
+      expect(shadow(el).textContent).not.to.contain(en.generatingStarted);
       expect(retryButton(el), 'a Retry button').to.exist;
       await expect(el).to.be.accessible();
       // The host answers late; Retry loads with the new token.
