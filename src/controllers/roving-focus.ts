@@ -105,7 +105,7 @@ export class RovingFocusController implements ReactiveController {
       if (at >= 0) return this._move(this._list, at);
     }
     // No advance: focus stays where it was, unless what had it went away (Undo once undone, a card a status
-    // filter now hides): then the card, or the one now in its place, so focus never falls to the page.
+    // filter now hides): then the card, the one now in its place, or (none left) Send, so focus never falls to the page.
     if (hadFocus) void this._host.updateComplete.then(() => requestAnimationFrame(() => this._keepFocus(entity.id, from)));
   }
 
@@ -114,6 +114,12 @@ export class RovingFocusController implements ReactiveController {
     const list = this._list;
     const at = indexOf(list, id);
     if (list.length) this._move(list, at >= 0 ? at : Math.min(from, list.length - 1));
+    else {
+      // The status filter hides every card: Send when there is something to send, else that filter (its value
+      // says why the list is empty, and changing it brings cards back).
+      const root = this._host.renderRoot as ParentNode;
+      (root.querySelector<HTMLElement>('.send:not(:disabled)') ?? root.querySelector<HTMLElement>('select.status'))?.focus();
+    }
   }
 
   private get _list(): readonly EntityView[] {

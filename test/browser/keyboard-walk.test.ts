@@ -8,7 +8,7 @@ import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { HeidiCodeCard } from '../../src/elements/code-card/code-card.ts';
 import type { CodeReviewDetail } from '../../src/events.ts';
-import { cards, deepText, newUser, shadow, tokenUrl } from './helpers.ts';
+import { cards, deepText, newUser, shadow, tokenUrl, until } from './helpers.ts';
 
 type Region = 'before' | 'header' | 'panel' | 'list' | 'source' | 'footer' | 'after' | 'elsewhere';
 
@@ -345,5 +345,58 @@ describe('focus is never lost when a panel closes', () => {
     await openAndLeave('Accept filtered', (n) => n?.textContent?.trim() === 'Cancel');
     await openAndLeave('Accept filtered', (n) => !!n?.classList.contains('batch-confirm'));
     await openAndLeave('Keyboard shortcuts', (n) => n?.textContent?.trim() === 'Close');
+  });
+});
+
+describe('focus is never lost when the status filter hides the last card', () => {
+  /** Show only the codes with `status` (the toolbar's Status filter, as the reviewer sets it). */
+  async function filterStatus(p: Page, status: string): Promise<HTMLSelectElement> {
+    const label = [...shadow(p.el).querySelectorAll('.toolbar label')].find((l) => l.textContent!.includes('Status'))!;
+    const select = label.querySelector('select')!;
+    select.value = status;
+    select.dispatchEvent(new Event('change'));
+    await settle(p.el);
+    return select;
+  }
+
+  it('"To review": the last decision moves focus to Send, which can be used', async () => {
+    localStorage.removeItem('heidi-clinical-codes:advance'); // the default: focus moves on after a decision
+    const p = await page('fx-knee-oa');
+    await filterStatus(p, 'PENDING');
+    cards(p.el)[0]!.focus();
+    for (const key of ['a', 'r', 'a', 'r', 'a', 'r']) {
+      const before = cards(p.el).length;
+      await press(key);
+      await settle(p.el);
+      await until(() => cards(p.el).length === before - 1 && focused() !== document.body, `focus after ${key}`);
+    }
+    const send = shadow(p.el).querySelector<HTMLButtonElement>('.footer .send')!;
+    expect(deepText(p.el)).to.contain('No codes match these filters');
+    expectFocusOn(send, 'Send');
+    expect(send.textContent!.trim()).to.equal('Send 3 to EHR');
+    expectVisibleFocus('Send after the last decision');
+    await expect(p.el).to.be.accessible();
+  });
+
+  it('"Accepted": undoing the last accepted code, with nothing to send, moves focus to the Status filter', async () => {
+    const p = await page('fx-knee-oa');
+    cards(p.el)[0]!.focus();
+    await press('a');
+    await press('ArrowDown');
+    await press('a');
+    await settle(p.el);
+    const select = await filterStatus(p, 'ACCEPTED');
+    expect(cards(p.el).length).to.equal(2);
+    cards(p.el)[0]!.focus();
+    await press('u');
+    await settle(p.el);
+    await until(() => cards(p.el).length === 1 && focused() === cards(p.el)[0], 'focus on the accepted card left');
+    await press('u');
+    await settle(p.el);
+    await until(() => cards(p.el).length === 0 && focused() !== document.body, 'focus after the last undo');
+    expect(shadow(p.el).querySelector<HTMLButtonElement>('.footer .send')!.disabled).to.equal(true);
+    expectFocusOn(select, 'the Status filter');
+    expect(select.value).to.equal('ACCEPTED');
+    await expect(p.el).to.be.accessible();
   });
 });
