@@ -197,7 +197,8 @@ export class HeidiClinicalCodes extends LitElement {
     progressive: this._progressive,
     review: this._review,
     expand: (entity) => this._selection.setExpanded(entity, true),
-    toggleShortcuts: () => this._panels.toggle('shortcuts'),
+    toggleShortcuts: () => this._panels.toggle('shortcuts', true),
+    closeShortcuts: () => this._panels.dismiss('shortcuts'),
     pending: (entity) => this._review.state?.status(entity.id) === 'PENDING',
   });
 

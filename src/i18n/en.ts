@@ -141,16 +141,20 @@ export const en = {
   batchDone: (count: number) => `Accepted ${count} ${count === 1 ? 'code' : 'codes'}.`,
   // Shortcuts
   shortcuts: 'Keyboard shortcuts',
-  shortcutList: [
-    ['↑ ↓ / j k', 'Move between codes'],
-    ['a', 'Accept'],
-    ['r', 'Reject'],
-    ['u', 'Undo'],
-    ['n / p', 'Next / previous code to review'],
-    ['1–9', 'Use the n-th similar code'],
-    ['Enter', 'Open the evidence'],
-    ['?', 'Show or hide this list'],
-  ] as [string, string][],
+  shortcutList: {
+    move: 'Move between codes',
+    ends: 'First / last code',
+    accept: 'Accept',
+    reject: 'Reject',
+    undo: 'Undo',
+    pending: 'Next / previous code to review',
+    swap: 'Use the n-th similar code',
+    open: 'Open the evidence',
+    sheet: 'Show or hide this list',
+    close: 'Close this list',
+  },
+  /** Key names as the sheet shows them (any other key: as typed). */
+  keyNames: { ArrowUp: '↑', ArrowDown: '↓', Enter: 'Enter', Escape: 'Esc' } as Partial<Record<string, string>>,
   close: 'Close',
   // Evidence document view
   documentView: 'Source',

@@ -8,6 +8,7 @@ import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { HeidiCodeCard } from '../../src/elements/code-card/code-card.ts';
 import type { CodeReviewDetail } from '../../src/events.ts';
+import { SHORTCUTS } from '../../src/controllers/roving-focus.ts';
 import { cards, deepText, newUser, shadow, tokenUrl, until } from './helpers.ts';
 
 type Region = 'before' | 'header' | 'panel' | 'list' | 'source' | 'footer' | 'after' | 'elsewhere';
@@ -397,6 +398,80 @@ describe('focus is never lost when the status filter hides the last card', () =>
     expect(shadow(p.el).querySelector<HTMLButtonElement>('.footer .send')!.disabled).to.equal(true);
     expectFocusOn(select, 'the Status filter');
     expect(select.value).to.equal('ACCEPTED');
+    await expect(p.el).to.be.accessible();
+  });
+});
+
+describe('the shortcut sheet', () => {
+  // A boolean, not the node: chai's message for a DOM node in a failed check is slow to build.
+  const sheetOpen = (p: Page) => !!shadow(p.el).querySelector('section.panel');
+
+  it('lists every key the list answers, each of which the list handles, and no key it ignores', async () => {
+    const p = await page('fx-knee-oa');
+    const first = cards(p.el)[0]!;
+    first.focus();
+    await press('?');
+    await settle(p.el);
+    const lines = [...shadow(p.el).querySelectorAll('section.panel dt')].map(
+      (dt) => `${dt.textContent} ${dt.nextElementSibling!.textContent}`,
+    );
+    expect(lines).to.have.length(SHORTCUTS.length);
+    expect(lines).to.include.members([
+      '↑ ↓ k j Move between codes',
+      'Home End First / last code',
+      '1–9 Use the n-th similar code',
+      'Esc Close this list',
+    ]);
+    await expect(p.el).to.be.accessible();
+    const handled = (key: string) => {
+      const event = new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true });
+      first.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    // Escape and ? open and close the sheet (below); every other key of the table acts on the card.
+    for (const [, keys] of SHORTCUTS) for (const key of keys) if (key !== 'Escape' && key !== '?') expect(handled(key), key).to.equal(true);
+    for (const key of ['x', 'Delete', 'PageDown', ' ']) expect(handled(key), key).to.equal(false);
+  });
+
+  it('? on a card opens it; Escape closes it with focus still on that card; Close returns focus to that card', async () => {
+    const p = await page('fx-knee-oa');
+    p.before.focus();
+    await tabUntil((n) => n?.localName === 'heidi-code-card', 'the list');
+    await press('ArrowDown');
+    await press('ArrowDown');
+    await settle(p.el);
+    const third = cards(p.el)[2]!;
+    expectFocusOn(third, 'the third card');
+    await press('?');
+    await settle(p.el);
+    expect(sheetOpen(p), 'open').to.equal(true);
+    expectFocusOn(third, 'the card ? was pressed on');
+    await press('Escape');
+    await settle(p.el);
+    expect(sheetOpen(p), 'closed by Escape').to.equal(false);
+    expectFocusOn(third, 'the card, after Escape');
+    // Escape with the sheet closed is left to the page.
+    const escape = new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true, cancelable: true });
+    third.dispatchEvent(escape);
+    expect(escape.defaultPrevented).to.equal(false);
+
+    await press('?');
+    await settle(p.el);
+    await tabUntil((n) => n?.textContent?.trim() === 'Close', "the sheet's Close", { back: true });
+    await press('Enter');
+    await settle(p.el);
+    await until(() => focused() === third, 'focus back on the card ? was pressed on');
+    expect(sheetOpen(p)).to.equal(false);
+    expectVisibleFocus('the card after Close');
+
+    // Escape inside the sheet closes it too, and focus goes back to the card.
+    await press('?');
+    await settle(p.el);
+    await tabUntil((n) => n?.textContent?.trim() === 'Close', "the sheet's Close", { back: true });
+    await press('Escape');
+    await settle(p.el);
+    await until(() => focused() === third, 'focus back on the card after Escape in the sheet');
+    expect(sheetOpen(p)).to.equal(false);
     await expect(p.el).to.be.accessible();
   });
 });
