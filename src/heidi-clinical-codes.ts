@@ -182,7 +182,10 @@ export class HeidiClinicalCodes extends LitElement {
   private readonly _selection = new SelectionController(this, {
     session: this._session,
     review: this._review,
-    onSelect: (entity) => this._roving.setFocused(entity.id),
+    onSelect: (entity) => {
+      this._roving.setFocused(entity.id);
+      this._revealAboveDrawer(entity.id);
+    },
   });
   private readonly _panels: ToolbarPanelsController = new ToolbarPanelsController(this, {
     list: this._list,
@@ -261,6 +264,24 @@ export class HeidiClinicalCodes extends LitElement {
     focusAfterUpdate(this, '[part="status"] button');
     focusAfterUpdate(this, '.footer .retry');
     focusAfterUpdate(this, '.footer .send:not(:disabled)');
+  }
+
+  /**
+   * Narrow, the drawer a selection opens sticks to the bottom of the view, over the list: the selected card moves
+   * into the space above it (a scroll margin as tall as the drawer), so its Accept and Reject stay in sight.
+   */
+  private _revealAboveDrawer(id: string): void {
+    void this.updateComplete.then(() =>
+      requestAnimationFrame(() => {
+        const card = this.renderRoot.querySelector<HTMLElement>(`heidi-code-card[data-id="${CSS.escape(id)}"]`);
+        const drawer = this.renderRoot.querySelector('heidi-source-view')?.getBoundingClientRect();
+        const box = card?.getBoundingClientRect();
+        // Beside the list (wide), or below the card: nothing covers it.
+        if (!card || !box || !drawer || drawer.top >= box.bottom || drawer.left >= box.right) return;
+        card.style.scrollMarginBottom = `${drawer.height}px`;
+        card.scrollIntoView({ block: 'nearest' });
+      }),
+    );
   }
 
   /** The drawer closed (Close, Escape): focus goes back to the card the reviewer was on. */

@@ -241,12 +241,14 @@ describe('layout follows the space', () => {
     expect(text().getBoundingClientRect().height, 'closed: no text shown').to.equal(0);
     await expect(el).to.be.accessible();
     const first = cards(el)[0]!;
-    const top = first.getBoundingClientRect().top;
+    // Where the card is on the page: the drawer takes no room in the list (the page may scroll to keep the
+    // selected card above it, which moves the view, not the list).
+    const top = first.getBoundingClientRect().top + scrollY;
     shadow(first).querySelector<HTMLButtonElement>('button.pick')!.click();
     await settled(el);
     expect(view.hasAttribute('open')).to.equal(true);
     expect(text().getBoundingClientRect().height).to.be.greaterThan(40);
-    expect(first.getBoundingClientRect().top, 'the list did not move').to.equal(top);
+    expect(first.getBoundingClientRect().top + scrollY, 'the list did not move').to.equal(top);
     const drawer = view.getBoundingClientRect();
     expect(drawer.bottom).to.be.at.most(innerHeight + 1);
     expect(drawer.height).to.be.at.most(innerHeight * 0.6);
@@ -264,6 +266,28 @@ describe('layout follows the space', () => {
     expect(view.hasAttribute('open')).to.equal(false);
     expect(focused() === first).to.equal(true);
     await expect(el).to.be.accessible();
+  });
+
+  it('narrow: the card whose quote opened the drawer is moved into the space above it, not covered', async () => {
+    await setViewport({ width: 400, height: 900 });
+    const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { density: 'compact' } });
+    await settled(el);
+    const third = cards(el)[2]!;
+    const view = sourceView(el);
+    shadow(third).querySelector<HTMLButtonElement>('button.said')!.click();
+    await settled(el);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    expect(view.hasAttribute('open')).to.equal(true);
+    const drawer = view.getBoundingClientRect();
+    const box = third.getBoundingClientRect();
+    expect(box.top, 'the card is in view').to.be.at.least(0);
+    expect(box.bottom, `the card (${box.top}–${box.bottom}) ends above the drawer (${drawer.top}–${drawer.bottom})`).to.be.at.most(
+      drawer.top + 0.5,
+    );
+    expect(drawer.bottom).to.be.at.most(innerHeight + 1);
+    expect(focused()!.localName, 'focus on the quoted words in the drawer').to.equal('mark');
+    await expect(el).to.be.accessible();
+    window.scrollTo(0, 0);
   });
 
   it('wide: the view sticks beside the list while the page scrolls', async () => {
