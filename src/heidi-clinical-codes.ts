@@ -266,17 +266,13 @@ export class HeidiClinicalCodes extends LitElement {
     focusAfterUpdate(this, '.footer .send:not(:disabled)');
   }
 
-  /**
-   * Narrow, the drawer a selection opens sticks to the bottom of the view, over the list: the selected card moves
-   * into the space above it (a scroll margin as tall as the drawer), so its Accept and Reject stay in sight.
-   */
+  /** Narrow, the drawer covers the list's bottom: scroll the selected card above it. */
   private _revealAboveDrawer(id: string): void {
     void this.updateComplete.then(() =>
       requestAnimationFrame(() => {
         const card = this.renderRoot.querySelector<HTMLElement>(`heidi-code-card[data-id="${CSS.escape(id)}"]`);
         const drawer = this.renderRoot.querySelector('heidi-source-view')?.getBoundingClientRect();
         const box = card?.getBoundingClientRect();
-        // Beside the list (wide), or below the card: nothing covers it.
         if (!card || !box || !drawer || drawer.top >= box.bottom || drawer.left >= box.right) return;
         card.style.scrollMarginBottom = `${drawer.height}px`;
         card.scrollIntoView({ block: 'nearest' });

@@ -1,10 +1,9 @@
 /**
  * Keyboard review of the list: one card is the list's tab stop (roving
  * tabindex), arrows / j k / Home / End move it, and single-key shortcuts act on
- * the card the key was pressed on (a, r, u, 1-9, Enter); n / p jump to the
- * next / previous card still to review; ? shows the shortcut sheet and Escape
- * closes it (every key: SHORTCUTS). After an accept or reject the focus goes
- * on to the next card to review (`autoAdvance`, a per-browser setting).
+ * the card the key was pressed on (a, r, u, 1-9, Enter; all keys: SHORTCUTS); n / p jump to the
+ * next / previous card still to review. After an accept or reject the focus
+ * goes on to the next card to review (`autoAdvance`, a per-browser setting).
  * Keys typed into form controls are left alone.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -28,17 +27,15 @@ export interface RovingFocusActions {
   readonly expand: (entity: EntityView) => void;
   /** `?` */
   readonly toggleShortcuts: () => void;
-  /** Escape: close the shortcut sheet; false when it was not open (the key is then left to the page). */
+  /** Escape: close the shortcut sheet; false when it was not open. */
   readonly closeShortcuts?: () => boolean;
   /** Still to review (what n / p and the advance after a decision look for); without it they do nothing. */
   readonly pending?: (entity: EntityView) => boolean;
 }
 
 /**
- * Every key the list answers (`KeyboardEvent.key`), one row per line of the shortcut sheet and in its order:
- * the handler below and the sheet (templates/shortcut-sheet.ts, its words `messages.shortcutList`) read this
- * one table, so the sheet lists exactly what the keys do. Where a row's keys differ, their place says how:
- * up then down, first then last, next then previous, the n-th similar code.
+ * Every key the list answers, a line of the shortcut sheet each: the handler and the sheet read this one table.
+ * A key's place says which way (up, down; first, last; next, previous; the n-th similar code).
  */
 export const SHORTCUTS: readonly (readonly [what: Shortcut, keys: readonly string[]])[] = [
   ['move', ['ArrowUp', 'ArrowDown', 'k', 'j']],
@@ -53,7 +50,7 @@ export const SHORTCUTS: readonly (readonly [what: Shortcut, keys: readonly strin
   ['close', ['Escape']],
 ];
 
-/** What a row of SHORTCUTS does: a key of every catalogue's `shortcutList`, the words the sheet shows. */
+/** A row's words in the sheet: `messages.shortcutList[what]`. */
 export type Shortcut = keyof Messages['shortcutList'];
 
 const DECISIONS = { accept: 'ACCEPTED', reject: 'REJECTED', undo: 'PENDING' } as const;
@@ -133,7 +130,7 @@ export class RovingFocusController implements ReactiveController {
       if (at >= 0) return this._move(this._list, at);
     }
     // No advance: focus stays where it was, unless what had it went away (Undo once undone, a card a status
-    // filter now hides): then the card, the one now in its place, or (none left) Send, so focus never falls to the page.
+    // filter now hides): then the card, or the one now in its place, so focus never falls to the page.
     if (hadFocus) void this._host.updateComplete.then(() => requestAnimationFrame(() => this._keepFocus(entity.id, from)));
   }
 
@@ -143,8 +140,7 @@ export class RovingFocusController implements ReactiveController {
     const at = indexOf(list, id);
     if (list.length) this._move(list, at >= 0 ? at : Math.min(from, list.length - 1));
     else {
-      // The status filter hides every card: Send when there is something to send, else that filter (its value
-      // says why the list is empty, and changing it brings cards back).
+      // The status filter hides every card: Send, else that filter (it says why the list is empty).
       const root = this._host.renderRoot as ParentNode;
       (root.querySelector<HTMLElement>('.send:not(:disabled)') ?? root.querySelector<HTMLElement>('select.status'))?.focus();
     }

@@ -1,7 +1,7 @@
 /**
  * The toolbar and its two panels (batch accept and the shortcut sheet): which panel is open, opening and
- * closing them (closing gives focus back to what opened it: the toolbar button, or the card `?` was pressed
- * on; so focus never falls to the page), and confirming a batch. Renders the toolbar and the open panels for the host.
+ * closing them (closing gives focus back to what opened it, so focus never falls to the page), and confirming a
+ * batch. Renders the toolbar and the open panels for the host.
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Messages } from '../i18n/en.ts';
@@ -32,7 +32,7 @@ export interface ToolbarPanelsOptions {
 
 export class ToolbarPanelsController implements ReactiveController {
   private readonly _open = new Set<ToolbarPanel>();
-  /** The shortcut sheet was opened from the list (`?` on a card), not by its toolbar button. */
+  /** The sheet was opened by `?` on a card. */
   private _sheetFromList = false;
 
   constructor(
@@ -47,7 +47,7 @@ export class ToolbarPanelsController implements ReactiveController {
     this._open.clear();
   }
 
-  /** Open or close a panel where focus is (its toolbar button, or `fromList`: the card `?` was pressed on). */
+  /** `fromList`: by `?` on a card, not the toolbar button. */
   toggle(panel: ToolbarPanel, fromList = false): void {
     if (!this.dismiss(panel)) {
       this._open.add(panel);
@@ -56,14 +56,14 @@ export class ToolbarPanelsController implements ReactiveController {
     }
   }
 
-  /** Close a panel, leaving focus where it is (Escape on the list). False when it was not open. */
+  /** Close a panel, focus left where it is; false when it was not open. */
   dismiss(panel: ToolbarPanel): boolean {
     const open = this._open.delete(panel);
     if (open) this._host.requestUpdate();
     return open;
   }
 
-  /** Close a panel from inside it and give focus back to what opened it. */
+  /** Close a panel and give focus back to what opened it. */
   private _close(panel: ToolbarPanel): void {
     this._open.delete(panel);
     this._host.requestUpdate();

@@ -153,7 +153,6 @@ export const en = {
     sheet: 'Show or hide this list',
     close: 'Close this list',
   },
-  /** Key names as the sheet shows them (any other key: as typed). */
   keyNames: { ArrowUp: '↑', ArrowDown: '↓', Enter: 'Enter', Escape: 'Esc' } as Partial<Record<string, string>>,
   close: 'Close',
   // Evidence document view

@@ -236,8 +236,8 @@ export const cardStyles = css`
       .total + .more::before {
         content: ' · ';
       }
-      /* density="compact": the code and its name have the card's width (the status goes on the meta line); a long
-         name takes two lines, all of it once the card is selected (opened); symbol-sized controls. */
+      /* density="compact": the name has the card's width (the status goes on the meta line) and two lines, all of
+         it when selected; symbol-sized controls. */
       :host([compact]) .head {
         column-gap: 0.4em;
       }
