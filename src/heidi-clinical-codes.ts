@@ -182,7 +182,10 @@ export class HeidiClinicalCodes extends LitElement {
   private readonly _selection = new SelectionController(this, {
     session: this._session,
     review: this._review,
-    onSelect: (entity) => this._roving.setFocused(entity.id),
+    onSelect: (entity) => {
+      this._roving.setFocused(entity.id);
+      this._revealAboveDrawer(entity.id);
+    },
   });
   private readonly _panels: ToolbarPanelsController = new ToolbarPanelsController(this, {
     list: this._list,
@@ -197,7 +200,8 @@ export class HeidiClinicalCodes extends LitElement {
     progressive: this._progressive,
     review: this._review,
     expand: (entity) => this._selection.setExpanded(entity, true),
-    toggleShortcuts: () => this._panels.toggle('shortcuts'),
+    toggleShortcuts: () => this._panels.toggle('shortcuts', true),
+    closeShortcuts: () => this._panels.dismiss('shortcuts'),
     pending: (entity) => this._review.state?.status(entity.id) === 'PENDING',
   });
 
@@ -287,6 +291,20 @@ export class HeidiClinicalCodes extends LitElement {
     focusAfterUpdate(this, '[part="status"] button');
     focusAfterUpdate(this, '.footer .retry');
     focusAfterUpdate(this, '.footer .send:not(:disabled)');
+  }
+
+  /** Narrow, the drawer covers the list's bottom: scroll the selected card above it. */
+  private _revealAboveDrawer(id: string): void {
+    void this.updateComplete.then(() =>
+      requestAnimationFrame(() => {
+        const card = this.renderRoot.querySelector<HTMLElement>(`heidi-code-card[data-id="${CSS.escape(id)}"]`);
+        const drawer = this.renderRoot.querySelector('heidi-source-view')?.getBoundingClientRect();
+        const box = card?.getBoundingClientRect();
+        if (!card || !box || !drawer || drawer.top >= box.bottom || drawer.left >= box.right) return;
+        card.style.scrollMarginBottom = `${drawer.height}px`;
+        card.scrollIntoView({ block: 'nearest' });
+      }),
+    );
   }
 
   /** The drawer closed (Close, Escape): focus goes back to the card the reviewer was on. */

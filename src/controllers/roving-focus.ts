@@ -1,7 +1,7 @@
 /**
  * Keyboard review of the list: one card is the list's tab stop (roving
  * tabindex), arrows / j k / Home / End move it, and single-key shortcuts act on
- * the card the key was pressed on (a, r, u, 1-9, Enter, ?); n / p jump to the
+ * the card the key was pressed on (a, r, u, 1-9, Enter; all keys: SHORTCUTS); n / p jump to the
  * next / previous card still to review. After an accept or reject the focus
  * goes on to the next card to review (`autoAdvance`, a per-browser setting).
  * Keys typed into form controls are left alone.
@@ -9,6 +9,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CodeView, EntityView } from '../core/model.ts';
 import type { ReviewStatus } from '../core/review.ts';
+import type { Messages } from '../i18n/en.ts';
 import type { ProgressiveRenderController } from './progressive.ts';
 
 export interface RovingFocusHost extends ReactiveControllerHost {
@@ -26,9 +27,33 @@ export interface RovingFocusActions {
   readonly expand: (entity: EntityView) => void;
   /** `?` */
   readonly toggleShortcuts: () => void;
+  /** Escape: close the shortcut sheet; false when it was not open. */
+  readonly closeShortcuts?: () => boolean;
   /** Still to review (what n / p and the advance after a decision look for); without it they do nothing. */
   readonly pending?: (entity: EntityView) => boolean;
 }
+
+/**
+ * Every key the list answers, a line of the shortcut sheet each: the handler and the sheet read this one table.
+ * A key's place says which way (up, down; first, last; next, previous; the n-th similar code).
+ */
+export const SHORTCUTS: readonly (readonly [what: Shortcut, keys: readonly string[]])[] = [
+  ['move', ['ArrowUp', 'ArrowDown', 'k', 'j']],
+  ['ends', ['Home', 'End']],
+  ['accept', ['a']],
+  ['reject', ['r']],
+  ['undo', ['u']],
+  ['pending', ['n', 'p']],
+  ['swap', [...'123456789']],
+  ['open', ['Enter']],
+  ['sheet', ['?']],
+  ['close', ['Escape']],
+];
+
+/** A row's words in the sheet: `messages.shortcutList[what]`. */
+export type Shortcut = keyof Messages['shortcutList'];
+
+const DECISIONS = { accept: 'ACCEPTED', reject: 'REJECTED', undo: 'PENDING' } as const;
 
 /** The one thing stored for the review flow: whether focus advances after a decision (never codes or ids). */
 export const ADVANCE_STORAGE_KEY = 'heidi-clinical-codes:advance';
@@ -114,6 +139,11 @@ export class RovingFocusController implements ReactiveController {
     const list = this._list;
     const at = indexOf(list, id);
     if (list.length) this._move(list, at >= 0 ? at : Math.min(from, list.length - 1));
+    else {
+      // The status filter hides every card: Send, else that filter (it says why the list is empty).
+      const root = this._host.renderRoot as ParentNode;
+      (root.querySelector<HTMLElement>('.send:not(:disabled)') ?? root.querySelector<HTMLElement>('select.status'))?.focus();
+    }
   }
 
   private get _list(): readonly EntityView[] {
@@ -153,22 +183,22 @@ export class RovingFocusController implements ReactiveController {
     const list = this._list;
     const index = indexOf(list, this.focusedId);
     const entity = list[index];
-    const { review, expand, toggleShortcuts } = this._actions;
+    const { review, expand, toggleShortcuts, closeShortcuts } = this._actions;
     const key = event.key;
+    const [id, keys] = SHORTCUTS.find(([, keys]) => keys.includes(key)) ?? [];
+    const at = keys?.indexOf(key) ?? -1;
     let handled = true;
-    if (key === 'ArrowDown' || key === 'j') this._move(list, index + 1);
-    else if (key === 'ArrowUp' || key === 'k') this._move(list, index - 1);
-    else if (key === 'Home') this._move(list, 0);
-    else if (key === 'End') this._move(list, list.length - 1);
-    else if (key === '?') toggleShortcuts();
-    else if (key === 'n' || key === 'p') this._jumpPending(list, index, key === 'n' ? 1 : -1);
+    if (id === 'move') this._move(list, index + (at % 2 ? 1 : -1));
+    else if (id === 'ends') this._move(list, at ? list.length - 1 : 0);
+    else if (id === 'pending') this._jumpPending(list, index, at ? -1 : 1);
+    else if (id === 'sheet') toggleShortcuts();
+    else if (id === 'close') handled = !!closeShortcuts?.();
     else if (!entity) handled = false;
-    else if (key === 'a' || key === 'r' || key === 'u')
-      this.setStatus(entity, key === 'a' ? 'ACCEPTED' : key === 'r' ? 'REJECTED' : 'PENDING');
-    else if (/^[1-9]$/.test(key)) {
-      const code = entity.similar[Number(key) - 1];
+    else if (id === 'accept' || id === 'reject' || id === 'undo') this.setStatus(entity, DECISIONS[id]);
+    else if (id === 'swap') {
+      const code = entity.similar[at];
       if (code) review.swap(entity, code);
-    } else if (key === 'Enter' && origin === fromCard) expand(entity);
+    } else if (id === 'open' && origin === fromCard) expand(entity);
     else handled = false;
     if (handled) event.preventDefault();
   };

@@ -1,7 +1,7 @@
 /**
  * The toolbar and its two panels (batch accept and the shortcut sheet): which panel is open, opening and
- * closing them (closing gives focus back to the toolbar button that opened it, so focus never falls to the
- * page), and confirming a batch. Renders the toolbar and the open panels for the host.
+ * closing them (closing gives focus back to what opened it, so focus never falls to the page), and confirming a
+ * batch. Renders the toolbar and the open panels for the host.
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Messages } from '../i18n/en.ts';
@@ -27,11 +27,13 @@ export interface ToolbarPanelsOptions {
   readonly locale: Pick<LocaleController, 'messages'>;
   readonly announcer: Pick<AnnouncerController, 'announce'>;
   /** The "move on after a decision" setting lives with the keyboard (read lazily: created after this). */
-  readonly roving: () => Pick<RovingFocusController, 'autoAdvance' | 'setAutoAdvance'>;
+  readonly roving: () => Pick<RovingFocusController, 'autoAdvance' | 'setAutoAdvance' | 'refocus'>;
 }
 
 export class ToolbarPanelsController implements ReactiveController {
   private readonly _open = new Set<ToolbarPanel>();
+  /** The sheet was opened by `?` on a card. */
+  private _sheetFromList = false;
 
   constructor(
     private readonly _host: ToolbarPanelsHost,
@@ -45,16 +47,28 @@ export class ToolbarPanelsController implements ReactiveController {
     this._open.clear();
   }
 
-  toggle(panel: ToolbarPanel): void {
-    if (!this._open.delete(panel)) this._open.add(panel);
-    this._host.requestUpdate();
+  /** `fromList`: by `?` on a card, not the toolbar button. */
+  toggle(panel: ToolbarPanel, fromList = false): void {
+    if (!this.dismiss(panel)) {
+      this._open.add(panel);
+      if (panel === 'shortcuts') this._sheetFromList = fromList;
+      this._host.requestUpdate();
+    }
   }
 
-  /** Close a panel and give focus back to the button that opened it. */
+  /** Close a panel, focus left where it is; false when it was not open. */
+  dismiss(panel: ToolbarPanel): boolean {
+    const open = this._open.delete(panel);
+    if (open) this._host.requestUpdate();
+    return open;
+  }
+
+  /** Close a panel and give focus back to what opened it. */
   private _close(panel: ToolbarPanel): void {
     this._open.delete(panel);
     this._host.requestUpdate();
-    focusAfterUpdate(this._host, `.toolbar button[data-panel="${panel}"]`);
+    if (panel === 'shortcuts' && this._sheetFromList) this._options.roving().refocus();
+    else focusAfterUpdate(this._host, `.toolbar button[data-panel="${panel}"]`);
   }
 
   private _confirmBatch(): void {

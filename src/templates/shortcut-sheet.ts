@@ -1,12 +1,15 @@
-/** The keyboard shortcuts sheet. */
+/** The keyboard shortcuts sheet: a line per row of the list's key table (SHORTCUTS), so it shows what the keys do. */
 import { html, type TemplateResult } from 'lit';
+import { SHORTCUTS } from '../controllers/roving-focus.ts';
 import type { Messages } from '../i18n/index.ts';
 
 export function shortcutSheetTemplate(props: { readonly messages: Messages }, handlers: { readonly close: () => void }): TemplateResult {
   const m = props.messages;
-  return html`<section class="panel" aria-labelledby="keys-title">
+  // A run of digits reads 1–9; other keys by their names, side by side.
+  const keys = (k: readonly string[]) => (k.length > 4 ? `${k[0]}–${k.at(-1)}` : k.map((key) => m.keyNames[key] ?? key).join(' '));
+  return html`<section class="panel" aria-labelledby="keys-title" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && handlers.close()}>
     <h3 id="keys-title">${m.shortcuts}</h3>
-    <dl class="keys">${m.shortcutList.map(([key, what]) => html`<dt>${key}</dt><dd>${what}</dd>`)}</dl>
+    <dl class="keys">${SHORTCUTS.map(([what, k]) => html`<dt>${keys(k)}</dt><dd>${m.shortcutList[what]}</dd>`)}</dl>
     <div class="row"><button @click=${handlers.close}>${m.close}</button></div>
   </section>`;
 }

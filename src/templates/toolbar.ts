@@ -66,6 +66,7 @@ export function toolbarTemplate(p: ToolbarProps, on: ToolbarHandlers): TemplateR
             STATUS_FILTERS.map((s): Choice => [s, s === 'ALL' ? m.allStatuses : m.status[s]]),
             list.status,
             (status) => list.set({ status: status as StatusFilter }),
+            'status',
           )}
           ${selectField(cap(m.sortBy), sorts, list.sort, (sort) => list.set({ sort: sort as SortOrder }))}
           ${view.engineCount > 1 ? agreementSelect(m, view.engineCount, list.minEngines, (minEngines) => list.set({ minEngines }), 'agreement') : nothing}

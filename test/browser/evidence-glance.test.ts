@@ -138,7 +138,7 @@ describe('the best quote on every card, without a click', () => {
 });
 
 describe('density', () => {
-  it('compact, 400 × 900: at least 6 cards with their quotes are fully visible; hit targets ≥ 24 × 24', async () => {
+  it('compact, 400 × 900: at least 6 cards with their quote (one each, no warnings) are fully visible; hit targets ≥ 24 × 24', async () => {
     await setViewport({ width: 400, height: 900 });
     // A long synthetic consultation (20 codes, each with two transcript snippets and five similar codes).
     const { el } = await mountLoaded({ sessionId: 'generated-20', attrs: { density: 'compact' } });
@@ -149,6 +149,8 @@ describe('density', () => {
       `compact 400x900: ${visible.length} cards fully visible; card heights ${heights.join(', ')}; list top ${Math.round(cards(el)[0]!.getBoundingClientRect().top)}`,
     );
     expect(visible.length).to.be.at.least(6);
+    // What the README promises it for: cards that show one quote and no check warning.
+    for (const c of visible.slice(0, 6)) expect(shadow(c).querySelectorAll('.quote, .checks, .warn').length).to.equal(1);
     for (const c of cards(el)) {
       for (const target of shadow(c).querySelectorAll<HTMLElement>('button, summary')) {
         const box = target.getBoundingClientRect();
@@ -159,6 +161,39 @@ describe('density', () => {
       const code = shadow(c).querySelector('.code')!.textContent!.trim();
       expect(button(c, `Accept ${code}`)).to.exist;
     }
+    await expect(el).to.be.accessible();
+  });
+
+  it('compact: a long name takes two lines, and all of it once its card is selected', async () => {
+    await setViewport({ width: 400, height: 900 });
+    const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { density: 'compact' } });
+    await settled(el);
+    const name = (code: string) => shadow(card(el, code)).querySelector<HTMLElement>('.name')!;
+    const whole = (n: HTMLElement) => n.scrollHeight <= n.clientHeight + 1 && n.scrollWidth <= n.clientWidth + 1;
+    const lines = (n: HTMLElement) => Math.round(n.getBoundingClientRect().height / parseFloat(getComputedStyle(n).lineHeight));
+    // What tells E11.65 from E11.9, and I10's whole name, are shown without a click.
+    for (const code of ['E11.65', 'I10', 'E78.5']) expect(whole(name(code)), `${code}: ${name(code).textContent}`).to.equal(true);
+    const long = name('O24.410');
+    expect(long.textContent).to.equal('Gestational diabetes mellitus in pregnancy, diet controlled');
+    expect(lines(long)).to.be.at.most(2);
+    shadow(card(el, 'O24.410')).querySelector<HTMLButtonElement>('button.pick')!.click();
+    await settled(el);
+    expect(whole(long), 'selected: the whole name').to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
+  it('compact: a name too long for two lines is cut until its card is selected', async () => {
+    await setViewport({ width: 400, height: 900 });
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa', attrs: { density: 'compact' } });
+    await settled(el);
+    const name = shadow(card(el, 'K27.9')).querySelector<HTMLElement>('.name')!;
+    const lineHeight = parseFloat(getComputedStyle(name).lineHeight);
+    expect(name.getBoundingClientRect().height).to.be.at.most(2 * lineHeight + 1);
+    expect(name.scrollHeight, 'cut').to.be.greaterThan(name.clientHeight + 1);
+    shadow(card(el, 'K27.9')).querySelector<HTMLButtonElement>('button.pick')!.click();
+    await settled(el);
+    expect(name.getBoundingClientRect().height).to.be.greaterThan(2 * lineHeight + 1);
+    expect(name.scrollHeight, 'whole').to.be.at.most(name.clientHeight + 1);
     await expect(el).to.be.accessible();
   });
 
@@ -241,12 +276,14 @@ describe('layout follows the space', () => {
     expect(text().getBoundingClientRect().height, 'closed: no text shown').to.equal(0);
     await expect(el).to.be.accessible();
     const first = cards(el)[0]!;
-    const top = first.getBoundingClientRect().top;
+    // Where the card is on the page: the drawer takes no room in the list (the page may scroll to keep the
+    // selected card above it, which moves the view, not the list).
+    const top = first.getBoundingClientRect().top + scrollY;
     shadow(first).querySelector<HTMLButtonElement>('button.pick')!.click();
     await settled(el);
     expect(view.hasAttribute('open')).to.equal(true);
     expect(text().getBoundingClientRect().height).to.be.greaterThan(40);
-    expect(first.getBoundingClientRect().top, 'the list did not move').to.equal(top);
+    expect(first.getBoundingClientRect().top + scrollY, 'the list did not move').to.equal(top);
     const drawer = view.getBoundingClientRect();
     expect(drawer.bottom).to.be.at.most(innerHeight + 1);
     expect(drawer.height).to.be.at.most(innerHeight * 0.6);
@@ -264,6 +301,28 @@ describe('layout follows the space', () => {
     expect(view.hasAttribute('open')).to.equal(false);
     expect(focused() === first).to.equal(true);
     await expect(el).to.be.accessible();
+  });
+
+  it('narrow: the card whose quote opened the drawer is moved into the space above it, not covered', async () => {
+    await setViewport({ width: 400, height: 900 });
+    const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { density: 'compact' } });
+    await settled(el);
+    const third = cards(el)[2]!;
+    const view = sourceView(el);
+    shadow(third).querySelector<HTMLButtonElement>('button.said')!.click();
+    await settled(el);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    expect(view.hasAttribute('open')).to.equal(true);
+    const drawer = view.getBoundingClientRect();
+    const box = third.getBoundingClientRect();
+    expect(box.top, 'the card is in view').to.be.at.least(0);
+    expect(box.bottom, `the card (${box.top}–${box.bottom}) ends above the drawer (${drawer.top}–${drawer.bottom})`).to.be.at.most(
+      drawer.top + 0.5,
+    );
+    expect(drawer.bottom).to.be.at.most(innerHeight + 1);
+    expect(focused()!.localName, 'focus on the quoted words in the drawer').to.equal('mark');
+    await expect(el).to.be.accessible();
+    window.scrollTo(0, 0);
   });
 
   it('wide: the view sticks beside the list while the page scrolls', async () => {

@@ -8,7 +8,8 @@ import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { HeidiCodeCard } from '../../src/elements/code-card/code-card.ts';
 import type { CodeReviewDetail } from '../../src/events.ts';
-import { cards, deepText, newUser, shadow, tokenUrl } from './helpers.ts';
+import { SHORTCUTS } from '../../src/controllers/roving-focus.ts';
+import { cards, deepText, newUser, shadow, tokenUrl, until } from './helpers.ts';
 
 type Region = 'before' | 'header' | 'panel' | 'list' | 'source' | 'footer' | 'after' | 'elsewhere';
 
@@ -345,5 +346,132 @@ describe('focus is never lost when a panel closes', () => {
     await openAndLeave('Accept filtered', (n) => n?.textContent?.trim() === 'Cancel');
     await openAndLeave('Accept filtered', (n) => !!n?.classList.contains('batch-confirm'));
     await openAndLeave('Keyboard shortcuts', (n) => n?.textContent?.trim() === 'Close');
+  });
+});
+
+describe('focus is never lost when the status filter hides the last card', () => {
+  /** Show only the codes with `status` (the toolbar's Status filter, as the reviewer sets it). */
+  async function filterStatus(p: Page, status: string): Promise<HTMLSelectElement> {
+    const label = [...shadow(p.el).querySelectorAll('.toolbar label')].find((l) => l.textContent!.includes('Status'))!;
+    const select = label.querySelector('select')!;
+    select.value = status;
+    select.dispatchEvent(new Event('change'));
+    await settle(p.el);
+    return select;
+  }
+
+  it('"To review": the last decision moves focus to Send, which can be used', async () => {
+    localStorage.removeItem('heidi-clinical-codes:advance'); // the default: focus moves on after a decision
+    const p = await page('fx-knee-oa');
+    await filterStatus(p, 'PENDING');
+    cards(p.el)[0]!.focus();
+    for (const key of ['a', 'r', 'a', 'r', 'a', 'r']) {
+      const before = cards(p.el).length;
+      await press(key);
+      await settle(p.el);
+      await until(() => cards(p.el).length === before - 1 && focused() !== document.body, `focus after ${key}`);
+    }
+    const send = shadow(p.el).querySelector<HTMLButtonElement>('.footer .send')!;
+    expect(deepText(p.el)).to.contain('No codes match these filters');
+    expectFocusOn(send, 'Send');
+    expect(send.textContent!.trim()).to.equal('Send 3 to EHR');
+    expectVisibleFocus('Send after the last decision');
+    await expect(p.el).to.be.accessible();
+  });
+
+  it('"Accepted": undoing the last accepted code, with nothing to send, moves focus to the Status filter', async () => {
+    const p = await page('fx-knee-oa');
+    cards(p.el)[0]!.focus();
+    await press('a');
+    await press('ArrowDown');
+    await press('a');
+    await settle(p.el);
+    const select = await filterStatus(p, 'ACCEPTED');
+    expect(cards(p.el).length).to.equal(2);
+    cards(p.el)[0]!.focus();
+    await press('u');
+    await settle(p.el);
+    await until(() => cards(p.el).length === 1 && focused() === cards(p.el)[0], 'focus on the accepted card left');
+    await press('u');
+    await settle(p.el);
+    await until(() => cards(p.el).length === 0 && focused() !== document.body, 'focus after the last undo');
+    expect(shadow(p.el).querySelector<HTMLButtonElement>('.footer .send')!.disabled).to.equal(true);
+    expectFocusOn(select, 'the Status filter');
+    expect(select.value).to.equal('ACCEPTED');
+    await expect(p.el).to.be.accessible();
+  });
+});
+
+describe('the shortcut sheet', () => {
+  // A boolean, not the node: chai's message for a DOM node in a failed check is slow to build.
+  const sheetOpen = (p: Page) => !!shadow(p.el).querySelector('section.panel');
+
+  it('lists every key the list answers, each of which the list handles, and no key it ignores', async () => {
+    const p = await page('fx-knee-oa');
+    const first = cards(p.el)[0]!;
+    first.focus();
+    await press('?');
+    await settle(p.el);
+    const lines = [...shadow(p.el).querySelectorAll('section.panel dt')].map(
+      (dt) => `${dt.textContent} ${dt.nextElementSibling!.textContent}`,
+    );
+    expect(lines).to.have.length(SHORTCUTS.length);
+    expect(lines).to.include.members([
+      '↑ ↓ k j Move between codes',
+      'Home End First / last code',
+      '1–9 Use the n-th similar code',
+      'Esc Close this list',
+    ]);
+    await expect(p.el).to.be.accessible();
+    const handled = (key: string) => {
+      const event = new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true });
+      first.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    // Escape and ? open and close the sheet (below); every other key of the table acts on the card.
+    for (const [, keys] of SHORTCUTS) for (const key of keys) if (key !== 'Escape' && key !== '?') expect(handled(key), key).to.equal(true);
+    for (const key of ['x', 'Delete', 'PageDown', ' ']) expect(handled(key), key).to.equal(false);
+  });
+
+  it('? on a card opens it; Escape closes it with focus still on that card; Close returns focus to that card', async () => {
+    const p = await page('fx-knee-oa');
+    p.before.focus();
+    await tabUntil((n) => n?.localName === 'heidi-code-card', 'the list');
+    await press('ArrowDown');
+    await press('ArrowDown');
+    await settle(p.el);
+    const third = cards(p.el)[2]!;
+    expectFocusOn(third, 'the third card');
+    await press('?');
+    await settle(p.el);
+    expect(sheetOpen(p), 'open').to.equal(true);
+    expectFocusOn(third, 'the card ? was pressed on');
+    await press('Escape');
+    await settle(p.el);
+    expect(sheetOpen(p), 'closed by Escape').to.equal(false);
+    expectFocusOn(third, 'the card, after Escape');
+    // Escape with the sheet closed is left to the page.
+    const escape = new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true, cancelable: true });
+    third.dispatchEvent(escape);
+    expect(escape.defaultPrevented).to.equal(false);
+
+    await press('?');
+    await settle(p.el);
+    await tabUntil((n) => n?.textContent?.trim() === 'Close', "the sheet's Close", { back: true });
+    await press('Enter');
+    await settle(p.el);
+    await until(() => focused() === third, 'focus back on the card ? was pressed on');
+    expect(sheetOpen(p)).to.equal(false);
+    expectVisibleFocus('the card after Close');
+
+    // Escape inside the sheet closes it too, and focus goes back to the card.
+    await press('?');
+    await settle(p.el);
+    await tabUntil((n) => n?.textContent?.trim() === 'Close', "the sheet's Close", { back: true });
+    await press('Escape');
+    await settle(p.el);
+    await until(() => focused() === third, 'focus back on the card after Escape in the sheet');
+    expect(sheetOpen(p)).to.equal(false);
+    await expect(p.el).to.be.accessible();
   });
 });

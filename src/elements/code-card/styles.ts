@@ -236,16 +236,28 @@ export const cardStyles = css`
       .total + .more::before {
         content: ' · ';
       }
-      /* density="compact": one line for the code and name, symbol-sized controls. */
-      :host([compact]) .pick {
-        flex-wrap: nowrap;
-        overflow: hidden;
+      /* density="compact": the name has the card's width (the status goes on the meta line) and two lines, all of
+         it when selected; symbol-sized controls. */
+      :host([compact]) .head {
+        column-gap: 0.4em;
       }
-      :host([compact]) .name {
-        white-space: nowrap;
+      :host([compact]) .pick {
+        flex-basis: 100%;
+        flex-wrap: nowrap;
+      }
+      :host([compact]) .meta {
+        flex-basis: auto;
+        column-gap: 0.5em;
+      }
+      :host([compact]) :is(.badge, .sent) {
+        order: 1;
+        padding-block: 0;
+      }
+      :host([compact]:not([selected])) .name {
+        display: -webkit-box;
+        -webkit-box-orient: vertical;
+        -webkit-line-clamp: 2;
         overflow: hidden;
-        text-overflow: ellipsis;
-        min-width: 0;
       }
       :host([compact]) button:not(.said, .pick) {
         min-height: 24px;
