@@ -20,15 +20,16 @@ import type { LoadResult } from './core/session-loader.ts';
 import { HeidiCodesLoadEvent } from './events.ts';
 import type { CardActionEvent } from './elements/code-card/code-card.ts';
 import { AnnouncerController } from './controllers/announcer.ts';
+import { MoveGuard } from './controllers/move-guard.ts';
 import { applyCardAction } from './controllers/card-actions.ts';
-import { PropertyDoorsController } from './controllers/property-doors.ts';
+import { adoptEarlyProperties, PropertyDoorsController } from './controllers/property-doors.ts';
 import { CommitController } from './controllers/commit.ts';
 import { ListViewController } from './controllers/list-view.ts';
 import { LocaleController, type Locale } from './controllers/locale.ts';
 import { ProgressiveRenderController } from './controllers/progressive.ts';
 import { ReviewController } from './controllers/review.ts';
 import { focusAfterUpdate, RovingFocusController } from './controllers/roving-focus.ts';
-import { SelectionController } from './controllers/selection.ts';
+import { SelectionController, revealAboveDrawer } from './controllers/selection.ts';
 import { SessionLoadController, type PatientInfo } from './controllers/session-load.ts';
 import { ToolbarPanelsController } from './controllers/toolbar-panels.ts';
 import { statusTemplate, emptyTemplate } from './templates/status.ts';
@@ -184,7 +185,7 @@ export class HeidiClinicalCodes extends LitElement {
     review: this._review,
     onSelect: (entity) => {
       this._roving.setFocused(entity.id);
-      this._revealAboveDrawer(entity.id);
+      void this.updateComplete.then(() => requestAnimationFrame(() => revealAboveDrawer(this.renderRoot, entity.id)));
     },
   });
   private readonly _panels: ToolbarPanelsController = new ToolbarPanelsController(this, {
@@ -207,40 +208,18 @@ export class HeidiClinicalCodes extends LitElement {
 
   constructor() {
     super();
-    // A `token` or `reviewState` set before this script upgraded the element is an own property hiding the
-    // setter (Lit adopts its reactive properties itself; these two are plain accessors): adopt them.
-    for (const name of ['token', 'reviewState'] as const) {
-      if (!Object.hasOwn(this, name)) continue;
-      const early: unknown = this[name];
-      delete (this as Partial<Record<typeof name, unknown>>)[name];
-      (this as Record<typeof name, unknown>)[name] = early;
-    }
+    adoptEarlyProperties(this, ['token', 'reviewState']);
   }
 
-  /** Removed, and the teardown not run yet: a move (inserted again first) keeps everything. */
-  private _leaving = false;
+  // A move within one script keeps everything (README: Lifecycle); only the language is read again.
+  private readonly _moves = new MoveGuard(() => this._locale.moved());
 
-  /**
-   * A move (a layout change, a React reorder, a portal) removes the element and inserts it again within one
-   * script: it keeps its review, its requests and its channel to other tabs, and reads its language again (the
-   * new ancestors may have another `lang`). Only a removal that lasts past the script tears it down.
-   */
   override connectedCallback(): void {
-    if (!this._leaving) return super.connectedCallback();
-    this._leaving = false;
-    this._locale.hostDisconnected();
-    this._locale.hostConnected();
-    this.requestUpdate();
+    if (!this._moves.arrived()) super.connectedCallback();
   }
 
-  /** Torn down (requests aborted, timers stopped, channel and observers closed) once the current script is done, unless inserted again by then. */
   override disconnectedCallback(): void {
-    this._leaving = true;
-    queueMicrotask(() => {
-      if (!this._leaving) return;
-      this._leaving = false;
-      super.disconnectedCallback();
-    });
+    this._moves.left(() => super.disconnectedCallback());
   }
 
   /** The first property the host set to a wrong type (a `config` error naming it); loads refuse to run while set. */
@@ -291,20 +270,6 @@ export class HeidiClinicalCodes extends LitElement {
     focusAfterUpdate(this, '[part="status"] button');
     focusAfterUpdate(this, '.footer .retry');
     focusAfterUpdate(this, '.footer .send:not(:disabled)');
-  }
-
-  /** Narrow, the drawer covers the list's bottom: scroll the selected card above it. */
-  private _revealAboveDrawer(id: string): void {
-    void this.updateComplete.then(() =>
-      requestAnimationFrame(() => {
-        const card = this.renderRoot.querySelector<HTMLElement>(`heidi-code-card[data-id="${CSS.escape(id)}"]`);
-        const drawer = this.renderRoot.querySelector('heidi-source-view')?.getBoundingClientRect();
-        const box = card?.getBoundingClientRect();
-        if (!card || !box || !drawer || drawer.top >= box.bottom || drawer.left >= box.right) return;
-        card.style.scrollMarginBottom = `${drawer.height}px`;
-        card.scrollIntoView({ block: 'nearest' });
-      }),
-    );
   }
 
   /** The drawer closed (Close, Escape): focus goes back to the card the reviewer was on. */

@@ -55,6 +55,13 @@ export class LocaleController implements ReactiveController {
   hostDisconnected(): void {
     this._observer?.disconnect();
   }
+
+  /** The host was moved (see MoveGuard): watch its new ancestors, whose `lang` may differ, and render again. */
+  moved(): void {
+    this.hostDisconnected();
+    this.hostConnected();
+    this._host.requestUpdate();
+  }
 }
 
 /** Every element above `node`, nearest first, stepping out of each shadow root to its host (`lang` is read as on HTML elements). */

@@ -42,3 +42,16 @@ export class PropertyDoorsController implements ReactiveController {
     for (const name of changed.keys()) this.check(String(name), (this._host as Record<string, unknown>)[String(name)]);
   }
 }
+
+/**
+ * Plain accessors (not Lit reactive properties, which Lit adopts itself) that a host set before the element's
+ * script upgraded it are own properties hiding the setters: take their values through the setters.
+ */
+export function adoptEarlyProperties<T extends object>(element: T, names: readonly (keyof T & string)[]): void {
+  for (const name of names) {
+    if (!Object.hasOwn(element, name)) continue;
+    const early = element[name];
+    delete element[name];
+    element[name] = early;
+  }
+}
