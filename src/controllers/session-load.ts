@@ -16,6 +16,7 @@ import { engineLabel, type DiscardedCode, type EngineName, type EngineProgress, 
 import { loadNotices } from '../templates/engine-progress.ts';
 import type { CodingModel } from '../core/model.ts';
 import type { JwtResponse } from '../core/schemas.ts';
+import { pauseForMainThread } from '../core/slices.ts';
 import { warmUp } from './warm-up.ts';
 import { SessionContextSync } from './session-context.ts';
 import { HeidiErrorEvent, HeidiSessionStartEvent, HeidiTokenExpiredEvent } from '../events.ts';
@@ -231,6 +232,8 @@ export class SessionLoadController implements ReactiveController {
       } else {
         result = await loadNoteCodes({ note: host.note ?? '', peers, signal, onProgress });
       }
+      // The codes are taken in, and drawn, in a task of their own, not after the last slice of building them.
+      await pauseForMainThread();
       signal.throwIfAborted();
       if (withHeidi) {
         // What the PATCH carried; a patient the host set while loading is sent right after.

@@ -7,16 +7,16 @@
 import ky, { type KyInstance, type Options, isHTTPError } from 'ky';
 import type * as z from 'zod/mini';
 import {
-  ClinicalCodesResponse,
   CreateSessionResponse,
   LinkedSessionsResponse,
   SessionResponse,
   TranscriptResponse,
+  type ClinicalCodesResponse,
   type Session,
 } from './schemas.ts';
 import { HeidiError, isAbort } from './errors.ts';
 import { JSON_API, describeKyError, retryPolicy } from './http-errors.ts';
-import { parseResponse } from './responses.ts';
+import { parseClinicalCodes, parseResponse } from './responses.ts';
 import type { TokenManager } from './token.ts';
 import { idSegment } from './url.ts';
 
@@ -53,6 +53,8 @@ interface RequestOptions {
 }
 
 type Method = 'get' | 'post' | 'patch';
+/** How a body is read: its zod schema, or a function that reads it (the clinical codes, in slices). */
+type Reader<T> = z.ZodMiniType<T> | ((text: string) => Promise<T>);
 
 export class HeidiClient {
   private readonly _http: KyInstance;
@@ -102,7 +104,9 @@ export class HeidiClient {
   }
 
   getClinicalCodes(sessionId: string, signal?: AbortSignal): Promise<ClinicalCodesResponse> {
-    return this._sessionCall('get', sessionId, '/clinical-codes', ClinicalCodesResponse, 'the clinical codes', {
+    // Read a slice at a time: thousands of codes read in one go would be a long task.
+    const read = (text: string) => parseClinicalCodes(text, 'the clinical codes', signal);
+    return this._sessionCall('get', sessionId, '/clinical-codes', read, 'the clinical codes', {
       signal,
       timeout: this._options.codesTimeoutMs ?? 120_000,
     });
@@ -116,25 +120,19 @@ export class HeidiClient {
   }
 
   /** A call below `sessions/{id}`: the id is one path segment, never a path. */
-  private async _sessionCall<S extends z.ZodMiniType>(
+  private async _sessionCall<T>(
     method: Method,
     sessionId: string,
     below: string,
-    schema: S,
+    read: Reader<T>,
     what: string,
     options: RequestOptions,
-  ): Promise<z.infer<S>> {
-    return this._request(method, `sessions/${idSegment(sessionId, 'session id')}${below}`, schema, what, options);
+  ): Promise<T> {
+    return this._request(method, `sessions/${idSegment(sessionId, 'session id')}${below}`, read, what, options);
   }
 
   /** One call: token, request, one refresh-and-retry on 401, schema check; every error's outside text redacted. */
-  private async _request<S extends z.ZodMiniType>(
-    method: Method,
-    path: string,
-    schema: S,
-    what: string,
-    options: RequestOptions,
-  ): Promise<z.infer<S>> {
+  private async _request<T>(method: Method, path: string, read: Reader<T>, what: string, options: RequestOptions): Promise<T> {
     const { tokens } = this._options;
     const send = async (retried?: boolean): Promise<string> => {
       const token = await tokens.get(options.signal);
@@ -158,7 +156,8 @@ export class HeidiClient {
       }
     };
     try {
-      return parseResponse(schema, await send(), what);
+      const text = await send();
+      return typeof read === 'function' ? await read(text) : parseResponse(read, text, what);
     } catch (error) {
       // An upstream error body may echo the bearer token: it never reaches the page or `heidi-error`.
       throw tokens.redactError(error);

@@ -25,6 +25,7 @@ import {
 } from './evidence.ts';
 import type { DiscardedCode, EngineSuggestion } from './engines/types.ts';
 import { uniqueId } from './ids.ts';
+import { inSlices, pauseForMainThread } from './slices.ts';
 
 /** A code as the host receives it: FHIR `system`, `code`, `display`, plus Heidi's own `codeSystem`. */
 export interface CodeRef {
@@ -147,18 +148,9 @@ export function buildEntities(codes: ClinicalCodesResponse, transcript: string |
   return codes.clinical_entities.map((entity) => buildEntity(entity, prepared, note, used));
 }
 
-/** Work done between two pauses of `buildEntitiesInSlices`: well under a 50 ms long task on a slow machine. */
-const SLICE_MS = 8;
-
-/** Give the main thread back (input, paint) and continue soon after. */
-export function pauseForMainThread(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 /**
- * `buildEntities` in slices of a few milliseconds with the main thread given back between them (issue 16:
- * 5 MB transcripts with thousands of snippets must not freeze the page). A transcript is folded and indexed
+ * `buildEntities` in slices (`inSlices`) with the main thread given back between them (issue 16: 5 MB
+ * transcripts with thousands of snippets must not freeze the page). A transcript is folded and indexed
  * in slices first, and only when some snippet will be searched for.
  */
 export async function buildEntitiesInSlices(
@@ -168,24 +160,27 @@ export async function buildEntitiesInSlices(
   signal?: AbortSignal,
   pause: () => Promise<void> = pauseForMainThread,
 ): Promise<EntityView[]> {
-  const paused = async () => {
-    await pause();
-    signal?.throwIfAborted();
-  };
   const prepared = transcript ? prepareText(transcript) : undefined;
   const refs = codes.clinical_entities.flatMap((e) => e.reference_in_transcript ?? []);
-  if (prepared && refs.some((ref) => needsSearch(prepared.text, ref))) await prepared.prepareInSlices(paused);
-  const used = new Set<string>();
-  const entities: EntityView[] = [];
-  let sliceStart = performance.now();
-  for (const entity of codes.clinical_entities) {
-    entities.push(buildEntity(entity, prepared, note, used));
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await paused();
-      sliceStart = performance.now();
-    }
+  if (prepared && refs.some((ref) => needsSearch(prepared.text, ref))) {
+    await prepared.prepareInSlices(async () => {
+      await pause();
+      signal?.throwIfAborted();
+    });
   }
-  return entities;
+  const used = new Set<string>();
+  return inSlices(
+    (function* () {
+      const entities: EntityView[] = [];
+      for (const entity of codes.clinical_entities) {
+        entities.push(buildEntity(entity, prepared, note, used));
+        yield;
+      }
+      return entities;
+    })(),
+    signal,
+    pause,
+  );
 }
 
 /** How many codes (primary or similar) had a score outside 0..1. */

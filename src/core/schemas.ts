@@ -168,7 +168,7 @@ export const ClinicalEntity = z.object({
 export type ClinicalEntity = z.infer<typeof ClinicalEntity>;
 
 /** What the clinical-codes body is as a whole: an id and a list. Each entity is then read on its own (below). */
-const ClinicalCodesBody = z.object({
+export const ClinicalCodesBody = z.object({
   id: nullishString,
   session_id: nonEmptyString,
   consult_note_id: nullishString,
@@ -177,6 +177,7 @@ const ClinicalCodesBody = z.object({
   updated_at: nullishString,
   feedback: z.nullish(z.unknown()),
 });
+export type ClinicalCodesBody = z.infer<typeof ClinicalCodesBody>;
 
 /**
  * What was left out of a clinical-codes body because it could not be read, so the UI can say so. One bad
@@ -307,35 +308,49 @@ function readEntity(raw: unknown, tally: Tally): ClinicalEntity | undefined {
   return keep(entity, local, tally);
 }
 
+/** Why a clinical-codes body is refused although its shape was right: not one of its entities could be read. */
+export type ClinicalCodesIssue = { code: 'custom'; input: unknown; path: PropertyKey[]; message: string };
+
 /**
- * `GET /sessions/{id}/clinical-codes`. The body must be right as a whole (a session id, a list of entities);
- * each entity is then read on its own, keeping the good ones, and `dropped` counts what was left out. When
- * there were entities and not one could be read, the body is not what this widget understands: a schema error.
+ * The entities of a body that passed `ClinicalCodesBody`, each read on its own, keeping the good ones, with
+ * `dropped` counting what was left out. One step per entity, so that a caller can give the main thread back
+ * between them (`inSlices`); the steps end with the response, or with the issue when there were entities and
+ * not one could be read (the body is then not what this widget understands).
  */
-export const ClinicalCodesResponse = ClinicalCodesBody.check((ctx) => {
-  // A check that replaces the value, rather than `z.pipe` + `z.transform`: two schema kinds fewer in the bundle.
-  const body = ctx.value;
+export function* readClinicalCodes(body: ClinicalCodesBody): Generator<void, ClinicalCodesResponse | ClinicalCodesIssue> {
   const tally = emptyTally();
   const entities: ClinicalEntity[] = [];
   for (const raw of body.clinical_entities) {
     const entity = readEntity(raw, tally);
     if (entity) entities.push(entity);
     else tally.entities += 1;
+    yield;
   }
   if (entities.length === 0 && body.clinical_entities.length > 0) {
     const first = ClinicalEntity.safeParse(body.clinical_entities[0]);
     const issue = first.success ? undefined : first.error.issues[0];
-    ctx.issues.push({
+    return {
       code: 'custom',
       input: body.clinical_entities,
       path: ['clinical_entities', 0, ...(issue?.path ?? [])],
       message: `no entity could be read${issue ? ` (${issue.message})` : ''}`,
-    });
-    return;
+    };
   }
   const dropped: DroppedData = tally.entities + tally.similarCodes + tally.evidence + tally.fields ? tally : NOTHING_DROPPED;
-  const read: ClinicalCodesResponse = { ...body, clinical_entities: entities, dropped };
-  ctx.value = read;
+  return { ...body, clinical_entities: entities, dropped };
+}
+
+/**
+ * `GET /sessions/{id}/clinical-codes` read in one go: the body must be right as a whole (a session id, a list
+ * of entities), then `readClinicalCodes`. The client reads the same a slice at a time (`parseClinicalCodes`).
+ */
+export const ClinicalCodesResponse = ClinicalCodesBody.check((ctx) => {
+  // A check that replaces the value, rather than `z.pipe` + `z.transform`: two schema kinds fewer in the bundle.
+  const steps = readClinicalCodes(ctx.value);
+  let step;
+  while (!(step = steps.next()).done);
+  if ('message' in step.value) ctx.issues.push(step.value);
+  else ctx.value = step.value;
 }) as z.ZodMiniType<ClinicalCodesResponse>;
 export type ClinicalCodesResponse = Omit<z.infer<typeof ClinicalCodesBody>, 'clinical_entities'> & {
   clinical_entities: ClinicalEntity[];
@@ -369,7 +384,7 @@ export function describeErrorBody(body: unknown): { message: string; type?: stri
 }
 
 /** A one-line, human-readable account of why a body failed its schema. */
-export function explainSchemaError(error: z.core.$ZodError): string {
+export function explainSchemaError(error: { readonly issues: readonly Pick<z.core.$ZodIssue, 'path' | 'message'>[] }): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`)
