@@ -30,7 +30,8 @@ import { ProgressiveRenderController } from './controllers/progressive.ts';
 import { ReviewController } from './controllers/review.ts';
 import { focusAfterUpdate, RovingFocusController } from './controllers/roving-focus.ts';
 import { SelectionController, revealAboveDrawer } from './controllers/selection.ts';
-import { SessionLoadController, type PatientInfo } from './controllers/session-load.ts';
+import { SessionLoadController } from './controllers/session-load.ts';
+import type { PatientInfo } from './controllers/session-context.ts';
 import { ToolbarPanelsController } from './controllers/toolbar-panels.ts';
 import { statusTemplate, emptyTemplate } from './templates/status.ts';
 import { footerTemplate } from './templates/footer.ts';
@@ -40,8 +41,6 @@ import { sourcePaneTemplate } from './templates/source-pane.ts';
 import { controls } from './styles/controls.ts';
 import { elementStyles } from './styles/element.ts';
 import { tokens } from './styles/tokens.ts';
-
-export type { PatientInfo };
 
 /**
  * Heidi clinical-code review.

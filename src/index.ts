@@ -22,7 +22,8 @@ declare global {
   }
 }
 
-export { HeidiClinicalCodes, type PatientInfo } from './heidi-clinical-codes.ts';
+export { HeidiClinicalCodes } from './heidi-clinical-codes.ts';
+export type { PatientInfo } from './controllers/session-context.ts';
 export * from './events.ts';
 export { HeidiError, type HeidiErrorCode } from './core/errors.ts';
 export type { CodeRef } from './core/model.ts';

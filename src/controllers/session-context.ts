@@ -10,7 +10,13 @@ import { isAbort, type HeidiError } from '../core/errors.ts';
 import { asHeidiError } from '../core/engines/pipeline.ts';
 import type { CodingModel } from '../core/model.ts';
 import type { Session } from '../core/schemas.ts';
-import type { PatientInfo } from './session-load.ts';
+
+/** The host's patient (the `patient` property), sent to the session with PATCH and read by the checks. */
+export interface PatientInfo {
+  name?: string;
+  gender?: string;
+  dob?: string;
+}
 
 export interface SessionContextHost {
   readonly patient: PatientInfo | undefined;

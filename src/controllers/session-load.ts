@@ -18,17 +18,11 @@ import type { CodingModel } from '../core/model.ts';
 import type { JwtResponse } from '../core/schemas.ts';
 import { pauseForMainThread } from '../core/slices.ts';
 import { warmUp } from './warm-up.ts';
-import { SessionContextSync } from './session-context.ts';
+import { SessionContextSync, type PatientInfo } from './session-context.ts';
 import { HeidiErrorEvent, HeidiSessionStartEvent, HeidiTokenExpiredEvent } from '../events.ts';
 import type { LocaleController } from './locale.ts';
 
 export type LoadPhase = 'idle' | 'loading' | 'generating' | 'loaded' | 'error' | 'cancelled';
-
-export interface PatientInfo {
-  name?: string;
-  gender?: string;
-  dob?: string;
-}
 
 export interface SessionLoadHost extends ReactiveControllerHost, HTMLElement {
   readonly tokenUrl: string;
@@ -59,6 +53,20 @@ export interface SessionLoadOptions {
   readonly onSessionChange: () => void;
   readonly onLoaded: (result: LoadResult) => void;
 }
+
+/** The host properties whose change loads again (tokenUrl and tokenProvider at 2 and 3: see hostUpdate). */
+const RELOAD_ON = [
+  'sessionId',
+  'apiBase',
+  'tokenUrl',
+  'tokenProvider',
+  'patientProfileId',
+  'ehrAppointmentId',
+  'engines',
+  'sullyBase',
+  'omniscribeBase',
+  'omniscribeModel',
+] as const;
 
 export class SessionLoadController implements ReactiveController {
   phase: LoadPhase = 'idle';
@@ -112,7 +120,8 @@ export class SessionLoadController implements ReactiveController {
       // The codes are shown: a failed PATCH is said as what it blocks or lost, not as codes that could not be shown.
       onError: (error, linking) => {
         const m = this._options.locale.messages;
-        this._report(error, linking ? m.patientLinkFailed : `${m.contextNotSaved} ${m.errors[error.code]}`);
+        this._announce(linking ? m.patientLinkFailed : `${m.contextNotSaved} ${m.errors[error.code]}`);
+        this._dispatchError(error);
       },
     });
     _host.addController(this);
@@ -286,20 +295,8 @@ export class SessionLoadController implements ReactiveController {
 
   hostUpdate(): void {
     const host = this._host;
-    const args = [
-      host.sessionId,
-      host.apiBase,
-      host.tokenUrl,
-      host.tokenProvider,
-      host.patientProfileId,
-      host.ehrAppointmentId,
-      host.engines,
-      host.sullyBase,
-      host.omniscribeBase,
-      host.omniscribeModel,
-      // The host's note is what is coded only without Heidi (else the session's note is).
-      /\bheidi\b/i.test(host.engines || 'heidi') ? undefined : host.note,
-    ];
+    // The host's note is what is coded only without Heidi (else the session's note is).
+    const args = [...RELOAD_ON.map((name) => host[name]), /\bheidi\b/i.test(host.engines || 'heidi') ? undefined : host.note];
     const last = this._lastInputs;
     this._lastInputs = args;
     if (!last) return; // the first update only records them: the connected host is already loading
@@ -379,21 +376,9 @@ export class SessionLoadController implements ReactiveController {
     this._options.announcer.announce(message);
   }
 
-  private _report(error: HeidiError, announcement: string): void {
-    this._announce(announcement);
-    this._dispatchError(error);
-  }
-
-  private _dispatchError(error: HeidiError, engine?: EngineName): void {
-    this._host.dispatchEvent(
-      new HeidiErrorEvent({
-        code: error.code,
-        message: error.message,
-        ...(error.status !== undefined ? { status: error.status } : {}),
-        retryable: error.retryable,
-        ...(engine ? { engine } : {}),
-      }),
-    );
+  private _dispatchError({ code, message, status, retryable }: HeidiError, engine?: EngineName): void {
+    const detail = { code, message, retryable, ...(status !== undefined && { status }), ...(engine && { engine }) };
+    this._host.dispatchEvent(new HeidiErrorEvent(detail));
   }
 
   private _startTimer(started: number): void {

@@ -390,24 +390,3 @@ export function explainSchemaError(error: { readonly issues: readonly Pick<z.cor
     .map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`)
     .join('; ');
 }
-
-/** Run each response schema once on a small valid body, so their one-off set-up is not paid when data arrives. */
-export function warmSchemas(): void {
-  const code = { code: 'A', code_name: 'a', code_system: 'x', score: 1, metadata: { sex: null, children_code: [] } };
-  const span = { start: 0, end: 1 };
-  ClinicalCodesResponse.safeParse({
-    session_id: 's',
-    clinical_entities: [
-      {
-        primary_code: code,
-        similar_codes: [code],
-        location_in_note: [span],
-        reference_in_transcript: [{ transcript_text: 'a', location_in_transcript: span }],
-        reference_in_context: ['a', { text: 'a' }],
-        relevance: 'HIGH',
-      },
-    ],
-  });
-  SessionResponse.safeParse({ session: { session_id: 's', patient: { name: 'a' }, consult_note: { result: 'a' } } });
-  TranscriptResponse.safeParse({ transcript: 'a' });
-}
