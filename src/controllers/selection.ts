@@ -94,12 +94,13 @@ export class SelectionController {
   }
 }
 
-/** Narrow, the drawer covers the list's bottom: scroll the selected card (`id`) into the space above it. */
+/**
+ * Narrow, the drawer covers the list's bottom: scroll the selected card (`id`) into the space above it (the
+ * cards' `scroll-margin-bottom` is the open drawer's height, styles/element.ts; focus moves honour it too).
+ */
 export function revealAboveDrawer(root: ParentNode, id: string): void {
   const card = root.querySelector<HTMLElement>(`heidi-code-card[data-id="${CSS.escape(id)}"]`);
   const drawer = root.querySelector('heidi-source-view')?.getBoundingClientRect();
   const box = card?.getBoundingClientRect();
-  if (!card || !box || !drawer || drawer.top >= box.bottom || drawer.left >= box.right) return;
-  card.style.scrollMarginBottom = `${drawer.height}px`;
-  card.scrollIntoView({ block: 'nearest' });
+  if (card && box && drawer && drawer.top < box.bottom && drawer.left < box.right) card.scrollIntoView({ block: 'nearest' });
 }

@@ -118,9 +118,16 @@ export const elementStyles = css`
      open (a selection, a tab) it sticks to the bottom of the visible list, so a tall note never pushes the
      list down. Block layout, not grid, so the sticky drawer's containing block is the whole layout. */
   @container (max-width: 839.98px) {
+    .layout {
+      --_source-max: min(var(--heidi-source-height, 24rem), 45vh);
+    }
     .layout > heidi-source-view {
       margin-top: var(--_space);
-      --_source-max: min(var(--heidi-source-height, 24rem), 45vh);
+    }
+    /* Open, the drawer covers the list's bottom: a card scrolled into view (focus, a selection) stops above it
+       (its tallest: the text's height, the tabs and the padding). */
+    .layout:has(> heidi-source-view[open]) heidi-code-card {
+      scroll-margin-bottom: calc(var(--_source-max) + 4.5rem);
     }
     .layout > heidi-source-view[open] {
       position: sticky;

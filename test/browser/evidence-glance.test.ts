@@ -4,7 +4,7 @@
  * 1280 × 900 in the default density), focus moves on after a decision, and the view is a drawer when narrow.
  */
 import { expect } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import { findFixture } from '../../demo/fixtures/index.ts';
 import { ADVANCE_STORAGE_KEY } from '../../src/controllers/roving-focus.ts';
@@ -321,6 +321,31 @@ describe('layout follows the space', () => {
     );
     expect(drawer.bottom).to.be.at.most(innerHeight + 1);
     expect(focused()!.localName, 'focus on the quoted words in the drawer').to.equal('mark');
+    await expect(el).to.be.accessible();
+    window.scrollTo(0, 0);
+  });
+
+  it('narrow: with the drawer open, the card j / k / End move the focus to is never under the drawer', async () => {
+    await setViewport({ width: 400, height: 900 });
+    const { el } = await mountLoaded({ sessionId: 'generated-30', attrs: { density: 'compact' } });
+    await settled(el);
+    const view = sourceView(el);
+    shadow(cards(el)[0]!).querySelector<HTMLButtonElement>('button.said')!.click();
+    await settled(el);
+    expect(view.hasAttribute('open')).to.equal(true);
+    cards(el)[0]!.focus();
+    const obscured: string[] = [];
+    for (const key of [...Array<string>(8).fill('j'), 'End', 'k', 'k']) {
+      await sendKeys({ press: key });
+      await settled(el);
+      const card = focused()?.closest('heidi-code-card') ?? (focused() as HTMLElement | null);
+      const box = card!.getBoundingClientRect();
+      const drawer = view.getBoundingClientRect();
+      if (!view.hasAttribute('open')) continue;
+      if (box.top < -0.5 || box.bottom > drawer.top + 0.5)
+        obscured.push(`${key}: card ${box.top}–${box.bottom}, drawer from ${drawer.top}`);
+    }
+    expect(obscured, 'focused cards under the drawer or off screen').to.deep.equal([]);
     await expect(el).to.be.accessible();
     window.scrollTo(0, 0);
   });
