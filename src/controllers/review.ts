@@ -145,18 +145,26 @@ export class ReviewController implements ReactiveController {
     if (state === this.state) this._sync?.publishSent(codes, state.sentAt!);
   }
 
-  /** Stop hearing other tabs (another session, or the element left). */
+  /** Stop hearing other tabs (another session, or the element left), and save what is not saved yet. */
   close(): void {
     this._sync?.close();
     this._sync = undefined;
+    this._flush();
   }
+
+  /** A pending save is written before the page goes or is hidden (and may be discarded). */
+  private readonly _flush = (): void => this.state?.flush();
 
   hostConnected(): void {
     this._connect();
+    addEventListener('pagehide', this._flush);
+    document.addEventListener('visibilitychange', this._flush);
   }
 
   hostDisconnected(): void {
     this.close();
+    removeEventListener('pagehide', this._flush);
+    document.removeEventListener('visibilitychange', this._flush);
   }
 
   private _connect(): void {

@@ -188,6 +188,40 @@ describe('nothing lost', () => {
     expect(sentSet(fourth.detail)).to.deep.equal(sentSet(third.detail));
     expect((JSON.parse(sessionStorage.getItem(storageKey(SESSION))!) as { sent: string[] }).sent).to.have.length(3);
   });
+  it('a review too large to save on every key is saved when the page is hidden or left, and when the element goes', async () => {
+    const user = newUser('lost');
+    const ids = new Promise<string[]>((resolve) =>
+      document.addEventListener('heidi-codes-load', (e) => resolve(e.detail.entities.map((x) => x.entityId)), { once: true }),
+    );
+    const { el } = await mountLoaded({ user, sessionId: 'generated-2000' });
+    const all = await ids;
+    const at = new Date().toISOString();
+    // Every code decided (another workstation's review): 2,000 decisions, over SAVE_AT_ONCE_UP_TO with their audit.
+    el.reviewState = {
+      sessionId: 'generated-2000',
+      decisions: Object.fromEntries(all.map((id) => [id, { status: 'REJECTED' as const, at }])),
+      audit: all
+        .slice(0, 10)
+        .map((entityId) => ({ at, entityId, statusBefore: 'PENDING' as const, statusAfter: 'REJECTED' as const, engines: ['heidi'] })),
+    };
+    await settle(el);
+    const stored = () =>
+      JSON.parse(sessionStorage.getItem(storageKey('generated-2000')) ?? '{"d":{}}') as { d: Record<string, { s: string }> };
+    dispatchEvent(new Event('pagehide'));
+    const first = cards(el)[0]!;
+    const id = first.dataset.id!;
+    expect(stored().d[id]?.s, 'saved when the page was left').to.equal('REJECTED');
+    button(first, 'Accept ').click();
+    await settle(el);
+    expect(stored().d[id]?.s, 'not yet written: saved with the next burst').to.equal('REJECTED');
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(stored().d[id]?.s, 'saved when the page was hidden').to.equal('ACCEPTED');
+    button(first, 'Undo ').click();
+    await settle(el);
+    el.remove();
+    await Promise.resolve();
+    expect(stored().d[id], 'saved when the element left (an undo)').to.equal(undefined);
+  });
 });
 
 function deepEqualCodes(a: CodesCommitDetail, b: CodesCommitDetail): boolean {

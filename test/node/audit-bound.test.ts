@@ -127,6 +127,7 @@ describe('the stored trail', () => {
     state.log(entries(2, MAX_AUDIT_ENTRIES));
     assert.equal(state.audit.length, MAX_AUDIT_ENTRIES);
     assert.equal(state.auditDropped, 2);
+    state.flush();
     const reread = new ReviewState('S1', { storage });
     assert.equal(reread.audit.length, MAX_AUDIT_ENTRIES);
     assert.equal(reread.auditDropped, 0);

@@ -44,6 +44,7 @@ describe('the review keeps its audit trail and what the host holds', () => {
     );
     first.apply('e1', { status: 'ACCEPTED' }, entry);
     first.markSent([{ entityId: 'e1', ...KNEE }]);
+    first.flush();
     const raw = storage.getItem(storageKey('s1'))!;
     assert.doesNotMatch(raw, /osteoarthritis|knee|Mother|Dr /i);
     const again = new ReviewState('s1', { storage });

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildModel, type EntityView } from '../../src/core/model.ts';
 import { ageInYears, checkEntity, codeSexRestriction, isUnspecified, type CheckKind } from '../../src/core/checks.ts';
-import { ReviewState, storageKey } from '../../src/core/review.ts';
+import { ReviewState, SAVE_AT_ONCE_UP_TO, SAVE_DELAY_MS, storageKey } from '../../src/core/review.ts';
 import { DEFAULT_BATCH_FILTER, batchCandidates, groupByKind, visibleEntities } from '../../src/core/filters.ts';
 import type { ClinicalEntity, CodeMetadata, Patient } from '../../src/core/schemas.ts';
 import { MemoryStorage } from './memory-storage.ts';
@@ -154,6 +154,7 @@ describe('review state', () => {
     first.swap(a, a.similar[1]!);
     first.setStatus(b, 'REJECTED');
     first.markSent([{ entityId: a.id, codeSystem: 'icd_10_cm', code: 'M17.9' }]);
+    first.flush();
     const raw = storage.getItem(storageKey('s1'))!;
     assert.doesNotMatch(raw, /osteoarthritis|knee|Pain|mother|TRANSCRIPT/i, 'no names, note or transcript text');
     const restored = new ReviewState('s1', { storage });
@@ -162,6 +163,37 @@ describe('review state', () => {
     assert.equal(restored.isSent(a), true);
     assert.deepEqual(restored.counts([b, a]), { PENDING: 0, ACCEPTED: 1, REJECTED: 1 });
     assert.equal(new ReviewState('other', { storage }).status(b.id), 'PENDING', 'per session');
+  });
+
+  it('a review over SAVE_AT_ONCE_UP_TO is saved once per burst, SAVE_DELAY_MS after its first change; a small one at once', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const storage = new MemoryStorage();
+    let writes = 0;
+    const setItem = storage.setItem.bind(storage);
+    storage.setItem = (key, value) => {
+      writes += 1;
+      setItem(key, value);
+    };
+    const review = new ReviewState('s1', { storage });
+    review.setStatus(a, 'ACCEPTED');
+    assert.equal(writes, 1, 'small: written as it is made');
+    // Another tab's (or a restored) review of many codes: the review is now large.
+    review.applyAll(Array.from({ length: SAVE_AT_ONCE_UP_TO }, (_, i) => [`far-${i}`, { status: 'REJECTED' }] as const));
+    t.mock.timers.tick(SAVE_DELAY_MS);
+    writes = 0;
+    review.setStatus(b, 'REJECTED');
+    review.swap(a, a.similar[0]!);
+    assert.equal(writes, 0, 'large: nothing written during the burst');
+    t.mock.timers.tick(SAVE_DELAY_MS);
+    assert.equal(writes, 1, 'one write for the burst');
+    assert.equal(new ReviewState('s1', { storage }).chosenCode(a).code, 'M17.12');
+    review.setStatus(b, 'PENDING');
+    review.flush();
+    assert.equal(writes, 2);
+    assert.equal(new ReviewState('s1', { storage }).status(b.id), 'PENDING', 'flushed: read back at once');
+    review.flush();
+    t.mock.timers.tick(SAVE_DELAY_MS);
+    assert.equal(writes, 2, 'nothing pending, nothing written');
   });
 
   it('survives corrupt storage and storage that throws', () => {
