@@ -103,6 +103,8 @@ const keydownEventTimings: { start: number; duration: number }[] = [];
 const timings: Timings = { hostUpdate: 0, hostUpdates: 0, cardUpdate: 0, cardUpdates: 0 };
 let renders = 0;
 let current: CardHost | undefined;
+/** The entity ids of the last `heidi-codes-load` (every code, not only the rendered window). */
+let loadedIds: string[] = [];
 
 // ------------------------------------------------------------------ observers
 
@@ -341,7 +343,9 @@ const bench = {
         'heidi-codes-load',
         (event) => {
           const load = performance.now();
-          const entities = ((event as unknown as CustomEvent<{ entities: readonly unknown[] }>).detail?.entities ?? []).length;
+          const loaded = (event as unknown as CustomEvent<{ entities: readonly { entityId: string }[] }>).detail?.entities ?? [];
+          loadedIds = loaded.map((e) => e.entityId);
+          const entities = loaded.length;
           void afterPaint().then(([raf, paint]) => finish({ ok: true, load, raf, paint, entities }));
         },
         { once: true },
@@ -359,6 +363,16 @@ const bench = {
   unmount(): void {
     current?.remove();
     current = undefined;
+  },
+
+  /** Decide every loaded code at once, as a review restored from another workstation (`reviewState`) would. */
+  async decideAll(status: 'ACCEPTED' | 'REJECTED'): Promise<number> {
+    const el = current as (CardHost & { reviewState: unknown; sessionId: string }) | undefined;
+    if (!el) return 0;
+    const at = new Date().toISOString();
+    el.reviewState = { sessionId: el.sessionId, decisions: Object.fromEntries(loadedIds.map((id) => [id, { status, at }])), audit: [] };
+    await bench.settle(2);
+    return loadedIds.length;
   },
 
   /** Let pending frames and tasks finish. */
