@@ -12,6 +12,8 @@ const backend = createDevBackend();
  */
 const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'; trusted-types lit-html";
 const SHARED_CSP = `${STRICT_CSP} heidi-clinical-codes`;
+/** `?csp=none`: Trusted Types required, and no policy name allowed (a misconfigured page). */
+const NO_POLICY_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'; trusted-types 'none'";
 
 const config: TestRunnerConfig = {
   files: ['test/browser/**/*.test.ts'],
@@ -31,7 +33,8 @@ const config: TestRunnerConfig = {
     // test/csp/ pages are served with the strict CSP (see test/browser/csp.test.ts).
     async (ctx, next) => {
       await next();
-      if (ctx.path.startsWith('/test/csp/')) ctx.set('Content-Security-Policy', ctx.query.csp === 'shared' ? SHARED_CSP : STRICT_CSP);
+      if (ctx.path.startsWith('/test/csp/'))
+        ctx.set('Content-Security-Policy', { shared: SHARED_CSP, none: NO_POLICY_CSP }[String(ctx.query.csp)] ?? STRICT_CSP);
     },
   ],
   filterBrowserLogs: ({ args }) => !String(args[0] ?? '').includes('Lit is in dev mode'),

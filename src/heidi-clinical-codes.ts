@@ -17,7 +17,8 @@ import type { JwtResponse } from './core/schemas.ts';
 import type { Reviewer } from './core/audit.ts';
 import type { ReviewSnapshot } from './core/review-snapshot.ts';
 import type { LoadResult } from './core/session-loader.ts';
-import { HeidiCodesLoadEvent } from './events.ts';
+import { HeidiCodesLoadEvent, HeidiErrorEvent } from './events.ts';
+import { TEMPLATES_REFUSED, templatesRefused } from './elements/trusted-types.ts';
 import type { CardActionEvent } from './elements/code-card/code-card.ts';
 import { AnnouncerController } from './controllers/announcer.ts';
 import { MoveGuard } from './controllers/move-guard.ts';
@@ -214,7 +215,9 @@ export class HeidiClinicalCodes extends LitElement {
   private readonly _moves = new MoveGuard(() => this._locale.moved());
 
   override connectedCallback(): void {
-    if (!this._moves.arrived()) super.connectedCallback();
+    if (this._moves.arrived()) return;
+    if (!templatesRefused()) return super.connectedCallback();
+    this.dispatchEvent(new HeidiErrorEvent({ code: 'config', message: TEMPLATES_REFUSED, retryable: false }));
   }
 
   override disconnectedCallback(): void {
@@ -269,12 +272,6 @@ export class HeidiClinicalCodes extends LitElement {
     focusAfterUpdate(this, '[part="status"] button');
     focusAfterUpdate(this, '.footer .retry');
     focusAfterUpdate(this, '.footer .send:not(:disabled)');
-  }
-
-  /** The drawer closed (Close, Escape): focus goes back to the card the reviewer was on. */
-  private _closeSource(): void {
-    this._selection.closeView();
-    this._roving.refocus();
   }
 
   protected override render(): TemplateResult {
@@ -332,7 +329,7 @@ export class HeidiClinicalCodes extends LitElement {
             </div>
             ${sourcePaneTemplate(
               { messages: m, model, selection },
-              { showSource: (kind) => selection.showSource(kind), close: () => this._closeSource() },
+              { showSource: (kind) => selection.showSource(kind), close: () => (selection.closeView(), this._roving.refocus()) },
             )}
           </div>`
       }

@@ -12,7 +12,9 @@
  * a host with Lit of its own lists `trusted-types lit-html heidi-clinical-codes` and sees no violation.
  * A copy loaded when the element is already defined makes no policy: it never renders (the first
  * definition wins). When no name is allowed the policy is undefined, as lit-html's own fallback when
- * the browser has no Trusted Types, and the page's default policy (if any) applies.
+ * the browser has no Trusted Types, and the page's default policy (if any) applies; the page is marked
+ * (`Symbol.for('heidi-clinical-codes.no-policy')`) so the element can say why it cannot render
+ * (src/elements/trusted-types.ts).
  */
 import MagicString from 'magic-string';
 import type { Plugin } from 'vite';
@@ -37,7 +39,8 @@ export function withTolerantPolicy(code: string): MagicString {
   const helper =
     `function heidiLitPolicy(tt){if(customElements.get(${tag}))return;` +
     `const names=globalThis.litHtmlVersions?.length?[${tag},"lit-html"]:["lit-html",${tag}];` +
-    `for(const name of names)try{return tt.createPolicy(name,{createHTML:s=>s})}catch{}}\n`;
+    `for(const name of names)try{return tt.createPolicy(name,{createHTML:s=>s})}catch{}` +
+    `globalThis[Symbol.for(${JSON.stringify(`${TAG}.no-policy`)})]=true}\n`;
   return new MagicString(code)
     .overwrite(match.index, match.index + found.length, `${trustedTypes}?heidiLitPolicy(${trustedTypes}):void 0`)
     .prepend(helper);

@@ -13,6 +13,7 @@ export interface SourcePaneProps {
 
 export interface SourcePaneHandlers {
   readonly showSource: (kind: SourceKindChangeEvent['kind']) => void;
+  /** The drawer closed (✕, Escape): the host closes the view and gives focus back to the card the reviewer was on. */
   readonly close: () => void;
 }
 

@@ -12,7 +12,7 @@
  * probes afterwards prove the policy is really enforced there.
  */
 import { expect } from '@open-wc/testing';
-import { newUser } from './helpers.ts';
+import { newUser, requestLog } from './helpers.ts';
 
 const POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'; trusted-types lit-html";
 
@@ -20,8 +20,9 @@ interface PageReport {
   from: 'csp-page';
   loaded: boolean;
   entities?: number;
-  error?: unknown;
+  error?: { code?: string; message?: string; retryable?: boolean };
   crash?: string;
+  pageErrors?: string[];
   cards?: number;
   marks?: number;
   sent?: boolean;
@@ -75,6 +76,7 @@ describe('strict CSP and Trusted Types: the built element', () => {
     it(`shows codes from the mock and is used (${what}) with zero securitypolicyviolation events`, async () => {
       const report = await runPage({ user: newUser('csp'), session: 'fx-knee-oa', ...query });
       expect(report.crash, report.crash).to.equal(undefined);
+      expect(report.pageErrors, 'nothing thrown in the page').to.deep.equal([]);
       expect(report.violations, JSON.stringify(report.violations, null, 2)).to.deep.equal([]);
       expect(report.loaded, JSON.stringify(report.error)).to.equal(true);
       expect(report.entities).to.be.greaterThan(3);
@@ -89,4 +91,16 @@ describe('strict CSP and Trusted Types: the built element', () => {
       expect(report.probes!.probeViolations).to.be.at.least(2);
     });
   }
+
+  it('a page whose CSP allows no policy name: one config heidi-error naming the directive, nothing thrown, no request', async () => {
+    const user = newUser('csp');
+    const report = await runPage({ user, session: 'fx-knee-oa', csp: 'none' });
+    expect(report.crash, report.crash).to.equal(undefined);
+    expect(report.loaded).to.equal(false);
+    expect(report.error?.code).to.equal('config');
+    expect(report.error?.message).to.contain('trusted-types');
+    expect(report.error?.retryable).to.equal(false);
+    expect(report.pageErrors, 'nothing thrown in the page').to.deep.equal([]);
+    expect(await requestLog(user), 'not started: no request').to.deep.equal([]);
+  });
 });

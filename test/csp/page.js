@@ -18,6 +18,11 @@ document.addEventListener('securitypolicyviolation', (e) => {
   });
 });
 
+// Anything thrown in the page (an update that throws inside the element would land here).
+const pageErrors = [];
+addEventListener('error', (e) => pageErrors.push(String(e.message)));
+addEventListener('unhandledrejection', (e) => pageErrors.push(String(e.reason && e.reason.stack ? e.reason.stack : e.reason)));
+
 const params = new URLSearchParams(location.search);
 const post = (message) => parent.postMessage({ from: 'csp-page', ...message }, location.origin);
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
@@ -40,6 +45,11 @@ async function run() {
   });
   document.getElementById('host').append(el);
   const result = await outcome;
+  if (!result.loaded) {
+    // Not started (the policy refuses it): nothing to use; say what the page saw.
+    await sleep(100);
+    return post({ ...result, violations: [...violations], pageErrors });
+  }
   await el.updateComplete;
 
   // Use it: open evidence and similar codes, select, accept, switch the source view, open the batch panel, send.
@@ -96,6 +106,7 @@ async function run() {
     ...result,
     ...shown,
     violations: seen,
+    pageErrors,
     probes: { evalBlocked, innerHTMLBlocked, probeViolations: violations.length - seen.length },
   });
 }

@@ -14,7 +14,11 @@ import { withTolerantPolicy } from '../../scripts/vite/lit-trusted-types.ts';
 const litHtml = fileURLToPath(new URL('../../node_modules/lit-html/lit-html.js', import.meta.url));
 
 /** Run the patched policy line with a fake `trustedTypes` that refuses `refused` names; the names asked for, in order. */
-function policyNames(options: { refused: string[]; otherLit: boolean; defined: boolean }): { asked: string[]; made: unknown } {
+function policyNames(options: { refused: string[]; otherLit: boolean; defined: boolean }): {
+  asked: string[];
+  made: unknown;
+  marked?: boolean;
+} {
   const asked: string[] = [];
   const patched = withTolerantPolicy(
     'const s=globalThis.trustedTypes,e=s?s.createPolicy("lit-html",{createHTML:t=>t}):void 0;result=e;',
@@ -31,8 +35,10 @@ function policyNames(options: { refused: string[]; otherLit: boolean; defined: b
     customElements: { get: (tag: string) => (options.defined && tag === 'heidi-clinical-codes' ? class {} : undefined) },
     result: undefined as unknown,
   };
-  vm.runInNewContext(patched.replace('globalThis.trustedTypes', 'trustedTypes'), context);
-  return { asked, made: context.result };
+  const sandbox = vm.createContext(context);
+  vm.runInContext(patched.replace('globalThis.trustedTypes', 'trustedTypes'), sandbox);
+  const marked = vm.runInContext("globalThis[Symbol.for('heidi-clinical-codes.no-policy')] === true", sandbox) as boolean;
+  return { asked, made: context.result, ...(marked && { marked }) };
 }
 
 test('the installed lit-html has its policy line exactly once, and it is replaced', async () => {
@@ -55,10 +61,12 @@ test('lit-html first; the element’s name first when another lit-html is on the
     asked: ['heidi-clinical-codes'],
     made: { name: 'heidi-clinical-codes' },
   });
-  // Every name refused: no policy (lit-html's own no-Trusted-Types path), and nothing thrown.
+  // Every name refused: no policy (lit-html's own no-Trusted-Types path), nothing thrown, and the page marked
+  // so the element can say why it cannot render (src/elements/trusted-types.ts).
   assert.deepEqual(policyNames({ refused: ['lit-html', 'heidi-clinical-codes'], otherLit: true, defined: false }), {
     asked: ['heidi-clinical-codes', 'lit-html'],
     made: undefined,
+    marked: true,
   });
   assert.deepEqual(policyNames({ refused: [], otherLit: true, defined: true }), { asked: [], made: undefined });
 });
