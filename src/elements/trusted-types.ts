@@ -18,8 +18,9 @@ export function templatesRefused(): boolean {
     return false;
   }
   try {
-    // A string where Trusted Types are required throws (and is reported once, for a page that is broken anyway).
-    document.createElement('template').innerHTML = '';
+    // A string where Trusted Types are required throws (and is reported once, for a page that is broken anyway);
+    // a detached script's text is such a sink, and nothing runs.
+    document.createElement('script').text = '';
     return false;
   } catch {
     return true;
