@@ -11,7 +11,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { DEFAULT_API_BASE } from './core/client.ts';
-import type { HeidiError } from './core/errors.ts';
+import { errorDetail, HeidiError } from './core/errors.ts';
 import { loadedEntity } from './core/payloads.ts';
 import type { JwtResponse } from './core/schemas.ts';
 import type { Reviewer } from './core/audit.ts';
@@ -217,7 +217,7 @@ export class HeidiClinicalCodes extends LitElement {
   override connectedCallback(): void {
     if (this._moves.arrived()) return;
     if (!templatesRefused()) return super.connectedCallback();
-    this.dispatchEvent(new HeidiErrorEvent({ code: 'config', message: TEMPLATES_REFUSED, retryable: false }));
+    this.dispatchEvent(new HeidiErrorEvent(errorDetail(new HeidiError('config', TEMPLATES_REFUSED))));
   }
 
   override disconnectedCallback(): void {

@@ -8,7 +8,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { auditEntry, isoAfter, MAX_AUDIT_ENTRIES, type AuditEntry, type Reviewer } from '../core/audit.ts';
-import { HeidiError } from '../core/errors.ts';
+import { errorDetail, HeidiError } from '../core/errors.ts';
 import type { CodeView, EntityView } from '../core/model.ts';
 import { appliesTo, ReviewState, type ReviewChange, type ReviewStatus } from '../core/review.ts';
 import { parseReviewSnapshot, reviewSnapshot, splitSnapshot, type ReviewSnapshot } from '../core/review-snapshot.ts';
@@ -95,7 +95,7 @@ export class ReviewController implements ReactiveController {
     }
     const parsed = parseReviewSnapshot(value, state.sessionId);
     if (parsed instanceof HeidiError) {
-      this._host.dispatchEvent(new HeidiErrorEvent({ code: 'config', message: parsed.message, retryable: false }));
+      this._host.dispatchEvent(new HeidiErrorEvent(errorDetail(parsed)));
       return;
     }
     const unknown = this._merge(state, parsed);

@@ -7,7 +7,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { HeidiClient, DEFAULT_API_BASE } from '../core/client.ts';
-import { HeidiError, isAbort } from '../core/errors.ts';
+import { errorDetail, HeidiError, isAbort } from '../core/errors.ts';
 import { TokenManager, type TokenSource } from '../core/token.ts';
 import { loadCodes, loadNoteCodes, type LoadResult } from '../core/session-loader.ts';
 import { configureEngines } from '../core/engines/configure.ts';
@@ -376,9 +376,8 @@ export class SessionLoadController implements ReactiveController {
     this._options.announcer.announce(message);
   }
 
-  private _dispatchError({ code, message, status, retryable }: HeidiError, engine?: EngineName): void {
-    const detail = { code, message, retryable, ...(status !== undefined && { status }), ...(engine && { engine }) };
-    this._host.dispatchEvent(new HeidiErrorEvent(detail));
+  private _dispatchError(error: HeidiError, engine?: EngineName): void {
+    this._host.dispatchEvent(new HeidiErrorEvent(errorDetail(error, engine)));
   }
 
   private _startTimer(started: number): void {

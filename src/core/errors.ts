@@ -1,3 +1,6 @@
+import type { EngineName } from './engines/types.ts';
+import type { ErrorDetail } from '../events.ts';
+
 /** The machine-readable codes of the `heidi-error` event, as the public contract lists them. */
 export type HeidiErrorCode =
   | 'auth'
@@ -32,6 +35,11 @@ export class HeidiError extends Error {
     // Sending the same note again would be refused again.
     this.retryable = options.retryable ?? !['config', 'invalid-response', 'invalid-request', 'not-found'].includes(code);
   }
+}
+
+/** What `heidi-error` tells the host of `error` (and of the engine that failed, when others' codes are shown). */
+export function errorDetail({ code, message, status, retryable }: HeidiError, engine?: EngineName): ErrorDetail {
+  return { code, message, retryable, ...(status !== undefined && { status }), ...(engine && { engine }) };
 }
 
 export function isAbort(error: unknown): boolean {
