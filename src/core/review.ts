@@ -5,7 +5,7 @@
  * note text, names, or the token.
  */
 import * as z from 'zod/mini';
-import { isoAfter, lastDecisionTimes, MAX_AUDIT_ENTRIES, noteDecisionTimes, type AuditEntry } from './audit.ts';
+import { isIsoDateTime, isoAfter, lastDecisionTimes, MAX_AUDIT_ENTRIES, noteDecisionTimes, type AuditEntry } from './audit.ts';
 import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
 import { AuditEntrySchema, isStatus } from './review-snapshot.ts';
 import { sentKey, type SentCode } from './send-diff.ts';
@@ -308,7 +308,7 @@ export class ReviewState {
         decisions.set(id, {
           status: entry.s,
           ...(typeof codeSystem === 'string' && typeof code === 'string' && { swappedTo: { codeSystem, code } }),
-          ...(typeof entry.t === 'string' && !Number.isNaN(Date.parse(entry.t)) && { at: entry.t }),
+          ...(typeof entry.t === 'string' && isIsoDateTime(entry.t) && { at: entry.t }),
         });
       }
       this._decisions = decisions;
@@ -318,7 +318,8 @@ export class ReviewState {
         const sent = { entityId, codeSystem, code, system, display: '' };
         this._sent.set(sentKey(sent), sent);
       }
-      if (typeof data.sentAt === 'string' && !Number.isNaN(Date.parse(data.sentAt))) this._sentAt = data.sentAt;
+      // Times as a restored review's are checked (isoTime): one read back here goes out again in snapshots and sync.
+      if (typeof data.sentAt === 'string' && isIsoDateTime(data.sentAt)) this._sentAt = data.sentAt;
       // Stored in time order: the newest are last. Only those are read, however many were stored.
       const stored = Array.isArray(data.a) ? data.a : [];
       const audit = AuditSchema.safeParse(stored.slice(-MAX_AUDIT_ENTRIES));
