@@ -73,7 +73,8 @@ export class ToolbarPanelsController implements ReactiveController {
     if (typedOrChord(event) || (what !== 'sheet' && what !== 'close')) return;
     const inSheet = !!(event.target as Element).closest('#keys');
     if (what === 'sheet' && !this._open.has('shortcuts')) this.toggle('shortcuts', deepFocus(this._host.renderRoot));
-    else if (!this._open.has('shortcuts')) return; // Escape with the sheet closed is left to the page
+    else if (!this._open.has('shortcuts'))
+      return; // Escape with the sheet closed is left to the page
     else if (inSheet) this._close('shortcuts');
     else this.dismiss('shortcuts');
     event.preventDefault();
