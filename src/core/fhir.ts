@@ -8,7 +8,8 @@
  * (`code-systems.ts`) decides the URI and the resource type.
  */
 import type { AuditEntry, Reviewer } from './audit.ts';
-import { isIsoDateTime, isoNow, lastDecisionTimes } from './audit.ts';
+import { isoNow, lastDecisionTimes } from './audit.ts';
+import { isIsoDateTime } from './dates.ts';
 import { codeSystemInfo, fhirResourceType, type CodeKind } from './code-systems.ts';
 import { readScore } from './model.ts';
 import { randomUuid } from './ids.ts';

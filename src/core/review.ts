@@ -5,7 +5,8 @@
  * note text, names, or the token.
  */
 import * as z from 'zod/mini';
-import { isIsoDateTime, isoAfter, lastDecisionTimes, MAX_AUDIT_ENTRIES, noteDecisionTimes, type AuditEntry } from './audit.ts';
+import { isoAfter, lastDecisionTimes, MAX_AUDIT_ENTRIES, noteDecisionTimes, type AuditEntry } from './audit.ts';
+import { isIsoDateTime } from './dates.ts';
 import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
 import { AuditEntrySchema, isStatus } from './review-snapshot.ts';
 import { sentKey, type SentCode } from './send-diff.ts';
