@@ -32,6 +32,8 @@ export interface ReviewOptions {
   /** Told of each change after the host re-renders is requested and before the event fires. */
   readonly onChange: (change: ReviewChange) => void;
   readonly locale: { readonly messages: Messages };
+  /** Say a notice that is not about a load (the storage notice). */
+  readonly announcer?: { announceNotice(notice: string): void };
 }
 
 /** An audit entry's identity, to merge a restored trail without doubling entries. */
@@ -44,6 +46,10 @@ export class ReviewController implements ReactiveController {
   notices: readonly string[] = [];
 
   private _entities = new Map<string, EntityView>();
+  /** The writes to browser storage whose last try was refused: the review's save, the tab sync's message. */
+  private readonly _unstored = new Set<'review' | 'sync'>();
+  /** The storage notice as shown (in the language it was shown in), to take it away again. */
+  private _storageNotice: string | undefined;
   private _sync: ReviewSync | undefined;
   /** A `reviewState` the host set before the codes loaded. */
   private _pending: unknown;
@@ -59,7 +65,8 @@ export class ReviewController implements ReactiveController {
   open(sessionId: string, entities: readonly EntityView[] = []): ReviewState {
     if (this.state?.sessionId !== sessionId) {
       this.close();
-      this.state = new ReviewState(sessionId);
+      this._unstored.clear();
+      this.state = new ReviewState(sessionId, { onStored: (stored) => this._stored('review', stored) });
       this.notices = [];
       this._noticeDropped(this.state, 0);
     }
@@ -196,11 +203,31 @@ export class ReviewController implements ReactiveController {
       onSent: (codes, at) => {
         if (this.state === state && state.markSent(codes, at)) this._host.requestUpdate();
       },
+      onStored: (stored) => this._stored('sync', stored),
       onLost: ({ entityId, decision }) =>
         this._notice(
           this._options.locale.messages.lostToOtherTab(decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId),
         ),
     });
+  }
+
+  /**
+   * A storage write was refused (storage full) or taken again. While any is refused, one notice says the copy kept
+   * in this browser is behind (nothing is lost from the page, and the next save tries again); said once, when it
+   * appears, and taken away when the writes succeed again.
+   */
+  private _stored(what: 'review' | 'sync', stored: boolean): void {
+    const before = this._unstored.size;
+    if (stored) this._unstored.delete(what);
+    else this._unstored.add(what);
+    if (!before && this._unstored.size) {
+      const text = (this._storageNotice = this._options.locale.messages.notStored);
+      this._notice(text);
+      this._options.announcer?.announceNotice(text);
+    } else if (before && !this._unstored.size) {
+      this.notices = this.notices.filter((n) => n !== this._storageNotice);
+      this._host.requestUpdate();
+    }
   }
 
   /** Say how many of the oldest audit entries `state` left out since it had left out `before`. */

@@ -7,7 +7,8 @@
  */
 import * as z from 'zod/mini';
 import { HeidiError } from './errors.ts';
-import { isIsoDateTime, isoNow, lastDecisionTimes, MAX_AUDIT_ENTRIES, type AuditEntry } from './audit.ts';
+import { isoNow, lastDecisionTimes, MAX_AUDIT_ENTRIES, type AuditEntry } from './audit.ts';
+import { isIsoDateTime } from './dates.ts';
 import { readScore } from './model.ts';
 import type { ReviewStatus } from './review.ts';
 

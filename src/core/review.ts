@@ -5,7 +5,8 @@
  * note text, names, or the token.
  */
 import * as z from 'zod/mini';
-import { isIsoDateTime, isoAfter, lastDecisionTimes, MAX_AUDIT_ENTRIES, noteDecisionTimes, type AuditEntry } from './audit.ts';
+import { isoAfter, lastDecisionTimes, MAX_AUDIT_ENTRIES, noteDecisionTimes, type AuditEntry } from './audit.ts';
+import { isIsoDateTime } from './dates.ts';
 import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
 import { AuditEntrySchema, isStatus } from './review-snapshot.ts';
 import { sentKey, type SentCode } from './send-diff.ts';
@@ -117,12 +118,17 @@ export class ReviewState {
   private _auditDropped = 0;
   private readonly _storage: Storage | undefined;
   private _saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last save was written (false: refused, e.g. storage full; the next save, or a flush, tries again). */
+  private _stored = true;
+  private readonly _onStored: ((stored: boolean) => void) | undefined;
 
   constructor(
     readonly sessionId: string,
-    options: { storage?: Storage | null } = {},
+    /** `onStored`: a save was refused (false), or one was written again after that (true); told once per change. */
+    options: { storage?: Storage | null; onStored?: (stored: boolean) => void } = {},
   ) {
     this._storage = options.storage === null ? undefined : (options.storage ?? webStorage('sessionStorage'));
+    this._onStored = options.onStored;
     this._load();
   }
 
@@ -345,9 +351,9 @@ export class ReviewState {
     else this._saveTimer ??= setTimeout(() => this.flush(), SAVE_DELAY_MS);
   }
 
-  /** Write a pending save now. */
+  /** Write a pending save now, or try again one that was refused. */
   flush(): void {
-    if (this._saveTimer !== undefined) this._write();
+    if (this._saveTimer !== undefined || !this._stored) this._write();
   }
 
   private _write(): void {
@@ -365,10 +371,13 @@ export class ReviewState {
       ...(this._sentAt && { sentAt: this._sentAt }),
       a: this._audit as AuditEntry[],
     };
+    let stored = true;
     try {
       this._storage.setItem(storageKey(this.sessionId), JSON.stringify(data, withoutNames));
     } catch {
-      // Quota or privacy mode: decisions still live in memory for this page.
+      // Quota or privacy mode: decisions still live in memory for this page; the stored copy is stale, so say so.
+      stored = false;
     }
+    if (stored !== this._stored) this._onStored?.((this._stored = stored));
   }
 }
