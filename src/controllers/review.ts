@@ -13,6 +13,7 @@ import type { CodeView, EntityView } from '../core/model.ts';
 import { appliesTo, ReviewState, type ReviewChange, type ReviewStatus } from '../core/review.ts';
 import { parseReviewSnapshot, reviewSnapshot, splitSnapshot, type ReviewSnapshot } from '../core/review-snapshot.ts';
 import { ReviewSync } from '../core/review-sync.ts';
+import { rebaseSnapshot } from '../core/card-match.ts';
 import type { SentCode } from '../core/send-diff.ts';
 import { HeidiCodeReviewEvent, HeidiErrorEvent } from '../events.ts';
 import { engineNames } from '../core/payloads.ts';
@@ -71,6 +72,8 @@ export class ReviewController implements ReactiveController {
       this._noticeDropped(this.state, 0);
     }
     this._entities = new Map(entities.map((e) => [e.id, e]));
+    // A code decided under another card id (an engine that answered then is down now) keeps its decision.
+    this.state.rebase(entities);
     // A kept swap to a code this load no longer suggests is not applied (the card would send the code swapped away from).
     const inapplicable = this.state.dropInapplicable(this._entities);
     if (inapplicable.length) this._notice(this._options.locale.messages.restoredUnknown(inapplicable.length));
@@ -86,7 +89,8 @@ export class ReviewController implements ReactiveController {
   /** `reviewState`: the review as plain JSON, for a host to keep. */
   get snapshot(): ReviewSnapshot | undefined {
     const state = this.state;
-    return state && reviewSnapshot(state.sessionId, state.snapshot, state.audit);
+    const sent = state?.sentAt ? { at: state.sentAt, codes: state.sentCodes } : undefined;
+    return state && reviewSnapshot(state.sessionId, state.snapshot, state.audit, undefined, sent);
   }
 
   /**
@@ -113,7 +117,9 @@ export class ReviewController implements ReactiveController {
    * Merge a review into `state`: per entity the later decision wins over one made here, and the audit
    * gains the entries it lacks. Returns the entity ids the snapshot decided on that no longer exist.
    */
-  private _merge(state: ReviewState, snapshot: ReviewSnapshot): readonly string[] {
+  private _merge(state: ReviewState, saved: ReviewSnapshot): readonly string[] {
+    // Saved where another engine answered first: its decisions and sent codes follow their codes here.
+    const snapshot = rebaseSnapshot(saved, [...this._entities.values()]);
     const split = splitSnapshot(snapshot, this._entities);
     const applies = ([id, decision]: (typeof split.applicable)[number]) => appliesTo(this._entities.get(id), decision);
     const applicable = split.applicable.filter(applies);
@@ -124,6 +130,8 @@ export class ReviewController implements ReactiveController {
         Date.parse(at) < Date.parse(state.lastDecisionTime(id) ?? '') ? [] : [[id, { status, swappedTo, at }] as const],
       ),
     );
+    // What the host held as of that review's last send (unless this tab knows a later one): not sent again.
+    if (snapshot.sent) state.markSent(snapshot.sent.codes, snapshot.sent.at);
     const known = new Set(state.audit.map(entryKey));
     const dropped = state.auditDropped;
     // Each entry once, even when the snapshot itself holds one twice.

@@ -9,6 +9,7 @@ import { isoAfter, lastDecisionTimes, MAX_AUDIT_ENTRIES, noteDecisionTimes, type
 import { isIsoDateTime } from './dates.ts';
 import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
 import { AuditEntrySchema, isStatus } from './review-snapshot.ts';
+import { rebaseReview } from './card-match.ts';
 import { sentKey, type SentCode } from './send-diff.ts';
 
 export type ReviewStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED';
@@ -255,6 +256,17 @@ export class ReviewState {
     const dropped = [...this._decisions].filter(([id, d]) => entities.has(id) && !appliesTo(entities.get(id), d)).map(([id]) => id);
     if (dropped.length) this._edit((map) => dropped.forEach((id) => map.delete(id)));
     return dropped;
+  }
+
+  /** Follow the code: what is under ids no card of `entities` has moves to the card with the same code (card-match.ts). */
+  rebase(entities: readonly EntityView[]): number {
+    const rebased = rebaseReview({ decisions: this._decisions, sent: this._sent, audit: this._audit }, entities);
+    if (!rebased) return 0;
+    this._sent = new Map(rebased.sent);
+    this._audit = rebased.audit;
+    this._lastTimes = lastDecisionTimes(this._audit);
+    this._edit((map) => (map.clear(), rebased.decisions.forEach((d, id) => map.set(id, d))));
+    return rebased.moved;
   }
 
   /** The time of the latest audit entry about `entityId`, if any. */
