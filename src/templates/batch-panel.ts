@@ -44,6 +44,7 @@ export function batchPanelTemplate({ messages: m, list }: BatchPanelProps, on: B
       /></label>
       ${engineCount > 1 ? agreementSelect(m, engineCount, f.minEngines ?? 1, (minEngines) => change({ minEngines }), 'min-engines') : nothing}
     </div>
+    ${list.view.unrated ? html`<p class="unrated">${m.batchUnrated}</p>` : nothing}
     ${checkboxField(m.batchRequireEvidence, f.requireEvidence, (requireEvidence) => change({ requireEvidence }), 'row')}
     ${checkboxField(m.batchExcludeWarnings, f.excludeWarnings, (excludeWarnings) => change({ excludeWarnings }), 'row')}
     <p aria-live="polite">${m.batchCount(count)}</p>
