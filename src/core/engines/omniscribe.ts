@@ -8,7 +8,7 @@
  * (twice, with backoff, honouring `Retry-After`).
  */
 import { HeidiError } from '../errors.ts';
-import { readScore } from '../model.ts';
+import { percentToScore, readScore } from '../model.ts';
 import { retryPolicy } from '../http-errors.ts';
 import { createPeerHttp, peerEntity, type FetchFunction, type PeerEngineResult } from './peer-http.ts';
 import { OmniscribeAssessment, OmniscribeResponse } from './omniscribe-schemas.ts';
@@ -74,7 +74,7 @@ export function createOmniscribeEngine(options: OmniscribeEngineOptions): Omnisc
         }
         const { description, justification, confidence_percent: percent } = parsed.data;
         // The one score rule (model.ts readScore): 0..1, out-of-range clamped, anything not finite left out.
-        const score = typeof percent === 'number' ? readScore(percent / 100).score : undefined;
+        const score = typeof percent === 'number' ? readScore(percentToScore(percent)).score : undefined;
         return [
           {
             engine: 'omniscribe' as const,
