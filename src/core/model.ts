@@ -25,6 +25,7 @@ import {
 } from './evidence.ts';
 import type { DiscardedCode, EngineSuggestion } from './engines/types.ts';
 import { uniqueId } from './ids.ts';
+import { plainText } from './text.ts';
 import { inSlices, pauseForMainThread } from './slices.ts';
 
 /** A code as the host receives it: FHIR `system`, `code`, `display`, plus Heidi's own `codeSystem`. */
@@ -107,7 +108,8 @@ export function toCodeView(code: Code): CodeView {
   return {
     system: info.uri,
     code: code.code,
-    display: code.code_name || code.metadata?.short_description || code.code,
+    // Cleaned as FHIR will file it (`plainText`), so the card shows what is filed.
+    display: plainText(code.code_name ?? '') || plainText(code.metadata?.short_description ?? '') || code.code,
     codeSystem: code.code_system,
     systemLabel: info.label,
     kind: info.kind,

@@ -21,6 +21,7 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import { spyOnFetch } from './fetch-spy.ts';
 import { cards, mount, shadow, until } from './helpers.ts';
 import { expectInert, rawText } from './inert.ts';
+import { plainText } from '../../src/core/text.ts';
 
 const SET = 'window.__pwned=1';
 
@@ -198,10 +199,11 @@ describe(`hostile text: ${PAYLOADS.length} payloads render as inert text`, () =>
         const p = PAYLOADS[i]!;
         const root = shadow(card);
         const where = `payload ${i}`;
-        expect(root.querySelector('.name')!.textContent, `${where}: code name`).to.equal(p);
+        // Names are shown as FHIR files them (plainText: control characters spaced, bidi controls removed).
+        expect(root.querySelector('.name')!.textContent, `${where}: code name`).to.equal(plainText(p));
         const similar = [...root.querySelectorAll('details[part="similar"] li')].map((li) => rawText(li));
         expect(
-          similar.some((t) => t.includes(`similar ${p}`)),
+          similar.some((t) => t.includes(plainText(`similar ${p}`))),
           `${where}: similar name`,
         ).to.equal(true);
         const related = [...root.querySelectorAll('.related')].map((r) => r.textContent ?? '');

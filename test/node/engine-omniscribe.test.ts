@@ -146,6 +146,19 @@ describe('Omniscribe engine: discarded codes', () => {
     assert.doesNotMatch(JSON.stringify(bundle), /0\.96200000/);
   });
 
+  it('a description or justification with bidi controls is shown as it will be filed: the controls removed', async () => {
+    const { engine } = withScript([
+      {
+        final_code_assessments: [{ code: 'R06.02', description: 'Dyspnea \u202Egnorw\u202C', justification: '\u2067Not\u2069 denied' }],
+        discarded_code_assessments: [{ code: 'R07.9', description: '\u202Dx\u202C', justification: 'a\u200Fb' }],
+      },
+    ]);
+    const result = await engine.code(input('note'), never, () => {});
+    const [e] = result.entities;
+    assert.deepEqual([e!.primary.display, e!.justification, e!.engines[0]!.justification], ['Dyspnea gnorw', 'Not denied', 'Not denied']);
+    assert.deepEqual([result.discarded[0]!.display, result.discarded[0]!.justification], ['x', 'ab']);
+  });
+
   it('keeps one engine’s scores in 0..1 whatever it sends, and drops only the bad assessments', async () => {
     const { engine } = withScript([
       {

@@ -10,6 +10,7 @@
 import { HeidiError } from '../errors.ts';
 import { percentToScore, readScore } from '../model.ts';
 import { retryPolicy } from '../http-errors.ts';
+import { plainText } from '../text.ts';
 import { createPeerHttp, peerEntity, type FetchFunction, type PeerEngineResult } from './peer-http.ts';
 import { OmniscribeAssessment, OmniscribeResponse } from './omniscribe-schemas.ts';
 import type { CodingEngine, CodingInput, DiscardedCode, EngineProgress } from './types.ts';
@@ -80,8 +81,9 @@ export function createOmniscribeEngine(options: OmniscribeEngineOptions): Omnisc
             engine: 'omniscribe' as const,
             system: ICD_10_CM,
             code,
-            display: description || code,
-            justification: justification ?? '',
+            // Shown and filed as one text (`plainText`): the card shows what FHIR carries.
+            display: plainText(description ?? '') || code,
+            justification: plainText(justification ?? ''),
             score,
           },
         ];
