@@ -156,6 +156,7 @@ export class HeidiClinicalCodes extends LitElement {
   private readonly _announcer = new AnnouncerController(this);
   private readonly _review: ReviewController = new ReviewController(this, {
     locale: this._locale,
+    announcer: this._announcer,
     onChange: (change) => {
       this._commit.onReviewChange();
       this._announcer.announce(`${change.code.code}: ${this._locale.messages.status[change.status]}`);

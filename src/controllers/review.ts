@@ -32,6 +32,8 @@ export interface ReviewOptions {
   /** Told of each change after the host re-renders is requested and before the event fires. */
   readonly onChange: (change: ReviewChange) => void;
   readonly locale: { readonly messages: Messages };
+  /** The live region: a decision another tab overrode is said there, in place of this tab's own (now stale) one. */
+  readonly announcer: { announce(message: string): void };
 }
 
 /** An audit entry's identity, to merge a restored trail without doubling entries. */
@@ -196,10 +198,14 @@ export class ReviewController implements ReactiveController {
       onSent: (codes, at) => {
         if (this.state === state && state.markSent(codes, at)) this._host.requestUpdate();
       },
-      onLost: ({ entityId, decision }) =>
-        this._notice(
-          this._options.locale.messages.lostToOtherTab(decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId),
-        ),
+      onLost: ({ entityId, decision }) => {
+        const text = this._options.locale.messages.lostToOtherTab(
+          decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId,
+        );
+        this._notice(text);
+        // The notice is a plain paragraph; the live region still says this tab's own decision ("I10: Accepted").
+        this._options.announcer.announce(text);
+      },
     });
   }
 
