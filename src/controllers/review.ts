@@ -33,8 +33,11 @@ export interface ReviewOptions {
   /** Told of each change after the host re-renders is requested and before the event fires. */
   readonly onChange: (change: ReviewChange) => void;
   readonly locale: { readonly messages: Messages };
-  /** Say a notice that is not about a load (the storage notice). */
-  readonly announcer?: { announceNotice(notice: string): void };
+  /**
+   * The live region: a decision another tab overrode is said there (`announce`), in place of this tab's own, now
+   * stale, one; a notice not about a load (the storage notice) is said after what the same task said (`announceNotice`).
+   */
+  readonly announcer: { announce(message: string): void; announceNotice(notice: string): void };
 }
 
 /** An audit entry's identity, to merge a restored trail without doubling entries. */
@@ -212,10 +215,14 @@ export class ReviewController implements ReactiveController {
         if (this.state === state && state.markSent(codes, at)) this._host.requestUpdate();
       },
       onStored: (stored) => this._stored('sync', stored),
-      onLost: ({ entityId, decision }) =>
-        this._notice(
-          this._options.locale.messages.lostToOtherTab(decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId),
-        ),
+      onLost: ({ entityId, decision }) => {
+        const text = this._options.locale.messages.lostToOtherTab(
+          decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId,
+        );
+        this._notice(text);
+        // The notice is a plain paragraph; the live region still says this tab's own decision ("I10: Accepted").
+        this._options.announcer.announce(text);
+      },
     });
   }
 

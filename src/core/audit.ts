@@ -25,7 +25,7 @@ export interface AuditEntry {
   readonly statusAfter: ReviewStatus;
   /** The engines that suggested the code (`heidi`, `sully`, `omniscribe`). */
   readonly engines: readonly string[];
-  /** 0..1, the suggesting engine's score for `codeAfter` when it gave one. */
+  /** 0..1, the score of `codeAfter` when an engine gave one: the card's (its first engine's that gave one), a swapped-to alternative's own. */
   readonly score?: number;
   readonly reviewer?: Reviewer;
 }

@@ -15,7 +15,7 @@ import { readScore } from './model.ts';
 import { randomUuid } from './ids.ts';
 import { HeidiError } from './errors.ts';
 import { engineLabel } from './engines/types.ts';
-import { pathSegment } from './text.ts';
+import { pathSegment, plainText } from './text.ts';
 
 export interface FhirEngineSuggestion {
   /** `heidi`, `sully`, `omniscribe`: the Device is named after it. */
@@ -142,11 +142,9 @@ export const runIdSystem = (engine: string): string => `urn:heidi:run-id:${pathS
 const concept = (cs: string, code: string): FhirCodeableConcept => ({ coding: [{ system: TERMINOLOGY + cs, code }] });
 const participant = (code: 'author' | 'verifier'): FhirCodeableConcept => concept('provenance-participant-type', code);
 
-/** FHIR strings may not be empty and may not hold control characters; the quote is still kept. */
+/** FHIR strings may not be empty and may not hold control characters (`plainText`); the quote is still kept. */
 function fhirText(text: string | undefined): string | undefined {
-  // eslint-disable-next-line no-control-regex
-  const clean = text?.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ' ').trim();
-  return clean || undefined;
+  return (text && plainText(text)) || undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import { ownValue } from './text.ts';
 import { hasDirectEvidence, type EntityView } from './model.ts';
 import type { CheckWarning } from './checks.ts';
 import type { ReviewState, ReviewStatus } from './review.ts';
+import type { EngineName } from './engines/types.ts';
 
 const RELEVANCE_RANK: Record<string, number> = { HIGH: 3, MEDIUM: 2, LOW: 1 };
 
@@ -11,8 +12,20 @@ export function relevanceRank(relevance: string | undefined): number {
   return ownValue(RELEVANCE_RANK, relevance ?? '') ?? 0;
 }
 
+/** The engines that rate a code's relevance: Heidi alone (Sully and Omniscribe give none). */
+const RATES_RELEVANCE: ReadonlySet<EngineName> = new Set(['heidi']);
+
+/**
+ * Was the card's code rated for relevance: it has a relevance, or an engine that rates relevance suggested it
+ * (Heidi's card without one is unrated data, not a pass). A relevance condition applies only to rated cards:
+ * a code only Sully and Omniscribe suggested is taken on its score and the other conditions, as the batch panel says.
+ */
+export function relevanceRated(entity: EntityView): boolean {
+  return entity.relevance !== undefined || entity.engines.some((s) => RATES_RELEVANCE.has(s.engine));
+}
+
 export interface BatchFilter {
-  /** Lowest relevance taken. */
+  /** Lowest relevance taken, of the cards rated for relevance (`relevanceRated`). */
   readonly minRelevance: 'HIGH' | 'MEDIUM' | 'LOW';
   /** Lowest score taken, 0..1. */
   readonly minScore: number;
@@ -45,7 +58,8 @@ export function batchCandidates(
   const minRank = relevanceRank(filter.minRelevance);
   return entities.filter((entity) => {
     if (review.status(entity.id) !== 'PENDING') return false;
-    if (relevanceRank(entity.relevance) < minRank) return false;
+    if (relevanceRated(entity) && relevanceRank(entity.relevance) < minRank) return false;
+    // The card's score (mergeEngineResults: its first engine's that gave one).
     const code = review.chosenCode(entity);
     // A score Heidi sent outside 0..1 is shown clamped, but it is not evidence of confidence: never batch-accepted.
     if (code.score === undefined || code.scoreOutOfRange !== undefined || code.score < filter.minScore) return false;

@@ -134,6 +134,7 @@ export const en = {
   batchTitle: 'Accept the codes that pass this filter',
   batchMinRelevance: 'Relevance at least',
   batchMinScore: 'Score at least (%)',
+  batchUnrated: 'Sully and Omniscribe do not rate relevance: a code only they suggested is taken on its score.',
   batchRequireEvidence: 'Has direct evidence in the transcript or note',
   batchExcludeWarnings: 'No check warnings',
   batchCount: (count: number) => `${count} pending ${count === 1 ? 'code passes' : 'codes pass'} this filter.`,

@@ -133,6 +133,7 @@ export const es: Messages = {
   batchTitle: 'Aceptar los códigos que cumplen este filtro',
   batchMinRelevance: 'Relevancia mínima',
   batchMinScore: 'Puntuación mínima (%)',
+  batchUnrated: 'Sully y Omniscribe no valoran la relevancia: un código que solo ellos sugirieron se toma por su puntuación.',
   batchRequireEvidence: 'Con evidencia directa en la transcripción o la nota',
   batchExcludeWarnings: 'Sin avisos que revisar',
   batchCount: (count) =>

@@ -8,8 +8,9 @@
  * (twice, with backoff, honouring `Retry-After`).
  */
 import { HeidiError } from '../errors.ts';
-import { readScore, type EntityView } from '../model.ts';
+import { percentToScore, readScore, type EntityView } from '../model.ts';
 import { inSlices } from '../slices.ts';
+import { plainText } from '../text.ts';
 import { retryPolicy } from '../http-errors.ts';
 import { createPeerHttp, peerEntity, type FetchFunction, type PeerEngineResult } from './peer-http.ts';
 import { OmniscribeAssessment, OmniscribeResponse } from './omniscribe-schemas.ts';
@@ -94,13 +95,14 @@ function* readAssessments(
       }
       const { description, justification, confidence_percent: percent } = parsed.data;
       // The one score rule (model.ts readScore): 0..1, out-of-range clamped, anything not finite left out.
-      const score = typeof percent === 'number' ? readScore(percent / 100).score : undefined;
+      const score = typeof percent === 'number' ? readScore(percentToScore(percent)).score : undefined;
       const assessment = {
         engine: 'omniscribe' as const,
         system: ICD_10_CM,
         code,
-        display: description || code,
-        justification: justification ?? '',
+        // Shown and filed as one text (`plainText`): the card shows what FHIR carries.
+        display: plainText(description ?? '') || code,
+        justification: plainText(justification ?? ''),
         score,
       };
       if (final) entities.push(peerEntity('omniscribe', { ...assessment, procedure: false }, [], used, assessment.justification));
