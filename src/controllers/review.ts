@@ -84,9 +84,12 @@ export class ReviewController implements ReactiveController {
 
   /**
    * Restore a `reviewState` (before the codes load: when they load). Per entity the later decision
-   * wins over one made here; decisions for entities that no longer exist are named in a notice.
+   * wins over one made here; decisions for entities that no longer exist are named in a notice. A value that is
+   * not a review is a `config` error, except null and undefined.
    */
   restore(value: unknown): void {
+    // null and undefined are "not set" (as for every property): nothing to restore, and a waiting one is dropped.
+    if (value == null) return void (this._pending = undefined);
     const state = this.state;
     const wanted = this._host.sessionId;
     if (!state || (wanted && wanted !== state.sessionId)) {
