@@ -16,7 +16,7 @@ import { ReviewSync } from '../core/review-sync.ts';
 import type { SentCode } from '../core/send-diff.ts';
 import { HeidiCodeReviewEvent, HeidiErrorEvent } from '../events.ts';
 import { engineNames } from '../core/payloads.ts';
-import type { Messages } from '../i18n/index.ts';
+import type { Localized, Messages } from '../i18n/index.ts';
 
 export interface ReviewHost extends ReactiveControllerHost, EventTarget {
   readonly readonly: boolean;
@@ -40,8 +40,8 @@ const entryKey = (e: AuditEntry): string => JSON.stringify([e.at, e.entityId, e.
 export class ReviewController implements ReactiveController {
   /** The review of the session shown, once one has loaded. */
   state: ReviewState | undefined;
-  /** Restored decisions that were not applied, decisions another tab overrode. */
-  notices: readonly string[] = [];
+  /** Restored decisions that were not applied, decisions another tab overrode (put in words when drawn). */
+  notices: readonly Localized[] = [];
 
   private _entities = new Map<string, EntityView>();
   private _sync: ReviewSync | undefined;
@@ -66,7 +66,7 @@ export class ReviewController implements ReactiveController {
     this._entities = new Map(entities.map((e) => [e.id, e]));
     // A kept swap to a code this load no longer suggests is not applied (the card would send the code swapped away from).
     const inapplicable = this.state.dropInapplicable(this._entities);
-    if (inapplicable.length) this._notice(this._options.locale.messages.restoredUnknown(inapplicable.length));
+    if (inapplicable.length) this._notice((m) => m.restoredUnknown(inapplicable.length));
     this._connect();
     const pending = this._pending;
     if (pending !== undefined) {
@@ -102,7 +102,7 @@ export class ReviewController implements ReactiveController {
       return;
     }
     const unknown = this._merge(state, parsed);
-    if (unknown.length) this._notice(this._options.locale.messages.restoredUnknown(unknown.length));
+    if (unknown.length) this._notice((m) => m.restoredUnknown(unknown.length));
   }
 
   /**
@@ -199,21 +199,23 @@ export class ReviewController implements ReactiveController {
       onSent: (codes, at) => {
         if (this.state === state && state.markSent(codes, at)) this._host.requestUpdate();
       },
-      onLost: ({ entityId, decision }) =>
-        this._notice(
-          this._options.locale.messages.lostToOtherTab(decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId),
-        ),
+      onLost: ({ entityId, decision }) => {
+        const code = decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId;
+        this._notice((m) => m.lostToOtherTab(code));
+      },
     });
   }
 
   /** Say how many of the oldest audit entries `state` left out since it had left out `before`. */
   private _noticeDropped(state: ReviewState, before: number): void {
     const count = state.auditDropped - before;
-    if (count) this._notice(this._options.locale.messages.auditTrimmed(count, MAX_AUDIT_ENTRIES));
+    if (count) this._notice((m) => m.auditTrimmed(count, MAX_AUDIT_ENTRIES));
   }
 
-  private _notice(text: string): void {
-    this.notices = [...new Set([...this.notices, text])].slice(-3);
+  /** Add a notice, unless one saying the same is there; the last three are kept. */
+  private _notice(notice: Localized): void {
+    const m = this._options.locale.messages;
+    if (!this.notices.some((n) => n(m) === notice(m))) this.notices = [...this.notices, notice].slice(-3);
     this._host.requestUpdate();
   }
 

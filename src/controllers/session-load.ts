@@ -14,6 +14,7 @@ import { configureEngines } from '../core/engines/configure.ts';
 import { asHeidiError } from '../core/engines/pipeline.ts';
 import { engineLabel, type DiscardedCode, type EngineName, type EngineProgress, type EngineState } from '../core/engines/types.ts';
 import { loadNotices } from '../templates/engine-progress.ts';
+import type { Localized } from '../i18n/index.ts';
 import type { CodingModel } from '../core/model.ts';
 import type { JwtResponse } from '../core/schemas.ts';
 import { pauseForMainThread } from '../core/slices.ts';
@@ -72,8 +73,8 @@ export class SessionLoadController implements ReactiveController {
   phase: LoadPhase = 'idle';
   model: CodingModel | undefined;
   error: HeidiError | undefined;
-  /** Degraded-load notices (session or transcript missing). */
-  notices: readonly string[] = [];
+  /** Degraded-load notices (session or transcript missing, engines failed), put in words when drawn. */
+  notices: readonly Localized[] = [];
   /** Seconds Heidi has been generating the codes. */
   elapsed = 0;
   /** Each engine of the last run, in display order. */
@@ -253,7 +254,7 @@ export class SessionLoadController implements ReactiveController {
         this.cancel();
         return;
       }
-      this._assign({ model: result.model, phase: 'loaded', discarded: result.discarded, notices: loadNotices(m, result) });
+      this._assign({ model: result.model, phase: 'loaded', discarded: result.discarded, notices: loadNotices(result) });
       // The host hears each part that failed; the reviewer hears the notices once, with the codes (onLoaded).
       this._options.onLoaded(result);
       for (const error of [result.sessionError, result.transcriptError]) if (error) this._dispatchError(error);

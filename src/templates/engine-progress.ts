@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { engineLabel, type EngineName, type EngineState } from '../core/engines/types.ts';
 import type { LoadResult } from '../core/session-loader.ts';
-import { droppedNotices, type Messages } from '../i18n/index.ts';
+import { droppedNotices, type Localized, type Messages } from '../i18n/index.ts';
 import type { DiscardedCode } from '../core/engines/types.ts';
 import { discardedListTemplate } from './discarded-list.ts';
 
@@ -55,13 +55,13 @@ export function engineHeaderTemplate(m: Messages, percent: (score: number) => st
 }
 
 /** Degraded loads, engines that failed or were skipped, and what could not be read: each a notice. */
-export function loadNotices(m: Messages, result: LoadResult): string[] {
+export function loadNotices(result: LoadResult): Localized[] {
   return [
-    ...(result.sessionError ? [m.degradedSession] : []),
-    ...(result.transcriptError ? [m.degradedTranscript] : []),
-    ...result.engineFailures.map((f) => m.engineFailed(engineLabel(f.engine))),
-    ...(result.skipped.length ? [m.enginesSkipped(result.skipped.map(engineLabel).join(', '))] : []),
-    ...droppedNotices(m, result.model.dropped),
-    ...result.peerDropped.map((d) => m.engineDropped(engineLabel(d.engine), d.count)),
+    ...(result.sessionError ? [(m: Messages) => m.degradedSession] : []),
+    ...(result.transcriptError ? [(m: Messages) => m.degradedTranscript] : []),
+    ...result.engineFailures.map((f) => (m: Messages) => m.engineFailed(engineLabel(f.engine))),
+    ...(result.skipped.length ? [(m: Messages) => m.enginesSkipped(result.skipped.map(engineLabel).join(', '))] : []),
+    ...droppedNotices(result.model.dropped),
+    ...result.peerDropped.map((d) => (m: Messages) => m.engineDropped(engineLabel(d.engine), d.count)),
   ];
 }
