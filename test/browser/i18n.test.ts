@@ -429,7 +429,11 @@ describe('a change of lang redraws what stays on screen', () => {
       el.lang = lang;
       await settle(el);
     };
-    el.reviewState = { sessionId: 'fx-knee-oa', decisions: { 'icd_10_cm:GONE.1': { status: 'ACCEPTED', at: new Date().toISOString() } }, audit: [] };
+    el.reviewState = {
+      sessionId: 'fx-knee-oa',
+      decisions: { 'icd_10_cm:GONE.1': { status: 'ACCEPTED', at: new Date().toISOString() } },
+      audit: [],
+    };
     await settle(el);
     expect(notices()).to.deep.equal([en.degradedTranscript, en.restoredUnknown(1)]);
     await relang('es');
