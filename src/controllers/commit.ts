@@ -43,6 +43,13 @@ function oncePerCode<T extends CodeRef>(codes: readonly T[], except: readonly Co
   return codes.filter((c) => !seen.has(codeKey(c)) && !!seen.add(codeKey(c)));
 }
 
+/** What a send of `held` changes for a host that holds `lastSent`: by code, not entity (a code another entity
+ * already gave the host is not new, one another entity still holds is not gone). */
+function changes(lastSent: readonly SentCode[], held: readonly SentCode[]): { added: SentCode[]; removed: SentCode[] } {
+  const diff = sendDiff(lastSent, held);
+  return { added: oncePerCode(diff.added, lastSent), removed: oncePerCode(diff.removed, held) };
+}
+
 /** A stored sent code has no name (none is kept in storage): take it from its entity when that is still there. */
 function named(entities: ReadonlyMap<string, EntityView>, code: SentCode): SentCode {
   const entity = !code.display && entities.get(code.entityId);
@@ -56,6 +63,8 @@ export class CommitController {
   private _outcome: { sessionId: string; phase: CommitPhase; message: Localized } | undefined;
   /** The sessions with a send under way. */
   private readonly _inFlight = new Set<string>();
+  /** How many codes a send now would withdraw, for the decisions and codes shown it was counted for. */
+  private _withdraw: { key: readonly unknown[]; count: number } | undefined;
 
   constructor(
     private readonly _host: CommitHost,
@@ -82,9 +91,33 @@ export class CommitController {
   }
 
   /** What the footer shows of sending; `retry` when a retry can lift the block (the session unread, the link failed). */
-  get view(): { blocked: string; phase: CommitPhase; message: string; retry: boolean } {
+  get view(): { blocked: string; phase: CommitPhase; message: string; retry: boolean; withdraw: number } {
     const { message: blocked, retry } = this._block();
-    return { blocked, phase: this.phase, message: this.message, retry };
+    return { blocked, phase: this.phase, message: this.message, retry, withdraw: this.withdrawals };
+  }
+
+  /**
+   * How many codes the EHR holds that a send now would withdraw (rejected, undone or swapped away): a send with
+   * only these is still a send. Counted from the decisions, not the codes (a keypress never walks 10,000 codes),
+   * once per change of the decisions or of the codes shown; the same rule as the send's `removed`.
+   */
+  get withdrawals(): number {
+    const { model } = this._options.session;
+    const state = this._options.review.state;
+    if (!model || !state?.sentAt) return 0;
+    const shown = this._options.list.shown;
+    const key = [state, state.snapshot, shown];
+    if (this._withdraw?.key.every((v, i) => v === key[i])) return this._withdraw.count;
+    const entities = new Map(model.entities.map((e) => [e.id, e]));
+    const shownIds = new Set(shown.map((e) => e.id));
+    const held: SentCode[] = [];
+    for (const [id, decision] of state.snapshot) {
+      const entity = decision.status === 'ACCEPTED' ? entities.get(id) : undefined;
+      if (entity && (shownIds.has(id) || state.isSent(entity))) held.push({ entityId: id, ...codeRef(state.chosenCode(entity)) });
+    }
+    const count = changes(state.sentCodes, held).removed.length;
+    this._withdraw = { key, count };
+    return count;
   }
 
   /** The block on sending: its message ('' for none) and whether a retry can lift it. */
@@ -138,11 +171,10 @@ export class CommitController {
     const lastSent = state.sentCodes;
     const held = all.map(sentCode);
     const codes = oncePerCode(all);
-    const diff = sendDiff(lastSent, held);
-    // By code, not entity: a code another entity already gave the host is not new, one another entity still holds is not gone.
-    const added = oncePerCode(diff.added, lastSent);
+    const change = changes(lastSent, held);
+    const added = change.added;
     const entities = new Map(model.entities.map((e) => [e.id, e]));
-    const removed = oncePerCode(diff.removed, held).map((c) => named(entities, c));
+    const removed = change.removed.map((c) => named(entities, c));
     if (!codes.length && !removed.length) {
       this._options.announcer.announce(this._options.locale.messages.nothingToSend);
       return false;
@@ -203,7 +235,7 @@ export class CommitController {
     // Marked in the session it was for, even when another is shown now (that session's review, if it was reopened).
     const current = this._options.review.state;
     this._options.review.markSent(current?.sessionId === state.sessionId ? current : state, held);
-    this._assign(state, 'sent', (m) => m.sentOk(codes.length));
+    this._assign(state, 'sent', (m) => m.sentOk(codes.length, removed.length));
     return true;
   }
 
