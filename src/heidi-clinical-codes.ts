@@ -30,6 +30,7 @@ import { LocaleController, type Locale } from './controllers/locale.ts';
 import { ProgressiveRenderController } from './controllers/progressive.ts';
 import { ReviewController } from './controllers/review.ts';
 import { focusAfterUpdate, RovingFocusController } from './controllers/roving-focus.ts';
+import { FocusKeeper } from './controllers/focus-keeper.ts';
 import { SelectionController, revealAboveDrawer } from './controllers/selection.ts';
 import { SessionLoadController } from './controllers/session-load.ts';
 import type { PatientInfo } from './controllers/session-context.ts';
@@ -208,6 +209,7 @@ export class HeidiClinicalCodes extends LitElement {
 
   constructor() {
     super();
+    new FocusKeeper(this); // focus never falls to the page when a status or engine button goes (it adds itself)
     adoptEarlyProperties(this, ['token', 'reviewState']);
   }
 

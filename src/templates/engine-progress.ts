@@ -41,7 +41,8 @@ export function engineHeaderTemplate(m: Messages, percent: (score: number) => st
             : progress.phase === 'done'
               ? ` (${progress.count})`
               : '';
-        return html`<li data-engine=${engine} data-phase=${progress.phase}>
+        // Focusable by script: its Cancel or Retry gone, focus stays on the row, which says what happened (FocusKeeper).
+        return html`<li data-engine=${engine} data-phase=${progress.phase} tabindex="-1">
           <strong>${name}</strong> ${m.enginePhase[progress.phase]}${extra}
           ${
             loading && (progress.phase === 'queued' || progress.phase === 'processing')

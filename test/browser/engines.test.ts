@@ -4,6 +4,7 @@
  * the demo user the forwarder names), so every peer-scenario test lives in this one file and resets them after.
  */
 import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { CodesLoadEntity, CommittedCode, ErrorDetail } from '../../src/events.ts';
 import { spyOnFetch } from './fetch-spy.ts';
@@ -267,10 +268,14 @@ describe('coding engines', () => {
     );
     expect(row()!.textContent).to.match(/Coding… \d+ s/);
     await expect(el).to.be.accessible();
-    button(shadow(el), 'Cancel Omniscribe').click();
+    // With the keyboard: the Cancel goes with the work it stopped, and focus stays on the engine's row, which says so.
+    button(shadow(el), 'Cancel Omniscribe').focus();
+    await sendKeys({ press: 'Enter' });
     await until(() => loaded, 'codes');
     await settle(el);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
     expect(row()!.getAttribute('data-phase')).to.equal('cancelled');
+    expect(shadow(el).activeElement, 'focus on the Omniscribe row, not the page').to.equal(row());
     expect(enginesOf(el, 'E11.65')).to.deep.equal(['heidi', 'sully']);
     await expect(el).to.be.accessible();
   });
