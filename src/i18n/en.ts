@@ -105,6 +105,7 @@ export const en = {
     skipped: 'Skipped: no note',
   },
   cancelEngine: (name: string) => `Cancel ${name}`,
+  retryEngine: (name: string) => `Retry ${name}`,
   engineFailed: (name: string) => `${name} could not code this consultation; the other engines' codes are shown.`,
   enginesSkipped: (names: string) => `No note to code: ${names} skipped.`,
   engineDropped: (name: string, count: number) => `${name}: ${count} suggested ${count === 1 ? 'code' : 'codes'} could not be read.`,

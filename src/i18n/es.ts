@@ -100,6 +100,7 @@ export const es: Messages = {
     skipped: 'Omitido: sin nota',
   },
   cancelEngine: (name) => `Cancelar ${name}`,
+  retryEngine: (name) => `Reintentar ${name}`,
   engineFailed: (name) => `${name} no pudo codificar esta consulta; se muestran los códigos de los demás motores.`,
   enginesSkipped: (names) => `No hay nota que codificar: se omitió ${names}.`,
   engineDropped: (name, count) => `${name}: no se pudo leer ${count === 1 ? '1 código sugerido' : `${count} códigos sugeridos`}.`,

@@ -23,15 +23,19 @@ export interface EnginesSource {
   readonly phase: string;
   readonly discarded: readonly DiscardedCode[];
   cancelEngine(engine: EngineName): void;
+  /** Run a failed engine again, the others' codes kept. */
+  retryEngine(engine: EngineName): void;
 }
 
 /**
- * The header's engine part: each engine's progress (a Cancel per engine while the load is under way)
- * and, once loaded, what they considered and discarded. Nothing for Heidi alone.
+ * The header's engine part: each engine's progress (a Cancel per engine while it works), a Retry for a peer
+ * that failed on something a retry can mend, and, once loaded, what they considered and discarded. Nothing
+ * for Heidi alone.
  */
 export function engineHeaderTemplate(m: Messages, percent: (score: number) => string, s: EnginesSource): TemplateResult | typeof nothing {
   if (!showsEngines(s.engineStates)) return nothing;
-  const loading = s.phase === 'loading' || s.phase === 'generating';
+  // Loaded, only an engine run again (its Retry) is still at work.
+  const working = s.phase === 'loading' || s.phase === 'generating' || s.phase === 'loaded';
   return html`<ul class="engines-progress" aria-label=${m.suggestedBy}>
       ${s.engineStates.map(({ engine, progress }) => {
         const name = engineLabel(engine);
@@ -45,9 +49,11 @@ export function engineHeaderTemplate(m: Messages, percent: (score: number) => st
         return html`<li data-engine=${engine} data-phase=${progress.phase} tabindex="-1">
           <strong>${name}</strong> ${m.enginePhase[progress.phase]}${extra}
           ${
-            loading && (progress.phase === 'queued' || progress.phase === 'processing')
+            working && (progress.phase === 'queued' || progress.phase === 'processing')
               ? html`<button class="link" aria-label=${m.cancelEngine(name)} @click=${() => s.cancelEngine(engine)}>${m.cancel}</button>`
-              : nothing
+              : s.phase === 'loaded' && progress.phase === 'failed' && progress.error.retryable && engine !== 'heidi'
+                ? html`<button class="link" aria-label=${m.retryEngine(name)} @click=${() => s.retryEngine(engine)}>${m.retry}</button>`
+                : nothing
           }
         </li>`;
       })}

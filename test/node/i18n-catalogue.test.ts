@@ -128,6 +128,7 @@ const SAMPLES: Record<string, unknown[][]> = {
   lostToOtherTab: [['M17.11']],
   sendFailed: [[''], ['EHR is offline']],
   cancelEngine: [['Sully']],
+  retryEngine: [['Sully']],
   engineFailed: [['Omniscribe']],
   enginesSkipped: [['Sully'], ['Sully, Omniscribe']],
   engineDropped: [
