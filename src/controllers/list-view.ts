@@ -13,6 +13,7 @@ import {
   batchCandidates,
   groupByKind,
   narrowEntities,
+  systemLabels,
   type BatchFilter,
   type EntityGroup,
   type SortOrder,
@@ -76,7 +77,7 @@ export class ListViewController implements ReactiveController {
         shown,
         list: groups ? groups.flatMap((g) => g.entities) : narrowed,
         groups,
-        systems: [...new Set(shown.map((e) => e.primary.systemLabel))],
+        systems: systemLabels(shown),
         engineCount: new Set(shown.flatMap((e) => e.engines.map((s) => s.engine))).size,
       };
     },

@@ -1,5 +1,5 @@
 /** What the list shows and what a batch accept takes: pure functions over the model and review state. */
-import { codeSystemMatches, type CodeKind } from './code-systems.ts';
+import { codeSystemKey, codeSystemMatches, type CodeKind } from './code-systems.ts';
 import { ownValue } from './text.ts';
 import { hasDirectEvidence, type EntityView } from './model.ts';
 import type { CheckWarning } from './checks.ts';
@@ -79,6 +79,16 @@ export function visibleEntities(entities: readonly EntityView[], review: ReviewS
   return narrowEntities(allowedEntities(entities, options.codeSystems), review, options);
 }
 
+/** The toolbar's systems: one label per system (`codeSystemKey`: `Local` and `LOCAL` are one), the first one seen. */
+export function systemLabels(entities: readonly EntityView[]): string[] {
+  const labels = new Map<string, string>();
+  for (const { primary } of entities) {
+    const key = codeSystemKey(primary.systemLabel);
+    if (!labels.has(key)) labels.set(key, primary.systemLabel);
+  }
+  return [...labels.values()];
+}
+
 /** The reviewer's narrowing (system label, status) and order, over entities `code-systems` already allowed. */
 export function narrowEntities(
   allowed: readonly EntityView[],
@@ -88,7 +98,7 @@ export function narrowEntities(
   const minEngines = options.minEngines ?? 1;
   const shown = allowed.filter(
     (e) =>
-      (options.system === undefined || e.primary.systemLabel === options.system) &&
+      (options.system === undefined || codeSystemMatches(options.system, e.primary.systemLabel)) &&
       (options.status === 'ALL' || review.status(e.id) === options.status) &&
       (minEngines <= 1 || agreement(e) >= minEngines),
   );

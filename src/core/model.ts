@@ -12,7 +12,7 @@ import {
   type DroppedData,
   type Session,
 } from './schemas.ts';
-import { codeSystemInfo, type CodeKind } from './code-systems.ts';
+import { codeSystemInfo, codeSystemKey, type CodeKind } from './code-systems.ts';
 import {
   isLocated,
   locateNoteSpan,
@@ -112,8 +112,9 @@ export function codeRef(code: CodeRef): CodeRef {
   return { system: code.system, code: code.code, display: code.display, codeSystem: code.codeSystem };
 }
 
+/** The same code in the same system (`codeSystemKey`: `icd_10_cm` and a peer's `ICD-10-CM` are one system). */
 export function sameCode(a: Pick<CodeRef, 'codeSystem' | 'code'>, b: Pick<CodeRef, 'codeSystem' | 'code'>): boolean {
-  return a.code === b.code && a.codeSystem === b.codeSystem;
+  return a.code === b.code && (a.codeSystem === b.codeSystem || codeSystemKey(a.codeSystem) === codeSystemKey(b.codeSystem));
 }
 
 /** A context reference's text: the string itself, or the first text field it has. */

@@ -188,6 +188,8 @@ export const en = {
   auditTrimmed: (count: number, kept: number) =>
     `${count} older audit ${count === 1 ? 'entry was' : 'entries were'} not kept: a review keeps its newest ${kept}.`,
   lostToOtherTab: (code: string) => `${code} was changed in another tab or window: the later decision is kept.`,
+  notStored:
+    'This browser’s storage is full: your decisions are kept on this page but not saved; saving is tried again at your next change.',
   readonlyNote: 'Read-only view',
 };
 

@@ -186,5 +186,7 @@ export const es: Messages = {
   auditTrimmed: (count, kept) =>
     `${count} ${count === 1 ? 'entrada antigua de auditoría no se conservó' : 'entradas antiguas de auditoría no se conservaron'}: una revisión conserva las ${kept} más recientes.`,
   lostToOtherTab: (code) => `${code} se cambió en otra pestaña o ventana: se conserva la decisión más reciente.`,
+  notStored:
+    'El almacenamiento de este navegador está lleno: sus decisiones se conservan en esta página pero no se guardan; se reintentará en su próximo cambio.',
   readonlyNote: 'Vista de solo lectura',
 };

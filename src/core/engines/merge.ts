@@ -7,15 +7,16 @@
 import { sameCode, type EntityView } from '../model.ts';
 import type { EngineResult } from './types.ts';
 import { uniqueId } from '../ids.ts';
+import { codeSystemKey } from '../code-systems.ts';
 
 export function mergeEngineResults(results: readonly EngineResult[]): EntityView[] {
   const merged: EntityView[] = [];
-  /** system + code -> index in `merged` of the first card with that code. */
+  /** system (`codeSystemKey`, as `sameCode` and the filter compare it) + code -> index in `merged` of the first card with that code. */
   const byCode = new Map<string, number>();
   const ids = new Set<string>();
   for (const { engine, entities } of results) {
     for (const entity of entities) {
-      const key = `${entity.primary.system}\n${entity.primary.code}`;
+      const key = `${codeSystemKey(entity.primary.codeSystem)}\n${entity.primary.code}`;
       const at = byCode.get(key);
       const card = at === undefined ? undefined : merged[at];
       // Only another engine's card absorbs it: this engine's own repeat of the code is a card of its own.
