@@ -30,6 +30,7 @@ import { LocaleController, type Locale } from './controllers/locale.ts';
 import { ProgressiveRenderController } from './controllers/progressive.ts';
 import { ReviewController } from './controllers/review.ts';
 import { focusAfterUpdate, RovingFocusController } from './controllers/roving-focus.ts';
+import { FocusKeeper } from './controllers/focus-keeper.ts';
 import { SelectionController, revealAboveDrawer } from './controllers/selection.ts';
 import { SessionLoadController } from './controllers/session-load.ts';
 import type { PatientInfo } from './controllers/session-context.ts';
@@ -207,6 +208,7 @@ export class HeidiClinicalCodes extends LitElement {
 
   constructor() {
     super();
+    new FocusKeeper(this); // focus never falls to the page when a status or engine button goes (it adds itself)
     adoptEarlyProperties(this, ['token', 'reviewState']);
   }
 
@@ -251,7 +253,7 @@ export class HeidiClinicalCodes extends LitElement {
     if (this._roving.focusedId === undefined) this._roving.setFocused(shown[0]?.id);
     const m = this._locale.messages;
     // One announcement: the codes, then what the notices above them say (a part that failed, codes left out).
-    this._announcer.announce([shown.length ? m.loaded(shown.length) : m.empty, ...this._session.notices].join(' '));
+    this._announcer.announce([shown.length ? m.loaded(shown.length) : m.empty, ...this._session.notices.map((n) => n(m))].join(' '));
     this.dispatchEvent(new HeidiCodesLoadEvent({ sessionId: model.sessionId, entities: shown.map((e) => loadedEntity(e, review)) }));
   }
 
@@ -301,7 +303,7 @@ export class HeidiClinicalCodes extends LitElement {
     const rendered = this._progressive.windowFor(list.length);
     const selection = this._selection;
     return html`
-      ${[...this._session.notices, ...this._review.notices].map((n) => html`<p class="notice">${n}</p>`)}
+      ${[...this._session.notices, ...this._review.notices].map((n) => html`<p class="notice">${n(m)}</p>`)}
       ${this.readonly ? html`<p class="progress">${m.readonlyNote}</p>` : nothing}
       ${this._panels.render(m)}
       ${

@@ -14,7 +14,7 @@ import { committedCode, patientBlock, suggestionsFor } from '../core/payloads.ts
 import type { ReviewState } from '../core/review.ts';
 import { sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
 import { HeidiCodesCommitEvent } from '../events.ts';
-import type { Messages } from '../i18n/index.ts';
+import type { Localized, Messages } from '../i18n/index.ts';
 import type { ReviewController } from './review.ts';
 
 export type CommitPhase = 'idle' | 'sending' | 'sent' | 'failed' | 'cancelled' | 'blocked';
@@ -43,6 +43,13 @@ function oncePerCode<T extends CodeRef>(codes: readonly T[], except: readonly Co
   return codes.filter((c) => !seen.has(codeKey(c)) && !!seen.add(codeKey(c)));
 }
 
+/** What a send of `held` changes for a host that holds `lastSent`: by code, not entity (a code another entity
+ * already gave the host is not new, one another entity still holds is not gone). */
+function changes(lastSent: readonly SentCode[], held: readonly SentCode[]): { added: SentCode[]; removed: SentCode[] } {
+  const diff = sendDiff(lastSent, held);
+  return { added: oncePerCode(diff.added, lastSent), removed: oncePerCode(diff.removed, held) };
+}
+
 /** A stored sent code has no name (none is kept in storage): take it from its entity when that is still there. */
 function named(entities: ReadonlyMap<string, EntityView>, code: SentCode): SentCode {
   const entity = !code.display && entities.get(code.entityId);
@@ -52,10 +59,12 @@ function named(entities: ReadonlyMap<string, EntityView>, code: SentCode): SentC
 
 /** Not a lifecycle hook user: a send under way when the element leaves still completes, so nothing sent is lost. */
 export class CommitController {
-  /** The last outcome, and the session it was for. */
-  private _outcome: { sessionId: string; phase: CommitPhase; message: string } | undefined;
+  /** The last outcome, and the session it was for (its message put in words when shown). */
+  private _outcome: { sessionId: string; phase: CommitPhase; message: Localized } | undefined;
   /** The sessions with a send under way. */
   private readonly _inFlight = new Set<string>();
+  /** How many codes a send now would withdraw, for the decisions and codes shown it was counted for. */
+  private _withdraw: { key: readonly unknown[]; count: number } | undefined;
 
   constructor(
     private readonly _host: CommitHost,
@@ -68,7 +77,7 @@ export class CommitController {
   }
 
   get message(): string {
-    return this.phase === 'idle' ? '' : this._outcome!.message;
+    return this.phase === 'idle' ? '' : this._outcome!.message(this._options.locale.messages);
   }
 
   /** Sending is blocked: the host's patient is not (provably) this session's. */
@@ -82,17 +91,40 @@ export class CommitController {
   }
 
   /** What the footer shows of sending; `retry` when a retry can lift the block (the session unread, the link failed). */
-  get view(): { blocked: string; phase: CommitPhase; message: string; retry: boolean } {
+  get view(): { blocked: string; phase: CommitPhase; message: string; retry: boolean; withdraw: number } {
     const { message: blocked, retry } = this._block();
-    return { blocked, phase: this.phase, message: this.message, retry };
+    return { blocked, phase: this.phase, message: this.message, retry, withdraw: this.withdrawals };
+  }
+
+  /**
+   * How many codes the EHR holds that a send now would withdraw (rejected, undone or swapped away): a send with
+   * only these is still a send. Counted from the decisions, not the codes (a keypress never walks 10,000 codes),
+   * once per change of the decisions or of the codes shown; the same rule as the send's `removed`.
+   */
+  get withdrawals(): number {
+    const { model } = this._options.session;
+    const state = this._options.review.state;
+    if (!model || !state?.sentAt) return 0;
+    const shown = this._options.list.shown;
+    const key = [state, state.snapshot, shown];
+    if (this._withdraw?.key.every((v, i) => v === key[i])) return this._withdraw.count;
+    const entities = new Map(model.entities.map((e) => [e.id, e]));
+    const shownIds = new Set(shown.map((e) => e.id));
+    const held: SentCode[] = [];
+    for (const [id, decision] of state.snapshot) {
+      const entity = decision.status === 'ACCEPTED' ? entities.get(id) : undefined;
+      if (entity && (shownIds.has(id) || state.isSent(entity))) held.push({ entityId: id, ...codeRef(state.chosenCode(entity)) });
+    }
+    const count = changes(state.sentCodes, held).removed.length;
+    this._withdraw = { key, count };
+    return count;
   }
 
   /** The block on sending: its message ('' for none) and whether a retry can lift it. */
-  private _block(): { message: string; retry: boolean } {
+  private _block(m = this._options.locale.messages): { message: string; retry: boolean } {
     const { model, linkFailed } = this._options.session;
     // The host's own note is the host's own patient: there is no Heidi session to belong to someone else.
     const reason = model?.hostNote ? undefined : patientBlock(this._host.ehrPatientId, model?.session);
-    const m = this._options.locale.messages;
     if (reason !== 'unlinked') return { message: reason ? m.wrongPatient : '', retry: false };
     if (!model?.session) return { message: m.patientUnread, retry: true };
     return linkFailed ? { message: m.patientLinkFailed, retry: true } : { message: m.patientUnlinked, retry: false };
@@ -124,11 +156,9 @@ export class CommitController {
   }
 
   private async _send(model: CodingModel, state: ReviewState): Promise<boolean> {
-    const { locale, list } = this._options;
-    const m = locale.messages;
-    const blocked = this.blockedMessage;
-    if (blocked) {
-      this._assign(state, 'blocked', blocked);
+    const { list } = this._options;
+    if (this.blocked) {
+      this._assign(state, 'blocked', (m) => this._block(m).message);
       return false;
     }
     // One rule for `codes`, `fhir`, `added` and `removed`: what the host holds after this send. That is the accepted
@@ -146,13 +176,12 @@ export class CommitController {
     const lastSent = state.sentCodes;
     const held = all.map(sentCode);
     const codes = oncePerCode(all);
-    const diff = sendDiff(lastSent, held);
-    // By code, not entity: a code another entity already gave the host is not new, one another entity still holds is not gone.
-    const added = oncePerCode(diff.added, lastSent);
+    const change = changes(lastSent, held);
+    const added = change.added;
     const entities = new Map(model.entities.map((e) => [e.id, e]));
-    const removed = oncePerCode(diff.removed, held).map((c) => named(entities, c));
+    const removed = change.removed.map((c) => named(entities, c));
     if (!codes.length && !removed.length) {
-      this._options.announcer.announce(m.nothingToSend);
+      this._options.announcer.announce(this._options.locale.messages.nothingToSend);
       return false;
     }
     const host = this._host;
@@ -197,30 +226,27 @@ export class CommitController {
     host.dispatchEvent(event);
     listening = false;
     if (event.defaultPrevented) {
-      this._assign(state, 'cancelled', m.sendCancelled);
+      this._assign(state, 'cancelled', (m) => m.sendCancelled);
       return false;
     }
-    this._assign(state, 'sending', m.sending);
+    this._assign(state, 'sending', (m) => m.sending);
     try {
       await Promise.all(pending);
     } catch (error) {
-      this._assign(
-        state,
-        'failed',
-        locale.messages.sendFailed(error instanceof Error ? error.message : typeof error === 'string' ? error : ''),
-      );
+      const reason = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+      this._assign(state, 'failed', (m) => m.sendFailed(reason));
       return false;
     }
     // Marked in the session it was for, even when another is shown now (that session's review, if it was reopened).
     const current = this._options.review.state;
     this._options.review.markSent(current?.sessionId === state.sessionId ? current : state, held);
-    this._assign(state, 'sent', locale.messages.sentOk(codes.length));
+    this._assign(state, 'sent', (m) => m.sentOk(codes.length, removed.length));
     return true;
   }
 
-  private _assign(state: ReviewState, phase: CommitPhase, message: string): void {
+  private _assign(state: ReviewState, phase: CommitPhase, message: Localized): void {
     this._outcome = { sessionId: state.sessionId, phase, message };
     this._host.requestUpdate();
-    if (this.phase === phase) this._options.announcer.announce(message);
+    if (this.phase === phase) this._options.announcer.announce(message(this._options.locale.messages));
   }
 }

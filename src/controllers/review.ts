@@ -17,7 +17,7 @@ import { rebaseSnapshot } from '../core/card-match.ts';
 import type { SentCode } from '../core/send-diff.ts';
 import { HeidiCodeReviewEvent, HeidiErrorEvent } from '../events.ts';
 import { engineNames } from '../core/payloads.ts';
-import type { Messages } from '../i18n/index.ts';
+import type { Localized, Messages } from '../i18n/index.ts';
 
 export interface ReviewHost extends ReactiveControllerHost, EventTarget {
   readonly readonly: boolean;
@@ -46,14 +46,14 @@ const entryKey = (e: AuditEntry): string => JSON.stringify([e.at, e.entityId, e.
 export class ReviewController implements ReactiveController {
   /** The review of the session shown, once one has loaded. */
   state: ReviewState | undefined;
-  /** Restored decisions that were not applied, decisions another tab overrode. */
-  notices: readonly string[] = [];
+  /** Restored decisions that were not applied, decisions another tab overrode (put in words when drawn). */
+  notices: readonly Localized[] = [];
 
   private _entities = new Map<string, EntityView>();
   /** The writes to browser storage whose last try was refused: the review's save, the tab sync's message. */
   private readonly _unstored = new Set<'review' | 'sync'>();
-  /** The storage notice as shown (in the language it was shown in), to take it away again. */
-  private _storageNotice: string | undefined;
+  /** The storage notice shown, to take it away again. */
+  private _storageNotice: Localized | undefined;
   private _sync: ReviewSync | undefined;
   /** A `reviewState` the host set before the codes loaded. */
   private _pending: unknown;
@@ -79,7 +79,7 @@ export class ReviewController implements ReactiveController {
     this.state.rebase(entities);
     // A kept swap to a code this load no longer suggests is not applied (the card would send the code swapped away from).
     const inapplicable = this.state.dropInapplicable(this._entities);
-    if (inapplicable.length) this._notice(this._options.locale.messages.restoredUnknown(inapplicable.length));
+    if (inapplicable.length) this._notice((m) => m.restoredUnknown(inapplicable.length));
     this._connect();
     const pending = this._pending;
     if (pending !== undefined) {
@@ -98,9 +98,12 @@ export class ReviewController implements ReactiveController {
 
   /**
    * Restore a `reviewState` (before the codes load: when they load). Per entity the later decision
-   * wins over one made here; decisions for entities that no longer exist are named in a notice.
+   * wins over one made here; decisions for entities that no longer exist are named in a notice. A value that is
+   * not a review is a `config` error, except null and undefined.
    */
   restore(value: unknown): void {
+    // null and undefined are "not set" (as for every property): nothing to restore, and a waiting one is dropped.
+    if (value == null) return void (this._pending = undefined);
     const state = this.state;
     const wanted = this._host.sessionId;
     if (!state || (wanted && wanted !== state.sessionId)) {
@@ -113,7 +116,7 @@ export class ReviewController implements ReactiveController {
       return;
     }
     const unknown = this._merge(state, parsed);
-    if (unknown.length) this._notice(this._options.locale.messages.restoredUnknown(unknown.length));
+    if (unknown.length) this._notice((m) => m.restoredUnknown(unknown.length));
   }
 
   /**
@@ -216,12 +219,10 @@ export class ReviewController implements ReactiveController {
       },
       onStored: (stored) => this._stored('sync', stored),
       onLost: ({ entityId, decision }) => {
-        const text = this._options.locale.messages.lostToOtherTab(
-          decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId,
-        );
-        this._notice(text);
+        const code = decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId;
+        this._notice((m) => m.lostToOtherTab(code));
         // The notice is a plain paragraph; the live region still says this tab's own decision ("I10: Accepted").
-        this._options.announcer.announce(text);
+        this._options.announcer.announce(this._options.locale.messages.lostToOtherTab(code));
       },
     });
   }
@@ -236,9 +237,10 @@ export class ReviewController implements ReactiveController {
     if (stored) this._unstored.delete(what);
     else this._unstored.add(what);
     if (!before && this._unstored.size) {
-      const text = (this._storageNotice = this._options.locale.messages.notStored);
-      this._notice(text);
-      this._options.announcer?.announceNotice(text);
+      const notice: Localized = (m) => m.notStored;
+      this._storageNotice = notice;
+      this._notice(notice);
+      this._options.announcer?.announceNotice(notice(this._options.locale.messages));
     } else if (before && !this._unstored.size) {
       this.notices = this.notices.filter((n) => n !== this._storageNotice);
       this._host.requestUpdate();
@@ -248,11 +250,13 @@ export class ReviewController implements ReactiveController {
   /** Say how many of the oldest audit entries `state` left out since it had left out `before`. */
   private _noticeDropped(state: ReviewState, before: number): void {
     const count = state.auditDropped - before;
-    if (count) this._notice(this._options.locale.messages.auditTrimmed(count, MAX_AUDIT_ENTRIES));
+    if (count) this._notice((m) => m.auditTrimmed(count, MAX_AUDIT_ENTRIES));
   }
 
-  private _notice(text: string): void {
-    this.notices = [...new Set([...this.notices, text])].slice(-3);
+  /** Add a notice, unless one saying the same is there; the last three are kept. */
+  private _notice(notice: Localized): void {
+    const m = this._options.locale.messages;
+    if (!this.notices.some((n) => n(m) === notice(m))) this.notices = [...this.notices, notice].slice(-3);
     this._host.requestUpdate();
   }
 

@@ -5,75 +5,31 @@
  * Owns the token source and manager, the Heidi client, the phase and the
  * "generating" seconds, and sends the host's patient and context (PATCH, through `SessionContextSync`).
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController } from 'lit';
 import { HeidiClient, DEFAULT_API_BASE } from '../core/client.ts';
 import { errorDetail, HeidiError, isAbort } from '../core/errors.ts';
 import { TokenManager, type TokenSource } from '../core/token.ts';
-import { loadCodes, loadNoteCodes, type LoadResult } from '../core/session-loader.ts';
+import { loadCodes, loadNoteCodes, retryEngine, type LoadResult } from '../core/session-loader.ts';
 import { configureEngines } from '../core/engines/configure.ts';
 import { asHeidiError } from '../core/engines/pipeline.ts';
 import { engineLabel, type DiscardedCode, type EngineName, type EngineProgress, type EngineState } from '../core/engines/types.ts';
 import { loadNotices } from '../templates/engine-progress.ts';
+import type { Localized } from '../i18n/index.ts';
 import type { CodingModel } from '../core/model.ts';
-import type { JwtResponse } from '../core/schemas.ts';
 import { pauseForMainThread } from '../core/slices.ts';
 import { warmUp } from './warm-up.ts';
-import { SessionContextSync, type PatientInfo } from './session-context.ts';
+import { SessionContextSync } from './session-context.ts';
 import { HeidiErrorEvent, HeidiSessionStartEvent, HeidiTokenExpiredEvent } from '../events.ts';
-import type { LocaleController } from './locale.ts';
+import { RELOAD_ON, type LoadPhase, type SessionLoadHost, type SessionLoadOptions } from './session-load-host.ts';
 
-export type LoadPhase = 'idle' | 'loading' | 'generating' | 'loaded' | 'error' | 'cancelled';
-
-export interface SessionLoadHost extends ReactiveControllerHost, HTMLElement {
-  readonly tokenUrl: string;
-  readonly tokenProvider: (() => Promise<JwtResponse>) | undefined;
-  readonly apiBase: string;
-  readonly sessionId: string;
-  readonly patientProfileId: string;
-  readonly ehrAppointmentId: string;
-  readonly ehrPatientId: string;
-  readonly patient: PatientInfo | undefined;
-  readonly clinicianNotes: string[] | undefined;
-  readonly timeouts: { request?: number; codes?: number; hostToken?: number; poll?: number } | undefined;
-  /** A property set to a wrong type (core/config-check): no load runs and nothing is sent while it stands. */
-  readonly configError?: HeidiError | undefined;
-  readonly engines: string;
-  readonly sullyBase: string;
-  readonly omniscribeBase: string;
-  readonly omniscribeModel: string;
-  /** The host's note: what the peers code when Heidi is not among the engines. */
-  readonly note: string | undefined;
-}
-
-export interface SessionLoadOptions {
-  /** `warmUp` is called once while the first requests are in flight, to make the locale's formatter early. */
-  readonly locale: Pick<LocaleController, 'messages' | 'warmUp'>;
-  readonly announcer: { announce(message: string): void };
-  /** A run for another session starts: forget what was selected, open and sent in the last one. */
-  readonly onSessionChange: () => void;
-  readonly onLoaded: (result: LoadResult) => void;
-}
-
-/** The host properties whose change loads again (tokenUrl and tokenProvider at 2 and 3: see hostUpdate). */
-const RELOAD_ON = [
-  'sessionId',
-  'apiBase',
-  'tokenUrl',
-  'tokenProvider',
-  'patientProfileId',
-  'ehrAppointmentId',
-  'engines',
-  'sullyBase',
-  'omniscribeBase',
-  'omniscribeModel',
-] as const;
+export type { LoadPhase, SessionLoadHost, SessionLoadOptions } from './session-load-host.ts';
 
 export class SessionLoadController implements ReactiveController {
   phase: LoadPhase = 'idle';
   model: CodingModel | undefined;
   error: HeidiError | undefined;
-  /** Degraded-load notices (session or transcript missing). */
-  notices: readonly string[] = [];
+  /** Degraded-load notices (session or transcript missing, engines failed), put in words when drawn. */
+  notices: readonly Localized[] = [];
   /** Seconds Heidi has been generating the codes. */
   elapsed = 0;
   /** Each engine of the last run, in display order. */
@@ -83,6 +39,8 @@ export class SessionLoadController implements ReactiveController {
   /** `performance.now()` as of the last second's tick: what the engines' seconds are counted against. */
   now = 0;
 
+  /** The load shown: what a Retry of one engine remakes. */
+  private _last: LoadResult | undefined;
   private _hostToken: string | undefined;
   private readonly _tokens: TokenManager;
   private _client: { key: string; client: HeidiClient } | undefined;
@@ -253,9 +211,8 @@ export class SessionLoadController implements ReactiveController {
         this.cancel();
         return;
       }
-      this._assign({ model: result.model, phase: 'loaded', discarded: result.discarded, notices: loadNotices(m, result) });
       // The host hears each part that failed; the reviewer hears the notices once, with the codes (onLoaded).
-      this._options.onLoaded(result);
+      this._show(result);
       for (const error of [result.sessionError, result.transcriptError]) if (error) this._dispatchError(error);
       for (const { error, engine } of result.engineFailures) this._dispatchError(error, engine);
       if (withHeidi) void this._sendContext();
@@ -269,6 +226,40 @@ export class SessionLoadController implements ReactiveController {
       this._dispatchError(heidiError);
     } finally {
       if (this._run === controller) this._stopTimer();
+    }
+  }
+
+  /**
+   * Run a failed peer engine again (the Retry in its row), the other engines' codes kept: its answer is merged
+   * as the first load's was and the decisions stay (see `retryEngine`). Its Cancel stops it; a new load aborts it.
+   * Heidi's codes belong to its session: a reload (refresh()) asks for them again.
+   */
+  async retryEngine(engine: EngineName): Promise<void> {
+    const [last, run] = [this._last, this._run];
+    const failed = this.engineStates.some((s) => s.engine === engine && s.progress.phase === 'failed');
+    if (!last || !run || !failed || this.phase !== 'loaded') return;
+    const signal = run.signal;
+    this._setProgress(engine, { phase: 'queued' });
+    try {
+      const own = (name: EngineName) => (name === engine ? this._engineSignal(name) : signal);
+      const peer = configureEngines(this._host, own).peers.find((p) => p.name === engine);
+      if (!peer) return;
+      // The model as shown: the session a PATCH answered since is kept.
+      const shown = () => ({ ...this._last!, model: this.model ?? this._last!.model });
+      const result = await retryEngine(shown, peer, signal, (name, progress) => {
+        if (signal.aborted) return;
+        this._setProgress(name, progress);
+        if (progress.phase === 'processing') this._startTimer(progress.startedAt);
+      });
+      if (this._run !== run || signal.aborted) return;
+      this._show(result);
+      const failure = result.engineFailures.find((f) => f.engine === engine);
+      if (failure) this._dispatchError(failure.error, engine);
+    } catch (error) {
+      // Aborted by a new load; else the settings changed (that queued a new load, which reports them).
+      if (!signal.aborted && !isAbort(error)) this._dispatchError(asHeidiError(error), engine);
+    } finally {
+      if (this._run === run) this._stopTimer();
     }
   }
 
@@ -312,6 +303,13 @@ export class SessionLoadController implements ReactiveController {
     this._tokens.abort();
     clearTimeout(this._warming);
     this._warming = undefined;
+  }
+
+  /** Show a load's codes and notices, and tell the element (onLoaded). */
+  private _show(result: LoadResult): void {
+    this._last = result;
+    this._assign({ model: result.model, phase: 'loaded', discarded: result.discarded, notices: loadNotices(result) });
+    this._options.onLoaded(result);
   }
 
   /** A fresh abort controller for one engine of this run (the header's Cancel for that engine). */

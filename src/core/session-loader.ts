@@ -48,6 +48,8 @@ export interface LoadResult {
   readonly peerDropped: readonly { readonly engine: EngineName; readonly count: number }[];
   /** Peers skipped because there was no note to code. */
   readonly skipped: readonly EngineName[];
+  /** Each engine's own answer, in the order merged: what a retried engine's answer is merged after (`retryEngine`). */
+  readonly results: readonly EngineResult[];
 }
 
 export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
@@ -100,6 +102,27 @@ export async function loadNoteCodes(request: NoteLoadRequest): Promise<LoadResul
   });
 }
 
+/**
+ * Run one peer engine again (it failed) on the note of the load shown, and merge its answer after the others':
+ * the cards already shown keep their ids (and so their decisions), its new cards come last. Resolves with the
+ * load shown as it is once the engine is done (`shown()`: another engine's retry may have ended meanwhile),
+ * remade: that engine's failure replaced by its codes, or by its new failure.
+ */
+export async function retryEngine(
+  shown: () => LoadResult,
+  engine: CodingEngine,
+  signal: AbortSignal,
+  onProgress: ProgressListener,
+): Promise<LoadResult> {
+  const again = await settleEngines([engine], { note: shown().model.note ?? '', transcript: undefined }, signal, onProgress);
+  const last = shown();
+  // The cards, their score count and the engines' run ids are made again from the results.
+  const { sessionId, entities: _entities, scoresOutOfRange: _scores, runIds: _runIds, ...document } = last.model;
+  const others = <T extends { readonly engine: EngineName }>(list: readonly T[]) => list.filter((r) => r.engine !== engine.name);
+  const outcome = { results: [...others(last.results), ...again.results], failures: [...others(last.engineFailures), ...again.failures] };
+  return resultOf(sessionId, outcome, last.skipped, document, last.sessionError, last.transcriptError);
+}
+
 /** `onProgress`, and the list of the engines it was told were skipped. */
 function trackSkips(onProgress?: ProgressListener): [EngineName[], ProgressListener] {
   const skipped: EngineName[] = [];
@@ -139,6 +162,7 @@ function resultOf(
       count ? [{ engine, count }] : [],
     ),
     skipped,
+    results: outcome.results,
   };
 }
 

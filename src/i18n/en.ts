@@ -105,6 +105,7 @@ export const en = {
     skipped: 'Skipped: no note',
   },
   cancelEngine: (name: string) => `Cancel ${name}`,
+  retryEngine: (name: string) => `Retry ${name}`,
   engineFailed: (name: string) => `${name} could not code this consultation; the other engines' codes are shown.`,
   enginesSkipped: (names: string) => `No note to code: ${names} skipped.`,
   engineDropped: (name: string, count: number) => `${name}: ${count} suggested ${count === 1 ? 'code' : 'codes'} could not be read.`,
@@ -166,7 +167,15 @@ export const en = {
   sendCount: (count: number) => `Send ${count} to EHR`,
   nothingToSend: 'Accept codes to send them to the EHR.',
   sending: 'Sending to the EHR…',
-  sentOk: (count: number) => `Sent ${count} ${count === 1 ? 'code' : 'codes'} to the EHR.`,
+  /** Before a send that withdraws codes the EHR holds (rejected, undone or swapped away since the last send). */
+  willWithdraw: (count: number) => `Sending withdraws ${count} ${count === 1 ? 'code' : 'codes'} from the EHR.`,
+  /** `count`: the codes the EHR holds after the send; `withdrawn`: those it was told to remove. */
+  sentOk: (count: number, withdrawn: number) =>
+    withdrawn === 0
+      ? `Sent ${count} ${count === 1 ? 'code' : 'codes'} to the EHR.`
+      : count === 0
+        ? `Withdrew ${withdrawn} ${withdrawn === 1 ? 'code' : 'codes'} from the EHR.`
+        : `Sent ${count} ${count === 1 ? 'code' : 'codes'} to the EHR and withdrew ${withdrawn}.`,
   sendFailed: (reason: string) => `The EHR did not receive the codes${reason ? `: ${reason}` : ''}. Your decisions are kept; try again.`,
   sendCancelled: 'The EHR declined the codes. Nothing was marked as sent.',
   wrongPatient: 'This consultation belongs to another patient than the one open in the EHR. Sending is blocked.',

@@ -100,6 +100,7 @@ export const es: Messages = {
     skipped: 'Omitido: sin nota',
   },
   cancelEngine: (name) => `Cancelar ${name}`,
+  retryEngine: (name) => `Reintentar ${name}`,
   engineFailed: (name) => `${name} no pudo codificar esta consulta; se muestran los códigos de los demás motores.`,
   enginesSkipped: (names) => `No hay nota que codificar: se omitió ${names}.`,
   engineDropped: (name, count) => `${name}: no se pudo leer ${count === 1 ? '1 código sugerido' : `${count} códigos sugeridos`}.`,
@@ -163,7 +164,14 @@ export const es: Messages = {
   sendCount: (count) => `Enviar ${count} a la historia clínica`,
   nothingToSend: 'Acepte códigos para enviarlos a la historia clínica.',
   sending: 'Enviando a la historia clínica…',
-  sentOk: (count) => `Se ${count === 1 ? 'envió' : 'enviaron'} ${count} ${count === 1 ? 'código' : 'códigos'} a la historia clínica.`,
+  willWithdraw: (count) =>
+    `Al enviar se ${count === 1 ? 'retirará' : 'retirarán'} ${count} ${count === 1 ? 'código' : 'códigos'} de la historia clínica.`,
+  sentOk: (count, withdrawn) =>
+    withdrawn === 0
+      ? `Se ${count === 1 ? 'envió' : 'enviaron'} ${count} ${count === 1 ? 'código' : 'códigos'} a la historia clínica.`
+      : count === 0
+        ? `Se ${withdrawn === 1 ? 'retiró' : 'retiraron'} ${withdrawn} ${withdrawn === 1 ? 'código' : 'códigos'} de la historia clínica.`
+        : `Se ${count === 1 ? 'envió' : 'enviaron'} ${count} ${count === 1 ? 'código' : 'códigos'} a la historia clínica y se ${withdrawn === 1 ? 'retiró' : 'retiraron'} ${withdrawn}.`,
   sendFailed: (reason) =>
     `La historia clínica no recibió los códigos${reason ? `: ${reason}` : ''}. Sus decisiones se conservan; vuelva a intentarlo.`,
   sendCancelled: 'La historia clínica rechazó los códigos. No se marcó nada como enviado.',

@@ -4,6 +4,12 @@ import { ownValue } from '../core/text.ts';
 
 export type { Messages };
 
+/**
+ * What to say, kept instead of the words: a notice or an outcome that stays on screen is put in words when it is
+ * drawn, so a change of `lang` redraws it in the new language.
+ */
+export type Localized = (messages: Messages) => string;
+
 export const CATALOGUES: Readonly<Record<string, Messages>> = { en, es };
 
 /** The catalogue for a BCP 47 tag (`es-AR` → `es`), English when there is none (`constructor` included). */
@@ -24,13 +30,15 @@ export function relevanceLabel(messages: Messages, relevance: string): string {
 }
 
 /** The notices for what Heidi sent that could not be read (`CodingModel.dropped`); none when nothing was lost. */
-export function droppedNotices(
-  messages: Messages,
-  dropped: { readonly entities: number; readonly similarCodes: number; readonly evidence: number; readonly fields: number },
-): string[] {
+export function droppedNotices(dropped: {
+  readonly entities: number;
+  readonly similarCodes: number;
+  readonly evidence: number;
+  readonly fields: number;
+}): Localized[] {
   const details = dropped.similarCodes + dropped.evidence + dropped.fields;
   return [
-    ...(dropped.entities > 0 ? [messages.droppedEntities(dropped.entities)] : []),
-    ...(details > 0 ? [messages.droppedDetails(details)] : []),
+    ...(dropped.entities > 0 ? [(m: Messages) => m.droppedEntities(dropped.entities)] : []),
+    ...(details > 0 ? [(m: Messages) => m.droppedDetails(details)] : []),
   ];
 }

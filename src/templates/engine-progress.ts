@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { engineLabel, type EngineName, type EngineState } from '../core/engines/types.ts';
 import type { LoadResult } from '../core/session-loader.ts';
-import { droppedNotices, type Messages } from '../i18n/index.ts';
+import { droppedNotices, type Localized, type Messages } from '../i18n/index.ts';
 import type { DiscardedCode } from '../core/engines/types.ts';
 import { discardedListTemplate } from './discarded-list.ts';
 
@@ -23,15 +23,19 @@ export interface EnginesSource {
   readonly phase: string;
   readonly discarded: readonly DiscardedCode[];
   cancelEngine(engine: EngineName): void;
+  /** Run a failed engine again, the others' codes kept. */
+  retryEngine(engine: EngineName): void;
 }
 
 /**
- * The header's engine part: each engine's progress (a Cancel per engine while the load is under way)
- * and, once loaded, what they considered and discarded. Nothing for Heidi alone.
+ * The header's engine part: each engine's progress (a Cancel per engine while it works), a Retry for a peer
+ * that failed on something a retry can mend, and, once loaded, what they considered and discarded. Nothing
+ * for Heidi alone.
  */
 export function engineHeaderTemplate(m: Messages, percent: (score: number) => string, s: EnginesSource): TemplateResult | typeof nothing {
   if (!showsEngines(s.engineStates)) return nothing;
-  const loading = s.phase === 'loading' || s.phase === 'generating';
+  // Loaded, only an engine run again (its Retry) is still at work.
+  const working = s.phase === 'loading' || s.phase === 'generating' || s.phase === 'loaded';
   return html`<ul class="engines-progress" aria-label=${m.suggestedBy}>
       ${s.engineStates.map(({ engine, progress }) => {
         const name = engineLabel(engine);
@@ -41,12 +45,15 @@ export function engineHeaderTemplate(m: Messages, percent: (score: number) => st
             : progress.phase === 'done'
               ? ` (${progress.count})`
               : '';
-        return html`<li data-engine=${engine} data-phase=${progress.phase}>
+        // Focusable by script: its Cancel or Retry gone, focus stays on the row, which says what happened (FocusKeeper).
+        return html`<li data-engine=${engine} data-phase=${progress.phase} tabindex="-1">
           <strong>${name}</strong> ${m.enginePhase[progress.phase]}${extra}
           ${
-            loading && (progress.phase === 'queued' || progress.phase === 'processing')
+            working && (progress.phase === 'queued' || progress.phase === 'processing')
               ? html`<button class="link" aria-label=${m.cancelEngine(name)} @click=${() => s.cancelEngine(engine)}>${m.cancel}</button>`
-              : nothing
+              : s.phase === 'loaded' && progress.phase === 'failed' && progress.error.retryable && engine !== 'heidi'
+                ? html`<button class="link" aria-label=${m.retryEngine(name)} @click=${() => s.retryEngine(engine)}>${m.retry}</button>`
+                : nothing
           }
         </li>`;
       })}
@@ -55,13 +62,13 @@ export function engineHeaderTemplate(m: Messages, percent: (score: number) => st
 }
 
 /** Degraded loads, engines that failed or were skipped, and what could not be read: each a notice. */
-export function loadNotices(m: Messages, result: LoadResult): string[] {
+export function loadNotices(result: LoadResult): Localized[] {
   return [
-    ...(result.sessionError ? [m.degradedSession] : []),
-    ...(result.transcriptError ? [m.degradedTranscript] : []),
-    ...result.engineFailures.map((f) => m.engineFailed(engineLabel(f.engine))),
-    ...(result.skipped.length ? [m.enginesSkipped(result.skipped.map(engineLabel).join(', '))] : []),
-    ...droppedNotices(m, result.model.dropped),
-    ...result.peerDropped.map((d) => m.engineDropped(engineLabel(d.engine), d.count)),
+    ...(result.sessionError ? [(m: Messages) => m.degradedSession] : []),
+    ...(result.transcriptError ? [(m: Messages) => m.degradedTranscript] : []),
+    ...result.engineFailures.map((f) => (m: Messages) => m.engineFailed(engineLabel(f.engine))),
+    ...(result.skipped.length ? [(m: Messages) => m.enginesSkipped(result.skipped.map(engineLabel).join(', '))] : []),
+    ...droppedNotices(result.model.dropped),
+    ...result.peerDropped.map((d) => (m: Messages) => m.engineDropped(engineLabel(d.engine), d.count)),
   ];
 }

@@ -14,10 +14,12 @@ export interface FooterProps {
   readonly message: string;
   /** A retry can lift the block (the session could not be read, or linking it to the patient failed). */
   readonly retry: boolean;
+  /** Codes the EHR holds that a send would withdraw: a send with only these is a send too. */
+  readonly withdraw: number;
 }
 
 export function footerTemplate(
-  { messages: m, accepted, held, blocked, phase, message, retry }: FooterProps,
+  { messages: m, accepted, held, blocked, phase, message, retry, withdraw }: FooterProps,
   handlers: { readonly send: () => void; readonly retry: () => void },
 ): TemplateResult {
   return html`<div class="footer" part="footer">
@@ -30,7 +32,7 @@ export function footerTemplate(
       ${accepted ? m.sendCount(accepted) : m.sendToEhr}
     </button>
     <span id="commit-msg" class="commit-msg ${blocked ? 'blocked' : phase}"
-      >${blocked || (phase === 'idle' ? (accepted ? '' : m.nothingToSend) : message)}</span
+      >${blocked || (phase !== 'idle' ? message : withdraw ? m.willWithdraw(withdraw) : accepted ? '' : m.nothingToSend)}</span
     >
     ${retry ? html`<button class="retry" aria-describedby="commit-msg" @click=${handlers.retry}>${m.retry}</button>` : nothing}
   </div>`;

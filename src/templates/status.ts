@@ -24,7 +24,7 @@ export interface StatusHandlers {
 export function statusTemplate(m: Messages, load: StatusSource, attaching: boolean, on: StatusHandlers): TemplateResult {
   const { phase, error } = load;
   if (phase === 'error')
-    return html`<div class="state error" part="status" role="alert">
+    return html`<div class="state error" part="status" role="alert" tabindex="-1">
       <strong>${m.errorTitle}</strong>
       <span>${error ? m.errors[error.code] : ''}</span>
       ${error?.message ? html`<details><summary>${m.details}</summary><span lang="en">${error.message}</span></details>` : nothing}
@@ -44,7 +44,8 @@ export function emptyTemplate(m: Messages): TemplateResult {
 }
 
 function state(content: TemplateResult): TemplateResult {
-  return html`<div class="state" part="status">${content}</div>`;
+  // Focusable by script: focus goes here when the button pressed is gone and none replaced it (FocusKeeper).
+  return html`<div class="state" part="status" tabindex="-1">${content}</div>`;
 }
 
 function spinning(text: string): TemplateResult {

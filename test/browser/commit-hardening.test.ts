@@ -5,6 +5,7 @@
  * session to the host's patient and sends only once they match.
  */
 import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { CodesCommitDetail } from '../../src/events.ts';
 import { storageKey } from '../../src/core/review.ts';
@@ -286,7 +287,8 @@ describe('the wrong-patient guard guards (issue 15.11)', () => {
     const retry = footerRetry(el)!;
     retry.focus();
     retry.click();
-    await until(() => shadow(el).activeElement?.closest('[part="status"]') != null, 'focus on the Retry of the error shown');
+    // While it loads, focus is on the status line (FocusKeeper); then on the error's Retry.
+    await until(() => shadow(el).activeElement?.matches('[part="status"] button') === true, 'focus on the Retry of the error shown');
     expect(shadow(el).activeElement!.textContent!.trim()).to.equal('Retry');
   });
 
@@ -317,5 +319,67 @@ describe('the wrong-patient guard guards (issue 15.11)', () => {
     await el.refresh();
     await until(() => !sendButton(el).disabled, 'the session to be linked after refresh()');
     expect(cards(el).filter((c) => c.getAttribute('status') === 'ACCEPTED').length, 'the decisions kept').to.equal(2);
+  });
+});
+
+describe('a send that only withdraws codes is a send', () => {
+  const confirmEach = (el: HeidiClinicalCodes) => {
+    const details: CodesCommitDetail[] = [];
+    el.addEventListener('heidi-codes-commit', (e) => {
+      details.push(e.detail);
+      e.detail.waitUntil(Promise.resolve());
+    });
+    return details;
+  };
+  const codeOf = (card: HTMLElement) => shadow(card).querySelector('.code')!.textContent!.trim();
+
+  it('lang="es": accept M17.11, send, u: the footer says the send withdraws it, and after it that it was withdrawn', async () => {
+    const { el } = await mountLoaded({ sessionId: S1, attrs: { lang: 'es' } });
+    const details = confirmEach(el);
+    const knee = cards(el).find((c) => codeOf(c) === 'M17.11')!;
+    button(knee, 'Aceptar ').click();
+    await settle(el);
+    expect(await el.commit()).to.equal(true);
+    await settle(el);
+    expect(footerText(el)).to.equal('Se envió 1 código a la historia clínica.');
+    knee.focus();
+    await sendKeys({ press: 'u' });
+    await settle(el);
+    expect(knee.getAttribute('status')).to.equal('PENDING');
+    expect(sendButton(el).disabled).to.equal(false);
+    expect(footerText(el)).to.equal('Al enviar se retirará 1 código de la historia clínica.');
+    await expect(el).to.be.accessible();
+    sendButton(el).click();
+    await until(() => details.length === 2, 'the second commit');
+    await until(() => !!shadow(el).querySelector('.commit-msg.sent'), 'sent');
+    expect(details[1]!.codes).to.deep.equal([]);
+    expect(details[1]!.removed.map((c) => c.code)).to.deep.equal(['M17.11']);
+    expect(footerText(el)).to.equal('Se retiró 1 código de la historia clínica.');
+    expect(liveText(el)).to.contain('Se retiró 1 código');
+    await expect(el).to.be.accessible();
+  });
+
+  it('sent three, one rejected since: "Sent 2 codes to the EHR and withdrew 1."; nothing changed since: nothing to withdraw', async () => {
+    const { el } = await mountLoaded({ sessionId: S1 });
+    const details = confirmEach(el);
+    const [a, b, c] = cards(el);
+    for (const card of [a!, b!, c!]) button(card, 'Accept ').click();
+    await settle(el);
+    await el.commit();
+    await settle(el);
+    expect(footerText(el)).to.equal('Sent 3 codes to the EHR.');
+    button(c!, 'Reject ').click();
+    await settle(el);
+    expect(footerText(el)).to.equal('Sending withdraws 1 code from the EHR.');
+    button(c!, 'Accept ').click();
+    await settle(el);
+    expect(footerText(el), 'accepted again as sent: nothing to withdraw').to.equal('');
+    button(c!, 'Reject ').click();
+    await settle(el);
+    await el.commit();
+    await settle(el);
+    expect(details[1]!.codes).to.have.length(2);
+    expect(details[1]!.removed.map((x) => x.code)).to.deep.equal([codeOf(c!)]);
+    expect(footerText(el)).to.equal('Sent 2 codes to the EHR and withdrew 1.');
   });
 });

@@ -4,9 +4,12 @@
  * the demo user the forwarder names), so every peer-scenario test lives in this one file and resets them after.
  */
 import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { CodesLoadEntity, CommittedCode, ErrorDetail } from '../../src/events.ts';
 import { spyOnFetch } from './fetch-spy.ts';
+import { en } from '../../src/i18n/en.ts';
+import { es } from '../../src/i18n/es.ts';
 import { button, card, cards, deepText, mountLoaded, newUser, settle, shadow, tokenUrl, until } from './helpers.ts';
 
 const PEERS = { 'sully-base': '/ehr/sully', 'omniscribe-base': '/ehr/omniscribe' };
@@ -291,6 +294,69 @@ describe('coding engines', () => {
     }
   });
 
+  it('Retry Sully after a 500 on create: only Sully runs again, its codes merge in, decisions and focus kept; notices follow lang', async () => {
+    await sullyScenario({ failures: [{ kind: 'status', status: 500, route: 'create', count: 2 }] });
+    const errors: ErrorDetail[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent<ErrorDetail>).detail);
+    document.addEventListener('heidi-error', onError);
+    const spy = spyOnFetch();
+    try {
+      const { el } = await mountLoaded({
+        sessionId: 'fx-t2dm-review',
+        attrs: { engines: 'heidi,sully,omniscribe', ...PEERS },
+        props: FAST,
+      });
+      await settle(el);
+      expect(errors.map((e) => [e.engine, e.code, e.retryable])).to.deep.equal([['sully', 'server', true]]);
+      const row = () => shadow(el).querySelector<HTMLElement>('.engines-progress li[data-engine=sully]')!;
+      const notices = () => [...shadow(el).querySelectorAll('.notice')].map((n) => n.textContent!.trim());
+      expect(notices()).to.include(en.engineFailed('Sully'));
+      expect(shadow(el).querySelectorAll('.engines-progress button').length, 'a Retry for Sully only').to.equal(1);
+      // The notice follows a change of lang, as the header does (issue 6's repro).
+      el.lang = 'es';
+      await settle(el);
+      expect(row().textContent).to.contain('Falló');
+      expect(notices()).to.include(es.engineFailed('Sully'));
+      expect(button(shadow(el), 'Reintentar Sully').textContent!.trim()).to.equal('Reintentar');
+      el.lang = 'en';
+      await settle(el);
+      button(card(el, 'E11.65'), 'Accept ').click();
+      await settle(el);
+      await expect(el).to.be.accessible();
+
+      const reloads = () => spy.calls.filter((c) => /\/mock-heidi\/|\/ehr\/omniscribe/.test(c.url)).length;
+      const before = reloads();
+      let loads = 0;
+      el.addEventListener('heidi-codes-load', () => (loads += 1));
+      // With the keyboard; the first retry fails again: the row says so, with its Retry, and keeps focus.
+      button(shadow(el), 'Retry Sully').focus();
+      await sendKeys({ press: 'Enter' });
+      await until(() => errors.length === 2, 'the second failure');
+      await until(() => row().querySelector('button') !== null && row().getAttribute('data-phase') === 'failed', 'Retry again');
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      expect(errors[1]).to.include({ engine: 'sully', code: 'server' });
+      expect(shadow(el).activeElement, 'focus on the Sully row').to.equal(row());
+
+      button(shadow(el), 'Retry Sully').focus();
+      await sendKeys({ press: 'Enter' });
+      await until(() => row().getAttribute('data-phase') === 'done', 'Sully done');
+      await settle(el);
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      expect(reloads(), 'neither Heidi nor Omniscribe asked again').to.equal(before);
+      expect(loads).to.equal(2);
+      expect(enginesOf(el, 'E11.65')).to.deep.equal(['heidi', 'omniscribe', 'sully']);
+      expect(card(el, 'E11.65').getAttribute('status'), 'the decision is kept').to.equal('ACCEPTED');
+      expect(notices().some((n) => n.includes('Sully'))).to.equal(false);
+      expect(row().querySelector('button')).to.equal(null);
+      expect(shadow(el).activeElement, 'focus stays on the Sully row').to.equal(row());
+      expect(errors).to.have.length(2);
+      await expect(el).to.be.accessible();
+    } finally {
+      spy.restore();
+      document.removeEventListener('heidi-error', onError);
+    }
+  });
+
   it('every engine failing is the whole load failing (Omniscribe 413 is invalid-request)', async () => {
     const big = `${QUICKSTART_NOTE} ${'Stable. '.repeat(8000)}`;
     const { el, errors } = await mountNote(big, { engines: 'omniscribe', ...PEERS });
@@ -327,10 +393,14 @@ describe('coding engines', () => {
     );
     expect(row()!.textContent).to.match(/Coding… \d+ s/);
     await expect(el).to.be.accessible();
-    button(shadow(el), 'Cancel Omniscribe').click();
+    // With the keyboard: the Cancel goes with the work it stopped, and focus stays on the engine's row, which says so.
+    button(shadow(el), 'Cancel Omniscribe').focus();
+    await sendKeys({ press: 'Enter' });
     await until(() => loaded, 'codes');
     await settle(el);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
     expect(row()!.getAttribute('data-phase')).to.equal('cancelled');
+    expect(shadow(el).activeElement, 'focus on the Omniscribe row, not the page').to.equal(row());
     expect(enginesOf(el, 'E11.65')).to.deep.equal(['heidi', 'sully']);
     await expect(el).to.be.accessible();
   });

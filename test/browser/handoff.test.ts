@@ -4,7 +4,7 @@
  * `reviewState` a host keeps and gives back, and two pages on one session
  * converging (two elements of the BUILT bundle in two same-origin iframes).
  */
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { CodesCommitDetail, ErrorDetail } from '../../src/events.ts';
 import type { FhirCondition, FhirProcedure, FhirProvenance } from '../../src/core/fhir.ts';
@@ -240,6 +240,42 @@ describe('hand-off: reviewState, the draft the host keeps', () => {
       expect(detail.message).to.contain('reviewState');
       await settle(el);
       expect(cards(el).map((c) => c.getAttribute('status'))).to.deep.equal(before);
+    });
+  }
+});
+
+describe('hand-off: reviewState null or undefined is "not set"', () => {
+  for (const value of [null, undefined]) {
+    it(`${value} set after or before the codes load: no heidi-error, nothing restored, a waiting review dropped`, async () => {
+      const errors: ErrorDetail[] = [];
+      const onError = (e: Event) => errors.push((e as CustomEvent<ErrorDetail>).detail);
+      document.addEventListener('heidi-error', onError);
+      try {
+        const { el } = await mountLoaded({ sessionId: SESSION });
+        const id = idOf(cards(el)[0]!);
+        (el as { reviewState: unknown }).reviewState = value;
+        await settle(el);
+        expect(errors).to.deep.equal([]);
+        expect(el.reviewState!.decisions).to.deep.equal({});
+
+        // Set before the load (a React host restoring JSON.parse(storage), which is null): the review set earlier waits no more.
+        const at = new Date().toISOString();
+        const late = document.createElement('heidi-clinical-codes');
+        late.setAttribute('api-base', '/mock-heidi');
+        late.setAttribute('token-url', tokenUrl(newUser()));
+        late.setAttribute('session-id', SESSION);
+        late.reviewState = { sessionId: SESSION, decisions: { [id]: { status: 'REJECTED', at } }, audit: [] };
+        (late as { reviewState: unknown }).reviewState = value;
+        const loaded = oneEvent(late, 'heidi-codes-load');
+        (await fixture<HTMLDivElement>(html`<div></div>`)).append(late);
+        await loaded;
+        await settle(late);
+        expect(statusOf(late, id)).to.equal('PENDING');
+        expect(errors).to.deep.equal([]);
+        await expect(late).to.be.accessible();
+      } finally {
+        document.removeEventListener('heidi-error', onError);
+      }
     });
   }
 });

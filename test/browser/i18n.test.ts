@@ -417,3 +417,46 @@ describe('language from an ancestor across shadow roots', () => {
     }
   });
 });
+
+describe('a change of lang redraws what stays on screen', () => {
+  it('load notices, review notices and the send outcome follow lang, both ways', async () => {
+    const user = newUser('i18n');
+    await setScenario(user, { failures: [{ route: 'transcript', status: 500, count: 3 }] });
+    const { el } = await mountLoaded({ user, sessionId: 'fx-knee-oa' });
+    const notices = () => [...shadow(el).querySelectorAll('.notice')].map((n) => n.textContent!.trim());
+    const outcome = () => shadow(el).querySelector('.commit-msg')!.textContent!.trim();
+    const relang = async (lang: string) => {
+      el.lang = lang;
+      await settle(el);
+    };
+    el.reviewState = {
+      sessionId: 'fx-knee-oa',
+      decisions: { 'icd_10_cm:GONE.1': { status: 'ACCEPTED', at: new Date().toISOString() } },
+      audit: [],
+    };
+    await settle(el);
+    expect(notices()).to.deep.equal([en.degradedTranscript, en.restoredUnknown(1)]);
+    await relang('es');
+    expect(notices()).to.deep.equal([es.degradedTranscript, es.restoredUnknown(1)]);
+    await relang('en');
+    expect(notices()).to.deep.equal([en.degradedTranscript, en.restoredUnknown(1)]);
+
+    button(cards(el)[0]!, 'Accept ').click();
+    await settle(el);
+    let release!: () => void;
+    el.addEventListener('heidi-codes-commit', (e) => e.detail.waitUntil(new Promise<void>((ok) => (release = ok))), { once: true });
+    shadow(el).querySelector<HTMLButtonElement>('button.send')!.click();
+    await settle(el);
+    expect(outcome()).to.equal(en.sending);
+    await relang('es');
+    expect(outcome()).to.equal(es.sending);
+    expect(shadow(el).querySelector('button.send')!.textContent!.trim()).to.equal(es.sendCount(1));
+    release();
+    await until(() => !!shadow(el).querySelector('.commit-msg.sent'), 'sent');
+    await settle(el);
+    expect(outcome()).to.match(/^Se envió 1 código/);
+    await relang('en');
+    expect(outcome()).to.match(/^Sent 1 code/);
+    await expect(el).to.be.accessible();
+  });
+});

@@ -92,7 +92,7 @@ describe('hand-off review rules', () => {
       audit: [],
     });
     assert.equal(t.review.state!.status('knee'), 'PENDING', 'not accepted with the primary in its place');
-    assert.match(t.review.notices.join(' '), /1 saved decision is for codes no longer suggested/);
+    assert.match(t.review.notices.map((n) => n(en)).join(' '), /1 saved decision is for codes no longer suggested/);
     assert.equal(await t.commit.commit(), false, 'nothing to send');
   });
 

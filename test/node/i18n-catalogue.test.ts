@@ -111,7 +111,15 @@ const SAMPLES: Record<string, unknown[][]> = {
   batchConfirm: [[1], [4]],
   batchDone: [[1], [4]],
   sendCount: [[1], [4]],
-  sentOk: [[1], [4]],
+  sentOk: [
+    [1, 0],
+    [4, 0],
+    [0, 1],
+    [0, 3],
+    [2, 1],
+    [1, 2],
+  ],
+  willWithdraw: [[1], [2]],
   restoredUnknown: [[1], [3]],
   auditTrimmed: [
     [1, 5000],
@@ -120,6 +128,7 @@ const SAMPLES: Record<string, unknown[][]> = {
   lostToOtherTab: [['M17.11']],
   sendFailed: [[''], ['EHR is offline']],
   cancelEngine: [['Sully']],
+  retryEngine: [['Sully']],
   engineFailed: [['Omniscribe']],
   enginesSkipped: [['Sully'], ['Sully, Omniscribe']],
   engineDropped: [
@@ -216,8 +225,11 @@ describe('message catalogues', () => {
     assert.equal(es.loaded(6), '6 códigos sugeridos.');
     assert.equal(es.progress(1, 0, 5), '1 aceptado y 0 rechazados de 5');
     assert.equal(es.progress(2, 1, 5), '2 aceptados y 1 rechazado de 5');
-    assert.equal(es.sentOk(1), 'Se envió 1 código a la historia clínica.');
-    assert.equal(es.sentOk(2), 'Se enviaron 2 códigos a la historia clínica.');
+    assert.equal(es.sentOk(1, 0), 'Se envió 1 código a la historia clínica.');
+    assert.equal(es.sentOk(2, 0), 'Se enviaron 2 códigos a la historia clínica.');
+    assert.equal(es.sentOk(0, 1), 'Se retiró 1 código de la historia clínica.');
+    assert.equal(es.sentOk(2, 1), 'Se enviaron 2 códigos a la historia clínica y se retiró 1.');
+    assert.equal(es.willWithdraw(1), 'Al enviar se retirará 1 código de la historia clínica.');
     assert.equal(es.batchCount(1), '1 código pendiente cumple este filtro.');
     assert.equal(es.status.ACCEPTED, 'Aceptado');
     assert.equal(es.status.REJECTED, 'Rechazado');
