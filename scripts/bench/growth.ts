@@ -98,6 +98,8 @@ interface CodesRun {
   end: { ms: number; reached: boolean };
   home: { ms: number; reached: boolean };
   moveLongest: number;
+  /** The largest long-animation-frame `blockingDuration` while moving: > 0 means some task, with its rendering, ran over 50 ms. */
+  moveBlocking: number;
   heapMB?: number;
 }
 
@@ -135,6 +137,9 @@ async function codesRun(ctx: BenchContext, entities: number, heap: boolean): Pro
     await page.evaluate(() => window.bench.settle(2));
     const movingTo = await page.evaluate(() => window.bench.now());
     const moving = await page.evaluate(([from, to]) => window.bench.longTasks(from, to), [movingFrom, movingTo] as const);
+    // Long tasks miss work Chromium does not attribute to a task (style, layout, paint after the script); the
+    // frames see it.
+    const movingFrames = await page.evaluate(([from, to]) => window.bench.frames(from, to), [movingFrom, movingTo] as const);
     // At 10k, the same keys once every code is decided (a review restored from another workstation): each
     // decision then sits in a review of 10,000, which is what saving it has to write.
     let decidedAcceptRafP95: number | undefined;
@@ -152,6 +157,7 @@ async function codesRun(ctx: BenchContext, entities: number, heap: boolean): Pro
       end: { ms: end.ms, reached: end.reached },
       home: { ms: home.ms, reached: home.reached },
       moveLongest: longest(moving),
+      moveBlocking: Math.max(0, ...movingFrames.map((f) => f.blockingDuration)),
       ...(heapMB !== undefined ? { heapMB } : {}),
     };
   } finally {
@@ -275,6 +281,16 @@ export async function growthFigures(ctx: BenchContext, runs: number): Promise<Fi
         at10k ? { op: '<=', value: 50 } : undefined,
         {
           note: `${ACCEPTS} x a/j, End, Home`,
+        },
+      ),
+      figure(
+        `growth.moveBlocking.${k(n)}`,
+        `  ${tag}: longest frame's blocking time while moving`,
+        'ms',
+        list.map((r) => r.moveBlocking),
+        undefined,
+        {
+          note: 'long-animation-frame blockingDuration, rendering included; 0 = no task over 50 ms',
         },
       ),
     );
