@@ -9,7 +9,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 /** Cards rendered at first, and added each time the end of the window comes near the view. */
-export const FIRST_CARDS = 20;
+export const FIRST_CARDS = 40;
 export const MORE_CARDS = 25;
 /** The most cards in the DOM at once: the window drops cards at its far end beyond this. */
 export const MAX_CARDS = 120;
