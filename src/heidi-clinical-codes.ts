@@ -156,6 +156,7 @@ export class HeidiClinicalCodes extends LitElement {
   private readonly _announcer = new AnnouncerController(this);
   private readonly _review: ReviewController = new ReviewController(this, {
     locale: this._locale,
+    announcer: this._announcer,
     onChange: (change) => {
       this._commit.onReviewChange();
       this._announcer.announce(`${change.code.code}: ${this._locale.messages.status[change.status]}`);
@@ -201,8 +202,6 @@ export class HeidiClinicalCodes extends LitElement {
     progressive: this._progressive,
     review: this._review,
     expand: (entity) => this._selection.setExpanded(entity, true),
-    toggleShortcuts: () => this._panels.toggle('shortcuts', true),
-    closeShortcuts: () => this._panels.dismiss('shortcuts'),
     pending: (entity) => this._review.state?.status(entity.id) === 'PENDING',
   });
 
@@ -279,7 +278,8 @@ export class HeidiClinicalCodes extends LitElement {
     const m = locale.messages;
     const phase = this._session.phase;
     // The UI's own language, so a fallback to English inside a French page is read as English.
-    return html`<div lang=${locale.lang}>
+    // `?` and Escape (the shortcut sheet) work anywhere inside, once there is a list to have shortcuts for.
+    return html`<div lang=${locale.lang} @keydown=${phase === 'loaded' ? this._panels.onKeydown : nothing}>
       <div class="header" part="header">
         <h2>${m.title}</h2>
         ${engineHeaderTemplate(m, locale.percent, this._session)}

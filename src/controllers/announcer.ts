@@ -11,6 +11,8 @@ export interface AnnouncerHost extends ReactiveControllerHost {
 
 export class AnnouncerController implements ReactiveController {
   private _pending: string | undefined;
+  /** What was said in this task: a notice raised in the same task joins it rather than replacing it. */
+  private _thisTask: string | undefined;
 
   constructor(private readonly _host: AnnouncerHost) {
     _host.addController(this);
@@ -24,6 +26,16 @@ export class AnnouncerController implements ReactiveController {
     const region = (this._host.renderRoot as ParentNode | undefined)?.querySelector('#live');
     this._pending = region ? undefined : message;
     if (region) region.textContent = message && region.textContent === message ? `${message}\u00a0` : message;
+    if (this._thisTask === undefined) setTimeout(() => (this._thisTask = undefined));
+    this._thisTask = message;
+  }
+
+  /**
+   * Say `notice` after what this task says (a key press: the decision, then the notice its save raised), in one
+   * announcement, so neither replaces the other.
+   */
+  announceNotice(notice: string): void {
+    queueMicrotask(() => this.announce(this._thisTask ? `${this._thisTask} ${notice}` : notice));
   }
 
   hostUpdated(): void {

@@ -137,7 +137,12 @@ export class CommitController {
     // code never sent is not sent while hidden.
     const shown = new Set(list.shown.map((e) => e.id));
     const accepted = model.entities.filter((e) => (shown.has(e.id) && state.status(e.id) === 'ACCEPTED') || state.isSent(e));
-    const all = accepted.map((entity) => committedCode(entity, state.chosenCode(entity), list.warningsFor(entity)));
+    // Each accepted code's chosen code and the engines behind it, found once: the payload and the bundle read both.
+    const picks = accepted.map((entity) => {
+      const chosen = state.chosenCode(entity);
+      return { entity, chosen, suggestions: suggestionsFor(entity, chosen) };
+    });
+    const all = picks.map(({ entity, chosen, suggestions }) => committedCode(entity, chosen, list.warningsFor(entity), suggestions));
     const lastSent = state.sentCodes;
     const held = all.map(sentCode);
     const codes = oncePerCode(all);
@@ -154,11 +159,11 @@ export class CommitController {
     const fhir = toFhirBundle(
       // The same codes as `codes` (oncePerCode picks the same ones), each with what its entity knows.
       oncePerCode(
-        accepted.map((entity, i) => ({
+        picks.map(({ entity, suggestions }, i) => ({
           ...all[i]!,
           // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list).
           kind: entity.primary.kind,
-          engines: suggestionsFor(entity, state.chosenCode(entity)).map(({ engine, score }) => ({
+          engines: suggestions.map(({ engine, score }) => ({
             engine,
             score,
             runId: model.runIds?.get(engine),

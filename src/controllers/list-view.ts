@@ -13,6 +13,8 @@ import {
   batchCandidates,
   groupByKind,
   narrowEntities,
+  relevanceRated,
+  systemLabels,
   type BatchFilter,
   type EntityGroup,
   type SortOrder,
@@ -42,9 +44,11 @@ export interface ListView {
   readonly systems: readonly string[];
   /** How many engines suggested any of `shown` (the agreement filter appears when more than one). */
   readonly engineCount: number;
+  /** Some of `shown` no engine rated for relevance (only Sully or Omniscribe suggested them): the batch panel says how they are taken. */
+  readonly unrated: boolean;
 }
 
-const EMPTY: ListView = { shown: [], list: [], groups: undefined, systems: [], engineCount: 0 };
+const EMPTY: ListView = { shown: [], list: [], groups: undefined, systems: [], engineCount: 0, unrated: false };
 /** The decisions before a review is open: none. */
 const NO_DECISIONS: ReadonlyMap<string, Decision> = new Map();
 
@@ -76,8 +80,9 @@ export class ListViewController implements ReactiveController {
         shown,
         list: groups ? groups.flatMap((g) => g.entities) : narrowed,
         groups,
-        systems: [...new Set(shown.map((e) => e.primary.systemLabel))],
+        systems: systemLabels(shown),
         engineCount: new Set(shown.flatMap((e) => e.engines.map((s) => s.engine))).size,
+        unrated: shown.some((e) => !relevanceRated(e)),
       };
     },
   );

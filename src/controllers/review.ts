@@ -13,6 +13,7 @@ import type { CodeView, EntityView } from '../core/model.ts';
 import { appliesTo, ReviewState, type ReviewChange, type ReviewStatus } from '../core/review.ts';
 import { parseReviewSnapshot, reviewSnapshot, splitSnapshot, type ReviewSnapshot } from '../core/review-snapshot.ts';
 import { ReviewSync } from '../core/review-sync.ts';
+import { rebaseSnapshot } from '../core/card-match.ts';
 import type { SentCode } from '../core/send-diff.ts';
 import { HeidiCodeReviewEvent, HeidiErrorEvent } from '../events.ts';
 import { engineNames } from '../core/payloads.ts';
@@ -32,6 +33,11 @@ export interface ReviewOptions {
   /** Told of each change after the host re-renders is requested and before the event fires. */
   readonly onChange: (change: ReviewChange) => void;
   readonly locale: { readonly messages: Messages };
+  /**
+   * The live region: a decision another tab overrode is said there (`announce`), in place of this tab's own, now
+   * stale, one; a notice not about a load (the storage notice) is said after what the same task said (`announceNotice`).
+   */
+  readonly announcer: { announce(message: string): void; announceNotice(notice: string): void };
 }
 
 /** An audit entry's identity, to merge a restored trail without doubling entries. */
@@ -44,6 +50,10 @@ export class ReviewController implements ReactiveController {
   notices: readonly string[] = [];
 
   private _entities = new Map<string, EntityView>();
+  /** The writes to browser storage whose last try was refused: the review's save, the tab sync's message. */
+  private readonly _unstored = new Set<'review' | 'sync'>();
+  /** The storage notice as shown (in the language it was shown in), to take it away again. */
+  private _storageNotice: string | undefined;
   private _sync: ReviewSync | undefined;
   /** A `reviewState` the host set before the codes loaded. */
   private _pending: unknown;
@@ -59,11 +69,14 @@ export class ReviewController implements ReactiveController {
   open(sessionId: string, entities: readonly EntityView[] = []): ReviewState {
     if (this.state?.sessionId !== sessionId) {
       this.close();
-      this.state = new ReviewState(sessionId);
+      this._unstored.clear();
+      this.state = new ReviewState(sessionId, { onStored: (stored) => this._stored('review', stored) });
       this.notices = [];
       this._noticeDropped(this.state, 0);
     }
     this._entities = new Map(entities.map((e) => [e.id, e]));
+    // A code decided under another card id (an engine that answered then is down now) keeps its decision.
+    this.state.rebase(entities);
     // A kept swap to a code this load no longer suggests is not applied (the card would send the code swapped away from).
     const inapplicable = this.state.dropInapplicable(this._entities);
     if (inapplicable.length) this._notice(this._options.locale.messages.restoredUnknown(inapplicable.length));
@@ -79,7 +92,8 @@ export class ReviewController implements ReactiveController {
   /** `reviewState`: the review as plain JSON, for a host to keep. */
   get snapshot(): ReviewSnapshot | undefined {
     const state = this.state;
-    return state && reviewSnapshot(state.sessionId, state.snapshot, state.audit);
+    const sent = state?.sentAt ? { at: state.sentAt, codes: state.sentCodes } : undefined;
+    return state && reviewSnapshot(state.sessionId, state.snapshot, state.audit, undefined, sent);
   }
 
   /**
@@ -106,7 +120,9 @@ export class ReviewController implements ReactiveController {
    * Merge a review into `state`: per entity the later decision wins over one made here, and the audit
    * gains the entries it lacks. Returns the entity ids the snapshot decided on that no longer exist.
    */
-  private _merge(state: ReviewState, snapshot: ReviewSnapshot): readonly string[] {
+  private _merge(state: ReviewState, saved: ReviewSnapshot): readonly string[] {
+    // Saved where another engine answered first: its decisions and sent codes follow their codes here.
+    const snapshot = rebaseSnapshot(saved, [...this._entities.values()]);
     const split = splitSnapshot(snapshot, this._entities);
     const applies = ([id, decision]: (typeof split.applicable)[number]) => appliesTo(this._entities.get(id), decision);
     const applicable = split.applicable.filter(applies);
@@ -117,6 +133,8 @@ export class ReviewController implements ReactiveController {
         Date.parse(at) < Date.parse(state.lastDecisionTime(id) ?? '') ? [] : [[id, { status, swappedTo, at }] as const],
       ),
     );
+    // What the host held as of that review's last send (unless this tab knows a later one): not sent again.
+    if (snapshot.sent) state.markSent(snapshot.sent.codes, snapshot.sent.at);
     const known = new Set(state.audit.map(entryKey));
     const dropped = state.auditDropped;
     // Each entry once, even when the snapshot itself holds one twice.
@@ -196,11 +214,35 @@ export class ReviewController implements ReactiveController {
       onSent: (codes, at) => {
         if (this.state === state && state.markSent(codes, at)) this._host.requestUpdate();
       },
-      onLost: ({ entityId, decision }) =>
-        this._notice(
-          this._options.locale.messages.lostToOtherTab(decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId),
-        ),
+      onStored: (stored) => this._stored('sync', stored),
+      onLost: ({ entityId, decision }) => {
+        const text = this._options.locale.messages.lostToOtherTab(
+          decision.swappedTo?.code ?? this._entities.get(entityId)?.primary.code ?? entityId,
+        );
+        this._notice(text);
+        // The notice is a plain paragraph; the live region still says this tab's own decision ("I10: Accepted").
+        this._options.announcer.announce(text);
+      },
     });
+  }
+
+  /**
+   * A storage write was refused (storage full) or taken again. While any is refused, one notice says the copy kept
+   * in this browser is behind (nothing is lost from the page, and the next save tries again); said once, when it
+   * appears, and taken away when the writes succeed again.
+   */
+  private _stored(what: 'review' | 'sync', stored: boolean): void {
+    const before = this._unstored.size;
+    if (stored) this._unstored.delete(what);
+    else this._unstored.add(what);
+    if (!before && this._unstored.size) {
+      const text = (this._storageNotice = this._options.locale.messages.notStored);
+      this._notice(text);
+      this._options.announcer?.announceNotice(text);
+    } else if (before && !this._unstored.size) {
+      this.notices = this.notices.filter((n) => n !== this._storageNotice);
+      this._host.requestUpdate();
+    }
   }
 
   /** Say how many of the oldest audit entries `state` left out since it had left out `before`. */

@@ -4,7 +4,8 @@
  * the card the key was pressed on (a, r, u, 1-9, Enter; all keys: SHORTCUTS); n / p jump to the
  * next / previous card still to review. After an accept or reject the focus
  * goes on to the next card to review (`autoAdvance`, a per-browser setting).
- * Keys typed into form controls are left alone.
+ * Keys typed into form controls are left alone. `?` and Escape (the shortcut
+ * sheet) work anywhere in the element: the toolbar panels answer them.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CodeView, EntityView } from '../core/model.ts';
@@ -25,16 +26,13 @@ export interface RovingFocusActions {
   readonly review: { setStatus(entity: EntityView, status: ReviewStatus): void; swap(entity: EntityView, code: CodeView): void };
   /** Enter on an item. */
   readonly expand: (entity: EntityView) => void;
-  /** `?` */
-  readonly toggleShortcuts: () => void;
-  /** Escape: close the shortcut sheet; false when it was not open. */
-  readonly closeShortcuts?: () => boolean;
   /** Still to review (what n / p and the advance after a decision look for); without it they do nothing. */
   readonly pending?: (entity: EntityView) => boolean;
 }
 
 /**
- * Every key the list answers, a line of the shortcut sheet each: the handler and the sheet read this one table.
+ * Every key the element answers, a line of the shortcut sheet each: the handlers and the sheet read this one table.
+ * `sheet` and `close` work anywhere in the element (ToolbarPanelsController.onKeydown); the rest on the list.
  * A key's place says which way (up, down; first, last; next, previous; the n-th similar code).
  */
 export const SHORTCUTS: readonly (readonly [what: Shortcut, keys: readonly string[]])[] = [
@@ -64,6 +62,20 @@ function readAdvance(): boolean {
   } catch {
     return true; // storage blocked (sandboxed frame, privacy mode): the default
   }
+}
+
+/**
+ * A key typed into a form control (never stolen from it; a checkbox types nothing), or a chord with Alt / Ctrl /
+ * Meta (the browser's, the page's).
+ */
+export function typedOrChord(event: KeyboardEvent): boolean {
+  const origin = event.composedPath()[0];
+  return (
+    (origin instanceof HTMLElement && (origin.matches('input:not([type="checkbox"]), select, textarea') || origin.isContentEditable)) ||
+    event.altKey ||
+    event.ctrlKey ||
+    event.metaKey
+  );
 }
 
 /** After the host's next render, focus what `selector` finds in its render root (so focus never falls to the page). */
@@ -169,21 +181,15 @@ export class RovingFocusController implements ReactiveController {
   }
 
   readonly onKeydown = (event: KeyboardEvent): void => {
+    if (typedOrChord(event)) return;
     const origin = event.composedPath()[0];
-    if (
-      (origin instanceof HTMLElement && (origin.matches('input, select, textarea') || origin.isContentEditable)) ||
-      event.altKey ||
-      event.ctrlKey ||
-      event.metaKey
-    )
-      return;
     // The card the key came from (a key pressed on a card's own button acts on that card), else the list's focus.
     const fromCard = this._itemIn(event);
     if (fromCard?.dataset.id) this.setFocused(fromCard.dataset.id);
     const list = this._list;
     const index = indexOf(list, this.focusedId);
     const entity = list[index];
-    const { review, expand, toggleShortcuts, closeShortcuts } = this._actions;
+    const { review, expand } = this._actions;
     const key = event.key;
     const [id, keys] = SHORTCUTS.find(([, keys]) => keys.includes(key)) ?? [];
     const at = keys?.indexOf(key) ?? -1;
@@ -191,8 +197,6 @@ export class RovingFocusController implements ReactiveController {
     if (id === 'move') this._move(list, index + (at % 2 ? 1 : -1));
     else if (id === 'ends') this._move(list, at ? list.length - 1 : 0);
     else if (id === 'pending') this._jumpPending(list, index, at ? -1 : 1);
-    else if (id === 'sheet') toggleShortcuts();
-    else if (id === 'close') handled = !!closeShortcuts?.();
     else if (!entity) handled = false;
     else if (id === 'accept' || id === 'reject' || id === 'undo') this.setStatus(entity, DECISIONS[id]);
     else if (id === 'swap') {

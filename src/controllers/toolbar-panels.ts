@@ -12,7 +12,7 @@ import type { AnnouncerController } from './announcer.ts';
 import type { ListViewController } from './list-view.ts';
 import type { LocaleController } from './locale.ts';
 import type { ReviewController } from './review.ts';
-import { focusAfterUpdate, type RovingFocusController } from './roving-focus.ts';
+import { focusAfterUpdate, SHORTCUTS, typedOrChord, type RovingFocusController } from './roving-focus.ts';
 
 export type ToolbarPanel = 'batch' | 'shortcuts';
 
@@ -30,10 +30,17 @@ export interface ToolbarPanelsOptions {
   readonly roving: () => Pick<RovingFocusController, 'autoAdvance' | 'setAutoAdvance' | 'refocus'>;
 }
 
+/** The focused element, through the shadow roots of the parts inside `root` (a card's own button, a quote). */
+function deepFocus(root: HTMLElement | DocumentFragment): HTMLElement | undefined {
+  let active = (root as ShadowRoot).activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active instanceof HTMLElement ? active : undefined;
+}
+
 export class ToolbarPanelsController implements ReactiveController {
   private readonly _open = new Set<ToolbarPanel>();
-  /** The sheet was opened by `?` on a card. */
-  private _sheetFromList = false;
+  /** What had focus when `?` opened the sheet (undefined: its toolbar button did); focus goes back there. */
+  private _sheetOpener: HTMLElement | undefined;
 
   constructor(
     private readonly _host: ToolbarPanelsHost,
@@ -47,14 +54,31 @@ export class ToolbarPanelsController implements ReactiveController {
     this._open.clear();
   }
 
-  /** `fromList`: by `?` on a card, not the toolbar button. */
-  toggle(panel: ToolbarPanel, fromList = false): void {
+  /** `opener`: what had focus when a key opened it (undefined: the panel's toolbar button). */
+  toggle(panel: ToolbarPanel, opener?: HTMLElement): void {
     if (!this.dismiss(panel)) {
       this._open.add(panel);
-      if (panel === 'shortcuts') this._sheetFromList = fromList;
+      if (panel === 'shortcuts') this._sheetOpener = opener;
       this._host.requestUpdate();
     }
   }
+
+  /**
+   * `?` opens or closes the sheet, Escape closes it, from anywhere in the element (the toolbar, the list, the
+   * source view), never from a form control. Closed by a key pressed inside it, focus goes back to the opener;
+   * pressed elsewhere, focus stays where the reviewer is.
+   */
+  readonly onKeydown = (event: KeyboardEvent): void => {
+    const [what] = SHORTCUTS.find(([, keys]) => keys.includes(event.key)) ?? [];
+    if (typedOrChord(event) || (what !== 'sheet' && what !== 'close')) return;
+    const inSheet = !!(event.target as Element).closest('#keys');
+    if (what === 'sheet' && !this._open.has('shortcuts')) this.toggle('shortcuts', deepFocus(this._host.renderRoot));
+    else if (!this._open.has('shortcuts'))
+      return; // Escape with the sheet closed is left to the page
+    else if (inSheet) this._close('shortcuts');
+    else this.dismiss('shortcuts');
+    event.preventDefault();
+  };
 
   /** Close a panel, focus left where it is; false when it was not open. */
   dismiss(panel: ToolbarPanel): boolean {
@@ -67,7 +91,10 @@ export class ToolbarPanelsController implements ReactiveController {
   private _close(panel: ToolbarPanel): void {
     this._open.delete(panel);
     this._host.requestUpdate();
-    if (panel === 'shortcuts' && this._sheetFromList) this._options.roving().refocus();
+    const opener = panel === 'shortcuts' ? this._sheetOpener : undefined;
+    if (opener?.isConnected) void this._host.updateComplete.then(() => opener.focus());
+    // The opener went away (a card scrolled out, a closed source view): the list's card, as a closed drawer does.
+    else if (opener) this._options.roving().refocus();
     else focusAfterUpdate(this._host, `.toolbar button[data-panel="${panel}"]`);
   }
 

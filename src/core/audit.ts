@@ -25,7 +25,7 @@ export interface AuditEntry {
   readonly statusAfter: ReviewStatus;
   /** The engines that suggested the code (`heidi`, `sully`, `omniscribe`). */
   readonly engines: readonly string[];
-  /** 0..1, the suggesting engine's score for `codeAfter` when it gave one. */
+  /** 0..1, the score of `codeAfter` when an engine gave one: the card's (its first engine's that gave one), a swapped-to alternative's own. */
   readonly score?: number;
   readonly reviewer?: Reviewer;
 }
@@ -65,23 +65,6 @@ export const isoNow = (): string => new Date().toISOString();
  * when another tab's or workstation's clock ran ahead (so "the later wins" still picks this one).
  */
 export const isoAfter = (last: number, now: number = Date.now()): string => new Date(Math.max(now, last + 1)).toISOString();
-
-// Date.parse alone is not enough: it reads `1` as a local time, rolls `02-30` over, and takes years 0000 and
-// +010000, which FHIR's instant and dateTime refuse. Seconds may be left out; an offset is FHIR's -14:00..+14:00.
-const ISO_DATE_TIME =
-  /^(?!0000)(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))$/;
-
-/**
- * `time` is an ISO 8601 date-time with `Z` or a numeric offset in years 0001 to 9999, a real calendar day:
- * the same instant in every time zone and engine, and one a FHIR bundle can carry.
- */
-export function isIsoDateTime(time: string): boolean {
-  const [, year, month, day] = ISO_DATE_TIME.exec(time)?.map(Number) ?? [];
-  // The pattern lets every month have 31 days: the day must be in its month. Counted, not rolled through a Date:
-  // a restored audit checks every entry's time, and formatting a Date each time was a third of the restore.
-  const leap = !(year! % 4) && (!!(year! % 100) || !(year! % 400));
-  return day! <= (month === 2 ? 28 + +leap : 30 + ((month! + (month! >> 3)) & 1));
-}
 
 /** One audit entry for `change`: optional fields left out, not `undefined`; codes reduced to their four CodeRef fields. */
 export function auditEntry(

@@ -6,6 +6,7 @@ import type { Patient } from './schemas.ts';
 import type { CodeView, EntityView } from './model.ts';
 import { hasAnyEvidence } from './model.ts';
 import { isLocated, prepareText } from './evidence.ts';
+import { isCalendarDate } from './dates.ts';
 
 export type CheckKind =
   'sex' | 'age' | 'invalid' | 'rare' | 'unspecified' | 'negated' | 'historical' | 'other-person' | 'no-evidence' | 'score-range';
@@ -77,7 +78,8 @@ function sexEdit(code: CodeView, patient: Patient | null | undefined): CheckWarn
 
 /** Whole years between an ISO date of birth and a date, or undefined if either is unreadable. */
 export function ageInYears(dob: string | null | undefined, at: string | null | undefined): number | undefined {
-  if (!dob) return undefined;
+  // A day that is no real one (`2023-02-30`, year 0000) has no age, rather than the day a Date rolls it to.
+  if (!dob || !isCalendarDate(dob.slice(0, 10))) return undefined;
   const birth = new Date(dob.slice(0, 10) + 'T00:00:00Z');
   const ref = at ? new Date(at) : new Date();
   // An invalid date's time is NaN, and so is any sum with it.

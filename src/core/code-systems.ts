@@ -67,38 +67,44 @@ const MATCHERS = FAMILIES.map((family) => ({ family, pattern: familyPattern(fami
 
 /** Any case; spaces, `-` and `.` are `_`; runs collapse (`ICD-10-CM 2025`, `OPCS-4.10`). */
 function normalise(codeSystem: string): string {
-  return codeSystem
-    .trim()
-    .toLowerCase()
-    .replace(/[\s._-]+/g, '_');
+  return codeSystem.toLowerCase().replace(/[\s._-]+/g, '_');
 }
 
 // Keyed by text from the API, so bounded: a response naming 100,000 systems must not grow memory for the page's life.
 const CACHE_LIMIT = 512;
 const cache = new Map<string, CodeSystemInfo>();
 
-/** Map a Heidi `code_system` (any case, `-` or `_`, optional edition suffix) to its FHIR URI and label. */
+/**
+ * Map a Heidi `code_system` (any case, `-` or `_`, optional edition suffix) to its FHIR URI and label. Padding is
+ * no part of the name (a host's own value may have it): ` foo ` is `foo`, never `urn:heidi:code-system:%20foo%20`.
+ */
 export function codeSystemInfo(codeSystem: string): CodeSystemInfo {
   let info = cache.get(codeSystem);
   if (info) return info;
-  const normalized = normalise(codeSystem);
-  const family = MATCHERS.find((m) => m.pattern.test(normalized))?.family;
+  const raw = codeSystem.trim();
+  const family = MATCHERS.find((m) => m.pattern.test(normalise(raw)))?.family;
   info = family
     ? { uri: family.uri, label: family.label, kind: family.kind, known: true }
-    : { uri: `urn:heidi:code-system:${pathSegment(codeSystem)}`, label: codeSystem, kind: undefined, known: false };
+    : { uri: `urn:heidi:code-system:${pathSegment(raw)}`, label: raw, kind: undefined, known: false };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(codeSystem, info);
   return info;
 }
 
+/**
+ * What two code systems are the same by: a known family's URI (its editions and spellings are one system, as
+ * they are one FHIR `Coding.system`); an unknown one's name in any case, as known names are matched. The
+ * `code-systems` filter, the merge of engines' cards, same-code checks and sent-code keys all compare this.
+ * (The URN sent for an unknown system keeps the name as given.)
+ */
+export function codeSystemKey(codeSystem: string): string {
+  const info = codeSystemInfo(codeSystem);
+  return info.known ? info.uri : info.label.toLowerCase();
+}
+
 /** Does a `code-systems` attribute entry (e.g. `ICD-10-CM` or `icd_10_cm`) select this Heidi code_system? */
 export function codeSystemMatches(filterEntry: string, codeSystem: string): boolean {
-  const wanted = filterEntry.trim();
-  if (!wanted) return false;
-  if (wanted.toLowerCase() === codeSystem.toLowerCase()) return true;
-  const a = codeSystemInfo(wanted);
-  const b = codeSystemInfo(codeSystem);
-  return a.known && b.known && a.uri === b.uri;
+  return !!filterEntry.trim() && codeSystemKey(filterEntry) === codeSystemKey(codeSystem);
 }
 
 /**

@@ -10,6 +10,7 @@
  * the attribute is removed).
  */
 import { patientSex } from './checks.ts';
+import { isCalendarDate } from './dates.ts';
 import { HeidiError } from './errors.ts';
 import { isRecord } from './schemas.ts';
 
@@ -61,8 +62,7 @@ const PATIENT_FIELDS: Readonly<Record<PatientField, readonly [(value: string) =>
   dob: [
     (dob) => {
       const day = /^\s*(\d{4}-\d\d-\d\d)(T\S*)?\s*$/.exec(dob)?.[1];
-      // 2023-02-30 parses as 1 March: only a day that reads back as itself is one.
-      return day && new Date(day).getUTCDate() === +day.slice(8) ? day : undefined;
+      return day && isCalendarDate(day) ? day : undefined;
     },
     'a date as YYYY-MM-DD',
   ],

@@ -318,13 +318,21 @@ export function locateNoteSpan(note: string | undefined, span: Span): NoteEviden
  * exclusive): exact when the offsets slice out the quote, else the quote nearest the offset, else
  * unlocated (the quote is still shown).
  */
-export function locateNoteQuote(note: string, quote: string, start: number | undefined, end: number | undefined): NoteEvidence {
-  if (isRange(start, end, note.length) && (quote === '' || note.slice(start, end) === quote)) {
-    return { location: 'exact', text: note.slice(start, end), start: start!, end: end! };
+export function locateNoteQuote(
+  note: string | PreparedText,
+  quote: string,
+  start: number | undefined,
+  end: number | undefined,
+): NoteEvidence {
+  // Prepared once for every quote of an answer (`prepareText`), as the transcript is for Heidi's snippets.
+  const prepared = typeof note === 'string' ? prepareText(note) : note;
+  const text = prepared.text;
+  if (isRange(start, end, text.length) && (quote === '' || text.slice(start, end) === quote)) {
+    return { location: 'exact', text: text.slice(start, end), start: start!, end: end! };
   }
   // The range found, not the quote's length: the note's spacing may differ from the quote's.
-  const found = findNearest(note, quote, start);
-  return found ? { location: 'moved', text: note.slice(found.start, found.end), ...found } : { location: 'unlocated', text: quote };
+  const found = findInPrepared(prepared, quote, start);
+  return found ? { location: 'moved', text: text.slice(found.start, found.end), ...found } : { location: 'unlocated', text: quote };
 }
 
 export interface TextSegment {

@@ -8,12 +8,14 @@
  * (`code-systems.ts`) decides the URI and the resource type.
  */
 import type { AuditEntry, Reviewer } from './audit.ts';
-import { isIsoDateTime, isoNow, lastDecisionTimes } from './audit.ts';
+import { isoNow, lastDecisionTimes } from './audit.ts';
+import { isIsoDateTime } from './dates.ts';
 import { codeSystemInfo, fhirResourceType, type CodeKind } from './code-systems.ts';
 import { readScore } from './model.ts';
 import { randomUuid } from './ids.ts';
+import { HeidiError } from './errors.ts';
 import { engineLabel } from './engines/types.ts';
-import { pathSegment } from './text.ts';
+import { pathSegment, plainText } from './text.ts';
 
 export interface FhirEngineSuggestion {
   /** `heidi`, `sully`, `omniscribe`: the Device is named after it. */
@@ -56,7 +58,10 @@ export interface FhirContext {
   /** ISO time the bundle was made; default now. */
   readonly recorded?: string;
   readonly audit?: readonly AuditEntry[];
-  /** UUIDs for `fullUrl`s; default `crypto.randomUUID`. */
+  /**
+   * UUIDs for `fullUrl`s; default `crypto.randomUUID`. Each call must give a new UUID (any case; written lowercase):
+   * anything else throws a `config` HeidiError naming it, rather than make a Bundle FHIR refuses.
+   */
   readonly idFactory?: () => string;
 }
 
@@ -137,11 +142,9 @@ export const runIdSystem = (engine: string): string => `urn:heidi:run-id:${pathS
 const concept = (cs: string, code: string): FhirCodeableConcept => ({ coding: [{ system: TERMINOLOGY + cs, code }] });
 const participant = (code: 'author' | 'verifier'): FhirCodeableConcept => concept('provenance-participant-type', code);
 
-/** FHIR strings may not be empty and may not hold control characters; the quote is still kept. */
+/** FHIR strings may not be empty and may not hold control characters (`plainText`); the quote is still kept. */
 function fhirText(text: string | undefined): string | undefined {
-  // eslint-disable-next-line no-control-regex
-  const clean = text?.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ' ').trim();
-  return clean || undefined;
+  return (text && plainText(text)) || undefined;
 }
 
 /**
@@ -229,6 +232,16 @@ function coding(code: FhirCodeInput): FhirCodeableConcept {
  */
 export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirContext): FhirBundle {
   const newId = context.idFactory ?? randomUuid;
+  const used = new Set<string>();
+  // A fullUrl is `urn:uuid:` + a lowercase UUID, unique in the bundle (bdl-7): a host's idFactory is held to that.
+  const newFullUrl = (): string => {
+    const id = newId();
+    const fullUrl = `urn:uuid:${String(id).toLowerCase()}`;
+    const fault = !LITERAL_REFERENCE.test(fullUrl) ? 'is not a UUID' : used.has(fullUrl) ? 'was given twice' : '';
+    if (fault) throw new HeidiError('config', `toFhirBundle: the idFactory's ${JSON.stringify(String(id))} ${fault}.`);
+    used.add(fullUrl);
+    return fullUrl;
+  };
   const recorded = instant(context.recorded) ?? isoNow();
   const session = fhirText(context.sessionId);
   // Entries whose time is no instant are left out here, so they cannot outrank (by Date.parse) a good one.
@@ -268,7 +281,7 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
             recordedDate: at,
             ...common,
           };
-    const fullUrl = `urn:uuid:${newId()}`;
+    const fullUrl = newFullUrl();
     const contained = engines.map(({ engine, score: given }, i): FhirDevice => {
       // Into 0..1 as the model clamps Heidi's scores; no score when it is none (undefined, NaN, not a number).
       const { score } = readScore(given);
@@ -300,7 +313,7 @@ export function toFhirBundle(codes: readonly FhirCodeInput[], context: FhirConte
       ],
       entity,
     };
-    entry.push({ fullUrl, resource }, { fullUrl: `urn:uuid:${newId()}`, resource: provenance });
+    entry.push({ fullUrl, resource }, { fullUrl: newFullUrl(), resource: provenance });
   }
   return { resourceType: 'Bundle', type: 'collection', timestamp: recorded, entry };
 }

@@ -1,9 +1,10 @@
 /** What the list shows and what a batch accept takes: pure functions over the model and review state. */
-import { codeSystemMatches, type CodeKind } from './code-systems.ts';
+import { codeSystemKey, codeSystemMatches, type CodeKind } from './code-systems.ts';
 import { ownValue } from './text.ts';
 import { hasDirectEvidence, type EntityView } from './model.ts';
 import type { CheckWarning } from './checks.ts';
 import type { ReviewState, ReviewStatus } from './review.ts';
+import type { EngineName } from './engines/types.ts';
 
 const RELEVANCE_RANK: Record<string, number> = { HIGH: 3, MEDIUM: 2, LOW: 1 };
 
@@ -11,8 +12,20 @@ export function relevanceRank(relevance: string | undefined): number {
   return ownValue(RELEVANCE_RANK, relevance ?? '') ?? 0;
 }
 
+/** The engines that rate a code's relevance: Heidi alone (Sully and Omniscribe give none). */
+const RATES_RELEVANCE: ReadonlySet<EngineName> = new Set(['heidi']);
+
+/**
+ * Was the card's code rated for relevance: it has a relevance, or an engine that rates relevance suggested it
+ * (Heidi's card without one is unrated data, not a pass). A relevance condition applies only to rated cards:
+ * a code only Sully and Omniscribe suggested is taken on its score and the other conditions, as the batch panel says.
+ */
+export function relevanceRated(entity: EntityView): boolean {
+  return entity.relevance !== undefined || entity.engines.some((s) => RATES_RELEVANCE.has(s.engine));
+}
+
 export interface BatchFilter {
-  /** Lowest relevance taken. */
+  /** Lowest relevance taken, of the cards rated for relevance (`relevanceRated`). */
   readonly minRelevance: 'HIGH' | 'MEDIUM' | 'LOW';
   /** Lowest score taken, 0..1. */
   readonly minScore: number;
@@ -45,7 +58,8 @@ export function batchCandidates(
   const minRank = relevanceRank(filter.minRelevance);
   return entities.filter((entity) => {
     if (review.status(entity.id) !== 'PENDING') return false;
-    if (relevanceRank(entity.relevance) < minRank) return false;
+    if (relevanceRated(entity) && relevanceRank(entity.relevance) < minRank) return false;
+    // The card's score (mergeEngineResults: its first engine's that gave one).
     const code = review.chosenCode(entity);
     // A score Heidi sent outside 0..1 is shown clamped, but it is not evidence of confidence: never batch-accepted.
     if (code.score === undefined || code.scoreOutOfRange !== undefined || code.score < filter.minScore) return false;
@@ -79,6 +93,16 @@ export function visibleEntities(entities: readonly EntityView[], review: ReviewS
   return narrowEntities(allowedEntities(entities, options.codeSystems), review, options);
 }
 
+/** The toolbar's systems: one label per system (`codeSystemKey`: `Local` and `LOCAL` are one), the first one seen. */
+export function systemLabels(entities: readonly EntityView[]): string[] {
+  const labels = new Map<string, string>();
+  for (const { primary } of entities) {
+    const key = codeSystemKey(primary.systemLabel);
+    if (!labels.has(key)) labels.set(key, primary.systemLabel);
+  }
+  return [...labels.values()];
+}
+
 /** The reviewer's narrowing (system label, status) and order, over entities `code-systems` already allowed. */
 export function narrowEntities(
   allowed: readonly EntityView[],
@@ -88,7 +112,7 @@ export function narrowEntities(
   const minEngines = options.minEngines ?? 1;
   const shown = allowed.filter(
     (e) =>
-      (options.system === undefined || e.primary.systemLabel === options.system) &&
+      (options.system === undefined || codeSystemMatches(options.system, e.primary.systemLabel)) &&
       (options.status === 'ALL' || review.status(e.id) === options.status) &&
       (minEngines <= 1 || agreement(e) >= minEngines),
   );

@@ -12,7 +12,7 @@ import {
   type DroppedData,
   type Session,
 } from './schemas.ts';
-import { codeSystemInfo, type CodeKind } from './code-systems.ts';
+import { codeSystemInfo, codeSystemKey, type CodeKind } from './code-systems.ts';
 import {
   isLocated,
   locateNoteSpan,
@@ -25,6 +25,7 @@ import {
 } from './evidence.ts';
 import type { DiscardedCode, EngineSuggestion } from './engines/types.ts';
 import { uniqueId } from './ids.ts';
+import { plainText } from './text.ts';
 import { inSlices, pauseForMainThread } from './slices.ts';
 
 /** A code as the host receives it: FHIR `system`, `code`, `display`, plus Heidi's own `codeSystem`. */
@@ -92,13 +93,23 @@ export function readScore(score: number | null | undefined): { score: number | u
   return { score: Math.min(1, Math.max(0, score)), outOfRange: score };
 }
 
+/**
+ * A percentage (Omniscribe's `confidence_percent`, the batch panel's "score at least") as 0..1, the number the
+ * engine or person meant: `96.2 / 100` is 0.9620000000000001 in binary floating point, and that noise would reach
+ * the FHIR Device and compare below a typed 96.2 %. Fifteen significant digits is every digit a double holds exactly.
+ */
+export function percentToScore(percent: number): number {
+  return Number((percent / 100).toPrecision(15));
+}
+
 export function toCodeView(code: Code): CodeView {
   const info = codeSystemInfo(code.code_system);
   const { score, outOfRange } = readScore(code.score);
   return {
     system: info.uri,
     code: code.code,
-    display: code.code_name || code.metadata?.short_description || code.code,
+    // Cleaned as FHIR will file it (`plainText`), so the card shows what is filed.
+    display: plainText(code.code_name ?? '') || plainText(code.metadata?.short_description ?? '') || code.code,
     codeSystem: code.code_system,
     systemLabel: info.label,
     kind: info.kind,
@@ -112,8 +123,9 @@ export function codeRef(code: CodeRef): CodeRef {
   return { system: code.system, code: code.code, display: code.display, codeSystem: code.codeSystem };
 }
 
+/** The same code in the same system (`codeSystemKey`: `icd_10_cm` and a peer's `ICD-10-CM` are one system). */
 export function sameCode(a: Pick<CodeRef, 'codeSystem' | 'code'>, b: Pick<CodeRef, 'codeSystem' | 'code'>): boolean {
-  return a.code === b.code && a.codeSystem === b.codeSystem;
+  return a.code === b.code && (a.codeSystem === b.codeSystem || codeSystemKey(a.codeSystem) === codeSystemKey(b.codeSystem));
 }
 
 /** A context reference's text: the string itself, or the first text field it has. */

@@ -24,14 +24,22 @@ export function loadedEntity(entity: EntityView, review: ReviewState): CodesLoad
   };
 }
 
-/** What the host receives for one accepted code: the chosen code, its located evidence, the warnings seen. */
-export function committedCode(entity: EntityView, chosen: CodeView, warnings: readonly CheckWarning[]): CommittedCode {
+/**
+ * What the host receives for one accepted code: the chosen code, its located evidence, the warnings seen, and the
+ * engines behind it (`suggestions`: `suggestionsFor(entity, chosen)`, which the caller's FHIR bundle reads too).
+ */
+export function committedCode(
+  entity: EntityView,
+  chosen: CodeView,
+  warnings: readonly CheckWarning[],
+  suggestions: readonly EngineSuggestion[],
+): CommittedCode {
   return {
     ...codeRef(chosen),
     entityId: entity.id,
     evidence: { transcript: evidenceSpans(entity.transcript), note: evidenceSpans(entity.note) },
     warnings: warnings.map((w) => w.kind),
-    engines: engineNames(entity, chosen),
+    engines: namesOf(suggestions),
   };
 }
 
@@ -48,8 +56,10 @@ export function suggestionsFor(entity: EntityView, chosen: CodeView): readonly E
 
 /** The names of the engines that suggested the entity's chosen code (its primary unless given), each once, in display order. */
 export function engineNames(entity: EntityView, chosen: CodeView = entity.primary): EngineName[] {
-  return [...new Set(suggestionsFor(entity, chosen).map((s) => s.engine))];
+  return namesOf(suggestionsFor(entity, chosen));
 }
+
+const namesOf = (suggestions: readonly EngineSuggestion[]): EngineName[] => [...new Set(suggestions.map((s) => s.engine))];
 
 function evidenceSpans(evidence: readonly (TranscriptEvidence | NoteEvidence)[]): EvidenceSpan[] {
   return evidence.filter(isLocated).map((e) => ({ start: e.start, end: e.end, text: e.text }));

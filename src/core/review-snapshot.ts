@@ -7,9 +7,11 @@
  */
 import * as z from 'zod/mini';
 import { HeidiError } from './errors.ts';
-import { isIsoDateTime, isoNow, lastDecisionTimes, MAX_AUDIT_ENTRIES, type AuditEntry } from './audit.ts';
+import { isoNow, lastDecisionTimes, MAX_AUDIT_ENTRIES, type AuditEntry } from './audit.ts';
+import { isIsoDateTime } from './dates.ts';
 import { readScore } from './model.ts';
 import type { ReviewStatus } from './review.ts';
+import type { SentCode } from './send-diff.ts';
 
 export interface SwappedTo {
   readonly codeSystem: string;
@@ -24,11 +26,19 @@ export interface SnapshotDecision {
   readonly at: string;
 }
 
+/** What the host confirmed it holds, as of its last send of the session, and when (so a restored review does not send it again). */
+export interface SnapshotSent {
+  readonly at: string;
+  readonly codes: readonly SentCode[];
+}
+
 export interface ReviewSnapshot {
   readonly sessionId: string;
   /** Entity id -> decision. A prototype-less record: read it with `Object.hasOwn`/`Object.entries`. */
   readonly decisions: Readonly<Record<string, SnapshotDecision>>;
   readonly audit: readonly AuditEntry[];
+  /** Absent until a send was confirmed (and in a review saved by an earlier version). */
+  readonly sent?: SnapshotSent;
 }
 
 z.config({ jitless: true }); // strict CSP: no `new Function` (see schemas.ts)
@@ -61,8 +71,14 @@ export const AuditEntrySchema = z.object({
   reviewer: z.optional(z.object({ reference: z.string(), display: z.optional(z.string()) })),
 });
 
+const sent = z.optional(
+  z.object({
+    at: isoTime,
+    codes: z.array(z.object({ entityId: z.string(), system: z.string(), code: z.string(), display: z.string(), codeSystem: z.string() })),
+  }),
+);
 // `decisions` is any object here and checked entry by entry below: a zod record would drop a `__proto__` key.
-const SnapshotSchema = z.object({ sessionId: z.string(), decisions: z.looseObject({}), audit: z.array(AuditEntrySchema) });
+const SnapshotSchema = z.object({ sessionId: z.string(), decisions: z.looseObject({}), audit: z.array(AuditEntrySchema), sent });
 
 function invalid(detail: string): HeidiError {
   return new HeidiError('config', `reviewState is not a saved review: ${detail}.`); // a config error is never retryable
@@ -126,6 +142,7 @@ export function reviewSnapshot(
   >,
   audit: readonly AuditEntry[],
   now: string = isoNow(),
+  sent?: SnapshotSent,
 ): ReviewSnapshot {
   const times = lastDecisionTimes(audit);
   const record = Object.create(null) as Record<string, SnapshotDecision>;
@@ -133,7 +150,12 @@ export function reviewSnapshot(
     // Copies: a host editing the snapshot cannot edit the review.
     record[id] = { status: d.status, ...(d.swappedTo && { swappedTo: { ...d.swappedTo } }), at: times.get(id) ?? d.at ?? now };
   }
-  return { sessionId, decisions: record, audit: [...audit] };
+  return {
+    sessionId,
+    decisions: record,
+    audit: [...audit],
+    ...(sent && { sent: { at: sent.at, codes: sent.codes.map((c) => ({ ...c })) } }),
+  };
 }
 
 export interface SnapshotSplit {

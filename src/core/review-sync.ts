@@ -66,6 +66,8 @@ export interface ReviewSyncOptions {
   readonly sent?: () => { readonly codes: readonly SentCode[]; readonly at: string } | undefined;
   /** Another tab's confirmed send, or what it knew of one when greeting: the receiver keeps the later one. */
   readonly onSent?: (codes: readonly SentCode[], at: string) => void;
+  /** The storage transport refused a message (false: storage full; other tabs did not hear it), or took one again. */
+  readonly onStored?: (stored: boolean) => void;
 }
 
 const PREFIX = 'heidi-clinical-codes:sync:v1:';
@@ -108,6 +110,8 @@ export class ReviewSync {
   private _channel: SyncChannel | undefined;
   private _storage: Pick<Storage, 'setItem' | 'removeItem'> | undefined;
   private _events: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | undefined;
+  /** The storage transport took the last message (see `onStored`). */
+  private _stored = true;
   /** The winning message per entity id, from this tab or another. */
   private readonly _latest = new Map<string, SyncMessage>();
 
@@ -153,16 +157,20 @@ export class ReviewSync {
   }
 
   private _post(message: object): void {
+    let stored = true;
     try {
       if (this._channel) {
         this._channel.postMessage(message);
       } else if (this._storage) {
+        stored = false;
         this._storage.setItem(this._name, JSON.stringify(message));
         this._storage.removeItem(this._name); // the event is already queued with the value; leave nothing behind
+        stored = true;
       }
     } catch {
-      // Quota, privacy mode or a closed channel: this tab's decision still stands.
+      // Quota, privacy mode or a closed channel: this tab's decision still stands (a refused write is told).
     }
+    if (stored !== this._stored) this._options.onStored?.((this._stored = stored));
   }
 
   /** Stop listening and release the channel. Idempotent. */

@@ -5,9 +5,11 @@
  * note text, names, or the token.
  */
 import * as z from 'zod/mini';
-import { isIsoDateTime, isoAfter, lastDecisionTimes, MAX_AUDIT_ENTRIES, noteDecisionTimes, type AuditEntry } from './audit.ts';
+import { isoAfter, lastDecisionTimes, MAX_AUDIT_ENTRIES, noteDecisionTimes, type AuditEntry } from './audit.ts';
+import { isIsoDateTime } from './dates.ts';
 import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
 import { AuditEntrySchema, isStatus } from './review-snapshot.ts';
+import { rebaseReview } from './card-match.ts';
 import { sentKey, type SentCode } from './send-diff.ts';
 
 export type ReviewStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED';
@@ -117,12 +119,17 @@ export class ReviewState {
   private _auditDropped = 0;
   private readonly _storage: Storage | undefined;
   private _saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last save was written (false: refused, e.g. storage full; the next save, or a flush, tries again). */
+  private _stored = true;
+  private readonly _onStored: ((stored: boolean) => void) | undefined;
 
   constructor(
     readonly sessionId: string,
-    options: { storage?: Storage | null } = {},
+    /** `onStored`: a save was refused (false), or one was written again after that (true); told once per change. */
+    options: { storage?: Storage | null; onStored?: (stored: boolean) => void } = {},
   ) {
     this._storage = options.storage === null ? undefined : (options.storage ?? webStorage('sessionStorage'));
+    this._onStored = options.onStored;
     this._load();
   }
 
@@ -251,6 +258,17 @@ export class ReviewState {
     return dropped;
   }
 
+  /** Follow the code: what is under ids no card of `entities` has moves to the card with the same code (card-match.ts). */
+  rebase(entities: readonly EntityView[]): number {
+    const rebased = rebaseReview({ decisions: this._decisions, sent: this._sent, audit: this._audit }, entities);
+    if (!rebased) return 0;
+    this._sent = new Map(rebased.sent);
+    this._audit = rebased.audit;
+    this._lastTimes = lastDecisionTimes(this._audit);
+    this._edit((map) => (map.clear(), rebased.decisions.forEach((d, id) => map.set(id, d))));
+    return rebased.moved;
+  }
+
   /** The time of the latest audit entry about `entityId`, if any. */
   lastDecisionTime(entityId: string): string | undefined {
     return this._lastTimes.get(entityId);
@@ -345,9 +363,9 @@ export class ReviewState {
     else this._saveTimer ??= setTimeout(() => this.flush(), SAVE_DELAY_MS);
   }
 
-  /** Write a pending save now. */
+  /** Write a pending save now, or try again one that was refused. */
   flush(): void {
-    if (this._saveTimer !== undefined) this._write();
+    if (this._saveTimer !== undefined || !this._stored) this._write();
   }
 
   private _write(): void {
@@ -365,10 +383,13 @@ export class ReviewState {
       ...(this._sentAt && { sentAt: this._sentAt }),
       a: this._audit as AuditEntry[],
     };
+    let stored = true;
     try {
       this._storage.setItem(storageKey(this.sessionId), JSON.stringify(data, withoutNames));
     } catch {
-      // Quota or privacy mode: decisions still live in memory for this page.
+      // Quota or privacy mode: decisions still live in memory for this page; the stored copy is stale, so say so.
+      stored = false;
     }
+    if (stored !== this._stored) this._onStored?.((this._stored = stored));
   }
 }

@@ -23,6 +23,14 @@ const nullishNumber = z.nullish(z.number());
  */
 export const nonEmptyString = z.string().check(z.refine((text) => text !== ''));
 /**
+ * A code system's name or URI (Heidi's `code_system`, a peer's `system`), trimmed here, once: padding never reaches
+ * a URN, a label, a stored decision or a comparison. Blank is as empty as ''.
+ */
+export const codeSystemName = z.string().check(
+  z.trim(),
+  z.refine((text) => text !== ''),
+);
+/**
  * The value as the first of `options` that it passes: what `z.union` does, with the same issue ("Invalid
  * input", at the value's path), built from a check for the same reason.
  */
@@ -133,7 +141,7 @@ export const Code = z.object({
   code_name: z.string(),
   metadata: z.nullish(CodeMetadata),
   score: nullishNumber,
-  code_system: nonEmptyString,
+  code_system: codeSystemName,
 });
 export type Code = z.infer<typeof Code>;
 

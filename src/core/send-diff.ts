@@ -4,6 +4,7 @@
  * `added` and `removed` tell the host how to update its problem list instead of
  * appending duplicates (the commit's `codes` lists everything it holds).
  */
+import { codeSystemKey } from './code-systems.ts';
 import { codeRef, type CodeRef } from './model.ts';
 
 /** A code as it was sent: which entity, which code. */
@@ -20,9 +21,9 @@ export interface SendDiff<T extends SentCode> {
   readonly removed: readonly SentCode[];
 }
 
-/** One sent code's identity: which entity, which code. */
+/** One sent code's identity: which entity, which code (its system by `codeSystemKey`, as `sameCode` compares it). */
 export const sentKey = (c: Pick<SentCode, 'entityId' | 'codeSystem' | 'code'>): string =>
-  JSON.stringify([c.entityId, c.codeSystem, c.code]);
+  JSON.stringify([c.entityId, codeSystemKey(c.codeSystem), c.code]);
 
 /** Just the entity id and the four CodeRef fields (a commit's code also carries evidence and warnings). */
 export function sentCode(c: SentCode): SentCode {

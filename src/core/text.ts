@@ -7,6 +7,23 @@ export function wellFormed(text: string): string {
   return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
+/**
+ * The one cleaning for engine text the element both shows and hands on (code names, justifications) and for
+ * every FHIR string: control characters (but tab and line breaks) become spaces, which FHIR refuses; bidi
+ * controls (embeddings, overrides, isolates, marks: Unicode's Bidi_Control) are removed, so a name sent as
+ * "\u202Ethgir" cannot look like "right" on the card while "thgir" is filed: the card shows what is filed.
+ * Trimmed; '' when nothing is left.
+ */
+export function plainText(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ' ')
+      .replace(/\p{Bidi_Control}/gu, '')
+      .trim()
+  );
+}
+
 /** The items of a comma-separated attribute (`a, b,,c` -> `['a', 'b', 'c']`): trimmed, empty ones left out. */
 export function commaList(value: string): string[] {
   return value

@@ -134,6 +134,7 @@ export const en = {
   batchTitle: 'Accept the codes that pass this filter',
   batchMinRelevance: 'Relevance at least',
   batchMinScore: 'Score at least (%)',
+  batchUnrated: 'Sully and Omniscribe do not rate relevance: a code only they suggested is taken on its score.',
   batchRequireEvidence: 'Has direct evidence in the transcript or note',
   batchExcludeWarnings: 'No check warnings',
   batchCount: (count: number) => `${count} pending ${count === 1 ? 'code passes' : 'codes pass'} this filter.`,
@@ -179,6 +180,8 @@ export const en = {
   auditTrimmed: (count: number, kept: number) =>
     `${count} older audit ${count === 1 ? 'entry was' : 'entries were'} not kept: a review keeps its newest ${kept}.`,
   lostToOtherTab: (code: string) => `${code} was changed in another tab or window: the later decision is kept.`,
+  notStored:
+    'This browser’s storage is full: your decisions are kept on this page but not saved; saving is tried again at your next change.',
   readonlyNote: 'Read-only view',
 };
 

@@ -133,6 +133,7 @@ export const es: Messages = {
   batchTitle: 'Aceptar los códigos que cumplen este filtro',
   batchMinRelevance: 'Relevancia mínima',
   batchMinScore: 'Puntuación mínima (%)',
+  batchUnrated: 'Sully y Omniscribe no valoran la relevancia: un código que solo ellos sugirieron se toma por su puntuación.',
   batchRequireEvidence: 'Con evidencia directa en la transcripción o la nota',
   batchExcludeWarnings: 'Sin avisos que revisar',
   batchCount: (count) =>
@@ -178,5 +179,7 @@ export const es: Messages = {
   auditTrimmed: (count, kept) =>
     `${count} ${count === 1 ? 'entrada antigua de auditoría no se conservó' : 'entradas antiguas de auditoría no se conservaron'}: una revisión conserva las ${kept} más recientes.`,
   lostToOtherTab: (code) => `${code} se cambió en otra pestaña o ventana: se conserva la decisión más reciente.`,
+  notStored:
+    'El almacenamiento de este navegador está lleno: sus decisiones se conservan en esta página pero no se guardan; se reintentará en su próximo cambio.',
   readonlyNote: 'Vista de solo lectura',
 };

@@ -1,6 +1,7 @@
 /** The batch-accept panel: the filter a batch takes (relevance, score, evidence, warnings), its count, confirm and cancel. */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { BatchFilter } from '../core/filters.ts';
+import { percentToScore } from '../core/model.ts';
 import type { ListViewController } from '../controllers/list-view.ts';
 import type { Messages } from '../i18n/index.ts';
 import { checkboxField, selectField, type Choice } from './fields.ts';
@@ -40,10 +41,11 @@ export function batchPanelTemplate({ messages: m, list }: BatchPanelProps, on: B
           max="100"
           step="5"
           .value=${String(Math.round(f.minScore * 100))}
-          @input=${(e: Event) => change({ minScore: clamp01(Number((e.target as HTMLInputElement).value) / 100) })}
+          @input=${(e: Event) => change({ minScore: clamp01(percentToScore(Number((e.target as HTMLInputElement).value))) })}
       /></label>
       ${engineCount > 1 ? agreementSelect(m, engineCount, f.minEngines ?? 1, (minEngines) => change({ minEngines }), 'min-engines') : nothing}
     </div>
+    ${list.view.unrated ? html`<p class="unrated">${m.batchUnrated}</p>` : nothing}
     ${checkboxField(m.batchRequireEvidence, f.requireEvidence, (requireEvidence) => change({ requireEvidence }), 'row')}
     ${checkboxField(m.batchExcludeWarnings, f.excludeWarnings, (excludeWarnings) => change({ excludeWarnings }), 'row')}
     <p aria-live="polite">${m.batchCount(count)}</p>

@@ -1,4 +1,7 @@
-/** The keyboard shortcuts sheet: a line per row of the list's key table (SHORTCUTS), so it shows what the keys do. */
+/**
+ * The keyboard shortcuts sheet: a line per row of the key table (SHORTCUTS), so it shows what the keys do.
+ * Escape inside it is the element's (ToolbarPanelsController.onKeydown), as anywhere in the element.
+ */
 import { html, type TemplateResult } from 'lit';
 import { SHORTCUTS } from '../controllers/roving-focus.ts';
 import type { Messages } from '../i18n/index.ts';
@@ -7,7 +10,7 @@ export function shortcutSheetTemplate(props: { readonly messages: Messages }, ha
   const m = props.messages;
   // A run of digits reads 1–9; other keys by their names, side by side.
   const keys = (k: readonly string[]) => (k.length > 4 ? `${k[0]}–${k.at(-1)}` : k.map((key) => m.keyNames[key] ?? key).join(' '));
-  return html`<section class="panel" aria-labelledby="keys-title" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && handlers.close()}>
+  return html`<section class="panel" id="keys" aria-labelledby="keys-title">
     <h3 id="keys-title">${m.shortcuts}</h3>
     <dl class="keys">${SHORTCUTS.map(([what, k]) => html`<dt>${keys(k)}</dt><dd>${m.shortcutList[what]}</dd>`)}</dl>
     <div class="row"><button @click=${handlers.close}>${m.close}</button></div>

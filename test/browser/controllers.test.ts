@@ -179,7 +179,6 @@ describe('RovingFocusController', () => {
         progressive,
         review: { setStatus: (entity, status) => void decided.push([entity.id, status]), swap: () => {} },
         expand: () => {},
-        toggleShortcuts: () => {},
       },
       'li',
     );

@@ -208,6 +208,66 @@ describe('coding engines', () => {
     }
   });
 
+  it("codes only the peers suggested carry Omniscribe's score: sorted by it, reported, audited, and batch-accepted on it", async () => {
+    let loaded: readonly CodesLoadEntity[] = [];
+    const onLoad = (e: Event) => (loaded = (e as CustomEvent<{ entities: readonly CodesLoadEntity[] }>).detail.entities);
+    document.addEventListener('heidi-codes-load', onLoad, { once: true });
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa', attrs: { engines: 'heidi,sully,omniscribe', ...PEERS }, props: FAST });
+    await settle(el);
+    const root = shadow(el);
+    // E66.9: Sully and Omniscribe (88 %), not Heidi. The card, the load event and the sort read one score.
+    expect(enginesOf(el, 'E66.9')).to.deep.equal(['sully', 'omniscribe']);
+    expect(loaded.find((e) => e.code.code === 'E66.9')?.score).to.equal(0.88);
+    expect(shadow(card(el, 'E66.9')).querySelector('.meta')?.textContent).to.match(/88\s?%/);
+    const sort = [...root.querySelectorAll<HTMLSelectElement>('.toolbar select')].find((s) =>
+      [...s.options].some((o) => o.value === 'score'),
+    )!;
+    sort.value = 'score';
+    sort.dispatchEvent(new Event('change'));
+    root.querySelector<HTMLInputElement>('.toolbar input[type=checkbox]')!.click(); // ungroup
+    await settle(el);
+    const order = cards(el).map((c) => shadow(c).querySelector('.code')!.textContent!.trim());
+    expect(order.indexOf('E66.9')).to.be.below(order.indexOf('R50.9'));
+
+    // The loosest filter with "at least 2 engines": the peers' agreed codes pass with Heidi's (the review's repro).
+    button(root, 'Accept filtered').click();
+    await settle(el);
+    const panel = root.querySelector('.panel')!;
+    expect(panel.querySelector('p.unrated')?.textContent).to.include('do not rate relevance');
+    await expect(el).to.be.accessible();
+    const minScore = panel.querySelector<HTMLInputElement>('input[type=number]')!;
+    minScore.value = '0';
+    minScore.dispatchEvent(new Event('input'));
+    const relevance = panel.querySelector<HTMLSelectElement>('select')!;
+    relevance.value = 'LOW';
+    relevance.dispatchEvent(new Event('change'));
+    for (const box of panel.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) if (box.checked) box.click();
+    const min = root.querySelector<HTMLSelectElement>('select.min-engines')!;
+    min.value = '2';
+    min.dispatchEvent(new Event('change'));
+    await settle(el);
+    // Heidi's and Sully's M17.11, 20610, 414916001 and the peers' E66.9, Z68.33, Z87.11 (the review's repro).
+    const passing = Number(/(\d+) pending codes pass/.exec(panel.textContent ?? '')?.[1]);
+    // Still held to the score: above Omniscribe's 88 % the peers' codes drop out.
+    minScore.value = '90';
+    minScore.dispatchEvent(new Event('input'));
+    await settle(el);
+    expect(Number(/(\d+) pending codes? pass/.exec(panel.textContent ?? '')?.[1])).to.be.below(passing);
+    minScore.value = '0';
+    minScore.dispatchEvent(new Event('input'));
+    await settle(el);
+    root.querySelector<HTMLButtonElement>('.batch-confirm')!.click();
+    await settle(el);
+    const accepted = cards(el)
+      .filter((c) => c.getAttribute('status') === 'ACCEPTED')
+      .map((c) => shadow(c).querySelector('.code')!.textContent!.trim());
+    expect(accepted).to.have.length(passing);
+    expect(accepted).to.include.members(['E66.9', 'Z68.33', 'Z87.11', 'M17.11']);
+    const audit = el.reviewState!.audit.find((a) => a.codeAfter?.code === 'E66.9');
+    expect(audit?.score).to.equal(0.88);
+    expect(audit?.engines).to.deep.equal(['sully', 'omniscribe']);
+  });
+
   it('one engine failing: the others show, a notice names it, heidi-error has engine set', async () => {
     await sullyScenario({ failures: [{ kind: 'failed' }] });
     const errors: ErrorDetail[] = [];

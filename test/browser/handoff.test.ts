@@ -279,6 +279,8 @@ describe('hand-off: two pages, one review', () => {
 
     button(cardIn(one), 'Accept ').click();
     await until(() => statusOf(two, id) === 'ACCEPTED', 'the accept to reach the other page', 1000);
+    const live = (el: HeidiClinicalCodes) => shadow(el).querySelector('#live')!.textContent!;
+    expect(live(one)).to.contain(`${code}: Accepted`);
 
     // A later, different decision on the same code in the other page wins in both.
     const t = Date.now();
@@ -288,6 +290,9 @@ describe('hand-off: two pages, one review', () => {
     await settle(one);
     expect(statusOf(two, id)).to.equal('REJECTED');
     expect(notices(one).join(' ')).to.contain(`${code} was changed in another tab or window`);
+    // Said, not only shown: the live region of the page that lost no longer says its own, overridden, accept.
+    expect(live(one)).to.contain(`${code} was changed in another tab or window`);
+    expect(live(one)).not.to.contain('Accepted');
     expect(notices(two)).to.deep.equal([]);
     // Both pages hold both decisions in their audit.
     expect(one.reviewState!.audit.map((e) => e.statusAfter)).to.deep.equal(['ACCEPTED', 'REJECTED']);

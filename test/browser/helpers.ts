@@ -7,6 +7,11 @@ import '../../src/index.ts';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { FailureSpec, LogEntry, Scenario } from '../../demo/mock-heidi/index.ts';
 
+// web-test-runner may run the next test file in the same tab, and sessionStorage survives that navigation: a
+// review an element flushed on `pagehide` (as it should) would be the next file's stored review. Each file
+// starts with none.
+sessionStorage.clear();
+
 let counter = 0;
 
 /** A fresh mock user id for one test. */

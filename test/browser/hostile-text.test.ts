@@ -21,6 +21,7 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import { spyOnFetch } from './fetch-spy.ts';
 import { cards, mount, shadow, until } from './helpers.ts';
 import { expectInert, rawText } from './inert.ts';
+import { plainText } from '../../src/core/text.ts';
 
 const SET = 'window.__pwned=1';
 
@@ -198,10 +199,11 @@ describe(`hostile text: ${PAYLOADS.length} payloads render as inert text`, () =>
         const p = PAYLOADS[i]!;
         const root = shadow(card);
         const where = `payload ${i}`;
-        expect(root.querySelector('.name')!.textContent, `${where}: code name`).to.equal(p);
+        // Names are shown as FHIR files them (plainText: control characters spaced, bidi controls removed).
+        expect(root.querySelector('.name')!.textContent, `${where}: code name`).to.equal(plainText(p));
         const similar = [...root.querySelectorAll('details[part="similar"] li')].map((li) => rawText(li));
         expect(
-          similar.some((t) => t.includes(`similar ${p}`)),
+          similar.some((t) => t.includes(plainText(`similar ${p}`))),
           `${where}: similar name`,
         ).to.equal(true);
         const related = [...root.querySelectorAll('.related')].map((r) => r.textContent ?? '');
@@ -278,6 +280,40 @@ describe(`hostile text: ${PAYLOADS.length} payloads render as inert text`, () =>
       await settleAll(el);
       expect(shadow(el).activeElement).to.equal(cards(el)[1]);
       expectInert(el);
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it('a 300-character code and a 5,000-character name wrap inside the card, never under its status badge (both densities)', async () => {
+    const sessionId = 'hostile-long-code';
+    const entities = [{ id: 'long', primary_code: { code: 'X'.repeat(300), code_name: 'L'.repeat(5000), code_system: 'icd_10_cm' } }];
+    const spy = spyOnFetch((request) =>
+      new URL(request.url).pathname.endsWith(`/sessions/${sessionId}/clinical-codes`)
+        ? Response.json({ session_id: sessionId, clinical_entities: entities })
+        : undefined,
+    );
+    try {
+      const el = await mountLoadedHere(sessionId);
+      el.style.width = '480px';
+      for (const density of ['comfortable', 'compact']) {
+        el.setAttribute('density', density);
+        await settleAll(el);
+        const card = cards(el)[0]!;
+        const root = shadow(card);
+        const box = card.getBoundingClientRect();
+        const badge = root.querySelector('.badge')!.getBoundingClientRect();
+        for (const part of ['.code', '.name']) {
+          const r = root.querySelector(part)!.getBoundingClientRect();
+          const where = `${density} ${part}`;
+          expect(r.width, where).to.be.greaterThan(0);
+          expect(r.right, `${where} inside the card`).to.be.at.most(box.right + 0.5);
+          const overlaps = r.left < badge.right && badge.left < r.right && r.top < badge.bottom && badge.top < r.bottom;
+          expect(overlaps, `${where} clear of the status badge`).to.equal(false);
+        }
+        expect(badge.right, `${density} badge inside the card`).to.be.at.most(box.right + 0.5);
+        await expect(el).to.be.accessible();
+      }
     } finally {
       spy.restore();
     }

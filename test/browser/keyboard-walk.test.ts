@@ -474,4 +474,50 @@ describe('the shortcut sheet', () => {
     expect(sheetOpen(p)).to.equal(false);
     await expect(p.el).to.be.accessible();
   });
+  it('? works anywhere in the element (toolbar, source view), not in a select; Close gives focus back to where ? was pressed', async () => {
+    const p = await page('fx-knee-oa');
+    const isBatch = (n: Element | null) => n?.getAttribute('data-panel') === 'batch';
+    p.before.focus();
+    await tabUntil(isBatch, 'the Batch accept button');
+    const batch = focused();
+    await press('?');
+    await settle(p.el);
+    expect(sheetOpen(p), 'opened from a toolbar button').to.equal(true);
+    expectFocusOn(batch, 'the button ? was pressed on');
+    await expect(p.el).to.be.accessible();
+    await tabUntil((n) => n?.textContent?.trim() === 'Close', "the sheet's Close");
+    await press('Enter');
+    await settle(p.el);
+    await until(() => focused() === batch, 'focus back on Batch accept, not on the Shortcuts button');
+    expect(sheetOpen(p)).to.equal(false);
+
+    // A checkbox types nothing: ? opens the sheet there too, and ? again closes it, focus staying put.
+    await tabUntil((n) => n?.matches('input[type="checkbox"]') ?? false, 'a checkbox', { back: true });
+    const checkbox = focused();
+    await press('?');
+    await settle(p.el);
+    expect(sheetOpen(p), 'opened from a checkbox').to.equal(true);
+    await press('?');
+    await settle(p.el);
+    expect(sheetOpen(p), 'closed by ? again').to.equal(false);
+    expectFocusOn(checkbox, 'the checkbox');
+
+    // A select's typed characters are its own (type-to-pick).
+    await tabUntil((n) => n?.localName === 'select', 'a select', { back: true });
+    await press('?');
+    await settle(p.el);
+    expect(sheetOpen(p), 'not from a select').to.equal(false);
+
+    await tabUntil((n) => regionOf(n, p) === 'source', 'the source view', { max: 40 });
+    const inSource = focused();
+    await press('?');
+    await settle(p.el);
+    expect(sheetOpen(p), 'opened from the source view').to.equal(true);
+    expectFocusOn(inSource, 'the source view control ? was pressed on');
+    await tabUntil((n) => n?.textContent?.trim() === 'Close' && regionOf(n, p) === 'panel', "the sheet's Close", { back: true, max: 40 });
+    await press('Escape');
+    await settle(p.el);
+    await until(() => focused() === inSource, 'focus back in the source view after Escape in the sheet');
+    expect(sheetOpen(p)).to.equal(false);
+  });
 });

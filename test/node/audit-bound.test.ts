@@ -71,7 +71,11 @@ function opened() {
   const host = new FakeHost();
   const errors: { code: string; message: string }[] = [];
   host.addEventListener('heidi-error', (e) => errors.push((e as CustomEvent<{ code: string; message: string }>).detail));
-  const review = new ReviewController(host as never, { onChange: () => undefined, locale: { messages: en } });
+  const review = new ReviewController(host as never, {
+    onChange: () => undefined,
+    locale: { messages: en },
+    announcer: { announce: () => undefined, announceNotice: () => undefined },
+  });
   const state = review.open('S1', model.entities);
   return { review, state, errors };
 }

@@ -61,7 +61,11 @@ function setup(session?: Record<string, unknown> | null) {
   const host = new FakeHost();
   const loaded = model(session);
   const announced: string[] = [];
-  const review = new ReviewController(host as never, { onChange: (change) => announced.push(change.code.code), locale: { messages: en } });
+  const review = new ReviewController(host as never, {
+    onChange: (change) => announced.push(change.code.code),
+    locale: { messages: en },
+    announcer: { announce: () => undefined, announceNotice: () => undefined },
+  });
   const loadedSession = { model: loaded };
   const list = new ListViewController(host as never, { session: loadedSession, review });
   const commit = new CommitController(host as never, {

@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { createOmniscribeEngine, type OmniscribeEngineOptions } from '../../src/core/engines/omniscribe.ts';
 import { createMockOmniscribe, MOCK_OMNISCRIBE_TOKEN, OMNISCRIBE_QUICKSTART_NOTE } from '../../demo/mock-omniscribe/index.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
+import { toFhirBundle } from '../../src/core/fhir.ts';
+import { codeRef } from '../../src/core/model.ts';
 import { forwarder, never, ORIGIN, progressLog, rejectsWith, scripted } from './peer-testing.ts';
 
 const BEARER = { authorization: `Bearer ${MOCK_OMNISCRIBE_TOKEN}`, 'x-doctor': 'omni-test' };
@@ -111,6 +113,50 @@ describe('Omniscribe engine: discarded codes', () => {
     const suggested = new Set(result.entities.map((e) => e.primary.code));
     for (const d of result.discarded) assert.ok(!suggested.has(d.code), `${d.code} is not also a suggestion`);
     assert.ok(suggested.has('E11.65'));
+  });
+
+  it('a confidence of 96.2 % is the score 0.962, with no floating-point noise, on the entity, the discarded code and the FHIR Device', async () => {
+    const percents = [96.2, 57.99, 0.1, 33.3, 70, 100];
+    const { engine } = withScript([
+      {
+        final_code_assessments: percents.map((p, i) => ({ code: `R${i}`, description: 'x', justification: 'j', confidence_percent: p })),
+        discarded_code_assessments: [{ code: 'R07.9', description: 'Chest pain', justification: 'denied', confidence_percent: 96.2 }],
+        run_id: 'run_1',
+      },
+    ]);
+    const result = await engine.code(input('note'), never, () => {});
+    assert.deepEqual(
+      result.entities.map((e) => e.primary.score),
+      [0.962, 0.5799, 0.001, 0.333, 0.7, 1],
+    );
+    assert.equal(96.2 / 100 === 0.962, false, 'plain division is the noise this guards against');
+    assert.equal(result.discarded[0]!.score, 0.962);
+    const [first] = result.entities;
+    const bundle = toFhirBundle(
+      [
+        {
+          ...codeRef(first!.primary),
+          entityId: first!.id,
+          engines: first!.engines.map(({ engine: name, score }) => ({ engine: name, score })),
+        },
+      ],
+      { sessionId: 's' },
+    );
+    assert.match(JSON.stringify(bundle), /"valueQuantity":\[\{"value":0\.962\}\]/);
+    assert.doesNotMatch(JSON.stringify(bundle), /0\.96200000/);
+  });
+
+  it('a description or justification with bidi controls is shown as it will be filed: the controls removed', async () => {
+    const { engine } = withScript([
+      {
+        final_code_assessments: [{ code: 'R06.02', description: 'Dyspnea \u202Egnorw\u202C', justification: '\u2067Not\u2069 denied' }],
+        discarded_code_assessments: [{ code: 'R07.9', description: '\u202Dx\u202C', justification: 'a\u200Fb' }],
+      },
+    ]);
+    const result = await engine.code(input('note'), never, () => {});
+    const [e] = result.entities;
+    assert.deepEqual([e!.primary.display, e!.justification, e!.engines[0]!.justification], ['Dyspnea gnorw', 'Not denied', 'Not denied']);
+    assert.deepEqual([result.discarded[0]!.display, result.discarded[0]!.justification], ['x', 'ab']);
   });
 
   it('keeps one engine’s scores in 0..1 whatever it sends, and drops only the bad assessments', async () => {

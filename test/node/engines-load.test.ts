@@ -11,7 +11,10 @@ import { cancellable } from '../../src/core/engines/pipeline.ts';
 import { peerEntity } from '../../src/core/engines/peer-http.ts';
 import type { CodingEngine, EngineName, EngineResult } from '../../src/core/engines/types.ts';
 import { loadNoteCodes, noteReviewId } from '../../src/core/session-loader.ts';
-import { agreement, batchCandidates, narrowEntities } from '../../src/core/filters.ts';
+import { agreement, batchCandidates, narrowEntities, relevanceRated, type BatchFilter } from '../../src/core/filters.ts';
+import { mergeEngineResults } from '../../src/core/engines/merge.ts';
+import { loadedEntity } from '../../src/core/payloads.ts';
+import type { EntityView } from '../../src/core/model.ts';
 import { ReviewState } from '../../src/core/review.ts';
 
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
@@ -138,5 +141,70 @@ describe('engines: agreement', () => {
       batchCandidates([{ ...one, relevance: 'HIGH' }, both], review, () => [], { ...filter, minEngines }).map((e) => e.primary.code);
     assert.deepEqual(candidates(1), ['A00', 'B00']);
     assert.deepEqual(candidates(2), ['B00']);
+  });
+});
+
+describe("engines: a merged card's score and relevance", () => {
+  const used = () => new Set<string>();
+  const sully = (value: string) =>
+    peerEntity('sully', { system: ICD, code: value, display: value, score: undefined, procedure: false }, [], used());
+  const heidi = (value: string, score: number | undefined, relevance: string | undefined, scoreOutOfRange?: number) => {
+    const e = code('heidi', value, 0, used());
+    const primary = { ...e.primary, score, ...(scoreOutOfRange !== undefined && { scoreOutOfRange }) };
+    return { ...e, primary, relevance, engines: [{ ...e.engines[0]!, score }] };
+  };
+  const merged = (...results: [EngineName, EntityView[]][]) =>
+    mergeEngineResults(results.map(([engine, entities]) => ({ engine, entities, discarded: [], runId: undefined })));
+  const loose = { minRelevance: 'HIGH' as const, minScore: 0, requireEvidence: false, excludeWarnings: false };
+
+  it("is the first score its engines gave, in engine order (Heidi's, else Omniscribe's), never a blend; relevance is Heidi's", () => {
+    const [peersOnly] = merged(['sully', [sully('E66.9')]], ['omniscribe', [code('omniscribe', 'E66.9', 0.88)]]);
+    assert.equal(peersOnly!.primary.score, 0.88, "Sully gives none: Omniscribe's is the card's");
+    assert.deepEqual(
+      peersOnly!.engines.map((s) => [s.engine, s.score]),
+      [
+        ['sully', undefined],
+        ['omniscribe', 0.88],
+      ],
+    );
+    const [heidiFirst] = merged(['heidi', [heidi('M17.11', 0.6, 'HIGH')]], ['omniscribe', [code('omniscribe', 'M17.11', 0.95)]]);
+    assert.equal(heidiFirst!.primary.score, 0.6, "Heidi's score stays the card's, however sure Omniscribe is");
+    assert.equal(heidiFirst!.relevance, 'HIGH');
+    const [unscoredHeidi] = merged(['heidi', [heidi('I10', undefined, 'LOW')]], ['omniscribe', [code('omniscribe', 'I10', 0.9)]]);
+    assert.equal(unscoredHeidi!.primary.score, 0.9);
+    // A score Heidi sent outside 0..1 keeps its flag: the card's score is still Heidi's, still never batch-taken.
+    const [flagged] = merged(['heidi', [heidi('J45', 1, 'HIGH', 79)]], ['omniscribe', [code('omniscribe', 'J45', 0.9)]]);
+    assert.deepEqual([flagged!.primary.score, flagged!.primary.scoreOutOfRange], [1, 79]);
+    // What the host is told and what the audit records read the same card score.
+    assert.equal(loadedEntity(peersOnly!, new ReviewState('s')).score, 0.88);
+  });
+
+  it('the batch filter takes a code no engine rated for relevance on its score; Sully alone (no score) never; unrated Heidi never', () => {
+    const all = merged(
+      ['heidi', [heidi('A01', 0.9, undefined), heidi('A02', 0.9, 'LOW')]],
+      ['sully', [sully('E66.9'), sully('Z87.11')]],
+      ['omniscribe', [code('omniscribe', 'E66.9', 0.88)]],
+    );
+    // A01: Heidi without a relevance; A02: Heidi, Low; E66.9: Sully and Omniscribe (88 %); Z87.11: Sully alone, no score.
+    assert.deepEqual(
+      all.map((e) => [e.primary.code, relevanceRated(e)]),
+      [
+        ['A01', true],
+        ['A02', true],
+        ['E66.9', false],
+        ['Z87.11', false],
+      ],
+    );
+    const review = new ReviewState('s');
+    const taken = (filter: BatchFilter) => batchCandidates(all, review, () => [], filter).map((e) => e.primary.code);
+    assert.deepEqual(taken(loose), ['E66.9']);
+    assert.deepEqual(taken({ ...loose, minRelevance: 'LOW' }), ['A02', 'E66.9']);
+    assert.deepEqual(taken({ ...loose, minScore: 0.9 }), [], "the peers' card is still held to the score");
+    assert.deepEqual(taken({ ...loose, minEngines: 2 }), ['E66.9']);
+    // Sorting by score reads the same card score: E66.9 (88 %) among the scored, the unscored Sully card last.
+    assert.deepEqual(
+      narrowEntities(all, review, { system: undefined, status: 'ALL', sort: 'score' }).map((e) => e.primary.code),
+      ['A02', 'A01', 'E66.9', 'Z87.11'],
+    );
   });
 });

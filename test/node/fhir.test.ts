@@ -231,6 +231,31 @@ describe('toFhirBundle context', () => {
     assert.ok(notes.some((n) => n.startsWith('Note: "')));
   });
 
+  it('bidi controls never reach FHIR: a name the card shows as it is filed, and a host-given text cleaned by the same rule', () => {
+    // RIGHT-TO-LEFT OVERRIDE ... POP: "gnorw" would look like "wrong" where it is shown with the controls.
+    const spoofed = buildModel(
+      {
+        session_id: 's',
+        clinical_entities: [
+          { id: 'a', primary_code: { code: 'R06.02', code_name: 'Shortness of breath \u202Egnorw\u202C', code_system: 'icd_10_cm' } },
+        ],
+      } as never,
+      undefined,
+      undefined,
+    ).entities[0]!;
+    assert.equal(spoofed.primary.display, 'Shortness of breath gnorw', 'the model (so the card and the events) carries the filed text');
+    const engines: FhirEngineSuggestion[] = [{ engine: 'omniscribe', justification: 'Reason \u2067isolated\u2069 \u200Fmark\u0007.' }];
+    const host = { ...committed(spoofed, spoofed.primary, { engines }), display: '\u202Dleft\u202A \u2066x\u2069 name' };
+    const bundle = toFhirBundle([host], { sessionId: 's', reviewer: { reference: 'Practitioner/1', display: 'Dr \u202ESmith' } });
+    assert.deepEqual(fhirErrors(bundle), []);
+    const json = JSON.stringify(bundle);
+    assert.doesNotMatch(json, /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u);
+    const clinical = split(bundle).clinical[0]!.resource;
+    assert.equal(clinical.code.text, 'left x name');
+    assert.ok(clinical.note?.some((n) => n.text === 'Omniscribe justification: Reason isolated mark .'));
+    assert.match(json, /"display":"Dr Smith"/);
+  });
+
   it('a SNOMED CT code is a Condition unless its kind says procedure', () => {
     const snomed = FIXTURES.flatMap((f) => modelOf(f).entities).find((e) => e.primary.codeSystem === 'snomed_ct')!;
     const asCondition = toFhirBundle([committed(snomed)], { sessionId: 's' });

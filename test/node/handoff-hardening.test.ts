@@ -422,3 +422,54 @@ describe('host- and API-given strings: trimmed, and left out when blank', () => 
     assert.deepEqual(fhirErrors(bundle), []);
   });
 });
+
+describe("fullUrls from a host's idFactory", () => {
+  const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  const counting = (make: (n: number) => string) => {
+    let n = 0;
+    return () => make(++n);
+  };
+  const refused = (idFactory: () => string, named: RegExp) =>
+    assert.throws(
+      () =>
+        toFhirBundle([hypertension, { ...hypertension, entityId: 'e2', code: 'E11.9' }], {
+          sessionId: 'S1',
+          recorded: RECORDED,
+          idFactory,
+        }),
+      (error: unknown) => error instanceof HeidiError && error.code === 'config' && named.test(error.message),
+    );
+
+  it('a UUID per call makes urn:uuid fullUrls, written lowercase, and a valid Bundle', () => {
+    const { bundle } = bundleOf([hypertension], { idFactory: counting((n) => uuid(n).replace('4000', 'A000')) });
+    assert.deepEqual(
+      bundle.entry.map((e) => e.fullUrl),
+      ['urn:uuid:00000000-0000-a000-8000-000000000001', 'urn:uuid:00000000-0000-a000-8000-000000000002'],
+    );
+    assert.equal(bundle.entry[1]!.resource.resourceType, 'Provenance');
+    assert.deepEqual((bundle.entry[1]!.resource as FhirProvenance).target, [{ reference: bundle.entry[0]!.fullUrl }]);
+    assert.deepEqual(fhirErrors(bundle), []);
+  });
+
+  it('an id that is not a UUID throws a config HeidiError naming it, instead of a malformed Bundle', () => {
+    refused(
+      counting((n) => `PT-${n}`),
+      /idFactory's "PT-1" is not a UUID/,
+    );
+    refused(() => 'not a uuid', /"not a uuid" is not a UUID/);
+    refused(() => `urn:uuid:${uuid(1)}`, /is not a UUID/); // the prefix is ours to add
+    refused(
+      counting((n) => `${uuid(n)}\n`),
+      /is not a UUID/,
+    );
+    refused(() => undefined as unknown as string, /"undefined" is not a UUID/);
+  });
+
+  it('the same UUID twice throws (FHIR refuses a Bundle whose fullUrls repeat: bdl-7)', () => {
+    refused(() => uuid(7), new RegExp(`"${uuid(7)}" was given twice`));
+    // What that Bundle would have been, by the validator: why it is refused rather than sent.
+    const repeated = bundleOf([hypertension]).bundle;
+    const same = { ...repeated, entry: repeated.entry.map((e) => ({ ...e, fullUrl: `urn:uuid:${uuid(7)}` })) };
+    assert.ok(fhirErrors(same).some((line) => line.includes('bdl-7')));
+  });
+});

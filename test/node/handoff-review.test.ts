@@ -60,7 +60,11 @@ function heidiModel(similar = [code('M17.9', 'icd_10_cm', 0.5)]): CodingModel {
 
 function setUp(model: CodingModel, connected?: { apiBase: string }) {
   const host = Object.assign(new FakeHost(), connected ? { isConnected: true, apiBase: connected.apiBase } : {});
-  const review = new ReviewController(host as never, { onChange: () => undefined, locale: { messages: en } });
+  const review = new ReviewController(host as never, {
+    onChange: () => undefined,
+    locale: { messages: en },
+    announcer: { announce: () => undefined, announceNotice: () => undefined },
+  });
   const session = { model };
   const list = new ListViewController(host as never, { session, review });
   const commit = new CommitController(host as never, {

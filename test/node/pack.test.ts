@@ -112,9 +112,10 @@ test('the tarball holds the built package and nothing else', (t) => {
   // Most of it is the bundle's source map (every source inlined): 400 KiB until the three engines and the
   // windowed list landed together (issues 13 and 16), which took it to about 415 KiB; the fourth session's
   // review fixes (session reuse, link retry, the hand-off rules) to about 449 KiB; the fifth session's (the
-  // reviews' fixes, slices at load) to about 465 KiB. The bound catches something shipped by mistake (a stray
+  // reviews' fixes, slices at load) to about 465 KiB; the sixth session's (a third review's fixes, the
+  // leftovers) to about 483 KiB. The bound catches something shipped by mistake (a stray
   // folder, an unminified copy), which costs far more than a session's fixes.
-  assert.ok(packed.size < 480 * 1024, `tarball is ${packed.size} bytes`);
+  assert.ok(packed.size < 500 * 1024, `tarball is ${packed.size} bytes`);
 });
 
 test('the proxy imports in Node and hands out a token', async (t) => {

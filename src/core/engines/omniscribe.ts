@@ -8,7 +8,9 @@
  * (twice, with backoff, honouring `Retry-After`).
  */
 import { HeidiError } from '../errors.ts';
-import { readScore } from '../model.ts';
+import { percentToScore, readScore, type EntityView } from '../model.ts';
+import { inSlices } from '../slices.ts';
+import { plainText } from '../text.ts';
 import { retryPolicy } from '../http-errors.ts';
 import { createPeerHttp, peerEntity, type FetchFunction, type PeerEngineResult } from './peer-http.ts';
 import { OmniscribeAssessment, OmniscribeResponse } from './omniscribe-schemas.ts';
@@ -62,35 +64,50 @@ export function createOmniscribeEngine(options: OmniscribeEngineOptions): Omnisc
     );
     if (!answer.ok) throw answer.error;
     const { final_code_assessments: finals, discarded_code_assessments: discards, run_id: runId } = answer.data;
-
-    let dropped = 0;
-    const assessments = (list: readonly unknown[]) =>
-      list.flatMap((raw) => {
-        const parsed = OmniscribeAssessment.safeParse(raw);
-        const code = parsed.success ? parsed.data.code.trim() : '';
-        if (!parsed.success || !code) {
-          dropped++;
-          return [];
-        }
-        const { description, justification, confidence_percent: percent } = parsed.data;
-        // The one score rule (model.ts readScore): 0..1, out-of-range clamped, anything not finite left out.
-        const score = typeof percent === 'number' ? readScore(percent / 100).score : undefined;
-        return [
-          {
-            engine: 'omniscribe' as const,
-            system: ICD_10_CM,
-            code,
-            display: description || code,
-            justification: justification ?? '',
-            score,
-          },
-        ];
-      });
-    const used = new Set<string>();
-    const entities = assessments(finals).map((a) => peerEntity('omniscribe', { ...a, procedure: false }, [], used, a.justification));
-    const discarded: DiscardedCode[] = assessments(discards ?? []);
-    return { engine: 'omniscribe', entities, discarded, runId: runId ?? undefined, dropped };
+    // Read a slice at a time, as Heidi's codes are: thousands of assessments read in one go are one long task.
+    return inSlices(readAssessments(finals, discards ?? [], runId ?? undefined), signal);
   }
 
   return { name: 'omniscribe', code };
+}
+
+/** The final assessments as entities, the discarded ones as `DiscardedCode`s; a step per assessment (`inSlices`). */
+function* readAssessments(
+  finals: readonly unknown[],
+  discards: readonly unknown[],
+  runId: string | undefined,
+): Generator<void, PeerEngineResult> {
+  let dropped = 0;
+  const used = new Set<string>();
+  const entities: EntityView[] = [];
+  const discarded: DiscardedCode[] = [];
+  for (const [list, final] of [
+    [finals, true],
+    [discards, false],
+  ] as const) {
+    for (const raw of list) {
+      yield;
+      const parsed = OmniscribeAssessment.safeParse(raw);
+      const code = parsed.success ? parsed.data.code.trim() : '';
+      if (!parsed.success || !code) {
+        dropped++;
+        continue;
+      }
+      const { description, justification, confidence_percent: percent } = parsed.data;
+      // The one score rule (model.ts readScore): 0..1, out-of-range clamped, anything not finite left out.
+      const score = typeof percent === 'number' ? readScore(percentToScore(percent)).score : undefined;
+      const assessment = {
+        engine: 'omniscribe' as const,
+        system: ICD_10_CM,
+        code,
+        // Shown and filed as one text (`plainText`): the card shows what FHIR carries.
+        display: plainText(description ?? '') || code,
+        justification: plainText(justification ?? ''),
+        score,
+      };
+      if (final) entities.push(peerEntity('omniscribe', { ...assessment, procedure: false }, [], used, assessment.justification));
+      else discarded.push(assessment);
+    }
+  }
+  return { engine: 'omniscribe', entities, discarded, runId, dropped };
 }

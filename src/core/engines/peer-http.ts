@@ -16,6 +16,7 @@ import type { NoteEvidence } from '../evidence.ts';
 import type { EntityView } from '../model.ts';
 import type { EngineName, EngineResult } from './types.ts';
 import { uniqueId } from '../ids.ts';
+import { plainText } from '../text.ts';
 
 /** A peer engine's answer: `dropped` counts the items (or codings) that failed their schema and were left out. */
 export interface PeerEngineResult extends EngineResult {
@@ -131,12 +132,14 @@ export function peerEntity(
   const system = known?.uri ?? (isAbsoluteUri(code.system) ? code.system : codeSystemInfo(code.system).uri);
   const label = known?.label ?? code.system;
   const id = uniqueId(`${engine}:${label}:${code.code}`, used);
+  const reason = justification && plainText(justification);
   return {
     id,
     primary: {
       system,
       code: code.code,
-      display: code.display || code.code,
+      // Cleaned as FHIR will file it (`plainText`), so the card shows what is filed.
+      display: plainText(code.display) || code.code,
       codeSystem: known?.codeSystem ?? code.system,
       systemLabel: label,
       kind: code.procedure ? 'procedure' : (known?.kind ?? 'diagnosis'),
@@ -150,7 +153,7 @@ export function peerEntity(
     transcript: [],
     note,
     context: [],
-    ...(justification ? { justification } : {}),
-    engines: [{ engine, entityId: id, score: code.score, transcript: [], note, justification }],
+    ...(reason ? { justification: reason } : {}),
+    engines: [{ engine, entityId: id, score: code.score, transcript: [], note, justification: reason || undefined }],
   };
 }

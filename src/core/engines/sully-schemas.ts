@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 // ../schemas.ts (imported first) sets zod's `jitless` for a strict CSP.
-import { nonEmptyString, nullishString, oneOf } from '../schemas.ts';
+import { codeSystemName, nonEmptyString, nullishString, oneOf } from '../schemas.ts';
 
 /** `POST /v1/codings` and `GET /v1/codings/{id}`. The SDK reads `codingId`, the REST docs `id`: either will do. */
 export const SullyCodingResponse = z.object({
@@ -26,7 +26,7 @@ export type SullyCodingResponse = z.infer<typeof SullyCodingResponse>;
 
 /** One FHIR coding. Published examples send a CPT `code` as a JSON number (the engine checks it is a whole one). */
 export const SullyCoding = z.object({
-  system: nonEmptyString,
+  system: codeSystemName,
   code: oneOf(nonEmptyString, z.number()),
   display: nullishString,
 });

@@ -11,8 +11,9 @@
  */
 import { codeSystemForUri } from '../code-systems.ts';
 import { HeidiError, abortable } from '../errors.ts';
-import { locateNoteQuote } from '../evidence.ts';
+import { locateNoteQuote, prepareText } from '../evidence.ts';
 import type { EntityView } from '../model.ts';
+import { inSlices } from '../slices.ts';
 import { idSegment } from '../url.ts';
 import { createPeerHttp, peerEntity, type FetchFunction, type PeerEngineResult } from './peer-http.ts';
 import { SullyCoding, SullyCodingResponse, SullyItem } from './sully-schemas.ts';
@@ -77,7 +78,8 @@ export function createSullyEngine(options: SullyEngineOptions): SullyEngine {
         if (!id) throw new HeidiError('invalid-response', 'Sully answered the coding request without a coding id.');
         if (status === 'completed' || status === 'complete') {
           if (!result) throw new HeidiError('invalid-response', `Sully marked coding ${id} ${status} without a result.`);
-          return toResult(input.note, id, result);
+          // Read a slice at a time, as Heidi's codes are: 2,000 codings located in the note in one go are one long task.
+          return inSlices(readResult(input.note, id, result), signal);
         }
         if (status === 'failed') {
           const reason = typeof error === 'string' ? error : error?.message;
@@ -105,20 +107,26 @@ export function createSullyEngine(options: SullyEngineOptions): SullyEngine {
 
 type SullyResult = NonNullable<SullyCodingResponse['data']['result']>;
 
-/** Each coding of each item is one entity, evidenced by the item's located `text_span`. */
-function toResult(note: string, runId: string, result: SullyResult): PeerEngineResult {
+/** Each coding of each item is one entity, evidenced by the item's located `text_span`; a step per item (`inSlices`). */
+function* readResult(note: string, runId: string, result: SullyResult): Generator<void, PeerEngineResult> {
   const used = new Set<string>();
   const entities: EntityView[] = [];
+  // Folded once, on the first quote its offsets do not find, for every quote after it: not once per quote.
+  const prepared = prepareText(note);
   let dropped = 0;
-  const add = (items: readonly unknown[] | null | undefined, procedure: boolean) => {
+  for (const [items, procedure] of [
+    [result.diagnoses, false],
+    [result.procedures, true],
+  ] as const) {
     for (const raw of items ?? []) {
+      yield;
       const item = SullyItem.safeParse(raw);
       if (!item.success) {
         dropped++;
         continue;
       }
       const { code, text_span: span } = item.data;
-      const evidence = span ? [locateNoteQuote(note, span.text ?? '', span.start_char ?? undefined, span.end_char ?? undefined)] : [];
+      const evidence = span ? [locateNoteQuote(prepared, span.text ?? '', span.start_char ?? undefined, span.end_char ?? undefined)] : [];
       for (const rawCoding of code.coding) {
         const coding = SullyCoding.safeParse(rawCoding);
         const value = coding.success ? codeText(coding.data.code, coding.data.system) : '';
@@ -132,9 +140,7 @@ function toResult(note: string, runId: string, result: SullyResult): PeerEngineR
         );
       }
     }
-  };
-  add(result.diagnoses, false);
-  add(result.procedures, true);
+  }
   return { engine: 'sully', entities, discarded: [], runId, dropped };
 }
 

@@ -49,12 +49,16 @@ export const cardStyles = css`
         min-width: 0;
         border-radius: 4px;
       }
+      /* A code or name with no break in it (a 300-character code) wraps inside the card: it never runs under the status. */
       .code {
         font-weight: 700;
         font-variant-numeric: tabular-nums;
+        overflow-wrap: anywhere;
+        min-width: 0;
       }
       .name {
         overflow-wrap: anywhere;
+        min-width: 0;
       }
       /* Its own line under the code and name (it sits in the head's flex row, after the status badge). */
       .meta {
