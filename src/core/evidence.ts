@@ -233,13 +233,16 @@ export function locateTranscriptReference(transcript: string | PreparedText | un
 
 /** The reference's own offsets (whole code points) when they slice out its quote (whitespace aside), else undefined. */
 function exactSpan(text: string, ref: TranscriptReference): { start: number; end: number } | undefined {
-  const quoted = spaced(ref.transcript_text);
   const loc = ref.location_in_transcript;
   if (!loc || !isRange(loc.start, loc.end, text.length)) return undefined;
   const snapped = snapToCodePoints(text, loc.start, loc.end);
-  const same =
-    !ref.transcript_text || spaced(text.slice(loc.start, loc.end)) === quoted || spaced(text.slice(snapped.start, snapped.end)) === quoted;
-  return same ? snapped : undefined;
+  const written = ref.transcript_text;
+  const slice = text.slice(loc.start, loc.end);
+  // The quote exactly as written first: the usual case, and no whitespace folding of either text (two regex
+  // passes per snippet, at 500 codes a fifth of building the model).
+  if (!written || slice === written) return snapped;
+  const quoted = spaced(written);
+  return spaced(slice) === quoted || spaced(text.slice(snapped.start, snapped.end)) === quoted ? snapped : undefined;
 }
 
 /** Would locating `ref` search the transcript (its offsets do not slice out its quote)? */
