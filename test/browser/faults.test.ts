@@ -248,9 +248,9 @@ describe('fault matrix: route × fault → expected outcome', () => {
             const honoursRetryAfter = fault === '429' || (fault === '503' && route !== 'jwt');
             const backsOff =
               outcome.attempts > 1 && !honoursRetryAfter && (route === 'jwt' || ['502', '504', 'HTML error page'].includes(fault));
+            // A lower bound only: load can only lengthen a gap. That Retry-After: 0 means no wait at all is checked
+            // on the timers the client sets (test/node/retry-delays.test.ts), not on a measured gap.
             if (backsOff) gaps.forEach((gap, i) => expect(gap, `backoff before retry ${i + 1}`).to.be.at.least(270 * 2 ** i));
-            if (honoursRetryAfter && outcome.attempts > 1)
-              gaps.forEach((gap) => expect(gap, 'Retry-After: 0, no backoff').to.be.below(250));
 
             if (outcome.result === 'codes') {
               expect(seen.errors()).to.deep.equal([]);
