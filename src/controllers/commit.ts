@@ -10,7 +10,7 @@ import type { Reviewer } from '../core/audit.ts';
 import type { CheckWarning } from '../core/checks.ts';
 import { toFhirBundle } from '../core/fhir.ts';
 import { codeRef, sameCode, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
-import { committedCode, patientBlock, suggestionsFor } from '../core/payloads.ts';
+import { committedCode, patientBlock, perCode, suggestionsFor, type AcceptedPick } from '../core/payloads.ts';
 import type { ReviewState } from '../core/review.ts';
 import { sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
 import { HeidiCodesCommitEvent } from '../events.ts';
@@ -168,14 +168,15 @@ export class CommitController {
     const shown = new Set(list.shown.map((e) => e.id));
     const accepted = model.entities.filter((e) => (shown.has(e.id) && state.status(e.id) === 'ACCEPTED') || state.isSent(e));
     // Each accepted code's chosen code and the engines behind it, found once: the payload and the bundle read both.
-    const picks = accepted.map((entity) => {
+    const picks = accepted.map((entity): AcceptedPick => {
       const chosen = state.chosenCode(entity);
-      return { entity, chosen, suggestions: suggestionsFor(entity, chosen) };
+      return { entity, chosen, suggestions: suggestionsFor(entity, chosen), warnings: list.warningsFor(entity) };
     });
-    const all = picks.map(({ entity, chosen, suggestions }) => committedCode(entity, chosen, list.warningsFor(entity), suggestions));
     const lastSent = state.sentCodes;
-    const held = all.map(sentCode);
-    const codes = oncePerCode(all);
+    // What the host holds is tracked per entity; what it receives is one code per system + code.
+    const held = picks.map(({ entity, chosen }) => sentCode({ entityId: entity.id, ...codeRef(chosen) }));
+    const sending = perCode(picks);
+    const codes = sending.map(({ entity, chosen, warnings, suggestions }) => committedCode(entity, chosen, warnings, suggestions));
     const change = changes(lastSent, held);
     const added = change.added;
     const entities = new Map(model.entities.map((e) => [e.id, e]));
@@ -186,19 +187,13 @@ export class CommitController {
     }
     const host = this._host;
     const fhir = toFhirBundle(
-      // The same codes as `codes` (oncePerCode picks the same ones), each with what its entity knows.
-      oncePerCode(
-        picks.map(({ entity, suggestions }, i) => ({
-          ...all[i]!,
-          // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list).
-          kind: entity.primary.kind,
-          engines: suggestions.map(({ engine, score }) => ({
-            engine,
-            score,
-            runId: model.runIds?.get(engine),
-          })),
-        })),
-      ),
+      // The same codes as `codes`, each with what its entity knows.
+      sending.map(({ entity, suggestions }, i) => ({
+        ...codes[i]!,
+        // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list).
+        kind: entity.primary.kind,
+        engines: suggestions.map(({ engine, score }) => ({ engine, score, runId: model.runIds?.get(engine) })),
+      })),
       {
         sessionId: state.sessionId,
         patient: { id: host.ehrPatientId, display: model.session?.patient?.name ?? undefined },

@@ -24,6 +24,43 @@ export function loadedEntity(entity: EntityView, review: ReviewState): CodesLoad
   };
 }
 
+/** An accepted entity as a send reads it: the code chosen, the engines behind it, the warnings the reviewer saw. */
+export interface AcceptedPick {
+  readonly entity: EntityView;
+  readonly chosen: CodeView;
+  readonly suggestions: readonly EngineSuggestion[];
+  readonly warnings: readonly CheckWarning[];
+}
+
+/**
+ * One pick per FHIR system + code, as the host upserts: a code two entities hold (Heidi suggested it twice, with
+ * other evidence) carries the evidence, engines and warnings of both, the first entity's first.
+ */
+export function perCode(picks: readonly AcceptedPick[]): AcceptedPick[] {
+  const byCode = new Map<string, AcceptedPick>();
+  for (const pick of picks) {
+    const key = `${pick.chosen.system}|${pick.chosen.code}`;
+    const first = byCode.get(key);
+    const { entity } = pick;
+    byCode.set(
+      key,
+      first
+        ? {
+            ...first,
+            entity: {
+              ...first.entity,
+              transcript: [...first.entity.transcript, ...entity.transcript],
+              note: [...first.entity.note, ...entity.note],
+            },
+            suggestions: [...first.suggestions, ...pick.suggestions.filter((s) => !first.suggestions.some((f) => f.engine === s.engine))],
+            warnings: [...first.warnings, ...pick.warnings.filter((w) => !first.warnings.some((f) => f.kind === w.kind))],
+          }
+        : pick,
+    );
+  }
+  return [...byCode.values()];
+}
+
 /**
  * What the host receives for one accepted code: the chosen code, its located evidence, the warnings seen, and the
  * engines behind it (`suggestions`: `suggestionsFor(entity, chosen)`, which the caller's FHIR bundle reads too).

@@ -247,3 +247,37 @@ describe('hand-off review rules', () => {
     }
   });
 });
+
+describe('a code two entities hold', () => {
+  it('is sent once, carrying the evidence of both (Heidi suggested it twice, with other evidence)', async () => {
+    const model = buildModel(
+      {
+        session_id: 'S1',
+        clinical_entities: [
+          { id: 'knee', primary_code: code('M17.11'), relevance: 'HIGH', location_in_note: [{ start: 0, end: 25 }] },
+          { id: 'knee-again', primary_code: code('M17.11'), relevance: 'HIGH', location_in_note: [{ start: 27, end: 46 }] },
+        ],
+      } as never,
+      undefined,
+      { consult_note: { result: 'Right knee osteoarthritis. Worse on the stairs.' }, ehr_patient_id: 'P1' } as never,
+    );
+    const t = setUp(model);
+    for (const id of ['knee', 'knee-again']) t.review.setStatus(t.entity(id), 'ACCEPTED');
+    assert.equal(await t.commit.commit(), true);
+    const [detail] = t.commits;
+    assert.deepEqual(codesOf(detail!.codes), ['M17.11']);
+    assert.deepEqual(
+      detail!.codes[0]!.evidence.note.map((n) => n.text),
+      ['Right knee osteoarthritis', 'Worse on the stairs'],
+    );
+    const conditions = detail!.fhir.entry.map((e) => e.resource).filter((r) => r.resourceType === 'Condition');
+    assert.equal(conditions.length, 1);
+    const noteText = JSON.stringify((conditions[0] as { note?: unknown }).note);
+    assert.match(noteText, /Right knee osteoarthritis/);
+    assert.match(noteText, /Worse on the stairs/);
+    // The host holds the code through both entities: undoing one withdraws nothing.
+    t.review.setStatus(t.entity('knee-again'), 'PENDING');
+    assert.equal(await t.commit.commit(), true);
+    assert.deepEqual([t.commits[1]!.added, t.commits[1]!.removed], [[], []]);
+  });
+});
