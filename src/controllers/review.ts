@@ -9,7 +9,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { auditEntry, isoAfter, MAX_AUDIT_ENTRIES, type AuditEntry, type Reviewer } from '../core/audit.ts';
 import { errorDetail, HeidiError } from '../core/errors.ts';
-import type { CodeView, EntityView } from '../core/model.ts';
+import { sameCode, type CodeView, type EntityView } from '../core/model.ts';
 import { appliesTo, ReviewState, type ReviewChange, type ReviewStatus } from '../core/review.ts';
 import { parseReviewSnapshot, reviewSnapshot, splitSnapshot, type ReviewSnapshot } from '../core/review-snapshot.ts';
 import { ReviewSync } from '../core/review-sync.ts';
@@ -197,7 +197,12 @@ export class ReviewController implements ReactiveController {
       scope: `${this._host.apiBase} ${this._host.tokenUrl}`,
       // Another tab's decision won: apply it as it is, no event (that tab's host heard it).
       // One this tab cannot take (an entity it does not have, a swap to a code it does not have) is left out.
-      onRemote: ({ entityId, decision, entry, at }) => {
+      onRemote: ({ entityId: remoteId, decision, entry: remoteEntry, at, suggested }) => {
+        // That tab's card for a code this tab has under another id (its engines answered otherwise): the code's card
+        // here, unless this tab decided on it later.
+        const entityId = this._entities.has(remoteId) ? remoteId : (this._cardFor(suggested) ?? remoteId);
+        if (entityId !== remoteId && Date.parse(at) < Date.parse(state.lastDecisionTime(entityId) ?? '')) return;
+        const entry = remoteEntry && { ...remoteEntry, entityId };
         // Without its audit entry the decision keeps its own time (the snapshot, and a tab opened later, read it).
         if (
           this.state === state &&
@@ -245,6 +250,13 @@ export class ReviewController implements ReactiveController {
       this.notices = this.notices.filter((n) => n !== this._storageNotice);
       this._host.requestUpdate();
     }
+  }
+
+  /** The first card suggesting `code` (system + code), if any. */
+  private _cardFor(code: { codeSystem: string; code: string } | undefined): string | undefined {
+    if (!code) return undefined;
+    for (const [id, entity] of this._entities) if (sameCode(entity.primary, code)) return id;
+    return undefined;
   }
 
   /** Say how many of the oldest audit entries `state` left out since it had left out `before`. */
@@ -296,7 +308,14 @@ export class ReviewController implements ReactiveController {
     });
     state.log(entries);
     changes.forEach((change, i) => {
-      this._sync?.publish(change.entityId, state.snapshot.get(change.entityId) ?? { status: 'PENDING' }, entries[i]!.at, entries[i]);
+      const suggested = this._entities.get(change.entityId)?.primary;
+      this._sync?.publish(
+        change.entityId,
+        state.snapshot.get(change.entityId) ?? { status: 'PENDING' },
+        entries[i]!.at,
+        entries[i],
+        suggested,
+      );
       this._host.requestUpdate();
       this._options.onChange(change);
       this._host.dispatchEvent(new HeidiCodeReviewEvent({ sessionId: state.sessionId, ...change }));

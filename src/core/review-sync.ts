@@ -31,6 +31,8 @@ export interface SyncMessage {
   readonly tabId: string;
   /** The decision's audit entry, so every tab's trail has it. */
   readonly entry?: AuditEntry;
+  /** The card's suggested code: a tab whose engines answered otherwise has the card under another id (card-match.ts). */
+  readonly suggested?: SwappedTo;
 }
 
 /** The parts of BroadcastChannel used here (a test can pass its own). */
@@ -91,6 +93,7 @@ const MessageSchema = z
     at: isoTime,
     tabId: z.string(),
     entry: z.optional(AuditEntrySchema),
+    suggested: z.optional(z.object({ codeSystem: z.string(), code: z.string() })),
   })
   // A decision's audit entry is about that decision's entity, or the message is not one this element sent.
   .check(z.refine((m) => !m.entry || m.entry.entityId === m.entityId, 'entry is about another entity'));
@@ -139,8 +142,16 @@ export class ReviewSync {
   }
 
   /** Tell the other tabs about a decision made here (and remember it, to judge theirs). */
-  publish(entityId: string, decision: SyncDecision, at: string = isoNow(), entry?: AuditEntry): SyncMessage {
-    const message: SyncMessage = { sessionId: this._options.sessionId, entityId, decision, at, tabId: this.tabId, ...(entry && { entry }) };
+  publish(entityId: string, decision: SyncDecision, at: string = isoNow(), entry?: AuditEntry, suggested?: SwappedTo): SyncMessage {
+    const message: SyncMessage = {
+      sessionId: this._options.sessionId,
+      entityId,
+      decision,
+      at,
+      tabId: this.tabId,
+      ...(entry && { entry }),
+      ...(suggested && { suggested: { codeSystem: suggested.codeSystem, code: suggested.code } }),
+    };
     this._latest.set(entityId, message);
     this._post(message);
     return message;

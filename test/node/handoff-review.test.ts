@@ -281,3 +281,32 @@ describe('a code two entities hold', () => {
     assert.deepEqual([t.commits[1]!.added, t.commits[1]!.removed], [[], []]);
   });
 });
+
+describe('two tabs whose engines answered differently', () => {
+  it("a decision on a code reaches the other tab's card for that code, under its own id, and back", async () => {
+    const a = setUp(heidiModel(), { apiBase: 'ids' });
+    // Tab B: Heidi was down, so its card for M17.11 is Sully's.
+    const sully = peerEntity(
+      'sully',
+      { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M17.11', display: 'x', score: undefined, procedure: false },
+      [],
+      new Set(),
+      undefined,
+    );
+    const peerModel = {
+      ...heidiModel(),
+      entities: mergeEngineResults([{ engine: 'sully', entities: [sully], discarded: [], runId: undefined } satisfies EngineResult]),
+    } as CodingModel;
+    const b = setUp(peerModel, { apiBase: 'ids' });
+    try {
+      a.review.setStatus(a.entity('knee'), 'ACCEPTED');
+      await arrived(() => b.review.state!.status(sully.id) === 'ACCEPTED', "tab A's decision on tab B's card");
+      assert.equal(b.review.state!.audit.at(-1)!.entityId, sully.id, "logged under this tab's card");
+      b.review.setStatus(b.entity(sully.id), 'REJECTED');
+      await arrived(() => a.review.state!.status('knee') === 'REJECTED', "tab B's decision on tab A's card");
+    } finally {
+      a.review.close();
+      b.review.close();
+    }
+  });
+});
