@@ -232,12 +232,13 @@ export class SessionLoadController implements ReactiveController {
   /**
    * Run a failed peer engine again (the Retry in its row), the other engines' codes kept: its answer is merged
    * as the first load's was and the decisions stay (see `retryEngine`). Its Cancel stops it; a new load aborts it.
-   * Heidi's codes belong to its session: a reload (refresh()) asks for them again.
+   * Heidi's codes belong to its session: its Retry is a reload, which keeps every decision (they follow their code).
    */
   async retryEngine(engine: EngineName): Promise<void> {
     const [last, run] = [this._last, this._run];
     const failed = this.engineStates.some((s) => s.engine === engine && s.progress.phase === 'failed');
     if (!last || !run || !failed || this.phase !== 'loaded') return;
+    if (engine === 'heidi') return this.run();
     const signal = run.signal;
     this._setProgress(engine, { phase: 'queued' });
     try {

@@ -28,8 +28,8 @@ export interface EnginesSource {
 }
 
 /**
- * The header's engine part: each engine's progress (a Cancel per engine while it works), a Retry for a peer
- * that failed on something a retry can mend, and, once loaded, what they considered and discarded. Nothing
+ * The header's engine part: each engine's progress (a Cancel per engine while it works), a Retry for an engine
+ * that failed on something a retry can mend (Heidi's reloads the session, the decisions kept), and, once loaded, what they considered and discarded. Nothing
  * for Heidi alone.
  */
 export function engineHeaderTemplate(m: Messages, percent: (score: number) => string, s: EnginesSource): TemplateResult | typeof nothing {
@@ -51,7 +51,7 @@ export function engineHeaderTemplate(m: Messages, percent: (score: number) => st
           ${
             working && (progress.phase === 'queued' || progress.phase === 'processing')
               ? html`<button class="link" aria-label=${m.cancelEngine(name)} @click=${() => s.cancelEngine(engine)}>${m.cancel}</button>`
-              : s.phase === 'loaded' && progress.phase === 'failed' && progress.error.retryable && engine !== 'heidi'
+              : s.phase === 'loaded' && progress.phase === 'failed' && progress.error.retryable
                 ? html`<button class="link" aria-label=${m.retryEngine(name)} @click=${() => s.retryEngine(engine)}>${m.retry}</button>`
                 : nothing
           }

@@ -113,3 +113,26 @@ async function acceptFirstTwo(el: HeidiClinicalCodes): Promise<string[]> {
   await settle(el);
   return picked.map((c) => c.getAttribute('data-id')!);
 }
+
+describe('Retry Heidi', () => {
+  it("Heidi failed while the peers answered: its row's Retry reloads, and a decision made on a peer card stays on Heidi's", async () => {
+    const user = newUser();
+    await setScenario(user, { failures: [{ route: 'clinical-codes', status: 503, count: 8 }] });
+    const { el } = await mountLoaded({ user, sessionId: 'fx-knee-oa', attrs: THREE, props: FAST });
+    await settle(el);
+    const row = () => shadow(el).querySelector<HTMLElement>('.engines-progress li[data-engine=heidi]')!;
+    expect(row().getAttribute('data-phase')).to.equal('failed');
+    button(card(el, 'M17.11'), 'Accept ').click();
+    await settle(el);
+    await setScenario(user, { failures: [] });
+    const reloaded = new Promise((resolve) => el.addEventListener('heidi-codes-load', resolve, { once: true }));
+    button(shadow(el), 'Retry Heidi').click();
+    await reloaded;
+    await settle(el);
+    expect(row().getAttribute('data-phase')).to.equal('done');
+    const engines = [...shadow(card(el, 'M17.11')).querySelectorAll('.engines li')].map((li) => li.getAttribute('data-engine'));
+    expect(engines[0]).to.equal('heidi');
+    expect(statusOf(el, 'M17.11')).to.equal('ACCEPTED');
+    await expect(el).to.be.accessible();
+  });
+});
