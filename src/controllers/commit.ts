@@ -13,6 +13,7 @@ import { codeRef, sameCode, type CodeRef, type CodingModel, type EntityView } fr
 import { committedCode, patientBlock, perCode, suggestionsFor, type AcceptedPick } from '../core/payloads.ts';
 import type { ReviewState } from '../core/review.ts';
 import { sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
+import { heldWithoutCard } from '../core/card-match.ts';
 import { HeidiCodesCommitEvent } from '../events.ts';
 import type { Localized, Messages } from '../i18n/index.ts';
 import type { ReviewController } from './review.ts';
@@ -115,6 +116,7 @@ export class CommitController {
       const entity = decision.status === 'ACCEPTED' ? entities.get(id) : undefined;
       if (entity && (shownIds.has(id) || state.isSent(entity))) held.push({ entityId: id, ...codeRef(state.chosenCode(entity)) });
     }
+    held.push(...heldWithoutCard(state.sentCodes, model.entities));
     const count = changes(state.sentCodes, held).removed.length;
     this._withdraw = { key, count };
     return count;
@@ -174,7 +176,10 @@ export class CommitController {
     });
     const lastSent = state.sentCodes;
     // What the host holds is tracked per entity; what it receives is one code per system + code.
-    const held = picks.map(({ entity, chosen }) => sentCode({ entityId: entity.id, ...codeRef(chosen) }));
+    const held = [
+      ...picks.map(({ entity, chosen }) => sentCode({ entityId: entity.id, ...codeRef(chosen) })),
+      ...heldWithoutCard(lastSent, model.entities),
+    ];
     const sending = perCode(picks);
     const codes = sending.map(({ entity, chosen, warnings, suggestions }) => committedCode(entity, chosen, warnings, suggestions));
     const change = changes(lastSent, held);

@@ -220,7 +220,10 @@ export class ReviewController implements ReactiveController {
       },
       sent: () => (state.sentAt ? { codes: state.sentCodes, at: state.sentAt } : undefined),
       onSent: (codes, at) => {
-        if (this.state === state && state.markSent(codes, at)) this._host.requestUpdate();
+        // Sent from a tab whose engines answered otherwise: its ids follow their codes here.
+        if (this.state !== state || !state.markSent(codes, at)) return;
+        state.rebase([...this._entities.values()]);
+        this._host.requestUpdate();
       },
       onStored: (stored) => this._stored('sync', stored),
       onLost: ({ entityId, decision }) => {

@@ -9,7 +9,7 @@
 import type { AuditEntry } from './audit.ts';
 import { codeSystemKey } from './code-systems.ts';
 import type { CodeRef, EntityView } from './model.ts';
-import type { Decision } from './review.ts';
+import { appliesTo, type Decision } from './review.ts';
 import type { ReviewSnapshot } from './review-snapshot.ts';
 import { sentKey, type SentCode } from './send-diff.ts';
 
@@ -27,31 +27,46 @@ export function suggestedCodes(audit: readonly AuditEntry[]): Map<string, CodeKe
 
 /**
  * Old id -> the id of the loaded card suggesting the same code, for each of `staleIds` (ids no loaded card has)
- * whose code is known. A card that has a decision of its own (`taken`) takes none, and each card takes at most
- * one old id: the first, in `staleIds` order (an engine's own repeats of a code stay separate cards).
+ * whose code is known. A card that has a decision of its own (`taken`) takes none, nor one that cannot take the
+ * old id's decision (`fits`: a swap to a code the card does not list stays under its old id, for when that card
+ * is back), and each card takes at most one old id: the first, in `staleIds` order (an engine's own repeats of a
+ * code stay separate cards).
  */
 export function matchStaleIds(
   staleIds: Iterable<string>,
   codeOf: (id: string) => CodeKey | undefined,
   entities: readonly EntityView[],
   taken: (id: string) => boolean,
+  fits: (staleId: string, entity: EntityView) => boolean = () => true,
 ): Map<string, string> {
   const matches = new Map<string, string>();
   // Free cards by code, in list order: linear however many cards and old ids (10,000 when Heidi failed at 10k).
-  const free = new Map<string, string[]>();
+  const free = new Map<string, EntityView[]>();
   for (const e of entities) {
     if (taken(e.id)) continue;
     const key = keyOf(e.primary);
-    const ids = free.get(key);
-    if (ids) ids.push(e.id);
-    else free.set(key, [e.id]);
+    const cards = free.get(key);
+    if (cards) cards.push(e);
+    else free.set(key, [e]);
   }
   for (const stale of staleIds) {
     const code = codeOf(stale);
-    const id = code && free.get(keyOf(code))?.shift();
-    if (id !== undefined) matches.set(stale, id);
+    const cards = code && free.get(keyOf(code));
+    const at = cards ? cards.findIndex((e) => fits(stale, e)) : -1;
+    if (cards && at >= 0) matches.set(stale, cards.splice(at, 1)[0]!.id);
   }
   return matches;
+}
+
+/**
+ * Codes the host holds under an id no card of `entities` has, and that no card suggests (the one engine that
+ * suggested it is down): not shown, so neither sent again nor withdrawn; the host goes on holding them.
+ */
+export function heldWithoutCard(sent: readonly SentCode[], entities: readonly EntityView[]): SentCode[] {
+  if (!sent.length) return [];
+  const ids = new Set(entities.map((e) => e.id));
+  const codes = new Set(entities.flatMap((e) => [e.primary, ...e.similar].map(keyOf)));
+  return sent.filter((c) => !ids.has(c.entityId) && !codes.has(keyOf(c)));
 }
 
 /** What a review holds under entity ids: its decisions, the codes the host holds, its audit trail. */
@@ -73,12 +88,18 @@ export function rebaseReview(review: ReviewParts, entities: readonly EntityView[
   const audited = suggestedCodes(review.audit);
   // A sent code is its card's suggested code unless the decision swapped it.
   const sentAsSuggested = new Map(sent.filter((c) => !review.decisions.get(c.entityId)?.swappedTo).map((c) => [c.entityId, c]));
+  const codeOf = (id: string) => audited.get(id) ?? sentAsSuggested.get(id);
+  const decided = [...stale].filter((id) => review.decisions.has(id));
   const moves = matchStaleIds(
-    stale,
-    (id) => audited.get(id) ?? sentAsSuggested.get(id),
+    decided,
+    codeOf,
     entities,
     (id) => review.decisions.has(id),
+    (id, entity) => appliesTo(entity, review.decisions.get(id) ?? {}),
   );
+  // A code sent under an id with no decision here (another tab's send): to the code's card, decided or not.
+  const sentOnly = [...stale].filter((id) => !review.decisions.has(id));
+  for (const [from, id] of matchStaleIds(sentOnly, codeOf, entities, () => false)) moves.set(from, id);
   if (!moves.size) return undefined;
   const to = (id: string): string => moves.get(id) ?? id;
   const decisions = new Map([...review.decisions].map(([id, d]) => [to(id), d]));

@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { auditEntry } from '../../src/core/audit.ts';
-import { matchStaleIds } from '../../src/core/card-match.ts';
+import { heldWithoutCard, matchStaleIds } from '../../src/core/card-match.ts';
 import type { CodeView, EntityView } from '../../src/core/model.ts';
 import { ReviewState } from '../../src/core/review.ts';
 import { sendDiff } from '../../src/core/send-diff.ts';
@@ -104,6 +104,43 @@ describe('a decision follows its code to another card id', () => {
         ['x', 'a'],
         ['y', 'a#2'],
       ],
+    );
+  });
+});
+
+describe('what cannot follow its code stays where it was', () => {
+  it("a swap to a code the peer card does not list is not moved (nor dropped): it is there when Heidi's card is back", () => {
+    const storage = new MemoryStorage();
+    const review = new ReviewState('s1', { storage });
+    const knee = card('ent-knee', KNEE, [code('icd_10_cm', 'M17.10')]);
+    review.swap(knee, knee.similar[0]!);
+    review.log([
+      auditEntry(
+        { entityId: 'ent-knee', statusBefore: 'PENDING', statusAfter: 'ACCEPTED', codeBefore: KNEE, codeAfter: knee.similar[0]! },
+        { at: '2026-12-01T10:00:00.000Z', engines: ['heidi'], score: 0.5, reviewer: undefined },
+      ),
+    ]);
+    assert.equal(review.rebase([sullyCards[0]!]), 0);
+    assert.equal(review.status(sullyCards[0]!.id), 'PENDING');
+    assert.deepEqual(review.snapshot.get('ent-knee'), { status: 'ACCEPTED', swappedTo: { codeSystem: 'icd_10_cm', code: 'M17.10' } });
+    assert.equal(review.rebase([knee]), 0);
+    assert.equal(review.chosenCode(knee).code, 'M17.10');
+  });
+
+  it('a sent code no card of this load has, under any id, is still held: neither sent again nor withdrawn', () => {
+    const sent = [
+      { entityId: 'ent-knee', ...KNEE },
+      { entityId: 'ent-ulcer', ...code('icd_10_cm', 'K27.9') },
+    ];
+    // Heidi down: the peers suggest M17.11 (under another id) but not K27.9.
+    assert.deepEqual(
+      heldWithoutCard(sent, sullyCards).map((c) => c.code),
+      ['K27.9'],
+    );
+    assert.deepEqual(
+      heldWithoutCard(sent, [...heidiCards, card('ent-ulcer', code('icd_10_cm', 'K27.9'))]),
+      [],
+      'a card with the id decides',
     );
   });
 });

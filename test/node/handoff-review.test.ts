@@ -65,7 +65,7 @@ function setUp(model: CodingModel, connected?: { apiBase: string }) {
     locale: { messages: en },
     announcer: { announce: () => undefined, announceNotice: () => undefined },
   });
-  const session = { model };
+  const session: { model: CodingModel } = { model };
   const list = new ListViewController(host as never, { session, review });
   const commit = new CommitController(host as never, {
     review,
@@ -78,7 +78,7 @@ function setUp(model: CodingModel, connected?: { apiBase: string }) {
   const commits: CodesCommitDetail[] = [];
   host.addEventListener('heidi-codes-commit', (e) => commits.push((e as CustomEvent<CodesCommitDetail>).detail));
   const entity = (id: string) => model.entities.find((e) => e.id === id)!;
-  return { host, review, commit, commits, entity };
+  return { host, review, commit, commits, entity, session };
 }
 
 const codesOf = (c: readonly { code: string }[]) => c.map((x) => x.code);
@@ -302,11 +302,44 @@ describe('two tabs whose engines answered differently', () => {
       a.review.setStatus(a.entity('knee'), 'ACCEPTED');
       await arrived(() => b.review.state!.status(sully.id) === 'ACCEPTED', "tab A's decision on tab B's card");
       assert.equal(b.review.state!.audit.at(-1)!.entityId, sully.id, "logged under this tab's card");
+      // A send from tab B marks tab A's card for the code as sent.
+      assert.equal(await b.commit.commit(), true);
+      await arrived(() => a.review.state!.isSent(a.entity('knee')), "tab B's send on tab A's card");
       b.review.setStatus(b.entity(sully.id), 'REJECTED');
       await arrived(() => a.review.state!.status('knee') === 'REJECTED', "tab B's decision on tab A's card");
     } finally {
       a.review.close();
       b.review.close();
     }
+  });
+});
+
+describe('an engine down on a reload', () => {
+  it('a sent code only that engine suggested is neither withdrawn nor sent again', async () => {
+    const t = setUp(heidiModel());
+    for (const id of ['knee', 'inj']) t.review.setStatus(t.entity(id), 'ACCEPTED');
+    assert.equal(await t.commit.commit(), true);
+    // Heidi down: Sully suggests the knee code only.
+    const sully = peerEntity(
+      'sully',
+      { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M17.11', display: 'x', score: undefined, procedure: false },
+      [],
+      new Set(),
+      undefined,
+    );
+    const peerModel = {
+      ...heidiModel(),
+      entities: mergeEngineResults([{ engine: 'sully', entities: [sully], discarded: [], runId: undefined } satisfies EngineResult]),
+    } as CodingModel;
+    // The same page loads again (the list follows the model it is given).
+    t.session.model = peerModel;
+    t.review.open('S1', peerModel.entities);
+    const u = t;
+    assert.equal(u.review.state!.status(sully.id), 'ACCEPTED', 'the knee decision followed its code');
+    assert.equal(u.commit.withdrawals, 0, 'the footer has nothing to withdraw');
+    assert.equal(await u.commit.commit(), true);
+    const detail = u.commits[1]!;
+    assert.deepEqual([codesOf(detail.added), codesOf(detail.removed)], [[], []]);
+    assert.deepEqual(u.review.state!.sentCodes.map((c) => c.code).sort(), ['20610', 'M17.11'], 'the host still holds the injection');
   });
 });
