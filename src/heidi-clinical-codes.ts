@@ -250,7 +250,9 @@ export class HeidiClinicalCodes extends LitElement {
     this._progressive.reset();
     this._selection.reset(model, false);
     const shown = this._list.shown;
-    if (this._roving.focusedId === undefined) this._roving.setFocused(shown[0]?.id);
+    const at = this._list.view.list.findIndex((e) => e.id === this._roving.focusedId); // a reload of this session keeps the place
+    if (at > 0) this._progressive.growTo(at);
+    else if (this._roving.focusedId === undefined) this._roving.setFocused(shown[0]?.id);
     const m = this._locale.messages;
     // One announcement: the codes, then what the notices above them say (a part that failed, codes left out).
     this._announcer.announce([shown.length ? m.loaded(shown.length) : m.empty, ...this._session.notices.map((n) => n(m))].join(' '));

@@ -357,6 +357,23 @@ describe('coding engines', () => {
     }
   });
 
+  it('a Retry that ends while the reviewer works far down the list keeps their place (the focused card, not card 1)', async () => {
+    await sullyScenario({ failures: [{ kind: 'status', status: 500, route: 'create', count: 1 }] });
+    const { el } = await mountLoaded({ sessionId: 'generated-500', attrs: { engines: 'heidi,sully', ...PEERS }, props: FAST });
+    await settle(el);
+    cards(el)[0]!.focus();
+    await sendKeys({ press: 'End' });
+    const focusedId = () => shadow(el).activeElement?.getAttribute('data-id');
+    await until(() => cards(el).length > 0 && focusedId() === cards(el).at(-1)!.getAttribute('data-id'), 'the last card focused');
+    const last = focusedId();
+    const row = () => shadow(el).querySelector<HTMLElement>('.engines-progress li[data-engine=sully]')!;
+    button(shadow(el), 'Retry Sully').click(); // by pointer: the focus stays on the card
+    await until(() => row().getAttribute('data-phase') === 'done', 'Sully done');
+    await settle(el);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    expect(focusedId(), 'the same card still has focus').to.equal(last);
+  });
+
   it('every engine failing is the whole load failing (Omniscribe 413 is invalid-request)', async () => {
     const big = `${QUICKSTART_NOTE} ${'Stable. '.repeat(8000)}`;
     const { el, errors } = await mountNote(big, { engines: 'omniscribe', ...PEERS });
