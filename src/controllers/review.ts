@@ -52,6 +52,8 @@ export class ReviewController implements ReactiveController {
   private _entities = new Map<string, EntityView>();
   /** The writes to browser storage whose last try was refused: the review's save, the tab sync's message. */
   private readonly _unstored = new Set<'review' | 'sync'>();
+  /** Reviews of sessions left while storage refused them, by session id. */
+  private readonly _unsaved = new Map<string, ReviewState>();
   /** The storage notice shown, to take it away again. */
   private _storageNotice: Localized | undefined;
   private _sync: ReviewSync | undefined;
@@ -68,10 +70,15 @@ export class ReviewController implements ReactiveController {
   /** Review `sessionId` and its `entities`: the same session keeps its state (a reload), another one reads its own. */
   open(sessionId: string, entities: readonly EntityView[] = []): ReviewState {
     if (this.state?.sessionId !== sessionId) {
+      // A review storage refused stays on this page: coming back to its session loses nothing.
+      if (this.state && this._unstored.has('review')) this._unsaved.set(this.state.sessionId, this.state);
       this.close();
       this._unstored.clear();
-      this.state = new ReviewState(sessionId, { onStored: (stored) => this._stored('review', stored) });
+      const kept = this._unsaved.get(sessionId);
+      this._unsaved.delete(sessionId);
+      this.state = kept ?? new ReviewState(sessionId, { onStored: (stored) => this._stored('review', stored) });
       this.notices = [];
+      if (kept) this._stored('review', false); // still not stored: said again
       this._noticeDropped(this.state, 0);
     }
     this._entities = new Map(entities.map((e) => [e.id, e]));

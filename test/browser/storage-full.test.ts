@@ -68,4 +68,29 @@ describe('storage full', () => {
     await settle(el);
     expect(notices(el)).to.deep.equal([es.notStored]);
   });
+
+  it('a review storage refused is kept on the page when the session changes: coming back shows it, and still says so', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    full = true;
+    const [first, second] = cards(el) as [HTMLElement, HTMLElement];
+    const ids = [first, second].map((c) => c.getAttribute('data-id'));
+    await decide(el, first, 'Accept');
+    await decide(el, second, 'Reject');
+    const switched = (id: string) =>
+      new Promise<void>((resolve) => {
+        el.addEventListener('heidi-codes-load', () => resolve(), { once: true });
+        el.sessionId = id;
+      });
+    await switched('fx-t2dm-review');
+    await settle(el);
+    await switched('fx-knee-oa');
+    await settle(el);
+    const statusOf = (id: string | null) =>
+      cards(el)
+        .find((c) => c.getAttribute('data-id') === id)
+        ?.getAttribute('status');
+    expect(ids.map(statusOf)).to.deep.equal(['ACCEPTED', 'REJECTED']);
+    expect(notices(el)).to.include(en.notStored);
+    await expect(el).to.be.accessible();
+  });
 });
