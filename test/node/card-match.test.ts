@@ -10,6 +10,7 @@ import { heldWithoutCard, matchStaleIds } from '../../src/core/card-match.ts';
 import type { CodeView, EntityView } from '../../src/core/model.ts';
 import { ReviewState } from '../../src/core/review.ts';
 import { sendDiff } from '../../src/core/send-diff.ts';
+import { mergeEngineResults } from '../../src/core/engines/merge.ts';
 import { MemoryStorage } from './memory-storage.ts';
 
 const code = (codeSystem: string, c: string, system = 'http://hl7.org/fhir/sid/icd-10-cm'): CodeView =>
@@ -142,5 +143,26 @@ describe('what cannot follow its code stays where it was', () => {
       [],
       'a card with the id decides',
     );
+  });
+});
+
+describe('merged cards', () => {
+  it('two engines quoting the same words give one quote, located or not', () => {
+    const quote = { location: 'exact', text: 'Right knee osteoarthritis', start: 0, end: 25 } as const;
+    const lost = { location: 'unlocated', text: 'knee pain on stairs' } as const;
+    const heidi = { ...card('ent-knee', KNEE), transcript: [], note: [quote], context: [], engines: [{ engine: 'heidi' }] };
+    const sully = {
+      ...card('sully:ICD-10-CM:M17.11', code('ICD-10-CM', 'M17.11')),
+      transcript: [],
+      note: [quote, lost, lost],
+      context: [],
+      engines: [{ engine: 'sully' }],
+    };
+    const [merged, ...rest] = mergeEngineResults([
+      { engine: 'heidi', entities: [heidi as unknown as EntityView], discarded: [], runId: undefined },
+      { engine: 'sully', entities: [sully as unknown as EntityView], discarded: [], runId: undefined },
+    ]);
+    assert.equal(rest.length, 0);
+    assert.deepEqual(merged!.note, [quote, lost]);
   });
 });

@@ -14,6 +14,7 @@
 import { sameCode, type CodeView, type EntityView } from '../model.ts';
 import type { EngineResult } from './types.ts';
 import { uniqueId } from '../ids.ts';
+import { isLocated, type NoteEvidence, type TranscriptEvidence } from '../evidence.ts';
 import { codeSystemKey } from '../code-systems.ts';
 
 export function mergeEngineResults(results: readonly EngineResult[]): EntityView[] {
@@ -47,8 +48,8 @@ function absorb(card: EntityView, entity: EntityView): EntityView {
       ...card.similar,
       ...entity.similar.filter((code) => !sameCode(code, card.primary) && !card.similar.some((c) => sameCode(c, code))),
     ],
-    transcript: [...card.transcript, ...entity.transcript],
-    note: [...card.note, ...entity.note],
+    transcript: withNew(card.transcript, entity.transcript),
+    note: withNew(card.note, entity.note),
     context: [...card.context, ...entity.context.filter((text) => !card.context.includes(text))],
     justification: card.justification ?? entity.justification,
     relevance: card.relevance ?? entity.relevance,
@@ -66,6 +67,13 @@ function mergedCode(code: CodeView, later: CodeView): CodeView {
   if (code.score !== undefined || later.score === undefined) return withKind;
   // The score goes with its out-of-range flag: a flagged score is never batch-accepted, whichever engine sent it.
   return { ...withKind, score: later.score, ...(later.scoreOutOfRange !== undefined && { scoreOutOfRange: later.scoreOutOfRange }) };
+}
+
+/** `more` after `list`, less what `list` holds already (two engines quoting the same words): one quote, one mark. */
+function withNew<T extends TranscriptEvidence | NoteEvidence>(list: readonly T[], more: readonly T[]): T[] {
+  const key = (e: T): string => (isLocated(e) ? `${e.start}-${e.end}` : `"${e.text}`);
+  const held = new Set(list.map(key));
+  return [...list, ...more.filter((e) => !held.has(key(e)) && !!held.add(key(e)))];
 }
 
 function withUniqueId(entity: EntityView, ids: Set<string>): EntityView {
