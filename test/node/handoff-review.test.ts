@@ -282,21 +282,24 @@ describe('a code two entities hold', () => {
   });
 });
 
+/** The same session with Heidi down: Sully suggests the knee code (M17.11) only. */
+function heidiDown() {
+  const sully = peerEntity(
+    'sully',
+    { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M17.11', display: 'x', score: undefined, procedure: false },
+    [],
+    new Set(),
+    undefined,
+  );
+  const entities = mergeEngineResults([{ engine: 'sully', entities: [sully], discarded: [], runId: undefined } satisfies EngineResult]);
+  return { sully, peerModel: { ...heidiModel(), entities } as CodingModel };
+}
+
 describe('two tabs whose engines answered differently', () => {
   it("a decision on a code reaches the other tab's card for that code, under its own id, and back", async () => {
     const a = setUp(heidiModel(), { apiBase: 'ids' });
     // Tab B: Heidi was down, so its card for M17.11 is Sully's.
-    const sully = peerEntity(
-      'sully',
-      { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M17.11', display: 'x', score: undefined, procedure: false },
-      [],
-      new Set(),
-      undefined,
-    );
-    const peerModel = {
-      ...heidiModel(),
-      entities: mergeEngineResults([{ engine: 'sully', entities: [sully], discarded: [], runId: undefined } satisfies EngineResult]),
-    } as CodingModel;
+    const { sully, peerModel } = heidiDown();
     const b = setUp(peerModel, { apiBase: 'ids' });
     try {
       a.review.setStatus(a.entity('knee'), 'ACCEPTED');
@@ -319,18 +322,7 @@ describe('an engine down on a reload', () => {
     const t = setUp(heidiModel());
     for (const id of ['knee', 'inj']) t.review.setStatus(t.entity(id), 'ACCEPTED');
     assert.equal(await t.commit.commit(), true);
-    // Heidi down: Sully suggests the knee code only.
-    const sully = peerEntity(
-      'sully',
-      { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M17.11', display: 'x', score: undefined, procedure: false },
-      [],
-      new Set(),
-      undefined,
-    );
-    const peerModel = {
-      ...heidiModel(),
-      entities: mergeEngineResults([{ engine: 'sully', entities: [sully], discarded: [], runId: undefined } satisfies EngineResult]),
-    } as CodingModel;
+    const { sully, peerModel } = heidiDown();
     // The same page loads again (the list follows the model it is given).
     t.session.model = peerModel;
     t.review.open('S1', peerModel.entities);
