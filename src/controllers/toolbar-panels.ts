@@ -65,12 +65,14 @@ export class ToolbarPanelsController implements ReactiveController {
 
   /**
    * `?` opens or closes the sheet, Escape closes it, from anywhere in the element (the toolbar, the list, the
-   * source view), never from a form control. Closed by a key pressed inside it, focus goes back to the opener;
+   * source view); `?` never from a form control. Closed by a key pressed inside it, focus goes back to the opener;
    * pressed elsewhere, focus stays where the reviewer is.
    */
   readonly onKeydown = (event: KeyboardEvent): void => {
     const [what] = SHORTCUTS.find(([, keys]) => keys.includes(event.key)) ?? [];
-    if (typedOrChord(event) || (what !== 'sheet' && what !== 'close')) return;
+    // Escape types nothing: it closes the sheet from a form control too (the batch panel's score field).
+    const chord = event.altKey || event.ctrlKey || event.metaKey;
+    if ((what === 'close' ? chord : typedOrChord(event)) || (what !== 'sheet' && what !== 'close')) return;
     const inSheet = !!(event.target as Element).closest('#keys');
     if (what === 'sheet' && !this._open.has('shortcuts')) this.toggle('shortcuts', deepFocus(this._host.renderRoot));
     else if (!this._open.has('shortcuts'))

@@ -507,6 +507,15 @@ describe('the shortcut sheet', () => {
     await press('?');
     await settle(p.el);
     expect(sheetOpen(p), 'not from a select').to.equal(false);
+    // Escape types nothing: with the sheet open, it closes it from a form control too (the re-review's case).
+    const select = focused();
+    shadow(p.el).querySelector<HTMLButtonElement>('[data-panel="shortcuts"]')!.click(); // a click by script: focus stays
+    await settle(p.el);
+    expect(sheetOpen(p), 'open, focus on the select').to.equal(true);
+    await press('Escape');
+    await settle(p.el);
+    expect(sheetOpen(p), 'closed by Escape from the select').to.equal(false);
+    expectFocusOn(select, 'the select');
 
     await tabUntil((n) => regionOf(n, p) === 'source', 'the source view', { max: 40 });
     const inSource = focused();
