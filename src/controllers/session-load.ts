@@ -260,7 +260,9 @@ export class SessionLoadController implements ReactiveController {
       // Aborted by a new load; else the settings changed (that queued a new load, which reports them).
       if (!signal.aborted && !isAbort(error)) this._dispatchError(asHeidiError(error), engine);
     } finally {
-      if (this._run === run) this._stopTimer();
+      // The seconds tick on while another engine's Retry still runs (one timer for all of them).
+      const working = this.engineStates.some((s) => s.progress.phase === 'queued' || s.progress.phase === 'processing');
+      if (this._run === run && !working) this._stopTimer();
     }
   }
 

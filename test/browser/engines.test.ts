@@ -374,6 +374,24 @@ describe('coding engines', () => {
     expect(focusedId(), 'the same card still has focus').to.equal(last);
   });
 
+  it("two Retries at once: the first to end leaves the other's seconds ticking", async () => {
+    await sullyScenario({ failures: [{ kind: 'status', status: 500, route: 'create', count: 1 }] });
+    await omniscribeScenario({ failures: [{ kind: 'status', status: 500, count: 3 }] });
+    const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { engines: 'heidi,sully,omniscribe', ...PEERS }, props: FAST });
+    await settle(el);
+    const row = (engine: string) => shadow(el).querySelector<HTMLElement>(`.engines-progress li[data-engine=${engine}]`)!;
+    await omniscribeScenario({ latencyMs: 2500 });
+    button(shadow(el), 'Retry Omniscribe').click();
+    await until(() => row('omniscribe').getAttribute('data-phase') === 'processing', 'Omniscribe coding again');
+    button(shadow(el), 'Retry Sully').click();
+    await until(() => row('sully').getAttribute('data-phase') === 'done', 'Sully done first');
+    const seconds = () => Number(/Coding… (\d+) s/.exec(row('omniscribe').textContent ?? '')?.[1] ?? -1);
+    const then = seconds();
+    await until(() => seconds() > then || row('omniscribe').getAttribute('data-phase') === 'done', 'the next second, or the end');
+    expect(row('omniscribe').getAttribute('data-phase'), 'it ticked before Omniscribe ended').to.equal('processing');
+    await until(() => row('omniscribe').getAttribute('data-phase') === 'done', 'Omniscribe done');
+  });
+
   it('every engine failing is the whole load failing (Omniscribe 413 is invalid-request)', async () => {
     const big = `${QUICKSTART_NOTE} ${'Stable. '.repeat(8000)}`;
     const { el, errors } = await mountNote(big, { engines: 'omniscribe', ...PEERS });
