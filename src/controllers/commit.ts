@@ -10,7 +10,7 @@ import type { Reviewer } from '../core/audit.ts';
 import type { CheckWarning } from '../core/checks.ts';
 import { toFhirBundle } from '../core/fhir.ts';
 import { codeRef, sameCode, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
-import { committedCode, patientBlock, perCode, suggestionsFor, type AcceptedPick } from '../core/payloads.ts';
+import { committedCode, fhirCodeKey, patientBlock, perCode, suggestionsFor, type AcceptedPick } from '../core/payloads.ts';
 import type { ReviewState } from '../core/review.ts';
 import { sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
 import { heldWithoutCard } from '../core/card-match.ts';
@@ -37,11 +37,10 @@ export interface CommitOptions {
   readonly announcer: { announce(message: string): void };
 }
 
-/** One code is one FHIR system + code, whichever entities hold it. */
-const codeKey = (c: CodeRef): string => `${c.system}|${c.code}`;
+/** Each code once (`fhirCodeKey`), leaving out those in `except`. */
 function oncePerCode<T extends CodeRef>(codes: readonly T[], except: readonly CodeRef[] = []): T[] {
-  const seen = new Set(except.map(codeKey));
-  return codes.filter((c) => !seen.has(codeKey(c)) && !!seen.add(codeKey(c)));
+  const seen = new Set(except.map(fhirCodeKey));
+  return codes.filter((c) => !seen.has(fhirCodeKey(c)) && !!seen.add(fhirCodeKey(c)));
 }
 
 /** What a send of `held` changes for a host that holds `lastSent`: by code, not entity (a code another entity
@@ -49,6 +48,17 @@ function oncePerCode<T extends CodeRef>(codes: readonly T[], except: readonly Co
 function changes(lastSent: readonly SentCode[], held: readonly SentCode[]): { added: SentCode[]; removed: SentCode[] } {
   const diff = sendDiff(lastSent, held);
   return { added: oncePerCode(diff.added, lastSent), removed: oncePerCode(diff.removed, held) };
+}
+
+/**
+ * Does the host hold an entity's chosen code after a send (the send's rule, and the footer's count)? When it is
+ * accepted and shown, or was sent before and is still accepted as sent but hidden now by a narrower
+ * `code-systems`: hidden is not withdrawn, so such a code stays listed and is never in `removed`. A hidden code
+ * never sent is not sent while hidden. (Codes no card of the load has: `heldWithoutCard`.)
+ */
+function heldAfterSend(state: ReviewState, shown: readonly EntityView[]): (entity: EntityView) => boolean {
+  const shownIds = new Set(shown.map((e) => e.id));
+  return (e) => state.status(e.id) === 'ACCEPTED' && (shownIds.has(e.id) || state.isSent(e));
 }
 
 /** A stored sent code has no name (none is kept in storage): take it from its entity when that is still there. */
@@ -110,11 +120,11 @@ export class CommitController {
     const key = [state, state.snapshot, shown];
     if (this._withdraw?.key.every((v, i) => v === key[i])) return this._withdraw.count;
     const entities = new Map(model.entities.map((e) => [e.id, e]));
-    const shownIds = new Set(shown.map((e) => e.id));
+    const holds = heldAfterSend(state, shown);
     const held: SentCode[] = [];
-    for (const [id, decision] of state.snapshot) {
-      const entity = decision.status === 'ACCEPTED' ? entities.get(id) : undefined;
-      if (entity && (shownIds.has(id) || state.isSent(entity))) held.push({ entityId: id, ...codeRef(state.chosenCode(entity)) });
+    for (const id of state.snapshot.keys()) {
+      const entity = entities.get(id);
+      if (entity && holds(entity)) held.push({ entityId: id, ...codeRef(state.chosenCode(entity)) });
     }
     held.push(...heldWithoutCard(state.sentCodes, model.entities));
     const count = changes(state.sentCodes, held).removed.length;
@@ -163,12 +173,8 @@ export class CommitController {
       this._assign(state, 'blocked', (m) => this._block(m).message);
       return false;
     }
-    // One rule for `codes`, `fhir`, `added` and `removed`: what the host holds after this send. That is the accepted
-    // codes shown, and those sent before that are still accepted as sent but hidden now by a narrower
-    // `code-systems`: hidden is not withdrawn, so such a code stays listed and is never in `removed`. A hidden
-    // code never sent is not sent while hidden.
-    const shown = new Set(list.shown.map((e) => e.id));
-    const accepted = model.entities.filter((e) => (shown.has(e.id) && state.status(e.id) === 'ACCEPTED') || state.isSent(e));
+    // One rule for `codes`, `fhir`, `added` and `removed`: what the host holds after this send (heldAfterSend).
+    const accepted = model.entities.filter(heldAfterSend(state, list.shown));
     // Each accepted code's chosen code and the engines behind it, found once: the payload and the bundle read both.
     const picks = accepted.map((entity): AcceptedPick => {
       const chosen = state.chosenCode(entity);

@@ -255,7 +255,7 @@ export class ReviewController implements ReactiveController {
       const notice: Localized = (m) => m.notStored;
       this._storageNotice = notice;
       this._notice(notice);
-      this._options.announcer?.announceNotice(notice(this._options.locale.messages));
+      this._options.announcer.announceNotice(notice(this._options.locale.messages));
     } else if (before && !this._unstored.size) {
       this.notices = this.notices.filter((n) => n !== this._storageNotice);
       this._host.requestUpdate();

@@ -7,16 +7,12 @@
  * and a sent code is never withdrawn because an engine was down.
  */
 import type { AuditEntry } from './audit.ts';
-import { codeSystemKey } from './code-systems.ts';
-import type { CodeRef, EntityView } from './model.ts';
+import { sameCodeKey as keyOf, type CodeRef, type EntityView } from './model.ts';
 import { appliesTo, type Decision } from './review.ts';
 import type { ReviewSnapshot } from './review-snapshot.ts';
 import { sentKey, type SentCode } from './send-diff.ts';
 
 type CodeKey = Pick<CodeRef, 'codeSystem' | 'code'>;
-
-/** `sameCode` as a key: one system (`icd_10_cm` and `ICD-10-CM`), one code. */
-const keyOf = (c: CodeKey): string => `${codeSystemKey(c.codeSystem)}\n${c.code}`;
 
 /** Each entity id's suggested code as the audit first saw it (before any decision, the chosen code is the suggested one). */
 export function suggestedCodes(audit: readonly AuditEntry[]): Map<string, CodeKey> {
@@ -65,8 +61,11 @@ export function matchStaleIds(
 export function heldWithoutCard(sent: readonly SentCode[], entities: readonly EntityView[]): SentCode[] {
   if (!sent.length) return [];
   const ids = new Set(entities.map((e) => e.id));
+  const cardless = sent.filter((c) => !ids.has(c.entityId));
+  // Usually none: the codes of every card are keyed only when a sent code has lost its card (the footer asks on each decision).
+  if (!cardless.length) return [];
   const codes = new Set(entities.flatMap((e) => [e.primary, ...e.similar].map(keyOf)));
-  return sent.filter((c) => !ids.has(c.entityId) && !codes.has(keyOf(c)));
+  return cardless.filter((c) => !codes.has(keyOf(c)));
 }
 
 /** What a review holds under entity ids: its decisions, the codes the host holds, its audit trail. */

@@ -123,6 +123,9 @@ export function codeRef(code: CodeRef): CodeRef {
   return { system: code.system, code: code.code, display: code.display, codeSystem: code.codeSystem };
 }
 
+/** `sameCode` as a key (for a Map or Set): one system by `codeSystemKey`, one code. */
+export const sameCodeKey = (c: Pick<CodeRef, 'codeSystem' | 'code'>): string => `${codeSystemKey(c.codeSystem)}\n${c.code}`;
+
 /** The same code in the same system (`codeSystemKey`: `icd_10_cm` and a peer's `ICD-10-CM` are one system). */
 export function sameCode(a: Pick<CodeRef, 'codeSystem' | 'code'>, b: Pick<CodeRef, 'codeSystem' | 'code'>): boolean {
   return a.code === b.code && (a.codeSystem === b.codeSystem || codeSystemKey(a.codeSystem) === codeSystemKey(b.codeSystem));

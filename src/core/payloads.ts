@@ -4,7 +4,7 @@
  */
 import type { CheckWarning } from './checks.ts';
 import { isLocated, type NoteEvidence, type TranscriptEvidence } from './evidence.ts';
-import { codeRef, sameCode, type CodeView, type EntityView } from './model.ts';
+import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
 import type { ReviewState } from './review.ts';
 import type { Session } from './schemas.ts';
 import type { EngineName, EngineSuggestion } from './engines/types.ts';
@@ -32,6 +32,9 @@ export interface AcceptedPick {
   readonly warnings: readonly CheckWarning[];
 }
 
+/** One code is one FHIR system + code, as the host upserts it, whichever entities hold it. */
+export const fhirCodeKey = (c: Pick<CodeRef, 'system' | 'code'>): string => `${c.system}|${c.code}`;
+
 /**
  * One pick per FHIR system + code, as the host upserts: a code two entities hold (Heidi suggested it twice, with
  * other evidence) carries the evidence, engines and warnings of both, the first entity's first.
@@ -39,7 +42,7 @@ export interface AcceptedPick {
 export function perCode(picks: readonly AcceptedPick[]): AcceptedPick[] {
   const byCode = new Map<string, AcceptedPick>();
   for (const pick of picks) {
-    const key = `${pick.chosen.system}|${pick.chosen.code}`;
+    const key = fhirCodeKey(pick.chosen);
     const first = byCode.get(key);
     const { entity } = pick;
     byCode.set(

@@ -11,11 +11,10 @@
  * scale, so they are never averaged or maxed; each engine's own stays on its
  * suggestion (the "Suggested by" line, the FHIR Device).
  */
-import { sameCode, type CodeView, type EntityView } from '../model.ts';
+import { sameCode, sameCodeKey, type CodeView, type EntityView } from '../model.ts';
 import type { EngineResult } from './types.ts';
 import { uniqueId } from '../ids.ts';
 import { isLocated, type NoteEvidence, type TranscriptEvidence } from '../evidence.ts';
-import { codeSystemKey } from '../code-systems.ts';
 
 export function mergeEngineResults(results: readonly EngineResult[]): EntityView[] {
   const merged: EntityView[] = [];
@@ -24,7 +23,7 @@ export function mergeEngineResults(results: readonly EngineResult[]): EntityView
   const ids = new Set<string>();
   for (const { engine, entities } of results) {
     for (const entity of entities) {
-      const key = `${codeSystemKey(entity.primary.codeSystem)}\n${entity.primary.code}`;
+      const key = sameCodeKey(entity.primary);
       const at = byCode.get(key);
       const card = at === undefined ? undefined : merged[at];
       // Only another engine's card absorbs it: this engine's own repeat of the code is a card of its own.
