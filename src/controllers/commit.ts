@@ -214,7 +214,12 @@ export class CommitController {
         ...codes[i]!,
         // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list): the code chosen.
         kind: chosen.kind,
-        engines: suggestions.map(({ engine, score, justification }) => ({ engine, score, justification, runId: model.runIds?.get(engine) })),
+        engines: suggestions.map(({ engine, score, justification }) => ({
+          engine,
+          score,
+          justification,
+          runId: model.runIds?.get(engine),
+        })),
       })),
       {
         sessionId: state.sessionId,
