@@ -56,11 +56,11 @@ describe('SessionContextSync', () => {
 
   it('a host that names another patient while the link to the first is on the wire never relinks the session', async () => {
     const { host, sent, model } = setUp([]);
-    let answer!: () => void;
+    const answers: (() => void)[] = [];
     const held = new SessionContextSync(host, {
       updateSession: async (sessionId, update) => {
         sent.push(update);
-        await new Promise<void>((resolve) => (answer = resolve)); // Heidi applied it, and answers late
+        await new Promise<void>((resolve) => answers.push(resolve)); // Heidi applied it, and answers late
         return { session_id: sessionId, ehr_patient_id: 'EHR-1' } as Session;
       },
       onSession: () => undefined,
@@ -68,9 +68,9 @@ describe('SessionContextSync', () => {
     });
     const linking = held.send(model);
     (host as { ehrPatientId: string }).ehrPatientId = 'EHR-2'; // the host's mistake the guard is for: another patient, the same session-id
-    await held.send(model); // a render meanwhile, the model still says "no EHR patient"
-    answer();
-    await linking;
+    const render = held.send(model); // a render meanwhile: the model still says "no EHR patient"
+    answers.splice(0).forEach((answer) => answer());
+    await Promise.all([linking, render]);
     await held.send(model);
     assert.deepEqual(sent, [{ ehr_patient_id: 'EHR-1' }]);
   });
