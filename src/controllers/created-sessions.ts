@@ -37,3 +37,13 @@ export function rememberCreated(key: string, sessionId: string): void {
     // Storage refused (full, sandboxed): this page still attaches to it.
   }
 }
+
+/** Heidi no longer has the session created for `key` (not found): the next load creates another. */
+export function forgetCreated(key: string): void {
+  created.delete(key);
+  try {
+    sessionStorage.removeItem(PREFIX + key);
+  } catch {
+    // No storage: nothing kept there.
+  }
+}

@@ -20,7 +20,7 @@ import type { CodingModel } from '../core/model.ts';
 import { pauseForMainThread } from '../core/slices.ts';
 import { warmUp } from './warm-up.ts';
 import { SessionContextSync } from './session-context.ts';
-import { createdKey, createdSession, rememberCreated } from './created-sessions.ts';
+import { createdKey, createdSession, forgetCreated, rememberCreated } from './created-sessions.ts';
 import { HeidiErrorEvent, HeidiSessionStartEvent, HeidiTokenExpiredEvent } from '../events.ts';
 import { RELOAD_ON, type LoadPhase, type SessionLoadHost, type SessionLoadOptions } from './session-load-host.ts';
 
@@ -208,6 +208,8 @@ export class SessionLoadController implements ReactiveController {
     } catch (error) {
       if (signal.aborted || isAbort(error)) return;
       const heidiError = asHeidiError(error);
+      // A session created here that Heidi no longer has (deleted, another environment): the next load creates one.
+      if (heidiError.code === 'not-found' && sessionId && !host.sessionId) forgetCreated(createdKey(host));
       this._assign({ phase: 'error', error: heidiError });
       // The status block says it (role="alert"); the live region saying it too would have it read twice. It is
       // emptied instead, so it holds no stale "generating…" for a screen-reader user who browses to it.

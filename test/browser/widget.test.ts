@@ -126,6 +126,22 @@ describe('session: attach and create', () => {
     }
   });
 
+  it('a created session Heidi no longer has (not found) is forgotten: the next load creates another', async () => {
+    const user = newUser();
+    const attrs = { 'patient-profile-id': 'pp-8', 'ehr-appointment-id': 'APPT-88' };
+    (await mountLoaded({ user, attrs })).el.remove();
+    await setScenario(user, { failures: [{ route: 'any', status: 404, count: 6 }] });
+    const { el } = await mount({ user, attrs });
+    const failed = await oneEvent(el, 'heidi-error');
+    expect(failed.detail.code).to.equal('not-found');
+    el.remove();
+    await setScenario(user, { failures: [] });
+    const started = oneEvent(document, 'heidi-session-start');
+    (await mountLoaded({ user, attrs })).el.remove();
+    expect((await started).detail.created).to.equal(true);
+    expect((await requestLog(user)).filter((e) => e.route === 'create-session')).to.have.length(2);
+  });
+
   it('sends patient and clinician notes with PATCH and uses the answer for the checks', async () => {
     const user = newUser();
     const { el } = await mountLoaded({
