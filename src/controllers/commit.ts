@@ -152,7 +152,7 @@ export class CommitController {
     const state = this._options.review.state;
     if (!connected) {
       // No listener in the page could hear the event, so nothing can be confirmed, or marked sent.
-      const error = new HeidiError('config', 'commit() was called on an element that is not in the page: nothing was sent.');
+      const error = new HeidiError('config', 'commit(): the element is not in the page, so nothing was sent.');
       this._host.dispatchEvent(new HeidiErrorEvent(errorDetail(error)));
       return false;
     }

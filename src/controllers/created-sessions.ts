@@ -18,32 +18,32 @@ export interface CreatedFor {
 export const createdKey = (host: CreatedFor): string =>
   JSON.stringify([host.apiBase, host.tokenUrl, host.patientProfileId, host.ehrAppointmentId]);
 
+function inStorage(use: (storage: Storage) => void): void {
+  try {
+    use(sessionStorage);
+  } catch {
+    // No sessionStorage (a sandboxed frame, Node), or it is full: this page's own memory only.
+  }
+}
+
 /** The session created in this tab for `key`, if any. */
 export function createdSession(key: string): string | undefined {
-  try {
-    const stored = created.get(key) ?? sessionStorage.getItem(PREFIX + key);
-    if (stored) created.set(key, stored);
-  } catch {
-    // No sessionStorage (a sandboxed frame, Node): this page's own memory only.
+  if (!created.has(key)) {
+    inStorage((s) => {
+      const stored = s.getItem(PREFIX + key);
+      if (stored) created.set(key, stored);
+    });
   }
   return created.get(key);
 }
 
 export function rememberCreated(key: string, sessionId: string): void {
   created.set(key, sessionId);
-  try {
-    sessionStorage.setItem(PREFIX + key, sessionId);
-  } catch {
-    // Storage refused (full, sandboxed): this page still attaches to it.
-  }
+  inStorage((s) => s.setItem(PREFIX + key, sessionId));
 }
 
 /** Heidi no longer has the session created for `key` (not found): the next load creates another. */
 export function forgetCreated(key: string): void {
   created.delete(key);
-  try {
-    sessionStorage.removeItem(PREFIX + key);
-  } catch {
-    // No storage: nothing kept there.
-  }
+  inStorage((s) => s.removeItem(PREFIX + key));
 }
