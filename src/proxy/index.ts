@@ -83,11 +83,13 @@
  *
  * @module
  */
-import { engineMethods, handleOmniscribe, handleSully } from './engine-routes.ts';
+import { LruMap } from './bounded.ts';
+import { engineMethods, handleOmniscribe, handleSully, type CodingOwners } from './engine-routes.ts';
 import { FORWARD_METHODS, handleSessionsForward, handleToken, TOKEN_METHODS } from './heidi-routes.ts';
 import { resolveConfig, type HeidiProxyOptions } from './options.ts';
 import { createRedactor } from './redact.ts';
 import type { Routing } from './relay.ts';
+import { crossSiteRefusal } from './request-guards.ts';
 import { createFailureResponder, methodNotAllowed } from './responses.ts';
 import { createTokenService } from './tokens.ts';
 import { createUpstreamCaller } from './upstream.ts';
@@ -135,6 +137,8 @@ export function createHeidiProxy<Context = unknown>(options: HeidiProxyOptions<C
   const call = createUpstreamCaller(config.fetch, config.maxResponseBytes);
   const routing: Routing<Context> = { config, call, fail, redact };
   const tokens = createTokenService(config, call);
+  const sullyOwners: CodingOwners | undefined =
+    config.sully && new LruMap<string>(config.sully.maxCodings, { ms: config.sully.codingTtlMs, now: config.now });
 
   function routeOf(pathname: string): Route | undefined {
     if (pathname === config.tokenPath) return { kind: 'token' };
@@ -161,7 +165,7 @@ export function createHeidiProxy<Context = unknown>(options: HeidiProxyOptions<C
       case 'forward':
         return handleSessionsForward(routing, tokens, request, url, route.rest, context);
       case 'sully':
-        return handleSully(routing, config.sully!, request, route.rest, context);
+        return handleSully(routing, config.sully!, sullyOwners!, request, route.rest, context);
       case 'omniscribe':
         return handleOmniscribe(routing, config.omniscribe!, request, route.rest, context);
     }
@@ -176,6 +180,9 @@ export function createHeidiProxy<Context = unknown>(options: HeidiProxyOptions<C
     }
     const route = routeOf(url.pathname);
     if (!route) return undefined;
+    // Before anything else (the user, the body): a request another site made the browser send is not forwarded.
+    const crossSite = crossSiteRefusal(request, url, config.allowedOrigins);
+    if (crossSite) return fail(crossSite);
     try {
       return await answer(route, request, url, context);
     } catch (error) {
