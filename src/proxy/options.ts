@@ -255,7 +255,8 @@ export function resolveConfig<Context>(options: HeidiProxyOptions<Context>): Pro
   let sully: SullyConfig | undefined;
   if (options.sully !== undefined) {
     const s = options.sully;
-    if (typeof s !== 'object' || s === null) fail('sully must be { apiKey, accountId, apiBase?, prefix?, maxCodings?, codingTtlSeconds? }.');
+    if (typeof s !== 'object' || s === null)
+      fail('sully must be { apiKey, accountId, apiBase?, prefix?, maxCodings?, codingTtlSeconds? }.');
     sully = {
       ...upstream(s.apiBase ?? DEFAULT_SULLY_API_BASE, 'sully.apiBase', 'Sully', timeoutMs),
       apiKey: credential(s.apiKey, 'sully.apiKey'),
