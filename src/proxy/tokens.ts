@@ -124,9 +124,14 @@ export function createTokenService(
         },
       };
     }
+    // `expiresAt` is on Heidi's clock. A server clock ahead of it by more than the lifetime would make every
+    // token look expired (never cached: one Heidi call per request), so the time left is counted from Heidi's
+    // own "now", its response's Date header, when it sent one.
+    const heidiNow = Date.parse(response.headers.get('date') ?? '');
+    const left = jwt.expiresAt - (Number.isFinite(heidiNow) ? heidiNow : now());
     return {
       ok: true,
-      value: { token: jwt.token, expiration_time: jwt.expiration_time, refreshAt: jwt.expiresAt - marginMs },
+      value: { token: jwt.token, expiration_time: jwt.expiration_time, refreshAt: now() + left - marginMs },
     };
   }
 
