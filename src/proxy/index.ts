@@ -12,8 +12,18 @@
  *   per user until shortly before it expires (one upstream call per user at a
  *   time), and answers `{ token, expiration_time }` with `Cache-Control: no-store`.
  * - optionally, `{forwardPrefix}/sessions/...`: forwards the widget's session
- *   calls to Heidi with the user's bearer token added server-side, so the token
- *   need not reach the browser at all.
+ *   calls to Heidi with the user's bearer token added server-side, so the browser
+ *   talks only to the EHR's origin (no CORS or CSP entry for Heidi). The element
+ *   still needs its token source and still sends the JWT it got in
+ *   `Authorization`; the forwarder drops that header and uses the token it holds
+ *   for the user `resolveUser` names. So the JWT does reach the browser's memory.
+ * - optionally, the Sully and Omniscribe forwarders (credentials added
+ *   server-side); a Sully coding id is readable only by the user who started it.
+ *
+ * Every route refuses a request another site made the browser send
+ * (`Sec-Fetch-Site` cross-site or same-site, a POST/PATCH from a foreign
+ * `Origin`) with 403, unless its origin is in `allowedOrigins`, and a body not
+ * declared JSON with 415, before the user is resolved or anything is forwarded.
  *
  * Every failure is a JSON response in Heidi's error shape
  * `{"detail": {"msg", "type"}}`. The API key is never logged and never appears
