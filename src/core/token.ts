@@ -176,7 +176,8 @@ export class TokenManager {
     }
     const parsed = JwtResponse.safeParse(body);
     if (!parsed.success) {
-      throw new HeidiError('invalid-response', `The token response is not a Heidi JWT response (${explainSchemaError(parsed.error)}).`);
+      const from = source.kind === 'url' ? `The EHR's token URL ${source.url}` : 'tokenProvider()';
+      throw new HeidiError('invalid-response', `${from} did not give a Heidi JWT response (${explainSchemaError(parsed.error)}).`);
     }
     const expiresAt = Date.parse(parsed.data.expiration_time);
     const { token } = parsed.data;
@@ -241,7 +242,7 @@ export class TokenManager {
         throw new HeidiError('auth', 'The token URL answered a web page, not a token: the EHR session may have ended.');
       }
       const date = Date.parse(response.headers.get('date') ?? '');
-      return [parseJsonBody(text, 'the token request'), Number.isFinite(date) ? date : undefined];
+      return [parseJsonBody(text, `the EHR's token URL ${url}`), Number.isFinite(date) ? date : undefined];
     } catch (error) {
       if (error instanceof HeidiError || isAbort(error)) throw error;
       // A redirect (opaque in a browser, a 3xx elsewhere) is a sign-in page: the EHR session ended.

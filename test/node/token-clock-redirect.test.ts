@@ -107,6 +107,14 @@ describe('a token URL that redirects to a sign-in page (item 8)', () => {
       assert.match(error.message, message);
       assert.doesNotMatch(error.message, /^Heidi|Could not reach Heidi/);
     }
+    // What the token URL answered that is not a token says so too.
+    serveTokenUrl(() => Response.json(null));
+    assert.match(
+      (await failure(urlManager())).message,
+      /^The EHR's token URL http:\/\/ehr\.test\/ehr\/heidi-token did not give a Heidi JWT response/,
+    );
+    serveTokenUrl(() => new Response('{"token": ', { headers: { 'content-type': 'application/json' } }));
+    assert.match((await failure(urlManager())).message, /to the EHR's token URL http:\/\/ehr\.test\/ehr\/heidi-token is not valid JSON/);
     // The headline shown above that detail line no longer puts the token route's failure on Heidi alone.
     for (const messages of [en, es]) {
       for (const code of ['auth', 'network', 'invalid-response'] as const) assert.match(messages.errors[code], /EHR/, code);
