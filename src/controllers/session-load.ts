@@ -12,7 +12,8 @@ import { TokenManager, type TokenSource } from '../core/token.ts';
 import { loadCodes, loadNoteCodes, retryEngine, type LoadResult } from '../core/session-loader.ts';
 import { configureEngines } from '../core/engines/configure.ts';
 import { asHeidiError } from '../core/engines/pipeline.ts';
-import { engineLabel, type DiscardedCode, type EngineName, type EngineProgress, type EngineState } from '../core/engines/types.ts';
+import { engineLabel, isWorking } from '../core/engines/types.ts';
+import type { DiscardedCode, EngineName, EngineProgress, EngineState } from '../core/engines/types.ts';
 import { loadNotices } from '../templates/engine-progress.ts';
 import type { Localized } from '../i18n/index.ts';
 import type { CodingModel } from '../core/model.ts';
@@ -241,6 +242,7 @@ export class SessionLoadController implements ReactiveController {
     if (engine === 'heidi') return this.run();
     const signal = run.signal;
     this._setProgress(engine, { phase: 'queued' });
+    this._assign({ notices: loadNotices(last, this.engineStates) });
     try {
       const own = (name: EngineName) => (name === engine ? this._engineSignal(name) : signal);
       const peer = configureEngines(this._host, own).peers.find((p) => p.name === engine);
@@ -261,7 +263,7 @@ export class SessionLoadController implements ReactiveController {
       if (!signal.aborted && !isAbort(error)) this._dispatchError(asHeidiError(error), engine);
     } finally {
       // The seconds tick on while another engine's Retry still runs (one timer for all of them).
-      const working = this.engineStates.some((s) => s.progress.phase === 'queued' || s.progress.phase === 'processing');
+      const working = this.engineStates.some((s) => isWorking(s.progress));
       if (this._run === run && !working) this._stopTimer();
     }
   }
@@ -311,7 +313,7 @@ export class SessionLoadController implements ReactiveController {
   /** Show a load's codes and notices, and tell the element (onLoaded). */
   private _show(result: LoadResult): void {
     this._last = result;
-    this._assign({ model: result.model, phase: 'loaded', discarded: result.discarded, notices: loadNotices(result) });
+    this._assign({ model: result.model, phase: 'loaded', discarded: result.discarded, notices: loadNotices(result, this.engineStates) });
     this._options.onLoaded(result);
   }
 

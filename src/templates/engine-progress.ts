@@ -4,7 +4,7 @@
  * notices a multi-engine load leaves (engines failed, skipped, codes dropped).
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { engineLabel, type EngineName, type EngineState } from '../core/engines/types.ts';
+import { engineLabel, isWorking, type EngineName, type EngineState } from '../core/engines/types.ts';
 import type { LoadResult } from '../core/session-loader.ts';
 import { droppedNotices, type Localized, type Messages } from '../i18n/index.ts';
 import type { DiscardedCode } from '../core/engines/types.ts';
@@ -49,7 +49,7 @@ export function engineHeaderTemplate(m: Messages, percent: (score: number) => st
         return html`<li data-engine=${engine} data-phase=${progress.phase} tabindex="-1">
           <strong>${name}</strong> ${m.enginePhase[progress.phase]}${extra}
           ${
-            working && (progress.phase === 'queued' || progress.phase === 'processing')
+            working && isWorking(progress)
               ? html`<button class="link" aria-label=${m.cancelEngine(name)} @click=${() => s.cancelEngine(engine)}>${m.cancel}</button>`
               : s.phase === 'loaded' && progress.phase === 'failed' && progress.error.retryable
                 ? html`<button class="link" aria-label=${m.retryEngine(name)} @click=${() => s.retryEngine(engine)}>${m.retry}</button>`
@@ -61,12 +61,16 @@ export function engineHeaderTemplate(m: Messages, percent: (score: number) => st
     ${discardedListTemplate(m, s.discarded, percent)}`;
 }
 
-/** Degraded loads, engines that failed or were skipped, and what could not be read: each a notice. */
-export function loadNotices(result: LoadResult): Localized[] {
+/**
+ * Degraded loads, engines that failed or were skipped, and what could not be read: each a notice. An engine whose
+ * Retry runs (in `states`) is left out: its row says it is coding again.
+ */
+export function loadNotices(result: LoadResult, states: readonly EngineState[] = []): Localized[] {
+  const running = new Set(states.filter((s) => isWorking(s.progress)).map((s) => s.engine));
   return [
     ...(result.sessionError ? [(m: Messages) => m.degradedSession] : []),
     ...(result.transcriptError ? [(m: Messages) => m.degradedTranscript] : []),
-    ...result.engineFailures.map((f) => (m: Messages) => m.engineFailed(engineLabel(f.engine))),
+    ...result.engineFailures.flatMap((f) => (running.has(f.engine) ? [] : [(m: Messages) => m.engineFailed(engineLabel(f.engine))])),
     ...(result.skipped.length ? [(m: Messages) => m.enginesSkipped(result.skipped.map(engineLabel).join(', '))] : []),
     ...droppedNotices(result.model.dropped),
     ...result.peerDropped.map((d) => (m: Messages) => m.engineDropped(engineLabel(d.engine), d.count)),

@@ -336,6 +336,7 @@ describe('coding engines', () => {
       await new Promise((resolve) => requestAnimationFrame(resolve));
       expect(errors[1]).to.include({ engine: 'sully', code: 'server' });
       expect(shadow(el).activeElement, 'focus on the Sully row').to.equal(row());
+      expect(notices(), 'failed again: the notice is back').to.include(en.engineFailed('Sully'));
 
       button(shadow(el), 'Retry Sully').focus();
       await sendKeys({ press: 'Enter' });
@@ -374,22 +375,31 @@ describe('coding engines', () => {
     expect(focusedId(), 'the same card still has focus').to.equal(last);
   });
 
-  it("two Retries at once: the first to end leaves the other's seconds ticking", async () => {
+  it("two Retries at once: the first to end leaves the other's seconds ticking and says nothing of its old failure", async () => {
     await sullyScenario({ failures: [{ kind: 'status', status: 500, route: 'create', count: 1 }] });
     await omniscribeScenario({ failures: [{ kind: 'status', status: 500, count: 3 }] });
     const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { engines: 'heidi,sully,omniscribe', ...PEERS }, props: FAST });
     await settle(el);
     const row = (engine: string) => shadow(el).querySelector<HTMLElement>(`.engines-progress li[data-engine=${engine}]`)!;
+    const notices = () => [...shadow(el).querySelectorAll('.notice')].map((n) => n.textContent!.trim());
+    expect(notices()).to.include.members([en.engineFailed('Sully'), en.engineFailed('Omniscribe')]);
     await omniscribeScenario({ latencyMs: 2500 });
     button(shadow(el), 'Retry Omniscribe').click();
     await until(() => row('omniscribe').getAttribute('data-phase') === 'processing', 'Omniscribe coding again');
+    await el.updateComplete;
+    expect(notices(), 'a Retry that runs is not a failure').to.not.include(en.engineFailed('Omniscribe'));
     button(shadow(el), 'Retry Sully').click();
     await until(() => row('sully').getAttribute('data-phase') === 'done', 'Sully done first');
+    await el.updateComplete;
+    expect(notices(), "Sully's end does not bring back Omniscribe's old failure").to.not.include(en.engineFailed('Omniscribe'));
+    expect(notices()).to.not.include(en.engineFailed('Sully'));
     const seconds = () => Number(/Coding… (\d+) s/.exec(row('omniscribe').textContent ?? '')?.[1] ?? -1);
     const then = seconds();
     await until(() => seconds() > then || row('omniscribe').getAttribute('data-phase') === 'done', 'the next second, or the end');
     expect(row('omniscribe').getAttribute('data-phase'), 'it ticked before Omniscribe ended').to.equal('processing');
     await until(() => row('omniscribe').getAttribute('data-phase') === 'done', 'Omniscribe done');
+    await el.updateComplete;
+    expect(notices().filter((n) => /Sully|Omniscribe/.test(n))).to.deep.equal([]);
   });
 
   it('every engine failing is the whole load failing (Omniscribe 413 is invalid-request)', async () => {

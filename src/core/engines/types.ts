@@ -31,6 +31,9 @@ export type EngineProgress =
   | { readonly phase: 'cancelled' }
   | { readonly phase: 'skipped'; readonly reason: 'empty-note' };
 
+/** Still at work: queued or coding (its row has a Cancel). */
+export const isWorking = (progress: EngineProgress): boolean => progress.phase === 'queued' || progress.phase === 'processing';
+
 /** One engine's place in the header: its name and where it is. */
 export interface EngineState {
   readonly engine: EngineName;
