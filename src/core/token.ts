@@ -245,13 +245,10 @@ export class TokenManager {
       return [parseJsonBody(text, `the EHR's token URL ${url}`), Number.isFinite(date) ? date : undefined];
     } catch (error) {
       if (error instanceof HeidiError || isAbort(error)) throw error;
-      // A redirect (opaque in a browser, a 3xx elsewhere) is a sign-in page: the EHR session ended.
-      const redirect = isHTTPError(error) && (error.response.type === 'opaqueredirect' || Math.floor(error.response.status / 100) === 3);
-      if (redirect) {
-        throw new HeidiError(
-          'auth',
-          `The EHR's token URL ${url} redirected (to a sign-in page?) instead of answering a token: the EHR session may have ended.`,
-        );
+      // A redirect is a sign-in page: the EHR session ended. ky throws only for a response that is not ok, so a
+      // status under 400 is a browser's opaque redirect (status 0) or a 3xx (elsewhere).
+      if (isHTTPError(error) && error.response.status < 400) {
+        throw new HeidiError('auth', `The EHR's token URL ${url} redirected (to a sign-in page?): the EHR session may have ended.`);
       }
       const described = describeKyError(error, url, "the EHR's token URL");
       const { status, type } = described;
