@@ -68,12 +68,14 @@ const MAX_BODY_MESSAGE = 16_000;
  * what it refuses as too large or malformed (400, 413, 422) is `invalid-request`, not a bad answer.
  */
 export function describeKyError(error: unknown, what: string, service = 'Heidi', peer?: boolean): HeidiError {
+  // `service` may start lower case ("the EHR's token URL"): a sentence does not.
+  const Service = service[0]!.toUpperCase() + service.slice(1);
   if (isHTTPError(error)) {
     const status = error.response.status;
     const code = codeForStatus(status, peer);
     const fromBody = (peer ? describePeerError : describeErrorBody)(error.data);
     const text = fromBody?.message;
-    const base = `${service} ${STATUS_MESSAGES[code]} (${what}, HTTP ${status})`;
+    const base = `${Service} ${STATUS_MESSAGES[code]} (${what}, HTTP ${status})`;
     return new HeidiError(
       code,
       fromBody ? `${base}: ${text!.length > MAX_BODY_MESSAGE ? `${text!.slice(0, MAX_BODY_MESSAGE)}…` : text}` : `${base}.`,
@@ -81,7 +83,7 @@ export function describeKyError(error: unknown, what: string, service = 'Heidi',
     );
   }
   if (isTimeoutError(error)) {
-    return new HeidiError('timeout', `${service} took too long to answer (${what}).`, { cause: error });
+    return new HeidiError('timeout', `${Service} took too long to answer (${what}).`, { cause: error });
   }
   if (isNetworkError(error) || error instanceof TypeError) {
     return new HeidiError('network', `Could not reach ${service} (${what}). Check the connection.`, { cause: error });

@@ -3,7 +3,7 @@
  * only in this object's memory: never in an attribute, storage, URL, log or
  * event.
  */
-import ky from 'ky';
+import ky, { isHTTPError } from 'ky';
 import { JwtResponse, explainSchemaError } from './schemas.ts';
 import { HeidiError, abortable, isAbort } from './errors.ts';
 import { redactSecrets } from './text.ts';
@@ -118,7 +118,7 @@ export class TokenManager {
 
   /** The host set the `token` property. Wakes calls that waited for it. */
   setHostToken(token: string | undefined): void {
-    this._current = token ? { token, refreshAt: this._refreshTime(jwtExpiry(token) ?? Infinity) } : undefined;
+    this._current = token ? { token, refreshAt: this._refreshTime(jwtExpiry(token) ?? Infinity, token) } : undefined;
     if (token) {
       this._remember(token);
       const waiters = [...this._hostWaiters];
@@ -141,11 +141,21 @@ export class TokenManager {
     this._inflight = undefined;
   }
 
-  /** Refresh `margin` before expiry, or halfway through a lifetime shorter than twice the margin. */
-  private _refreshTime(expiresAt: number): number {
+  /**
+   * When to fetch the next token, on the local clock. `expiresAt` is on the issuer's clock, and a workstation's
+   * may be hours off (one ahead by more than the lifetime made every token look expired, so every call fetched
+   * one). So the time left is counted from the server's "now": the token response's `Date` (`serverNow`), else
+   * the local clock when the token's own `iat`..`exp` agrees with it, else its `iat`. A token that looks expired
+   * on arrival by the local clock alone is used until Heidi refuses it (no source hands out expired tokens).
+   * Refresh `margin` before expiry, or halfway through a lifetime shorter than twice the margin.
+   */
+  private _refreshTime(expiresAt: number, token: string, serverNow?: number): number {
     if (!Number.isFinite(expiresAt)) return Infinity;
-    const lifetime = expiresAt - this._now();
-    return expiresAt - Math.min(this._margin, Math.max(0, lifetime / 2));
+    const now = this._now();
+    const issuedAt = jwtClaim(token, 'iat');
+    const left = expiresAt - (serverNow ?? (issuedAt !== undefined && (now < issuedAt || now >= expiresAt) ? issuedAt : now));
+    if (left <= 0 && serverNow === undefined) return Infinity;
+    return now + left - Math.min(this._margin, Math.max(0, left / 2));
   }
 
   private async _fetchToken(): Promise<CachedToken> {
@@ -156,18 +166,22 @@ export class TokenManager {
     }
     if (source.kind === 'host') return this._waitForHostToken();
     let body: unknown;
+    let serverNow: number | undefined;
     try {
-      body = source.kind === 'url' ? await this._fetchFromUrl(source.url) : await this._fromProvider(source.provide);
+      if (source.kind === 'url') [body, serverNow] = await this._fetchFromUrl(source.url);
+      else body = await this._fromProvider(source.provide);
     } catch (error) {
       // The token URL may echo the rejected token (sent in `heidi-rejected-token`), a provider's message anything.
       throw this.redactError(error);
     }
     const parsed = JwtResponse.safeParse(body);
     if (!parsed.success) {
-      throw new HeidiError('invalid-response', `The token response is not a Heidi JWT response (${explainSchemaError(parsed.error)}).`);
+      const from = source.kind === 'url' ? `The EHR's token URL ${source.url}` : 'tokenProvider()';
+      throw new HeidiError('invalid-response', `${from} did not give a Heidi JWT response (${explainSchemaError(parsed.error)}).`);
     }
     const expiresAt = Date.parse(parsed.data.expiration_time);
-    const cached = { token: parsed.data.token, refreshAt: this._refreshTime(Number.isFinite(expiresAt) ? expiresAt : Infinity) };
+    const { token } = parsed.data;
+    const cached = { token, refreshAt: this._refreshTime(Number.isFinite(expiresAt) ? expiresAt : Infinity, token, serverNow) };
     this._remember(cached.token);
     if (epoch === this._epoch) {
       this._rejected = undefined;
@@ -202,7 +216,8 @@ export class TokenManager {
     return Promise.race([promise, late]).finally(() => clearTimeout(timer));
   }
 
-  private async _fetchFromUrl(url: string): Promise<unknown> {
+  /** The token URL's answer, and the server's clock when it answered (its `Date` header), if it said. */
+  private async _fetchFromUrl(url: string): Promise<[unknown, number | undefined]> {
     let onTheWire!: () => void;
     this._sent = new Promise((resolve) => (onTheWire = resolve));
     try {
@@ -213,6 +228,8 @@ export class TokenManager {
           return request;
         },
         credentials: 'same-origin',
+        // A redirect is not followed: an SSO sign-in page on another origin would fail CORS and look like a network error.
+        redirect: 'manual',
         headers: { accept: 'application/json', ...(this._rejected ? { 'heidi-rejected-token': this._rejected } : {}) },
         timeout: this._options.timeoutMs?.() ?? 15_000,
         retry: retryPolicy(30_000),
@@ -224,10 +241,16 @@ export class TokenManager {
       if (/html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(text)) {
         throw new HeidiError('auth', 'The token URL answered a web page, not a token: the EHR session may have ended.');
       }
-      return parseJsonBody(text, 'the token request');
+      const date = Date.parse(response.headers.get('date') ?? '');
+      return [parseJsonBody(text, `the EHR's token URL ${url}`), Number.isFinite(date) ? date : undefined];
     } catch (error) {
       if (error instanceof HeidiError || isAbort(error)) throw error;
-      const described = describeKyError(error, 'the token URL');
+      // A redirect is a sign-in page: the EHR session ended. ky throws only for a response that is not ok, so a
+      // status under 400 is a browser's opaque redirect (status 0) or a 3xx (elsewhere).
+      if (isHTTPError(error) && error.response.status < 400) {
+        throw new HeidiError('auth', `The EHR's token URL ${url} redirected (to a sign-in page?): the EHR session may have ended.`);
+      }
+      const described = describeKyError(error, url, "the EHR's token URL");
       const { status, type } = described;
       // The token URL is the EHR's own route, never a Heidi session: no route there (404, 405), or the reference
       // proxy's "the server's Heidi API key was rejected", is a setup problem. 401/403 stay `auth`, 5xx and network retryable.
@@ -261,14 +284,17 @@ export function parseJsonBody(text: string, what: string): unknown {
   }
 }
 
-/** The `exp` claim of a JWT, when it has a readable one. The token is not verified here (Heidi does that). */
-export function jwtExpiry(token: string): number | undefined {
+/** A numeric claim of a JWT (`exp`, `iat`) in ms, when it has a readable one. The token is not verified here (Heidi does that). */
+function jwtClaim(token: string, claim: 'exp' | 'iat'): number | undefined {
   const payload = token.split('.')[1];
   if (!payload) return undefined;
   try {
-    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
-    return typeof json.exp === 'number' ? json.exp * 1000 : undefined;
+    const value = (JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>)[claim];
+    return typeof value === 'number' ? value * 1000 : undefined;
   } catch {
     return undefined;
   }
 }
+
+/** The `exp` claim of a JWT, when it has a readable one. */
+export const jwtExpiry = (token: string): number | undefined => jwtClaim(token, 'exp');

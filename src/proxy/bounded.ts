@@ -109,3 +109,39 @@ export async function readRequestBody(
     timer.done();
   }
 }
+
+/**
+ * A least-recently-used map of at most `max` entries (0 keeps nothing), each forgotten `ttlMs` after it was
+ * set when a TTL is given: the proxy's per-user state stays bounded in count and in time.
+ */
+export class LruMap<V> {
+  private readonly _entries = new Map<string, { value: V; expiresAt: number }>();
+  private readonly _max: number;
+  constructor(
+    max: number,
+    private readonly _ttl?: { ms: number; now: () => number },
+  ) {
+    this._max = Math.max(0, Math.floor(max));
+  }
+  get(key: string): V | undefined {
+    const entry = this._entries.get(key);
+    if (entry === undefined) return undefined;
+    this._entries.delete(key);
+    if (this._ttl && this._ttl.now() >= entry.expiresAt) return undefined;
+    this._entries.set(key, entry);
+    return entry.value;
+  }
+  set(key: string, value: V): void {
+    this._entries.delete(key);
+    if (this._max === 0) return;
+    this._entries.set(key, { value, expiresAt: this._ttl ? this._ttl.now() + this._ttl.ms : Infinity });
+    while (this._entries.size > this._max) {
+      const oldest = this._entries.keys().next().value;
+      if (oldest === undefined) break;
+      this._entries.delete(oldest);
+    }
+  }
+  delete(key: string): void {
+    this._entries.delete(key);
+  }
+}

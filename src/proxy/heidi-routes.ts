@@ -2,8 +2,8 @@
  * The Heidi routes: `GET {tokenPath}` (the user's JWT) and the optional
  * `{forwardPrefix}/sessions...` forwarder with the bearer token added server-side.
  */
-import { readRequestBody } from './bounded.ts';
 import { invalidPath, isPlainSegment, relay, userOf, type Routing } from './relay.ts';
+import { readJsonBody } from './request-guards.ts';
 import { isFailure, jsonResponse, methodNotAllowed, type Failure } from './responses.ts';
 import type { TokenService } from './tokens.ts';
 import type { UpstreamOutcome } from './upstream.ts';
@@ -77,7 +77,7 @@ export async function handleSessionsForward<Context>(
   if (isFailure(user)) return fail(user);
   let body: Uint8Array<ArrayBuffer> | undefined;
   if (request.method !== 'GET') {
-    const read = await readRequestBody(request, config.maxBodyBytes, config.bodyTimeoutMs);
+    const read = await readJsonBody(request, config.maxBodyBytes, config.bodyTimeoutMs);
     if (!read.ok) return fail(read.failure);
     body = read.bytes;
   }

@@ -12,8 +12,18 @@
  *   per user until shortly before it expires (one upstream call per user at a
  *   time), and answers `{ token, expiration_time }` with `Cache-Control: no-store`.
  * - optionally, `{forwardPrefix}/sessions/...`: forwards the widget's session
- *   calls to Heidi with the user's bearer token added server-side, so the token
- *   need not reach the browser at all.
+ *   calls to Heidi with the user's bearer token added server-side, so the browser
+ *   talks only to the EHR's origin (no CORS or CSP entry for Heidi). The element
+ *   still needs its token source and still sends the JWT it got in
+ *   `Authorization`; the forwarder drops that header and uses the token it holds
+ *   for the user `resolveUser` names. So the JWT does reach the browser's memory.
+ * - optionally, the Sully and Omniscribe forwarders (credentials added
+ *   server-side); a Sully coding id is readable only by the user who started it.
+ *
+ * Every route refuses a request another site made the browser send
+ * (`Sec-Fetch-Site` cross-site or same-site, a POST/PATCH from a foreign
+ * `Origin`) with 403, unless its origin is in `allowedOrigins`, and a body not
+ * declared JSON with 415, before the user is resolved or anything is forwarded.
  *
  * Every failure is a JSON response in Heidi's error shape
  * `{"detail": {"msg", "type"}}`. The API key is never logged and never appears
@@ -83,11 +93,13 @@
  *
  * @module
  */
-import { engineMethods, handleOmniscribe, handleSully } from './engine-routes.ts';
+import { LruMap } from './bounded.ts';
+import { engineMethods, handleOmniscribe, handleSully, type CodingOwners } from './engine-routes.ts';
 import { FORWARD_METHODS, handleSessionsForward, handleToken, TOKEN_METHODS } from './heidi-routes.ts';
 import { resolveConfig, type HeidiProxyOptions } from './options.ts';
 import { createRedactor } from './redact.ts';
 import type { Routing } from './relay.ts';
+import { crossSiteRefusal } from './request-guards.ts';
 import { createFailureResponder, methodNotAllowed } from './responses.ts';
 import { createTokenService } from './tokens.ts';
 import { createUpstreamCaller } from './upstream.ts';
@@ -135,6 +147,8 @@ export function createHeidiProxy<Context = unknown>(options: HeidiProxyOptions<C
   const call = createUpstreamCaller(config.fetch, config.maxResponseBytes);
   const routing: Routing<Context> = { config, call, fail, redact };
   const tokens = createTokenService(config, call);
+  const sullyOwners: CodingOwners | undefined =
+    config.sully && new LruMap<string>(config.sully.maxCodings, { ms: config.sully.codingTtlMs, now: config.now });
 
   function routeOf(pathname: string): Route | undefined {
     if (pathname === config.tokenPath) return { kind: 'token' };
@@ -161,7 +175,7 @@ export function createHeidiProxy<Context = unknown>(options: HeidiProxyOptions<C
       case 'forward':
         return handleSessionsForward(routing, tokens, request, url, route.rest, context);
       case 'sully':
-        return handleSully(routing, config.sully!, request, route.rest, context);
+        return handleSully(routing, config.sully!, sullyOwners!, request, route.rest, context);
       case 'omniscribe':
         return handleOmniscribe(routing, config.omniscribe!, request, route.rest, context);
     }
@@ -176,6 +190,9 @@ export function createHeidiProxy<Context = unknown>(options: HeidiProxyOptions<C
     }
     const route = routeOf(url.pathname);
     if (!route) return undefined;
+    // Before anything else (the user, the body): a request another site made the browser send is not forwarded.
+    const crossSite = crossSiteRefusal(request, url, config.allowedOrigins);
+    if (crossSite) return fail(crossSite);
     try {
       return await answer(route, request, url, context);
     } catch (error) {

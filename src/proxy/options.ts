@@ -28,6 +28,13 @@ export interface SullyProxyOptions {
   apiBase?: string;
   /** Default `/ehr/sully`. */
   prefix?: string;
+  /**
+   * Each coding id is readable only by the user who started it (404 for anyone else): the proxy remembers
+   * who started the last this-many codings (least recently used forgotten first). Default 10 000.
+   */
+  maxCodings?: number;
+  /** ...and for this many seconds after the coding started (a later poll answers 404). Default 3600. */
+  codingTtlSeconds?: number;
 }
 
 /** Forward the Omniscribe Codify API (`POST {prefix}/v1/codify`). */
@@ -62,6 +69,13 @@ export interface HeidiProxyOptions<Context = unknown> {
    * Only `/sessions` paths, only GET/POST/PATCH, only a few safe request headers.
    */
   forwardPrefix?: string;
+  /**
+   * Origins besides the request's own that may send requests to the proxy's routes, e.g.
+   * `['https://ehr.example']` when a proxy in front rewrites the Host header, or your EHR's page is on a
+   * sibling subdomain. Anything else the browser marks cross-site or same-site (`Sec-Fetch-Site`), or a
+   * POST/PATCH from another `Origin`, is refused with 403 before any upstream call. Default: none (same origin only).
+   */
+  allowedOrigins?: readonly string[];
   /** Optional: forward the Sully coding API with its credentials added server-side. */
   sully?: SullyProxyOptions;
   /** Optional: forward the Omniscribe Codify API with its token added server-side. */
@@ -106,6 +120,8 @@ export interface SullyConfig extends Upstream {
   apiKey: string;
   accountId: string;
   prefix: string;
+  maxCodings: number;
+  codingTtlMs: number;
 }
 
 export interface OmniscribeConfig extends Upstream {
@@ -120,6 +136,8 @@ export interface ProxyConfig<Context> {
   resolveUser: HeidiProxyOptions<Context>['resolveUser'];
   tokenPath: string;
   forwardPrefix: string | undefined;
+  /** Serialized origins (`https://host[:port]`) accepted besides the request's own. */
+  allowedOrigins: ReadonlySet<string>;
   sully: SullyConfig | undefined;
   omniscribe: OmniscribeConfig | undefined;
   marginMs: number;
@@ -188,6 +206,26 @@ function positive(value: unknown, name: string, fallback: number, { integer = fa
   return value as number;
 }
 
+function origins(value: unknown): Set<string> {
+  if (value === undefined) return new Set();
+  if (!Array.isArray(value)) fail('allowedOrigins must be an array of origins such as "https://ehr.example".');
+  const out = new Set<string>();
+  for (const entry of value as unknown[]) {
+    // The exact form a browser sends in `Origin` (a trailing slash forgiven): no path, query or credentials.
+    const text = typeof entry === 'string' ? entry.replace(/\/$/, '') : '';
+    let origin: string | undefined;
+    try {
+      const url = new URL(text);
+      if ((url.protocol === 'https:' || url.protocol === 'http:') && url.origin === text.toLowerCase()) origin = url.origin;
+    } catch {
+      origin = undefined;
+    }
+    if (!origin) fail('allowedOrigins entries must be origins: scheme, host and port only, such as "https://ehr.example".');
+    out.add(origin);
+  }
+  return out;
+}
+
 function optionalFunction<T>(value: T | undefined, name: string): T | undefined {
   if (value !== undefined && typeof value !== 'function') fail(`${name} must be a function.`);
   return value;
@@ -217,12 +255,15 @@ export function resolveConfig<Context>(options: HeidiProxyOptions<Context>): Pro
   let sully: SullyConfig | undefined;
   if (options.sully !== undefined) {
     const s = options.sully;
-    if (typeof s !== 'object' || s === null) fail('sully must be { apiKey, accountId, apiBase?, prefix? }.');
+    if (typeof s !== 'object' || s === null)
+      fail('sully must be { apiKey, accountId, apiBase?, prefix?, maxCodings?, codingTtlSeconds? }.');
     sully = {
       ...upstream(s.apiBase ?? DEFAULT_SULLY_API_BASE, 'sully.apiBase', 'Sully', timeoutMs),
       apiKey: credential(s.apiKey, 'sully.apiKey'),
       accountId: credential(s.accountId, 'sully.accountId'),
       prefix: routePath(s.prefix ?? DEFAULT_SULLY_PREFIX, 'sully.prefix'),
+      maxCodings: positive(s.maxCodings, 'sully.maxCodings', 10_000, { integer: true }),
+      codingTtlMs: positive(s.codingTtlSeconds, 'sully.codingTtlSeconds', 3600) * 1000,
     };
     secrets.push(sully.apiKey, sully.accountId);
   }
@@ -255,6 +296,7 @@ export function resolveConfig<Context>(options: HeidiProxyOptions<Context>): Pro
     resolveUser: options.resolveUser,
     tokenPath,
     forwardPrefix,
+    allowedOrigins: origins(options.allowedOrigins),
     sully,
     omniscribe,
     marginMs: positive(options.refreshMarginSeconds, 'refreshMarginSeconds', 60, { allowZero: true }) * 1000,

@@ -7,6 +7,7 @@
  */
 import type { HeidiUser, ProxyConfig, Upstream } from './options.ts';
 import type { Redactor } from './redact.ts';
+import { isJsonContentType } from './request-guards.ts';
 import { privateHeaders, type Failure, type FailureResponder } from './responses.ts';
 import type { UpstreamCaller, UpstreamOutcome } from './upstream.ts';
 
@@ -53,18 +54,17 @@ export async function userOf<Context>(
   }
 }
 
+/** One key per signed-in user, for the state the proxy keeps per user (cached tokens, who started a Sully coding). */
+export function userKey(user: HeidiUser): string {
+  return JSON.stringify([user.third_party_internal_id, user.email]);
+}
+
 /** One path segment of plain unreserved characters: no dot segment, no encoded separator, no double encoding. */
 export function isPlainSegment(segment: string): boolean {
   return /^[A-Za-z0-9._~-]+$/.test(segment) && segment !== '.' && segment !== '..';
 }
 
 export const invalidPath: Failure = { status: 400, type: 'InvalidPath', msg: 'The forwarded path is not valid.' };
-
-function isJson(contentType: string | null): boolean {
-  if (!contentType) return false;
-  const essence = contentType.split(';')[0]!.trim().toLowerCase();
-  return essence === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(essence);
-}
 
 /** Turn a completed upstream exchange into the browser's answer, or a failure answer. */
 export function relay<Context>(
@@ -85,7 +85,7 @@ export function relay<Context>(
   }
   const nullBody = status === 204 || status === 205 || status === 304;
   const contentType = response.headers.get('content-type');
-  if (!nullBody && body.byteLength > 0 && !isJson(contentType)) {
+  if (!nullBody && body.byteLength > 0 && !isJsonContentType(contentType)) {
     return status >= 400
       ? routing.fail({
           status,

@@ -5,6 +5,8 @@
  * sends can make the proxy call Heidi with the API key at will.
  */
 import type { HeidiUser, ProxyConfig } from './options.ts';
+import { LruMap } from './bounded.ts';
+import { userKey } from './relay.ts';
 import type { Failure } from './responses.ts';
 import { upstreamMessage, type UpstreamCaller } from './upstream.ts';
 
@@ -19,35 +21,6 @@ export type TokenOutcome = { ok: true; value: IssuedToken } | { ok: false; failu
 
 /** At most one forced refresh per user in this window. */
 export const FORCED_REFRESH_INTERVAL_MS = 60_000;
-
-/** A least-recently-used map. */
-class LruMap<V> {
-  private readonly _entries = new Map<string, V>();
-  private readonly _max: number;
-  constructor(max: number) {
-    this._max = Math.max(0, Math.floor(max));
-  }
-  get(key: string): V | undefined {
-    const entry = this._entries.get(key);
-    if (entry === undefined) return undefined;
-    this._entries.delete(key);
-    this._entries.set(key, entry);
-    return entry;
-  }
-  set(key: string, value: V): void {
-    this._entries.delete(key);
-    if (this._max === 0) return;
-    this._entries.set(key, value);
-    while (this._entries.size > this._max) {
-      const oldest = this._entries.keys().next().value;
-      if (oldest === undefined) break;
-      this._entries.delete(oldest);
-    }
-  }
-  delete(key: string): void {
-    this._entries.delete(key);
-  }
-}
 
 /**
  * The Heidi JWT body `{ token: non-empty string, expiration_time: date string }`, checked by hand
@@ -120,7 +93,6 @@ export function createTokenService(
   // Kept apart from the cache so the limit survives the token's replacement.
   const lastForced = new LruMap<number>(Math.max(config.maxCachedUsers, 1));
   const inflight = new Map<string, Promise<TokenOutcome>>();
-  const keyOf = (user: HeidiUser) => JSON.stringify([user.third_party_internal_id, user.email]);
 
   async function fetchToken(user: HeidiUser): Promise<TokenOutcome> {
     const url = new URL(`${heidi.base}/jwt`);
@@ -152,14 +124,19 @@ export function createTokenService(
         },
       };
     }
+    // `expiresAt` is on Heidi's clock. A server clock ahead of it by more than the lifetime would make every
+    // token look expired (never cached: one Heidi call per request), so the time left is counted from Heidi's
+    // own "now", its response's Date header, when it sent one.
+    const heidiNow = Date.parse(response.headers.get('date') ?? '');
+    const left = jwt.expiresAt - (Number.isFinite(heidiNow) ? heidiNow : now());
     return {
       ok: true,
-      value: { token: jwt.token, expiration_time: jwt.expiration_time, refreshAt: jwt.expiresAt - marginMs },
+      value: { token: jwt.token, expiration_time: jwt.expiration_time, refreshAt: now() + left - marginMs },
     };
   }
 
   function tokenFor(user: HeidiUser): Promise<TokenOutcome> {
-    const key = keyOf(user);
+    const key = userKey(user);
     const cached = cache.get(key);
     if (cached && now() < cached.refreshAt) return Promise.resolve({ ok: true, value: cached });
     if (cached) cache.delete(key);
@@ -178,7 +155,7 @@ export function createTokenService(
   }
 
   function forceRefresh(user: HeidiUser, token: string): boolean {
-    const key = keyOf(user);
+    const key = userKey(user);
     if (cache.get(key)?.token !== token) return false;
     const at = now();
     const last = lastForced.get(key);

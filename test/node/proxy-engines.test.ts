@@ -25,12 +25,16 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 }
 
+const SEED_CODING = JSON.stringify({ text: 'seed coding' });
+
 /** Fake Sully and Omniscribe: record every request (with its body text) and answer as documented. */
 function fakeEngines(answer?: (request: Request, body: string) => Response | Promise<Response>) {
   const calls: { request: Request; body: string }[] = [];
   const fetch = async (request: Request): Promise<Response> => {
     const body = await request.text();
     calls.push({ request, body });
+    // A coding started for a poll to read (the proxy answers 404 to polls of codings it did not start).
+    if (body === SEED_CODING) return json(200, { data: { id: 'c1', status: 'pending' } });
     if (answer) return answer(request, body);
     const url = new URL(request.url);
     if (url.pathname === '/v1/codings') return json(200, { data: { id: 'coding_1', status: 'pending' } });
@@ -137,10 +141,12 @@ describe('configuration', () => {
       sully: { apiKey: SULLY_KEY, accountId: SULLY_ACCOUNT, apiBase: 'https://sandbox.sully.test/', prefix: '/s' },
       omniscribe: { token: OMNI_TOKEN, apiBase: `${OMNI_BASE}/tenant-9/`, prefix: '/o' },
     });
-    await must(custom(req('/s/v1/codings/c1')));
+    await must(custom(postJson('/s/v1/codings', { text: NOTE })));
+    await must(custom(req('/s/v1/codings/coding_1')));
     await must(custom(postJson('/o/v1/codify', { medical_note: NOTE })));
-    assert.equal(fake.calls[2]!.request.url, 'https://sandbox.sully.test/v1/codings/c1');
-    assert.equal(fake.calls[3]!.request.url, `${OMNI_BASE}/tenant-9/v1/codify`);
+    assert.equal(fake.calls[2]!.request.url, 'https://sandbox.sully.test/v1/codings');
+    assert.equal(fake.calls[3]!.request.url, 'https://sandbox.sully.test/v1/codings/coding_1');
+    assert.equal(fake.calls[4]!.request.url, `${OMNI_BASE}/tenant-9/v1/codify`);
     assert.equal(await custom(req('/ehr/sully/v1/codings/c1')), undefined);
   });
 });
@@ -176,12 +182,14 @@ describe('Sully', () => {
     assert.deepEqual(JSON.parse(body), { text: NOTE });
   });
 
-  it('forwards GET /v1/codings/{id}', async () => {
+  it('forwards GET /v1/codings/{id} of a coding the user started', async () => {
     const fake = fakeEngines();
-    const response = await must(proxyFor(fake)(req('/ehr/sully/v1/codings/coding_abc-1')));
-    assert.deepEqual(await response.json(), { data: { id: 'coding_abc-1', status: 'completed' } });
-    assert.equal(fake.calls[0]!.request.method, 'GET');
-    assert.equal(fake.calls[0]!.request.headers.get('x-api-key'), SULLY_KEY);
+    const proxy = proxyFor(fake);
+    await must(proxy(postJson('/ehr/sully/v1/codings', { text: NOTE })));
+    const response = await must(proxy(req('/ehr/sully/v1/codings/coding_1')));
+    assert.deepEqual(await response.json(), { data: { id: 'coding_1', status: 'completed' } });
+    assert.equal(fake.calls[1]!.request.method, 'GET');
+    assert.equal(fake.calls[1]!.request.headers.get('x-api-key'), SULLY_KEY);
   });
 
   it('answers only the documented methods (405 with Allow) and paths (404), ids as single plain segments (400)', async () => {
@@ -259,16 +267,21 @@ describe('Omniscribe', () => {
     const proxy = proxyFor(fake, { maxBodyBytes: 10 * 1024 * 1024 });
     const fits = JSON.stringify({ medical_note: 'x'.repeat(50 * 1024 - 20) });
     assert.ok(fits.length <= 50 * 1024);
-    assert.equal((await must(proxy(req('/ehr/omniscribe/v1/codify', { method: 'POST', body: fits })))).status, 200);
+    const asJson = { 'content-type': 'application/json' };
+    assert.equal((await must(proxy(req('/ehr/omniscribe/v1/codify', { method: 'POST', headers: asJson, body: fits })))).status, 200);
     const over = JSON.stringify({ medical_note: 'x'.repeat(50 * 1024) });
-    await heidiError(await must(proxy(req('/ehr/omniscribe/v1/codify', { method: 'POST', body: over }))), 413, 'PayloadTooLarge');
+    await heidiError(
+      await must(proxy(req('/ehr/omniscribe/v1/codify', { method: 'POST', headers: asJson, body: over }))),
+      413,
+      'PayloadTooLarge',
+    );
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         for (let i = 0; i < 20; i++) controller.enqueue(new Uint8Array(4096).fill(120));
         controller.close();
       },
     });
-    const chunked = req('/ehr/omniscribe/v1/codify', { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    const chunked = req('/ehr/omniscribe/v1/codify', { method: 'POST', headers: asJson, body: stream, duplex: 'half' } as RequestInit);
     await heidiError(await must(proxy(chunked)), 413, 'PayloadTooLarge');
     assert.equal(fake.calls.length, 1);
   });
@@ -289,10 +302,17 @@ describe('Omniscribe', () => {
 });
 
 describe('both engines', () => {
-  const routes: [string, () => Request][] = [
-    ['Sully create', () => postJson('/ehr/sully/v1/codings', { text: NOTE })],
-    ['Sully result', () => req('/ehr/sully/v1/codings/c1')],
-    ['Omniscribe codify', () => postJson('/ehr/omniscribe/v1/codify', { medical_note: NOTE })],
+  type Proxy = ReturnType<typeof proxyFor>;
+  const routes: [string, (proxy: Proxy) => Promise<Response>][] = [
+    ['Sully create', (proxy) => must(proxy(postJson('/ehr/sully/v1/codings', { text: NOTE })))],
+    [
+      'Sully result',
+      async (proxy) => {
+        await proxy(req('/ehr/sully/v1/codings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: SEED_CODING }));
+        return must(proxy(req('/ehr/sully/v1/codings/c1')));
+      },
+    ],
+    ['Omniscribe codify', (proxy) => must(proxy(postJson('/ehr/omniscribe/v1/codify', { medical_note: NOTE })))],
   ];
 
   it('need a signed-in user: 401 without calling the engine or reading the body', async () => {
@@ -305,7 +325,7 @@ describe('both engines', () => {
           return null;
         },
       });
-      await heidiError(await must(proxy(make())), 401, 'NotAuthenticated');
+      await heidiError(await make(proxy), 401, 'NotAuthenticated');
       assert.equal(bodyUsed, false, name);
       assert.equal(fake.calls.length, 0, name);
     }
@@ -316,9 +336,9 @@ describe('both engines', () => {
       const html = proxyFor(
         fakeEngines(() => new Response('<h1>502 Bad Gateway</h1>', { status: 502, headers: { 'content-type': 'text/html' } })),
       );
-      await heidiError(await must(html(make())), 502, 'UpstreamError');
+      await heidiError(await make(html), 502, 'UpstreamError');
       const down = proxyFor(fakeEngines(() => Promise.reject(new TypeError('fetch failed'))));
-      await heidiError(await must(down(make())), 502, 'UpstreamUnavailable');
+      await heidiError(await make(down), 502, 'UpstreamUnavailable');
       const hang = proxyFor(
         fakeEngines(() => new Promise<Response>(() => {})),
         {
@@ -326,15 +346,15 @@ describe('both engines', () => {
           omniscribe: { token: OMNI_TOKEN, apiBase: OMNI_BASE, timeoutMs: 40 },
         },
       );
-      await heidiError(await must(hang(make())), 504, 'UpstreamTimeout');
+      await heidiError(await make(hang), 504, 'UpstreamTimeout');
       const huge = proxyFor(
         fakeEngines(() => json(200, { pad: 'x'.repeat(4096) })),
         { maxResponseBytes: 1024 },
       );
-      await heidiError(await must(huge(make())), 502, 'UpstreamResponseTooLarge');
+      await heidiError(await make(huge), 502, 'UpstreamResponseTooLarge');
       // Vendor JSON errors pass through as JSON.
       const vendor = proxyFor(fakeEngines(() => json(429, { success: false, error: 'rate limited' }, { 'retry-after': '5' })));
-      const limited = await must(vendor(make()));
+      const limited = await make(vendor);
       assert.equal(limited.status, 429, name);
       assert.equal(limited.headers.get('retry-after'), '5');
       assert.deepEqual(await limited.json(), { success: false, error: 'rate limited' });
@@ -353,7 +373,12 @@ describe('both engines', () => {
       },
     });
     const slow = proxyFor(fakeEngines(), { bodyTimeoutMs: 100 });
-    const trickling = req('/ehr/sully/v1/codings', { method: 'POST', body: trickle, duplex: 'half' } as RequestInit);
+    const trickling = req('/ehr/sully/v1/codings', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: trickle,
+      duplex: 'half',
+    } as RequestInit);
     await heidiError(await must(slow(trickling)), 408, 'RequestTimeout');
   });
 
@@ -370,7 +395,7 @@ describe('both engines', () => {
         for (const [, make] of routes) {
           const events: HeidiProxyErrorEvent[] = [];
           const proxy = proxyFor(fakeEngines(outcome), { onError: (e) => events.push(e) });
-          await assertNoSecret(await must(proxy(make())));
+          await assertNoSecret(await make(proxy));
           for (const event of events) assert.equal(leak(describeError(event.error)), undefined, describeError(event.error));
         }
       }

@@ -109,7 +109,8 @@ function tricklingBody(everyMs: number) {
   return { stream, state };
 }
 
-const post = (path: string, body: ReadableStream<Uint8Array>) => req(path, { method: 'POST', body, duplex: 'half' } as RequestInit);
+const post = (path: string, body: ReadableStream<Uint8Array>) =>
+  req(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
 
 /** Every case-insensitive 8-character piece of the key. */
 function leaksKey(text: string, key = API_KEY): boolean {
@@ -272,7 +273,13 @@ describe('13. on a real node:http server', () => {
     const proxy = proxyFor(fakeHeidi(), { bodyTimeoutMs: 200 });
     await withServer(toNodeMiddleware(proxy), async (port) => {
       const result = await new Promise<{ status: number; closed: boolean }>((resolve, reject) => {
-        const request = http.request({ host: '127.0.0.1', port, path: '/heidi-api/sessions', method: 'POST' });
+        const request = http.request({
+          host: '127.0.0.1',
+          port,
+          path: '/heidi-api/sessions',
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+        });
         const timer = setInterval(() => request.write('x'), 20);
         request.on('response', (res) => {
           res.resume();

@@ -730,7 +730,13 @@ describe('forwarder', () => {
     const fake = fakeHeidiWithSessions();
     const proxy = forwarding(fake, { maxBodyBytes: 16 });
     const response = await must(
-      proxy(get('/heidi-api/sessions', { method: 'POST', body: JSON.stringify({ ehr_appointment_id: 'x'.repeat(64) }) })),
+      proxy(
+        get('/heidi-api/sessions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ehr_appointment_id: 'x'.repeat(64) }),
+        }),
+      ),
     );
     await assertHeidiError(response, 413, 'PayloadTooLarge');
     assert.equal(fake.sessionCalls.length, 0);
