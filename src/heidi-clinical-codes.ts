@@ -241,7 +241,7 @@ export class HeidiClinicalCodes extends LitElement {
 
   /** Send the accepted codes to the EHR, as the Send button does. Resolves true when the host confirmed. */
   commit(): Promise<boolean> {
-    return this._commit.commit();
+    return this._commit.commit(this.isConnected);
   }
 
   private _loaded({ model }: LoadResult): void {

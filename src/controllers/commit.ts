@@ -9,12 +9,13 @@ import type { ReactiveControllerHost } from 'lit';
 import type { Reviewer } from '../core/audit.ts';
 import type { CheckWarning } from '../core/checks.ts';
 import { toFhirBundle } from '../core/fhir.ts';
-import { codeRef, sameCode, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
+import { codeRef, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
 import { committedCode, fhirCodeKey, patientBlock, perCode, suggestionsFor, type AcceptedPick } from '../core/payloads.ts';
 import type { ReviewState } from '../core/review.ts';
-import { sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
+import { namedSent, sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
 import { heldWithoutCard } from '../core/card-match.ts';
-import { HeidiCodesCommitEvent } from '../events.ts';
+import { errorDetail, HeidiError } from '../core/errors.ts';
+import { HeidiCodesCommitEvent, HeidiErrorEvent } from '../events.ts';
 import type { Localized, Messages } from '../i18n/index.ts';
 import type { ReviewController } from './review.ts';
 
@@ -61,17 +62,13 @@ function heldAfterSend(state: ReviewState, shown: readonly EntityView[]): (entit
   return (e) => state.status(e.id) === 'ACCEPTED' && (shownIds.has(e.id) || state.isSent(e));
 }
 
-/** A stored sent code has no name (none is kept in storage): take it from its entity when that is still there. */
-function named(entities: ReadonlyMap<string, EntityView>, code: SentCode): SentCode {
-  const entity = !code.display && entities.get(code.entityId);
-  const known = entity && [entity.primary, ...entity.similar].find((c) => sameCode(c, code));
-  return known ? { entityId: code.entityId, ...codeRef(known) } : code;
-}
-
 /** Not a lifecycle hook user: a send under way when the element leaves still completes, so nothing sent is lost. */
 export class CommitController {
-  /** The last outcome, and the session it was for (its message put in words when shown). */
-  private _outcome: { sessionId: string; phase: CommitPhase; message: Localized } | undefined;
+  /**
+   * Each session's last outcome (its message put in words when shown), with the decisions it was for: a decision
+   * or a send since, here or in another tab (a new `snapshot`), makes it stale, unless a send is under way.
+   */
+  private readonly _outcomes = new Map<string, { phase: CommitPhase; message: Localized; snapshot: unknown }>();
   /** The sessions with a send under way. */
   private readonly _inFlight = new Set<string>();
   /** How many codes a send now would withdraw, for the decisions and codes shown it was counted for. */
@@ -84,11 +81,18 @@ export class CommitController {
 
   /** The phase of the last send of the session shown (`idle` when it was another session's). */
   get phase(): CommitPhase {
-    return (this._outcome?.sessionId === this._options.session.model?.sessionId && this._outcome?.phase) || 'idle';
+    return this._shown()?.phase ?? 'idle';
   }
 
   get message(): string {
-    return this.phase === 'idle' ? '' : this._outcome!.message(this._options.locale.messages);
+    return this._shown()?.message(this._options.locale.messages) ?? '';
+  }
+
+  /** The outcome of the session shown, while it still applies. */
+  private _shown(): { phase: CommitPhase; message: Localized } | undefined {
+    const state = this._options.review.state;
+    const outcome = this._outcomes.get(this._options.session.model?.sessionId ?? '');
+    return outcome && (outcome.phase === 'sending' || outcome.snapshot === state?.snapshot) ? outcome : undefined;
   }
 
   /** Sending is blocked: the host's patient is not (provably) this session's. */
@@ -142,10 +146,16 @@ export class CommitController {
     return linkFailed ? { message: m.patientLinkFailed, retry: true } : { message: m.patientUnlinked, retry: false };
   }
 
-  /** Send the accepted codes. Resolves true when the host confirmed. */
-  async commit(): Promise<boolean> {
+  /** Send the accepted codes. Resolves true when the host confirmed. `connected`: the element is in the page. */
+  async commit(connected = true): Promise<boolean> {
     const model = this._options.session.model;
     const state = this._options.review.state;
+    if (!connected) {
+      // No listener in the page could hear the event, so nothing can be confirmed, or marked sent.
+      const error = new HeidiError('config', 'commit(): the element is not in the page, so nothing was sent.');
+      this._host.dispatchEvent(new HeidiErrorEvent(errorDetail(error)));
+      return false;
+    }
     // One send per session at a time: a second click, or a `commit()` from a commit listener, does nothing.
     if (!model || !state || this._host.readonly || this._inFlight.has(state.sessionId)) return false;
     const id = state.sessionId;
@@ -159,7 +169,8 @@ export class CommitController {
 
   /** A decision changed what would be sent: the last outcome no longer applies (unless a send is under way). Called as the review re-renders. */
   onReviewChange(): void {
-    if (this._outcome?.phase !== 'sending') this._outcome = undefined;
+    const id = this._options.review.state?.sessionId ?? '';
+    if (this._outcomes.get(id)?.phase !== 'sending') this._outcomes.delete(id);
   }
 
   /** Another session: nothing of the last one's outcome shows (a send under way still completes for its own session). */
@@ -191,7 +202,7 @@ export class CommitController {
     const change = changes(lastSent, held);
     const added = change.added;
     const entities = new Map(model.entities.map((e) => [e.id, e]));
-    const removed = change.removed.map((c) => named(entities, c));
+    const removed = change.removed.map((c) => namedSent(entities, c));
     if (!codes.length && !removed.length) {
       this._options.announcer.announce(this._options.locale.messages.nothingToSend);
       return false;
@@ -199,11 +210,16 @@ export class CommitController {
     const host = this._host;
     const fhir = toFhirBundle(
       // The same codes as `codes`, each with what its entity knows.
-      sending.map(({ entity, suggestions }, i) => ({
+      sending.map(({ chosen, suggestions }, i) => ({
         ...codes[i]!,
-        // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list).
-        kind: entity.primary.kind,
-        engines: suggestions.map(({ engine, score }) => ({ engine, score, runId: model.runIds?.get(engine) })),
+        // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list): the code chosen.
+        kind: chosen.kind,
+        engines: suggestions.map(({ engine, score, justification }) => ({
+          engine,
+          score,
+          justification,
+          runId: model.runIds?.get(engine),
+        })),
       })),
       {
         sessionId: state.sessionId,
@@ -251,8 +267,11 @@ export class CommitController {
   }
 
   private _assign(state: ReviewState, phase: CommitPhase, message: Localized): void {
-    this._outcome = { sessionId: state.sessionId, phase, message };
+    // The decisions as the session's review shows them now (after markSent, for a send that was confirmed).
+    const shown = this._options.review.state;
+    const outcome = { phase, message, snapshot: (shown?.sessionId === state.sessionId ? shown : state).snapshot };
+    this._outcomes.set(state.sessionId, outcome);
     this._host.requestUpdate();
-    if (this.phase === phase) this._options.announcer.announce(message(this._options.locale.messages));
+    if (this._shown() === outcome) this._options.announcer.announce(message(this._options.locale.messages));
   }
 }

@@ -14,7 +14,7 @@ import { appliesTo, ReviewState, type ReviewChange, type ReviewStatus } from '..
 import { parseReviewSnapshot, reviewSnapshot, splitSnapshot, type ReviewSnapshot } from '../core/review-snapshot.ts';
 import { ReviewSync } from '../core/review-sync.ts';
 import { rebaseSnapshot } from '../core/card-match.ts';
-import type { SentCode } from '../core/send-diff.ts';
+import { namedSent, type SentCode } from '../core/send-diff.ts';
 import { HeidiCodeReviewEvent, HeidiErrorEvent } from '../events.ts';
 import { engineNames } from '../core/payloads.ts';
 import type { Localized, Messages } from '../i18n/index.ts';
@@ -99,7 +99,8 @@ export class ReviewController implements ReactiveController {
   /** `reviewState`: the review as plain JSON, for a host to keep. */
   get snapshot(): ReviewSnapshot | undefined {
     const state = this.state;
-    const sent = state?.sentAt ? { at: state.sentAt, codes: state.sentCodes } : undefined;
+    // Names as the cards have them: a review restored from storage kept none.
+    const sent = state?.sentAt ? { at: state.sentAt, codes: state.sentCodes.map((c) => namedSent(this._entities, c)) } : undefined;
     return state && reviewSnapshot(state.sessionId, state.snapshot, state.audit, undefined, sent);
   }
 

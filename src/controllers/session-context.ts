@@ -41,6 +41,11 @@ export class SessionContextSync {
   private _linked = '';
   /** The link that failed. */
   private _failed = '';
+  /**
+   * The patient each session was first asked to be linked to: a host that then names another patient for the same
+   * session (the mistake the guard is for) never relinks it, even while that first PATCH is still on the wire.
+   */
+  private readonly _linkedTo = new Map<string, string>();
 
   constructor(
     private readonly _host: SessionContextHost,
@@ -83,11 +88,20 @@ export class SessionContextSync {
   async send(model: CodingModel | undefined, signal?: AbortSignal): Promise<void> {
     const { patient, clinicianNotes, ehrPatientId } = this._host;
     const link = this._key(model?.sessionId);
-    const linking = !!ehrPatientId && !!model?.session && !model.session.ehr_patient_id && this._linked !== link && this._failed !== link;
+    const linking =
+      !!ehrPatientId &&
+      !!model?.session &&
+      !model.session.ehr_patient_id &&
+      this._linked !== link &&
+      this._failed !== link &&
+      (this._linkedTo.get(model.sessionId) ?? ehrPatientId) === ehrPatientId;
     if (!model || this._host.configError || (!linking && patient === this._sentPatient && clinicianNotes === this._sentNotes)) return;
     const update = this.update(linking);
     if (!update) return;
-    if (linking) this._linked = link;
+    if (linking) {
+      this._linked = link;
+      this._linkedTo.set(model.sessionId, ehrPatientId);
+    }
     this.sentWithLoad(patient, clinicianNotes);
     try {
       this._options.onSession(model.sessionId, await this._options.updateSession(model.sessionId, update, signal));

@@ -20,6 +20,7 @@ import type { CodingModel } from '../core/model.ts';
 import { pauseForMainThread } from '../core/slices.ts';
 import { warmUp } from './warm-up.ts';
 import { SessionContextSync } from './session-context.ts';
+import { createdKey, createdSession, forgetCreated, rememberCreated } from './created-sessions.ts';
 import { HeidiErrorEvent, HeidiSessionStartEvent, HeidiTokenExpiredEvent } from '../events.ts';
 import { RELOAD_ON, type LoadPhase, type SessionLoadHost, type SessionLoadOptions } from './session-load-host.ts';
 
@@ -55,11 +56,6 @@ export class SessionLoadController implements ReactiveController {
   /** The token source inputs the connect-time token request was made for. */
   private _prefetched: readonly unknown[] | undefined;
   private readonly _context: SessionContextSync;
-  /**
-   * The session this element created, and for which patient profile and appointment: a reload (refresh(),
-   * Retry, the element inserted again) attaches to it instead of creating another session in Heidi.
-   */
-  private _created: { readonly key: string; readonly sessionId: string } | undefined;
 
   constructor(
     private readonly _host: SessionLoadHost,
@@ -123,26 +119,17 @@ export class SessionLoadController implements ReactiveController {
     return this._sendContext();
   }
 
-  /** The session to load: `session-id`, else the one this element created for the same profile and appointment. */
-  private _sessionId(): string | undefined {
-    const created = this._created;
-    return this._host.sessionId || (created?.key === this._createKey() ? created.sessionId : undefined);
-  }
-
-  /** What a session created here was created for: the patient profile and the appointment. */
-  private _createKey(): string {
-    return `${this._host.patientProfileId}\n${this._host.ehrAppointmentId}`;
-  }
-
   /** Load now, aborting a load under way. */
   async run(): Promise<void> {
+    if (!this._host.isConnected) return; // a removed element starts nothing (its requests were aborted as it left)
     this._abort();
     const controller = new AbortController();
     this._run = controller;
     const signal = controller.signal;
     const host = this._host;
     const m = this._options.locale.messages;
-    const sessionId = this._sessionId();
+    // `session-id`, else the one created in this tab for the same profile and appointment (created-sessions.ts).
+    const sessionId = host.sessionId || createdSession(createdKey(host));
     this._assign({ phase: 'loading', error: undefined, notices: [], discarded: [], engineStates: [] });
     this._announce(sessionId ? m.loadingSession : m.creatingSession);
     // A new load asks again for a link that failed.
@@ -175,7 +162,7 @@ export class SessionLoadController implements ReactiveController {
       let result: LoadResult;
       if (withHeidi) {
         const update = this._context.update(!sessionId);
-        const createdFor = this._createKey();
+        const createdFor = createdKey(host);
         // While the first requests are on the wire: pay the one-off costs now, not after the data arrives.
         this._warming = setTimeout(() => {
           this._warming = undefined;
@@ -190,7 +177,7 @@ export class SessionLoadController implements ReactiveController {
           update,
           signal,
           onSessionStart: (started, created) => {
-            if (created) this._created = { key: createdFor, sessionId: started };
+            if (created) rememberCreated(createdFor, started);
             if (!signal.aborted) host.dispatchEvent(new HeidiSessionStartEvent({ sessionId: started, created }));
           },
           onProgress,
@@ -198,7 +185,8 @@ export class SessionLoadController implements ReactiveController {
           peers,
         });
       } else {
-        result = await loadNoteCodes({ note: host.note ?? '', peers, signal, onProgress });
+        const context = [host.ehrPatientId, host.ehrAppointmentId, host.patientProfileId]; // whose note: the review's key
+        result = await loadNoteCodes({ note: host.note ?? '', context, peers, signal, onProgress });
       }
       // The codes are taken in, and drawn, in a task of their own, not after the last slice of building them.
       await pauseForMainThread();
@@ -220,6 +208,8 @@ export class SessionLoadController implements ReactiveController {
     } catch (error) {
       if (signal.aborted || isAbort(error)) return;
       const heidiError = asHeidiError(error);
+      // A session created here that Heidi no longer has (deleted, another environment): the next load creates one.
+      if (heidiError.code === 'not-found' && sessionId && !host.sessionId) forgetCreated(createdKey(host));
       this._assign({ phase: 'error', error: heidiError });
       // The status block says it (role="alert"); the live region saying it too would have it read twice. It is
       // emptied instead, so it holds no stale "generating…" for a screen-reader user who browses to it.
@@ -291,8 +281,9 @@ export class SessionLoadController implements ReactiveController {
 
   hostUpdate(): void {
     const host = this._host;
-    // The host's note is what is coded only without Heidi (else the session's note is).
-    const args = [...RELOAD_ON.map((name) => host[name]), /\bheidi\b/i.test(host.engines || 'heidi') ? undefined : host.note];
+    // The host's note is what is coded only without Heidi (else the session's note is); whose note it is keys its review.
+    const own = !/\bheidi\b/i.test(host.engines || 'heidi');
+    const args = [...RELOAD_ON.map((name) => host[name]), own && host.note, own && host.ehrPatientId];
     const last = this._lastInputs;
     this._lastInputs = args;
     if (!last) return; // the first update only records them: the connected host is already loading

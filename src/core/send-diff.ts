@@ -5,7 +5,7 @@
  * appending duplicates (the commit's `codes` lists everything it holds).
  */
 import { codeSystemKey } from './code-systems.ts';
-import { codeRef, type CodeRef } from './model.ts';
+import { codeRef, sameCode, type CodeRef, type EntityView } from './model.ts';
 
 /** A code as it was sent: which entity, which code. */
 export interface SentCode extends CodeRef {
@@ -40,4 +40,11 @@ export function sendDiff<T extends SentCode>(lastSent: readonly SentCode[], acce
     added: toSend.map(sentCode),
     removed: lastSent.filter((c) => !now.has(sentKey(c))).map(sentCode),
   };
+}
+
+/** A stored sent code has no name (none is kept in storage): take it from its entity when that is still there. */
+export function namedSent(entities: ReadonlyMap<string, EntityView>, code: SentCode): SentCode {
+  const entity = !code.display && entities.get(code.entityId);
+  const known = entity && [entity.primary, ...entity.similar].find((c) => sameCode(c, code));
+  return known ? { entityId: code.entityId, ...codeRef(known) } : code;
 }

@@ -83,6 +83,8 @@ export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
 export interface NoteLoadRequest {
   /** The host's own note (the `note` property). */
   readonly note: string;
+  /** The host's ids for whose note it is (its patient, appointment, patient profile): part of the review's key. */
+  readonly context?: readonly string[];
   readonly peers: readonly CodingEngine[];
   readonly signal: AbortSignal;
   readonly onProgress?: ProgressListener;
@@ -93,7 +95,7 @@ export async function loadNoteCodes(request: NoteLoadRequest): Promise<LoadResul
   const { note } = request;
   const [skipped, onProgress] = trackSkips(request.onProgress);
   const outcome = await runEngines(request.peers, { note, transcript: undefined }, request.signal, onProgress);
-  return resultOf(noteReviewId(note), outcome, skipped, {
+  return resultOf(noteReviewId(note, request.context), outcome, skipped, {
     transcript: undefined,
     note: note || undefined,
     session: undefined,
@@ -167,11 +169,22 @@ function resultOf(
 }
 
 /**
- * The review of a host note is keyed by the note itself (a short FNV-1a hash): a reload of the same note keeps
- * the reviewer's decisions, a different note starts a new review.
+ * The review of a host note is keyed by whose note it is (`context`: the host's patient and encounter ids) and
+ * the note itself: a reload of the same note keeps the reviewer's decisions; another note, or the same templated
+ * note for another patient, starts a new review. A 53-bit hash (cyrb53: two 32-bit lanes mixed together; no
+ * `crypto.subtle`, which a page without a secure context lacks), so two notes sharing one review by chance is
+ * not something an ordinary clinic meets (a 32-bit one collides within about 77,000 notes, by the birthday bound).
  */
-export function noteReviewId(note: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < note.length; i++) hash = Math.imul(hash ^ note.charCodeAt(i), 0x01000193);
-  return `note-${(hash >>> 0).toString(36)}`;
+export function noteReviewId(note: string, context: readonly string[] = []): string {
+  const text = JSON.stringify([...context, note]); // unambiguous: ["a","b\nc"] is not ["a\nb","c"]
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `note-${(4294967296 * (h2 & 0x1fffff) + (h1 >>> 0)).toString(36)}`;
 }

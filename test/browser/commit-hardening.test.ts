@@ -383,3 +383,54 @@ describe('a send that only withdraws codes is a send', () => {
     expect(footerText(el)).to.equal('Sent 2 codes to the EHR and withdrew 1.');
   });
 });
+
+describe('a send no one can hear, and sends on two sessions at once', () => {
+  it('commit() on an element taken out of the page resolves false, says why, and marks nothing sent', async () => {
+    const { el } = await mountLoaded({ sessionId: S1 });
+    await acceptTwo(el);
+    const parent = el.parentElement!;
+    const commits: CodesCommitDetail[] = [];
+    const errors: { code: string; message: string }[] = [];
+    el.addEventListener('heidi-codes-commit', (e) => commits.push(e.detail));
+    el.addEventListener('heidi-error', (e) => errors.push(e.detail));
+    el.remove(); // e.g. a React unmount, or a "save and close" that removes the panel first
+    expect(await el.commit()).to.equal(false);
+    expect(commits, 'no heidi-codes-commit on a node no page listener can hear').to.have.length(0);
+    expect(errors).to.have.length(1);
+    expect(errors[0]!.code).to.equal('config');
+    expect(errors[0]!.message).to.contain('not in the page');
+    expect(el.reviewState?.sent, 'nothing marked sent').to.equal(undefined);
+    expect(storedSent(S1)).to.have.length(0);
+    // Back in the page (it loads again), the next send still gives the host both codes.
+    const reloaded = oneEvent(el, 'heidi-codes-load');
+    parent.append(el);
+    await reloaded;
+    await settle(el);
+    expect(await el.commit()).to.equal(true);
+    expect(commits[0]!.added).to.have.length(2);
+  });
+
+  it("two sessions sending at once: the first one's answer leaves the second's 'Sending…' and its disabled Send alone", async () => {
+    const { el } = await mountLoaded({ sessionId: S1 });
+    await acceptTwo(el);
+    const confirms: (() => void)[] = [];
+    el.addEventListener('heidi-codes-commit', (e) => e.detail.waitUntil(new Promise<void>((r) => confirms.push(r))));
+    const first = el.commit();
+    await settle(el);
+    await switchSession(el, S2);
+    await acceptTwo(el);
+    const second = el.commit();
+    await settle(el);
+    expect(footerText(el)).to.contain('Sending');
+    confirms[0]!(); // the host confirms S1's send while S2's is still in flight
+    expect(await first).to.equal(true);
+    await settle(el);
+    expect(footerText(el), "S2 still says it is sending, not S1's answer").to.contain('Sending');
+    expect(sendButton(el).getAttribute('aria-disabled')).to.equal('true');
+    confirms[1]!();
+    expect(await second).to.equal(true);
+    await settle(el);
+    expect(footerText(el)).to.equal('Sent 2 codes to the EHR.');
+    expect(sendButton(el).getAttribute('aria-disabled')).to.equal('false');
+  });
+});

@@ -554,3 +554,49 @@ describe('Retry Heidi', () => {
     await expect(el).to.be.accessible();
   });
 });
+
+describe("the host's note: whose review, and what the EHR is given", () => {
+  beforeEach(() => sessionStorage.clear());
+  afterEach(() => post('/mock-omniscribe/__reset'));
+
+  it('the same templated note for another patient is another review: nothing decided or sent for the first shows for the second', async () => {
+    const { el, loaded } = await mountNote(QUICKSTART_NOTE, { engines: 'omniscribe', ...PEERS, 'ehr-patient-id': 'PT-BOB' });
+    await until(() => loaded() !== undefined, 'codes');
+    await settle(el);
+    button(card(el, 'E11.9'), 'Accept ').click();
+    await settle(el);
+    const bob = await commitDetail(el);
+    expect(bob!.added.map((c) => c.code)).to.deep.equal(['E11.9']);
+    const bobReview = bob!.sessionId;
+    // The EHR moves to Alice, whose note is word for word the same template.
+    const reloaded = new Promise<CustomEvent>((resolve) => el.addEventListener('heidi-codes-load', resolve as never, { once: true }));
+    el.setAttribute('ehr-patient-id', 'PT-ALICE');
+    const alice = (await reloaded).detail.sessionId as string;
+    await settle(el);
+    expect(alice, "Alice's review is not Bob's").to.not.equal(bobReview);
+    expect([statusOf(el, 'E11.9'), sentMark(el, 'E11.9')]).to.deep.equal(['PENDING', false]);
+    button(card(el, 'E11.9'), 'Accept ').click();
+    await settle(el);
+    const sent = await commitDetail(el);
+    expect(
+      sent!.added.map((c) => c.code),
+      "Alice's EHR is given E11.9",
+    ).to.deep.equal(['E11.9']);
+  });
+
+  it("the FHIR bundle carries Omniscribe's justification of each code, as its card shows it", async () => {
+    const { el, loaded } = await mountNote(QUICKSTART_NOTE, { engines: 'omniscribe', ...PEERS, 'ehr-patient-id': 'PT-7' });
+    await until(() => loaded() !== undefined, 'codes');
+    await settle(el);
+    button(card(el, 'E11.9'), 'Accept ').click();
+    await settle(el);
+    const shown = shadow(card(el, 'E11.9')).querySelector('.engines li')!.textContent!.replace(/\s+/g, ' ');
+    const detail = await commitDetail(el);
+    const [condition] = (detail!.fhir as { entry: { resource: { resourceType: string; note?: { text: string }[] } }[] }).entry
+      .map((x) => x.resource)
+      .filter((r) => r.resourceType === 'Condition');
+    const justification = condition!.note!.map((n) => n.text).find((t) => t.startsWith('Omniscribe justification: '));
+    expect(justification, 'an Omniscribe justification note').to.be.a('string');
+    expect(shown).to.contain(justification!.slice('Omniscribe justification: '.length));
+  });
+});

@@ -209,6 +209,24 @@ describe('hand-off: reviewState, the draft the host keeps', () => {
     }
   });
 
+  it("the codes sent keep their names in reviewState once the review is read back from this browser's storage", async () => {
+    const user = newUser('draft');
+    const { el } = await mountLoaded({ user, sessionId: SESSION });
+    const [a, b] = cards(el) as [HTMLElement, HTMLElement];
+    button(a, 'Accept ').click();
+    button(b, 'Accept ').click();
+    await settle(el);
+    const { detail } = await commitWith(el);
+    const names = detail.codes.map((c) => [c.code, c.display]).sort();
+    expect(names.every(([, display]) => !!display)).to.equal(true);
+    el.parentElement!.remove();
+    // The page reloads: the review comes back from sessionStorage, which keeps no names.
+    const { el: fresh } = await mountLoaded({ user, sessionId: SESSION });
+    await settle(fresh);
+    const sent = fresh.reviewState!.sent!.codes.map((c) => [c.code, c.display]).sort();
+    expect(sent).to.deep.equal(names);
+  });
+
   it('names in a notice the decisions whose entity no longer exists, and applies the rest', async () => {
     const { el } = await mountLoaded({ sessionId: SESSION });
     const first = cards(el)[0]!;
@@ -333,6 +351,31 @@ describe('hand-off: two pages, one review', () => {
     // Both pages hold both decisions in their audit.
     expect(one.reviewState!.audit.map((e) => e.statusAfter)).to.deep.equal(['ACCEPTED', 'REJECTED']);
     expect(one.reviewState!.decisions[id]!.status).to.equal('REJECTED');
+  });
+
+  it("a decision or a send in the other page takes away this page's stale 'Sent' (it no longer says what the EHR holds)", async () => {
+    const user = newUser('tabs');
+    const one = await page(user);
+    const two = await page(user);
+    const id = idOf(cards(one)[0]!);
+    const cardIn = (el: HeidiClinicalCodes) => cards(el).find((c) => idOf(c) === id)!;
+    const footer = (el: HeidiClinicalCodes) => shadow(el).querySelector('.commit-msg')?.textContent?.trim() ?? '';
+    button(cardIn(two), 'Accept ').click();
+    await settle(two);
+    await commitWith(two);
+    expect(footer(two)).to.equal('Sent 1 code to the EHR.');
+    await until(() => statusOf(one, id) === 'ACCEPTED', 'the accept to reach the other page', 1000);
+    // The first page undoes it: the second page's "Sent 1 code" is stale at once.
+    button(cardIn(one), 'Undo ').click();
+    await until(() => statusOf(two, id) === 'PENDING', 'the undo to reach the second page', 1000);
+    await settle(two);
+    expect(footer(two)).to.not.contain('Sent 1 code');
+    // And a send there (the withdrawal) leaves no "Sent" behind either, though it was already gone.
+    await commitWith(one);
+    expect(footer(one)).to.equal('Withdrew 1 code from the EHR.');
+    await until(() => !shadow(cardIn(two)).querySelector('.sent'), 'the withdrawal to reach the second page', 1000);
+    await settle(two);
+    expect(footer(two)).to.not.contain('Sent');
   });
 
   it('a page opened after decisions were made shows them within a second, audit included', async () => {

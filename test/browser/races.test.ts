@@ -193,6 +193,20 @@ describe('races', () => {
 
   // BUG (temporarily skipped, reported): TokenManager.fetchFromUrl calls ky.get(url) with no signal, so a
   // token request in flight when the element is removed stays open until it completes or times out.
+  it('refresh() on an element removed from the page starts no request (nothing would ever abort it)', async () => {
+    const { el } = await mount({ user: newUser('race'), sessionId: 'fx-knee-oa' });
+    await until(() => cards(el).length > 0, 'the codes');
+    await leave(el);
+    const spy = spyOnFetch();
+    try {
+      await el.refresh();
+      await sleep(50);
+      expect(spy.calls.map((c) => c.url)).to.deep.equal([]);
+    } finally {
+      spy.restore();
+    }
+  });
+
   it('removed while the token URL request is in flight: that request is aborted too', async () => {
     const user = newUser('race');
     await setScenario(user, { latencyMs: 1500 });

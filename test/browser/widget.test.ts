@@ -81,6 +81,67 @@ describe('session: attach and create', () => {
     }
   });
 
+  it('a new element instance and a reload of the page attach to the session created in this tab; another user does not', async () => {
+    const user = newUser();
+    const attrs = { 'patient-profile-id': 'pp-7', 'ehr-appointment-id': 'APPT-77' };
+    const started: { sessionId: string; created: boolean }[] = [];
+    const onStart = (e: Event) => started.push((e as CustomEvent<{ sessionId: string; created: boolean }>).detail);
+    document.addEventListener('heidi-session-start', onStart);
+    const frame = document.createElement('iframe');
+    try {
+      const { el } = await mountLoaded({ user, attrs });
+      el.remove();
+      // A React remount: another instance of the element.
+      (await mountLoaded({ user, attrs })).el.remove();
+      // A reload: a new page in this tab (a same-origin frame: its own copy of the element's code, this tab's sessionStorage).
+      frame.srcdoc =
+        '<!doctype html><html lang="en"><script type="module" src="/dist/heidi-clinical-codes.js"></script><body></body></html>';
+      const ready = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      document.body.append(frame);
+      await ready;
+      const win = frame.contentWindow!;
+      await win.customElements.whenDefined('heidi-clinical-codes');
+      const reloaded = win.document.createElement('heidi-clinical-codes');
+      for (const [name, value] of Object.entries({ ...attrs, 'api-base': '/mock-heidi', 'token-url': tokenUrl(user) })) {
+        reloaded.setAttribute(name, value);
+      }
+      reloaded.addEventListener('heidi-session-start', onStart);
+      const shown = new Promise((resolve) => reloaded.addEventListener('heidi-codes-load', resolve, { once: true }));
+      win.document.body.append(reloaded);
+      await shown;
+      const creates = async (who: string) => (await requestLog(who)).filter((e) => e.route === 'create-session').length;
+      expect(await creates(user)).to.equal(1);
+      expect(started.map((s) => s.created)).to.deep.equal([true, false, false]);
+      expect(new Set(started.map((s) => s.sessionId)).size, 'one session id').to.equal(1);
+      // Only ids are kept: no token in this tab's storage.
+      for (let i = 0; i < sessionStorage.length; i++) expect(sessionStorage.getItem(sessionStorage.key(i)!)).to.not.contain('eyJ');
+      // Another user (another token source) with the same profile and appointment has a session of their own.
+      const other = newUser();
+      (await mountLoaded({ user: other, attrs })).el.remove();
+      expect(await creates(other)).to.equal(1);
+      expect(started.at(-1)!.created).to.equal(true);
+    } finally {
+      document.removeEventListener('heidi-session-start', onStart);
+      frame.remove();
+    }
+  });
+
+  it('a created session Heidi no longer has (not found) is forgotten: the next load creates another', async () => {
+    const user = newUser();
+    const attrs = { 'patient-profile-id': 'pp-8', 'ehr-appointment-id': 'APPT-88' };
+    (await mountLoaded({ user, attrs })).el.remove();
+    await setScenario(user, { failures: [{ route: 'any', status: 404, count: 6 }] });
+    const { el } = await mount({ user, attrs });
+    const failed = await oneEvent(el, 'heidi-error');
+    expect(failed.detail.code).to.equal('not-found');
+    el.remove();
+    await setScenario(user, { failures: [] });
+    const started = oneEvent(document, 'heidi-session-start');
+    (await mountLoaded({ user, attrs })).el.remove();
+    expect((await started).detail.created).to.equal(true);
+    expect((await requestLog(user)).filter((e) => e.route === 'create-session')).to.have.length(2);
+  });
+
   it('sends patient and clinician notes with PATCH and uses the answer for the checks', async () => {
     const user = newUser();
     const { el } = await mountLoaded({

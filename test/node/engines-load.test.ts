@@ -113,6 +113,25 @@ describe('engines: the host note without Heidi', () => {
     );
   });
 
+  it('the review of a host note is keyed by whose note it is too: one templated note for two patients is two reviews', async () => {
+    const note = 'Type 2 diabetes. Plan: review in 3 months.';
+    assert.equal(noteReviewId(note, ['PT-BOB', 'APPT-1', '']), noteReviewId(note, ['PT-BOB', 'APPT-1', '']));
+    assert.notEqual(noteReviewId(note, ['PT-BOB', 'APPT-1', '']), noteReviewId(note, ['PT-ALICE', 'APPT-1', '']));
+    assert.notEqual(noteReviewId(note, ['PT-BOB', 'APPT-1', '']), noteReviewId(note, ['PT-BOB', 'APPT-2', '']));
+    // The ids are not run together: "A" + "B\nC" is not "A\nB" + "C".
+    assert.notEqual(noteReviewId(note, ['A', 'B\nC']), noteReviewId(note, ['A\nB', 'C']));
+    const sully = engine('sully', { entities: [code('sully', 'E11.9', 0.8)], discarded: [] });
+    const signal = new AbortController().signal;
+    const bob = await loadNoteCodes({ note, context: ['PT-BOB'], peers: [sully], signal });
+    const alice = await loadNoteCodes({ note, context: ['PT-ALICE'], peers: [sully], signal });
+    assert.notEqual(bob.model.sessionId, alice.model.sessionId);
+    // More than 32 bits (a 32-bit FNV-1a collision is found in about a second): 2,000 near-identical notes, 2,000
+    // ids, most of them beyond 2^32.
+    const ids = [...new Set(Array.from({ length: 2000 }, (_, i) => noteReviewId(`BMI ${i}.`, ['PT-1'])))];
+    assert.equal(ids.length, 2000);
+    assert.ok(ids.filter((id) => parseInt(id.slice('note-'.length), 36) > 2 ** 32).length > 1900);
+  });
+
   it('the review of a host note is keyed by the note: the same note the same id, another note another', () => {
     assert.equal(noteReviewId('a note'), noteReviewId('a note'));
     assert.notEqual(noteReviewId('a note'), noteReviewId('a note.'));

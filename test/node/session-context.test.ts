@@ -54,6 +54,27 @@ describe('SessionContextSync', () => {
     assert.equal(sent.length, 2);
   });
 
+  it('a host that names another patient while the link to the first is on the wire never relinks the session', async () => {
+    const { host, sent, model } = setUp([]);
+    const answers: (() => void)[] = [];
+    const held = new SessionContextSync(host, {
+      updateSession: async (sessionId, update) => {
+        sent.push(update);
+        await new Promise<void>((resolve) => answers.push(resolve)); // Heidi applied it, and answers late
+        return { session_id: sessionId, ehr_patient_id: 'EHR-1' } as Session;
+      },
+      onSession: () => undefined,
+      onError: () => undefined,
+    });
+    const linking = held.send(model);
+    (host as { ehrPatientId: string }).ehrPatientId = 'EHR-2'; // the host's mistake the guard is for: another patient, the same session-id
+    const render = held.send(model); // a render meanwhile: the model still says "no EHR patient"
+    answers.splice(0).forEach((answer) => answer());
+    await Promise.all([linking, render]);
+    await held.send(model);
+    assert.deepEqual(sent, [{ ehr_patient_id: 'EHR-1' }]);
+  });
+
   it("sends the patient once per change, and nothing for a session that is another patient's link", async () => {
     const { host, sync, sent, model } = setUp(['ok', 'ok', 'ok']);
     const linked = { ...model, session: { session_id: 'S1', ehr_patient_id: 'EHR-1' } } as unknown as CodingModel;
