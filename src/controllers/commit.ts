@@ -9,7 +9,7 @@ import type { ReactiveControllerHost } from 'lit';
 import type { Reviewer } from '../core/audit.ts';
 import type { CheckWarning } from '../core/checks.ts';
 import { toFhirBundle } from '../core/fhir.ts';
-import { codeRef, sameCode, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
+import { codeRef, sameCodeKey, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
 import { committedCode, fhirCodeKey, patientBlock, perCode, suggestionsFor, type AcceptedPick } from '../core/payloads.ts';
 import type { ReviewState } from '../core/review.ts';
 import { sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
@@ -56,16 +56,16 @@ function changes(lastSent: readonly SentCode[], held: readonly SentCode[]): { ad
  * `code-systems`: hidden is not withdrawn, so such a code stays listed and is never in `removed`. A hidden code
  * never sent is not sent while hidden. (Codes no card of the load has: `heldWithoutCard`.)
  */
-function heldAfterSend(state: ReviewState, shown: readonly EntityView[]): (entity: EntityView) => boolean {
+export function heldAfterSend(state: ReviewState, shown: readonly EntityView[]): (entity: EntityView) => boolean {
   const shownIds = new Set(shown.map((e) => e.id));
   return (e) => state.status(e.id) === 'ACCEPTED' && (shownIds.has(e.id) || state.isSent(e));
 }
 
-/** A stored sent code has no name (none is kept in storage): take it from its entity when that is still there. */
-function named(entities: ReadonlyMap<string, EntityView>, code: SentCode): SentCode {
-  const entity = !code.display && entities.get(code.entityId);
-  const known = entity && [entity.primary, ...entity.similar].find((c) => sameCode(c, code));
-  return known ? { entityId: code.entityId, ...codeRef(known) } : code;
+/** A stored sent code has no name (none is kept in storage): take it from a card that lists the code (its own, or the one that withdraws it). */
+function named(entities: readonly EntityView[], codes: SentCode[]): SentCode[] {
+  if (codes.every((c) => c.display)) return codes;
+  const known = new Map(entities.flatMap((e) => [e.primary, ...e.similar]).map((c) => [sameCodeKey(c), c]));
+  return codes.map((c) => (c.display || !known.has(sameCodeKey(c)) ? c : { entityId: c.entityId, ...codeRef(known.get(sameCodeKey(c))!) }));
 }
 
 /** Not a lifecycle hook user: a send under way when the element leaves still completes, so nothing sent is lost. */
@@ -126,7 +126,7 @@ export class CommitController {
       const entity = entities.get(id);
       if (entity && holds(entity)) held.push({ entityId: id, ...codeRef(state.chosenCode(entity)) });
     }
-    held.push(...heldWithoutCard(state.sentCodes, model.entities));
+    held.push(...heldWithoutCard(state.sentCodes, model.entities, state));
     const count = changes(state.sentCodes, held).removed.length;
     this._withdraw = { key, count };
     return count;
@@ -184,14 +184,13 @@ export class CommitController {
     // What the host holds is tracked per entity; what it receives is one code per system + code.
     const held = [
       ...picks.map(({ entity, chosen }) => sentCode({ entityId: entity.id, ...codeRef(chosen) })),
-      ...heldWithoutCard(lastSent, model.entities),
+      ...heldWithoutCard(lastSent, model.entities, state),
     ];
     const sending = perCode(picks);
     const codes = sending.map(({ entity, chosen, warnings, suggestions }) => committedCode(entity, chosen, warnings, suggestions));
     const change = changes(lastSent, held);
     const added = change.added;
-    const entities = new Map(model.entities.map((e) => [e.id, e]));
-    const removed = change.removed.map((c) => named(entities, c));
+    const removed = named(model.entities, change.removed);
     if (!codes.length && !removed.length) {
       this._options.announcer.announce(this._options.locale.messages.nothingToSend);
       return false;
@@ -199,10 +198,10 @@ export class CommitController {
     const host = this._host;
     const fhir = toFhirBundle(
       // The same codes as `codes`, each with what its entity knows.
-      sending.map(({ entity, suggestions }, i) => ({
+      sending.map(({ chosen, suggestions }, i) => ({
         ...codes[i]!,
-        // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list).
-        kind: entity.primary.kind,
+        // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list): the chosen code's kind, not the primary's.
+        kind: chosen.kind,
         engines: suggestions.map(({ engine, score }) => ({ engine, score, runId: model.runIds?.get(engine) })),
       })),
       {

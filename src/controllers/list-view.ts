@@ -21,6 +21,8 @@ import {
   type StatusFilter,
 } from '../core/filters.ts';
 import type { CodeView, CodingModel, EntityView } from '../core/model.ts';
+import { fhirCodeKey } from '../core/payloads.ts';
+import { heldAfterSend } from './commit.ts';
 import type { Decision, ReviewState, ReviewStatus } from '../core/review.ts';
 
 export interface ListViewHost extends ReactiveControllerHost {
@@ -111,6 +113,20 @@ export class ListViewController implements ReactiveController {
     counts.PENDING = shown.length - counts.ACCEPTED - counts.REJECTED;
     return counts;
   });
+  private readonly _byId = memo((model: CodingModel) => new Map(model.entities.map((e) => [e.id, e])));
+  private readonly _sendCount = memo(
+    (model: CodingModel, shown: readonly EntityView[], review: ReviewState, decisions: ReadonlyMap<string, Decision>) => {
+      // From the decisions, as `counts` (only an accepted card is sent); by code, as the send's `perCode`.
+      const entities = this._byId(model);
+      const holds = heldAfterSend(review, shown);
+      const codes = new Set<string>();
+      for (const id of decisions.keys()) {
+        const entity = entities.get(id);
+        if (entity && holds(entity)) codes.add(fhirCodeKey(review.chosenCode(entity)));
+      }
+      return codes.size;
+    },
+  );
   private readonly _warnings = new Map<string, { code: CodeView; patient: unknown; warnings: readonly CheckWarning[] }>();
 
   constructor(
@@ -141,9 +157,19 @@ export class ListViewController implements ReactiveController {
     return model ? this._shown(model, this._host.codeSystems ?? '') : [];
   }
 
-  /** How many of `shown` are pending, accepted, rejected (the toolbar's counts and the footer's accepted). */
+  /** How many of `shown` are pending, accepted, rejected (the toolbar's counts; the footer counts codes: `sendCount`). */
   get counts(): Readonly<Record<ReviewStatus, number>> {
     return this._counts(this.shown, this._sources.review.state?.snapshot ?? NO_DECISIONS);
+  }
+
+  /**
+   * How many codes a send now gives the host (the Send button's count): one per FHIR system + code, by the send's
+   * rule (`heldAfterSend`), so a code two cards hold is one, and one sent before but hidden now by `code-systems` counts.
+   */
+  get sendCount(): number {
+    const model = this._sources.session.model;
+    const review = this._sources.review.state;
+    return model && review ? this._sendCount(model, this.shown, review, review.snapshot) : 0;
   }
 
   /** Pending entities the batch filter takes, among those the system filter shows (any status filter). */

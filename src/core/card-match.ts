@@ -55,16 +55,22 @@ export function matchStaleIds(
 }
 
 /**
- * Codes the host holds under an id no card of `entities` has, and that no card suggests (the one engine that
- * suggested it is down): not shown, so neither sent again nor withdrawn; the host goes on holding them.
+ * Codes the host holds under an id no card of `entities` has: not shown, so neither sent again nor withdrawn (the
+ * one engine that suggested it is down), unless a card stands for the code now, as its suggested or its chosen code
+ * (`review`; the suggested one without): that card's decision says whether the host keeps it. A card that only
+ * lists the code as an alternative does not: a sent code is withdrawn by a decision, never by an engine being down.
  */
-export function heldWithoutCard(sent: readonly SentCode[], entities: readonly EntityView[]): SentCode[] {
+export function heldWithoutCard(
+  sent: readonly SentCode[],
+  entities: readonly EntityView[],
+  review?: { chosenCode(entity: EntityView): CodeKey },
+): SentCode[] {
   if (!sent.length) return [];
   const ids = new Set(entities.map((e) => e.id));
   const cardless = sent.filter((c) => !ids.has(c.entityId));
   // Usually none: the codes of every card are keyed only when a sent code has lost its card (the footer asks on each decision).
   if (!cardless.length) return [];
-  const codes = new Set(entities.flatMap((e) => [e.primary, ...e.similar].map(keyOf)));
+  const codes = new Set(entities.flatMap((e) => [e.primary, review?.chosenCode(e) ?? e.primary].map(keyOf)));
   return cardless.filter((c) => !codes.has(keyOf(c)));
 }
 

@@ -7,9 +7,20 @@ import type { CodeView, EntityView } from './model.ts';
 import { hasAnyEvidence } from './model.ts';
 import { isLocated, prepareText } from './evidence.ts';
 import { isCalendarDate } from './dates.ts';
+import { engineLabel } from './engines/types.ts';
 
 export type CheckKind =
-  'sex' | 'age' | 'invalid' | 'rare' | 'unspecified' | 'negated' | 'historical' | 'other-person' | 'no-evidence' | 'score-range';
+  | 'sex'
+  | 'age'
+  | 'invalid'
+  | 'rare'
+  | 'unspecified'
+  | 'negated'
+  | 'historical'
+  | 'other-person'
+  | 'no-evidence'
+  | 'score-range'
+  | 'discarded';
 
 /** Where in a piece of evidence the cue words sit, so the card can highlight them. */
 export interface CueLocation {
@@ -52,6 +63,10 @@ export function checkEntity(entity: EntityView, code: CodeView, context: CheckCo
     // Heidi's score was outside 0..1 (shown clamped): say so, so 100 % is not read as certainty.
     code.scoreOutOfRange !== undefined && { kind: 'score-range', params: { score: code.scoreOutOfRange } },
     !hasAnyEvidence(entity) && { kind: 'no-evidence', params: {} },
+    // Another engine considered this very code and threw it away (Omniscribe's discarded assessments), with its reason.
+    ...(entity.discardedBy ?? [])
+      .filter((d) => d.system === code.system && d.code === code.code)
+      .map((d) => ({ kind: 'discarded', params: { engine: engineLabel(d.engine), reason: d.justification } }) as const),
   ].filter((warning): warning is CheckWarning => !!warning);
 }
 
@@ -123,9 +138,10 @@ type CueKind = 'negated' | 'historical' | 'other-person';
 const CUE_RULES: readonly (readonly [CueKind, RegExp])[] = [
   [
     'other-person',
-    /\b(family history|(?:his|her|my|your|the patient's) (?:mother|father|mom|dad|sister|brother|son|daughter|wife|husband|grandmother|grandfather|aunt|uncle|partner)|mother|father|sister|brother|grandmother|grandfather|aunt|uncle)\b/gi,
+    /\b(family history|(?:his|her|my|your|the patient['’]s) (?:mother|father|mom|dad|sister|brother|son|daughter|wife|husband|grandmother|grandfather|aunt|uncle|partner)|mother|father|sister|brother|grandmother|grandfather|aunt|uncle)\b/gi,
   ],
-  ['negated', /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never had|no|not)\b/gi],
+  // Contractions too, with either apostrophe: "won't need", "I don’t have", "hasn't had".
+  ['negated', /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never|no|not|cannot|\w+n['’]t)\b/gi],
   ['historical', /\b(history of|hx of|past history|previously|in the past|used to|years ago|resolved)\b/gi],
 ];
 
