@@ -140,8 +140,13 @@ const CUE_RULES: readonly (readonly [CueKind, RegExp])[] = [
     'other-person',
     /\b(family history|(?:his|her|my|your|the patient['’]s) (?:mother|father|mom|dad|sister|brother|son|daughter|wife|husband|grandmother|grandfather|aunt|uncle|partner)|mother|father|sister|brother|grandmother|grandfather|aunt|uncle)\b/gi,
   ],
-  // Contractions too, with either apostrophe: "won't need", "I don’t have", "hasn't had".
-  ['negated', /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never|no|not|cannot|\w+n['’]t)\b/gi],
+  // Contractions too, with either apostrophe, as NegEx takes them: of "be", and of any verb before "have", "had",
+  // "need" or "any" ("I don’t have", "won't need", "hasn't had"). Not "n't" alone: "I can't get to sleep" and
+  // "I haven't opened my bowels" are the complaint itself (insomnia, constipation), not a denial of it.
+  [
+    'negated',
+    /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never|no|not|(?:is|are|was|were)n['’]t|\w+n['’]t\s+(?:have|has|had|need|needed|any))\b/gi,
+  ],
   ['historical', /\b(history of|hx of|past history|previously|in the past|used to|years ago|resolved)\b/gi],
 ];
 
