@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { buildModel, type CodingModel, type EntityView } from '../../src/core/model.ts';
 import { mergeEngineResults } from '../../src/core/engines/merge.ts';
 import { peerEntity } from '../../src/core/engines/peer-http.ts';
-import type { EngineResult } from '../../src/core/engines/types.ts';
+import type { DiscardedCode, EngineResult } from '../../src/core/engines/types.ts';
 import { DEFAULT_BATCH_FILTER, batchCandidates } from '../../src/core/filters.ts';
 import { heldWithoutCard } from '../../src/core/card-match.ts';
 import { ReviewController } from '../../src/controllers/review.ts';
@@ -193,8 +193,8 @@ describe('warnings as the host receives them', () => {
   it('a code another engine discarded: a `discarded` warning on the card, kept out of a batch accept, in codes and FHIR', async () => {
     const injection = { id: 'inj', primary_code: code('20610', 'cpt_2025', 0.95), relevance: 'HIGH', location_in_note: [at('Injection')] };
     const model = heidiModel([injection]);
-    const discardedBy = [
-      { engine: 'omniscribe', system: ICD, code: 'M17.11', display: 'x', justification: 'M17.12 is the side documented.' },
+    const discardedBy: DiscardedCode[] = [
+      { engine: 'omniscribe', system: ICD, code: 'M17.11', display: 'x', justification: 'M17.12 is the side documented.', score: 0.3 },
     ];
     const withDiscard = {
       ...model,
