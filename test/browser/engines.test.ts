@@ -590,6 +590,25 @@ describe('review rv5b: what the EHR holds, and what Send counts', () => {
   });
 });
 
+describe('review rv5b: warnings as the host receives them', () => {
+  beforeEach(() => sessionStorage.clear());
+  it('a code Omniscribe discarded is a `discarded` check warning: on the card, in codes[].warnings (each kind once) and the FHIR note', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-glaucoma-check', attrs: THREE, props: FAST });
+    await settle(el);
+    const glaucoma = card(el, 'H40.10');
+    expect(shadow(glaucoma).querySelector('.discarded-by')!.textContent).to.include('Omniscribe discarded this code: ');
+    button(glaucoma, 'Accept ').click();
+    await settle(el);
+    const detail = await commitDetail(el);
+    const [sent] = detail!.codes;
+    expect(sent!.warnings).to.include('discarded');
+    expect(new Set(sent!.warnings).size, 'each kind once').to.equal(sent!.warnings.length);
+    const notes = JSON.stringify(detail!.fhir.entry.map((e) => (e.resource as { note?: unknown }).note));
+    expect(notes).to.match(/Accepted despite check warnings: [^"]*discarded/);
+    await expect(el).to.be.accessible();
+  });
+});
+
 describe('Retry Heidi', () => {
   beforeEach(() => sessionStorage.clear()); // fx-knee-oa's stored review from the tests above
   it("Heidi failed while the peers answered: its row's Retry reloads, and a decision made on a peer card stays on Heidi's", async () => {
