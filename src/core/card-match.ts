@@ -55,10 +55,11 @@ export function matchStaleIds(
 }
 
 /**
- * Codes the host holds under an id no card of `entities` has: not shown, so neither sent again nor withdrawn (the
- * one engine that suggested it is down), unless a card stands for the code now, as its suggested or its chosen code
- * (`review`; the suggested one without): that card's decision says whether the host keeps it. A card that only
- * lists the code as an alternative does not: a sent code is withdrawn by a decision, never by an engine being down.
+ * Codes the host holds that no card of `entities` shows where they were sent: their id has no card, or its card no
+ * longer lists the code (the engine answered otherwise, so a swap to it was dropped). Such a code is neither sent
+ * again nor withdrawn, unless a card stands for it now, as its suggested or its chosen code (`review`; the
+ * suggested one without): that card's decision says whether the host keeps it. A card that only lists the code as
+ * an alternative does not: a sent code is withdrawn by a decision, never by an engine being down or answering otherwise.
  */
 export function heldWithoutCard(
   sent: readonly SentCode[],
@@ -66,8 +67,9 @@ export function heldWithoutCard(
   review?: { chosenCode(entity: EntityView): CodeKey },
 ): SentCode[] {
   if (!sent.length) return [];
-  const ids = new Set(entities.map((e) => e.id));
-  const cardless = sent.filter((c) => !ids.has(c.entityId));
+  const cards = new Map(entities.map((e) => [e.id, e]));
+  const lists = (e: EntityView | undefined, c: SentCode) => !!e && [e.primary, ...e.similar].some((code) => keyOf(code) === keyOf(c));
+  const cardless = sent.filter((c) => !lists(cards.get(c.entityId), c));
   // Usually none: the codes of every card are keyed only when a sent code has lost its card (the footer asks on each decision).
   if (!cardless.length) return [];
   const codes = new Set(entities.flatMap((e) => [e.primary, review?.chosenCode(e) ?? e.primary].map(keyOf)));

@@ -155,6 +155,22 @@ describe('a sent code is withdrawn by a decision, never by an engine being down'
     assert.deepEqual(codesOf(heldWithoutCard(sent, heidiModel().entities)), ['Z87.11']);
   });
 
+  it('a sent swap dropped because Heidi no longer lists its code is not withdrawn: no decision withdrew it', async () => {
+    const t = setUp(heidiModel());
+    const ulcer = t.entity('ulcer');
+    t.review.swap(ulcer, ulcer.similar[0]!);
+    assert.equal(await t.commit.commit(), true);
+    assert.deepEqual(codesOf(t.last().added), ['Z87.11']);
+    // Heidi answers again with other alternatives for K27.9: the swap cannot be kept (the card is pending again).
+    const other = heidiModel();
+    t.reload({ ...other, entities: other.entities.map((e) => (e.id === 'ulcer' ? { ...e, similar: [] } : e)) });
+    assert.equal(t.review.state!.status('ulcer'), 'PENDING');
+    assert.equal(t.commit.withdrawals, 0);
+    t.review.setStatus(t.entity('knee'), 'ACCEPTED');
+    assert.equal(await t.commit.commit(), true);
+    assert.deepEqual([codesOf(t.last().added), codesOf(t.last().removed)], [['M17.11'], []]);
+  });
+
   it('two tabs whose engines differ: the Heidi-only tab sends without withdrawing what the other sent', async () => {
     const a = setUp(threeEngines(), { apiBase: 'rv5b-tabs' });
     const b = setUp(heidiModel(), { apiBase: 'rv5b-tabs' });
