@@ -114,17 +114,14 @@ export class ListViewController implements ReactiveController {
     return counts;
   });
   private readonly _byId = memo((model: CodingModel) => new Map(model.entities.map((e) => [e.id, e])));
+  // Once per list, not per decision: the rule reads the review when asked, and keys the shown ids once.
+  private readonly _holds = memo(heldAfterSend);
+  // From the decisions, as `counts` (only an accepted card is sent); by code, as the send's `perCode`.
   private readonly _sendCount = memo(
     (model: CodingModel, shown: readonly EntityView[], review: ReviewState, decisions: ReadonlyMap<string, Decision>) => {
-      // From the decisions, as `counts` (only an accepted card is sent); by code, as the send's `perCode`.
-      const entities = this._byId(model);
-      const holds = heldAfterSend(review, shown);
-      const codes = new Set<string>();
-      for (const id of decisions.keys()) {
-        const entity = entities.get(id);
-        if (entity && holds(entity)) codes.add(fhirCodeKey(review.chosenCode(entity)));
-      }
-      return codes.size;
+      const holds = this._holds(review, shown);
+      const held = [...decisions.keys()].map((id) => this._byId(model).get(id)).filter((e) => !!e && holds(e));
+      return new Set(held.map((e) => fhirCodeKey(review.chosenCode(e!)))).size;
     },
   );
   private readonly _warnings = new Map<string, { code: CodeView; patient: unknown; warnings: readonly CheckWarning[] }>();

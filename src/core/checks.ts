@@ -7,7 +7,6 @@ import type { CodeView, EntityView } from './model.ts';
 import { hasAnyEvidence } from './model.ts';
 import { isLocated, prepareText } from './evidence.ts';
 import { isCalendarDate } from './dates.ts';
-import { engineLabel } from './engines/types.ts';
 
 export type CheckKind =
   | 'sex'
@@ -66,7 +65,7 @@ export function checkEntity(entity: EntityView, code: CodeView, context: CheckCo
     // Another engine considered this very code and threw it away (Omniscribe's discarded assessments), with its reason.
     ...(entity.discardedBy ?? [])
       .filter((d) => d.system === code.system && d.code === code.code)
-      .map((d) => ({ kind: 'discarded', params: { engine: engineLabel(d.engine), reason: d.justification } }) as const),
+      .map((d) => ({ kind: 'discarded', params: { engine: d.engine, reason: d.justification } }) as const),
   ].filter((warning): warning is CheckWarning => !!warning);
 }
 
@@ -145,7 +144,7 @@ const CUE_RULES: readonly (readonly [CueKind, RegExp])[] = [
   // "I haven't opened my bowels" are the complaint itself (insomnia, constipation), not a denial of it.
   [
     'negated',
-    /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never|no|not|(?:is|are|was|were)n['’]t|\w+n['’]t\s+(?:have|has|had|need|needed|any))\b/gi,
+    /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never|no|not|(?:is|are|was|were)n['’]t|\w+n['’]t\s+(?:ha(?:ve|s|d)|need(?:ed)?|any))\b/gi,
   ],
   ['historical', /\b(history of|hx of|past history|previously|in the past|used to|years ago|resolved)\b/gi],
 ];

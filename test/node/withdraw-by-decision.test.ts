@@ -221,7 +221,7 @@ describe('warnings as the host receives them', () => {
     const warnings = t.list.warningsFor(knee);
     assert.deepEqual(
       warnings.map((w) => [w.kind, w.params]),
-      [['discarded', { engine: 'Omniscribe', reason: 'M17.12 is the side documented.' }]],
+      [['discarded', { engine: 'omniscribe', reason: 'M17.12 is the side documented.' }]],
     );
     const batch = (m: CodingModel) => batchCandidates(m.entities, t.review.state!, (e) => t.list.warningsFor(e), DEFAULT_BATCH_FILTER);
     assert.deepEqual(

@@ -38,7 +38,7 @@ export function cardEnginesTemplate(
   }${
     discarded.length
       ? html`<ul class="checks discarded-by">
-          ${discarded.map(({ params }) => html`<li>⚠ ${m.discardedBy(String(params.engine), String(params.reason))}</li>`)}
+          ${discarded.map(({ params }) => html`<li>⚠ ${m.discardedBy(engineLabel(String(params.engine)), String(params.reason))}</li>`)}
         </ul>`
       : nothing
   }`;
