@@ -61,7 +61,7 @@ export function heldAfterSend(state: ReviewState, shown: readonly EntityView[]):
   return (e) => state.status(e.id) === 'ACCEPTED' && (shownIds.has(e.id) || state.isSent(e));
 }
 
-/** A stored sent code has no name (none is kept in storage): take it from a card that lists the code (its own, or the one that withdraws it). */
+/** A stored sent code has no name (none is kept in storage): take it from a card that lists the code. */
 function named(entities: readonly EntityView[], codes: SentCode[]): SentCode[] {
   if (codes.every((c) => c.display)) return codes;
   const known = new Map(entities.flatMap((e) => [e.primary, ...e.similar]).map((c) => [sameCodeKey(c), c]));
@@ -200,7 +200,7 @@ export class CommitController {
       // The same codes as `codes`, each with what its entity knows.
       sending.map(({ chosen, suggestions }, i) => ({
         ...codes[i]!,
-        // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list): the chosen code's kind, not the primary's.
+        // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list).
         kind: chosen.kind,
         engines: suggestions.map(({ engine, score }) => ({ engine, score, runId: model.runIds?.get(engine) })),
       })),

@@ -114,9 +114,9 @@ export class ListViewController implements ReactiveController {
     return counts;
   });
   private readonly _byId = memo((model: CodingModel) => new Map(model.entities.map((e) => [e.id, e])));
-  // Once per list, not per decision: the rule reads the review when asked, and keys the shown ids once.
+  // Once per list, not per decision.
   private readonly _holds = memo(heldAfterSend);
-  // From the decisions, as `counts` (only an accepted card is sent); by code, as the send's `perCode`.
+  // From the decisions, as `counts`; by code, as `perCode`.
   private readonly _sendCount = memo(
     (model: CodingModel, shown: readonly EntityView[], review: ReviewState, decisions: ReadonlyMap<string, Decision>) => {
       const holds = this._holds(review, shown);
@@ -154,15 +154,12 @@ export class ListViewController implements ReactiveController {
     return model ? this._shown(model, this._host.codeSystems ?? '') : [];
   }
 
-  /** How many of `shown` are pending, accepted, rejected (the toolbar's counts; the footer counts codes: `sendCount`). */
+  /** How many of `shown` are pending, accepted, rejected (the toolbar's counts). */
   get counts(): Readonly<Record<ReviewStatus, number>> {
     return this._counts(this.shown, this._sources.review.state?.snapshot ?? NO_DECISIONS);
   }
 
-  /**
-   * How many codes a send now gives the host (the Send button's count): one per FHIR system + code, by the send's
-   * rule (`heldAfterSend`), so a code two cards hold is one, and one sent before but hidden now by `code-systems` counts.
-   */
+  /** The codes a send now gives the host, each once (the send's rule, `heldAfterSend`). */
   get sendCount(): number {
     const model = this._sources.session.model;
     const review = this._sources.review.state;

@@ -55,11 +55,9 @@ export function matchStaleIds(
 }
 
 /**
- * Codes the host holds that no card of `entities` shows where they were sent: their id has no card, or its card no
- * longer lists the code (the engine answered otherwise, so a swap to it was dropped). Such a code is neither sent
- * again nor withdrawn, unless a card stands for it now, as its suggested or its chosen code (`review`; the
- * suggested one without): that card's decision says whether the host keeps it. A card that only lists the code as
- * an alternative does not: a sent code is withdrawn by a decision, never by an engine being down or answering otherwise.
+ * Codes the host holds whose card is gone or no longer lists them (an engine down or answering otherwise): kept,
+ * unless a card offers the code as its suggested or chosen code (`review`), whose decision then rules. A card
+ * listing it as an alternative does not: only a decision withdraws a sent code.
  */
 export function heldWithoutCard(
   sent: readonly SentCode[],

@@ -62,7 +62,7 @@ export function checkEntity(entity: EntityView, code: CodeView, context: CheckCo
     // Heidi's score was outside 0..1 (shown clamped): say so, so 100 % is not read as certainty.
     code.scoreOutOfRange !== undefined && { kind: 'score-range', params: { score: code.scoreOutOfRange } },
     !hasAnyEvidence(entity) && { kind: 'no-evidence', params: {} },
-    // Another engine considered this very code and threw it away (Omniscribe's discarded assessments), with its reason.
+    // Another engine threw this very code away (Omniscribe's discarded assessments).
     ...(entity.discardedBy ?? [])
       .filter((d) => d.system === code.system && d.code === code.code)
       .map((d) => ({ kind: 'discarded', params: { engine: d.engine, reason: d.justification } }) as const),
@@ -139,9 +139,7 @@ const CUE_RULES: readonly (readonly [CueKind, RegExp])[] = [
     'other-person',
     /\b(family history|(?:his|her|my|your|the patient['’]s) (?:mother|father|mom|dad|sister|brother|son|daughter|wife|husband|grandmother|grandfather|aunt|uncle|partner)|mother|father|sister|brother|grandmother|grandfather|aunt|uncle)\b/gi,
   ],
-  // Contractions too, with either apostrophe, as NegEx takes them: of "be", and of any verb before "have", "had",
-  // "need" or "any" ("I don’t have", "won't need", "hasn't had"). Not "n't" alone: "I can't get to sleep" and
-  // "I haven't opened my bowels" are the complaint itself (insomnia, constipation), not a denial of it.
+  // Contractions (' or ’) of "be", or before "have", "need", "any": not "n't" alone ("I can't get to sleep" is insomnia).
   [
     'negated',
     /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never|no|not|(?:is|are|was|were)n['’]t|\w+n['’]t\s+(?:ha(?:ve|s|d)|need(?:ed)?|any))\b/gi,

@@ -78,7 +78,6 @@ export function committedCode(
     ...codeRef(chosen),
     entityId: entity.id,
     evidence: { transcript: evidenceSpans(entity.transcript), note: evidenceSpans(entity.note) },
-    // Each kind once, however many quotes it flagged.
     warnings: [...new Set(warnings.map((w) => w.kind))],
     engines: namesOf(suggestions),
   };

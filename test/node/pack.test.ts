@@ -113,9 +113,10 @@ test('the tarball holds the built package and nothing else', (t) => {
   // windowed list landed together (issues 13 and 16), which took it to about 415 KiB; the fourth session's
   // review fixes (session reuse, link retry, the hand-off rules) to about 449 KiB; the fifth session's (the
   // reviews' fixes, slices at load) to about 465 KiB; the sixth's (card identity across engines, the third review's
-  // fixes: focus, engine Retry, localised notices) to about 490 KiB (main alone was at 486 KiB). The bound catches
+  // fixes: focus, engine Retry, localised notices) to about 490 KiB (main alone was at 486 KiB); the seventh's review
+  // (rv5b: withdrawals, warning kinds, the Send count) past 500 KiB. The bound catches
   // something shipped by mistake (a stray folder, an unminified copy), which costs far more than a session's fixes.
-  assert.ok(packed.size < 500 * 1024, `tarball is ${packed.size} bytes`);
+  assert.ok(packed.size < 512 * 1024, `tarball is ${packed.size} bytes`);
 });
 
 test('the proxy imports in Node and hands out a token', async (t) => {

@@ -81,7 +81,7 @@ export class HeidiCodeCard extends LitElement {
     const m = this.messages;
     const e = this.entity;
     const code = this.chosen;
-    // Beside its quote, or (a code another engine discarded) under the engines line.
+    // Cue warnings sit beside their quote, `discarded` under the engines line.
     const cueless = this.warnings.filter((w): w is ListedWarning => !isCueWarning(w) && w.kind !== 'discarded');
     const context = {
       messages: m,

@@ -1,7 +1,7 @@
 /**
  * A card's engines line: each engine that suggested the code, with its own
- * score and evidence (its located note quotes, its justification), and the
- * `discarded` check warning of each engine that considered the chosen code and discarded it. A card
+ * score and evidence (its located note quotes, its justification), and a
+ * `discarded` warning for each engine that discarded the chosen code. A card
  * only Heidi suggested shows nothing here (the single-engine card is as before).
  */
 import { html, nothing, type TemplateResult } from 'lit';
