@@ -341,7 +341,7 @@ export class HeidiClinicalCodes extends LitElement {
         this.readonly || shown.length === 0
           ? nothing
           : footerTemplate(
-              { messages: m, accepted: this._list.counts.ACCEPTED, held: review.sentCodes.length, ...this._commit.view },
+              { messages: m, accepted: this._list.sendCount, held: review.sentCodes.length, ...this._commit.view },
               { send: () => void this.commit(), retry: () => void this._retryBlocked() },
             )
       }

@@ -57,7 +57,7 @@ function changes(lastSent: readonly SentCode[], held: readonly SentCode[]): { ad
  * `code-systems`: hidden is not withdrawn, so such a code stays listed and is never in `removed`. A hidden code
  * never sent is not sent while hidden. (Codes no card of the load has: `heldWithoutCard`.)
  */
-function heldAfterSend(state: ReviewState, shown: readonly EntityView[]): (entity: EntityView) => boolean {
+export function heldAfterSend(state: ReviewState, shown: readonly EntityView[]): (entity: EntityView) => boolean {
   const shownIds = new Set(shown.map((e) => e.id));
   return (e) => state.status(e.id) === 'ACCEPTED' && (shownIds.has(e.id) || state.isSent(e));
 }
@@ -130,7 +130,7 @@ export class CommitController {
       const entity = entities.get(id);
       if (entity && holds(entity)) held.push({ entityId: id, ...codeRef(state.chosenCode(entity)) });
     }
-    held.push(...heldWithoutCard(state.sentCodes, model.entities));
+    held.push(...heldWithoutCard(state.sentCodes, model.entities, state));
     const count = changes(state.sentCodes, held).removed.length;
     this._withdraw = { key, count };
     return count;
@@ -195,14 +195,13 @@ export class CommitController {
     // What the host holds is tracked per entity; what it receives is one code per system + code.
     const held = [
       ...picks.map(({ entity, chosen }) => sentCode({ entityId: entity.id, ...codeRef(chosen) })),
-      ...heldWithoutCard(lastSent, model.entities),
+      ...heldWithoutCard(lastSent, model.entities, state),
     ];
     const sending = perCode(picks);
     const codes = sending.map(({ entity, chosen, warnings, suggestions }) => committedCode(entity, chosen, warnings, suggestions));
     const change = changes(lastSent, held);
     const added = change.added;
-    const entities = new Map(model.entities.map((e) => [e.id, e]));
-    const removed = change.removed.map((c) => namedSent(entities, c));
+    const removed = namedSent(model.entities, change.removed);
     if (!codes.length && !removed.length) {
       this._options.announcer.announce(this._options.locale.messages.nothingToSend);
       return false;

@@ -21,6 +21,8 @@ import {
   type StatusFilter,
 } from '../core/filters.ts';
 import type { CodeView, CodingModel, EntityView } from '../core/model.ts';
+import { fhirCodeKey } from '../core/payloads.ts';
+import { heldAfterSend } from './commit.ts';
 import type { Decision, ReviewState, ReviewStatus } from '../core/review.ts';
 
 export interface ListViewHost extends ReactiveControllerHost {
@@ -111,6 +113,17 @@ export class ListViewController implements ReactiveController {
     counts.PENDING = shown.length - counts.ACCEPTED - counts.REJECTED;
     return counts;
   });
+  private readonly _byId = memo((model: CodingModel) => new Map(model.entities.map((e) => [e.id, e])));
+  // Once per list, not per decision.
+  private readonly _holds = memo(heldAfterSend);
+  // From the decisions, as `counts`; by code, as `perCode`.
+  private readonly _sendCount = memo(
+    (model: CodingModel, shown: readonly EntityView[], review: ReviewState, decisions: ReadonlyMap<string, Decision>) => {
+      const holds = this._holds(review, shown);
+      const held = [...decisions.keys()].map((id) => this._byId(model).get(id)).filter((e) => !!e && holds(e));
+      return new Set(held.map((e) => fhirCodeKey(review.chosenCode(e!)))).size;
+    },
+  );
   private readonly _warnings = new Map<string, { code: CodeView; patient: unknown; warnings: readonly CheckWarning[] }>();
 
   constructor(
@@ -141,9 +154,16 @@ export class ListViewController implements ReactiveController {
     return model ? this._shown(model, this._host.codeSystems ?? '') : [];
   }
 
-  /** How many of `shown` are pending, accepted, rejected (the toolbar's counts and the footer's accepted). */
+  /** How many of `shown` are pending, accepted, rejected (the toolbar's counts). */
   get counts(): Readonly<Record<ReviewStatus, number>> {
     return this._counts(this.shown, this._sources.review.state?.snapshot ?? NO_DECISIONS);
+  }
+
+  /** The codes a send now gives the host, each once (the send's rule, `heldAfterSend`). */
+  get sendCount(): number {
+    const model = this._sources.session.model;
+    const review = this._sources.review.state;
+    return model && review ? this._sendCount(model, this.shown, review, review.snapshot) : 0;
   }
 
   /** Pending entities the batch filter takes, among those the system filter shows (any status filter). */

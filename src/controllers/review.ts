@@ -100,7 +100,7 @@ export class ReviewController implements ReactiveController {
   get snapshot(): ReviewSnapshot | undefined {
     const state = this.state;
     // Names as the cards have them: a review restored from storage kept none.
-    const sent = state?.sentAt ? { at: state.sentAt, codes: state.sentCodes.map((c) => namedSent(this._entities, c)) } : undefined;
+    const sent = state?.sentAt ? { at: state.sentAt, codes: namedSent(this._entities.values(), state.sentCodes) } : undefined;
     return state && reviewSnapshot(state.sessionId, state.snapshot, state.audit, undefined, sent);
   }
 

@@ -55,16 +55,22 @@ export function matchStaleIds(
 }
 
 /**
- * Codes the host holds under an id no card of `entities` has, and that no card suggests (the one engine that
- * suggested it is down): not shown, so neither sent again nor withdrawn; the host goes on holding them.
+ * Codes the host holds whose card is gone or no longer lists them (an engine down or answering otherwise): kept,
+ * unless a card offers the code as its suggested or chosen code (`review`), whose decision then rules. A card
+ * listing it as an alternative does not: only a decision withdraws a sent code.
  */
-export function heldWithoutCard(sent: readonly SentCode[], entities: readonly EntityView[]): SentCode[] {
+export function heldWithoutCard(
+  sent: readonly SentCode[],
+  entities: readonly EntityView[],
+  review?: { chosenCode(entity: EntityView): CodeKey },
+): SentCode[] {
   if (!sent.length) return [];
-  const ids = new Set(entities.map((e) => e.id));
-  const cardless = sent.filter((c) => !ids.has(c.entityId));
+  const cards = new Map(entities.map((e) => [e.id, e]));
+  const lists = (e: EntityView | undefined, c: SentCode) => !!e && [e.primary, ...e.similar].some((code) => keyOf(code) === keyOf(c));
+  const cardless = sent.filter((c) => !lists(cards.get(c.entityId), c));
   // Usually none: the codes of every card are keyed only when a sent code has lost its card (the footer asks on each decision).
   if (!cardless.length) return [];
-  const codes = new Set(entities.flatMap((e) => [e.primary, ...e.similar].map(keyOf)));
+  const codes = new Set(entities.flatMap((e) => [e.primary, review?.chosenCode(e) ?? e.primary].map(keyOf)));
   return cardless.filter((c) => !codes.has(keyOf(c)));
 }
 

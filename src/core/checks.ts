@@ -9,7 +9,17 @@ import { isLocated, prepareText } from './evidence.ts';
 import { isCalendarDate } from './dates.ts';
 
 export type CheckKind =
-  'sex' | 'age' | 'invalid' | 'rare' | 'unspecified' | 'negated' | 'historical' | 'other-person' | 'no-evidence' | 'score-range';
+  | 'sex'
+  | 'age'
+  | 'invalid'
+  | 'rare'
+  | 'unspecified'
+  | 'negated'
+  | 'historical'
+  | 'other-person'
+  | 'no-evidence'
+  | 'score-range'
+  | 'discarded';
 
 /** Where in a piece of evidence the cue words sit, so the card can highlight them. */
 export interface CueLocation {
@@ -52,6 +62,10 @@ export function checkEntity(entity: EntityView, code: CodeView, context: CheckCo
     // Heidi's score was outside 0..1 (shown clamped): say so, so 100 % is not read as certainty.
     code.scoreOutOfRange !== undefined && { kind: 'score-range', params: { score: code.scoreOutOfRange } },
     !hasAnyEvidence(entity) && { kind: 'no-evidence', params: {} },
+    // Another engine threw this very code away (Omniscribe's discarded assessments).
+    ...(entity.discardedBy ?? [])
+      .filter((d) => d.system === code.system && d.code === code.code)
+      .map((d) => ({ kind: 'discarded', params: { engine: d.engine, reason: d.justification } }) as const),
   ].filter((warning): warning is CheckWarning => !!warning);
 }
 
@@ -123,9 +137,13 @@ type CueKind = 'negated' | 'historical' | 'other-person';
 const CUE_RULES: readonly (readonly [CueKind, RegExp])[] = [
   [
     'other-person',
-    /\b(family history|(?:his|her|my|your|the patient's) (?:mother|father|mom|dad|sister|brother|son|daughter|wife|husband|grandmother|grandfather|aunt|uncle|partner)|mother|father|sister|brother|grandmother|grandfather|aunt|uncle)\b/gi,
+    /\b(family history|(?:his|her|my|your|the patient['’]s) (?:mother|father|mom|dad|sister|brother|son|daughter|wife|husband|grandmother|grandfather|aunt|uncle|partner)|mother|father|sister|brother|grandmother|grandfather|aunt|uncle)\b/gi,
   ],
-  ['negated', /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never had|no|not)\b/gi],
+  // Contractions (' or ’) of "be", or before "have", "need", "any": not "n't" alone ("I can't get to sleep" is insomnia).
+  [
+    'negated',
+    /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never|no|not|(?:is|are|was|were)n['’]t|\w+n['’]t\s+(?:ha(?:ve|s|d)|need(?:ed)?|any))\b/gi,
+  ],
   ['historical', /\b(history of|hx of|past history|previously|in the past|used to|years ago|resolved)\b/gi],
 ];
 

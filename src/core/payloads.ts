@@ -78,7 +78,7 @@ export function committedCode(
     ...codeRef(chosen),
     entityId: entity.id,
     evidence: { transcript: evidenceSpans(entity.transcript), note: evidenceSpans(entity.note) },
-    warnings: warnings.map((w) => w.kind),
+    warnings: [...new Set(warnings.map((w) => w.kind))],
     engines: namesOf(suggestions),
   };
 }

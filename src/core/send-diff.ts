@@ -5,7 +5,7 @@
  * appending duplicates (the commit's `codes` lists everything it holds).
  */
 import { codeSystemKey } from './code-systems.ts';
-import { codeRef, sameCode, type CodeRef, type EntityView } from './model.ts';
+import { codeRef, sameCodeKey, type CodeRef, type EntityView } from './model.ts';
 
 /** A code as it was sent: which entity, which code. */
 export interface SentCode extends CodeRef {
@@ -42,9 +42,12 @@ export function sendDiff<T extends SentCode>(lastSent: readonly SentCode[], acce
   };
 }
 
-/** A stored sent code has no name (none is kept in storage): take it from its entity when that is still there. */
-export function namedSent(entities: ReadonlyMap<string, EntityView>, code: SentCode): SentCode {
-  const entity = !code.display && entities.get(code.entityId);
-  const known = entity && [entity.primary, ...entity.similar].find((c) => sameCode(c, code));
-  return known ? { entityId: code.entityId, ...codeRef(known) } : code;
+/** Stored sent codes have no name (none is kept in storage): each takes it from a card that lists its code. */
+export function namedSent(entities: Iterable<EntityView>, codes: readonly SentCode[]): readonly SentCode[] {
+  if (codes.every((c) => c.display)) return codes;
+  const known = new Map([...entities].flatMap((e) => [e.primary, ...e.similar]).map((c) => [sameCodeKey(c), c]));
+  return codes.map((c) => {
+    const code = !c.display && known.get(sameCodeKey(c));
+    return code ? { entityId: c.entityId, ...codeRef(code) } : c;
+  });
 }

@@ -5,6 +5,7 @@ import type { Messages } from '../i18n/index.ts';
 
 export interface FooterProps {
   readonly messages: Messages;
+  /** The codes a send gives the host, each once (`sendCount`). */
   readonly accepted: number;
   /** Codes the EHR holds from earlier sends: with none accepted now, Send still tells it they were removed. */
   readonly held: number;

@@ -531,6 +531,84 @@ describe('a decision follows its code across engines', () => {
   });
 });
 
+describe('review rv5b: what the EHR holds, and what Send counts', () => {
+  beforeEach(() => sessionStorage.clear()); // fx-knee-oa's stored review from the tests above
+  const SULLY_Z87 = 'sully:ICD-10-CM:Z87.11';
+  const byId = (el: HeidiClinicalCodes, id: string) => shadow(el).querySelector<HTMLElement>(`heidi-code-card[data-id="${id}"]`);
+  const footer = (el: HeidiClinicalCodes) => shadow(el).querySelector('[part="footer"]')!.textContent!.replace(/\s+/g, ' ').trim();
+
+  it('Sully and Omniscribe down on a reload: Z87.11, which Heidi lists only as an alternative, stays sent; nothing is withdrawn', async () => {
+    const user = newUser();
+    const first = await mountLoaded({ user, sessionId: 'fx-knee-oa', attrs: THREE, props: FAST });
+    await settle(first.el);
+    button(byId(first.el, SULLY_Z87)!, 'Accept ').click();
+    button(card(first.el, 'M17.11'), 'Accept ').click();
+    await settle(first.el);
+    expect((await commitDetail(first.el))!.added.map((c) => c.code).sort()).to.deep.equal(['M17.11', 'Z87.11']);
+    first.el.remove();
+
+    await sullyScenario({ failures: [{ kind: 'failed' }] });
+    await omniscribeScenario({ failures: [{ status: 400 }] });
+    const { el } = await mountLoaded({ user, sessionId: 'fx-knee-oa', attrs: THREE, props: FAST });
+    await until(
+      () => !shadow(el).querySelector('.engines-progress li[data-phase="processing"], .engines-progress li[data-phase="queued"]'),
+      'the peers to fail',
+    );
+    await settle(el);
+    expect(byId(el, SULLY_Z87), "Sully's card is gone").to.equal(null);
+    const ulcer = cards(el).find((c) =>
+      (c as unknown as { entity: { similar: { code: string }[] } }).entity.similar.some((s) => s.code === 'Z87.11'),
+    );
+    expect(ulcer, 'a Heidi card lists Z87.11 as an alternative').to.exist;
+    expect(footer(el)).to.not.match(/withdraw/i);
+    const again = await commitDetail(el);
+    expect([again!.added, again!.removed]).to.deep.equal([[], []]);
+    expect(again!.codes.map((c) => c.code)).to.deep.equal(['M17.11']);
+    await expect(el).to.be.accessible();
+  });
+
+  it('the Send button counts codes, as the send: K27.9 swapped to Z87.11 and Sully\'s Z87.11 accepted is "Send 1 to EHR"', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa', attrs: THREE, props: FAST });
+    await settle(el);
+    const sully = byId(el, SULLY_Z87)!;
+    const ulcer = card(el, 'K27.9');
+    shadow(ulcer).querySelector<HTMLElement>('details[part="similar"] summary')!.click();
+    await settle(el);
+    button(ulcer, 'Use Z87.11 ').click();
+    button(sully, 'Accept ').click();
+    await settle(el);
+    expect(['K27.9', SULLY_Z87].map((id) => (id === 'K27.9' ? ulcer : sully).getAttribute('status'))).to.deep.equal([
+      'ACCEPTED',
+      'ACCEPTED',
+    ]);
+    expect(shadow(el).querySelector('button.send')!.textContent!.trim()).to.equal(en.sendCount(1));
+    const detail = await commitDetail(el);
+    await settle(el);
+    expect(detail!.codes.map((c) => c.code)).to.deep.equal(['Z87.11']);
+    expect(footer(el)).to.contain(en.sentOk(1, 0));
+    await expect(el).to.be.accessible();
+  });
+});
+
+describe('review rv5b: warnings as the host receives them', () => {
+  beforeEach(() => sessionStorage.clear());
+  it('a code Omniscribe discarded is a `discarded` check warning: on the card, in codes[].warnings (each kind once) and the FHIR note', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-glaucoma-check', attrs: THREE, props: FAST });
+    await settle(el);
+    const glaucoma = card(el, 'H40.10');
+    expect(shadow(glaucoma).querySelector('.discarded-by')!.textContent).to.include('Omniscribe discarded this code: ');
+    button(glaucoma, 'Accept ').click();
+    await settle(el);
+    const detail = await commitDetail(el);
+    const [sent] = detail!.codes;
+    expect(sent!.warnings).to.include('discarded');
+    expect(new Set(sent!.warnings).size, 'each kind once').to.equal(sent!.warnings.length);
+    const notes = JSON.stringify(detail!.fhir.entry.map((e) => (e.resource as { note?: unknown }).note));
+    expect(notes).to.match(/Accepted despite check warnings: [^"]*discarded/);
+    await expect(el).to.be.accessible();
+  });
+});
+
 describe('Retry Heidi', () => {
   beforeEach(() => sessionStorage.clear()); // fx-knee-oa's stored review from the tests above
   it("Heidi failed while the peers answered: its row's Retry reloads, and a decision made on a peer card stays on Heidi's", async () => {

@@ -137,6 +137,18 @@ describe('the best quote on every card, without a click', () => {
   });
 });
 
+describe('a negation by contraction', () => {
+  it('"We won\'t need any of the special electrical tests of the eye" is flagged on the quote: the cue marked, May be negated', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-glaucoma-check' });
+    await settled(el);
+    const quote = shadow(card(el, '11204-00')).querySelector('[part="quote"]')!;
+    expect(quote.textContent).to.contain('special electrical tests');
+    expect(quote.querySelector('mark.cue')!.textContent).to.equal("won't need");
+    expect(quote.querySelector('.warn')!.textContent).to.contain("May be negated (“won't need”)");
+    await expect(el).to.be.accessible();
+  });
+});
+
 describe('density', () => {
   it('compact, 400 × 900: at least 6 cards with their quote (one each, no warnings) are fully visible; hit targets ≥ 24 × 24', async () => {
     await setViewport({ width: 400, height: 900 });

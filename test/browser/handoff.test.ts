@@ -151,6 +151,21 @@ describe('hand-off: the commit an EHR can file', () => {
   });
 });
 
+describe('hand-off: warnings the reviewer accepted anyway', () => {
+  it('each kind once: R50.9, flagged on two quotes, says "negated" once in codes[].warnings and in its FHIR note', async () => {
+    const { el } = await mountLoaded({ sessionId: SESSION });
+    await settle(el);
+    const fever = cards(el).find((c) => codeOf(c) === 'R50.9')!;
+    expect(shadow(fever).querySelectorAll('.warn').length, 'flagged on more than one quote').to.be.greaterThan(1);
+    button(fever, 'Accept ').click();
+    await settle(el);
+    const { detail } = await commitWith(el);
+    expect(detail.codes.find((c) => c.code === 'R50.9')!.warnings).to.deep.equal(['negated']);
+    const condition = detail.fhir.entry.map((e) => e.resource).find((r) => JSON.stringify(r).includes('"R50.9"')) as FhirCondition;
+    expect(condition.note!.map((n) => n.text)).to.include('Accepted despite check warnings: negated');
+  });
+});
+
 describe('hand-off: removing what was sent', () => {
   it('with every sent code undone, Send stays enabled and tells the host they were removed', async () => {
     const { el } = await mountLoaded({ sessionId: SESSION });

@@ -112,6 +112,35 @@ describe('checks: a cue inside the code’s own quoted name is not a negation of
     assert.deepEqual(cues(e, e.similar[0]), [['negated', 'note', 'text', 'without', 33]]);
   });
 
+  it('a negation by contraction, with either apostrophe, is a cue too; the complaint said in a negative is not', () => {
+    const eog = 'Electro-oculography';
+    assert.deepEqual(
+      cues(entity(eog, { said: "We won't need any of the special electrical tests of the eye", quote: 'special electrical tests' })),
+      [['negated', 'transcript', 'before', "won't need", 3]],
+    );
+    const chestPain = 'Chest pain, unspecified';
+    for (const [said, cue] of [
+      ['I don’t have chest pain', 'don’t have'],
+      ["He doesn't have chest pain", "doesn't have"],
+      ["She hasn't had chest pain", "hasn't had"],
+      ['There isn’t any chest pain now', 'isn’t'],
+      ['I have never had chest pain', 'never'],
+    ]) {
+      assert.deepEqual(
+        cues(entity(chestPain, { said, quote: 'chest pain' })).map(([kind, , , found]) => [kind, found]),
+        [['negated', cue]],
+        said,
+      );
+    }
+    // Insomnia and constipation are what "can't" and "haven't" say here: no doubt about the code.
+    assert.deepEqual(cues(entity('Insomnia, unspecified', { said: "I can't get to sleep at night" })), []);
+    assert.deepEqual(cues(entity('Constipation, unspecified', { said: 'I haven’t opened my bowels properly for a week' })), []);
+    // The same possessive with a curly apostrophe: about someone else.
+    assert.deepEqual(cues(entity(chestPain, { note: 'The patient’s wife has chest pain' })), [
+      ['other-person', 'note', 'text', 'The patient’s wife', 0],
+    ]);
+  });
+
   // Names of this shape: a historical or a family word as part of what the code is.
   it('the same for the other cue kinds: a historical or family word that is part of the title', () => {
     const resolved = 'Acute kidney injury, resolved';
@@ -129,6 +158,10 @@ const WORDS = [
   'without',
   'not',
   'no',
+  "won't",
+  'isn’t',
+  'never',
+  'need',
   'resolved',
   'previously',
   'mother',
@@ -174,6 +207,10 @@ const LEADS: readonly (readonly [CheckKind, string, string])[] = [
   ['negated', 'no', 'no'],
   ['negated', 'Denies', 'Denies'],
   ['negated', 'negative for', 'negative for'],
+  ['negated', "Don't have", "Don't have"],
+  ['negated', 'won’t need', 'won’t need'],
+  ['negated', "wasn't", "wasn't"],
+  ['other-person', 'the patient’s son has', 'the patient’s son'],
   ['historical', 'history of', 'history of'],
   ['historical', 'Previously', 'Previously'],
   ['other-person', 'his father has', 'his father'],

@@ -6,7 +6,7 @@
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { CheckWarning, CueLocation } from '../../core/checks.ts';
+import type { CheckKind, CheckWarning, CueLocation } from '../../core/checks.ts';
 import type { CodeView, EntityView } from '../../core/model.ts';
 import { isLocated } from '../../core/evidence.ts';
 import { bestQuote, evidenceCount, type Quote } from '../../core/quote.ts';
@@ -17,6 +17,8 @@ import { speakerLabel } from '../../i18n/index.ts';
 import { isCueWarning, quoteTemplate, visibleQuotes, whereLabel, withCue } from './quote.ts';
 import { cardStyles } from './styles.ts';
 import { cardEnginesTemplate } from './engines.ts';
+
+type ListedWarning = CheckWarning & { readonly kind: Exclude<CheckKind, 'discarded'> };
 
 export type CardAction =
   | { type: 'select' }
@@ -79,7 +81,8 @@ export class HeidiCodeCard extends LitElement {
     const m = this.messages;
     const e = this.entity;
     const code = this.chosen;
-    const cueless = this.warnings.filter((w) => !isCueWarning(w));
+    // Cue warnings sit beside their quote, `discarded` under the engines line.
+    const cueless = this.warnings.filter((w): w is ListedWarning => !isCueWarning(w) && w.kind !== 'discarded');
     const context = {
       messages: m,
       transcriptAvailable: this.transcriptAvailable,
@@ -113,7 +116,7 @@ export class HeidiCodeCard extends LitElement {
         </span>
         ${this.sent ? html`<span class="sent">✓ ${m.sent}</span>` : nothing}
       </div>
-      ${cardEnginesTemplate(e, m, this.percent)}
+      ${cardEnginesTemplate(e, this.warnings, m, this.percent)}
       ${visibleQuotes(e, this.warnings).map(({ quote, warning }) => quoteTemplate(quote, warning, context))}
       ${
         cueless.length

@@ -1,18 +1,24 @@
 /**
  * A card's engines line: each engine that suggested the code, with its own
  * score and evidence (its located note quotes, its justification), and a
- * warning for each engine that considered the code and discarded it. A card
+ * `discarded` warning for each engine that discarded the chosen code. A card
  * only Heidi suggested shows nothing here (the single-engine card is as before).
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { isLocated } from '../../core/evidence.ts';
+import type { CheckWarning } from '../../core/checks.ts';
 import type { EntityView } from '../../core/model.ts';
 import { engineLabel } from '../../core/engines/types.ts';
 import type { Messages } from '../../i18n/en.ts';
 
-export function cardEnginesTemplate(entity: EntityView, m: Messages, percent: (score: number) => string): TemplateResult | typeof nothing {
+export function cardEnginesTemplate(
+  entity: EntityView,
+  warnings: readonly CheckWarning[],
+  m: Messages,
+  percent: (score: number) => string,
+): TemplateResult | typeof nothing {
   const suggestions = entity.engines;
-  const discarded = entity.discardedBy ?? [];
+  const discarded = warnings.filter((w) => w.kind === 'discarded');
   const heidiOnly = suggestions.every((s) => s.engine === 'heidi');
   if (heidiOnly && !discarded.length) return nothing;
   return html`${
@@ -32,7 +38,7 @@ export function cardEnginesTemplate(entity: EntityView, m: Messages, percent: (s
   }${
     discarded.length
       ? html`<ul class="checks discarded-by">
-          ${discarded.map((d) => html`<li>⚠ ${m.discardedBy(engineLabel(d.engine), d.justification)}</li>`)}
+          ${discarded.map(({ params }) => html`<li>⚠ ${m.discardedBy(engineLabel(String(params.engine)), String(params.reason))}</li>`)}
         </ul>`
       : nothing
   }`;
