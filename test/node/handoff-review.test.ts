@@ -11,38 +11,9 @@ import { mergeEngineResults } from '../../src/core/engines/merge.ts';
 import { peerEntity } from '../../src/core/engines/peer-http.ts';
 import type { EngineResult } from '../../src/core/engines/types.ts';
 import type { FhirProvenance } from '../../src/core/fhir.ts';
-import { ReviewController } from '../../src/controllers/review.ts';
-import { CommitController } from '../../src/controllers/commit.ts';
-import { ListViewController } from '../../src/controllers/list-view.ts';
-import type { CodesCommitDetail } from '../../src/events.ts';
 import { en } from '../../src/i18n/en.ts';
+import { arrived, code, codesOf, setUp } from './review-harness.ts';
 import { syncChannelName } from '../../src/core/review-sync.ts';
-
-/** Wait until another tab's message has arrived (a BroadcastChannel delivers it a task or more later). */
-async function arrived(condition: () => boolean, what: string): Promise<void> {
-  for (const until = Date.now() + 5000; !condition();) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-class FakeHost extends EventTarget {
-  readonly = false;
-  ehrPatientId = '';
-  ehrAppointmentId = '';
-  codeSystems = '';
-  isConnected = false; // no other tabs
-  apiBase = 'https://api';
-  tokenUrl = '/t';
-  sessionId = 'S1';
-  reviewer = { reference: 'Practitioner/1', display: 'Dr A' };
-  readonly updateComplete = Promise.resolve(true);
-  addController(): void {}
-  removeController(): void {}
-  requestUpdate(): void {}
-}
-
-const code = (c: string, system = 'icd_10_cm', score = 0.9) => ({ code: c, code_name: `name ${c}`, code_system: system, score });
 
 function heidiModel(similar = [code('M17.9', 'icd_10_cm', 0.5)]): CodingModel {
   return buildModel(
@@ -57,31 +28,6 @@ function heidiModel(similar = [code('M17.9', 'icd_10_cm', 0.5)]): CodingModel {
     { consult_note: { result: 'Right knee osteoarthritis. Injection.' }, ehr_patient_id: 'P1' } as never,
   );
 }
-
-function setUp(model: CodingModel, connected?: { apiBase: string }) {
-  const host = Object.assign(new FakeHost(), connected ? { isConnected: true, apiBase: connected.apiBase } : {});
-  const review = new ReviewController(host as never, {
-    onChange: () => undefined,
-    locale: { messages: en },
-    announcer: { announce: () => undefined, announceNotice: () => undefined },
-  });
-  const session: { model: CodingModel } = { model };
-  const list = new ListViewController(host as never, { session, review });
-  const commit = new CommitController(host as never, {
-    review,
-    session,
-    list,
-    locale: { messages: en },
-    announcer: { announce: () => undefined },
-  });
-  review.open(model.sessionId, model.entities);
-  const commits: CodesCommitDetail[] = [];
-  host.addEventListener('heidi-codes-commit', (e) => commits.push((e as CustomEvent<CodesCommitDetail>).detail));
-  const entity = (id: string) => model.entities.find((e) => e.id === id)!;
-  return { host, review, commit, commits, entity, session };
-}
-
-const codesOf = (c: readonly { code: string }[]) => c.map((x) => x.code);
 
 describe('hand-off review rules', () => {
   it('a restored swap to a code the entity no longer has is not applied, and the notice says so', async () => {

@@ -13,39 +13,11 @@ import { peerEntity } from '../../src/core/engines/peer-http.ts';
 import type { DiscardedCode, EngineResult } from '../../src/core/engines/types.ts';
 import { DEFAULT_BATCH_FILTER, batchCandidates } from '../../src/core/filters.ts';
 import { heldWithoutCard } from '../../src/core/card-match.ts';
-import { ReviewController } from '../../src/controllers/review.ts';
-import { CommitController } from '../../src/controllers/commit.ts';
-import { ListViewController } from '../../src/controllers/list-view.ts';
-import type { CodesCommitDetail } from '../../src/events.ts';
-import { en } from '../../src/i18n/en.ts';
+import { arrived, code, codesOf, setUp } from './review-harness.ts';
 
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
 const SCT = 'http://snomed.info/sct';
 
-async function arrived(condition: () => boolean, what: string): Promise<void> {
-  for (const until = Date.now() + 5000; !condition();) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-class FakeHost extends EventTarget {
-  readonly = false;
-  ehrPatientId = '';
-  ehrAppointmentId = '';
-  codeSystems = '';
-  isConnected = false; // no other tabs unless a test says so
-  apiBase = 'https://api';
-  tokenUrl = '/t';
-  sessionId = 'S1';
-  reviewer = undefined;
-  readonly updateComplete = Promise.resolve(true);
-  addController(): void {}
-  removeController(): void {}
-  requestUpdate(): void {}
-}
-
-const code = (c: string, system = 'icd_10_cm', score = 0.9) => ({ code: c, code_name: `name ${c}`, code_system: system, score });
 const NOTE = 'Right knee osteoarthritis. Old ulcer. No fever. No chills. Injection.';
 const at = (words: string) => ({ start: NOTE.indexOf(words), end: NOTE.indexOf(words) + words.length });
 
@@ -84,33 +56,6 @@ function merged(heidi: CodingModel, peers: EntityView[]): CodingModel {
 /** Heidi and Sully: Sully's own card for Z87.11. */
 const threeEngines = () => merged(heidiModel(), [peer('sully', ICD, 'Z87.11')]);
 const SULLY_Z87 = 'sully:ICD-10-CM:Z87.11';
-
-function setUp(model: CodingModel, connected?: { apiBase: string }) {
-  const host = Object.assign(new FakeHost(), connected ? { isConnected: true, apiBase: connected.apiBase } : {});
-  const review = new ReviewController(host as never, {
-    onChange: () => undefined,
-    locale: { messages: en },
-    announcer: { announce: () => undefined, announceNotice: () => undefined },
-  });
-  const session: { model: CodingModel } = { model };
-  const list = new ListViewController(host as never, { session, review });
-  const commit = new CommitController(host as never, {
-    review,
-    session,
-    list,
-    locale: { messages: en },
-    announcer: { announce: () => {} },
-  });
-  review.open(model.sessionId, model.entities);
-  const commits: CodesCommitDetail[] = [];
-  host.addEventListener('heidi-codes-commit', (e) => commits.push((e as CustomEvent<CodesCommitDetail>).detail));
-  const entity = (id: string) => session.model.entities.find((e) => e.id === id)!;
-  /** The same page loads `next` (another load of the session). */
-  const reload = (next: CodingModel) => ((session.model = next), review.open(next.sessionId, next.entities));
-  return { host, review, list, commit, commits, entity, reload, last: () => commits.at(-1)! };
-}
-
-const codesOf = (c: readonly { code: string }[]) => c.map((x) => x.code);
 
 describe('a sent code is withdrawn by a decision, never by an engine being down', () => {
   it('the peers down on a reload: the code only they suggested stays held though Heidi lists it as an alternative', async () => {
