@@ -199,7 +199,10 @@ export class CommitController {
     const held = [...picks.map(({ entity, chosen }) => sentCode({ entityId: entity.id, ...codeRef(chosen) })), ...kept];
     const sending = perCode(picks);
     // Codes kept from an earlier send that no card holds are in `codes` too: a host replacing its list keeps them.
-    const keptCodes = oncePerCode(kept, sending.map((p) => p.chosen));
+    const keptCodes = oncePerCode(
+      kept,
+      sending.map((p) => p.chosen),
+    );
     const lastEntries = new Map(keptCodes.length ? state.audit.map((e) => [e.entityId, e]) : []);
     const keeping = keptCodes.map((c) => keptCode(c, lastEntries));
     const codes = [

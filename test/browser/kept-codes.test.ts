@@ -27,7 +27,7 @@ describe('a kept code is what the EHR holds', () => {
     const at = '2026-12-01T10:00:00.000Z';
     const reviewState = {
       sessionId: 'fx-glaucoma-check',
-      decisions: { [KEPT.entityId]: { status: 'ACCEPTED', at } },
+      decisions: { [KEPT.entityId]: { status: 'ACCEPTED' as const, at } },
       audit: [],
       sent: { at, codes: [KEPT] },
     };
