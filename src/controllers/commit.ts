@@ -55,7 +55,7 @@ function changes(lastSent: readonly SentCode[], held: readonly SentCode[]): { ad
  * Does the host hold an entity's chosen code after a send (the send's rule, and the footer's count)? When it is
  * accepted and shown, or was sent before and is still accepted as sent but hidden now by a narrower
  * `code-systems`: hidden is not withdrawn, so such a code stays listed and is never in `removed`. A hidden code
- * never sent is not sent while hidden. (Codes no card of the load has: `heldWithoutCard`.)
+ * never sent is not sent while hidden. (Sent codes no card holds, kept until a decision since the send: `heldWithoutCard`.)
  */
 export function heldAfterSend(state: ReviewState, shown: readonly EntityView[]): (entity: EntityView) => boolean {
   const shownIds = new Set(shown.map((e) => e.id));
@@ -184,7 +184,7 @@ export class CommitController {
       this._assign(state, 'blocked', (m) => this._block(m).message);
       return false;
     }
-    // One rule for `codes`, `fhir`, `added` and `removed`: what the host holds after this send (heldAfterSend).
+    // One rule for `codes`, `fhir`, `added` and `removed`: what the host holds after this send (heldAfterSend, heldWithoutCard).
     const holds = heldAfterSend(state, list.shown);
     const accepted = model.entities.filter(holds);
     state.sendAsOf(); // a decision from now on is one since this send
@@ -231,7 +231,12 @@ export class CommitController {
             runId: model.runIds?.get(engine),
           })),
         })),
-        ...keeping.map(({ code, decidedAt }) => ({ ...code, decidedAt, engines: code.engines.map((engine) => ({ engine })) })),
+        // Without an audit entry (a restored review whose audit was left out): its decision's time, else the send's.
+        ...keeping.map(({ code, decidedAt = state.snapshot.get(code.entityId)?.at ?? state.sentAt }) => ({
+          ...code,
+          decidedAt,
+          engines: code.engines.map((engine) => ({ engine })),
+        })),
       ],
       {
         sessionId: state.sessionId,

@@ -51,7 +51,10 @@ describe('a kept code is what the EHR holds', () => {
     const kept = detail!.codes.find((c) => c.code === 'Z99.89')!;
     expect([kept.entityId, kept.display, kept.evidence]).to.deep.equal([KEPT.entityId, KEPT.display, { transcript: [], note: [] }]);
     expect(detail!.removed).to.deep.equal([]);
-    expect(JSON.stringify(detail!.fhir)).to.contain('"Z99.89"');
+    const condition = detail!.fhir.entry.find((e) => JSON.stringify(e.resource).includes('"Z99.89"'))!.resource as {
+      recordedDate?: string;
+    };
+    expect(condition.recordedDate, 'its decision time, not the send time').to.equal(at);
     expect(shadow(el).querySelector('[part="footer"]')!.textContent).to.contain(en.sentOk(2, 0));
     await expect(el).to.be.accessible();
   });
