@@ -83,21 +83,30 @@ export function heldWithoutCard(
   // Usually none: every card is walked only when a sent code is not held by its own card (the footer asks on each decision).
   if (!rest.length) return [];
   const held = new Set(entities.filter(holds).map((e) => keyOf(chosen(e))));
-  const decided = review ? decidedSince(review, cards) : new Set<string>();
-  const offered = new Set([...decided].flatMap((id) => [cards.get(id)!.primary, chosen(cards.get(id)!)].map(keyOf)));
+  const { decided, offered } = decidedSince(review, cards, chosen);
   return rest.filter((c) => !held.has(keyOf(c)) && !decided.has(c.entityId) && !offered.has(keyOf(c)));
 }
 
-/** The cards decided since the last send: linear, the audit being in time order (those after it are its end). */
-function decidedSince(review: SentReview, cards: ReadonlyMap<string, EntityView>): Set<string> {
-  const since = Date.parse(review.sentAt ?? '');
-  const ids = new Set<string>();
-  const { audit } = review;
-  for (let i = audit.length - 1; i >= 0 && Date.parse(audit[i]!.at) > since; i--) ids.add(audit[i]!.entityId);
-  // A decision restored or synced without its audit entry carries its own time.
-  for (const [id, d] of review.snapshot) if (d.at && Date.parse(d.at) > since) ids.add(id);
+/**
+ * The cards decided since the last send, and the codes they offered as suggested or chosen code then or now (an
+ * audit entry's codes before and after). Linear: the audit is in time order, so the entries since are its end.
+ */
+function decidedSince(review: SentReview | undefined, cards: ReadonlyMap<string, EntityView>, chosen: (e: EntityView) => CodeKey) {
+  const since = Date.parse(review?.sentAt ?? '');
+  const decided = new Set<string>();
+  const offered = new Set<string>();
+  const audit = review?.audit ?? [];
   // A decision on a card this load lacks (another tab's) cannot say what it holds: it withdraws nothing here.
-  return new Set([...ids].filter((id) => cards.has(id)));
+  for (let i = audit.length - 1; i >= 0 && Date.parse(audit[i]!.at) > since; i--) {
+    const { entityId, codeBefore, codeAfter } = audit[i]!;
+    if (!cards.has(entityId)) continue;
+    decided.add(entityId);
+    for (const code of [codeBefore, codeAfter]) if (code) offered.add(keyOf(code));
+  }
+  // A decision restored or synced without its audit entry carries its own time.
+  for (const [id, d] of review?.snapshot ?? []) if (d.at && Date.parse(d.at) > since && cards.has(id)) decided.add(id);
+  for (const id of decided) [cards.get(id)!.primary, chosen(cards.get(id)!)].forEach((c) => offered.add(keyOf(c)));
+  return { decided, offered };
 }
 
 /** What a review holds under entity ids: its decisions, the codes the host holds, its audit trail. */

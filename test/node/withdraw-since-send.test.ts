@@ -91,6 +91,25 @@ describe('a sent code is withdrawn by a decision made since the send', () => {
   });
 });
 
+describe('a kept code and a card that chose it since the send', () => {
+  it('swapped to it and back again (accepted with another code): withdrawn; swapped to it: a card holds it', async () => {
+    const z87 = { id: 'history', primary_code: code('Z87.11'), location_in_note: [at('Old ulcer')] };
+    // Sent from its own card (as a peer's), which this load lacks: the ulcer card lists it as an alternative only.
+    const t = setUp(heidiModel(true, [z87]));
+    t.review.setStatus(t.entity('history'), 'ACCEPTED');
+    assert.equal(await t.commit.commit(), true);
+    t.reload(heidiModel(true));
+    assert.deepEqual([t.commit.withdrawals, t.list.sendCount], [0, 1], 'kept, and counted');
+    const ulcer = t.entity('ulcer');
+    t.review.swap(ulcer, ulcer.similar[0]!);
+    assert.deepEqual([t.commit.withdrawals, t.list.sendCount], [0, 1], 'the ulcer card holds Z87.11 now');
+    t.review.swap(ulcer, ulcer.primary);
+    assert.deepEqual([t.commit.withdrawals, t.list.sendCount], [1, 1], 'the card that chose Z87.11 was accepted with K27.9');
+    assert.equal(await t.commit.commit(), true);
+    assert.deepEqual([codesOf(t.last().codes), codesOf(t.last().removed)], [['K27.9'], ['Z87.11']]);
+  });
+});
+
 describe('codes, fhir and the Send count describe what the host holds after the send', () => {
   it('a code kept from the last send that no card holds is in codes and fhir, with its decision time and engine', async () => {
     const t = await sentSwapThenDropped();
