@@ -142,7 +142,7 @@ const CUE_RULES: readonly (readonly [CueKind, RegExp])[] = [
   // Contractions (' or ’) of "be", or before "have", "need", "any": not "n't" alone ("I can't get to sleep" is insomnia).
   [
     'negated',
-    /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never|no|not|(?:is|are|was|were)n['’]t|\w+n['’]t\s+(?:ha(?:ve|s|d)|need(?:ed)?|any))\b/gi,
+    /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never had|no|not|(?:is|are|was|were)n['’]t|\w+n['’]t\s+(?:ha(?:ve|s|d)|need(?:ed)?|any))\b/gi,
   ],
   ['historical', /\b(history of|hx of|past history|previously|in the past|used to|years ago|resolved)\b/gi],
 ];

@@ -21,10 +21,10 @@ export const es: Messages = {
   errors: {
     auth: 'No se aceptó el inicio de sesión: es posible que su sesión del EHR o de Heidi haya terminado. Vuelva a iniciar sesión o reintente.',
     network: 'No se pudo conectar con Heidi ni con el servidor del EHR. Compruebe la conexión y reintente.',
-    timeout: 'Heidi tardó demasiado en responder. Reintente en un momento.',
+    timeout: 'Heidi o el servidor del EHR tardaron demasiado en responder. Reintente en un momento.',
     'not-found': 'No se encontró esta consulta en Heidi.',
-    'rate-limited': 'Heidi está ocupado en este momento. Reintente en un momento.',
-    server: 'Heidi tuvo un problema al responder. Reintente en un momento.',
+    'rate-limited': 'Heidi o el servidor del EHR están ocupados en este momento. Reintente en un momento.',
+    server: 'Heidi o el servidor del EHR tuvieron un problema al responder. Reintente en un momento.',
     'invalid-response': 'Heidi o el servidor del EHR enviaron datos que este componente no puede leer.',
     'invalid-request': 'El servicio de codificación rechazó la nota que se le envió (por ejemplo, superaba su límite de tamaño).',
     config: 'El componente no está configurado: necesita token-url, tokenProvider o token, y propiedades del tipo correcto.',

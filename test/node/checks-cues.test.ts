@@ -124,7 +124,7 @@ describe('checks: a cue inside the code’s own quoted name is not a negation of
       ["He doesn't have chest pain", "doesn't have"],
       ["She hasn't had chest pain", "hasn't had"],
       ['There isn’t any chest pain now', 'isn’t'],
-      ['I have never had chest pain', 'never'],
+      ['I have never had chest pain', 'never had'],
     ]) {
       assert.deepEqual(
         cues(entity(chestPain, { said, quote: 'chest pain' })).map(([kind, , , found]) => [kind, found]),
@@ -132,7 +132,10 @@ describe('checks: a cue inside the code’s own quoted name is not a negation of
         said,
       );
     }
-    // Insomnia and constipation are what "can't" and "haven't" say here: no doubt about the code.
+    // Insomnia and constipation are what "can't" and "haven't" say here: no doubt about the code. "Never" alone
+    // says how often, not that it is absent.
+    assert.deepEqual(cues(entity('Insomnia, unspecified', { said: 'I never sleep through the night' })), []);
+    assert.deepEqual(cues(entity('Low back pain, unspecified', { said: 'The back pain never goes away' })), []);
     assert.deepEqual(cues(entity('Insomnia, unspecified', { said: "I can't get to sleep at night" })), []);
     assert.deepEqual(cues(entity('Constipation, unspecified', { said: 'I haven’t opened my bowels properly for a week' })), []);
     // The same possessive with a curly apostrophe: about someone else.

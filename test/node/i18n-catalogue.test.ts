@@ -286,4 +286,12 @@ describe('message catalogues', () => {
       assert.equal(relevanceLabel(m, 'HIGH'), m === en ? 'High' : 'Alta');
     }
   });
+  it("an error the EHR's own server can give (its token URL, the peers' forwarders) does not blame Heidi alone", () => {
+    // The headline is picked by the code only; the detail line says which server it was.
+    for (const m of [en, CATALOGUES.es!]) {
+      for (const code of ['auth', 'network', 'timeout', 'rate-limited', 'server', 'invalid-response'] as const) {
+        assert.match(m.errors[code], /EHR/, `${m === en ? 'en' : 'es'} ${code}`);
+      }
+    }
+  });
 });
