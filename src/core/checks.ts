@@ -147,6 +147,13 @@ const CUE_RULES: readonly (readonly [CueKind, RegExp])[] = [
   ['historical', /\b(history of|hx of|past history|previously|in the past|used to|years ago|resolved)\b/gi],
 ];
 
+/**
+ * NegEx's pseudo-negations: a negation word that, with what follows it, says the problem goes on ("not
+ * controlled", "no better", "not improving", "not only") rather than that it is absent.
+ */
+const PSEUDO_NEGATION =
+  /^\s+(?:(?:very|well|adequately|fully|really|yet|any)\s+)?(?:controlled|under control|improv\w*|better|changed?|going away|getting (?:any )?better|only|necessarily)\b/i;
+
 // NegEx scope: a cue in the words before the snippet only counts within the same sentence and clause.
 const SCOPE_BREAK = /[.;!?]|\bbut\b|\bhowever\b|\balthough\b|\bexcept\b/gi;
 const WINDOW_WORDS = 6;
@@ -216,6 +223,7 @@ export function evidenceQuality(entity: EntityView, code?: CodeView): CheckWarni
         const [cue] = match;
         const start = offset + match.index;
         // Folded only once a cue is found, so evidence with none costs no more than before.
+        if (kind === 'negated' && PSEUDO_NEGATION.test(context.slice(shift + start + cue.length))) continue;
         if ((inName ??= inQuotedName(context, chosen.display))(shift + start, shift + start + cue.length)) continue;
         return {
           kind,

@@ -20,6 +20,9 @@ export const en = {
   loadCodes: 'Load codes',
   retry: 'Retry',
   empty: 'No codes suggested for this consultation.',
+  /** Every code suggested is in a code system the host's `code-systems` leaves out. */
+  emptyHidden: (count: number) =>
+    `${count} ${count === 1 ? 'code was' : 'codes were'} suggested, none in the code systems this view shows (code-systems).`,
   loaded: (count: number) => `${count} ${count === 1 ? 'code' : 'codes'} suggested.`,
   errorTitle: 'Codes could not be shown',
   errors: {
@@ -32,7 +35,7 @@ export const en = {
     server: "Heidi or the EHR's server had a problem answering. Retry in a moment.",
     'invalid-response': "Heidi or the EHR's server sent data this widget cannot read.",
     'invalid-request': 'The coding service refused the note it was sent (for example, it was over its size limit).',
-    config: 'The widget is not set up: it needs a token-url, a tokenProvider or a token, and properties of the right type.',
+    config: 'The widget is not set up correctly: the details say which setting to change.',
   } satisfies Record<HeidiErrorCode, string>,
   details: 'Details',
   degradedTranscript: 'The transcript could not be loaded: evidence is shown without its context.',

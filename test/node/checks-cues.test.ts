@@ -144,6 +144,24 @@ describe('checks: a cue inside the code’s own quoted name is not a negation of
     ]);
   });
 
+  it("a pseudo-negation says the problem goes on: 'not controlled', 'no better', 'isn't improving' are no cue", () => {
+    const t2dm = 'Type 2 diabetes mellitus with hyperglycemia';
+    for (const said of [
+      'Your diabetes is not controlled at the moment',
+      'The diabetes is not well controlled',
+      'My diabetes is no better since the last visit',
+      "The diabetes isn't improving",
+      'The diabetes is not only high in the morning',
+    ]) {
+      assert.deepEqual(cues(entity(t2dm, { said })), [], said);
+    }
+    // A plain negation still is one.
+    assert.deepEqual(
+      cues(entity(t2dm, { said: 'There is no diabetes in this family', quote: 'diabetes' })).map(([kind, , , found]) => [kind, found]),
+      [['negated', 'no']],
+    );
+  });
+
   // Names of this shape: a historical or a family word as part of what the code is.
   it('the same for the other cue kinds: a historical or family word that is part of the title', () => {
     const resolved = 'Acute kidney injury, resolved';

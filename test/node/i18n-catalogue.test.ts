@@ -72,6 +72,7 @@ const SAMPLES: Record<string, unknown[][]> = {
   showMore: [[1], [460]],
   generating: [[0], [12]],
   loaded: [[1], [6]],
+  emptyHidden: [[1], [6]],
   acceptCode: [['M17.11']],
   rejectCode: [['M17.11']],
   undoCode: [['M17.11']],
