@@ -67,7 +67,7 @@ export class CreatedSessions {
         if (tab) inStorage((s) => s.setItem(PREFIX + key, sessionId));
       },
       failed: (error) => {
-        if (!started || !reused || (error.code !== 'not-found' && error.status !== 401 && error.status !== 403)) return;
+        if (!started || !reused || ![401, 403, 404].includes(error.status ?? 0)) return;
         this._own = undefined;
         createdOnPage.delete(key);
         inStorage((s) => s.removeItem(PREFIX + key));

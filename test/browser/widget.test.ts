@@ -171,7 +171,7 @@ describe('session: attach and create', () => {
     const provider = (who: string) => async () => (await fetch(tokenUrl(who))).json();
     const [a, b] = [newUser(), newUser()];
     const providerA = provider(a);
-    const start = async (tokenProvider: () => Promise<unknown>) => {
+    const start = async (tokenProvider: ReturnType<typeof provider>) => {
       const started = oneEvent(document, 'heidi-session-start');
       (await mountLoaded({ user: a, attrs, props: { tokenProvider } })).el.remove();
       return (await started).detail;
