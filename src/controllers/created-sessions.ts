@@ -49,7 +49,8 @@ export class CreatedSessions {
   private _own: readonly [string, string] | undefined;
 
   open(host: CreatedFor & { readonly sessionId: string }): CreatedLoad {
-    const provider = host.tokenProvider as object | undefined;
+    // Not a function: a config error, and no key for a WeakMap.
+    const provider = typeof host.tokenProvider === 'function' ? host.tokenProvider : undefined;
     if (provider && !providers.has(provider)) providers.set(provider, ++lastProvider);
     const source = provider ? providers.get(provider) : host.tokenUrl;
     const key = JSON.stringify([host.apiBase, source, host.ehrPatientId, host.patientProfileId, host.ehrAppointmentId]);
