@@ -11,7 +11,7 @@ import type { CheckWarning } from '../core/checks.ts';
 import { toFhirBundle } from '../core/fhir.ts';
 import { codeRef, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
 import { committedCode, fhirCodeKey, keptCode, patientBlock, perCode, suggestionsFor, type AcceptedPick } from '../core/payloads.ts';
-import type { ReviewState } from '../core/review.ts';
+import { sameDecision, type Decision, type ReviewState } from '../core/review.ts';
 import { namedSent, sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
 import { heldWithoutCard } from '../core/card-match.ts';
 import { errorDetail, HeidiError } from '../core/errors.ts';
@@ -65,10 +65,11 @@ export function heldAfterSend(state: ReviewState, shown: readonly EntityView[]):
 /** Not a lifecycle hook user: a send under way when the element leaves still completes, so nothing sent is lost. */
 export class CommitController {
   /**
-   * Each session's last outcome (its message put in words when shown), with the decisions it was for: a decision
-   * or a send since, here or in another tab (a new `snapshot`), makes it stale, unless a send is under way.
+   * Each session's last outcome (its message put in words when shown), with the decisions and send it was for: a
+   * decision or a send since, here or in another tab, makes it stale, unless a send is under way. The review
+   * reopened (the reviewer came back to the session) reads the same decisions into a new `snapshot`: not stale.
    */
-  private readonly _outcomes = new Map<string, { phase: CommitPhase; message: Localized; snapshot: unknown }>();
+  private readonly _outcomes = new Map<string, Outcome>();
   /** The sessions with a send under way. */
   private readonly _inFlight = new Set<string>();
   /** How many codes a send now would withdraw, for the decisions and codes shown it was counted for. */
@@ -89,10 +90,17 @@ export class CommitController {
   }
 
   /** The outcome of the session shown, while it still applies. */
-  private _shown(): { phase: CommitPhase; message: Localized } | undefined {
+  private _shown(): Outcome | undefined {
     const state = this._options.review.state;
-    const outcome = this._outcomes.get(this._options.session.model?.sessionId ?? '');
-    return outcome && (outcome.phase === 'sending' || outcome.snapshot === state?.snapshot) ? outcome : undefined;
+    const id = this._options.session.model?.sessionId ?? '';
+    const outcome = this._outcomes.get(id);
+    if (!outcome || outcome.phase === 'sending' || outcome.snapshot === state?.snapshot) return outcome;
+    if (state?.sessionId !== id) return undefined;
+    // Compared once per new snapshot: kept under the new one, or dropped.
+    if (outcome.sentAt === state.sentAt && sameDecisions(outcome.snapshot, state.snapshot))
+      return Object.assign(outcome, { snapshot: state.snapshot });
+    this._outcomes.delete(id);
+    return undefined;
   }
 
   /** Sending is blocked: the host's patient is not (provably) this session's. */
@@ -286,9 +294,20 @@ export class CommitController {
   private _assign(state: ReviewState, phase: CommitPhase, message: Localized): void {
     // The decisions as the session's review shows them now (after markSent, for a send that was confirmed).
     const shown = this._options.review.state;
-    const outcome = { phase, message, snapshot: (shown?.sessionId === state.sessionId ? shown : state).snapshot };
+    const { snapshot, sentAt } = shown?.sessionId === state.sessionId ? shown : state;
+    const outcome = { phase, message, snapshot, sentAt };
     this._outcomes.set(state.sessionId, outcome);
     this._host.requestUpdate();
     if (this._shown() === outcome) this._options.announcer.announce(message(this._options.locale.messages));
   }
 }
+
+interface Outcome {
+  readonly phase: CommitPhase;
+  readonly message: Localized;
+  snapshot: ReadonlyMap<string, Decision>;
+  readonly sentAt: string | undefined;
+}
+
+const sameDecisions = (a: ReadonlyMap<string, Decision>, b: ReadonlyMap<string, Decision>): boolean =>
+  a.size === b.size && [...a].every(([id, decision]) => b.has(id) && sameDecision(decision, b.get(id)!));

@@ -43,7 +43,8 @@ export class SessionContextSync {
   private _failed = '';
   /**
    * The patient each session was first asked to be linked to: a host that then names another patient for the same
-   * session (the mistake the guard is for) never relinks it, even while that first PATCH is still on the wire.
+   * session (the mistake the guard is for) never relinks it, even while that first PATCH is still on the wire,
+   * unless that link failed.
    */
   private readonly _linkedTo = new Map<string, string>();
 
@@ -107,7 +108,11 @@ export class SessionContextSync {
       this._options.onSession(model.sessionId, await this._options.updateSession(model.sessionId, update, signal));
     } catch (error) {
       if (isAbort(error)) return;
-      if (linking) [this._failed, this._linked] = [link, ''];
+      // A failed link bound the session to no patient: the host's patient then (corrected, say) is linked on a retry.
+      if (linking) {
+        [this._failed, this._linked] = [link, ''];
+        this._linkedTo.delete(model.sessionId);
+      }
       this._options.onError(asHeidiError(error), linking);
       this._host.requestUpdate();
     }

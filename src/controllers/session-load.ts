@@ -20,7 +20,7 @@ import type { CodingModel } from '../core/model.ts';
 import { pauseForMainThread } from '../core/slices.ts';
 import { warmUp } from './warm-up.ts';
 import { SessionContextSync } from './session-context.ts';
-import { createdKey, createdSession, forgetCreated, rememberCreated } from './created-sessions.ts';
+import { CreatedSessions } from './created-sessions.ts';
 import { HeidiErrorEvent, HeidiSessionStartEvent, HeidiTokenExpiredEvent } from '../events.ts';
 import { RELOAD_ON, type LoadPhase, type SessionLoadHost, type SessionLoadOptions } from './session-load-host.ts';
 
@@ -56,6 +56,7 @@ export class SessionLoadController implements ReactiveController {
   /** The token source inputs the connect-time token request was made for. */
   private _prefetched: readonly unknown[] | undefined;
   private readonly _context: SessionContextSync;
+  private readonly _created = new CreatedSessions();
 
   constructor(
     private readonly _host: SessionLoadHost,
@@ -128,8 +129,9 @@ export class SessionLoadController implements ReactiveController {
     const signal = controller.signal;
     const host = this._host;
     const m = this._options.locale.messages;
-    // `session-id`, else the one created in this tab for the same profile and appointment (created-sessions.ts).
-    const sessionId = host.sessionId || createdSession(createdKey(host));
+    // `session-id`, else the one created for the same consultation (created-sessions.ts).
+    const created = this._created.open(host);
+    const sessionId = created.sessionId;
     this._assign({ phase: 'loading', error: undefined, notices: [], discarded: [], engineStates: [] });
     this._announce(sessionId ? m.loadingSession : m.creatingSession);
     // A new load asks again for a link that failed.
@@ -162,7 +164,6 @@ export class SessionLoadController implements ReactiveController {
       let result: LoadResult;
       if (withHeidi) {
         const update = this._context.update(!sessionId);
-        const createdFor = createdKey(host);
         // While the first requests are on the wire: pay the one-off costs now, not after the data arrives.
         this._warming = setTimeout(() => {
           this._warming = undefined;
@@ -176,9 +177,9 @@ export class SessionLoadController implements ReactiveController {
           create: { patient_profile_id: host.patientProfileId || undefined, ehr_appointment_id: host.ehrAppointmentId || undefined },
           update,
           signal,
-          onSessionStart: (started, created) => {
-            if (created) rememberCreated(createdFor, started);
-            if (!signal.aborted) host.dispatchEvent(new HeidiSessionStartEvent({ sessionId: started, created }));
+          onSessionStart: (started, isNew) => {
+            created.started(started, isNew);
+            if (!signal.aborted) host.dispatchEvent(new HeidiSessionStartEvent({ sessionId: started, created: isNew }));
           },
           onProgress,
           heidiSignal: heidiOwn,
@@ -208,8 +209,7 @@ export class SessionLoadController implements ReactiveController {
     } catch (error) {
       if (signal.aborted || isAbort(error)) return;
       const heidiError = asHeidiError(error);
-      // A session created here that Heidi no longer has (deleted, another environment): the next load creates one.
-      if (heidiError.code === 'not-found' && sessionId && !host.sessionId) forgetCreated(createdKey(host));
+      created.failed(heidiError); // a reused created session Heidi refuses: the next load creates one
       this._assign({ phase: 'error', error: heidiError });
       // The status block says it (role="alert"); the live region saying it too would have it read twice. It is
       // emptied instead, so it holds no stale "generating…" for a screen-reader user who browses to it.

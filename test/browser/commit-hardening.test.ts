@@ -89,6 +89,43 @@ describe('a commit belongs to its session (issue 15.1)', () => {
   });
 });
 
+describe("a commit's answer waits in its session", () => {
+  it('a host failure for S1 while S2 is shown is not said in S2, and is shown back on S1 (its review reopened, not changed)', async () => {
+    const { el } = await mountLoaded({ sessionId: S1 });
+    await acceptTwo(el);
+    let fail!: (e: Error) => void;
+    el.addEventListener('heidi-codes-commit', (e) => e.detail.waitUntil(new Promise<void>((_, r) => (fail = r))), { once: true });
+    const committing = el.commit();
+    await switchSession(el, S2);
+    fail(new Error('EHR offline'));
+    expect(await committing).to.equal(false);
+    await settle(el);
+    expect(liveText(el)).to.not.contain('did not receive');
+    await switchSession(el, S1);
+    expect(footerText(el)).to.contain('The EHR did not receive the codes: EHR offline.');
+    await expect(el).to.be.accessible();
+    // A decision since: the answer no longer applies.
+    button(cards(el)[2]!, 'Accept ').click();
+    await settle(el);
+    expect(footerText(el)).to.not.contain('did not receive');
+  });
+
+  it('"Sent…" for S1, confirmed while S2 is shown, is shown back on S1', async () => {
+    const { el } = await mountLoaded({ sessionId: S1 });
+    await acceptTwo(el);
+    let confirm!: () => void;
+    el.addEventListener('heidi-codes-commit', (e) => e.detail.waitUntil(new Promise<void>((r) => (confirm = r))), { once: true });
+    const committing = el.commit();
+    await switchSession(el, S2);
+    confirm();
+    expect(await committing).to.equal(true);
+    await settle(el);
+    expect(footerText(el)).to.not.contain('Sent');
+    await switchSession(el, S1);
+    expect(footerText(el)).to.contain('Sent 2 codes to the EHR.');
+  });
+});
+
 describe('sending is idempotent (issue 15.8)', () => {
   it('a double click on Send fires one heidi-codes-commit', async () => {
     const { el } = await mountLoaded({ sessionId: S1 });

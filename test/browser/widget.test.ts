@@ -143,6 +143,62 @@ describe('session: attach and create', () => {
     expect((await requestLog(user)).filter((e) => e.route === 'create-session')).to.have.length(2);
   });
 
+  it("a session created for one patient is not another's; with no patient, profile or appointment named, only its element reuses it", async () => {
+    const user = newUser();
+    const started: { sessionId: string; created: boolean }[] = [];
+    const onStart = (e: Event) => started.push((e as CustomEvent<{ sessionId: string; created: boolean }>).detail);
+    document.addEventListener('heidi-session-start', onStart);
+    try {
+      for (const patient of ['PT-A', 'PT-B', 'PT-A']) (await mountLoaded({ user, attrs: { 'ehr-patient-id': patient } })).el.remove();
+      expect(started.map((s) => s.created)).to.deep.equal([true, true, false]);
+      expect(started[2]!.sessionId, "patient A's again").to.equal(started[0]!.sessionId);
+      expect(started[1]!.sessionId).to.not.equal(started[0]!.sessionId);
+      // Nothing names the consultation: a refresh of the element attaches again, a new element instance does not.
+      started.length = 0;
+      const { el } = await mountLoaded({ user });
+      await el.refresh();
+      el.remove();
+      (await mountLoaded({ user })).el.remove();
+      expect(started.map((s) => s.created)).to.deep.equal([true, false, true]);
+      expect(started[1]!.sessionId).to.equal(started[0]!.sessionId);
+      expect((await requestLog(user)).filter((e) => e.route === 'create-session')).to.have.length(4);
+    } finally {
+      document.removeEventListener('heidi-session-start', onStart);
+    }
+  });
+
+  it("another user's tokenProvider, same appointment, creates a session of its own; the same provider reuses it", async () => {
+    const attrs = { 'ehr-appointment-id': 'APPT-91', 'ehr-patient-id': 'PT-91' };
+    const provider = (who: string) => async () => (await fetch(tokenUrl(who))).json();
+    const [a, b] = [newUser(), newUser()];
+    const providerA = provider(a);
+    const start = async (tokenProvider: ReturnType<typeof provider>) => {
+      const started = oneEvent(document, 'heidi-session-start');
+      (await mountLoaded({ user: a, attrs, props: { tokenProvider } })).el.remove();
+      return (await started).detail;
+    };
+    const first = await start(providerA);
+    expect(first.created).to.equal(true);
+    expect((await start(provider(b))).created, 'user B').to.equal(true);
+    expect(await start(providerA)).to.deep.equal({ sessionId: first.sessionId, created: false });
+  });
+
+  it('a reused created session Heidi refuses (403) is forgotten: the next load creates another', async () => {
+    const user = newUser();
+    const attrs = { 'patient-profile-id': 'pp-9', 'ehr-appointment-id': 'APPT-99' };
+    (await mountLoaded({ user, attrs })).el.remove();
+    const refused = ['get-session', 'transcript', 'clinical-codes'].map((route) => ({ route, status: 403 }));
+    await setScenario(user, { failures: refused as never });
+    const { el } = await mount({ user, attrs });
+    expect((await oneEvent(el, 'heidi-error')).detail.status).to.equal(403);
+    el.remove();
+    await setScenario(user, { failures: [] });
+    const started = oneEvent(document, 'heidi-session-start');
+    (await mountLoaded({ user, attrs })).el.remove();
+    expect((await started).detail.created).to.equal(true);
+    expect((await requestLog(user)).filter((e) => e.route === 'create-session')).to.have.length(2);
+  });
+
   it('sends patient and clinician notes with PATCH and uses the answer for the checks', async () => {
     const user = newUser();
     const { el } = await mountLoaded({

@@ -75,6 +75,17 @@ describe('SessionContextSync', () => {
     assert.deepEqual(sent, [{ ehr_patient_id: 'EHR-1' }]);
   });
 
+  it('a failed link binds the session to no patient: the patient the host corrects to is linked on retry()', async () => {
+    const { host, sync, sent, sessions, model } = setUp(['fail', 'ok']);
+    await sync.send(model); // the link to a mistyped id fails
+    (host as { ehrPatientId: string }).ehrPatientId = 'EHR-2';
+    sync.retry();
+    await sync.send(model);
+    assert.deepEqual(sent, [{ ehr_patient_id: 'EHR-1' }, { ehr_patient_id: 'EHR-2' }]);
+    assert.equal(sessions.at(-1)?.ehr_patient_id, 'EHR-2');
+    assert.equal(sync.linkFailed('S1'), false);
+  });
+
   it("sends the patient once per change, and nothing for a session that is another patient's link", async () => {
     const { host, sync, sent, model } = setUp(['ok', 'ok', 'ok']);
     const linked = { ...model, session: { session_id: 'S1', ehr_patient_id: 'EHR-1' } } as unknown as CodingModel;
