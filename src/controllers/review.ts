@@ -23,7 +23,7 @@ export interface ReviewHost extends ReactiveControllerHost, EventTarget {
   readonly readonly: boolean;
   readonly reviewer: Reviewer | undefined;
   /** The session asked for (`session-id`): a `reviewState` set while another one is shown waits for it. */
-  readonly sessionId: string;
+  readonly sessionId: string | undefined;
   readonly isConnected: boolean;
   readonly apiBase: string;
   readonly tokenUrl: string;
