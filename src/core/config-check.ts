@@ -89,7 +89,8 @@ export function checkProperty(name: string, value: unknown): HeidiError | undefi
   if (!entry[0](value))
     return new HeidiError('config', `${name} must be ${entry[1]}, not ${Array.isArray(value) ? 'an array' : typeof value}.`);
   // The host set it (unset is null/undefined): an empty one is a mistake (`session-id={id ?? ''}`), not "create one".
-  if (name === 'sessionId' && !isUsableId(value as string)) return new HeidiError('config', `sessionId (the session-id attribute) ${NOT_USABLE}`);
+  if (name === 'sessionId' && !isUsableId(value as string))
+    return new HeidiError('config', `sessionId (the session-id attribute) ${NOT_USABLE}`);
   // A patient Heidi would refuse (422) is the host's to fix: said here, naming the field, instead of sent.
   if (name !== 'patient') return undefined;
   const sent = heidiPatient(value as Record<PatientField, string>);
