@@ -35,7 +35,7 @@ import { SelectionController, revealAboveDrawer } from './controllers/selection.
 import { SessionLoadController } from './controllers/session-load.ts';
 import type { PatientInfo } from './controllers/session-context.ts';
 import { ToolbarPanelsController } from './controllers/toolbar-panels.ts';
-import { statusTemplate, emptyTemplate } from './templates/status.ts';
+import { statusTemplate, emptyTemplate, shownMessage } from './templates/status.ts';
 import { footerTemplate } from './templates/footer.ts';
 import { engineHeaderTemplate } from './templates/engine-progress.ts';
 import { codeListTemplate } from './templates/code-list.ts';
@@ -255,7 +255,7 @@ export class HeidiClinicalCodes extends LitElement {
     else if (this._roving.focusedId === undefined) this._roving.setFocused(shown[0]?.id);
     const m = this._locale.messages;
     // One announcement: the codes, then what the notices above them say (a part that failed, codes left out).
-    this._announcer.announce([shown.length ? m.loaded(shown.length) : m.empty, ...this._session.notices.map((n) => n(m))].join(' '));
+    this._announcer.announce([shownMessage(m, shown.length, model.entities.length), ...this._session.notices.map((n) => n(m))].join(' '));
     this.dispatchEvent(new HeidiCodesLoadEvent({ sessionId: model.sessionId, entities: shown.map((e) => loadedEntity(e, review)) }));
   }
 
@@ -310,7 +310,7 @@ export class HeidiClinicalCodes extends LitElement {
       ${this._panels.render(m)}
       ${
         shown.length === 0
-          ? emptyTemplate(m)
+          ? emptyTemplate(m, model.entities.length)
           : html`<div class="layout">
             <div @card-action=${this._onCardAction} @keydown=${this._roving.onKeydown} @focusin=${this._roving.onFocusin}>
               ${codeListTemplate(

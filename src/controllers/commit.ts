@@ -10,7 +10,7 @@ import type { Reviewer } from '../core/audit.ts';
 import type { CheckWarning } from '../core/checks.ts';
 import { toFhirBundle } from '../core/fhir.ts';
 import { codeRef, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
-import { committedCode, fhirCodeKey, patientBlock, perCode, suggestionsFor, type AcceptedPick } from '../core/payloads.ts';
+import { committedCode, fhirCodeKey, keptCode, patientBlock, perCode, suggestionsFor, type AcceptedPick } from '../core/payloads.ts';
 import type { ReviewState } from '../core/review.ts';
 import { namedAudit, namedSent, sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
 import { heldWithoutCard } from '../core/card-match.ts';
@@ -55,7 +55,7 @@ function changes(lastSent: readonly SentCode[], held: readonly SentCode[]): { ad
  * Does the host hold an entity's chosen code after a send (the send's rule, and the footer's count)? When it is
  * accepted and shown, or was sent before and is still accepted as sent but hidden now by a narrower
  * `code-systems`: hidden is not withdrawn, so such a code stays listed and is never in `removed`. A hidden code
- * never sent is not sent while hidden. (Codes no card of the load has: `heldWithoutCard`.)
+ * never sent is not sent while hidden. (Sent codes no card holds, kept until a decision since the send: `heldWithoutCard`.)
  */
 export function heldAfterSend(state: ReviewState, shown: readonly EntityView[]): (entity: EntityView) => boolean {
   const shownIds = new Set(shown.map((e) => e.id));
@@ -130,7 +130,7 @@ export class CommitController {
       const entity = entities.get(id);
       if (entity && holds(entity)) held.push({ entityId: id, ...codeRef(state.chosenCode(entity)) });
     }
-    held.push(...heldWithoutCard(state.sentCodes, model.entities, state));
+    held.push(...heldWithoutCard(state.sentCodes, model.entities, state, holds));
     const count = changes(state.sentCodes, held).removed.length;
     this._withdraw = { key, count };
     return count;
@@ -184,8 +184,10 @@ export class CommitController {
       this._assign(state, 'blocked', (m) => this._block(m).message);
       return false;
     }
-    // One rule for `codes`, `fhir`, `added` and `removed`: what the host holds after this send (heldAfterSend).
-    const accepted = model.entities.filter(heldAfterSend(state, list.shown));
+    // One rule for `codes`, `fhir`, `added` and `removed`: what the host holds after this send (heldAfterSend, heldWithoutCard).
+    const holds = heldAfterSend(state, list.shown);
+    const accepted = model.entities.filter(holds);
+    state.sendAsOf(); // a decision from now on is one since this send
     // Each accepted code's chosen code and the engines behind it, found once: the payload and the bundle read both.
     const picks = accepted.map((entity): AcceptedPick => {
       const chosen = state.chosenCode(entity);
@@ -193,12 +195,20 @@ export class CommitController {
     });
     const lastSent = state.sentCodes;
     // What the host holds is tracked per entity; what it receives is one code per system + code.
-    const held = [
-      ...picks.map(({ entity, chosen }) => sentCode({ entityId: entity.id, ...codeRef(chosen) })),
-      ...heldWithoutCard(lastSent, model.entities, state),
-    ];
+    const kept = namedSent(model.entities, heldWithoutCard(lastSent, model.entities, state, holds));
+    const held = [...picks.map(({ entity, chosen }) => sentCode({ entityId: entity.id, ...codeRef(chosen) })), ...kept];
     const sending = perCode(picks);
-    const codes = sending.map(({ entity, chosen, warnings, suggestions }) => committedCode(entity, chosen, warnings, suggestions));
+    // Codes kept from an earlier send that no card holds are in `codes` too: a host replacing its list keeps them.
+    const keptCodes = oncePerCode(
+      kept,
+      sending.map((p) => p.chosen),
+    );
+    const lastEntries = new Map(keptCodes.length ? state.audit.map((e) => [e.entityId, e]) : []);
+    const keeping = keptCodes.map((c) => keptCode(c, lastEntries));
+    const codes = [
+      ...sending.map(({ entity, chosen, warnings, suggestions }) => committedCode(entity, chosen, warnings, suggestions)),
+      ...keeping.map((k) => k.code),
+    ];
     const change = changes(lastSent, held);
     const added = change.added;
     const removed = namedSent(model.entities, change.removed);
@@ -209,17 +219,25 @@ export class CommitController {
     const host = this._host;
     const fhir = toFhirBundle(
       // The same codes as `codes`, each with what its entity knows.
-      sending.map(({ chosen, suggestions }, i) => ({
-        ...codes[i]!,
-        // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list): the code chosen.
-        kind: chosen.kind,
-        engines: suggestions.map(({ engine, score, justification }) => ({
-          engine,
-          score,
-          justification,
-          runId: model.runIds?.get(engine),
+      [
+        ...sending.map(({ chosen, suggestions }, i) => ({
+          ...codes[i]!,
+          // A SNOMED CT code is a Condition unless its engine said procedure (Sully's procedures list): the code chosen.
+          kind: chosen.kind,
+          engines: suggestions.map(({ engine, score, justification }) => ({
+            engine,
+            score,
+            justification,
+            runId: model.runIds?.get(engine),
+          })),
         })),
-      })),
+        // Without an audit entry (a restored review whose audit was left out): its decision's time, else the send's.
+        ...keeping.map(({ code, decidedAt = state.snapshot.get(code.entityId)?.at ?? state.sentAt }) => ({
+          ...code,
+          decidedAt,
+          engines: code.engines.map((engine) => ({ engine })),
+        })),
+      ],
       {
         sessionId: state.sessionId,
         patient: { id: host.ehrPatientId, display: model.session?.patient?.name ?? undefined },

@@ -23,6 +23,7 @@ import {
 import type { CodeView, CodingModel, EntityView } from '../core/model.ts';
 import { fhirCodeKey } from '../core/payloads.ts';
 import { heldAfterSend } from './commit.ts';
+import { heldWithoutCard } from '../core/card-match.ts';
 import type { Decision, ReviewState, ReviewStatus } from '../core/review.ts';
 
 export interface ListViewHost extends ReactiveControllerHost {
@@ -121,7 +122,9 @@ export class ListViewController implements ReactiveController {
     (model: CodingModel, shown: readonly EntityView[], review: ReviewState, decisions: ReadonlyMap<string, Decision>) => {
       const holds = this._holds(review, shown);
       const held = [...decisions.keys()].map((id) => this._byId(model).get(id)).filter((e) => !!e && holds(e));
-      return new Set(held.map((e) => fhirCodeKey(review.chosenCode(e!)))).size;
+      // With the codes kept from the last send that no card holds: `codes` lists them too.
+      const kept = heldWithoutCard(review.sentCodes, model.entities, review, holds);
+      return new Set([...held.map((e) => review.chosenCode(e!)), ...kept].map(fhirCodeKey)).size;
     },
   );
   private readonly _warnings = new Map<string, { code: CodeView; patient: unknown; warnings: readonly CheckWarning[] }>();
@@ -159,7 +162,7 @@ export class ListViewController implements ReactiveController {
     return this._counts(this.shown, this._sources.review.state?.snapshot ?? NO_DECISIONS);
   }
 
-  /** The codes a send now gives the host, each once (the send's rule, `heldAfterSend`). */
+  /** The codes a send now gives the host, each once (the send's rule: `heldAfterSend`, `heldWithoutCard`). */
   get sendCount(): number {
     const model = this._sources.session.model;
     const review = this._sources.review.state;

@@ -294,7 +294,8 @@ export class ReviewController implements ReactiveController {
     const now = Date.now();
     const stamp = (id: string): string => {
       const times = [state.lastDecisionTime(id), this._sync?.lastAt(id)].map((t) => Date.parse(t ?? '')).filter((t) => !Number.isNaN(t));
-      return isoAfter(Math.max(-Infinity, ...times), now);
+      // And after the last send: a decision made since it is one that can withdraw what it sent (heldWithoutCard).
+      return isoAfter(Math.max(state.decidedAfter, ...times), now);
     };
     // Logged before the events fire: a host that saves `reviewState` on each one saves its audit entry too.
     const entries = changes.map((change) => {

@@ -141,7 +141,9 @@ export class ToolbarPanelsController implements ReactiveController {
             },
           )
         : nothing;
-    const sheet = this._open.has('shortcuts') ? shortcutSheetTemplate({ messages: m }, { close: () => this._close('shortcuts') }) : nothing;
+    const sheet = this._open.has('shortcuts')
+      ? shortcutSheetTemplate({ messages: m, readonly: this._host.readonly }, { close: () => this._close('shortcuts') })
+      : nothing;
     return batch === nothing && sheet === nothing ? nothing : html`${batch} ${sheet}`;
   }
 }

@@ -54,24 +54,59 @@ export function matchStaleIds(
   return matches;
 }
 
+/** What the held list reads of a review (a `ReviewState`): its decisions and their times, and when it was sent. */
+export interface SentReview {
+  readonly sentAt: string | undefined;
+  readonly snapshot: ReadonlyMap<string, Decision>;
+  readonly audit: readonly AuditEntry[];
+  chosenCode(entity: EntityView): CodeKey;
+}
+
 /**
- * Codes the host holds whose card is gone or no longer lists them (an engine down or answering otherwise): kept,
- * unless a card offers the code as its suggested or chosen code (`review`), whose decision then rules. A card
- * listing it as an alternative does not: only a decision withdraws a sent code.
+ * The codes the host holds from its last send that no card holds now (`holds`: accepted and sent, heldAfterSend)
+ * and that no decision since the send withdrew: one made after `sentAt` on the card it was sent under, or on a card
+ * offering it as its suggested or chosen code (rejected, undone, or accepted with another code). An engine down, a
+ * card gone, a decision the system dropped (a swap to a code Heidi no longer lists) withdraw nothing. Without a
+ * review, each card holds its suggested code.
  */
 export function heldWithoutCard(
   sent: readonly SentCode[],
   entities: readonly EntityView[],
-  review?: { chosenCode(entity: EntityView): CodeKey },
+  review?: SentReview,
+  holds: (entity: EntityView) => boolean = () => true,
 ): SentCode[] {
   if (!sent.length) return [];
   const cards = new Map(entities.map((e) => [e.id, e]));
-  const lists = (e: EntityView | undefined, c: SentCode) => !!e && [e.primary, ...e.similar].some((code) => keyOf(code) === keyOf(c));
-  const cardless = sent.filter((c) => !lists(cards.get(c.entityId), c));
-  // Usually none: the codes of every card are keyed only when a sent code has lost its card (the footer asks on each decision).
-  if (!cardless.length) return [];
-  const codes = new Set(entities.flatMap((e) => [e.primary, review?.chosenCode(e) ?? e.primary].map(keyOf)));
-  return cardless.filter((c) => !codes.has(keyOf(c)));
+  const chosen = (e: EntityView): CodeKey => review?.chosenCode(e) ?? e.primary;
+  const ownCardHolds = (c: SentCode, e = cards.get(c.entityId)) => !!e && holds(e) && keyOf(chosen(e)) === keyOf(c);
+  const rest = sent.filter((c) => !ownCardHolds(c));
+  // Usually none: every card is walked only when a sent code is not held by its own card (the footer asks on each decision).
+  if (!rest.length) return [];
+  const held = new Set(entities.filter(holds).map((e) => keyOf(chosen(e))));
+  const { decided, offered } = decidedSince(review, cards, chosen);
+  return rest.filter((c) => !held.has(keyOf(c)) && !decided.has(c.entityId) && !offered.has(keyOf(c)));
+}
+
+/**
+ * The cards decided since the last send, and the codes they offered as suggested or chosen code then or now (an
+ * audit entry's codes before and after). Linear: the audit is in time order, so the entries since are its end.
+ */
+function decidedSince(review: SentReview | undefined, cards: ReadonlyMap<string, EntityView>, chosen: (e: EntityView) => CodeKey) {
+  const since = Date.parse(review?.sentAt ?? '');
+  const decided = new Set<string>();
+  const offered = new Set<string>();
+  const audit = review?.audit ?? [];
+  // A decision on a card this load lacks (another tab's) cannot say what it holds: it withdraws nothing here.
+  for (let i = audit.length - 1; i >= 0 && Date.parse(audit[i]!.at) > since; i--) {
+    const { entityId, codeBefore, codeAfter } = audit[i]!;
+    if (!cards.has(entityId)) continue;
+    decided.add(entityId);
+    for (const code of [codeBefore, codeAfter]) if (code) offered.add(keyOf(code));
+  }
+  // A decision restored or synced without its audit entry carries its own time.
+  for (const [id, d] of review?.snapshot ?? []) if (d.at && Date.parse(d.at) > since && cards.has(id)) decided.add(id);
+  for (const id of decided) [cards.get(id)!.primary, chosen(cards.get(id)!)].forEach((c) => offered.add(keyOf(c)));
+  return { decided, offered };
 }
 
 /** What a review holds under entity ids: its decisions, the codes the host holds, its audit trail. */

@@ -142,10 +142,17 @@ const CUE_RULES: readonly (readonly [CueKind, RegExp])[] = [
   // Contractions (' or ’) of "be", or before "have", "need", "any": not "n't" alone ("I can't get to sleep" is insomnia).
   [
     'negated',
-    /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never|no|not|(?:is|are|was|were)n['’]t|\w+n['’]t\s+(?:ha(?:ve|s|d)|need(?:ed)?|any))\b/gi,
+    /\b(denies|denied|deny|negative for|without|free of|absence of|ruled out|rules out|never had|no|not|(?:is|are|was|were)n['’]t|\w+n['’]t\s+(?:ha(?:ve|s|d)|need(?:ed)?|any))\b/gi,
   ],
   ['historical', /\b(history of|hx of|past history|previously|in the past|used to|years ago|resolved)\b/gi],
 ];
+
+/**
+ * NegEx's pseudo-negations: a negation word that, with what follows it, says the problem goes on ("not
+ * controlled", "no better", "not improving", "not only") rather than that it is absent.
+ */
+const PSEUDO_NEGATION =
+  /^\s+(?:(?:very|well|adequately|fully|really|yet|any)\s+)?(?:controlled|under control|improv\w*|better|changed?|going away|getting (?:any )?better|only|necessarily)\b/i;
 
 // NegEx scope: a cue in the words before the snippet only counts within the same sentence and clause.
 const SCOPE_BREAK = /[.;!?]|\bbut\b|\bhowever\b|\balthough\b|\bexcept\b/gi;
@@ -216,6 +223,7 @@ export function evidenceQuality(entity: EntityView, code?: CodeView): CheckWarni
         const [cue] = match;
         const start = offset + match.index;
         // Folded only once a cue is found, so evidence with none costs no more than before.
+        if (kind === 'negated' && PSEUDO_NEGATION.test(context.slice(shift + start + cue.length))) continue;
         if ((inName ??= inQuotedName(context, chosen.display))(shift + start, shift + start + cue.length)) continue;
         return {
           kind,

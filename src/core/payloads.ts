@@ -7,7 +7,9 @@ import { isLocated, type NoteEvidence, type TranscriptEvidence } from './evidenc
 import { codeRef, sameCode, type CodeRef, type CodeView, type EntityView } from './model.ts';
 import type { ReviewState } from './review.ts';
 import type { Session } from './schemas.ts';
-import type { EngineName, EngineSuggestion } from './engines/types.ts';
+import { ENGINE_NAMES, type EngineName, type EngineSuggestion } from './engines/types.ts';
+import type { AuditEntry } from './audit.ts';
+import type { SentCode } from './send-diff.ts';
 import type { CodesLoadEntity, CommittedCode, EvidenceSpan } from '../events.ts';
 
 /** A shown entity as `heidi-codes-load` lists it: the code the reviewer has chosen so far, and its status. */
@@ -80,6 +82,20 @@ export function committedCode(
     evidence: { transcript: evidenceSpans(entity.transcript), note: evidenceSpans(entity.note) },
     warnings: [...new Set(warnings.map((w) => w.kind))],
     engines: namesOf(suggestions),
+  };
+}
+
+/**
+ * A code the host keeps from an earlier send that no card holds now (heldWithoutCard), as `codes` lists it: no
+ * evidence or warnings (no card shows it), the engines and time of the last decision on its entity (`decided`,
+ * the audit's latest entry per entity id).
+ */
+export function keptCode(code: SentCode, decided: ReadonlyMap<string, AuditEntry>): { code: CommittedCode; decidedAt?: string } {
+  const entry = decided.get(code.entityId);
+  const engines = ENGINE_NAMES.filter((name) => entry?.engines.includes(name));
+  return {
+    code: { ...codeRef(code), entityId: code.entityId, evidence: { transcript: [], note: [] }, warnings: [], engines },
+    ...(entry && { decidedAt: entry.at }),
   };
 }
 

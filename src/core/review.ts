@@ -48,8 +48,7 @@ interface Persisted {
 const AuditSchema = z.array(AuditEntrySchema);
 /**
  * `JSON.stringify` replacer that keeps names out of storage: a code's `display` becomes '' (its schema needs one),
- * the reviewer's is left out. Only codes and the reviewer hold a string `display`: a decision under an entity id
- * "display" is an object, so it is kept.
+ * the reviewer's is left out (a decision under an entity id "display" is an object, so it is kept).
  */
 function withoutNames(this: object, key: string, value: unknown): unknown {
   return key === 'display' && typeof value === 'string' ? ('reference' in this ? undefined : '') : value;
@@ -76,9 +75,8 @@ export function sameDecision(a: Decision, b: Decision): boolean {
 }
 
 /**
- * A decision can be applied to `entity` when the code it swapped to is one of the entity's own (its primary
- * or a similar code). A swap to a code the entity no longer has (Heidi suggested other alternatives since)
- * cannot: applied, the card would fall back to the primary and send the very code the reviewer swapped away from.
+ * A decision can be applied to `entity` when the code it swapped to is one of the entity's own. A swap to a code it
+ * no longer has cannot: applied, the card would fall back to the primary and send the code swapped away from.
  */
 export function appliesTo(entity: EntityView | undefined, decision: Pick<Decision, 'swappedTo'>): entity is EntityView {
   const to = decision.swappedTo;
@@ -113,6 +111,8 @@ export class ReviewState {
   private _sent = new Map<string, SentCode>();
   /** When the host last confirmed a send (here or in another tab): a later confirmation replaces `_sent`, an older one does not. */
   private _sentAt: string | undefined;
+  /** When the latest send here took its codes (`sendAsOf`). */
+  private _sendAsOf: number | undefined;
   private _audit: readonly AuditEntry[] = [];
   /** `lastDecisionTimes(audit)`, kept up to date as entries are added (the audit only grows), so a keypress need not scan it. */
   private _lastTimes = new Map<string, string>();
@@ -206,10 +206,7 @@ export class ReviewState {
     return this._audit;
   }
 
-  /**
-   * How many of the oldest audit entries were not kept, so the trail holds at most MAX_AUDIT_ENTRIES: the newest,
-   * which hold each code's latest decision time (the FHIR bundle's).
-   */
+  /** How many of the oldest audit entries were not kept (the trail holds the newest MAX_AUDIT_ENTRIES). */
   get auditDropped(): number {
     return this._auditDropped;
   }
@@ -226,10 +223,7 @@ export class ReviewState {
     this._save();
   }
 
-  /**
-   * Set a decision made elsewhere (another tab, a restored `reviewState`) as it is, logging its
-   * audit entry. `PENDING` without a swap is an undo. Returns whether anything changed.
-   */
+  /** Set a decision made elsewhere (another tab, a restored `reviewState`) as it is, logging its audit entry (PENDING: an undo). */
   apply(entityId: string, decision: Decision, entry?: AuditEntry): boolean {
     if (entry) this._addToAudit([entry]);
     const changed = this.applyAll([[entityId, decision]]) > 0;
@@ -287,11 +281,22 @@ export class ReviewState {
   markSent(codes: readonly (Pick<SentCode, 'entityId' | 'codeSystem' | 'code'> & Partial<SentCode>)[], from?: string): boolean {
     const last = this._sentAt === undefined ? -Infinity : Date.parse(this._sentAt);
     if (from !== undefined && !(Date.parse(from) > last)) return false;
-    this._sentAt = from ?? isoAfter(last);
+    // A send confirmed here is as of when it took its codes: a decision made while the host wrote is after it.
+    this._sentAt = from ?? isoAfter(last, this._sendAsOf);
     this._sent = new Map(codes.map((c) => [sentKey(c), { system: '', display: '', ...c }]));
     // What was sent shows on the cards: a new snapshot so views keyed on it recompute.
     this._edit(() => undefined);
     return true;
+  }
+
+  /** A send takes its codes now: the time it is as of, after every decision in the audit (a later one is after it). */
+  sendAsOf(): number {
+    return (this._sendAsOf = Date.parse(isoAfter(Math.max(Date.parse(this._audit.at(-1)?.at ?? '') || -Infinity, this.decidedAfter))));
+  }
+
+  /** The time a decision made now is stamped after: the last send's (confirmed, or taking its codes). */
+  get decidedAfter(): number {
+    return Math.max(Date.parse(this._sentAt ?? '') || -Infinity, this._sendAsOf ?? -Infinity);
   }
 
   isSent(entity: EntityView): boolean {

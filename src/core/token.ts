@@ -142,19 +142,21 @@ export class TokenManager {
   }
 
   /**
-   * When to fetch the next token, on the local clock. `expiresAt` is on the issuer's clock, and a workstation's
-   * may be hours off (one ahead by more than the lifetime made every token look expired, so every call fetched
-   * one). So the time left is counted from the server's "now": the token response's `Date` (`serverNow`), else
-   * the local clock when the token's own `iat`..`exp` agrees with it, else its `iat`. A token that looks expired
-   * on arrival by the local clock alone is used until Heidi refuses it (no source hands out expired tokens).
+   * When to fetch the next token, on the local clock. `expiresAt` is on the issuer's (Heidi's) clock, and a
+   * workstation's, or the EHR server's that dates the token response (`serverNow`), may be hours off: one ahead by
+   * more than the lifetime made every token look expired, so every call fetched one. So the time left is counted
+   * from the first clock that agrees with the token's own `iat`..`exp`: the local one, else the response's `Date`,
+   * else the token is taken as just issued (`iat`). A token that looks expired by every clock is used until Heidi
+   * refuses it (no source hands out expired tokens on purpose).
    * Refresh `margin` before expiry, or halfway through a lifetime shorter than twice the margin.
    */
   private _refreshTime(expiresAt: number, token: string, serverNow?: number): number {
     if (!Number.isFinite(expiresAt)) return Infinity;
     const now = this._now();
-    const issuedAt = jwtClaim(token, 'iat');
-    const left = expiresAt - (serverNow ?? (issuedAt !== undefined && (now < issuedAt || now >= expiresAt) ? issuedAt : now));
-    if (left <= 0 && serverNow === undefined) return Infinity;
+    const issuedAt = jwtClaim(token, 'iat') ?? -Infinity;
+    const agrees = (clock?: number): clock is number => clock !== undefined && clock >= issuedAt && clock < expiresAt;
+    const left = expiresAt - (agrees(now) ? now : agrees(serverNow) ? serverNow : Number.isFinite(issuedAt) ? issuedAt : now);
+    if (left <= 0) return Infinity;
     return now + left - Math.min(this._margin, Math.max(0, left / 2));
   }
 

@@ -20,19 +20,22 @@ export const en = {
   loadCodes: 'Load codes',
   retry: 'Retry',
   empty: 'No codes suggested for this consultation.',
+  /** Every code suggested is in a code system the host's `code-systems` leaves out. */
+  emptyHidden: (count: number) =>
+    `${count} ${count === 1 ? 'code was' : 'codes were'} suggested, none in the code systems this view shows (code-systems).`,
   loaded: (count: number) => `${count} ${count === 1 ? 'code' : 'codes'} suggested.`,
   errorTitle: 'Codes could not be shown',
   errors: {
-    // auth, network and invalid-response also come from the EHR's own token URL: the detail line names which.
+    // Every one but not-found may come from the EHR's own server (its token URL, the peers' forwarders): the detail line names which.
     auth: 'The sign-in was not accepted: your EHR or Heidi session may have ended. Sign in again or retry.',
     network: "Could not reach Heidi or the EHR's server. Check the connection and retry.",
-    timeout: 'Heidi took too long to answer. Retry in a moment.',
+    timeout: "Heidi or the EHR's server took too long to answer. Retry in a moment.",
     'not-found': 'This consultation was not found in Heidi.',
-    'rate-limited': 'Heidi is busy right now. Retry in a moment.',
-    server: 'Heidi had a problem answering. Retry in a moment.',
+    'rate-limited': "Heidi or the EHR's server is busy right now. Retry in a moment.",
+    server: "Heidi or the EHR's server had a problem answering. Retry in a moment.",
     'invalid-response': "Heidi or the EHR's server sent data this widget cannot read.",
     'invalid-request': 'The coding service refused the note it was sent (for example, it was over its size limit).',
-    config: 'The widget is not set up: it needs a token-url, a tokenProvider or a token, and properties of the right type.',
+    config: 'The widget is not set up correctly: the details say which setting to change.',
   } satisfies Record<HeidiErrorCode, string>,
   details: 'Details',
   degradedTranscript: 'The transcript could not be loaded: evidence is shown without its context.',

@@ -16,18 +16,22 @@ export const es: Messages = {
   loadCodes: 'Cargar códigos',
   retry: 'Reintentar',
   empty: 'No se sugirieron códigos para esta consulta.',
+  emptyHidden: (count: number) =>
+    count === 1
+      ? 'Se sugirió 1 código, fuera de los sistemas de codificación que muestra esta vista (code-systems).'
+      : `Se sugirieron ${count} códigos, ninguno en los sistemas de codificación que muestra esta vista (code-systems).`,
   loaded: (count) => `${count} ${count === 1 ? 'código' : 'códigos'} ${count === 1 ? 'sugerido' : 'sugeridos'}.`,
   errorTitle: 'No se pudieron mostrar los códigos',
   errors: {
     auth: 'No se aceptó el inicio de sesión: es posible que su sesión del EHR o de Heidi haya terminado. Vuelva a iniciar sesión o reintente.',
     network: 'No se pudo conectar con Heidi ni con el servidor del EHR. Compruebe la conexión y reintente.',
-    timeout: 'Heidi tardó demasiado en responder. Reintente en un momento.',
+    timeout: 'Heidi o el servidor del EHR tardaron demasiado en responder. Reintente en un momento.',
     'not-found': 'No se encontró esta consulta en Heidi.',
-    'rate-limited': 'Heidi está ocupado en este momento. Reintente en un momento.',
-    server: 'Heidi tuvo un problema al responder. Reintente en un momento.',
+    'rate-limited': 'Heidi o el servidor del EHR están ocupados en este momento. Reintente en un momento.',
+    server: 'Heidi o el servidor del EHR tuvieron un problema al responder. Reintente en un momento.',
     'invalid-response': 'Heidi o el servidor del EHR enviaron datos que este componente no puede leer.',
     'invalid-request': 'El servicio de codificación rechazó la nota que se le envió (por ejemplo, superaba su límite de tamaño).',
-    config: 'El componente no está configurado: necesita token-url, tokenProvider o token, y propiedades del tipo correcto.',
+    config: 'El componente no está bien configurado: los detalles indican qué ajuste cambiar.',
   },
   details: 'Detalles',
   degradedTranscript: 'No se pudo cargar la transcripción: la evidencia se muestra sin su contexto.',

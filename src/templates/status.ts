@@ -38,9 +38,13 @@ export function statusTemplate(m: Messages, load: StatusSource, attaching: boole
   return state(html`${spinning(m.generating(load.elapsed))}<button @click=${on.cancel}>${m.cancel}</button>`);
 }
 
-/** The one-line status inside the loaded view (no codes at all). */
-export function emptyTemplate(m: Messages): TemplateResult {
-  return state(html`<span>${m.empty}</span>`);
+/** How many codes are shown, or why none is: none suggested, or all `suggested` in code systems `code-systems` hides. */
+export const shownMessage = (m: Messages, shown: number, suggested: number): string =>
+  shown ? m.loaded(shown) : suggested ? m.emptyHidden(suggested) : m.empty;
+
+/** The one-line status inside the loaded view (no codes shown). */
+export function emptyTemplate(m: Messages, suggested: number): TemplateResult {
+  return state(html`<span>${shownMessage(m, 0, suggested)}</span>`);
 }
 
 function state(content: TemplateResult): TemplateResult {

@@ -563,7 +563,8 @@ describe('review rv5b: what the EHR holds, and what Send counts', () => {
     expect(footer(el)).to.not.match(/withdraw/i);
     const again = await commitDetail(el);
     expect([again!.added, again!.removed]).to.deep.equal([[], []]);
-    expect(again!.codes.map((c) => c.code)).to.deep.equal(['M17.11']);
+    // rv6a item 3: `codes` lists what the EHR holds after the send, Z87.11 kept (was ['M17.11'], the old rule).
+    expect(again!.codes.map((c) => c.code)).to.deep.equal(['M17.11', 'Z87.11']);
     await expect(el).to.be.accessible();
   });
 

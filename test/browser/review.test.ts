@@ -2,6 +2,7 @@ import { expect, nextFrame } from '@open-wc/testing';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { CodeReviewDetail, CodesCommitDetail } from '../../src/events.ts';
 import { storageKey } from '../../src/core/review.ts';
+import { en } from '../../src/i18n/en.ts';
 import { button, card, cards, deepText, mountLoaded, newUser, oneEvent, shadow, settle } from './helpers.ts';
 
 function code(c: HTMLElement): string {
@@ -160,6 +161,22 @@ describe('filter, sort, group', () => {
     await settle(el);
     const scores = cards(el).map((c) => Number(/Score (\d+)%/.exec(deepText(c))?.[1]));
     for (const group of [scores]) expect(group.length).to.be.greaterThan(0);
+  });
+
+  it('code-systems hiding every suggested code says so, not "no codes suggested"', async () => {
+    const { el } = await mountLoaded({ sessionId: 'fx-knee-oa' });
+    const suggested = cards(el).length;
+    el.codeSystems = 'OPCS-4';
+    await settle(el);
+    expect(cards(el)).to.have.length(0);
+    expect(deepText(el)).to.contain(en.emptyHidden(suggested)).and.not.contain(en.empty);
+    // A load that shows none says the same.
+    const loaded = oneEvent(el, 'heidi-codes-load');
+    void el.refresh();
+    await loaded;
+    await settle(el);
+    expect(shadow(el).querySelector('#live')!.textContent).to.contain(en.emptyHidden(suggested));
+    await expect(el).to.be.accessible();
   });
 });
 
@@ -401,6 +418,13 @@ describe('read-only', () => {
     press(c, 'a');
     await settle(el);
     expect(c.getAttribute('status')).to.equal('PENDING');
+    await expect(el).to.be.accessible();
+    // The shortcut sheet lists what the keys still do here: moving and reading, not deciding.
+    press(c, '?');
+    await settle(el);
+    const listed = [...shadow(el).querySelectorAll('section.panel dd')].map((dd) => dd.textContent);
+    expect(listed).to.include.members([en.shortcutList.move, en.shortcutList.open, en.shortcutList.close]);
+    for (const what of ['accept', 'reject', 'undo', 'swap'] as const) expect(listed, what).to.not.include(en.shortcutList[what]);
     await expect(el).to.be.accessible();
   });
 });

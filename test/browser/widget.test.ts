@@ -3,6 +3,7 @@ import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { HeidiErrorCode } from '../../src/core/errors.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
 import { es } from '../../src/i18n/es.ts';
+import { en } from '../../src/i18n/en.ts';
 import { spyOnFetch } from './fetch-spy.ts';
 import {
   card,
@@ -417,7 +418,7 @@ describe('token', () => {
       expect(detail.code).to.equal('config');
       expect(detail.retryable).to.equal(false);
       await el.updateComplete;
-      expect(deepText(el)).to.contain('needs a token-url');
+      expect(deepText(el)).to.contain(en.errors.config).and.contain('No token source');
       await expect(el).to.be.accessible();
       // A host that sets the token only now: the element loads.
       const loaded = oneEvent(el, 'heidi-codes-load');

@@ -124,7 +124,7 @@ describe('checks: a cue inside the code’s own quoted name is not a negation of
       ["He doesn't have chest pain", "doesn't have"],
       ["She hasn't had chest pain", "hasn't had"],
       ['There isn’t any chest pain now', 'isn’t'],
-      ['I have never had chest pain', 'never'],
+      ['I have never had chest pain', 'never had'],
     ]) {
       assert.deepEqual(
         cues(entity(chestPain, { said, quote: 'chest pain' })).map(([kind, , , found]) => [kind, found]),
@@ -132,13 +132,34 @@ describe('checks: a cue inside the code’s own quoted name is not a negation of
         said,
       );
     }
-    // Insomnia and constipation are what "can't" and "haven't" say here: no doubt about the code.
+    // Insomnia and constipation are what "can't" and "haven't" say here: no doubt about the code. "Never" alone
+    // says how often, not that it is absent.
+    assert.deepEqual(cues(entity('Insomnia, unspecified', { said: 'I never sleep through the night' })), []);
+    assert.deepEqual(cues(entity('Low back pain, unspecified', { said: 'The back pain never goes away' })), []);
     assert.deepEqual(cues(entity('Insomnia, unspecified', { said: "I can't get to sleep at night" })), []);
     assert.deepEqual(cues(entity('Constipation, unspecified', { said: 'I haven’t opened my bowels properly for a week' })), []);
     // The same possessive with a curly apostrophe: about someone else.
     assert.deepEqual(cues(entity(chestPain, { note: 'The patient’s wife has chest pain' })), [
       ['other-person', 'note', 'text', 'The patient’s wife', 0],
     ]);
+  });
+
+  it("a pseudo-negation says the problem goes on: 'not controlled', 'no better', 'isn't improving' are no cue", () => {
+    const t2dm = 'Type 2 diabetes mellitus with hyperglycemia';
+    for (const said of [
+      'Your diabetes is not controlled at the moment',
+      'The diabetes is not well controlled',
+      'My diabetes is no better since the last visit',
+      "The diabetes isn't improving",
+      'The diabetes is not only high in the morning',
+    ]) {
+      assert.deepEqual(cues(entity(t2dm, { said })), [], said);
+    }
+    // A plain negation still is one.
+    assert.deepEqual(
+      cues(entity(t2dm, { said: 'There is no diabetes in this family', quote: 'diabetes' })).map(([kind, , , found]) => [kind, found]),
+      [['negated', 'no']],
+    );
   });
 
   // Names of this shape: a historical or a family word as part of what the code is.

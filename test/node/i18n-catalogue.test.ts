@@ -72,6 +72,7 @@ const SAMPLES: Record<string, unknown[][]> = {
   showMore: [[1], [460]],
   generating: [[0], [12]],
   loaded: [[1], [6]],
+  emptyHidden: [[1], [6]],
   acceptCode: [['M17.11']],
   rejectCode: [['M17.11']],
   undoCode: [['M17.11']],
@@ -284,6 +285,14 @@ describe('message catalogues', () => {
       }
       assert.equal(speakerLabel(m, 'doctor'), m === en ? 'Doctor' : 'Médico');
       assert.equal(relevanceLabel(m, 'HIGH'), m === en ? 'High' : 'Alta');
+    }
+  });
+  it("an error the EHR's own server can give (its token URL, the peers' forwarders) does not blame Heidi alone", () => {
+    // The headline is picked by the code only; the detail line says which server it was.
+    for (const m of [en, CATALOGUES.es!]) {
+      for (const code of ['auth', 'network', 'timeout', 'rate-limited', 'server', 'invalid-response'] as const) {
+        assert.match(m.errors[code], /EHR/, `${m === en ? 'en' : 'es'} ${code}`);
+      }
     }
   });
 });

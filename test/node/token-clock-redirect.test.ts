@@ -215,6 +215,29 @@ describe('a workstation clock off the server’s (item 11)', () => {
     }
   });
 
+  it('the EHR server an hour off Heidi (its Date and the workstation agree, the JWT does not): the JWT’s iat..exp decides', async () => {
+    const MIN = 60_000;
+    for (const ehrOff of [HOUR, -HOUR]) {
+      let issued = 0;
+      const served = serveTokenUrl(() => {
+        issued += 1;
+        // A 10-minute token on Heidi's clock (SERVER_NOW), dated by an EHR server `ehrOff` away.
+        const token = jwt({ exp: (SERVER_NOW + 10 * MIN) / 1000, iat: SERVER_NOW / 1000 });
+        const headers = { 'content-type': 'application/json', date: new Date(SERVER_NOW + ehrOff).toUTCString() };
+        return Response.json({ token: `${token}-${issued}`, expiration_time: new Date(SERVER_NOW + 10 * MIN).toISOString() }, { headers });
+      });
+      const local = { t: SERVER_NOW + ehrOff };
+      const manager = urlManager(() => local.t);
+      const first = await manager.get();
+      for (let i = 0; i < 4; i++) assert.equal(await manager.get(), first, `one token for many calls (EHR ${ehrOff / HOUR} h)`);
+      local.t += 10 * MIN - 31_000;
+      assert.equal(await manager.get(), first);
+      local.t += 2_000;
+      assert.notEqual(await manager.get(), first, 'refreshed within the margin of its own lifetime');
+      assert.equal(served.requests.length, 2);
+    }
+  });
+
   it('a right clock refreshes exactly as before (Date header equal to the local clock)', async () => {
     const served = serverTokens();
     const local = { t: SERVER_NOW };

@@ -66,7 +66,8 @@ describe('a sent code is withdrawn by a decision, never by an engine being down'
     t.reload(heidiModel());
     assert.equal(t.commit.withdrawals, 0, 'the footer has nothing to withdraw');
     assert.equal(await t.commit.commit(), true);
-    assert.deepEqual([codesOf(t.last().added), codesOf(t.last().removed), codesOf(t.last().codes)], [[], [], ['M17.11']]);
+    // rv6a item 3: `codes` lists what the host holds after the send, Z87.11 kept (was ['M17.11'], the old rule).
+    assert.deepEqual([codesOf(t.last().added), codesOf(t.last().removed), codesOf(t.last().codes)], [[], [], ['M17.11', 'Z87.11']]);
     assert.deepEqual(codesOf(t.review.state!.sentCodes).sort(), ['M17.11', 'Z87.11'], 'the host still holds Z87.11');
   });
 
