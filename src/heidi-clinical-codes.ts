@@ -51,7 +51,7 @@ import { tokens } from './styles/tokens.ts';
  *
  * @attr token-url - URL on the host's backend answering GET with `{token, expiration_time}` (same-origin cookies are sent).
  * @attr api-base - Heidi API base URL.
- * @attr session-id - Attach to this Heidi session; changing it switches session.
+ * @attr session-id - Attach to this Heidi session; changing it switches session. Unset creates one; empty is a config error.
  * @attr patient-profile-id - Sent to `POST /sessions` when no session-id is given.
  * @attr ehr-appointment-id - Sent to `POST /sessions` when no session-id is given.
  * @attr code-systems - Comma-separated Heidi code systems to show (e.g. `icd_10_cm,cpt_2025` or `ICD-10-CM`).
@@ -65,7 +65,7 @@ import { tokens } from './styles/tokens.ts';
  * @attr omniscribe-base - URL of the host's forwarder to Omniscribe Codify.
  * @attr omniscribe-model - `fast`, `balanced` (default) or `high-quality`.
  *
- * @fires heidi-session-start - A session was created or attached: `{sessionId, created}`.
+ * @fires heidi-session-start - A session was created, or attached (once Heidi answers for it): `{sessionId, created}`.
  * @fires heidi-codes-load - Codes are shown: `{sessionId, entities}`.
  * @fires heidi-code-select - A code or its evidence was opened: `{sessionId, entityId, code}`.
  * @fires heidi-code-review - Accept, reject, undo or swap: `{sessionId, entityId, status, code, previousCode?}`.
@@ -108,7 +108,7 @@ export class HeidiClinicalCodes extends LitElement {
   /** URL on the host's backend that answers GET with `{token, expiration_time}`. */
   @property({ attribute: 'token-url' }) tokenUrl = '';
   @property({ attribute: 'api-base' }) apiBase = DEFAULT_API_BASE;
-  @property({ attribute: 'session-id' }) sessionId = '';
+  @property({ attribute: 'session-id' }) sessionId: string | undefined;
   @property({ attribute: 'patient-profile-id' }) patientProfileId = '';
   @property({ attribute: 'ehr-appointment-id' }) ehrAppointmentId = '';
   @property({ attribute: 'code-systems' }) codeSystems = '';

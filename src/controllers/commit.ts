@@ -12,7 +12,7 @@ import { toFhirBundle } from '../core/fhir.ts';
 import { codeRef, type CodeRef, type CodingModel, type EntityView } from '../core/model.ts';
 import { committedCode, fhirCodeKey, keptCode, patientBlock, perCode, suggestionsFor, type AcceptedPick } from '../core/payloads.ts';
 import { sameDecision, type Decision, type ReviewState } from '../core/review.ts';
-import { namedSent, sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
+import { namedAudit, namedSent, sendDiff, sentCode, type SentCode } from '../core/send-diff.ts';
 import { heldWithoutCard } from '../core/card-match.ts';
 import { errorDetail, HeidiError } from '../core/errors.ts';
 import { HeidiCodesCommitEvent, HeidiErrorEvent } from '../events.ts';
@@ -260,7 +260,7 @@ export class CommitController {
       sessionId: state.sessionId,
       codes,
       fhir,
-      audit: [...state.audit],
+      audit: namedAudit(model.entities, state.audit),
       added,
       removed,
       waitUntil: (promise) => {

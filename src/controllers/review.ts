@@ -14,7 +14,7 @@ import { appliesTo, ReviewState, type ReviewChange, type ReviewStatus } from '..
 import { parseReviewSnapshot, reviewSnapshot, splitSnapshot, type ReviewSnapshot } from '../core/review-snapshot.ts';
 import { ReviewSync } from '../core/review-sync.ts';
 import { rebaseSnapshot } from '../core/card-match.ts';
-import { namedSent, type SentCode } from '../core/send-diff.ts';
+import { namedAudit, namedSent, type SentCode } from '../core/send-diff.ts';
 import { HeidiCodeReviewEvent, HeidiErrorEvent } from '../events.ts';
 import { engineNames } from '../core/payloads.ts';
 import type { Localized, Messages } from '../i18n/index.ts';
@@ -23,7 +23,7 @@ export interface ReviewHost extends ReactiveControllerHost, EventTarget {
   readonly readonly: boolean;
   readonly reviewer: Reviewer | undefined;
   /** The session asked for (`session-id`): a `reviewState` set while another one is shown waits for it. */
-  readonly sessionId: string;
+  readonly sessionId: string | undefined;
   readonly isConnected: boolean;
   readonly apiBase: string;
   readonly tokenUrl: string;
@@ -101,7 +101,7 @@ export class ReviewController implements ReactiveController {
     const state = this.state;
     // Names as the cards have them: a review restored from storage kept none.
     const sent = state?.sentAt ? { at: state.sentAt, codes: namedSent(this._entities.values(), state.sentCodes) } : undefined;
-    return state && reviewSnapshot(state.sessionId, state.snapshot, state.audit, undefined, sent);
+    return state && reviewSnapshot(state.sessionId, state.snapshot, namedAudit(this._entities.values(), state.audit), undefined, sent);
   }
 
   /**

@@ -15,7 +15,7 @@ export interface SessionLoadHost extends ReactiveControllerHost, HTMLElement {
   readonly tokenUrl: string;
   readonly tokenProvider: (() => Promise<JwtResponse>) | undefined;
   readonly apiBase: string;
-  readonly sessionId: string;
+  readonly sessionId: string | undefined;
   readonly patientProfileId: string;
   readonly ehrAppointmentId: string;
   readonly ehrPatientId: string;

@@ -13,6 +13,7 @@ import { patientSex } from './checks.ts';
 import { isCalendarDate } from './dates.ts';
 import { HeidiError } from './errors.ts';
 import { isRecord } from './schemas.ts';
+import { isUsableId, NOT_USABLE } from './url.ts';
 
 type Check = (value: unknown) => boolean;
 
@@ -87,6 +88,9 @@ export function checkProperty(name: string, value: unknown): HeidiError | undefi
   if (!entry || value == null) return undefined;
   if (!entry[0](value))
     return new HeidiError('config', `${name} must be ${entry[1]}, not ${Array.isArray(value) ? 'an array' : typeof value}.`);
+  // The host set it (unset is null/undefined): an empty one is a mistake (`session-id={id ?? ''}`), not "create one".
+  if (name === 'sessionId' && !isUsableId(value as string))
+    return new HeidiError('config', `sessionId (the session-id attribute) ${NOT_USABLE}`);
   // A patient Heidi would refuse (422) is the host's to fix: said here, naming the field, instead of sent.
   if (name !== 'patient') return undefined;
   const sent = heidiPatient(value as Record<PatientField, string>);

@@ -4,6 +4,7 @@
  * `added` and `removed` tell the host how to update its problem list instead of
  * appending duplicates (the commit's `codes` lists everything it holds).
  */
+import type { AuditEntry } from './audit.ts';
 import { codeSystemKey } from './code-systems.ts';
 import { codeRef, sameCodeKey, type CodeRef, type EntityView } from './model.ts';
 
@@ -42,12 +43,30 @@ export function sendDiff<T extends SentCode>(lastSent: readonly SentCode[], acce
   };
 }
 
-/** Stored sent codes have no name (none is kept in storage): each takes it from a card that lists its code. */
+/**
+ * Stored codes have no name (none is kept in storage): each takes it from a card that lists its code. One
+ * rule for the sent codes and the audit trail; the cards' codes are indexed once, on the first nameless code.
+ */
+function namer(entities: Iterable<EntityView>): <T extends CodeRef>(c: T) => T {
+  let known: Map<string, CodeRef> | undefined;
+  return (c) => {
+    if (c.display) return c;
+    known ??= new Map([...entities].flatMap((e) => [e.primary, ...e.similar]).map((code) => [sameCodeKey(code), code]));
+    const code = known.get(sameCodeKey(c));
+    return code ? { ...c, ...codeRef(code) } : c;
+  };
+}
+
 export function namedSent(entities: Iterable<EntityView>, codes: readonly SentCode[]): readonly SentCode[] {
-  if (codes.every((c) => c.display)) return codes;
-  const known = new Map([...entities].flatMap((e) => [e.primary, ...e.similar]).map((c) => [sameCodeKey(c), c]));
-  return codes.map((c) => {
-    const code = !c.display && known.get(sameCodeKey(c));
-    return code ? { entityId: c.entityId, ...codeRef(code) } : c;
-  });
+  return codes.map(namer(entities));
+}
+
+/** The audit trail with its codes named (`codeBefore`, `codeAfter`), as `namedSent` names the sent codes. */
+export function namedAudit(entities: Iterable<EntityView>, audit: readonly AuditEntry[]): AuditEntry[] {
+  const name = namer(entities);
+  return audit.map((e) =>
+    e.codeBefore?.display === '' || e.codeAfter?.display === ''
+      ? { ...e, ...(e.codeBefore && { codeBefore: name(e.codeBefore) }), ...(e.codeAfter && { codeAfter: name(e.codeAfter) }) }
+      : e,
+  );
 }

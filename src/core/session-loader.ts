@@ -55,7 +55,7 @@ export interface LoadResult {
 export async function loadCodes(request: LoadRequest): Promise<LoadResult> {
   const { signal } = request;
   const [skipped, onProgress] = trackSkips(request.onProgress);
-  let started = '';
+  let started = request.sessionId ?? '';
   const heidi = await openHeidiSession({
     ...request,
     onSessionStart: (id, created) => {

@@ -7,6 +7,8 @@
 import { HeidiError } from './errors.ts';
 import { pathSegment } from './text.ts';
 
+export const NOT_USABLE = 'is not a usable id (it is empty, only spaces, "." or "..").';
+
 /** Can `id` stand for one item in a URL path? Not empty, not only spaces, not a dot segment. */
 export function isUsableId(id: string): boolean {
   const trimmed = id.trim();
@@ -20,7 +22,7 @@ export function isUsableId(id: string): boolean {
  */
 export function idSegment(id: string, what: string): string {
   if (typeof id !== 'string' || !isUsableId(id)) {
-    throw new HeidiError('config', `The ${what} is not a usable id (it is empty, only spaces, "." or "..").`);
+    throw new HeidiError('config', `The ${what} ${NOT_USABLE}`);
   }
   return pathSegment(id);
 }

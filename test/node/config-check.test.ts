@@ -87,6 +87,14 @@ describe('property types at the door', () => {
     assert.match(checkProperty('patient', { dob: '2024-02-30' })!.message, /patient\.dob/);
     assert.equal(checkProperty('patient', { dob: '2024-02-29' }), undefined);
   });
+  it('sessionId: an empty or blank id the host set is a config error naming the attribute (unset creates a session)', () => {
+    for (const value of ['', '   ', '.', '..', ' .. ']) {
+      const error = checkProperty('sessionId', value);
+      assert.equal(error?.code, 'config', JSON.stringify(value));
+      assert.match(error.message, /\bsession-id\b/);
+    }
+    for (const value of ['fx-knee-oa', 'a b', 'a/b', null, undefined]) assert.equal(checkProperty('sessionId', value), undefined);
+  });
   it('names outside the table (internal state) and prototype names pass', () => {
     assert.equal(checkProperty('batchOpen', 'x'), undefined);
     assert.equal(checkProperty('constructor', 1), undefined);

@@ -330,6 +330,28 @@ describe('loadCodes (Heidi through the pipeline)', () => {
     );
   });
 
+  it('an attached session starts once Heidi first answers for it: never for an id refused (config) or not found', async () => {
+    const { loadCodes } = await import('../../src/core/session-loader.ts');
+    const attach = async (overrides: Parameters<typeof fakeClient>[0]) => {
+      const starts: string[] = [];
+      const request = { sessionId: 'S1', create: {}, update: undefined, signal: new AbortController().signal };
+      const onSessionStart = (id: string, created: boolean) => starts.push(`${id} ${created}`);
+      const outcome = await loadCodes({ ...request, client: fakeClient(overrides).client, onSessionStart }).then(
+        () => 'loaded',
+        (error: HeidiError) => error.code,
+      );
+      return { outcome, starts };
+    };
+    const refuse = (code: 'not-found' | 'config' | 'server') => async () => Promise.reject(new HeidiError(code, 'x'));
+    for (const code of ['not-found', 'config'] as const) {
+      const all = { getSession: refuse(code), getTranscript: refuse(code), getClinicalCodes: refuse(code) };
+      assert.deepEqual(await attach(all), { outcome: code, starts: [] }, code);
+    }
+    assert.deepEqual(await attach({}), { outcome: 'loaded', starts: ['S1 false'] });
+    // The session could not be read, but Heidi answered for it (its transcript and codes): it exists.
+    assert.deepEqual(await attach({ getSession: refuse('server') }), { outcome: 'loaded', starts: ['S1 false'] });
+  });
+
   it('an abort after the session is created rejects with AbortError and reports nothing more', async () => {
     const controller = new AbortController();
     const { client } = fakeClient({ createSession: async () => (controller.abort(), 'S1') });

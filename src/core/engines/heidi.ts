@@ -20,6 +20,7 @@ export interface HeidiOpenRequest {
   /** Patient and context the host set, sent with PATCH before reading the session. */
   readonly update: SessionUpdate | undefined;
   readonly signal: AbortSignal;
+  /** A session was created, or attached (once Heidi first answers for it). */
   readonly onSessionStart: (sessionId: string, created: boolean) => void;
   /** Heidi's progress: `processing` as soon as the codes request is on the wire. */
   readonly onProgress: (progress: EngineProgress) => void;
@@ -55,7 +56,7 @@ export async function openHeidiSession(request: HeidiOpenRequest): Promise<Heidi
   const created = !request.sessionId;
   const sessionId = request.sessionId || (await client.createSession(request.create, signal));
   signal.throwIfAborted();
-  request.onSessionStart(sessionId, created);
+  if (created) request.onSessionStart(sessionId, true);
 
   // PATCH answers with the whole session, so it stands in for the GET when there is something to send.
   const sessionCall: Promise<Session> = request.update
@@ -65,6 +66,14 @@ export async function openHeidiSession(request: HeidiOpenRequest): Promise<Heidi
   const codesCall = client.getClinicalCodes(sessionId, signal);
   // Awaited only once the document is known: marked handled now so an early failure is not "unhandled".
   codesCall.catch(() => undefined);
+  // An attached session is known to exist once Heidi first answers for it (its session, transcript or codes):
+  // never for an id refused as `config` (no request) or answered `not-found`.
+  if (!created) {
+    Promise.any([sessionCall, transcriptCall, codesCall]).then(
+      () => signal.aborted || request.onSessionStart(sessionId, false),
+      () => undefined,
+    );
+  }
   request.onProgress({ phase: 'processing', startedAt: performance.now() });
 
   const document = Promise.allSettled([sessionCall, transcriptCall]).then(([session, transcript]): HeidiDocument => {
