@@ -48,7 +48,7 @@ export class CreatedSessions {
   /** The session this element created, and for which key. */
   private _own: readonly [string, string] | undefined;
 
-  open(host: CreatedFor & { readonly sessionId: string }): CreatedLoad {
+  open(host: CreatedFor & { readonly sessionId: string | undefined }): CreatedLoad {
     // Not a function: a config error, and no key for a WeakMap.
     const provider = typeof host.tokenProvider === 'function' ? host.tokenProvider : undefined;
     if (provider && !providers.has(provider)) providers.set(provider, ++lastProvider);
