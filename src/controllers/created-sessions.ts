@@ -36,8 +36,11 @@ export interface CreatedLoad {
   readonly sessionId: string | undefined;
   /** Heidi answered with the session (`created`: a new one). */
   started(sessionId: string, created: boolean): void;
-  /** The load failed: a reused session Heidi refused once it had started is forgotten (see `CreatedSessions`). */
-  failed(error: HeidiError): void;
+  /**
+   * The load failed: a reused session Heidi refused is forgotten (see `CreatedSessions`). `tokenArrived`: the load
+   * had its token, so a 401, 403 or 404 is Heidi's answer, not the EHR's token URL's.
+   */
+  failed(error: HeidiError, tokenArrived: boolean): void;
 }
 
 /**
@@ -57,18 +60,16 @@ export class CreatedSessions {
     const page = !!(host.ehrPatientId || host.patientProfileId || host.ehrAppointmentId);
     const tab = page && !provider;
     const reused = host.sessionId ? undefined : this._find(key, page, tab);
-    let started = false;
     return {
       sessionId: host.sessionId || reused,
       started: (sessionId, created) => {
-        started = true;
         if (!created) return;
         this._own = [key, sessionId];
         if (page) createdOnPage.set(key, sessionId);
         if (tab) inStorage((s) => s.setItem(PREFIX + key, sessionId));
       },
-      failed: (error) => {
-        if (!started || !reused || ![401, 403, 404].includes(error.status ?? 0)) return;
+      failed: (error, tokenArrived) => {
+        if (!tokenArrived || !reused || ![401, 403, 404].includes(error.status ?? 0)) return;
         this._own = undefined;
         createdOnPage.delete(key);
         inStorage((s) => s.removeItem(PREFIX + key));

@@ -144,6 +144,7 @@ export class SessionLoadController implements ReactiveController {
     const prefetched = this._prefetched;
     this._prefetched = undefined;
     if (prefetched && (prefetched[0] !== host.tokenUrl || prefetched[1] !== host.tokenProvider)) this._tokens.clear();
+    let tokenArrived = false;
     try {
       if (host.configError) throw host.configError;
       const { names, withHeidi, peers } = configureEngines(host, (engine) => this._engineSignal(engine));
@@ -163,6 +164,11 @@ export class SessionLoadController implements ReactiveController {
       const sentNotes = host.clinicianNotes;
       let result: LoadResult;
       if (withHeidi) {
+        // The token the load's first request waits for (the same request, not another one).
+        void this._tokens.get(signal).then(
+          () => (tokenArrived = true),
+          () => {},
+        );
         const update = this._context.update(!sessionId);
         // While the first requests are on the wire: pay the one-off costs now, not after the data arrives.
         this._warming = setTimeout(() => {
@@ -209,7 +215,7 @@ export class SessionLoadController implements ReactiveController {
     } catch (error) {
       if (signal.aborted || isAbort(error)) return;
       const heidiError = asHeidiError(error);
-      created.failed(heidiError); // a reused created session Heidi refuses: the next load creates one
+      created.failed(heidiError, tokenArrived); // a reused created session Heidi refuses: the next load creates one
       this._assign({ phase: 'error', error: heidiError });
       // The status block says it (role="alert"); the live region saying it too would have it read twice. It is
       // emptied instead, so it holds no stale "generating…" for a screen-reader user who browses to it.
