@@ -49,6 +49,21 @@ async function switchSession(el: HeidiClinicalCodes, sessionId: string): Promise
 
 afterEach(() => sessionStorage.clear());
 
+/** S1's two codes sent, S2 shown while the host holds its answer, then the host confirms (`ok`) or fails ("EHR offline"). */
+async function sendThenSwitch(ok: boolean): Promise<HeidiClinicalCodes> {
+  const { el } = await mountLoaded({ sessionId: S1 });
+  await acceptTwo(el);
+  let answer!: () => void;
+  const held = new Promise<void>((resolve, reject) => (answer = ok ? resolve : () => reject(new Error('EHR offline'))));
+  el.addEventListener('heidi-codes-commit', (e) => e.detail.waitUntil(held), { once: true });
+  const committing = el.commit();
+  await switchSession(el, S2);
+  answer();
+  expect(await committing).to.equal(ok);
+  await settle(el);
+  return el;
+}
+
 describe('a commit belongs to its session (issue 15.1)', () => {
   it("switching session mid-commit: S1's answer never shows in S2, and S1's codes are marked sent in S1 when the host confirms", async () => {
     const { el } = await mountLoaded({ sessionId: S1 });
@@ -75,15 +90,7 @@ describe('a commit belongs to its session (issue 15.1)', () => {
   });
 
   it('a host failure for S1 after switching to S2 is not shown in S2, nor is anything marked sent', async () => {
-    const { el } = await mountLoaded({ sessionId: S1 });
-    await acceptTwo(el);
-    let fail!: (e: Error) => void;
-    el.addEventListener('heidi-codes-commit', (e) => e.detail.waitUntil(new Promise<void>((_, r) => (fail = r))), { once: true });
-    const committing = el.commit();
-    await switchSession(el, S2);
-    fail(new Error('EHR offline'));
-    expect(await committing).to.equal(false);
-    await settle(el);
+    const el = await sendThenSwitch(false);
     expect(footerText(el)).to.not.contain('did not receive');
     expect(storedSent(S1)).to.have.length(0);
   });
@@ -91,15 +98,7 @@ describe('a commit belongs to its session (issue 15.1)', () => {
 
 describe("a commit's answer waits in its session", () => {
   it('a host failure for S1 while S2 is shown is not said in S2, and is shown back on S1 (its review reopened, not changed)', async () => {
-    const { el } = await mountLoaded({ sessionId: S1 });
-    await acceptTwo(el);
-    let fail!: (e: Error) => void;
-    el.addEventListener('heidi-codes-commit', (e) => e.detail.waitUntil(new Promise<void>((_, r) => (fail = r))), { once: true });
-    const committing = el.commit();
-    await switchSession(el, S2);
-    fail(new Error('EHR offline'));
-    expect(await committing).to.equal(false);
-    await settle(el);
+    const el = await sendThenSwitch(false);
     expect(liveText(el)).to.not.contain('did not receive');
     await switchSession(el, S1);
     expect(footerText(el)).to.contain('The EHR did not receive the codes: EHR offline.');
@@ -111,15 +110,7 @@ describe("a commit's answer waits in its session", () => {
   });
 
   it('"Sent…" for S1, confirmed while S2 is shown, is shown back on S1', async () => {
-    const { el } = await mountLoaded({ sessionId: S1 });
-    await acceptTwo(el);
-    let confirm!: () => void;
-    el.addEventListener('heidi-codes-commit', (e) => e.detail.waitUntil(new Promise<void>((r) => (confirm = r))), { once: true });
-    const committing = el.commit();
-    await switchSession(el, S2);
-    confirm();
-    expect(await committing).to.equal(true);
-    await settle(el);
+    const el = await sendThenSwitch(true);
     expect(footerText(el)).to.not.contain('Sent');
     await switchSession(el, S1);
     expect(footerText(el)).to.contain('Sent 2 codes to the EHR.');

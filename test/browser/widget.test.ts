@@ -1,6 +1,7 @@
 import { expect, nextFrame } from '@open-wc/testing';
 import type { HeidiClinicalCodes } from '../../src/heidi-clinical-codes.ts';
 import type { HeidiErrorCode } from '../../src/core/errors.ts';
+import type { ErrorDetail } from '../../src/events.ts';
 import { FIXTURES } from '../../demo/fixtures/index.ts';
 import { es } from '../../src/i18n/es.ts';
 import { en } from '../../src/i18n/en.ts';
@@ -127,20 +128,24 @@ describe('session: attach and create', () => {
     }
   });
 
-  it('a created session Heidi no longer has (not found) is forgotten: the next load creates another', async () => {
+  /** A created session, refused by Heidi on the next load (`failures`, the refusal heard as `refused`), then forgotten. */
+  async function refusedThenForgotten(attrs: Record<string, string>, failures: object[], refused: (e: ErrorDetail) => void) {
     const user = newUser();
-    const attrs = { 'patient-profile-id': 'pp-8', 'ehr-appointment-id': 'APPT-88' };
     (await mountLoaded({ user, attrs })).el.remove();
-    await setScenario(user, { failures: [{ route: 'any', status: 404, count: 6 }] });
+    await setScenario(user, { failures: failures as never });
     const { el } = await mount({ user, attrs });
-    const failed = await oneEvent(el, 'heidi-error');
-    expect(failed.detail.code).to.equal('not-found');
+    refused((await oneEvent(el, 'heidi-error')).detail);
     el.remove();
     await setScenario(user, { failures: [] });
     const started = oneEvent(document, 'heidi-session-start');
     (await mountLoaded({ user, attrs })).el.remove();
     expect((await started).detail.created).to.equal(true);
     expect((await requestLog(user)).filter((e) => e.route === 'create-session')).to.have.length(2);
+  }
+
+  it('a created session Heidi no longer has (not found) is forgotten: the next load creates another', async () => {
+    const attrs = { 'patient-profile-id': 'pp-8', 'ehr-appointment-id': 'APPT-88' };
+    await refusedThenForgotten(attrs, [{ route: 'any', status: 404, count: 6 }], (e) => expect(e.code).to.equal('not-found'));
   });
 
   it("a session created for one patient is not another's; with no patient, profile or appointment named, only its element reuses it", async () => {
@@ -184,19 +189,9 @@ describe('session: attach and create', () => {
   });
 
   it('a reused created session Heidi refuses (403) is forgotten: the next load creates another', async () => {
-    const user = newUser();
     const attrs = { 'patient-profile-id': 'pp-9', 'ehr-appointment-id': 'APPT-99' };
-    (await mountLoaded({ user, attrs })).el.remove();
     const refused = ['get-session', 'transcript', 'clinical-codes'].map((route) => ({ route, status: 403 }));
-    await setScenario(user, { failures: refused as never });
-    const { el } = await mount({ user, attrs });
-    expect((await oneEvent(el, 'heidi-error')).detail.status).to.equal(403);
-    el.remove();
-    await setScenario(user, { failures: [] });
-    const started = oneEvent(document, 'heidi-session-start');
-    (await mountLoaded({ user, attrs })).el.remove();
-    expect((await started).detail.created).to.equal(true);
-    expect((await requestLog(user)).filter((e) => e.route === 'create-session')).to.have.length(2);
+    await refusedThenForgotten(attrs, refused, (e) => expect(e.status).to.equal(403));
   });
 
   it('sends patient and clinician notes with PATCH and uses the answer for the checks', async () => {

@@ -2,7 +2,7 @@
  * A review, its list and its commit on a fake host, without a DOM: what the hand-off rules' Node tests drive
  * (`handoff-review.test.ts`, `withdraw-by-decision.test.ts`).
  */
-import type { CodingModel } from '../../src/core/model.ts';
+import { buildModel, type CodingModel } from '../../src/core/model.ts';
 import { ReviewController } from '../../src/controllers/review.ts';
 import { CommitController } from '../../src/controllers/commit.ts';
 import { ListViewController } from '../../src/controllers/list-view.ts';
@@ -37,6 +37,34 @@ export class FakeHost extends EventTarget {
 export const code = (c: string, system = 'icd_10_cm', score = 0.9) => ({ code: c, code_name: `name ${c}`, code_system: system, score });
 
 export const codesOf = (c: readonly { code: string }[]) => c.map((x) => x.code);
+
+const NOTE = 'Right knee osteoarthritis. Old ulcer. No fever. No chills. Injection.';
+/** Where `words` stand in the knee/ulcer note. */
+export const at = (words: string) => ({ start: NOTE.indexOf(words), end: NOTE.indexOf(words) + words.length });
+
+/**
+ * fx-knee-oa's shape: Heidi's knee (M17.11) and ulcer (K27.9, with Z87.11, personal history of peptic ulcer, as
+ * its alternative unless `similar` is false, when a swap to Z87.11 is dropped), then `extra` entities.
+ */
+export function kneeUlcerModel(similar = true, extra: object[] = []): CodingModel {
+  return buildModel(
+    {
+      session_id: 'S1',
+      clinical_entities: [
+        { id: 'knee', primary_code: code('M17.11'), relevance: 'HIGH', location_in_note: [at('Right knee osteoarthritis')] },
+        {
+          id: 'ulcer',
+          primary_code: code('K27.9'),
+          similar_codes: similar ? [code('Z87.11', 'icd_10_cm', 0.6)] : [],
+          location_in_note: [at('Old ulcer')],
+        },
+        ...extra,
+      ],
+    } as never,
+    undefined,
+    { consult_note: { result: NOTE } } as never,
+  );
+}
 
 /** The controllers on one page; `connected` puts it in a tab that talks to others on the same `apiBase`. */
 export function setUp(model: CodingModel, connected?: { apiBase: string }) {

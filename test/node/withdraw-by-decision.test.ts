@@ -7,40 +7,19 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildModel, type CodingModel, type EntityView } from '../../src/core/model.ts';
+import type { CodingModel, EntityView } from '../../src/core/model.ts';
 import { mergeEngineResults } from '../../src/core/engines/merge.ts';
 import { peerEntity } from '../../src/core/engines/peer-http.ts';
 import type { DiscardedCode, EngineResult } from '../../src/core/engines/types.ts';
 import { DEFAULT_BATCH_FILTER, batchCandidates } from '../../src/core/filters.ts';
 import { heldWithoutCard } from '../../src/core/card-match.ts';
-import { arrived, code, codesOf, setUp } from './review-harness.ts';
+import { arrived, at, code, codesOf, kneeUlcerModel, setUp } from './review-harness.ts';
 
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
 const SCT = 'http://snomed.info/sct';
 
-const NOTE = 'Right knee osteoarthritis. Old ulcer. No fever. No chills. Injection.';
-const at = (words: string) => ({ start: NOTE.indexOf(words), end: NOTE.indexOf(words) + words.length });
-
 /** fx-knee-oa's shape: Heidi's K27.9 lists Z87.11 (personal history of peptic ulcer) as an alternative. */
-function heidiModel(entities: object[] = []): CodingModel {
-  return buildModel(
-    {
-      session_id: 'S1',
-      clinical_entities: [
-        { id: 'knee', primary_code: code('M17.11'), relevance: 'HIGH', location_in_note: [at('Right knee osteoarthritis')] },
-        {
-          id: 'ulcer',
-          primary_code: code('K27.9'),
-          similar_codes: [code('Z87.11', 'icd_10_cm', 0.6)],
-          location_in_note: [at('Old ulcer')],
-        },
-        ...entities,
-      ],
-    } as never,
-    undefined,
-    { consult_note: { result: NOTE } } as never,
-  );
-}
+const heidiModel = (entities: object[] = []): CodingModel => kneeUlcerModel(true, entities);
 
 const peer = (engine: 'sully' | 'omniscribe', system: string, c: string, procedure = false) =>
   peerEntity(engine, { system, code: c, display: `name ${c}`, score: 0.8, procedure }, [], new Set(), undefined);

@@ -6,32 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildModel, type CodingModel } from '../../src/core/model.ts';
-import { code, codesOf, setUp } from './review-harness.ts';
+import { at, code, codesOf, kneeUlcerModel, setUp } from './review-harness.ts';
 
-const NOTE = 'Right knee osteoarthritis. Old ulcer. No fever. No chills. Injection.';
-const at = (words: string) => ({ start: NOTE.indexOf(words), end: NOTE.indexOf(words) + words.length });
-
-/** Heidi's K27.9 with Z87.11 as an alternative, or (`similar` false) with none: a swap to Z87.11 is then dropped. */
-function heidiModel(similar = true, extra: object[] = []): CodingModel {
-  return buildModel(
-    {
-      session_id: 'S1',
-      clinical_entities: [
-        { id: 'knee', primary_code: code('M17.11'), relevance: 'HIGH', location_in_note: [at('Right knee osteoarthritis')] },
-        {
-          id: 'ulcer',
-          primary_code: code('K27.9'),
-          similar_codes: similar ? [code('Z87.11', 'icd_10_cm', 0.6)] : [],
-          location_in_note: [at('Old ulcer')],
-        },
-        ...extra,
-      ],
-    } as never,
-    undefined,
-    { consult_note: { result: NOTE } } as never,
-  );
-}
+const heidiModel = kneeUlcerModel;
 
 /** Swap the ulcer to Z87.11 and send it; Heidi then answers without Z87.11 (the swap is dropped, the card pending). */
 async function sentSwapThenDropped(extra: object[] = []) {
