@@ -7,6 +7,7 @@
  * host does not name is kept for its element only: nothing tells it from another patient's. Only ids are stored.
  */
 import type { HeidiError } from '../core/errors.ts';
+import { webStorage } from '../core/review.ts';
 
 const createdOnPage = new Map<string, string>();
 const PREFIX = 'heidi-clinical-codes:created:v1:';
@@ -23,11 +24,13 @@ export interface CreatedFor {
   readonly ehrAppointmentId: string;
 }
 
+/** Use this tab's storage where there is one (`webStorage`: not in a sandboxed frame, or Node) and it takes the write. */
 function inStorage(use: (storage: Storage) => void): void {
+  const storage = webStorage('sessionStorage');
   try {
-    use(sessionStorage);
+    if (storage) use(storage);
   } catch {
-    // No sessionStorage (a sandboxed frame, Node), or it is full: this page's own memory only.
+    // Full: this page's own memory only.
   }
 }
 
