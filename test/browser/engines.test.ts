@@ -40,6 +40,21 @@ async function mountNote(note: string, attrs: Record<string, string>, props: Par
   return { el, errors, loaded: () => entities };
 }
 
+/** The heidi-errors the page hears, until `stop()`. */
+function pageErrors(): { errors: ErrorDetail[]; stop: () => void } {
+  const errors: ErrorDetail[] = [];
+  const onError = (e: Event) => errors.push((e as CustomEvent<ErrorDetail>).detail);
+  document.addEventListener('heidi-error', onError);
+  return { errors, stop: () => document.removeEventListener('heidi-error', onError) };
+}
+
+/** fx-t2dm-review coded by all three engines, loaded and settled. */
+async function mountThreeEngines(): Promise<HeidiClinicalCodes> {
+  const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { engines: 'heidi,sully,omniscribe', ...PEERS }, props: FAST });
+  await settle(el);
+  return el;
+}
+
 const enginesOf = (el: HeidiClinicalCodes, code: string) =>
   [...shadow(card(el, code)).querySelectorAll('.engines li')].map((li) => li.getAttribute('data-engine'));
 
@@ -123,8 +138,7 @@ describe('coding engines', () => {
   });
 
   it('all three engines: one card per code, each engine with its own score; a discarded code flagged and listed', async () => {
-    const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { engines: 'heidi,sully,omniscribe', ...PEERS }, props: FAST });
-    await settle(el);
+    const el = await mountThreeEngines();
     // E11.65: all three suggested it, one card.
     expect(cards(el).filter((c) => shadow(c).querySelector('.code')?.textContent?.trim() === 'E11.65')).to.have.length(1);
     expect(enginesOf(el, 'E11.65')).to.deep.equal(['heidi', 'sully', 'omniscribe']);
@@ -148,8 +162,7 @@ describe('coding engines', () => {
   });
 
   it('filters and sorts by agreement; the batch filter takes "suggested by at least N engines"; engines on committed codes', async () => {
-    const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { engines: 'heidi,sully,omniscribe', ...PEERS }, props: FAST });
-    await settle(el);
+    const el = await mountThreeEngines();
     const root = shadow(el);
     const agreement = root.querySelector<HTMLSelectElement>('select.agreement')!;
     agreement.value = '3';
@@ -273,16 +286,9 @@ describe('coding engines', () => {
 
   it('one engine failing: the others show, a notice names it, heidi-error has engine set', async () => {
     await sullyScenario({ failures: [{ kind: 'failed' }] });
-    const errors: ErrorDetail[] = [];
-    const onError = (e: Event) => errors.push((e as CustomEvent<ErrorDetail>).detail);
-    document.addEventListener('heidi-error', onError);
+    const { errors, stop } = pageErrors();
     try {
-      const { el } = await mountLoaded({
-        sessionId: 'fx-t2dm-review',
-        attrs: { engines: 'heidi,sully,omniscribe', ...PEERS },
-        props: FAST,
-      });
-      await settle(el);
+      const el = await mountThreeEngines();
       expect(errors.map((e) => [e.engine, e.code])).to.deep.equal([['sully', 'server']]);
       const notices = [...shadow(el).querySelectorAll('.notice')].map((n) => n.textContent);
       expect(notices.some((n) => n!.startsWith('Sully could not code this consultation'))).to.equal(true);
@@ -290,23 +296,16 @@ describe('coding engines', () => {
       expect(shadow(el).querySelector('.engines-progress li[data-engine=sully]')!.getAttribute('data-phase')).to.equal('failed');
       await expect(el).to.be.accessible();
     } finally {
-      document.removeEventListener('heidi-error', onError);
+      stop();
     }
   });
 
   it('Retry Sully after a 500 on create: only Sully runs again, its codes merge in, decisions and focus kept; notices follow lang', async () => {
     await sullyScenario({ failures: [{ kind: 'status', status: 500, route: 'create', count: 2 }] });
-    const errors: ErrorDetail[] = [];
-    const onError = (e: Event) => errors.push((e as CustomEvent<ErrorDetail>).detail);
-    document.addEventListener('heidi-error', onError);
+    const { errors, stop } = pageErrors();
     const spy = spyOnFetch();
     try {
-      const { el } = await mountLoaded({
-        sessionId: 'fx-t2dm-review',
-        attrs: { engines: 'heidi,sully,omniscribe', ...PEERS },
-        props: FAST,
-      });
-      await settle(el);
+      const el = await mountThreeEngines();
       expect(errors.map((e) => [e.engine, e.code, e.retryable])).to.deep.equal([['sully', 'server', true]]);
       const row = () => shadow(el).querySelector<HTMLElement>('.engines-progress li[data-engine=sully]')!;
       const notices = () => [...shadow(el).querySelectorAll('.notice')].map((n) => n.textContent!.trim());
@@ -354,7 +353,7 @@ describe('coding engines', () => {
       await expect(el).to.be.accessible();
     } finally {
       spy.restore();
-      document.removeEventListener('heidi-error', onError);
+      stop();
     }
   });
 
@@ -378,8 +377,7 @@ describe('coding engines', () => {
   it("two Retries at once: the first to end leaves the other's seconds ticking and says nothing of its old failure", async () => {
     await sullyScenario({ failures: [{ kind: 'status', status: 500, route: 'create', count: 1 }] });
     await omniscribeScenario({ failures: [{ kind: 'status', status: 500, count: 3 }] });
-    const { el } = await mountLoaded({ sessionId: 'fx-t2dm-review', attrs: { engines: 'heidi,sully,omniscribe', ...PEERS }, props: FAST });
-    await settle(el);
+    const el = await mountThreeEngines();
     const row = (engine: string) => shadow(el).querySelector<HTMLElement>(`.engines-progress li[data-engine=${engine}]`)!;
     const notices = () => [...shadow(el).querySelectorAll('.notice')].map((n) => n.textContent!.trim());
     expect(notices()).to.include.members([en.engineFailed('Sully'), en.engineFailed('Omniscribe')]);
