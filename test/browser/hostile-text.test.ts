@@ -129,6 +129,15 @@ function serveConsultation(sessionId: string, c: ReturnType<typeof hostileConsul
   });
 }
 
+/** Heidi's codes answer for `sessionId` is these entities; the rest goes to the mock. */
+function serveCodes(sessionId: string, entities: readonly object[]) {
+  return spyOnFetch((request) =>
+    new URL(request.url).pathname.endsWith(`/sessions/${sessionId}/clinical-codes`)
+      ? Response.json({ session_id: sessionId, clinical_entities: entities })
+      : undefined,
+  );
+}
+
 async function mountLoadedHere(sessionId: string): Promise<HeidiClinicalCodes> {
   const loaded = new Promise<void>((resolve, reject) => {
     const onLoad = () => {
@@ -255,11 +264,7 @@ describe(`hostile text: ${PAYLOADS.length} payloads render as inert text`, () =>
       id: `hc-${i}-${p}`,
       primary_code: { code: `C${i} ${p}`, code_name: `name ${i}`, code_system: `sys ${p}` },
     }));
-    const spy = spyOnFetch((request) =>
-      new URL(request.url).pathname.endsWith(`/sessions/${sessionId}/clinical-codes`)
-        ? Response.json({ session_id: sessionId, clinical_entities: entities })
-        : undefined,
-    );
+    const spy = serveCodes(sessionId, entities);
     try {
       const el = await mountLoadedHere(sessionId);
       await settleAll(el);
@@ -288,11 +293,7 @@ describe(`hostile text: ${PAYLOADS.length} payloads render as inert text`, () =>
   it('a 300-character code and a 5,000-character name wrap inside the card, never under its status badge (both densities)', async () => {
     const sessionId = 'hostile-long-code';
     const entities = [{ id: 'long', primary_code: { code: 'X'.repeat(300), code_name: 'L'.repeat(5000), code_system: 'icd_10_cm' } }];
-    const spy = spyOnFetch((request) =>
-      new URL(request.url).pathname.endsWith(`/sessions/${sessionId}/clinical-codes`)
-        ? Response.json({ session_id: sessionId, clinical_entities: entities })
-        : undefined,
-    );
+    const spy = serveCodes(sessionId, entities);
     try {
       const el = await mountLoadedHere(sessionId);
       el.style.width = '480px';
